@@ -1,0 +1,3 @@
+//! Dissector throughput against tungstenite (written in a later commit of this series).
+
+fn main() {}

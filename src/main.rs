@@ -1,0 +1,3 @@
+//! The `wslab` binary. The command line arrives in a later commit of this series.
+
+fn main() {}

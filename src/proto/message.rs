@@ -1,0 +1,133 @@
+//! Messages reassembled from frames (RFC 6455 §5.4), and what a close frame says (§5.5.1).
+
+use super::coding::{OpCode, close_code};
+use super::violation::Violation;
+
+/// A message: one data frame with FIN=1, a fragmented message's frames, or one control frame.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    /// 0-based position among the messages of this direction.
+    pub index: u64,
+    /// Text, binary, close, ping or pong (or a reserved opcode).
+    pub opcode: OpCode,
+    /// Index of the first frame.
+    pub first_frame: u64,
+    /// How many frames made the message (control frames between fragments not counted).
+    pub frame_count: u64,
+    /// Total payload length across the frames.
+    pub length: u64,
+    /// The unmasked payload, up to the preview cap.
+    pub preview: Vec<u8>,
+    /// For text: whether the whole payload is valid UTF-8. `None` for other kinds, and for
+    /// text compressed by an extension, whose bytes are not UTF-8 until inflated.
+    pub utf8_valid: Option<bool>,
+    /// Whether the first frame had RSV1 set under a negotiated extension (permessage-deflate).
+    pub compressed: bool,
+    /// For a close frame: the code and reason.
+    pub close: Option<Close>,
+}
+
+impl Message {
+    /// Whether the preview holds less than the whole payload.
+    pub fn is_truncated(&self) -> bool {
+        (self.preview.len() as u64) < self.length
+    }
+
+    /// The preview as text, with invalid bytes replaced.
+    pub fn text_lossy(&self) -> String {
+        String::from_utf8_lossy(&self.preview).into_owned()
+    }
+}
+
+/// The payload of a close frame.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Close {
+    /// The status code, if the payload has one.
+    pub code: Option<u16>,
+    /// The reason, with invalid UTF-8 replaced.
+    pub reason: String,
+}
+
+impl Close {
+    /// The code's registered name, if there is a code.
+    pub fn code_name(&self) -> Option<&'static str> {
+        self.code.map(|c| close_code(c).name)
+    }
+}
+
+/// Reads a close payload, and the rules it breaks.
+pub fn parse_close(payload: &[u8]) -> (Close, Vec<Violation>) {
+    let mut violations = Vec::new();
+    match payload {
+        [] => (
+            Close {
+                code: None,
+                reason: String::new(),
+            },
+            violations,
+        ),
+        [_] => {
+            violations.push(Violation::ClosePayloadOneByte);
+            (
+                Close {
+                    code: None,
+                    reason: String::new(),
+                },
+                violations,
+            )
+        }
+        [hi, lo, reason @ ..] => {
+            let code = u16::from_be_bytes([*hi, *lo]);
+            let info = close_code(code);
+            if !info.allowed_on_wire {
+                violations.push(Violation::CloseCodeNotAllowed {
+                    code,
+                    name: info.name,
+                });
+            }
+            if let Err(e) = std::str::from_utf8(reason) {
+                violations.push(Violation::InvalidUtf8CloseReason {
+                    at: e.valid_up_to(),
+                });
+            }
+            (
+                Close {
+                    code: Some(code),
+                    reason: String::from_utf8_lossy(reason).into_owned(),
+                },
+                violations,
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn close_with_code_and_reason() {
+        let (close, v) = parse_close(b"\x03\xe8bye");
+        assert_eq!(close.code, Some(1000));
+        assert_eq!(close.reason, "bye");
+        assert_eq!(close.code_name(), Some("Normal Closure"));
+        assert!(v.is_empty());
+    }
+
+    #[test]
+    fn close_rules() {
+        assert_eq!(parse_close(b"\x03").1, vec![Violation::ClosePayloadOneByte]);
+        assert_eq!(
+            parse_close(b"\x03\xed").1,
+            vec![Violation::CloseCodeNotAllowed {
+                code: 1005,
+                name: "No Status Received"
+            }]
+        );
+        assert_eq!(
+            parse_close(b"\x03\xe8ok\xff").1,
+            vec![Violation::InvalidUtf8CloseReason { at: 2 }]
+        );
+        assert!(parse_close(b"").1.is_empty());
+    }
+}

@@ -1,0 +1,20 @@
+//! Pure knowledge of RFC 6455 and HTTP/1.1: dissectors, derivations and rules. No I/O here;
+//! bytes come in as slices, explanations go out as data.
+
+pub mod accept;
+pub mod coding;
+pub mod dissector;
+pub mod fields;
+pub mod frame;
+pub mod mask;
+pub mod message;
+pub mod utf8;
+pub mod violation;
+
+pub use accept::{AcceptComparison, Derivation, GUID, KeyError};
+pub use coding::{CloseCodeInfo, OpCode, close_code};
+pub use dissector::{Config, DEFAULT_PREVIEW_CAP, Dissector, Event, Incomplete, Side};
+pub use fields::{Field, FieldKind, fields};
+pub use frame::{Frame, FrameHeader, LengthEncoding};
+pub use message::{Close, Message};
+pub use violation::{RsvBits, Violation};
