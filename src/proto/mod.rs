@@ -6,6 +6,8 @@ pub mod coding;
 pub mod dissector;
 pub mod fields;
 pub mod frame;
+pub mod handshake;
+pub mod http;
 pub mod mask;
 pub mod message;
 pub mod utf8;
