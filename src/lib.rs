@@ -1,6 +1,12 @@
 //! wslab teaches the WebSocket protocol by doing it for real: every byte it shows crossed a
 //! real socket, and every byte is explained.
 //!
-//! The library is laid out as DESIGN.md describes: `proto` is pure protocol knowledge.
+//! The library is laid out as DESIGN.md describes: `proto` is pure protocol knowledge,
+//! `render` turns it into text and JSON without doing I/O, and `cmd` holds the commands'
+//! edges, where input is read and output printed.
 
+pub mod cli;
+pub mod cmd;
+pub mod hexinput;
 pub mod proto;
+pub mod render;

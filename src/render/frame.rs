@@ -1,0 +1,333 @@
+//! Frames and messages as plain text: the field table, the coloured hex dump, the masking
+//! walkthrough, the payload and the violations. Used by `wslab decode`, and later by plain mode.
+
+use std::fmt::Write as _;
+
+use super::hexdump::{self, Cell};
+use super::style::{Palette, Role};
+use crate::proto::{Field, FieldKind, Frame, Message, OpCode, Side, Violation, fields};
+
+/// How much to show.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Colours, or none.
+    pub palette: Palette,
+    /// Who sent the bytes.
+    pub side: Side,
+    /// Payload bytes to show in the hex dump before eliding the rest.
+    pub max_payload: usize,
+}
+
+/// How many payload bytes the masking walkthrough steps through.
+const WALKTHROUGH: usize = 8;
+
+/// The arrow for a direction.
+pub fn direction(side: Side) -> &'static str {
+    match side {
+        Side::Client => "client → server",
+        Side::Server => "server → client",
+        Side::Unknown => "direction unknown",
+    }
+}
+
+/// A frame, explained.
+pub fn frame(frame: &Frame, opts: &Options) -> String {
+    let p = opts.palette;
+    let h = &frame.header;
+    let mut out = String::new();
+    let span = frame.span();
+    let mut traits = vec![h.opcode().name().to_string()];
+    traits.push(if h.fin() {
+        "FIN".into()
+    } else {
+        "not FIN".into()
+    });
+    traits.push(if h.masked() {
+        "masked".into()
+    } else {
+        "unmasked".into()
+    });
+    traits.push(format!("{}-byte payload", frame.payload_len()));
+    let _ = writeln!(
+        out,
+        "{} · {} · bytes {} · {}",
+        p.paint(Role::Heading, &format!("Frame {}", frame.index)),
+        direction(opts.side),
+        range_text(span.start, span.end),
+        traits.join(" · ")
+    );
+    let fields = fields(frame, opts.side);
+    out.push_str(&table(frame, &fields));
+    out.push('\n');
+    out.push_str(&dump(frame, &fields, opts));
+    if let Some(key) = h.mask_key() {
+        out.push_str(&walkthrough(frame, key, p));
+    }
+    out.push_str(&payload_line(frame));
+    out.push_str(&violations(&frame.violations, p));
+    out
+}
+
+fn range_text(start: u64, end: u64) -> String {
+    if end <= start {
+        "none".into()
+    } else if end == start + 1 {
+        start.to_string()
+    } else {
+        format!("{start}–{}", end - 1)
+    }
+}
+
+fn table(frame: &Frame, fields: &[Field]) -> String {
+    let rows: Vec<[String; 5]> = fields
+        .iter()
+        .map(|f| {
+            let byte = frame
+                .header
+                .bytes()
+                .get((f.span.start - frame.offset) as usize);
+            [
+                range_text(f.span.start, f.span.end),
+                byte.and_then(|&b| f.bit_pattern(b)).unwrap_or_default(),
+                f.kind.label().to_string(),
+                f.value.clone(),
+                f.meaning.clone(),
+            ]
+        })
+        .collect();
+    let header = ["bytes", "bits", "field", "value", "meaning"].map(String::from);
+    let mut widths = [0usize; 4];
+    for row in std::iter::once(&header).chain(&rows) {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for row in std::iter::once(&header).chain(&rows) {
+        let _ = writeln!(
+            out,
+            "  {:w0$}  {:w1$}  {:w2$}  {:w3$}  {}",
+            row[0],
+            row[1],
+            row[2],
+            row[3],
+            row[4],
+            w0 = widths[0],
+            w1 = widths[1],
+            w2 = widths[2],
+            w3 = widths[3],
+        );
+    }
+    out
+}
+
+fn role_of(kind: FieldKind) -> (Role, &'static str) {
+    match kind {
+        FieldKind::Fin
+        | FieldKind::Rsv1
+        | FieldKind::Rsv2
+        | FieldKind::Rsv3
+        | FieldKind::Opcode => (Role::FlagsByte, "fo"),
+        FieldKind::Mask | FieldKind::PayloadLen => (Role::LengthByte, "ml"),
+        FieldKind::ExtendedPayloadLen => (Role::ExtendedLength, "ll"),
+        FieldKind::MaskingKey => (Role::MaskingKey, "kk"),
+        FieldKind::Payload => (Role::Payload, "pp"),
+    }
+}
+
+fn dump(frame: &Frame, fields: &[Field], opts: &Options) -> String {
+    let wire: Vec<u8> = frame
+        .header
+        .bytes()
+        .iter()
+        .chain(frame.preview.iter().take(opts.max_payload))
+        .copied()
+        .collect();
+    let cells: Vec<Cell> = wire
+        .iter()
+        .enumerate()
+        .map(|(i, &byte)| {
+            let at = frame.offset + i as u64;
+            let kind = fields
+                .iter()
+                .find(|f| f.span.contains(&at))
+                .map_or(FieldKind::Payload, |f| f.kind);
+            let (role, mark) = role_of(kind);
+            Cell { byte, role, mark }
+        })
+        .collect();
+    let mut out = hexdump::render(frame.offset, &cells, opts.palette, "  ");
+    let shown = frame.preview.len().min(opts.max_payload) as u64;
+    let hidden = frame.payload_len() - shown;
+    if hidden > 0 {
+        let why = if shown < frame.preview.len() as u64 {
+            "raise --max-payload to see more"
+        } else if frame.is_complete() {
+            "beyond the preview kept in memory"
+        } else {
+            "not received"
+        };
+        let _ = writeln!(out, "  … {hidden} more payload bytes ({why})");
+    }
+    let mut parts = vec![
+        (Role::FlagsByte, "fo", "FIN/RSV/opcode"),
+        (Role::LengthByte, "ml", "MASK/length"),
+    ];
+    if !frame.header.length_bytes().is_empty() {
+        parts.push((Role::ExtendedLength, "ll", "extended length"));
+    }
+    if frame.header.masked() {
+        parts.push((Role::MaskingKey, "kk", "masking key"));
+    }
+    if frame.payload_len() > 0 {
+        parts.push((Role::Payload, "pp", "payload"));
+    }
+    let _ = writeln!(out, "  {}", hexdump::legend(opts.palette, &parts));
+    out
+}
+
+fn walkthrough(frame: &Frame, key: [u8; 4], p: Palette) -> String {
+    if frame.preview.is_empty() {
+        return String::new();
+    }
+    let plain = frame.unmasked_preview();
+    let mut out = String::from("\n  Unmasking, byte by byte (wire ⊕ key[i % 4] = plain):\n");
+    for (i, (&wire, &clear)) in frame
+        .preview
+        .iter()
+        .zip(plain.iter())
+        .take(WALKTHROUGH)
+        .enumerate()
+    {
+        let shown = if clear.is_ascii_graphic() || clear == b' ' {
+            format!("'{}'", char::from(clear))
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            out,
+            "    payload[{i}]  {} ⊕ {} = {}  {shown}",
+            p.paint(Role::Payload, &format!("{wire:02x}")),
+            p.paint(Role::MaskingKey, &format!("{:02x}", key[i % 4])),
+            format_args!("{clear:02x}"),
+        );
+    }
+    if frame.preview.len() > WALKTHROUGH {
+        let _ = writeln!(
+            out,
+            "    … the same for the other {} bytes",
+            frame.payload_len() - WALKTHROUGH as u64
+        );
+    }
+    out
+}
+
+fn payload_line(frame: &Frame) -> String {
+    let payload = frame.unmasked_preview();
+    let cut = if frame.is_truncated() {
+        " (preview)"
+    } else {
+        ""
+    };
+    let body = match frame.header.opcode() {
+        _ if frame.payload_len() == 0 => "empty".to_string(),
+        OpCode::Close => {
+            let (close, _) = crate::proto::message::parse_close(&payload);
+            match close.code {
+                Some(code) => format!(
+                    "close code {code} ({}), reason {:?}",
+                    close.code_name().unwrap_or("?"),
+                    close.reason
+                ),
+                None => "close with no code".into(),
+            }
+        }
+        OpCode::Binary => format!(
+            "binary, {} bytes{cut}: {}",
+            frame.payload_len(),
+            short_hex(&payload)
+        ),
+        _ => match std::str::from_utf8(&payload) {
+            Ok(text) => format!("text{cut} {}", quote(text)),
+            Err(_) => format!(
+                "{} bytes, not UTF-8 on their own{cut}: {}",
+                frame.payload_len(),
+                short_hex(&payload)
+            ),
+        },
+    };
+    format!("\n  Payload: {body}\n")
+}
+
+/// Up to 32 bytes as hex, with an ellipsis past that.
+fn short_hex(bytes: &[u8]) -> String {
+    let shown = crate::proto::fields::hex_bytes(&bytes[..bytes.len().min(32)]);
+    if bytes.len() > 32 {
+        format!("{shown} …")
+    } else {
+        shown
+    }
+}
+
+/// Text in quotes with control characters escaped, cut at 200 characters.
+fn quote(text: &str) -> String {
+    let cut: String = text.chars().take(200).collect();
+    let mut quoted = format!("{cut:?}");
+    if cut.len() < text.len() {
+        quoted.push_str(" …");
+    }
+    quoted
+}
+
+/// Violations as one line each, or a line saying there are none.
+pub fn violations(found: &[Violation], p: Palette) -> String {
+    if found.is_empty() {
+        return format!("  {} no rule broken\n", p.paint(Role::Good, "✓"));
+    }
+    let mut out = String::new();
+    for v in found {
+        let _ = writeln!(
+            out,
+            "  {} RFC 6455 §{}: {v}",
+            p.paint(Role::Bad, "✗"),
+            v.section()
+        );
+    }
+    out
+}
+
+/// A message, in one line (two for a close or bad text).
+pub fn message(message: &Message, p: Palette) -> String {
+    let frames = if message.frame_count == 1 {
+        "1 frame".to_string()
+    } else {
+        format!("{} frames", message.frame_count)
+    };
+    let head = p.paint(Role::Heading, &format!("Message {}", message.index));
+    let kind = message.opcode.name();
+    let body = if let Some(close) = &message.close {
+        match close.code {
+            Some(code) => format!(
+                "code {code} ({}), reason {}",
+                close.code_name().unwrap_or("?"),
+                quote(&close.reason)
+            ),
+            None => "no code".into(),
+        }
+    } else if message.compressed {
+        format!("{} bytes, compressed by an extension", message.length)
+    } else if message.opcode == OpCode::Binary {
+        format!("{} bytes: {}", message.length, short_hex(&message.preview))
+    } else {
+        format!("{} bytes: {}", message.length, quote(&message.text_lossy()))
+    };
+    let mut out = format!("{head} · {kind} · {frames} · {body}\n");
+    if message.utf8_valid == Some(false) {
+        let _ = writeln!(
+            out,
+            "  {} the text is not valid UTF-8",
+            p.paint(Role::Bad, "✗")
+        );
+    }
+    out
+}

@@ -1,0 +1,7 @@
+//! Views as plain text and JSON, built from `proto` data with no I/O: the caller prints them.
+
+pub mod accept;
+pub mod frame;
+pub mod hexdump;
+pub mod json;
+pub mod style;

@@ -1,0 +1,303 @@
+//! The real `wslab` binary, run as a user would run it: output, exit codes, and errors.
+
+use std::io::Write as _;
+use std::process::{Command, Output, Stdio};
+
+fn wslab(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wslab"))
+        .args(args)
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let mut input = child.stdin.take().expect("stdin is piped");
+    if let Some(text) = stdin {
+        input
+            .write_all(text.as_bytes())
+            .expect("stdin takes the input");
+    }
+    drop(input);
+    child.wait_with_output().expect("the binary exits")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8(out.stdout.clone()).expect("stdout is UTF-8")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8(out.stderr.clone()).expect("stderr is UTF-8")
+}
+
+fn golden(name: &str) -> String {
+    let path = format!("{}/tests/golden/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(path).expect("golden file exists")
+}
+
+/// One line on stderr, exit 2, no panic or backtrace.
+fn assert_bad_input(out: &Output, expected: &str) {
+    let err = stderr(out);
+    assert_eq!(out.status.code(), Some(2), "stderr: {err}");
+    assert_eq!(err, format!("wslab: {expected}\n"));
+    assert!(!err.contains("panicked"));
+}
+
+#[test]
+fn decode_explains_the_rfc_masked_hello_in_full() {
+    let out = wslab(
+        &[
+            "decode", "81", "85", "37", "fa", "21", "3d", "7f", "9f", "4d", "51", "58",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stdout(&out), golden("decode_masked_hello.txt"));
+}
+
+#[test]
+fn decode_reassembles_fragments_around_a_ping() {
+    let out = wslab(
+        &[
+            "decode",
+            "--from",
+            "server",
+            "01 03 48 65 6c",
+            "89 00",
+            "80 02 6c 6f",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stdout(&out), golden("decode_fragmented_with_ping.txt"));
+}
+
+#[test]
+fn accept_derives_the_rfc_example() {
+    let out = wslab(&["accept", "dGhlIHNhbXBsZSBub25jZQ=="], None);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert_eq!(text, golden("accept_rfc.txt"));
+    assert_eq!(
+        text.lines().last(),
+        Some("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=")
+    );
+}
+
+#[test]
+fn accept_without_a_key_uses_a_fresh_valid_one() {
+    let first = wslab(&["accept", "--json"], None);
+    let second = wslab(&["accept", "--json"], None);
+    assert_eq!(first.status.code(), Some(0));
+    let a: serde_json::Value = serde_json::from_slice(&first.stdout).expect("JSON");
+    let b: serde_json::Value = serde_json::from_slice(&second.stdout).expect("JSON");
+    assert_eq!(a["random_key"], true);
+    assert_eq!(a["key_valid"], true);
+    assert_ne!(a["key"], b["key"]);
+    let text = stdout(&wslab(&["accept"], None));
+    assert!(text.starts_with("No key given, so here is a fresh one"));
+}
+
+#[test]
+fn accept_compare_and_invalid_keys_exit_1() {
+    let good = wslab(
+        &[
+            "accept",
+            "dGhlIHNhbXBsZSBub25jZQ==",
+            "--compare",
+            "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=",
+        ],
+        None,
+    );
+    assert_eq!(good.status.code(), Some(0));
+    assert!(
+        stdout(&good)
+            .contains("5. Compare with the server's: ✓ s3pPLMBiTxaQ9kYGzzhZRbK+xOo= matches")
+    );
+    let bad = wslab(
+        &["accept", "dGhlIHNhbXBsZSBub25jZQ==", "--compare", "nope"],
+        None,
+    );
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        stdout(&bad).contains("✗ the server sent nope, which is not s3pPLMBiTxaQ9kYGzzhZRbK+xOo=")
+    );
+    let invalid = wslab(&["accept", "aGVsbG8="], None);
+    assert_eq!(invalid.status.code(), Some(1));
+    assert!(stdout(&invalid).contains(
+        "✗ not a valid key: the key decodes to 5 bytes, but it must be exactly 16 bytes"
+    ));
+}
+
+#[test]
+fn accept_json_has_every_step() {
+    let out = wslab(
+        &[
+            "accept",
+            "--json",
+            "dGhlIHNhbXBsZSBub25jZQ==",
+            "--compare",
+            "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=",
+        ],
+        None,
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(v["key"], "dGhlIHNhbXBsZSBub25jZQ==");
+    assert_eq!(v["random_key"], false);
+    assert_eq!(v["key_bytes_hex"], "7468652073616d706c65206e6f6e6365");
+    assert_eq!(
+        v["concatenated"],
+        "dGhlIHNhbXBsZSBub25jZQ==258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+    );
+    assert_eq!(v["sha1_hex"], "b37a4f2cc0624f1690f64606cf385945b2bec4ea");
+    assert_eq!(v["accept"], "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+    assert_eq!(v["compared"]["matches"], true);
+}
+
+#[test]
+fn decode_json_lines_per_frame_and_message() {
+    let out = wslab(
+        &[
+            "decode",
+            "--json",
+            "--from",
+            "client",
+            "81 85 37 fa 21 3d 7f 9f 4d 51 58 88 82 00 00 00 00 03 e8",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let lines: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect();
+    let kinds: Vec<&str> = lines
+        .iter()
+        .map(|v| v["type"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(kinds, ["frame", "message", "frame", "message"]);
+    let hello = &lines[0];
+    assert_eq!(hello["opcode_name"], "text");
+    assert_eq!(hello["masked"], true);
+    assert_eq!(hello["mask_key"], "37fa213d");
+    assert_eq!(hello["payload_hex"], "7f9f4d5158");
+    assert_eq!(hello["payload_unmasked_hex"], "48656c6c6f");
+    assert_eq!(hello["payload_text"], "Hello");
+    assert_eq!(hello["fields"][4]["field"], "opcode");
+    assert_eq!(hello["fields"][4]["bits"], "....0001");
+    assert_eq!(lines[3]["close_code"], 1000);
+    assert_eq!(lines[3]["close_code_name"], "Normal Closure");
+}
+
+#[test]
+fn decode_reads_an_xxd_dump_from_stdin() {
+    let dump = "00000000: 8185 37fa 213d 7f9f 4d51 58                 ..7.!=..MQX\n";
+    let out = wslab(&["decode", "-"], Some(dump));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("Message 0 · text · 1 frame · 5 bytes: \"Hello\""));
+}
+
+#[test]
+fn decode_reads_hexdump_c_with_no_arguments() {
+    let dump = "00000000  81 05 48 65 6c 6c 6f                              |..Hello|\n00000007\n";
+    let out = wslab(&["decode"], Some(dump));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("Decoding 7 bytes as server → client"));
+}
+
+#[test]
+fn decode_reports_violations_and_exits_1() {
+    // An unmasked frame said to come from a client.
+    let out = wslab(
+        &["decode", "--from", "client", "81 05 48 65 6c 6c 6f"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains(
+        "✗ RFC 6455 §5.3: this client frame is not masked; a client must mask every frame it sends, and the server must close with 1002"
+    ));
+    assert!(stdout(&out).ends_with("1 frame, 1 message, 1 rule broken.\n"));
+}
+
+#[test]
+fn decode_says_where_a_stream_stops_mid_frame() {
+    let out = wslab(&["decode", "81 85 37 fa 21 3d 7f 9f"], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("✗ frame incomplete: 8 of 11 bytes (a text frame at byte 0)"));
+}
+
+#[test]
+fn bad_hex_is_one_line_and_exit_2() {
+    assert_bad_input(
+        &wslab(&["decode", "81", "zz"], None),
+        "argument 2, column 1: 'zz' is not hex (expected digits 0-9 and a-f)",
+    );
+    assert_bad_input(
+        &wslab(&["decode", "81 8"], None),
+        "argument 1, column 4: '8' has an odd number of hex digits; every byte needs two",
+    );
+    assert_bad_input(
+        &wslab(&["decode"], Some("  \n# nothing\n")),
+        "no hex bytes found in the input",
+    );
+    assert_bad_input(
+        &wslab(&["decode", "-"], Some("81 85\n37 fq\n")),
+        "line 2, column 4: 'fq' is not hex (expected digits 0-9 and a-f)",
+    );
+}
+
+#[test]
+fn colour_follows_the_flag_and_no_color() {
+    let coloured = wslab(
+        &["--color", "always", "decode", "81 05 48 65 6c 6c 6f"],
+        None,
+    );
+    assert!(
+        stdout(&coloured).contains("\x1b[36m81\x1b[0m"),
+        "byte 0 is painted"
+    );
+    assert!(
+        !stdout(&coloured).contains("fo ml pp"),
+        "no lane when coloured"
+    );
+    let plain = wslab(&["decode", "81 05 48 65 6c 6c 6f"], None);
+    assert!(!stdout(&plain).contains('\x1b'), "a pipe gets no colour");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_wslab"));
+    let out = cmd
+        .env("NO_COLOR", "1")
+        .args(["--color", "auto", "decode", "81 00"])
+        .output()
+        .expect("runs");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains('\x1b'));
+}
+
+#[test]
+fn bare_wslab_prints_help() {
+    let out = wslab(&[], None);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert!(text.contains("accept"));
+    assert!(text.contains("decode"));
+}
+
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    // `wslab decode … | head -1`: the reader leaves early; wslab must not panic.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wslab"))
+        .args(["decode", "--max-payload", "100000", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runs");
+    let mut frame = vec![0x82u8, 0x7f, 0, 0, 0, 0, 0, 1, 0, 0];
+    frame.resize(10 + 65536, 0xab);
+    let hex = data_encoding::HEXLOWER.encode(&frame);
+    let mut stdin = child.stdin.take().expect("piped");
+    stdin.write_all(hex.as_bytes()).expect("write");
+    drop(stdin);
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("exits");
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+    assert_eq!(out.status.code(), Some(0));
+}
