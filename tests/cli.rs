@@ -214,7 +214,7 @@ fn decode_reports_violations_and_exits_1() {
     );
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).contains(
-        "✗ RFC 6455 §5.3: this client frame is not masked; a client must mask every frame it sends, and the server must close with 1002"
+        "✗ RFC 6455 §5.1: this client frame is not masked; a client must mask every frame it sends, and the server must close with 1002"
     ));
     assert!(stdout(&out).ends_with("1 frame, 1 message, 1 rule broken.\n"));
 }
@@ -300,4 +300,63 @@ fn a_closed_pipe_is_not_an_error() {
     let out = child.wait_with_output().expect("exits");
     assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
     assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn decode_a_whole_stream_starting_with_its_handshake() {
+    let request = "GET /chat HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+    let mut stream = request.as_bytes().to_vec();
+    stream.extend_from_slice(&[
+        0x81, 0x85, 0x37, 0xfa, 0x21, 0x3d, 0x7f, 0x9f, 0x4d, 0x51, 0x58,
+    ]);
+    let hex = data_encoding::HEXLOWER.encode(&stream);
+    let out = wslab(&["decode", &hex], None);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("Decoding 155 bytes as client → server, since it starts with a request")
+    );
+    assert!(text.contains("  70–114   Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\n"));
+    assert!(text.contains("  ✓ the version is 13 (§4.1)\n"));
+    assert!(text.contains("Frame 0 · client → server · bytes 144–154 · text"));
+
+    let json = wslab(&["decode", "--json", &hex], None);
+    let first: serde_json::Value =
+        serde_json::from_str(stdout(&json).lines().next().expect("a line")).expect("JSON");
+    assert_eq!(first["type"], "http-head");
+    assert_eq!(first["start_line"], "GET /chat HTTP/1.1");
+    assert_eq!(first["len"], 144);
+    assert_eq!(first["rules"].as_array().map(Vec::len), Some(7));
+}
+
+#[test]
+fn a_broken_handshake_rule_in_the_stream_exits_1() {
+    let request = "GET /chat HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: aGVsbG8=\r\nSec-WebSocket-Version: 8\r\n\r\n";
+    let out = wslab(
+        &[
+            "decode",
+            &data_encoding::HEXLOWER.encode(request.as_bytes()),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(text.contains(
+        "✗ Sec-WebSocket-Key is wrong: the key decodes to 5 bytes, but it must be exactly 16 bytes"
+    ));
+    assert!(text.contains("✗ Sec-WebSocket-Version is 8, but RFC 6455 is version 13"));
+    assert!(text.ends_with("0 frames, 0 messages, 2 rules broken.\n"));
+}
+
+#[test]
+fn a_response_head_means_server_frames() {
+    let response = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n";
+    let mut stream = response.as_bytes().to_vec();
+    stream.extend_from_slice(b"\x81\x05Hello");
+    let out = wslab(&["decode", &data_encoding::HEXLOWER.encode(&stream)], None);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert!(text.contains("as server → client, since it starts with a response"));
+    assert!(text.contains("HTTP response head · bytes 0–128"));
+    assert!(text.contains("Message 0 · text · 1 frame · 5 bytes: \"Hello\""));
 }

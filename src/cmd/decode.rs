@@ -6,9 +6,12 @@ use std::process::ExitCode;
 use super::BadInput;
 use crate::cli::{DecodeArgs, From};
 use crate::hexinput::{parse_hex, parse_hex_args};
+use crate::proto::handshake::{RuleCheck, check_request};
+use crate::proto::http::{Head, StartLine, parse_request, parse_response};
 use crate::proto::{Config, Dissector, Event, RsvBits, Side};
 use crate::render::frame::{self as view, Options};
-use crate::render::json::{FrameJson, IncompleteJson, MessageJson};
+use crate::render::http as http_view;
+use crate::render::json::{FrameJson, HeadJson, IncompleteJson, MessageJson};
 use crate::render::style::{Palette, Role};
 
 /// The most bytes `decode` accepts, so that a huge paste cannot exhaust memory.
@@ -62,44 +65,50 @@ pub fn decode(
     palette: Palette,
     out: &mut impl Write,
 ) -> anyhow::Result<ExitCode> {
-    let (side, guessed) = match args.from {
-        From::Client => (Side::Client, false),
-        From::Server => (Side::Server, false),
-        // A client must mask and a server must not, so the first MASK bit is a fair guess.
-        From::Auto => match bytes.get(1) {
-            Some(b) if b & 0x80 != 0 => (Side::Client, true),
-            Some(_) => (Side::Server, true),
-            None => (Side::Unknown, true),
-        },
-    };
+    let head = leading_head(bytes);
+    let frames_at = head.as_ref().map_or(0, |(h, _)| h.len);
+    let (side, why) = choose_side(
+        args.from,
+        head.as_ref().map(|(h, _)| h),
+        bytes.get(frames_at + 1),
+    );
     let mut config = Config::new(side);
     if args.deflate {
         config.allowed_rsv = RsvBits(0b001);
     }
-    let mut dissector = Dissector::new(config);
+    let mut dissector = Dissector::starting_at(config, frames_at as u64);
     let opts = Options {
         palette,
         side,
         max_payload: args.max_payload,
     };
     if !args.json {
-        let how = if guessed && side != Side::Unknown {
-            format!(
-                ", guessed from the first frame's MASK bit ({}); --from sets it",
-                if side == Side::Client { "set" } else { "clear" }
-            )
-        } else {
-            String::new()
-        };
         writeln!(
             out,
-            "Decoding {} bytes as {}{how}.\n",
+            "Decoding {} bytes as {}{why}.\n",
             bytes.len(),
             view::direction(side)
         )?;
     }
-    let (mut frames, mut messages, mut broken) = (0u64, 0u64, 0usize);
-    for event in dissector.feed(bytes) {
+    let mut broken = 0usize;
+    if let Some((head, checks)) = &head {
+        broken += checks.iter().filter(|c| !c.passed).count();
+        if args.json {
+            writeln!(
+                out,
+                "{}",
+                serde_json::to_string(&HeadJson::new(head, checks))?
+            )?;
+        } else {
+            writeln!(out, "{}", http_view::head(bytes, head, palette))?;
+            if !checks.is_empty() {
+                let title = "Opening handshake rules (RFC 6455 §4.1):";
+                writeln!(out, "{}", http_view::rules(title, checks, palette))?;
+            }
+        }
+    }
+    let (mut frames, mut messages) = (0u64, 0u64);
+    for event in dissector.feed(&bytes[frames_at..]) {
         match event {
             Event::Frame(frame) => {
                 frames += 1;
@@ -183,6 +192,50 @@ fn footer(
         plural(broken as u64)
     )?;
     Ok(())
+}
+
+/// An HTTP head at the start of the input, as in a whole captured stream, with the handshake
+/// rules checked for a request (a response's Accept needs the request, which is not here).
+fn leading_head(bytes: &[u8]) -> Option<(Head, Vec<RuleCheck>)> {
+    if bytes.starts_with(b"HTTP/") {
+        return parse_response(bytes)
+            .ok()
+            .flatten()
+            .map(|h| (h, Vec::new()));
+    }
+    let head = parse_request(bytes).ok().flatten()?;
+    let checks = check_request(&head);
+    Some((head, checks))
+}
+
+/// Who sent the frames, and how that was decided, in words for the first line.
+fn choose_side(from: From, head: Option<&Head>, second_byte: Option<&u8>) -> (Side, String) {
+    match (from, head) {
+        (From::Client, _) => (Side::Client, String::new()),
+        (From::Server, _) => (Side::Server, String::new()),
+        (From::Auto, Some(head)) => match head.start {
+            StartLine::Request { .. } => (
+                Side::Client,
+                ", since it starts with a request; --from sets it".into(),
+            ),
+            StartLine::Response { .. } => (
+                Side::Server,
+                ", since it starts with a response; --from sets it".into(),
+            ),
+        },
+        // A client must mask and a server must not, so the first MASK bit is a fair guess.
+        (From::Auto, None) => match second_byte {
+            Some(b) if b & 0x80 != 0 => (
+                Side::Client,
+                ", guessed from the first frame's MASK bit (set); --from sets it".into(),
+            ),
+            Some(_) => (
+                Side::Server,
+                ", guessed from the first frame's MASK bit (clear); --from sets it".into(),
+            ),
+            None => (Side::Unknown, String::new()),
+        },
+    }
 }
 
 fn plural(n: u64) -> &'static str {

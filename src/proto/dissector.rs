@@ -118,9 +118,15 @@ pub struct Dissector {
 impl Dissector {
     /// A dissector at the start of a stream.
     pub fn new(config: Config) -> Self {
+        Self::starting_at(config, 0)
+    }
+
+    /// A dissector whose first byte is at `offset` in the stream: frames follow an HTTP head
+    /// on the same connection, and spans should count from the connection's first byte.
+    pub fn starting_at(config: Config, offset: u64) -> Self {
         Self {
             config,
-            offset: 0,
+            offset,
             header: Vec::with_capacity(14),
             frame: None,
             open: None,
@@ -208,7 +214,14 @@ impl Dissector {
     }
 
     fn start_frame(&mut self, header: FrameHeader, offset: u64) {
-        let mut violations = header.violations(self.config.allowed_rsv);
+        // permessage-deflate's RSV1 marks a compressed message on its first frame only; on a
+        // control frame or a continuation it means nothing (RFC 7692 §6.1).
+        let allowed = if matches!(header.opcode(), OpCode::Text | OpCode::Binary) {
+            self.config.allowed_rsv
+        } else {
+            RsvBits(self.config.allowed_rsv.0 & !1)
+        };
+        let mut violations = header.violations(allowed);
         match (self.config.side, header.masked()) {
             (Side::Client, false) => violations.push(Violation::UnmaskedClientFrame),
             (Side::Server, true) => violations.push(Violation::MaskedServerFrame),
@@ -241,7 +254,9 @@ impl Dissector {
             }
             _ => {}
         }
-        let preview_len = header.payload_len().min(self.config.preview_cap as u64) as usize;
+        let preview_len = header
+            .payload_len()
+            .min(Self::frame_cap(&self.config, &header) as u64) as usize;
         self.frame = Some(Frame {
             index: self.frames,
             offset,
@@ -254,6 +269,16 @@ impl Dissector {
         self.frames += 1;
     }
 
+    // A lawful control frame is kept whole whatever the cap, so that a close code and reason
+    // are always judged on every byte; 125 bytes cost nothing.
+    fn frame_cap(config: &Config, header: &FrameHeader) -> usize {
+        if header.opcode().is_control() {
+            config.preview_cap.max(125)
+        } else {
+            config.preview_cap
+        }
+    }
+
     fn take_payload<'a>(&mut self, bytes: &'a [u8]) -> &'a [u8] {
         let Some(frame) = self.frame.as_mut() else {
             return bytes;
@@ -261,7 +286,8 @@ impl Dissector {
         let remaining = frame.payload_len() - frame.received;
         let take = usize::try_from(remaining).map_or(bytes.len(), |r| r.min(bytes.len()));
         let (chunk, rest) = bytes.split_at(take);
-        let room = self.config.preview_cap.saturating_sub(frame.preview.len());
+        let cap = Self::frame_cap(&self.config, &frame.header);
+        let room = cap.saturating_sub(frame.preview.len());
         frame
             .preview
             .extend_from_slice(&chunk[..room.min(chunk.len())]);
@@ -293,7 +319,7 @@ impl Dissector {
         if opcode.is_control() {
             let payload = frame.unmasked_preview().into_owned();
             let close = (opcode == OpCode::Close).then(|| {
-                let (close, found) = parse_close(&payload);
+                let (close, found) = parse_close(&payload, !frame.is_truncated());
                 frame.violations.extend(found);
                 close
             });

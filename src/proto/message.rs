@@ -55,8 +55,9 @@ impl Close {
     }
 }
 
-/// Reads a close payload, and the rules it breaks.
-pub fn parse_close(payload: &[u8]) -> (Close, Vec<Violation>) {
+/// Reads a close payload, and the rules it breaks. `complete` is false when `payload` is only
+/// a preview of a longer one, whose last character may have been cut in two.
+pub fn parse_close(payload: &[u8], complete: bool) -> (Close, Vec<Violation>) {
     let mut violations = Vec::new();
     match payload {
         [] => (
@@ -85,7 +86,9 @@ pub fn parse_close(payload: &[u8]) -> (Close, Vec<Violation>) {
                     name: info.name,
                 });
             }
-            if let Err(e) = std::str::from_utf8(reason) {
+            if let Err(e) = std::str::from_utf8(reason)
+                && (complete || e.error_len().is_some())
+            {
                 violations.push(Violation::InvalidUtf8CloseReason {
                     at: e.valid_up_to(),
                 });
@@ -107,7 +110,7 @@ mod tests {
 
     #[test]
     fn close_with_code_and_reason() {
-        let (close, v) = parse_close(b"\x03\xe8bye");
+        let (close, v) = parse_close(b"\x03\xe8bye", true);
         assert_eq!(close.code, Some(1000));
         assert_eq!(close.reason, "bye");
         assert_eq!(close.code_name(), Some("Normal Closure"));
@@ -116,18 +119,27 @@ mod tests {
 
     #[test]
     fn close_rules() {
-        assert_eq!(parse_close(b"\x03").1, vec![Violation::ClosePayloadOneByte]);
         assert_eq!(
-            parse_close(b"\x03\xed").1,
+            parse_close(b"\x03", true).1,
+            vec![Violation::ClosePayloadOneByte]
+        );
+        assert_eq!(
+            parse_close(b"\x03\xed", true).1,
             vec![Violation::CloseCodeNotAllowed {
                 code: 1005,
                 name: "No Status Received"
             }]
         );
         assert_eq!(
-            parse_close(b"\x03\xe8ok\xff").1,
+            parse_close(b"\x03\xe8ok\xff", true).1,
             vec![Violation::InvalidUtf8CloseReason { at: 2 }]
         );
-        assert!(parse_close(b"").1.is_empty());
+        assert!(parse_close(b"", true).1.is_empty());
+        // A preview that cuts "é" in two is not invalid; a whole payload that ends so is.
+        assert!(parse_close(b"\x03\xe8caf\xc3", false).1.is_empty());
+        assert_eq!(
+            parse_close(b"\x03\xe8caf\xc3", true).1,
+            vec![Violation::InvalidUtf8CloseReason { at: 3 }]
+        );
     }
 }

@@ -58,7 +58,8 @@ pub enum Violation {
         /// The shortest encoding that fits.
         minimal: &'static str,
     },
-    /// A client must mask every frame it sends (§5.1, §5.3).
+    /// A client must mask every frame it sends, and a server must close on one that is not
+    /// (§5.1; the masking itself is §5.3).
     #[error(
         "this client frame is not masked; a client must mask every frame it sends, and the server must close with 1002"
     )]
@@ -107,8 +108,7 @@ impl Violation {
             | Self::NonMinimalLength { .. } => "5.2",
             Self::ControlFrameTooLong { .. } | Self::FragmentedControlFrame => "5.5",
             Self::ContinuationWithoutMessage | Self::NewMessageWhileFragmented { .. } => "5.4",
-            Self::UnmaskedClientFrame => "5.3",
-            Self::MaskedServerFrame => "5.1",
+            Self::UnmaskedClientFrame | Self::MaskedServerFrame => "5.1",
             Self::InvalidUtf8Text { .. } => "8.1",
             Self::ClosePayloadOneByte | Self::InvalidUtf8CloseReason { .. } => "5.5.1",
             Self::CloseCodeNotAllowed { .. } => "7.4",
@@ -193,6 +193,6 @@ mod tests {
             .to_string(),
             "close code 1005 (No Status Received) may not be sent in a close frame"
         );
-        assert_eq!(Violation::UnmaskedClientFrame.section(), "5.3");
+        assert_eq!(Violation::UnmaskedClientFrame.section(), "5.1");
     }
 }

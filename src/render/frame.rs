@@ -232,7 +232,7 @@ fn payload_line(frame: &Frame) -> String {
     let body = match frame.header.opcode() {
         _ if frame.payload_len() == 0 => "empty".to_string(),
         OpCode::Close => {
-            let (close, _) = crate::proto::message::parse_close(&payload);
+            let (close, _) = crate::proto::message::parse_close(&payload, !frame.is_truncated());
             match close.code {
                 Some(code) => format!(
                     "close code {code} ({}), reason {:?}",

@@ -4,6 +4,8 @@
 use data_encoding::HEXLOWER;
 use serde::Serialize;
 
+use crate::proto::handshake::RuleCheck;
+use crate::proto::http::{Head, StartLine};
 use crate::proto::{
     AcceptComparison, Derivation, Frame, Incomplete, Message, Side, Violation, fields,
 };
@@ -285,6 +287,99 @@ impl From<&Incomplete> for IncompleteJson {
             need: i.need,
             header_complete: i.header_complete,
             message: i.to_string(),
+        }
+    }
+}
+
+/// An HTTP head found before the frames.
+#[derive(Debug, Serialize)]
+pub struct HeadJson {
+    /// Always "http-head".
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// "request" or "response".
+    pub head: &'static str,
+    /// The start line, without CRLF.
+    pub start_line: String,
+    /// Bytes in the head, the blank line included: where the frames begin.
+    pub len: usize,
+    /// The headers with their spans.
+    pub headers: Vec<HeaderJson>,
+    /// The handshake rules checked (requests only).
+    pub rules: Vec<RuleJson>,
+}
+
+/// One header line.
+#[derive(Debug, Serialize)]
+pub struct HeaderJson {
+    /// The name as sent.
+    pub name: String,
+    /// The value.
+    pub value: String,
+    /// First byte of the line.
+    pub start: usize,
+    /// One past the line's CRLF.
+    pub end: usize,
+}
+
+/// One handshake rule.
+#[derive(Debug, Serialize)]
+pub struct RuleJson {
+    /// The rule, stated.
+    pub rule: &'static str,
+    /// RFC 6455 section.
+    pub section: &'static str,
+    /// Whether it holds.
+    pub passed: bool,
+    /// What was found.
+    pub detail: String,
+}
+
+impl HeadJson {
+    /// The JSON shape of a head and its checks.
+    pub fn new(head: &Head, checks: &[RuleCheck]) -> Self {
+        let (kind, start_line) = match &head.start {
+            StartLine::Request {
+                method,
+                target,
+                minor_version,
+            } => (
+                "request",
+                format!("{method} {target} HTTP/1.{minor_version}"),
+            ),
+            StartLine::Response {
+                minor_version,
+                status,
+                reason,
+            } => (
+                "response",
+                format!("HTTP/1.{minor_version} {status} {reason}"),
+            ),
+        };
+        Self {
+            kind: "http-head",
+            head: kind,
+            start_line,
+            len: head.len,
+            headers: head
+                .headers
+                .iter()
+                .map(|h| HeaderJson {
+                    name: h.name.clone(),
+                    value: h.value.clone(),
+                    start: h.line.start,
+                    end: h.line.end,
+                })
+                .collect(),
+            rules: checks
+                .iter()
+                .map(|c| RuleJson {
+                    rule: c.rule.statement(),
+                    section: c.rule.section(),
+                    passed: c.passed,
+                    detail: c.detail.clone(),
+                })
+                .collect(),
         }
     }
 }

@@ -3,5 +3,6 @@
 pub mod accept;
 pub mod frame;
 pub mod hexdump;
+pub mod http;
 pub mod json;
 pub mod style;
