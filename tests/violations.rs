@@ -162,7 +162,7 @@ fn reserved_bit_1_allowed_by_an_extension() {
         bits: RsvBits(0b001),
     };
     let bytes = [unmasked(0x41, &[0xff]), unmasked(0xc0, &[0xfe])].concat();
-    expect(config, &bytes, &[&[], &[rsv1.clone()]]);
+    expect(config, &bytes, &[&[], std::slice::from_ref(&rsv1)]);
     expect(config, &unmasked(0xc9, b"hb"), &[&[rsv1]]);
 }
 
