@@ -196,8 +196,22 @@ fn main() {
         "{:>7}  {:<6}  {:>12}  {:>18}  {:>24}",
         "size", "kind", "wslab MiB/s", "tungstenite MiB/s", "ratio wslab/tungstenite"
     );
+    // `cargo bench --bench dissector -- "1 KiB binary"` runs only the rows whose name holds
+    // the words given, for profiling one row at a time.
+    let only: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
     for frame_size in [1024, 64 * 1024] {
         for text in [false, true] {
+            let name = format!(
+                "{} KiB {}",
+                frame_size / 1024,
+                if text { "text" } else { "binary" }
+            );
+            if !only.iter().all(|word| name.contains(word.as_str())) {
+                continue;
+            }
             let workload = Workload::new(frame_size, text, total);
             for _ in 0..warmup {
                 time(run_wslab, &workload);

@@ -212,7 +212,7 @@ fn model(sent: &[Sent], config: Config) -> Vec<(Option<Message>, Vec<Violation>)
                         first_frame,
                         frame_count,
                         length: data.len() as u64,
-                        preview: preview(&data),
+                        preview: Bytes::from(preview(&data)),
                         utf8_valid: (opcode == OpCode::Text && !compressed)
                             .then(|| std::str::from_utf8(&data).is_ok()),
                         compressed,
@@ -228,7 +228,7 @@ fn model(sent: &[Sent], config: Config) -> Vec<(Option<Message>, Vec<Violation>)
                     first_frame: index,
                     frame_count: 1,
                     length: s.plain.len() as u64,
-                    preview: kept.clone(),
+                    preview: Bytes::from(kept.clone()),
                     utf8_valid: None,
                     compressed: false,
                     close: (opcode == OpCode::Close).then(|| close_of(&kept)),
@@ -311,8 +311,8 @@ fn check_frame(ours: &Frame, s: &Sent, wire: &[u8], config: Config) -> Result<()
     prop_assert_eq!(ours.header.mask_key(), s.header.mask);
     prop_assert_eq!(ours.payload_len(), s.plain.len() as u64);
     prop_assert_eq!(ours.received, s.plain.len() as u64);
-    prop_assert_eq!(&ours.preview[..], &wire[body..body + shown]);
-    prop_assert_eq!(&ours.unmasked_preview()[..], &s.plain[..shown]);
+    prop_assert_eq!(&ours.wire_payload()[..], &wire[body..body + shown]);
+    prop_assert_eq!(&ours.payload[..], &s.plain[..shown]);
     prop_assert_eq!(ours.is_truncated(), shown < s.plain.len());
     // tungstenite reads its own bytes back the same way, and refuses reserved opcodes.
     let mut cursor = Cursor::new(&wire[start..]);

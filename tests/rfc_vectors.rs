@@ -4,6 +4,7 @@
 
 use std::ops::Range;
 
+use bytes::Bytes;
 use data_encoding::BASE64;
 use wslab::proto::{
     Config, DEFAULT_PREVIEW_CAP, Derivation, Dissector, Event, FieldKind, Frame, Incomplete,
@@ -156,7 +157,7 @@ fn text_message(index: u64, first_frame: u64, frame_count: u64, text: &[u8]) -> 
         first_frame,
         frame_count,
         length: text.len() as u64,
-        preview: text.to_vec(),
+        preview: Bytes::copy_from_slice(text),
         utf8_valid: Some(true),
         compressed: false,
         close: None,
@@ -170,7 +171,7 @@ fn control_message(opcode: OpCode, payload: &[u8]) -> Message {
         first_frame: 0,
         frame_count: 1,
         length: payload.len() as u64,
-        preview: payload.to_vec(),
+        preview: Bytes::copy_from_slice(payload),
         utf8_valid: None,
         compressed: false,
         close: None,
@@ -251,8 +252,8 @@ fn single_frame_unmasked_text() {
     );
     assert_eq!(frame.index, 0);
     assert_eq!(frame.header.bytes(), &[0x81, 0x05]);
-    assert_eq!(frame.preview, b"Hello");
-    assert_eq!(&*frame.unmasked_preview(), b"Hello");
+    assert_eq!(&*frame.wire_payload(), &b"Hello"[..]);
+    assert_eq!(&frame.payload[..], b"Hello");
     assert!(!frame.is_truncated());
     assert_eq!(events[1], Event::Message(text_message(0, 0, 1, b"Hello")));
 }
@@ -282,8 +283,8 @@ fn single_frame_masked_text() {
     );
     assert_eq!(frame.header.bytes(), &MASKED_HELLO[..6]);
     // The preview is the payload as it crossed the wire, still masked.
-    assert_eq!(frame.preview, &MASKED_HELLO[6..]);
-    assert_eq!(&*frame.unmasked_preview(), b"Hello");
+    assert_eq!(&*frame.wire_payload(), &MASKED_HELLO[6..]);
+    assert_eq!(&frame.payload[..], b"Hello");
     assert_eq!(events[1], Event::Message(text_message(0, 0, 1, b"Hello")));
 }
 
@@ -389,7 +390,7 @@ fn fragmented_unmasked_text() {
             span: 0..5,
         },
     );
-    assert_eq!(f[0].preview, b"Hel");
+    assert_eq!(&*f[0].wire_payload(), &b"Hel"[..]);
     assert_header(
         f[1],
         &Expected {
@@ -407,7 +408,7 @@ fn fragmented_unmasked_text() {
         },
     );
     assert_eq!((f[0].index, f[1].index), (0, 1));
-    assert_eq!(f[1].preview, b"lo");
+    assert_eq!(&*f[1].wire_payload(), &b"lo"[..]);
 }
 
 #[test]
@@ -431,7 +432,7 @@ fn unmasked_ping() {
             span: 0..7,
         },
     );
-    assert_eq!(frames(&events)[0].preview, b"Hello");
+    assert_eq!(&*frames(&events)[0].wire_payload(), &b"Hello"[..]);
     assert_eq!(
         events[1],
         Event::Message(control_message(OpCode::Ping, b"Hello"))
@@ -461,8 +462,8 @@ fn masked_pong() {
             span: 0..11,
         },
     );
-    assert_eq!(frame.preview, &bytes[6..]);
-    assert_eq!(&*frame.unmasked_preview(), b"Hello");
+    assert_eq!(&*frame.wire_payload(), &bytes[6..]);
+    assert_eq!(&frame.payload[..], b"Hello");
     assert_eq!(
         events[1],
         Event::Message(control_message(OpCode::Pong, b"Hello"))
@@ -499,7 +500,7 @@ fn binary_256_bytes_with_16_bit_length() {
             span: 0..260,
         },
     );
-    assert_eq!(frame.preview, payload);
+    assert_eq!(&*frame.wire_payload(), &payload[..]);
     assert_eq!(events[1], Event::Message(binary_message(&payload)));
 }
 
@@ -541,7 +542,7 @@ fn binary_64_kib_with_64_bit_length() {
     );
     // 64 KiB is exactly the default preview cap: nothing is cut.
     assert_eq!(DEFAULT_PREVIEW_CAP, 65_536);
-    assert_eq!(frame.preview, payload);
+    assert_eq!(&*frame.wire_payload(), &payload[..]);
     assert!(!frame.is_truncated());
     let message = messages(&events)[0];
     assert_eq!(message, &binary_message(&payload));
@@ -581,7 +582,7 @@ fn masked_hello_cut_short() {
             assert_eq!(d.offset(), cut as u64);
             assert_eq!(d.pending_frame().is_some(), header_complete, "cut at {cut}");
             if let Some(frame) = d.pending_frame() {
-                assert_eq!(frame.preview, &MASKED_HELLO[6..cut]);
+                assert_eq!(&*frame.wire_payload(), &MASKED_HELLO[6..cut]);
                 assert_eq!(frame.received, (cut - 6) as u64);
                 assert!(!frame.is_complete());
             }
@@ -626,9 +627,8 @@ fn huge_declared_length_allocates_nothing_big() {
     let frame = d.pending_frame().expect("the header is complete");
     assert_eq!(frame.payload_len(), 1 << 40);
     assert_eq!(frame.header.length_encoding(), LengthEncoding::SixtyFour);
-    assert_eq!(frame.preview, payload);
+    assert_eq!(&*frame.wire_payload(), &payload[..]);
     assert_eq!(frame.received, 10);
-    assert!(frame.preview.capacity() <= DEFAULT_PREVIEW_CAP);
     assert_eq!(frame.violations, Vec::<Violation>::new());
     assert_eq!(frame.span(), 0..1_099_511_627_786);
     let incomplete = d.incomplete().expect("inside a frame");
@@ -683,8 +683,8 @@ fn preview_cap_keeps_16_bytes_but_knows_the_length() {
         let events = some_ways(capped(side), &bytes, &[&[4], &[8, 20], &[500, 900, 901]]);
         let (frame, message) = (frames(&events)[0], messages(&events)[0]);
         assert_eq!(frame.payload_len(), 1000);
-        assert_eq!(frame.preview.len(), 16);
-        assert_eq!(&*frame.unmasked_preview(), &payload[..16]);
+        assert_eq!(frame.payload.len(), 16);
+        assert_eq!(&frame.payload[..], &payload[..16]);
         assert!(frame.is_truncated());
         assert_eq!(frame.violations, Vec::<Violation>::new());
         assert_eq!(message.length, 1000);
@@ -730,7 +730,7 @@ fn preview_cap_spans_fragments_of_a_message() {
         let message = messages(&events)[0];
         assert_eq!(message.length, 30);
         assert_eq!(message.frame_count, 3);
-        assert_eq!(message.preview, b"0123456789abcdef");
+        assert_eq!(&message.preview[..], b"0123456789abcdef");
         assert_eq!(message.utf8_valid, Some(true));
         assert!(message.is_truncated());
         assert!(frames(&events).iter().all(|f| !f.is_truncated()));

@@ -228,7 +228,7 @@ fn non_minimal_length() {
     assert_eq!(sixteen_for_5.section(), "5.2");
     let bytes = [&[0x82, 0x7e, 0x00, 0x05][..], b"12345"].concat();
     let run = expect(server(), &bytes, &[&[sixteen_for_5]]);
-    assert_eq!(run.messages[0].preview, b"12345");
+    assert_eq!(&run.messages[0].preview[..], b"12345");
 
     let payload = [0x42; 300];
     let sixty_four_for_300 = Violation::NonMinimalLength {
@@ -305,7 +305,7 @@ fn continuation_without_message() {
         &[&[], &[Violation::ContinuationWithoutMessage]],
     );
     assert_eq!(run.messages.len(), 1);
-    assert_eq!(run.messages[0].preview, b"Hel");
+    assert_eq!(&run.messages[0].preview[..], b"Hel");
 }
 
 #[test]
@@ -317,7 +317,7 @@ fn new_message_while_fragmented() {
     // The unfinished text is abandoned; the binary message stands.
     assert_eq!(run.messages.len(), 1);
     assert_eq!(run.messages[0].opcode, OpCode::Binary);
-    assert_eq!(run.messages[0].preview, b"b");
+    assert_eq!(&run.messages[0].preview[..], b"b");
     assert_eq!(run.messages[0].first_frame, 1);
 
     let text = Violation::NewMessageWhileFragmented { opcode: "text" };
@@ -328,7 +328,7 @@ fn new_message_while_fragmented() {
     ]
     .concat();
     let run = expect(server(), &bytes, &[&[], &[text], &[]]);
-    assert_eq!(run.messages[0].preview, b"bc");
+    assert_eq!(&run.messages[0].preview[..], b"bc");
     assert_eq!(run.messages[0].frame_count, 2);
 }
 
@@ -352,7 +352,7 @@ fn control_frames_between_fragments_are_allowed() {
                 m.opcode,
                 m.first_frame,
                 m.frame_count,
-                m.preview.as_slice(),
+                &m.preview[..],
             )
         })
         .collect();
@@ -389,7 +389,7 @@ fn unmasked_client_frame() {
         &unmasked(0x81, b"hi"),
         &[&[Violation::UnmaskedClientFrame]],
     );
-    assert_eq!(run.messages[0].preview, b"hi");
+    assert_eq!(&run.messages[0].preview[..], b"hi");
 }
 
 #[test]
@@ -401,7 +401,7 @@ fn masked_server_frame() {
         &[&[Violation::MaskedServerFrame]],
     );
     // Still unmasked for the reader.
-    assert_eq!(run.messages[0].preview, b"hi");
+    assert_eq!(&run.messages[0].preview[..], b"hi");
 }
 
 #[test]
@@ -409,7 +409,7 @@ fn unknown_side_judges_neither_masking() {
     let bytes = [masked(0x81, b"hi"), unmasked(0x81, b"hi")].concat();
     let run = expect(Config::new(Side::Unknown), &bytes, &[&[], &[]]);
     assert_eq!(run.messages.len(), 2);
-    assert!(run.messages.iter().all(|m| m.preview == b"hi"));
+    assert!(run.messages.iter().all(|m| m.preview == b"hi"[..]));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -425,7 +425,7 @@ fn invalid_utf8(at: u64) -> Violation {
 fn invalid_utf8_text() {
     let run = expect(server(), &unmasked(0x81, b"a\xffb"), &[&[invalid_utf8(1)]]);
     assert_eq!(run.messages[0].utf8_valid, Some(false));
-    assert_eq!(run.messages[0].preview, b"a\xffb");
+    assert_eq!(&run.messages[0].preview[..], b"a\xffb");
     assert_eq!(run.messages[0].text_lossy(), "a\u{fffd}b");
 
     // Masked, from a client: judged on the unmasked bytes.
@@ -770,7 +770,7 @@ fn check_accounting(events: &[Event], d: &Dissector, config: Config, fed: u64) {
             Event::Frame(f) => {
                 assert_eq!(f.offset, next);
                 assert!(f.is_complete());
-                assert!(f.preview.len() <= cap_for(f.header.opcode(), config));
+                assert!(f.payload.len() <= cap_for(f.header.opcode(), config));
                 next = f.span().end;
             }
             Event::Message(m) => assert!(m.preview.len() <= cap_for(m.opcode, config)),
@@ -886,10 +886,7 @@ fn check_message(m: &Message, frames: &[&Frame]) {
             }
         }
     }
-    let payload: Vec<u8> = parts
-        .iter()
-        .flat_map(|f| f.unmasked_preview().into_owned())
-        .collect();
+    let payload: Vec<u8> = parts.iter().flat_map(|f| f.payload.to_vec()).collect();
     assert_eq!(m.frame_count, parts.len() as u64, "{m:?}");
     assert_eq!(m.preview, payload, "{m:?}");
     assert_eq!(m.length, payload.len() as u64);

@@ -3,11 +3,13 @@
 
 use std::fmt;
 
+use bytes::Bytes;
+
 use super::coding::OpCode;
 use super::frame::{Frame, FrameHeader};
 use super::mask::apply_mask;
-use super::message::{Message, parse_close};
-use super::utf8::Utf8Validator;
+use super::message::Message;
+use super::reassembly::Reassembler;
 use super::violation::{RsvBits, Violation};
 
 /// The default payload preview kept per frame and per message: 64 KiB.
@@ -89,18 +91,13 @@ impl fmt::Display for Incomplete {
     }
 }
 
-// A data message whose last frame has not arrived yet.
+// The frame being received: its header is complete, its payload is arriving.
 #[derive(Debug)]
-struct OpenMessage {
-    opcode: OpCode,
-    first_frame: u64,
-    frame_count: u64,
-    length: u64,
-    preview: Vec<u8>,
-    utf8: Option<Utf8Validator>,
-    // Invalid UTF-8 is reported once, on the frame where it was found.
-    utf8_reported: bool,
-    compressed: bool,
+struct Receiving {
+    frame: Frame,
+    // The payload kept so far, unmasked; it becomes `frame.payload` when the frame ends.
+    kept: Vec<u8>,
+    cap: usize,
 }
 
 /// The dissector for one direction of one connection.
@@ -109,10 +106,9 @@ pub struct Dissector {
     config: Config,
     offset: u64,
     header: Vec<u8>,
-    frame: Option<Frame>,
-    open: Option<OpenMessage>,
+    receiving: Option<Receiving>,
+    messages: Reassembler,
     frames: u64,
-    messages: u64,
 }
 
 impl Dissector {
@@ -128,10 +124,9 @@ impl Dissector {
             config,
             offset,
             header: Vec::with_capacity(14),
-            frame: None,
-            open: None,
+            receiving: None,
+            messages: Reassembler::default(),
             frames: 0,
-            messages: 0,
         }
     }
 
@@ -149,12 +144,16 @@ impl Dissector {
     pub fn feed(&mut self, mut bytes: &[u8]) -> Vec<Event> {
         let mut events = Vec::new();
         while !bytes.is_empty() {
-            if self.frame.is_none() {
+            if self.receiving.is_none() {
                 bytes = self.take_header(bytes);
             }
-            if self.frame.is_some() {
+            if self.receiving.is_some() {
                 bytes = self.take_payload(bytes);
-                if self.frame.as_ref().is_some_and(Frame::is_complete) {
+                if self
+                    .receiving
+                    .as_ref()
+                    .is_some_and(|r| r.frame.is_complete())
+                {
                     self.complete_frame(&mut events);
                 }
             }
@@ -162,14 +161,18 @@ impl Dissector {
         events
     }
 
-    /// The frame being received, if the stream is inside one with its header complete.
-    pub fn pending_frame(&self) -> Option<&Frame> {
-        self.frame.as_ref()
+    /// The frame being received, with the payload so far, if the stream is inside one
+    /// whose header is complete.
+    pub fn pending_frame(&self) -> Option<Frame> {
+        self.receiving.as_ref().map(|r| Frame {
+            payload: Bytes::copy_from_slice(&r.kept),
+            ..r.frame.clone()
+        })
     }
 
     /// Where the stream would stop if it ended now: `None` between frames.
     pub fn incomplete(&self) -> Option<Incomplete> {
-        if let Some(frame) = &self.frame {
+        if let Some(Receiving { frame, .. }) = &self.receiving {
             return Some(Incomplete {
                 offset: frame.offset,
                 have: frame.header_len() + frame.received,
@@ -187,7 +190,7 @@ impl Dissector {
 
     /// How many frames of a fragmented message have arrived without its final frame.
     pub fn open_message_frames(&self) -> Option<u64> {
-        self.open.as_ref().map(|m| m.frame_count)
+        self.messages.open_frames()
     }
 
     fn take_header<'a>(&mut self, bytes: &'a [u8]) -> &'a [u8] {
@@ -227,83 +230,56 @@ impl Dissector {
             (Side::Server, true) => violations.push(Violation::MaskedServerFrame),
             _ => {}
         }
-        let opcode = header.opcode();
-        match opcode {
-            OpCode::Continuation if self.open.is_none() => {
-                violations.push(Violation::ContinuationWithoutMessage);
-            }
-            OpCode::Text | OpCode::Binary => {
-                // The unfinished message is abandoned, as a receiver that failed the
-                // connection would abandon it; the violation says so.
-                if self.open.take().is_some() {
-                    violations.push(Violation::NewMessageWhileFragmented {
-                        opcode: opcode.name(),
-                    });
-                }
-                let compressed = header.rsv().has(1) && self.config.allowed_rsv.has(1);
-                self.open = Some(OpenMessage {
-                    opcode,
-                    first_frame: self.frames,
-                    frame_count: 0,
-                    length: 0,
-                    preview: Vec::new(),
-                    utf8: (opcode == OpCode::Text && !compressed).then(Utf8Validator::default),
-                    utf8_reported: false,
-                    compressed,
-                });
-            }
-            _ => {}
-        }
-        let preview_len = header
+        let cap = self.config.preview_cap;
+        self.messages
+            .begin(&header, self.frames, allowed, cap, &mut violations);
+        // A lawful control frame is kept whole whatever the cap, so that a close code and
+        // reason are always judged on every byte; 125 bytes cost nothing.
+        let cap = if header.opcode().is_control() {
+            cap.max(125)
+        } else {
+            cap
+        };
+        // Reserve what will be kept, but no more than the default cap up front: a frame may
+        // claim 2^63 bytes and send none.
+        let reserve = header
             .payload_len()
-            .min(Self::frame_cap(&self.config, &header) as u64) as usize;
-        self.frame = Some(Frame {
-            index: self.frames,
-            offset,
-            header,
-            // Reserve only what the cap allows: a frame may claim 2^63 bytes.
-            preview: Vec::with_capacity(preview_len.min(4096)),
-            received: 0,
-            violations,
+            .min(cap as u64)
+            .min(DEFAULT_PREVIEW_CAP as u64);
+        self.receiving = Some(Receiving {
+            frame: Frame {
+                index: self.frames,
+                offset,
+                header,
+                payload: Bytes::new(),
+                received: 0,
+                violations,
+            },
+            kept: Vec::with_capacity(reserve as usize),
+            cap,
         });
         self.frames += 1;
     }
 
-    // A lawful control frame is kept whole whatever the cap, so that a close code and reason
-    // are always judged on every byte; 125 bytes cost nothing.
-    fn frame_cap(config: &Config, header: &FrameHeader) -> usize {
-        if header.opcode().is_control() {
-            config.preview_cap.max(125)
-        } else {
-            config.preview_cap
-        }
-    }
-
     fn take_payload<'a>(&mut self, bytes: &'a [u8]) -> &'a [u8] {
-        let Some(frame) = self.frame.as_mut() else {
+        let Some(Receiving { frame, kept, cap }) = self.receiving.as_mut() else {
             return bytes;
         };
         let remaining = frame.payload_len() - frame.received;
         let take = usize::try_from(remaining).map_or(bytes.len(), |r| r.min(bytes.len()));
         let (chunk, rest) = bytes.split_at(take);
-        let cap = Self::frame_cap(&self.config, &frame.header);
-        let room = cap.saturating_sub(frame.preview.len());
-        frame
-            .preview
-            .extend_from_slice(&chunk[..room.min(chunk.len())]);
-        // Data frames feed the message being reassembled: its preview and its UTF-8 check.
-        let carries_message = matches!(
-            frame.header.opcode(),
-            OpCode::Text | OpCode::Binary | OpCode::Continuation
-        );
-        if let (true, Some(open)) = (carries_message, self.open.as_mut()) {
-            feed_message(
-                open,
-                chunk,
-                frame.header.mask_key(),
-                frame.received,
-                self.config.preview_cap,
-            );
+        let keep = cap.saturating_sub(kept.len()).min(chunk.len());
+        let start = kept.len();
+        kept.extend_from_slice(&chunk[..keep]);
+        let key = frame.header.mask_key();
+        // One copy, unmasked in place: the same work tungstenite does to hand over a payload.
+        if let Some(key) = key {
+            apply_mask(&mut kept[start..], key, frame.received);
+        }
+        self.messages.kept(&kept[start..], self.config.preview_cap);
+        if keep < chunk.len() {
+            let at = frame.received + keep as u64;
+            self.messages.beyond(&chunk[keep..], key, at);
         }
         frame.received += take as u64;
         self.offset += take as u64;
@@ -311,102 +287,46 @@ impl Dissector {
     }
 
     fn complete_frame(&mut self, events: &mut Vec<Event>) {
-        let Some(mut frame) = self.frame.take() else {
+        let Some(Receiving {
+            mut frame, kept, ..
+        }) = self.receiving.take()
+        else {
             return;
         };
-        let opcode = frame.header.opcode();
-        let mut message = None;
-        if opcode.is_control() {
-            let payload = frame.unmasked_preview().into_owned();
-            let close = (opcode == OpCode::Close).then(|| {
-                let (close, found) = parse_close(&payload, !frame.is_truncated());
-                frame.violations.extend(found);
-                close
-            });
-            message = Some(Message {
-                index: 0,
-                opcode,
-                first_frame: frame.index,
-                frame_count: 1,
-                length: frame.payload_len(),
-                preview: payload,
-                utf8_valid: None,
-                compressed: false,
-                close,
-            });
-        } else if matches!(opcode, OpCode::Text | OpCode::Binary | OpCode::Continuation)
-            && self.open.is_some()
-            && !frame
-                .violations
-                .contains(&Violation::ContinuationWithoutMessage)
-        {
-            if let Some(open) = self.open.as_mut() {
-                open.frame_count += 1;
-                if frame.header.fin() {
-                    open.utf8.as_mut().map(Utf8Validator::finish);
-                }
-                if let Some(at) = open.utf8.as_ref().and_then(Utf8Validator::error_at)
-                    && !open.utf8_reported
-                {
-                    open.utf8_reported = true;
-                    frame.violations.push(Violation::InvalidUtf8Text { at });
-                }
-            }
-            if frame.header.fin() {
-                message = self.open.take().map(|open| Message {
-                    index: 0,
-                    opcode: open.opcode,
-                    first_frame: open.first_frame,
-                    frame_count: open.frame_count,
-                    length: open.length,
-                    preview: open.preview,
-                    utf8_valid: open.utf8.map(|v| v.error_at().is_none()),
-                    compressed: open.compressed,
-                    close: None,
-                });
-            }
-        }
+        frame.payload = Bytes::from(kept);
+        let message = self.messages.end(&mut frame);
         events.push(Event::Frame(frame));
-        if let Some(mut message) = message {
-            message.index = self.messages;
-            self.messages += 1;
+        if let Some(message) = message {
             events.push(Event::Message(message));
         }
     }
 }
 
-fn feed_message(open: &mut OpenMessage, chunk: &[u8], key: Option<[u8; 4]>, at: u64, cap: usize) {
-    let already_bad = open.utf8.as_ref().is_none_or(|v| v.error_at().is_some());
-    let room = cap.saturating_sub(open.preview.len()).min(chunk.len());
-    open.length += chunk.len() as u64;
-    if room == 0 && already_bad {
-        return;
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_huge_claim_reserves_no_more_than_the_default_cap() {
+        let mut config = Config::new(Side::Server);
+        config.preview_cap = usize::MAX;
+        let mut dissector = Dissector::new(config);
+        let mut bytes = vec![0x82, 0x7f];
+        bytes.extend_from_slice(&(1u64 << 62).to_be_bytes());
+        bytes.extend_from_slice(b"abc");
+        assert!(dissector.feed(&bytes).is_empty());
+        let receiving = dissector.receiving.as_ref().expect("inside the frame");
+        assert!(receiving.kept.capacity() <= DEFAULT_PREVIEW_CAP);
+        assert_eq!(receiving.kept, b"abc");
     }
-    match key {
-        None => {
-            open.preview.extend_from_slice(&chunk[..room]);
-            if let Some(v) = open.utf8.as_mut() {
-                v.feed(chunk);
-            }
-        }
-        Some(key) => {
-            // Unmask through a small buffer, so that a huge frame needs no huge allocation.
-            let mut scratch = [0u8; 4096];
-            let mut done = 0;
-            for piece in chunk.chunks(scratch.len()) {
-                let plain = &mut scratch[..piece.len()];
-                plain.copy_from_slice(piece);
-                apply_mask(plain, key, at + done as u64);
-                let keep = room.saturating_sub(done).min(piece.len());
-                open.preview.extend_from_slice(&plain[..keep]);
-                if let Some(v) = open.utf8.as_mut() {
-                    v.feed(plain);
-                }
-                done += piece.len();
-                if done >= room && open.utf8.as_ref().is_none_or(|v| v.error_at().is_some()) {
-                    break;
-                }
-            }
-        }
+
+    #[test]
+    fn a_one_frame_message_shares_its_frame_buffer() {
+        let mut dissector = Dissector::new(Config::new(Side::Server));
+        let events = dissector.feed(b"\x81\x05Hello");
+        let (Event::Frame(frame), Event::Message(message)) = (&events[0], &events[1]) else {
+            panic!("a frame then a message: {events:?}");
+        };
+        assert_eq!(frame.payload.as_ptr(), message.preview.as_ptr());
     }
 }

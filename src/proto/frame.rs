@@ -4,6 +4,8 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
+use bytes::Bytes;
+
 use super::coding::OpCode;
 use super::mask::apply_mask;
 use super::violation::{RsvBits, Violation};
@@ -208,8 +210,9 @@ pub struct Frame {
     pub offset: u64,
     /// The header.
     pub header: FrameHeader,
-    /// The payload as it crossed the wire (still masked, if masked), up to the preview cap.
-    pub preview: Vec<u8>,
+    /// The payload with any mask removed, up to the preview cap. `wire_payload` gives the
+    /// bytes as they crossed the wire.
+    pub payload: Bytes,
     /// Payload bytes received so far; equals the declared length once the frame is complete.
     pub received: u64,
     /// The rules this frame breaks.
@@ -243,20 +246,20 @@ impl Frame {
         self.received >= self.payload_len()
     }
 
-    /// Whether the preview holds less than the whole payload.
+    /// Whether `payload` holds less than the whole payload.
     pub fn is_truncated(&self) -> bool {
-        (self.preview.len() as u64) < self.payload_len()
+        (self.payload.len() as u64) < self.payload_len()
     }
 
-    /// The preview with the mask removed.
-    pub fn unmasked_preview(&self) -> Cow<'_, [u8]> {
+    /// The kept payload as it crossed the wire: masked again, if the frame was masked.
+    pub fn wire_payload(&self) -> Cow<'_, [u8]> {
         match self.header.mask_key() {
             Some(key) => {
-                let mut plain = self.preview.clone();
-                apply_mask(&mut plain, key, 0);
-                Cow::Owned(plain)
+                let mut wire = self.payload.to_vec();
+                apply_mask(&mut wire, key, 0);
+                Cow::Owned(wire)
             }
-            None => Cow::Borrowed(&self.preview),
+            None => Cow::Borrowed(&self.payload),
         }
     }
 }

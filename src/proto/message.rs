@@ -1,5 +1,7 @@
 //! Messages reassembled from frames (RFC 6455 §5.4), and what a close frame says (§5.5.1).
 
+use bytes::Bytes;
+
 use super::coding::{OpCode, close_code};
 use super::violation::Violation;
 
@@ -16,8 +18,9 @@ pub struct Message {
     pub frame_count: u64,
     /// Total payload length across the frames.
     pub length: u64,
-    /// The unmasked payload, up to the preview cap.
-    pub preview: Vec<u8>,
+    /// The unmasked payload, up to the preview cap. A one-frame message shares its frame's
+    /// buffer rather than copying it.
+    pub preview: Bytes,
     /// For text: whether the whole payload is valid UTF-8. `None` for other kinds, and for
     /// text compressed by an extension, whose bytes are not UTF-8 until inflated.
     pub utf8_valid: Option<bool>,

@@ -10,6 +10,7 @@ pub mod handshake;
 pub mod http;
 pub mod mask;
 pub mod message;
+mod reassembly;
 pub mod utf8;
 pub mod violation;
 

@@ -136,11 +136,13 @@ fn role_of(kind: FieldKind) -> (Role, &'static str) {
 }
 
 fn dump(frame: &Frame, fields: &[Field], opts: &Options) -> String {
+    let shown = frame.payload.len().min(opts.max_payload);
+    let wire_payload = frame.wire_payload();
     let wire: Vec<u8> = frame
         .header
         .bytes()
         .iter()
-        .chain(frame.preview.iter().take(opts.max_payload))
+        .chain(&wire_payload[..shown])
         .copied()
         .collect();
     let cells: Vec<Cell> = wire
@@ -157,10 +159,9 @@ fn dump(frame: &Frame, fields: &[Field], opts: &Options) -> String {
         })
         .collect();
     let mut out = hexdump::render(frame.offset, &cells, opts.palette, "  ");
-    let shown = frame.preview.len().min(opts.max_payload) as u64;
-    let hidden = frame.payload_len() - shown;
+    let hidden = frame.payload_len() - shown as u64;
     if hidden > 0 {
-        let why = if shown < frame.preview.len() as u64 {
+        let why = if shown < frame.payload.len() {
             "raise --max-payload to see more"
         } else if frame.is_complete() {
             "beyond the preview kept in memory"
@@ -187,18 +188,12 @@ fn dump(frame: &Frame, fields: &[Field], opts: &Options) -> String {
 }
 
 fn walkthrough(frame: &Frame, key: [u8; 4], p: Palette) -> String {
-    if frame.preview.is_empty() {
+    if frame.payload.is_empty() {
         return String::new();
     }
-    let plain = frame.unmasked_preview();
     let mut out = String::from("\n  Unmasking, byte by byte (wire ⊕ key[i % 4] = plain):\n");
-    for (i, (&wire, &clear)) in frame
-        .preview
-        .iter()
-        .zip(plain.iter())
-        .take(WALKTHROUGH)
-        .enumerate()
-    {
+    for (i, &clear) in frame.payload.iter().take(WALKTHROUGH).enumerate() {
+        let wire = clear ^ key[i % 4];
         let shown = if clear.is_ascii_graphic() || clear == b' ' {
             format!("'{}'", char::from(clear))
         } else {
@@ -212,7 +207,7 @@ fn walkthrough(frame: &Frame, key: [u8; 4], p: Palette) -> String {
             format_args!("{clear:02x}"),
         );
     }
-    if frame.preview.len() > WALKTHROUGH {
+    if frame.payload.len() > WALKTHROUGH {
         let _ = writeln!(
             out,
             "    … the same for the other {} bytes",
@@ -223,7 +218,7 @@ fn walkthrough(frame: &Frame, key: [u8; 4], p: Palette) -> String {
 }
 
 fn payload_line(frame: &Frame) -> String {
-    let payload = frame.unmasked_preview();
+    let payload: &[u8] = &frame.payload;
     let cut = if frame.is_truncated() {
         " (preview)"
     } else {
@@ -232,7 +227,7 @@ fn payload_line(frame: &Frame) -> String {
     let body = match frame.header.opcode() {
         _ if frame.payload_len() == 0 => "empty".to_string(),
         OpCode::Close => {
-            let (close, _) = crate::proto::message::parse_close(&payload, !frame.is_truncated());
+            let (close, _) = crate::proto::message::parse_close(payload, !frame.is_truncated());
             match close.code {
                 Some(code) => format!(
                     "close code {code} ({}), reason {:?}",
@@ -245,14 +240,14 @@ fn payload_line(frame: &Frame) -> String {
         OpCode::Binary => format!(
             "binary, {} bytes{cut}: {}",
             frame.payload_len(),
-            short_hex(&payload)
+            short_hex(payload)
         ),
-        _ => match std::str::from_utf8(&payload) {
+        _ => match std::str::from_utf8(payload) {
             Ok(text) => format!("text{cut} {}", quote(text)),
             Err(_) => format!(
                 "{} bytes, not UTF-8 on their own{cut}: {}",
                 frame.payload_len(),
-                short_hex(&payload)
+                short_hex(payload)
             ),
         },
     };

@@ -160,7 +160,7 @@ impl FrameJson {
     pub fn new(frame: &Frame, side: Side) -> Self {
         let h = &frame.header;
         let rsv = h.rsv();
-        let plain = frame.unmasked_preview();
+        let plain = &frame.payload;
         let fields = fields(frame, side)
             .into_iter()
             .map(|f| FieldJson {
@@ -193,9 +193,9 @@ impl FrameJson {
             length_bytes: HEXLOWER.encode(h.length_bytes()),
             payload_len: frame.payload_len(),
             preview_truncated: frame.is_truncated(),
-            payload_hex: HEXLOWER.encode(&frame.preview),
-            payload_unmasked_hex: HEXLOWER.encode(&plain),
-            payload_text: std::str::from_utf8(&plain).ok().map(str::to_owned),
+            payload_hex: HEXLOWER.encode(&frame.wire_payload()),
+            payload_unmasked_hex: HEXLOWER.encode(plain),
+            payload_text: std::str::from_utf8(plain).ok().map(str::to_owned),
             fields,
             violations: frame.violations.iter().map(ViolationJson::from).collect(),
         }
