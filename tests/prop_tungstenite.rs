@@ -503,7 +503,7 @@ impl Write for Duplex {
 }
 
 fn as_tungstenite(m: &Message) -> TMessage {
-    let bytes = Bytes::from(m.preview.clone());
+    let bytes = m.preview.clone();
     match m.opcode {
         OpCode::Text => TMessage::Text(Utf8Bytes::try_from(bytes).expect("valid text")),
         OpCode::Binary => TMessage::Binary(bytes),
