@@ -175,13 +175,6 @@ fn mib_per_s(bytes: usize, elapsed: Duration) -> f64 {
 }
 
 fn main() {
-    // glibc gives the top of its heap back to the kernel once more than 128 KiB is free there,
-    // until some large block has been freed, which raises that threshold for good. A reader
-    // that allocates and frees 64 KiB per frame then pays page faults, or not, depending on
-    // which block happens to sit at the top: 64 KiB rows swung between 3600 and 9600 MiB/s from
-    // run to run. Freeing one large block first puts every run in the same state, so the rows
-    // compare the readers rather than the heap's luck.
-    drop(black_box(vec![1u8; 8 << 20]));
     let quick = std::env::var_os("WSLAB_BENCH_QUICK").is_some_and(|v| v != "0");
     let (total, warmup, samples) = if quick {
         (256 * 1024, 1, 2)

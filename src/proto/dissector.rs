@@ -5,6 +5,7 @@ use std::fmt;
 
 use bytes::Bytes;
 
+use super::chunk::ChunkCopy;
 use super::coding::OpCode;
 use super::frame::{Frame, FrameHeader};
 use super::mask::apply_mask;
@@ -96,7 +97,9 @@ impl fmt::Display for Incomplete {
 struct Receiving {
     frame: Frame,
     // The payload kept so far, unmasked; it becomes `frame.payload` when the frame ends.
+    // A frame whose kept part arrives in one read is sliced from that read's copy instead.
     kept: Vec<u8>,
+    sliced: Option<Bytes>,
     cap: usize,
 }
 
@@ -141,14 +144,16 @@ impl Dissector {
     }
 
     /// Feeds the next chunk and returns what it completed.
-    pub fn feed(&mut self, mut bytes: &[u8]) -> Vec<Event> {
+    pub fn feed(&mut self, chunk: &[u8]) -> Vec<Event> {
         let mut events = Vec::new();
+        let mut copy = ChunkCopy::default();
+        let mut bytes = chunk;
         while !bytes.is_empty() {
             if self.receiving.is_none() {
                 bytes = self.take_header(bytes);
             }
             if self.receiving.is_some() {
-                bytes = self.take_payload(bytes);
+                bytes = self.take_payload(chunk, bytes, &mut copy);
                 if self
                     .receiving
                     .as_ref()
@@ -165,7 +170,10 @@ impl Dissector {
     /// whose header is complete.
     pub fn pending_frame(&self) -> Option<Frame> {
         self.receiving.as_ref().map(|r| Frame {
-            payload: Bytes::copy_from_slice(&r.kept),
+            payload: r
+                .sliced
+                .clone()
+                .unwrap_or_else(|| Bytes::copy_from_slice(&r.kept)),
             ..r.frame.clone()
         })
     }
@@ -240,12 +248,6 @@ impl Dissector {
         } else {
             cap
         };
-        // Reserve what will be kept, but no more than the default cap up front: a frame may
-        // claim 2^63 bytes and send none.
-        let reserve = header
-            .payload_len()
-            .min(cap as u64)
-            .min(DEFAULT_PREVIEW_CAP as u64);
         self.receiving = Some(Receiving {
             frame: Frame {
                 index: self.frames,
@@ -255,31 +257,59 @@ impl Dissector {
                 received: 0,
                 violations,
             },
-            kept: Vec::with_capacity(reserve as usize),
+            kept: Vec::new(),
+            sliced: None,
             cap,
         });
         self.frames += 1;
     }
 
-    fn take_payload<'a>(&mut self, bytes: &'a [u8]) -> &'a [u8] {
-        let Some(Receiving { frame, kept, cap }) = self.receiving.as_mut() else {
+    // `bytes` is the unread rest of `chunk`.
+    fn take_payload<'a>(
+        &mut self,
+        chunk: &[u8],
+        bytes: &'a [u8],
+        copy: &mut ChunkCopy,
+    ) -> &'a [u8] {
+        let Some(Receiving {
+            frame,
+            kept,
+            sliced,
+            cap,
+        }) = self.receiving.as_mut()
+        else {
             return bytes;
         };
         let remaining = frame.payload_len() - frame.received;
         let take = usize::try_from(remaining).map_or(bytes.len(), |r| r.min(bytes.len()));
-        let (chunk, rest) = bytes.split_at(take);
-        let keep = cap.saturating_sub(kept.len()).min(chunk.len());
-        let start = kept.len();
-        kept.extend_from_slice(&chunk[..keep]);
+        let (part, rest) = bytes.split_at(take);
+        let keep = cap.saturating_sub(kept.len()).min(take);
         let key = frame.header.mask_key();
-        // One copy, unmasked in place: the same work tungstenite does to hand over a payload.
-        if let Some(key) = key {
-            apply_mask(&mut kept[start..], key, frame.received);
+        let whole_here = frame.received == 0 && keep as u64 == frame.payload_len().min(*cap as u64);
+        if whole_here && keep > 0 {
+            let mut payload = copy.split(chunk, chunk.len() - bytes.len(), keep);
+            if let Some(key) = key {
+                apply_mask(&mut payload, key, 0);
+            }
+            self.messages.kept(&payload, self.config.preview_cap);
+            *sliced = Some(payload.freeze());
+        } else {
+            if kept.capacity() == 0 {
+                // Reserve what will be kept, once, but no more than the default cap up
+                // front: a frame may claim 2^63 bytes and send none.
+                let reserve = frame.payload_len().min(*cap as u64);
+                kept.reserve_exact(reserve.min(DEFAULT_PREVIEW_CAP as u64) as usize);
+            }
+            let start = kept.len();
+            kept.extend_from_slice(&part[..keep]);
+            if let Some(key) = key {
+                apply_mask(&mut kept[start..], key, frame.received);
+            }
+            self.messages.kept(&kept[start..], self.config.preview_cap);
         }
-        self.messages.kept(&kept[start..], self.config.preview_cap);
-        if keep < chunk.len() {
+        if keep < take {
             let at = frame.received + keep as u64;
-            self.messages.beyond(&chunk[keep..], key, at);
+            self.messages.beyond(&part[keep..], key, at);
         }
         frame.received += take as u64;
         self.offset += take as u64;
@@ -288,12 +318,15 @@ impl Dissector {
 
     fn complete_frame(&mut self, events: &mut Vec<Event>) {
         let Some(Receiving {
-            mut frame, kept, ..
+            mut frame,
+            kept,
+            sliced,
+            ..
         }) = self.receiving.take()
         else {
             return;
         };
-        frame.payload = Bytes::from(kept);
+        frame.payload = sliced.unwrap_or_else(|| Bytes::from(kept));
         let message = self.messages.end(&mut frame);
         events.push(Event::Frame(frame));
         if let Some(message) = message {

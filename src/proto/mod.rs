@@ -2,6 +2,7 @@
 //! bytes come in as slices, explanations go out as data.
 
 pub mod accept;
+mod chunk;
 pub mod coding;
 pub mod dissector;
 pub mod fields;
