@@ -283,7 +283,8 @@ impl Dissector {
         let remaining = frame.payload_len() - frame.received;
         let take = usize::try_from(remaining).map_or(bytes.len(), |r| r.min(bytes.len()));
         let (part, rest) = bytes.split_at(take);
-        let keep = cap.saturating_sub(kept.len()).min(take);
+        let have = sliced.as_ref().map_or(kept.len(), Bytes::len);
+        let keep = cap.saturating_sub(have).min(take);
         let key = frame.header.mask_key();
         let whole_here = frame.received == 0 && keep as u64 == frame.payload_len().min(*cap as u64);
         if whole_here && keep > 0 {
@@ -293,7 +294,7 @@ impl Dissector {
             }
             self.messages.kept(&payload, self.config.preview_cap);
             *sliced = Some(payload.freeze());
-        } else {
+        } else if keep > 0 {
             if kept.capacity() == 0 {
                 // Reserve what will be kept, once, but no more than the default cap up
                 // front: a frame may claim 2^63 bytes and send none.
@@ -351,6 +352,27 @@ mod tests {
         let receiving = dissector.receiving.as_ref().expect("inside the frame");
         assert!(receiving.kept.capacity() <= DEFAULT_PREVIEW_CAP);
         assert_eq!(receiving.kept, b"abc");
+    }
+
+    #[test]
+    fn a_frame_sliced_from_its_first_read_keeps_nothing_more_from_later_reads() {
+        let mut config = Config::new(Side::Server);
+        config.preview_cap = 4;
+        let mut dissector = Dissector::new(config);
+        assert!(dissector.feed(b"\x82\x0aabcdef").is_empty());
+        assert!(dissector.feed(b"gh").is_empty());
+        let receiving = dissector.receiving.as_ref().expect("inside the frame");
+        assert_eq!(
+            receiving.kept.capacity(),
+            0,
+            "the cap was reached in the first read"
+        );
+        let events = dissector.feed(b"ij");
+        let Event::Frame(frame) = &events[0] else {
+            panic!("a frame: {events:?}");
+        };
+        assert_eq!(&frame.payload[..], b"abcd");
+        assert_eq!(frame.received, 10);
     }
 
     #[test]
