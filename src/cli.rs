@@ -19,7 +19,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
         xxd capture.bin | wslab decode --from server -"
 )]
 pub struct Cli {
-    /// When to colour output: auto colours a terminal unless `NO_COLOR` is set.
+    /// When to colour output: auto colours a terminal unless NO_COLOR is set.
+    // Backticks would show in --help; these docs are the help text.
+    #[allow(clippy::doc_markdown)]
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
     pub color: ColorChoice,
     /// What to do.
@@ -28,9 +30,10 @@ pub struct Cli {
 }
 
 /// When to colour.
+#[allow(clippy::doc_markdown)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
-    /// Colour a terminal, unless `NO_COLOR` is set.
+    /// Colour a terminal, unless NO_COLOR is set.
     Auto,
     /// Always colour.
     Always,
@@ -80,12 +83,14 @@ pub enum From {
 #[command(
     after_help = "Hex may be spaced or not, with 0x prefixes, colons, commas, \\x escapes, \
     or pasted from xxd, hexdump -C, od or Wireshark (their offset and ASCII columns are skipped). \
-    Text after # or // is ignored.\n\n\
+    Text after # or // is ignored. A whole captured stream that starts with its HTTP handshake \
+    works too: the head is shown line by line, a request's handshake rules are checked, and the \
+    frames that follow are decoded.\n\n\
     Exit status: 0 when every frame follows the rules, 1 when a rule is broken or the last \
     frame is incomplete, 2 when the input is not hex."
 )]
 pub struct DecodeArgs {
-    /// Hex bytes; `-` or nothing reads standard input.
+    /// Hex bytes. A lone dash, or no hex at all, reads standard input.
     #[arg(value_name = "HEX")]
     pub hex: Vec<String>,
     /// Who sent the bytes, which decides the masking rules.
