@@ -63,7 +63,7 @@ pub fn frame(frame: &Frame, opts: &Options) -> String {
     if let Some(key) = h.mask_key() {
         out.push_str(&walkthrough(frame, key, p));
     }
-    out.push_str(&payload_line(frame));
+    out.push_str(&payload_line(frame, opts));
     out.push_str(&violations(&frame.violations, p));
     out
 }
@@ -199,13 +199,12 @@ fn walkthrough(frame: &Frame, key: [u8; 4], p: Palette) -> String {
         } else {
             String::new()
         };
-        let _ = writeln!(
-            out,
-            "    payload[{i}]  {} ⊕ {} = {}  {shown}",
+        let line = format!(
+            "    payload[{i}]  {} ⊕ {} = {clear:02x}  {shown}",
             p.paint(Role::Payload, &format!("{wire:02x}")),
             p.paint(Role::MaskingKey, &format!("{:02x}", key[i % 4])),
-            format_args!("{clear:02x}"),
         );
+        let _ = writeln!(out, "{}", line.trim_end());
     }
     if frame.payload.len() > WALKTHROUGH {
         let _ = writeln!(
@@ -217,8 +216,18 @@ fn walkthrough(frame: &Frame, key: [u8; 4], p: Palette) -> String {
     out
 }
 
-fn payload_line(frame: &Frame) -> String {
+fn payload_line(frame: &Frame, opts: &Options) -> String {
     let payload: &[u8] = &frame.payload;
+    // A masked payload too long for one line is shown unmasked in a dump of its own, below.
+    let long = frame.header.masked() && payload.len() > 32;
+    let hex = |bytes: &[u8]| {
+        if long {
+            "unmasked below".to_string()
+        } else {
+            short_hex(bytes)
+        }
+    };
+    let mut as_bytes = false;
     let cut = if frame.is_truncated() {
         " (preview)"
     } else {
@@ -237,21 +246,52 @@ fn payload_line(frame: &Frame) -> String {
                 None => "close with no code".into(),
             }
         }
-        OpCode::Binary => format!(
-            "binary, {} bytes{cut}: {}",
-            frame.payload_len(),
-            short_hex(payload)
-        ),
+        OpCode::Binary => {
+            as_bytes = true;
+            format!(
+                "binary, {} bytes{cut}: {}",
+                frame.payload_len(),
+                hex(payload)
+            )
+        }
         _ => match std::str::from_utf8(payload) {
             Ok(text) => format!("text{cut} {}", quote(text)),
-            Err(_) => format!(
-                "{} bytes, not UTF-8 on their own{cut}: {}",
-                frame.payload_len(),
-                short_hex(payload)
-            ),
+            Err(_) => {
+                as_bytes = true;
+                format!(
+                    "{} bytes, not UTF-8 on their own{cut}: {}",
+                    frame.payload_len(),
+                    hex(payload)
+                )
+            }
         },
     };
-    format!("\n  Payload: {body}\n")
+    let mut out = format!("\n  Payload: {body}\n");
+    if as_bytes && long {
+        let shown = payload.len().min(opts.max_payload);
+        let cells: Vec<Cell> = payload[..shown]
+            .iter()
+            .map(|&byte| Cell {
+                byte,
+                role: Role::Payload,
+                mark: "",
+            })
+            .collect();
+        out.push_str(&hexdump::render(
+            frame.payload_span().start,
+            &cells,
+            opts.palette,
+            "  ",
+        ));
+        if shown < payload.len() {
+            let _ = writeln!(
+                out,
+                "  … {} more (raise --max-payload to see more)",
+                payload.len() - shown
+            );
+        }
+    }
+    out
 }
 
 /// Up to 32 bytes as hex, with an ellipsis past that.

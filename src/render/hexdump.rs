@@ -20,7 +20,8 @@ pub struct Cell {
 }
 
 /// Renders cells as rows of 16, each row headed by the stream offset of its first byte.
-/// Without colour, a lane under each row marks every byte with its field.
+/// Without colour, a lane under each row marks every byte with its field; cells with empty
+/// marks (a dump of one field only) get no lane.
 pub fn render(start: u64, cells: &[Cell], palette: Palette, indent: &str) -> String {
     let mut out = String::new();
     for (row_index, row) in cells.chunks(ROW).enumerate() {
@@ -45,7 +46,7 @@ pub fn render(start: u64, cells: &[Cell], palette: Palette, indent: &str) -> Str
             lane.push_str(cell.mark);
         }
         out.push('\n');
-        if !palette.enabled() {
+        if !palette.enabled() && !lane.trim().is_empty() {
             let _ = writeln!(out, "{indent}{}  {}", " ".repeat(8), lane.trim_end());
         }
     }
