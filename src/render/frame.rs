@@ -254,9 +254,10 @@ fn payload_line(frame: &Frame, opts: &Options) -> String {
                 hex(payload)
             )
         }
-        _ => match std::str::from_utf8(payload) {
-            Ok(text) => format!("text{cut} {}", quote(text)),
-            Err(_) => {
+        _ => {
+            if let Ok(text) = std::str::from_utf8(payload) {
+                format!("text{cut} {}", quote(text))
+            } else {
                 as_bytes = true;
                 format!(
                     "{} bytes, not UTF-8 on their own{cut}: {}",
@@ -264,7 +265,7 @@ fn payload_line(frame: &Frame, opts: &Options) -> String {
                     hex(payload)
                 )
             }
-        },
+        }
     };
     let mut out = format!("\n  Payload: {body}\n");
     if as_bytes && long {
