@@ -1,14 +1,26 @@
 //! Property tests against tungstenite, the reference implementation: frames it encodes dissect
 //! to the same fields and payloads, fragmented messages reassemble to what its server reads,
 //! and the events do not depend on how the bytes are split into chunks.
+//!
+//! This file holds the properties and the model each dissected frame is checked against; the
+//! rest is in modules:
+//! - `strategy`: what proptest generates: payloads, frames, messages and configurations;
+//! - `wire`: the frames tungstenite builds and the bytes it writes for them;
+//! - `feed`: feeding a wire in pieces, to the dissector and to tungstenite's server.
 
-use std::io::{self, Cursor, Read, Write};
+mod feed;
+mod strategy;
+mod wire;
 
+use std::io::Cursor;
+
+use feed::{Duplex, as_tungstenite, feed_in};
 use proptest::prelude::*;
-use tungstenite::protocol::frame::coding::{CloseCode, Data, OpCode as TOpCode};
-use tungstenite::protocol::frame::{CloseFrame, Frame as TFrame, FrameHeader as THeader};
+use strategy::{any_config, frame_spec, message_spec, payload, wire_of_either};
+use tungstenite::protocol::frame::FrameHeader as THeader;
 use tungstenite::protocol::{Role, WebSocket};
-use tungstenite::{Bytes, Error as TError, Message as TMessage, Utf8Bytes, error::ProtocolError};
+use tungstenite::{Bytes, Error as TError, error::ProtocolError};
+use wire::{Sent, build, encode, messages_stream};
 use wslab::proto::{
     Close, Config, DEFAULT_PREVIEW_CAP, Dissector, Event, Frame, Message, OpCode, RsvBits, Side,
     Violation,
@@ -20,150 +32,6 @@ fn config() -> ProptestConfig {
         failure_persistence: None,
         ..ProptestConfig::default()
     }
-}
-
-/// A payload, described compactly: proptest shrinks the length, and a 64 KiB payload costs one
-/// allocation rather than 65536 generated values.
-#[derive(Debug, Clone, Copy)]
-struct Payload {
-    len: usize,
-    seed: u64,
-    utf8: bool,
-}
-
-impl Payload {
-    fn bytes(self) -> Vec<u8> {
-        let mut state = self.seed | 1;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
-        let mut out = Vec::with_capacity(self.len + 8);
-        if !self.utf8 {
-            while out.len() < self.len {
-                out.extend_from_slice(&next().to_le_bytes());
-            }
-            out.truncate(self.len);
-            return out;
-        }
-        // Characters of every encoded width, so that fragments and chunks cut through them.
-        let chars = ['a', ' ', 'é', 'ж', '€', '𝄞'];
-        let mut buf = [0u8; 4];
-        while out.len() < self.len {
-            let c = chars[(next() % chars.len() as u64) as usize];
-            let c = if c.len_utf8() > self.len - out.len() {
-                'x'
-            } else {
-                c
-            };
-            out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
-        }
-        out
-    }
-}
-
-/// Lengths around each boundary of the length encoding; 64 KiB ones rarely, as they are slow
-/// in a debug build.
-fn payload_len() -> impl Strategy<Value = usize> {
-    prop_oneof![
-        6 => 0usize..=2,
-        6 => 124usize..=128,
-        8 => 0usize..=300,
-        1 => 65534usize..=65537,
-    ]
-}
-
-fn payload(len: impl Strategy<Value = usize>, utf8: bool) -> impl Strategy<Value = Payload> {
-    (len, any::<u64>()).prop_map(move |(len, seed)| Payload { len, seed, utf8 })
-}
-
-/// One frame as tungstenite will be asked to build it; any opcode and any header bits.
-#[derive(Debug, Clone)]
-struct FrameSpec {
-    opcode: u8,
-    fin: bool,
-    rsv: u8,
-    mask: Option<[u8; 4]>,
-    payload: Payload,
-    close_code: u16,
-}
-
-fn frame_spec() -> impl Strategy<Value = FrameSpec> {
-    (
-        prop_oneof![3 => 0u8..=2, 3 => 8u8..=10, 1 => 0u8..=15],
-        prop_oneof![3 => Just(true), 1 => Just(false)],
-        prop_oneof![3 => Just(0u8), 1 => 0u8..=7],
-        prop::option::of(any::<[u8; 4]>()),
-        (payload_len(), any::<u64>(), any::<bool>()),
-        any::<u16>(),
-    )
-        .prop_map(
-            |(opcode, fin, rsv, mask, (len, seed, utf8), close_code)| FrameSpec {
-                opcode,
-                fin,
-                rsv,
-                mask,
-                payload: Payload { len, seed, utf8 },
-                close_code,
-            },
-        )
-}
-
-/// Builds the frame with tungstenite's own constructors where it has one for the opcode.
-fn build(spec: &FrameSpec) -> TFrame {
-    let bytes = spec.payload.bytes();
-    let opcode = TOpCode::from(spec.opcode);
-    let mut frame = match spec.opcode {
-        0..=2 => TFrame::message(bytes, opcode, spec.fin),
-        8 if spec.payload.utf8 => {
-            let reason = Utf8Bytes::try_from(bytes).expect("generated as UTF-8");
-            TFrame::close(Some(CloseFrame {
-                code: CloseCode::from(spec.close_code),
-                reason,
-            }))
-        }
-        9 => TFrame::ping(bytes),
-        10 => TFrame::pong(bytes),
-        _ => TFrame::from_payload(THeader::default(), Bytes::from(bytes)),
-    };
-    let header = frame.header_mut();
-    header.opcode = opcode;
-    header.is_final = spec.fin;
-    header.rsv1 = spec.rsv & 1 != 0;
-    header.rsv2 = spec.rsv & 2 != 0;
-    header.rsv3 = spec.rsv & 4 != 0;
-    header.mask = spec.mask;
-    frame
-}
-
-/// What tungstenite wrote for one frame.
-#[derive(Debug)]
-struct Sent {
-    offset: usize,
-    header: THeader,
-    plain: Vec<u8>,
-}
-
-impl Sent {
-    fn header_len(&self) -> usize {
-        self.header.len(self.plain.len() as u64)
-    }
-}
-
-fn encode(frames: Vec<TFrame>) -> (Vec<u8>, Vec<Sent>) {
-    let mut wire = Vec::new();
-    let mut sent = Vec::new();
-    for frame in frames {
-        sent.push(Sent {
-            offset: wire.len(),
-            header: frame.header().clone(),
-            plain: frame.payload().to_vec(),
-        });
-        frame.format(&mut wire).expect("a Vec takes every byte");
-    }
-    (wire, sent)
 }
 
 /// Payload bytes the dissector keeps of a frame: a lawful control frame whole, whatever the cap.
@@ -362,198 +230,6 @@ fn check_stream(wire: &[u8], sent: &[Sent], config: Config) -> Result<Vec<Event>
     }
     prop_assert_eq!(rest.next(), None);
     Ok(events)
-}
-
-fn any_config() -> impl Strategy<Value = Config> {
-    (
-        prop_oneof![Just(Side::Unknown), Just(Side::Client), Just(Side::Server)],
-        prop_oneof![3 => Just(DEFAULT_PREVIEW_CAP), 1 => 0usize..=130],
-        0u8..=7,
-    )
-        .prop_map(|(side, preview_cap, rsv)| Config {
-            side,
-            preview_cap,
-            allowed_rsv: RsvBits(rsv),
-        })
-}
-
-/// A text or binary message, cut into 1–5 fragments, with control frames between them.
-#[derive(Debug, Clone)]
-struct MessageSpec {
-    text: bool,
-    payload: Payload,
-    cuts: Vec<u16>,
-    between: Vec<Option<(bool, Payload)>>,
-}
-
-fn message_spec(valid_text: bool) -> impl Strategy<Value = MessageSpec> {
-    let control = prop::option::weighted(0.4, (any::<bool>(), payload(0usize..=125, false)));
-    (
-        any::<bool>(),
-        (payload_len(), any::<u64>(), any::<u8>()),
-        prop::collection::vec(any::<u16>(), 0..=4),
-        prop::collection::vec(control, 4),
-    )
-        .prop_map(move |(text, (len, seed, odd), cuts, between)| MessageSpec {
-            text,
-            // Now and then a text message carries bytes that are not UTF-8.
-            payload: Payload {
-                len,
-                seed,
-                utf8: text && (valid_text || odd > 24),
-            },
-            cuts,
-            between,
-        })
-}
-
-fn fragment(spec: &MessageSpec, keys: &mut impl FnMut() -> Option<[u8; 4]>) -> Vec<TFrame> {
-    let data = spec.payload.bytes();
-    let mut cuts: Vec<usize> = spec
-        .cuts
-        .iter()
-        .map(|&c| usize::from(c) * (data.len() + 1) / 65536)
-        .collect();
-    cuts.sort_unstable();
-    cuts.push(data.len());
-    let mut frames = Vec::new();
-    let mut from = 0;
-    for (i, &to) in cuts.iter().enumerate() {
-        let opcode = match (i, spec.text) {
-            (0, true) => TOpCode::Data(Data::Text),
-            (0, false) => TOpCode::Data(Data::Binary),
-            _ => TOpCode::Data(Data::Continue),
-        };
-        frames.push(TFrame::message(
-            data[from..to].to_vec(),
-            opcode,
-            i == cuts.len() - 1,
-        ));
-        from = to;
-        if let (Some(Some((ping, extra))), true) = (spec.between.get(i), i + 1 < cuts.len()) {
-            let bytes = extra.bytes();
-            frames.push(if *ping {
-                TFrame::ping(bytes)
-            } else {
-                TFrame::pong(bytes)
-            });
-        }
-    }
-    for frame in &mut frames {
-        frame.header_mut().mask = keys();
-    }
-    frames
-}
-
-/// A client's stream of messages, masked or not, perhaps ended by a close frame.
-fn messages_stream(
-    masked: bool,
-    seed: u64,
-    specs: &[MessageSpec],
-    close: Option<(u16, Payload)>,
-) -> Vec<TFrame> {
-    let mut state = seed | 1;
-    let mut keys = move || {
-        state = state
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1);
-        masked.then(|| ((state >> 32) as u32).to_be_bytes())
-    };
-    let mut frames: Vec<TFrame> = specs.iter().flat_map(|s| fragment(s, &mut keys)).collect();
-    if let Some((code, reason)) = close {
-        let reason = Utf8Bytes::try_from(reason.bytes()).expect("generated as UTF-8");
-        let mut frame = TFrame::close(Some(CloseFrame {
-            code: code.into(),
-            reason,
-        }));
-        frame.header_mut().mask = keys();
-        frames.push(frame);
-    }
-    frames
-}
-
-/// Reads from a buffer in reads of at most `read_size`; takes and forgets what is written.
-struct Duplex {
-    input: Vec<u8>,
-    at: usize,
-    read_size: usize,
-    output: Vec<u8>,
-}
-
-impl Read for Duplex {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = buf
-            .len()
-            .min(self.read_size)
-            .min(self.input.len() - self.at);
-        buf[..n].copy_from_slice(&self.input[self.at..self.at + n]);
-        self.at += n;
-        Ok(n)
-    }
-}
-
-impl Write for Duplex {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.output.extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-fn as_tungstenite(m: &Message) -> TMessage {
-    let bytes = m.preview.clone();
-    match m.opcode {
-        OpCode::Text => TMessage::Text(Utf8Bytes::try_from(bytes).expect("valid text")),
-        OpCode::Binary => TMessage::Binary(bytes),
-        OpCode::Ping => TMessage::Ping(bytes),
-        OpCode::Pong => TMessage::Pong(bytes),
-        OpCode::Close => TMessage::Close(m.close.as_ref().and_then(|c| {
-            c.code.map(|code| CloseFrame {
-                code: code.into(),
-                reason: c.reason.clone().into(),
-            })
-        })),
-        other => panic!("no tungstenite message for {other}"),
-    }
-}
-
-fn feed_in(
-    config: Config,
-    wire: &[u8],
-    sizes: impl Iterator<Item = usize>,
-) -> (Vec<Event>, Dissector) {
-    let mut dissector = Dissector::new(config);
-    let mut events = Vec::new();
-    let mut rest = wire;
-    for size in sizes {
-        if rest.is_empty() {
-            break;
-        }
-        let (chunk, tail) = rest.split_at(size.clamp(1, rest.len()));
-        events.extend(dissector.feed(chunk));
-        rest = tail;
-    }
-    (events, dissector)
-}
-
-fn wire_of_either() -> impl Strategy<Value = (Vec<u8>, Config)> {
-    let loose = (prop::collection::vec(frame_spec(), 1..=6), any_config())
-        .prop_map(|(specs, config)| (encode(specs.iter().map(build).collect()).0, config));
-    let messages = (
-        any::<bool>(),
-        any::<u64>(),
-        prop::collection::vec(message_spec(false), 1..=3),
-    )
-        .prop_map(|(masked, seed, specs)| {
-            let wire = encode(messages_stream(masked, seed, &specs, None)).0;
-            (
-                wire,
-                Config::new(if masked { Side::Client } else { Side::Server }),
-            )
-        });
-    prop_oneof![loose, messages]
 }
 
 proptest! {
