@@ -41,6 +41,17 @@ pub enum KeyError {
 }
 
 /// Every step of deriving Sec-WebSocket-Accept from a Sec-WebSocket-Key.
+///
+/// ```
+/// use wslab::proto::Derivation;
+///
+/// // The example of RFC 6455 §1.3.
+/// let d = Derivation::new("dGhlIHNhbXBsZSBub25jZQ==");
+/// assert_eq!(d.key_bytes, Ok(*b"the sample nonce"));
+/// assert_eq!(d.sha1_hex(), "b37a4f2cc0624f1690f64606cf385945b2bec4ea");
+/// assert_eq!(d.accept, "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+/// assert!(d.compare("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=").matches);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Derivation {
     /// The key exactly as it was sent.

@@ -104,6 +104,22 @@ struct Receiving {
 }
 
 /// The dissector for one direction of one connection.
+///
+/// ```
+/// use wslab::proto::{Config, Dissector, Event, Side};
+///
+/// // RFC 6455 §5.7's masked "Hello", arriving in two reads.
+/// let mut dissector = Dissector::new(Config::new(Side::Client));
+/// assert!(dissector.feed(&[0x81, 0x85, 0x37, 0xfa]).is_empty());
+/// assert_eq!(dissector.incomplete().unwrap().to_string(), "frame incomplete: 4 of 6 bytes of its header");
+/// let events = dissector.feed(&[0x21, 0x3d, 0x7f, 0x9f, 0x4d, 0x51, 0x58]);
+/// let Event::Frame(frame) = &events[0] else { unreachable!() };
+/// assert_eq!(frame.header.mask_key(), Some([0x37, 0xfa, 0x21, 0x3d]));
+/// assert_eq!(&frame.payload[..], b"Hello");
+/// assert!(frame.violations.is_empty());
+/// let Event::Message(message) = &events[1] else { unreachable!() };
+/// assert_eq!(message.text_lossy(), "Hello");
+/// ```
 #[derive(Debug)]
 pub struct Dissector {
     config: Config,
