@@ -360,3 +360,16 @@ fn a_response_head_means_server_frames() {
     assert!(text.contains("HTTP response head · bytes 0–128"));
     assert!(text.contains("Message 0 · text · 1 frame · 5 bytes: \"Hello\""));
 }
+
+#[test]
+fn a_head_without_its_blank_line_is_named_not_decoded_as_bits() {
+    let text = "GET / HTTP/1.1\r\nHost: a\r\n";
+    let out = wslab(
+        &["decode", &data_encoding::HEXLOWER.encode(text.as_bytes())],
+        None,
+    );
+    assert!(stdout(&out).contains(
+        "✗ The input starts like an HTTP head, but it never ends with a blank line (CRLF CRLF); reading it as frames instead."
+    ));
+    assert_eq!(out.status.code(), Some(1));
+}

@@ -65,7 +65,10 @@ pub fn decode(
     palette: Palette,
     out: &mut impl Write,
 ) -> anyhow::Result<ExitCode> {
-    let head = leading_head(bytes);
+    let (head, not_a_head) = match leading_head(bytes) {
+        Ok(head) => (head, None),
+        Err(why) => (None, Some(why)),
+    };
     let frames_at = head.as_ref().map_or(0, |(h, _)| h.len);
     let (side, why) = choose_side(
         args.from,
@@ -89,6 +92,13 @@ pub fn decode(
             bytes.len(),
             view::direction(side)
         )?;
+        if let Some(why) = not_a_head {
+            writeln!(
+                out,
+                "{} The input starts like an HTTP head, but {why}; reading it as frames instead.\n",
+                palette.paint(Role::Bad, "✗")
+            )?;
+        }
     }
     let mut broken = 0usize;
     if let Some((head, checks)) = &head {
@@ -196,16 +206,33 @@ fn footer(
 
 /// An HTTP head at the start of the input, as in a whole captured stream, with the handshake
 /// rules checked for a request (a response's Accept needs the request, which is not here).
-fn leading_head(bytes: &[u8]) -> Option<(Head, Vec<RuleCheck>)> {
-    if bytes.starts_with(b"HTTP/") {
-        return parse_response(bytes)
-            .ok()
-            .flatten()
-            .map(|h| (h, Vec::new()));
+/// Input that starts like a head but is not one gets the reason, since decoding "GET " as
+/// frame bits would only puzzle.
+fn leading_head(bytes: &[u8]) -> Result<Option<(Head, Vec<RuleCheck>)>, String> {
+    let response = bytes.starts_with(b"HTTP/");
+    let request = [
+        "GET ", "POST ", "PUT ", "HEAD ", "OPTIONS ", "DELETE ", "PATCH ",
+    ]
+    .iter()
+    .any(|m| bytes.starts_with(m.as_bytes()));
+    let parsed = if response {
+        parse_response(bytes)
+    } else {
+        parse_request(bytes)
+    };
+    match parsed {
+        Ok(Some(head)) => {
+            let checks = if response {
+                Vec::new()
+            } else {
+                check_request(&head)
+            };
+            Ok(Some((head, checks)))
+        }
+        _ if !(request || response) => Ok(None),
+        Ok(None) => Err("it never ends with a blank line (CRLF CRLF)".into()),
+        Err(e) => Err(e.to_string()),
     }
-    let head = parse_request(bytes).ok().flatten()?;
-    let checks = check_request(&head);
-    Some((head, checks))
 }
 
 /// Who sent the frames, and how that was decided, in words for the first line.
