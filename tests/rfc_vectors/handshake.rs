@@ -1,21 +1,9 @@
 //! RFC 6455 §1.3: the sample key gives the sample Accept, and for many random keys the
 //! Accept agrees with tungstenite's.
 
+use crate::common::Lcg;
 use data_encoding::BASE64;
 use wslab::proto::Derivation;
-
-/// A deterministic pseudo-random generator (Knuth's MMIX LCG), so that runs repeat.
-struct Lcg(u64);
-
-impl Lcg {
-    fn byte(&mut self) -> u8 {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        (self.0 >> 56) as u8
-    }
-}
 
 #[test]
 fn section_1_3_sample_key_gives_the_sample_accept() {

@@ -9,6 +9,8 @@
 //! - `offsets`: stream offsets across frames;
 //! - `support`: the feeding helpers and expected values the tests share.
 
+#[path = "../common/mod.rs"]
+mod common;
 mod handshake;
 mod incomplete;
 mod offsets;

@@ -14,6 +14,8 @@
 //! This file holds the random streams: no input makes the dissector panic or lose count of
 //! its bytes, and data messages agree with their frames.
 
+#[path = "../common/mod.rs"]
+mod common;
 mod control;
 mod fragmentation;
 mod header;
@@ -21,70 +23,12 @@ mod masking;
 mod support;
 mod utf8;
 
+use common::{Lcg, plausible_stream};
 use support::{masked, unmasked};
 use wslab::proto::{Config, Dissector, Event, Frame, Message, OpCode, RsvBits, Side, Violation};
 
 // ---------------------------------------------------------------------------------------------
 // No input makes the dissector panic
-
-/// A deterministic pseudo-random generator (Knuth's MMIX LCG), so that runs repeat.
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        self.0 >> 33
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn byte(&mut self) -> u8 {
-        (self.next() >> 23) as u8
-    }
-}
-
-/// Bytes that are often nearly frames: random first bytes, mostly small lengths, random
-/// masks. Pure noise would rarely finish a frame.
-fn plausible_stream(rng: &mut Lcg) -> Vec<u8> {
-    let mut out = Vec::new();
-    for _ in 0..rng.below(6) {
-        out.push(rng.byte());
-        let mask_bit = rng.byte() & 0x80;
-        let len = match rng.below(10) {
-            0 => {
-                out.push(mask_bit | 0x7e);
-                let len = rng.below(300) as u16;
-                out.extend_from_slice(&len.to_be_bytes());
-                usize::from(len)
-            }
-            1 => {
-                out.push(mask_bit | 0x7f);
-                let len = if rng.below(2) == 0 {
-                    rng.below(300) as u64
-                } else {
-                    rng.next() << 31 | rng.next()
-                };
-                out.extend_from_slice(&len.to_be_bytes());
-                usize::try_from(len).unwrap_or(usize::MAX).min(300)
-            }
-            _ => {
-                let len = rng.below(126);
-                out.push(mask_bit | len as u8);
-                len
-            }
-        };
-        if mask_bit != 0 {
-            out.extend((0..4).map(|_| rng.byte()));
-        }
-        out.extend((0..len).map(|_| rng.byte()));
-    }
-    out
-}
 
 fn random_chunks(rng: &mut Lcg, bytes: &[u8]) -> Vec<usize> {
     let mut cuts = Vec::new();
