@@ -96,6 +96,9 @@ pub struct DecodeArgs {
     /// Who sent the bytes, which decides the masking rules.
     #[arg(long, value_enum, default_value_t = From::Auto)]
     pub from: From,
+    /// Read raw bytes from standard input instead of hex, e.g. a payload saved from a capture.
+    #[arg(long, conflicts_with = "hex")]
+    pub raw: bool,
     /// Treat RSV1 as permessage-deflate's "compressed" bit, as if that extension was negotiated.
     #[arg(long)]
     pub deflate: bool,

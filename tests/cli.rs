@@ -373,3 +373,30 @@ fn a_head_without_its_blank_line_is_named_not_decoded_as_bits() {
     ));
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn raw_bytes_from_stdin() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wslab"))
+        .args(["decode", "--raw"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runs");
+    let mut stdin = child.stdin.take().expect("piped");
+    stdin.write_all(b"\x81\x05Hello").expect("write");
+    drop(stdin);
+    let out = child.wait_with_output().expect("exits");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("Message 0 · text · 1 frame · 5 bytes: \"Hello\""));
+    assert_bad_input(
+        &wslab(&["decode", "--raw"], Some("")),
+        "standard input is empty: no bytes to decode",
+    );
+    let both = wslab(&["decode", "--raw", "81 00"], None);
+    assert_eq!(
+        both.status.code(),
+        Some(2),
+        "--raw and hex arguments conflict"
+    );
+}

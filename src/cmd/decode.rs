@@ -25,12 +25,33 @@ const MAX_TEXT: u64 = 5 * MAX_BYTES as u64;
 /// # Errors
 /// [`BadInput`] when the input is not hex; I/O errors otherwise.
 pub fn run(args: &DecodeArgs, palette: Palette, out: &mut impl Write) -> anyhow::Result<ExitCode> {
-    let bytes = if args.hex.is_empty() || args.hex == ["-"] {
+    let bytes = if args.raw {
+        read_raw_stdin()?
+    } else if args.hex.is_empty() || args.hex == ["-"] {
         read_stdin()?
     } else {
         parse_hex_args(&args.hex, MAX_BYTES).map_err(|e| BadInput(e.to_string()))?
     };
     decode(&bytes, args, palette, out)
+}
+
+fn read_raw_stdin() -> anyhow::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(MAX_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() > MAX_BYTES {
+        return Err(BadInput(format!(
+            "standard input is longer than {} MiB; decode a smaller capture",
+            MAX_BYTES / (1024 * 1024)
+        ))
+        .into());
+    }
+    if bytes.is_empty() {
+        return Err(BadInput("standard input is empty: no bytes to decode".into()).into());
+    }
+    Ok(bytes)
 }
 
 fn read_stdin() -> anyhow::Result<Vec<u8>> {
