@@ -251,10 +251,7 @@ impl From<&Message> for MessageJson {
             utf8_valid: m.utf8_valid,
             compressed: m.compressed,
             close_code: m.close.as_ref().and_then(|c| c.code),
-            close_code_name: m
-                .close
-                .as_ref()
-                .and_then(super::super::proto::Close::code_name),
+            close_code_name: m.close.as_ref().and_then(crate::proto::Close::code_name),
             close_reason: m.close.as_ref().map(|c| c.reason.clone()),
         }
     }
