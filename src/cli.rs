@@ -1,7 +1,7 @@
 //! The command line, as clap derive types. Commands arrive issue by issue; each one listed
 //! here works.
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgMatches, Args, Parser, Subcommand, ValueEnum};
 
 /// Learn the WebSocket protocol from real bytes.
 #[derive(Debug, Parser)]
@@ -48,6 +48,10 @@ pub enum Command {
     Accept(AcceptArgs),
     /// Decode WebSocket frames from hex and explain every field.
     Decode(DecodeArgs),
+    /// Run the lab server: WebSocket and HTTP endpoints on one port, every byte shown.
+    Serve(Box<ServeArgs>),
+    /// Run a scripted WebSocket exchange against a ws:// server and explain every byte.
+    Connect(Box<ConnectArgs>),
 }
 
 /// `wslab accept`.
@@ -108,4 +112,135 @@ pub struct DecodeArgs {
     /// Print JSON Lines (one object per frame and per message) instead of text.
     #[arg(long)]
     pub json: bool,
+}
+
+/// `wslab serve`.
+#[derive(Debug, Args)]
+#[command(after_help = "Endpoints (all on one port):\n  \
+    ws  /echo /chat /ticker       echo, broadcast to every client, pushed updates\n  \
+    GET /hello  POST /message     plain HTTP: a greeting, an echo\n  \
+    GET /poll?since=N             updates since N (add &wait=MS to long-poll)\n  \
+    GET /                         a page whose JavaScript opens a WebSocket to /echo\n  \
+    ws  /fault/...                misbehaving servers, listed on start\n\n\
+    Exit status: 0 after Ctrl-C, 1 when the address cannot be bound.")]
+pub struct ServeArgs {
+    /// The port; 0 lets the OS choose a free one.
+    #[arg(long, short, default_value_t = 0)]
+    pub port: u16,
+    /// The address to bind. Anything other than loopback exposes the lab to the network, and
+    /// wslab warns when it does.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// Milliseconds between the ticker's updates (/ticker and /poll).
+    #[arg(long, value_name = "MS", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(10..))]
+    pub tick_ms: u64,
+    /// Show full field tables and hex for every frame, not one line each.
+    #[arg(long, short)]
+    pub verbose: bool,
+    /// Payload bytes to show per frame in the hex dump, with -v.
+    #[arg(long, value_name = "BYTES", default_value_t = 256)]
+    pub max_payload: usize,
+}
+
+/// `wslab connect`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "The sends run in the order given, then the connection is closed (with --close, \
+    or 1000 Normal Closure), and wslab reads until the server's close arrives, so that every \
+    reply is shown.\n\n\
+    Examples:\n  \
+    wslab connect ws://127.0.0.1:9001/echo --send hello --ping hb\n  \
+    wslab connect ws://127.0.0.1:9001/echo --key dGhlIHNhbXBsZSBub25jZQ== --mask 37fa213d --send Hello\n  \
+    wslab connect ws://127.0.0.1:9001/ticker --expect 3\n\n\
+    Exit status: 0 when the exchange followed the rules, 1 when it failed or a peer broke a \
+    rule, 2 on a usage error."
+)]
+pub struct ConnectArgs {
+    /// The server, as `ws://HOST[:PORT]/PATH`.
+    pub url: String,
+    /// Pin the Sec-WebSocket-Key (base64 of 16 bytes), so the Accept is predictable.
+    #[arg(long, value_name = "KEY")]
+    pub key: Option<String>,
+    /// Add a request header, as 'Name: value'. Repeatable.
+    #[arg(long = "header", short = 'H', value_name = "NAME: VALUE")]
+    pub headers: Vec<String>,
+    /// Offer a subprotocol. Repeatable, in order of preference.
+    #[arg(long = "protocol", value_name = "NAME")]
+    pub protocols: Vec<String>,
+    /// Send a text message. Repeatable; sends keep their order on the command line.
+    #[arg(long, value_name = "TEXT")]
+    pub send: Vec<String>,
+    /// Send a binary message given as hex. Repeatable.
+    #[arg(long, value_name = "HEX")]
+    pub send_hex: Vec<String>,
+    /// Send a ping with this payload and time its pong. Repeatable.
+    #[arg(long, value_name = "TEXT")]
+    pub ping: Vec<String>,
+    /// Send an unsolicited pong with this payload. Repeatable.
+    #[arg(long, value_name = "TEXT")]
+    pub pong: Vec<String>,
+    /// Close with this code and reason, e.g. 1000 or 4000:done.
+    #[arg(long, value_name = "CODE[:REASON]")]
+    pub close: Option<String>,
+    /// Wait for this many data messages from the server before closing (e.g. a ticker's).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub expect: usize,
+    /// Pin the masking key of every frame sent, as 8 hex digits, so the bytes are reproducible.
+    /// Frames are then encoded by wslab and written as they are.
+    #[arg(long, value_name = "HEX8", conflicts_with = "unmasked")]
+    pub mask: Option<String>,
+    /// Send frames unmasked, breaking RFC 6455 §5.1, to see how the server reacts.
+    #[arg(long)]
+    pub unmasked: bool,
+    /// Seconds to wait for the connection, the handshake and each reply.
+    #[arg(long, value_name = "SECS", default_value_t = 10.0)]
+    pub timeout: f64,
+    /// One line per frame instead of field tables and hex.
+    #[arg(long)]
+    pub brief: bool,
+    /// Payload bytes to show per frame in the hex dump.
+    #[arg(long, value_name = "BYTES", default_value_t = 256)]
+    pub max_payload: usize,
+    /// Print one JSON object with the whole transcript instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+// How a `connect` option's value becomes a send.
+type MakeSend = fn(String) -> Send;
+
+/// One thing `connect` sends, in command-line order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Send {
+    /// `--send`.
+    Text(String),
+    /// `--send-hex`, still as typed.
+    Hex(String),
+    /// `--ping`.
+    Ping(String),
+    /// `--pong`.
+    Pong(String),
+}
+
+/// `connect`'s sends in the order they were typed. clap keeps each option's values apart, so
+/// the order across options comes from the positions clap recorded.
+pub fn connect_sends(matches: &ArgMatches) -> Vec<Send> {
+    let Some(("connect", sub)) = matches.subcommand() else {
+        return Vec::new();
+    };
+    let mut sends: Vec<(usize, Send)> = Vec::new();
+    let kinds: [(&str, MakeSend); 4] = [
+        ("send", Send::Text),
+        ("send_hex", Send::Hex),
+        ("ping", Send::Ping),
+        ("pong", Send::Pong),
+    ];
+    for (id, make) in kinds {
+        let (Some(values), Some(indices)) = (sub.get_many::<String>(id), sub.indices_of(id)) else {
+            continue;
+        };
+        sends.extend(indices.zip(values).map(|(i, v)| (i, make(v.clone()))));
+    }
+    sends.sort_by_key(|(i, _)| *i);
+    sends.into_iter().map(|(_, s)| s).collect()
 }

@@ -5,8 +5,10 @@
 //! `render` turns it into text and JSON without doing I/O, and `cmd` holds the commands'
 //! edges, where input is read and output printed.
 
+pub mod capture;
 pub mod cli;
 pub mod cmd;
 pub mod hexinput;
+pub mod net;
 pub mod proto;
 pub mod render;

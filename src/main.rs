@@ -3,12 +3,16 @@
 use std::io::{ErrorKind, Write};
 use std::process::ExitCode;
 
-use clap::{CommandFactory as _, Parser as _};
+use clap::{CommandFactory as _, FromArgMatches as _};
 use wslab::cli::{Cli, Command};
 use wslab::cmd::{self, BadInput};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     let palette = cmd::palette(cli.color);
     let mut out = std::io::stdout().lock();
     let result = match &cli.command {
@@ -21,6 +25,11 @@ fn main() -> ExitCode {
         }
         Some(Command::Accept(args)) => cmd::accept::run(args, palette, &mut out),
         Some(Command::Decode(args)) => cmd::decode::run(args, palette, &mut out),
+        Some(Command::Serve(args)) => cmd::serve::run(args, palette, &mut out),
+        Some(Command::Connect(args)) => {
+            let sends = wslab::cli::connect_sends(&matches);
+            cmd::connect::run(args, &sends, palette, &mut out)
+        }
     };
     let result = result.and_then(|code| out.flush().map(|()| code).map_err(Into::into));
     match result {

@@ -2,7 +2,9 @@
 //! [`BadInput`], which exits 2.
 
 pub mod accept;
+pub mod connect;
 pub mod decode;
+pub mod serve;
 
 use std::io::IsTerminal as _;
 

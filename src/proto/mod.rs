@@ -5,6 +5,7 @@ pub mod accept;
 mod chunk;
 pub mod coding;
 pub mod dissector;
+pub mod encode;
 pub mod fields;
 pub mod frame;
 pub mod handshake;

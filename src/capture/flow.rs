@@ -1,0 +1,394 @@
+//! One direction of one connection, reassembled: HTTP heads and bodies, then, after an
+//! upgrade, WebSocket frames and messages. Chunk boundaries never change the result.
+
+use bytes::Bytes;
+
+use super::body::{Chunked, Framing, framing};
+use super::{Direction, Limits};
+use crate::proto::http::{self, Head, HeadError};
+use crate::proto::{Config, Dissector, Event, Frame, Incomplete, Message, RsvBits};
+
+/// An HTTP message as captured: its head, parsed, and its body, counted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpMessage {
+    /// Stream offset of the head's first byte.
+    pub offset: u64,
+    /// When the head's last byte crossed the wire, in µs since the capture began.
+    pub at_us: u64,
+    /// The parsed head.
+    pub head: Head,
+    /// The head's bytes, exactly as sent.
+    pub raw: Bytes,
+    /// Body bytes as sent (chunk framing included).
+    pub body_len: u64,
+    /// The first body bytes, decoded from chunked framing, up to the preview cap.
+    pub body_preview: Vec<u8>,
+    /// Whether the body has ended.
+    pub body_complete: bool,
+    /// When the body's last byte crossed, if it has ended.
+    pub done_us: Option<u64>,
+}
+
+impl HttpMessage {
+    /// Head plus body, as sent.
+    pub fn wire_len(&self) -> u64 {
+        self.raw.len() as u64 + self.body_len
+    }
+}
+
+/// Something captured, with when it was completed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Timed<T> {
+    /// When its last byte crossed the wire, in µs since the capture began.
+    pub at_us: u64,
+    /// The thing.
+    pub item: T,
+}
+
+/// Where this direction's bytes are in their conversation.
+#[derive(Debug)]
+enum Mode {
+    Head(Vec<u8>),
+    Body { framing: BodyMode, message: usize },
+    // After an upgrade; the dissector is made when the first frame byte arrives, so that the
+    // extensions the answer negotiated are known by then.
+    Frames(Option<Box<Dissector>>),
+    // Bytes that cannot be read as anything; counted, not parsed.
+    Opaque,
+}
+
+#[derive(Debug)]
+enum BodyMode {
+    Length(u64),
+    Chunked(Chunked),
+    UntilClose,
+}
+
+/// One direction of a connection, reassembled.
+#[derive(Debug)]
+pub struct Flow {
+    /// Which direction.
+    pub direction: Direction,
+    /// Bytes that crossed, in all.
+    pub bytes: u64,
+    /// Reads or writes that carried them.
+    pub chunks: u64,
+    /// HTTP messages, in order.
+    pub http: Vec<HttpMessage>,
+    /// WebSocket frames, in order, up to the transcript's frame limit.
+    pub frames: Vec<Timed<Frame>>,
+    /// WebSocket messages, in order, up to the same limit.
+    pub messages: Vec<Timed<Message>>,
+    /// Frames seen but not stored because of the limit.
+    pub frames_dropped: u64,
+    /// Messages seen but not stored because of the limit.
+    pub messages_dropped: u64,
+    /// Why the bytes stopped making sense, if they did: said once, in a sentence.
+    pub problem: Option<String>,
+    /// When this direction ended (EOF or shutdown), if it has.
+    pub ended_us: Option<u64>,
+    /// Bytes of the frame stream: everything after the upgrade.
+    pub frame_bytes: u64,
+    mode: Mode,
+    upgraded_offset: Option<u64>,
+}
+
+/// What a flow learned from one chunk, so that watchers can print as things happen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Learned {
+    /// `http[index]`'s head is complete.
+    Head(usize),
+    /// `http[index]`'s body is complete.
+    Body(usize),
+    /// A frame with this index (per direction) is complete.
+    Frame(u64),
+    /// A message with this index is complete.
+    Message(u64),
+    /// The bytes stopped making sense; see `problem`.
+    Problem,
+}
+
+/// What the flow needs to know from the other direction.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Peer {
+    /// The reserved bits the handshake's extensions gave a meaning.
+    pub allowed_rsv: RsvBits,
+}
+
+impl Flow {
+    /// An empty flow.
+    pub fn new(direction: Direction) -> Self {
+        Self {
+            direction,
+            bytes: 0,
+            chunks: 0,
+            http: Vec::new(),
+            frames: Vec::new(),
+            messages: Vec::new(),
+            frames_dropped: 0,
+            messages_dropped: 0,
+            problem: None,
+            ended_us: None,
+            frame_bytes: 0,
+            mode: Mode::Head(Vec::new()),
+            upgraded_offset: None,
+        }
+    }
+
+    /// Whether this direction carries WebSocket frames now.
+    pub fn is_upgraded(&self) -> bool {
+        self.upgraded_offset.is_some()
+    }
+
+    /// Where the frames began, counted from the connection's first byte this way.
+    pub fn upgraded_offset(&self) -> Option<u64> {
+        self.upgraded_offset
+    }
+
+    /// The frame still arriving, if the stream stopped inside one.
+    pub fn incomplete(&self) -> Option<Incomplete> {
+        match &self.mode {
+            Mode::Frames(Some(d)) => d.incomplete(),
+            _ => None,
+        }
+    }
+
+    /// The head still arriving, as bytes, if the stream stopped inside one.
+    pub fn partial_head(&self) -> Option<&[u8]> {
+        match &self.mode {
+            Mode::Head(buf) if !buf.is_empty() => Some(buf),
+            _ => None,
+        }
+    }
+
+    /// Takes one chunk.
+    pub(super) fn feed(
+        &mut self,
+        mut input: &[u8],
+        at_us: u64,
+        limits: &Limits,
+        peer: Peer,
+        stored_frames: &mut usize,
+    ) -> Vec<Learned> {
+        let mut learned = Vec::new();
+        self.chunks += 1;
+        while !input.is_empty() {
+            let used = match &mut self.mode {
+                Mode::Opaque => input.len(),
+                Mode::Head(_) => self.feed_head(input, at_us, &mut learned),
+                Mode::Body { .. } => self.feed_body(input, at_us, limits, &mut learned),
+                Mode::Frames(_) => {
+                    self.feed_frames(input, at_us, limits, peer, stored_frames, &mut learned);
+                    input.len()
+                }
+            };
+            self.bytes += used as u64;
+            input = &input[used..];
+        }
+        learned
+    }
+
+    /// The peer closed or shut down this direction.
+    pub(super) fn end(&mut self, at_us: u64) -> Vec<Learned> {
+        if self.ended_us.is_some() {
+            return Vec::new();
+        }
+        self.ended_us = Some(at_us);
+        if let Mode::Body {
+            framing: BodyMode::UntilClose,
+            message,
+        } = self.mode
+        {
+            self.http[message].body_complete = true;
+            self.http[message].done_us = Some(at_us);
+            self.mode = Mode::Head(Vec::new());
+            return vec![Learned::Body(message)];
+        }
+        Vec::new()
+    }
+
+    fn feed_head(&mut self, input: &[u8], at_us: u64, learned: &mut Vec<Learned>) -> usize {
+        let Mode::Head(buf) = &mut self.mode else {
+            return 0;
+        };
+        let before = buf.len();
+        // Never hold more than a head can be: the parser's own limit, plus one byte to prove it.
+        let room = (http::MAX_HEAD_BYTES + 1).saturating_sub(before);
+        let take = input.len().min(room);
+        buf.extend_from_slice(&input[..take]);
+        let parsed = match self.direction {
+            Direction::ClientToServer => http::parse_request(buf),
+            Direction::ServerToClient => http::parse_response(buf),
+        };
+        match parsed {
+            Ok(None) => take,
+            Ok(Some(head)) => {
+                let used = head.len - before;
+                let raw = Bytes::copy_from_slice(&buf[..head.len]);
+                let is_request = self.direction == Direction::ClientToServer;
+                let body = framing(&head, is_request);
+                let offset = self.bytes;
+                let upgrades = upgrades(&head, is_request);
+                self.http.push(HttpMessage {
+                    offset,
+                    at_us,
+                    head,
+                    raw,
+                    body_len: 0,
+                    body_preview: Vec::new(),
+                    body_complete: body == Framing::Empty,
+                    done_us: (body == Framing::Empty).then_some(at_us),
+                });
+                let index = self.http.len() - 1;
+                learned.push(Learned::Head(index));
+                // Bytes of this head are counted by the caller; the upgrade starts after them.
+                let end = offset + used as u64;
+                self.mode = match body {
+                    _ if upgrades => {
+                        self.upgraded_offset = Some(end);
+                        Mode::Frames(None)
+                    }
+                    Framing::Empty => Mode::Head(Vec::new()),
+                    Framing::Length(n) => body_mode(BodyMode::Length(n), index),
+                    Framing::Chunked => body_mode(BodyMode::Chunked(Chunked::default()), index),
+                    Framing::UntilClose => body_mode(BodyMode::UntilClose, index),
+                };
+                used
+            }
+            Err(error) => {
+                self.fail(&error, learned);
+                take
+            }
+        }
+    }
+
+    fn fail(&mut self, error: &HeadError, learned: &mut Vec<Learned>) {
+        let what = match self.direction {
+            Direction::ClientToServer => "the client's bytes are not an HTTP request",
+            Direction::ServerToClient => "the server's bytes are not an HTTP response",
+        };
+        self.problem = Some(format!("{what}: {error}"));
+        self.mode = Mode::Opaque;
+        learned.push(Learned::Problem);
+    }
+
+    fn feed_body(
+        &mut self,
+        input: &[u8],
+        at_us: u64,
+        limits: &Limits,
+        learned: &mut Vec<Learned>,
+    ) -> usize {
+        let Mode::Body { framing, message } = &mut self.mode else {
+            return 0;
+        };
+        let index = *message;
+        let target = &mut self.http[index];
+        let cap = limits.preview_cap;
+        let keep = |piece: &[u8], preview: &mut Vec<u8>| {
+            let room = cap.saturating_sub(preview.len());
+            preview.extend_from_slice(&piece[..piece.len().min(room)]);
+        };
+        let (used, done) = match framing {
+            BodyMode::Length(left) => {
+                let take = input
+                    .len()
+                    .min(usize::try_from(*left).unwrap_or(usize::MAX));
+                keep(&input[..take], &mut target.body_preview);
+                *left -= take as u64;
+                (take, *left == 0)
+            }
+            BodyMode::UntilClose => {
+                keep(input, &mut target.body_preview);
+                (input.len(), false)
+            }
+            BodyMode::Chunked(decoder) => {
+                let mut preview = std::mem::take(&mut target.body_preview);
+                let step = decoder.feed(input, |p| keep(p, &mut preview));
+                target.body_preview = preview;
+                if decoder.is_broken() {
+                    self.problem = Some("a chunked body has a malformed chunk-size line".into());
+                    self.mode = Mode::Opaque;
+                    learned.push(Learned::Problem);
+                    return input.len();
+                }
+                (step.used, step.done)
+            }
+        };
+        target.body_len += used as u64;
+        if done {
+            target.body_complete = true;
+            target.done_us = Some(at_us);
+            learned.push(Learned::Body(index));
+            self.mode = Mode::Head(Vec::new());
+        }
+        used
+    }
+
+    fn feed_frames(
+        &mut self,
+        input: &[u8],
+        at_us: u64,
+        limits: &Limits,
+        peer: Peer,
+        stored_frames: &mut usize,
+        learned: &mut Vec<Learned>,
+    ) {
+        let Mode::Frames(slot) = &mut self.mode else {
+            return;
+        };
+        let offset = self.upgraded_offset.unwrap_or(self.bytes);
+        let dissector = slot.get_or_insert_with(|| {
+            let config = Config {
+                side: self.direction.sender(),
+                preview_cap: limits.preview_cap,
+                allowed_rsv: peer.allowed_rsv,
+            };
+            Box::new(Dissector::starting_at(config, offset))
+        });
+        self.frame_bytes += input.len() as u64;
+        for event in dissector.feed(input) {
+            match event {
+                Event::Frame(mut frame) => {
+                    learned.push(Learned::Frame(frame.index));
+                    if *stored_frames >= limits.max_frames {
+                        self.frames_dropped += 1;
+                        continue;
+                    }
+                    *stored_frames += 1;
+                    // A frame's payload may share one read's buffer with its neighbours; a
+                    // stored frame owns its preview so a kept frame never pins a large read.
+                    frame.payload = Bytes::copy_from_slice(&frame.payload);
+                    self.frames.push(Timed { at_us, item: frame });
+                }
+                Event::Message(mut message) => {
+                    learned.push(Learned::Message(message.index));
+                    if self.messages.len() >= limits.max_frames {
+                        self.messages_dropped += 1;
+                        continue;
+                    }
+                    message.preview = Bytes::copy_from_slice(&message.preview);
+                    self.messages.push(Timed {
+                        at_us,
+                        item: message,
+                    });
+                }
+            }
+        }
+    }
+}
+
+fn body_mode(framing: BodyMode, message: usize) -> Mode {
+    Mode::Body { framing, message }
+}
+
+/// Whether this head switches its own direction to frames. A client that asks to upgrade sends
+/// nothing but frames afterwards (it must wait for 101 first, §4.1); a 101 answer switches the
+/// server's direction.
+fn upgrades(head: &Head, is_request: bool) -> bool {
+    if is_request {
+        head.has_token("upgrade", "websocket") && head.has_token("connection", "upgrade")
+    } else {
+        matches!(head.start, http::StartLine::Response { status: 101, .. })
+    }
+}

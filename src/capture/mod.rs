@@ -1,0 +1,91 @@
+//! The Transcript: every chunk that crossed a tapped socket, and what it reassembles into.
+//! Pure data; `net/` feeds it, the views read it.
+
+pub mod body;
+pub mod flow;
+pub mod selfcheck;
+pub mod transcript;
+
+pub use flow::{Flow, HttpMessage, Learned, Timed};
+pub use transcript::{ChunkRecord, ConnId, Connection, Transcript, Update};
+
+use crate::proto::Side;
+
+/// Which way bytes went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Direction {
+    /// From the client to the server.
+    ClientToServer,
+    /// From the server to the client.
+    ServerToClient,
+}
+
+impl Direction {
+    /// Both, client first.
+    pub const BOTH: [Direction; 2] = [Direction::ClientToServer, Direction::ServerToClient];
+
+    /// Who sends in this direction, for the masking rules.
+    pub fn sender(self) -> Side {
+        match self {
+            Self::ClientToServer => Side::Client,
+            Self::ServerToClient => Side::Server,
+        }
+    }
+
+    /// The other direction.
+    #[must_use]
+    pub fn reverse(self) -> Self {
+        match self {
+            Self::ClientToServer => Self::ServerToClient,
+            Self::ServerToClient => Self::ClientToServer,
+        }
+    }
+
+    /// An arrow, client on the left: → for client to server.
+    pub fn arrow(self) -> &'static str {
+        match self {
+            Self::ClientToServer => "→",
+            Self::ServerToClient => "←",
+        }
+    }
+
+    /// A stable name for JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::ClientToServer => "client-to-server",
+            Self::ServerToClient => "server-to-client",
+        }
+    }
+
+    fn index(self) -> usize {
+        match self {
+            Self::ClientToServer => 0,
+            Self::ServerToClient => 1,
+        }
+    }
+}
+
+/// What a transcript keeps, so that a long or hostile exchange cannot exhaust memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Payload bytes kept per frame, message and HTTP body; true lengths are always counted.
+    pub preview_cap: usize,
+    /// Frames stored across the transcript; later ones are counted as dropped.
+    pub max_frames: usize,
+    /// Raw chunk bytes kept across the transcript, for hex views and exports; later chunks are
+    /// recorded by length only.
+    pub max_raw_bytes: usize,
+    /// Connections kept; later ones are counted and not recorded.
+    pub max_connections: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            preview_cap: crate::proto::DEFAULT_PREVIEW_CAP,
+            max_frames: 10_000,
+            max_raw_bytes: 64 * 1024 * 1024,
+            max_connections: 10_000,
+        }
+    }
+}

@@ -1,0 +1,85 @@
+//! The self-check: the messages the dissector reassembled from captured bytes must be the
+//! messages the protocol library delivered. A difference is a wslab bug, and says so.
+
+use bytes::Bytes;
+
+use crate::proto::{Message, OpCode};
+
+/// A message as the application saw it: delivered by the WebSocket library, or handed to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppMessage {
+    /// Text, binary, close, ping or pong.
+    pub opcode: OpCode,
+    /// The payload (for close: code and reason as on the wire).
+    pub data: Bytes,
+}
+
+/// Where the two accounts first differ.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Mismatch {
+    /// Different counts.
+    #[error(
+        "wslab bug: the dissector reassembled {captured} {what} messages but the library handled {delivered}"
+    )]
+    Count {
+        /// Which direction, in words.
+        what: &'static str,
+        /// From the capture.
+        captured: usize,
+        /// From the library.
+        delivered: usize,
+    },
+    /// A message differs.
+    #[error(
+        "wslab bug: {what} message {index} differs: the capture shows {captured}, the library handled {delivered}"
+    )]
+    Content {
+        /// Which direction, in words.
+        what: &'static str,
+        /// Its position.
+        index: usize,
+        /// A summary of the captured message.
+        captured: String,
+        /// A summary of the delivered message.
+        delivered: String,
+    },
+}
+
+fn summary(opcode: OpCode, length: u64, preview: &[u8]) -> String {
+    let shown: String = String::from_utf8_lossy(&preview[..preview.len().min(24)]).into();
+    format!("{} of {length} bytes {shown:?}", opcode.name())
+}
+
+/// Compares captured messages with delivered ones, in order. A captured message whose preview
+/// was capped is compared on its length and its kept prefix. `what` names the direction in
+/// the error ("server-to-client").
+///
+/// # Errors
+/// The first difference, as a wslab bug.
+pub fn compare(
+    what: &'static str,
+    captured: &[&Message],
+    delivered: &[AppMessage],
+) -> Result<(), Mismatch> {
+    if captured.len() != delivered.len() {
+        return Err(Mismatch::Count {
+            what,
+            captured: captured.len(),
+            delivered: delivered.len(),
+        });
+    }
+    for (index, (c, d)) in captured.iter().zip(delivered).enumerate() {
+        let same_length = c.length == d.data.len() as u64;
+        let same_prefix =
+            d.data.starts_with(&c.preview) && (c.is_truncated() || c.preview.len() == d.data.len());
+        if c.opcode != d.opcode || !same_length || !same_prefix {
+            return Err(Mismatch::Content {
+                what,
+                index,
+                captured: summary(c.opcode, c.length, &c.preview),
+                delivered: summary(d.opcode, d.data.len() as u64, &d.data),
+            });
+        }
+    }
+    Ok(())
+}

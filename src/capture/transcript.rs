@@ -1,0 +1,284 @@
+//! The append-only log of chunks per connection, and each connection's two flows.
+
+use core::net::SocketAddr;
+use std::collections::BTreeMap;
+
+use bytes::Bytes;
+
+use super::flow::{Flow, Learned, Peer};
+use super::{Direction, Limits};
+use crate::proto::RsvBits;
+
+/// A connection's number within its transcript, from 0.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ConnId(pub u64);
+
+impl std::fmt::Display for ConnId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "#{}", self.0)
+    }
+}
+
+/// One read or write, as it happened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChunkRecord {
+    /// The connection.
+    pub conn: ConnId,
+    /// Which way it went.
+    pub direction: Direction,
+    /// When, in µs since the capture began (monotonic).
+    pub at_us: u64,
+    /// Its offset within its direction's bytes.
+    pub offset: u64,
+    /// How many bytes.
+    pub len: u64,
+    /// The bytes, unless the raw budget was spent (then empty, with `len` still true).
+    pub bytes: Bytes,
+}
+
+/// One TCP connection.
+#[derive(Debug)]
+pub struct Connection {
+    /// Its number.
+    pub id: ConnId,
+    /// What opened it, in words: "client", "lab /echo", …
+    pub label: String,
+    /// The client's address, when known.
+    pub client: Option<SocketAddr>,
+    /// The server's address, when known.
+    pub server: Option<SocketAddr>,
+    /// When it opened, in µs since the capture began.
+    pub opened_us: u64,
+    /// When it closed, if it has.
+    pub closed_us: Option<u64>,
+    /// The socket error that ended it, if one did.
+    pub error: Option<String>,
+    flows: [Flow; 2],
+}
+
+impl Connection {
+    /// One direction of it.
+    pub fn flow(&self, direction: Direction) -> &Flow {
+        &self.flows[direction.index()]
+    }
+
+    /// The client's flow.
+    pub fn requests(&self) -> &Flow {
+        self.flow(Direction::ClientToServer)
+    }
+
+    /// The server's flow.
+    pub fn responses(&self) -> &Flow {
+        self.flow(Direction::ServerToClient)
+    }
+
+    // Extensions negotiated by the 101 answer give RSV1 a meaning (RFC 7692).
+    fn peer(&self) -> Peer {
+        let deflate = self.responses().http.iter().any(|m| {
+            m.head
+                .tokens("sec-websocket-extensions")
+                .iter()
+                .any(|t| t.eq_ignore_ascii_case("permessage-deflate"))
+        });
+        Peer {
+            allowed_rsv: if deflate { RsvBits(0b001) } else { RsvBits(0) },
+        }
+    }
+}
+
+/// Something new in the transcript, for views that follow it live.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Update {
+    /// A connection opened.
+    Opened(ConnId),
+    /// A flow learned something.
+    Learned(ConnId, Direction, Learned),
+    /// A direction ended (EOF or shutdown).
+    Ended(ConnId, Direction),
+    /// A connection closed.
+    Closed(ConnId),
+}
+
+/// Every connection of an exchange, a lab session or a proxy run.
+#[derive(Debug, Default)]
+pub struct Transcript {
+    limits: Limits,
+    connections: BTreeMap<ConnId, Connection>,
+    next_id: u64,
+    chunks: Vec<ChunkRecord>,
+    raw_kept: usize,
+    stored_frames: usize,
+    /// Raw bytes recorded by length only, the budget being spent.
+    pub raw_dropped: u64,
+    /// Connections not recorded, the limit being reached.
+    pub connections_dropped: u64,
+}
+
+impl Transcript {
+    /// An empty transcript with these limits.
+    pub fn new(limits: Limits) -> Self {
+        Self {
+            limits,
+            ..Self::default()
+        }
+    }
+
+    /// Its limits.
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    /// Starts a connection. Returns `None` (and counts it) when the limit is reached.
+    pub fn open(
+        &mut self,
+        label: impl Into<String>,
+        client: Option<SocketAddr>,
+        server: Option<SocketAddr>,
+        at_us: u64,
+    ) -> Option<(ConnId, Update)> {
+        if self.connections.len() >= self.limits.max_connections {
+            self.connections_dropped += 1;
+            return None;
+        }
+        let id = ConnId(self.next_id);
+        self.next_id += 1;
+        self.connections.insert(
+            id,
+            Connection {
+                id,
+                label: label.into(),
+                client,
+                server,
+                opened_us: at_us,
+                closed_us: None,
+                error: None,
+                flows: [
+                    Flow::new(Direction::ClientToServer),
+                    Flow::new(Direction::ServerToClient),
+                ],
+            },
+        );
+        Some((id, Update::Opened(id)))
+    }
+
+    /// Records one chunk and reassembles it.
+    pub fn record(
+        &mut self,
+        conn: ConnId,
+        direction: Direction,
+        at_us: u64,
+        bytes: &[u8],
+    ) -> Vec<Update> {
+        let Some(connection) = self.connections.get_mut(&conn) else {
+            return Vec::new();
+        };
+        if bytes.is_empty() {
+            return Vec::new();
+        }
+        let kept = if self.raw_kept + bytes.len() <= self.limits.max_raw_bytes {
+            self.raw_kept += bytes.len();
+            Bytes::copy_from_slice(bytes)
+        } else {
+            self.raw_dropped += bytes.len() as u64;
+            Bytes::new()
+        };
+        let peer = connection.peer();
+        let flow = &mut connection.flows[direction.index()];
+        self.chunks.push(ChunkRecord {
+            conn,
+            direction,
+            at_us,
+            offset: flow.bytes,
+            len: bytes.len() as u64,
+            bytes: kept,
+        });
+        flow.feed(bytes, at_us, &self.limits, peer, &mut self.stored_frames)
+            .into_iter()
+            .map(|l| Update::Learned(conn, direction, l))
+            .collect()
+    }
+
+    /// Records that a direction ended: the reader saw EOF, or the writer shut down.
+    pub fn end(&mut self, conn: ConnId, direction: Direction, at_us: u64) -> Vec<Update> {
+        let Some(connection) = self.connections.get_mut(&conn) else {
+            return Vec::new();
+        };
+        let flow = &mut connection.flows[direction.index()];
+        if flow.ended_us.is_some() {
+            return Vec::new();
+        }
+        let mut updates: Vec<Update> = flow
+            .end(at_us)
+            .into_iter()
+            .map(|l| Update::Learned(conn, direction, l))
+            .collect();
+        updates.push(Update::Ended(conn, direction));
+        updates
+    }
+
+    /// Records that a connection closed, with the error that closed it if any.
+    pub fn close(&mut self, conn: ConnId, at_us: u64, error: Option<String>) -> Vec<Update> {
+        let Some(connection) = self.connections.get_mut(&conn) else {
+            return Vec::new();
+        };
+        if connection.closed_us.is_some() {
+            return Vec::new();
+        }
+        connection.closed_us = Some(at_us);
+        if connection.error.is_none() {
+            connection.error = error;
+        }
+        let mut updates = Vec::new();
+        for direction in Direction::BOTH {
+            updates.extend(self.end(conn, direction, at_us));
+        }
+        updates.push(Update::Closed(conn));
+        updates
+    }
+
+    /// Every connection still held, in the order they opened.
+    pub fn connections(&self) -> impl Iterator<Item = &Connection> {
+        self.connections.values()
+    }
+
+    /// One connection.
+    pub fn connection(&self, conn: ConnId) -> Option<&Connection> {
+        self.connections.get(&conn)
+    }
+
+    /// Lets go of a connection and its chunks, returning their budget to new ones. A server
+    /// that runs for days forgets each connection once it has been shown.
+    pub fn forget(&mut self, conn: ConnId) {
+        let Some(connection) = self.connections.remove(&conn) else {
+            return;
+        };
+        let frames = connection.requests().frames.len() + connection.responses().frames.len();
+        self.stored_frames = self.stored_frames.saturating_sub(frames);
+        let mut freed = 0;
+        self.chunks.retain(|c| {
+            let keep = c.conn != conn;
+            if !keep {
+                freed += c.bytes.len();
+            }
+            keep
+        });
+        self.raw_kept = self.raw_kept.saturating_sub(freed);
+    }
+
+    /// Every chunk, in the order they were recorded.
+    pub fn chunks(&self) -> &[ChunkRecord] {
+        &self.chunks
+    }
+
+    /// The kept bytes of one direction, in order. Shorter than the flow's byte count when the
+    /// raw budget ran out.
+    pub fn raw(&self, conn: ConnId, direction: Direction) -> Vec<u8> {
+        let mut out = Vec::new();
+        for chunk in &self.chunks {
+            if chunk.conn == conn && chunk.direction == direction {
+                out.extend_from_slice(&chunk.bytes);
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,1 @@
+//! The embedded lab server: WebSocket and HTTP endpoints on one port, every connection tapped.

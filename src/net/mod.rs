@@ -1,0 +1,11 @@
+//! The only code that owns sockets. Every stream it opens or accepts goes through a [`Tap`],
+//! so that the Transcript holds exactly what crossed the wire.
+
+pub mod http_client;
+pub mod lab;
+pub mod recorder;
+pub mod tap;
+pub mod tcp;
+
+pub use recorder::Recorder;
+pub use tap::{End, Tap};

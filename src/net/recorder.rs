@@ -1,0 +1,117 @@
+//! The shared handle that taps record into: a Transcript behind a lock, a clock, and a
+//! broadcast of updates for views that follow along live.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Instant;
+
+use tokio::sync::broadcast;
+
+use crate::capture::{ConnId, Direction, Limits, Transcript, Update};
+
+// Updates waiting for a slow watcher. A watcher that falls further behind is told how many it
+// missed (broadcast's `Lagged`) rather than slowing the sockets down.
+const UPDATE_BACKLOG: usize = 4096;
+
+/// Records chunks from any number of taps into one Transcript. Cheap to clone.
+#[derive(Clone)]
+pub struct Recorder {
+    transcript: Arc<Mutex<Transcript>>,
+    epoch: Instant,
+    updates: broadcast::Sender<Update>,
+}
+
+impl std::fmt::Debug for Recorder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Recorder").finish_non_exhaustive()
+    }
+}
+
+impl Default for Recorder {
+    fn default() -> Self {
+        Self::new(Limits::default())
+    }
+}
+
+impl Recorder {
+    /// A new, empty capture; its clock starts now.
+    pub fn new(limits: Limits) -> Self {
+        let (updates, _) = broadcast::channel(UPDATE_BACKLOG);
+        Self {
+            transcript: Arc::new(Mutex::new(Transcript::new(limits))),
+            epoch: Instant::now(),
+            updates,
+        }
+    }
+
+    /// Microseconds since the capture began, from a monotonic clock.
+    pub fn now_us(&self) -> u64 {
+        u64::try_from(self.epoch.elapsed().as_micros()).unwrap_or(u64::MAX)
+    }
+
+    /// Updates from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<Update> {
+        self.updates.subscribe()
+    }
+
+    /// Reads the transcript. Keep `f` short: taps wait while it runs.
+    pub fn read<R>(&self, f: impl FnOnce(&Transcript) -> R) -> R {
+        f(&self.lock())
+    }
+
+    /// Starts recording a connection; `None` once the connection limit is reached.
+    pub fn open(
+        &self,
+        label: &str,
+        client: Option<SocketAddr>,
+        server: Option<SocketAddr>,
+    ) -> Option<ConnId> {
+        let at = self.now_us();
+        let opened = self.lock().open(label, client, server, at);
+        opened.map(|(id, update)| {
+            self.publish([update]);
+            id
+        })
+    }
+
+    /// Records bytes that crossed.
+    pub fn record(&self, conn: ConnId, direction: Direction, bytes: &[u8]) {
+        let at = self.now_us();
+        let updates = self.lock().record(conn, direction, at, bytes);
+        self.publish(updates);
+    }
+
+    /// Records that a direction ended.
+    pub fn end(&self, conn: ConnId, direction: Direction) {
+        let at = self.now_us();
+        let updates = self.lock().end(conn, direction, at);
+        self.publish(updates);
+    }
+
+    /// Records that a connection closed.
+    pub fn close(&self, conn: ConnId, error: Option<String>) {
+        let at = self.now_us();
+        let updates = self.lock().close(conn, at, error);
+        self.publish(updates);
+    }
+
+    /// Lets go of a connection once it has been shown; see [`Transcript::forget`].
+    pub fn forget(&self, conn: ConnId) {
+        self.lock().forget(conn);
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Transcript> {
+        // A panic elsewhere must not take the capture with it: the data is append-only and
+        // stays consistent between calls.
+        self.transcript
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn publish(&self, updates: impl IntoIterator<Item = Update>) {
+        for update in updates {
+            // No watcher is fine: the transcript keeps everything anyway.
+            let _ = self.updates.send(update);
+        }
+    }
+}

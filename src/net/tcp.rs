@@ -1,0 +1,39 @@
+//! Opening and accepting TCP connections, each wrapped in a tap from its first byte.
+
+use std::io;
+use std::net::SocketAddr;
+
+use tokio::net::{TcpListener, TcpStream};
+
+use super::recorder::Recorder;
+use super::tap::{End, Tap};
+
+/// A tapped TCP stream.
+pub type TappedTcp = Tap<TcpStream>;
+
+/// Connects to `addr` and taps the stream, labelled `label` in the transcript.
+///
+/// # Errors
+/// The socket error, e.g. connection refused.
+pub async fn connect(addr: SocketAddr, recorder: &Recorder, label: &str) -> io::Result<TappedTcp> {
+    let stream = TcpStream::connect(addr).await?;
+    // Small writes are the point of a lesson: each send should leave as its own segment.
+    stream.set_nodelay(true)?;
+    let conn = recorder.open(label, stream.local_addr().ok(), Some(addr));
+    Ok(Tap::new(stream, recorder.clone(), conn, End::Client))
+}
+
+/// Accepts one connection and taps it.
+///
+/// # Errors
+/// The socket error.
+pub async fn accept(
+    listener: &TcpListener,
+    recorder: &Recorder,
+    label: &str,
+) -> io::Result<TappedTcp> {
+    let (stream, peer) = listener.accept().await?;
+    stream.set_nodelay(true)?;
+    let conn = recorder.open(label, Some(peer), stream.local_addr().ok());
+    Ok(Tap::new(stream, recorder.clone(), conn, End::Server))
+}
