@@ -4,6 +4,7 @@
 pub mod body;
 pub mod flow;
 pub mod selfcheck;
+pub mod timing;
 pub mod transcript;
 
 pub use flow::{Flow, HttpMessage, Learned, Timed};

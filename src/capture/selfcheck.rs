@@ -83,3 +83,36 @@ pub fn compare(
     }
     Ok(())
 }
+
+/// The self-check's verdict on one direction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// The two accounts agree on this many messages.
+    Agree(usize),
+    /// They differ: a wslab bug.
+    Differ(Mismatch),
+    /// The capture dropped messages (its limits), so the two cannot be compared in full.
+    Skipped(&'static str),
+}
+
+/// Checks the server-to-client messages of `connection` against what the library delivered.
+/// With `finished` false (the exchange stopped on an error), only the messages the library got
+/// to deliver are compared, since the capture may hold the message that broke a rule.
+pub fn check_delivered(
+    connection: &super::Connection,
+    delivered: &[AppMessage],
+    finished: bool,
+) -> Verdict {
+    let flow = connection.responses();
+    if flow.messages_dropped > 0 {
+        return Verdict::Skipped("the capture's message limit was reached");
+    }
+    let mut captured: Vec<&Message> = flow.messages.iter().map(|m| &m.item).collect();
+    if !finished {
+        captured.truncate(delivered.len());
+    }
+    match compare("server-to-client", &captured, delivered) {
+        Ok(()) => Verdict::Agree(delivered.len()),
+        Err(mismatch) => Verdict::Differ(mismatch),
+    }
+}

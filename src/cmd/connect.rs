@@ -1,21 +1,335 @@
 //! `wslab connect`: a scripted exchange against a ws:// server, every byte explained.
 
+use std::fmt::Write as _;
 use std::io::Write;
 use std::process::ExitCode;
+use std::time::Duration;
 
+use bytes::Bytes;
+use tokio_tungstenite::tungstenite::Message;
+
+use super::BadInput;
+use crate::capture::selfcheck::{AppMessage, Verdict, check_delivered};
+use crate::capture::{ConnId, Limits};
 use crate::cli::{ConnectArgs, Send};
-use crate::render::style::Palette;
+use crate::hexinput::parse_hex;
+use crate::net::url::{self, WsUrl};
+use crate::net::{ClientError, ClientOptions, Masking, Outgoing, Recorder, WsClient};
+use crate::proto::accept::validate_key;
+use crate::proto::close_code;
+use crate::render::exchange::{frames, handshake, summary};
+use crate::render::exchange_json::ExchangeJson;
+use crate::render::frame::Options;
+use crate::render::style::{Palette, Role};
+
+/// The most bytes one `--send-hex` may carry.
+const MAX_SEND: usize = 16 * 1024 * 1024;
+
+/// What to do, checked before any socket opens.
+#[derive(Debug)]
+pub struct Plan {
+    /// Where.
+    pub url: WsUrl,
+    /// How.
+    pub options: ClientOptions,
+    /// What to send, in order.
+    pub sends: Vec<Outgoing>,
+    /// Data messages to wait for before closing.
+    pub expect: usize,
+    /// The close frame's code and reason.
+    pub close: (u16, String),
+    /// Notes for the user about choices that break rules on purpose.
+    pub notes: Vec<String>,
+}
+
+/// Checks the arguments and builds the plan.
+///
+/// # Errors
+/// [`BadInput`] with one sentence for each mistake.
+pub fn plan(args: &ConnectArgs, sends: &[Send]) -> Result<Plan, BadInput> {
+    let url = url::parse(&args.url).map_err(|e| BadInput(e.to_string()))?;
+    let mut notes = Vec::new();
+    if let Some(key) = &args.key
+        && let Err(e) = validate_key(key)
+    {
+        notes.push(format!("the key {key:?} breaks RFC 6455 §4.1 ({e}); it is sent anyway, to see what the server does"));
+    }
+    let headers = args
+        .headers
+        .iter()
+        .map(|h| {
+            h.split_once(':')
+                .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
+                .filter(|(n, _)| !n.is_empty())
+                .ok_or_else(|| BadInput(format!("--header {h:?} is not 'Name: value'")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let masking = match (&args.mask, args.unmasked) {
+        (Some(hex), _) => Masking::Pinned(mask_key(hex)?),
+        (None, true) => {
+            notes.push("frames are sent unmasked, breaking RFC 6455 §5.1 on purpose; a server must close with 1002".into());
+            Masking::Unmasked
+        }
+        (None, false) => Masking::Library,
+    };
+    if !args.timeout.is_finite() || args.timeout <= 0.0 || args.timeout > 3600.0 {
+        return Err(BadInput(format!(
+            "--timeout {} is not a number of seconds from 0 to 3600",
+            args.timeout
+        )));
+    }
+    let sends = sends.iter().map(outgoing).collect::<Result<Vec<_>, _>>()?;
+    let close = match &args.close {
+        None => (1000, String::new()),
+        Some(text) => close_arg(text, &mut notes)?,
+    };
+    Ok(Plan {
+        url,
+        options: ClientOptions {
+            key: args.key.clone(),
+            headers,
+            protocols: args.protocols.clone(),
+            timeout: Duration::from_secs_f64(args.timeout),
+            masking,
+            label: "connect".into(),
+        },
+        sends,
+        expect: args.expect,
+        close,
+        notes,
+    })
+}
+
+fn mask_key(hex: &str) -> Result<[u8; 4], BadInput> {
+    let bytes = parse_hex(hex, 4).map_err(|e| BadInput(format!("--mask: {e}")))?;
+    <[u8; 4]>::try_from(bytes.as_slice()).map_err(|_| {
+        BadInput(format!(
+            "--mask takes exactly 4 bytes (8 hex digits), not {}",
+            bytes.len()
+        ))
+    })
+}
+
+fn outgoing(send: &Send) -> Result<Outgoing, BadInput> {
+    let control = |what: &str, text: &str| {
+        if text.len() > 125 {
+            Err(BadInput(format!(
+                "a {what} carries at most 125 bytes (RFC 6455 §5.5); this one has {}",
+                text.len()
+            )))
+        } else {
+            Ok(Bytes::copy_from_slice(text.as_bytes()))
+        }
+    };
+    Ok(match send {
+        Send::Text(text) => Outgoing::Text(text.clone()),
+        Send::Hex(hex) => Outgoing::Binary(Bytes::from(
+            parse_hex(hex, MAX_SEND).map_err(|e| BadInput(format!("--send-hex: {e}")))?,
+        )),
+        Send::Ping(text) => Outgoing::Ping(control("ping", text)?),
+        Send::Pong(text) => Outgoing::Pong(control("pong", text)?),
+    })
+}
+
+fn close_arg(text: &str, notes: &mut Vec<String>) -> Result<(u16, String), BadInput> {
+    let (code, reason) = text.split_once(':').unwrap_or((text, ""));
+    let code: u16 = code.trim().parse().map_err(|_| {
+        BadInput(format!(
+            "--close {text:?}: the code must be a number from 0 to 65535, e.g. 1000 or 4000:done"
+        ))
+    })?;
+    if reason.len() > 123 {
+        return Err(BadInput(format!(
+            "--close: the reason is {} bytes, but a close frame holds at most 123 after the code (§5.5)",
+            reason.len()
+        )));
+    }
+    let info = close_code(code);
+    if !info.allowed_on_wire {
+        notes.push(format!(
+            "close code {code} ({}) may not be sent in a close frame (§7.4); it is sent anyway",
+            info.name
+        ));
+    }
+    Ok((code, reason.to_string()))
+}
+
+/// How the exchange went, with what the library delivered for the self-check.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// The connection in the transcript.
+    pub conn: Option<ConnId>,
+    /// What the library delivered.
+    pub delivered: Vec<AppMessage>,
+    /// What went wrong, if anything did.
+    pub error: Option<ClientError>,
+}
+
+/// Performs the plan: connect, send, wait for `expect` messages, close, read to the end.
+pub async fn exchange(plan: &Plan, recorder: &Recorder) -> Outcome {
+    let mut client = match WsClient::connect(&plan.url, recorder, &plan.options).await {
+        Ok(client) => client,
+        Err(error) => {
+            let conn = recorder.read(|t| t.connections().last().map(|c| c.id));
+            return Outcome {
+                conn,
+                delivered: Vec::new(),
+                error: Some(error),
+            };
+        }
+    };
+    let result = async {
+        for send in &plan.sends {
+            client.send(send.clone()).await?;
+        }
+        let mut data = 0;
+        while data < plan.expect {
+            match client.recv().await? {
+                Some(Message::Text(_) | Message::Binary(_)) => data += 1,
+                Some(_) => {}
+                None => break,
+            }
+        }
+        client.close(plan.close.0, &plan.close.1).await?;
+        client.drain().await
+    }
+    .await;
+    Outcome {
+        conn: client.conn(),
+        delivered: client.delivered().to_vec(),
+        error: result.err(),
+    }
+}
 
 /// Runs the exchange and prints its transcript.
 ///
 /// # Errors
-/// When the exchange fails; everything captured is printed first.
+/// [`BadInput`] for arguments that cannot be used; I/O errors writing the output. A failed
+/// exchange is not an error here: it is printed, and the exit status is 1.
 pub fn run(
     args: &ConnectArgs,
     sends: &[Send],
     palette: Palette,
     out: &mut impl Write,
 ) -> anyhow::Result<ExitCode> {
-    let _ = (args, sends, palette, out);
-    anyhow::bail!("wslab connect is not built yet")
+    let plan = plan(args, sends)?;
+    for note in &plan.notes {
+        eprintln!("wslab: note: {note}");
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let recorder = Recorder::new(Limits::default());
+    if !args.json {
+        writeln!(
+            out,
+            "{} {}",
+            palette.paint(Role::Heading, "Connecting to"),
+            plan.url
+        )?;
+        out.flush()?;
+    }
+    let outcome = runtime.block_on(exchange(&plan, &recorder));
+    // Everything has been read: the taps are dropped, so the transcript is final.
+    drop(runtime);
+    let report = recorder.read(|t| {
+        let connection = outcome.conn.and_then(|c| t.connection(c))?;
+        let finished = outcome.error.is_none();
+        let verdict = (connection.responses().is_upgraded())
+            .then(|| check_delivered(connection, &outcome.delivered, finished));
+        let broken: usize = [connection.requests(), connection.responses()]
+            .iter()
+            .flat_map(|f| f.frames.iter())
+            .map(|f| f.item.violations.len())
+            .sum();
+        let text = if args.json {
+            serde_json::to_string_pretty(&ExchangeJson::new(connection)).unwrap_or_default()
+        } else {
+            let opts = Options {
+                palette,
+                side: crate::proto::Side::Client,
+                max_payload: args.max_payload,
+            };
+            let mut text = format!(
+                "{}\n\n",
+                palette.paint(
+                    Role::Dim,
+                    &format!("{} → {}", show(connection.client), show(connection.server))
+                )
+            );
+            text.push_str(&handshake(connection, palette));
+            let frames = frames(connection, &opts, args.brief);
+            if !frames.is_empty() {
+                let _ = write!(
+                    text,
+                    "\n{}\n",
+                    palette.paint(
+                        Role::Heading,
+                        "── Frames, both directions, in the order they crossed ──"
+                    )
+                );
+                text.push_str(&frames);
+            }
+            text.push('\n');
+            text.push_str(&summary(connection, palette));
+            text
+        };
+        Some((text, verdict, broken))
+    });
+    let (verdict, broken) = match report {
+        Some((text, verdict, broken)) => {
+            writeln!(out, "{text}")?;
+            (verdict, broken)
+        }
+        None => (None, 0),
+    };
+    if !args.json {
+        print_verdict(verdict.as_ref(), palette, out)?;
+    }
+    out.flush()?;
+    let bug = matches!(verdict, Some(Verdict::Differ(_)));
+    match (&outcome.error, broken) {
+        (Some(error), _) => {
+            eprintln!("wslab: {error}");
+            Ok(ExitCode::FAILURE)
+        }
+        (None, n) if n > 0 => {
+            eprintln!(
+                "wslab: the exchange broke {n} rule{} of RFC 6455; see the ✗ lines above",
+                if n == 1 { "" } else { "s" }
+            );
+            Ok(ExitCode::FAILURE)
+        }
+        _ if bug => Ok(ExitCode::FAILURE),
+        _ => Ok(ExitCode::SUCCESS),
+    }
+}
+
+fn show(addr: Option<std::net::SocketAddr>) -> String {
+    addr.map_or_else(|| "?".into(), |a| a.to_string())
+}
+
+fn print_verdict(
+    verdict: Option<&Verdict>,
+    p: Palette,
+    out: &mut impl Write,
+) -> std::io::Result<()> {
+    match verdict {
+        Some(Verdict::Agree(n)) => writeln!(
+            out,
+            "  {} self-check: the {n} message{} reassembled from the captured bytes match what tokio-tungstenite delivered",
+            p.paint(Role::Good, "✓"),
+            if *n == 1 { "" } else { "s" }
+        ),
+        Some(Verdict::Differ(mismatch)) => {
+            eprintln!("wslab: {mismatch}. Please report it: the bytes above are the evidence.");
+            writeln!(
+                out,
+                "  {} self-check failed: {mismatch}",
+                p.paint(Role::Bad, "✗")
+            )
+        }
+        Some(Verdict::Skipped(why)) => writeln!(out, "  self-check skipped: {why}"),
+        None => Ok(()),
+    }
 }

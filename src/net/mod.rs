@@ -1,11 +1,16 @@
 //! The only code that owns sockets. Every stream it opens or accepts goes through a [`Tap`],
 //! so that the Transcript holds exactly what crossed the wire.
 
+pub mod client;
+pub mod client_error;
 pub mod http_client;
 pub mod lab;
 pub mod recorder;
 pub mod tap;
 pub mod tcp;
+pub mod url;
 
+pub use client::{ClientOptions, Masking, Outgoing, WsClient};
+pub use client_error::ClientError;
 pub use recorder::Recorder;
 pub use tap::{End, Tap};

@@ -9,6 +9,7 @@ pub mod encode;
 pub mod fields;
 pub mod frame;
 pub mod handshake;
+pub mod headers;
 pub mod http;
 pub mod mask;
 pub mod message;

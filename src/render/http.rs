@@ -56,6 +56,23 @@ pub fn rules(title: &str, checks: &[RuleCheck], p: Palette) -> String {
     out
 }
 
+/// Each header of a head with what it is for; headers wslab has no sentence for are listed
+/// with a dash, so nothing in the head is left out.
+pub fn explained(head: &Head, p: Palette) -> String {
+    let width = head
+        .headers
+        .iter()
+        .map(|h| h.name.chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut out = String::new();
+    for h in &head.headers {
+        let meaning = crate::proto::headers::explain(&h.name).unwrap_or("–");
+        let _ = writeln!(out, "  {:width$}  {}", h.name, p.paint(Role::Dim, meaning));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,8 @@
 //! Views as plain text and JSON, built from `proto` data with no I/O: the caller prints them.
 
 pub mod accept;
+pub mod exchange;
+pub mod exchange_json;
 pub mod frame;
 pub mod hexdump;
 pub mod http;

@@ -1,0 +1,444 @@
+//! The WebSocket client: tokio-tungstenite over a tapped TCP stream. Frames whose bytes must be
+//! reproducible (a pinned masking key) or wrong on purpose (unmasked) are encoded by `proto`
+//! and written as they are, under the library, through the same tap.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures_util::{SinkExt as _, StreamExt as _};
+use tokio::io::AsyncWriteExt as _;
+use tokio_tungstenite::WebSocketStream;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
+use tokio_tungstenite::tungstenite::http::HeaderValue;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::{Data, OpCode as LibOpCode};
+use tokio_tungstenite::tungstenite::protocol::frame::{CloseFrame, Frame};
+use tokio_tungstenite::tungstenite::{self, Message};
+
+use super::client_error::{ClientError, explain_failed_handshake};
+use super::recorder::Recorder;
+use super::tcp::{self, TappedTcp};
+use super::url::WsUrl;
+use crate::capture::ConnId;
+use crate::capture::selfcheck::AppMessage;
+use crate::proto::OpCode;
+use crate::proto::encode::{FrameSpec, close_payload, encode};
+
+/// The largest message or frame the client accepts: far beyond any lesson, small enough that a
+/// hostile server cannot exhaust memory.
+pub const MAX_MESSAGE: usize = 16 * 1024 * 1024;
+
+/// How the client masks its frames.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Masking {
+    /// The library picks a fresh random key per frame, as RFC 6455 §5.3 asks.
+    #[default]
+    Library,
+    /// Every frame wslab sends uses this key, so the bytes repeat run after run.
+    Pinned([u8; 4]),
+    /// Frames go out unmasked, breaking §5.1 on purpose.
+    Unmasked,
+}
+
+/// What to ask for in the handshake.
+#[derive(Debug, Clone)]
+pub struct ClientOptions {
+    /// A pinned Sec-WebSocket-Key; `None` lets the library pick a random one.
+    pub key: Option<String>,
+    /// Extra request headers, in order. A header the handshake sets itself is replaced.
+    pub headers: Vec<(String, String)>,
+    /// Subprotocols to offer, in order of preference.
+    pub protocols: Vec<String>,
+    /// How long to wait for the connection, the handshake and each reply.
+    pub timeout: Duration,
+    /// How frames are masked.
+    pub masking: Masking,
+    /// The connection's label in the transcript.
+    pub label: String,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        Self {
+            key: None,
+            headers: Vec::new(),
+            protocols: Vec::new(),
+            timeout: Duration::from_secs(10),
+            masking: Masking::Library,
+            label: "client".into(),
+        }
+    }
+}
+
+/// Something the client sends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outgoing {
+    /// A text message.
+    Text(String),
+    /// A binary message.
+    Binary(Bytes),
+    /// A ping.
+    Ping(Bytes),
+    /// A pong.
+    Pong(Bytes),
+    /// One message split into frames: the first carries `opcode`, the rest are continuations.
+    Fragments {
+        /// Text or binary.
+        opcode: OpCode,
+        /// Each frame's payload, in order.
+        parts: Vec<Bytes>,
+    },
+    /// A control frame between fragments is lawful (§5.4): the ping goes after `parts[after]`.
+    FragmentsWithPing {
+        /// Text or binary.
+        opcode: OpCode,
+        /// Each frame's payload, in order.
+        parts: Vec<Bytes>,
+        /// The index of the fragment the ping follows.
+        after: usize,
+        /// The ping's payload.
+        ping: Bytes,
+    },
+}
+
+/// A connected WebSocket client.
+pub struct WsClient {
+    ws: WebSocketStream<TappedTcp>,
+    conn: Option<ConnId>,
+    timeout: Duration,
+    masking: Masking,
+    delivered: Vec<AppMessage>,
+    protocol: Option<String>,
+    closed_by_us: bool,
+}
+
+impl std::fmt::Debug for WsClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WsClient")
+            .field("conn", &self.conn)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Finds the addresses a URL's host names, in the order the resolver gives them.
+///
+/// # Errors
+/// [`ClientError::Resolve`] when the name does not resolve.
+pub async fn resolve(url: &WsUrl) -> Result<Vec<SocketAddr>, ClientError> {
+    let found = tokio::net::lookup_host((url.host.as_str(), url.port))
+        .await
+        .map_err(|e| ClientError::Resolve {
+            host: url.host.clone(),
+            detail: e.to_string(),
+        })?;
+    let addrs: Vec<SocketAddr> = found.collect();
+    if addrs.is_empty() {
+        return Err(ClientError::Resolve {
+            host: url.host.clone(),
+            detail: "no addresses".into(),
+        });
+    }
+    Ok(addrs)
+}
+
+impl WsClient {
+    /// Connects and performs the opening handshake, everything recorded by `recorder`.
+    ///
+    /// # Errors
+    /// A [`ClientError`] that says in one sentence what went wrong: refused, timed out, not
+    /// HTTP, rejected, or a handshake that breaks a rule.
+    pub async fn connect(
+        url: &WsUrl,
+        recorder: &Recorder,
+        options: &ClientOptions,
+    ) -> Result<Self, ClientError> {
+        let addrs = resolve(url).await?;
+        let stream = connect_any(&addrs, recorder, options).await?;
+        let conn = stream.conn();
+        let request = build_request(url, options)?;
+        let config = WebSocketConfig::default()
+            .max_message_size(Some(MAX_MESSAGE))
+            .max_frame_size(Some(MAX_MESSAGE));
+        let handshake = tokio_tungstenite::client_async_with_config(request, stream, Some(config));
+        let secs = options.timeout.as_secs_f64();
+        let (ws, response) = match tokio::time::timeout(options.timeout, handshake).await {
+            Err(_) => return Err(ClientError::HandshakeTimeout { secs }),
+            Ok(Err(error)) => return Err(explain_failed_handshake(recorder, conn, &error)),
+            Ok(Ok(done)) => done,
+        };
+        let protocol = response
+            .headers()
+            .get("sec-websocket-protocol")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        Ok(Self {
+            ws,
+            conn,
+            timeout: options.timeout,
+            masking: options.masking,
+            delivered: Vec::new(),
+            protocol,
+            closed_by_us: false,
+        })
+    }
+
+    /// The connection's id in the transcript.
+    pub fn conn(&self) -> Option<ConnId> {
+        self.conn
+    }
+
+    /// The subprotocol the server chose, if any.
+    pub fn protocol(&self) -> Option<&str> {
+        self.protocol.as_deref()
+    }
+
+    /// Every message the library delivered, in order: what the self-check compares.
+    pub fn delivered(&self) -> &[AppMessage] {
+        &self.delivered
+    }
+
+    /// Sends one thing.
+    ///
+    /// # Errors
+    /// When the connection fails while writing.
+    pub async fn send(&mut self, outgoing: Outgoing) -> Result<(), ClientError> {
+        match self.masking {
+            Masking::Library => self.send_with_library(outgoing).await,
+            Masking::Pinned(key) => self.send_raw(outgoing, Some(key)).await,
+            Masking::Unmasked => self.send_raw(outgoing, None).await,
+        }
+    }
+
+    async fn send_with_library(&mut self, outgoing: Outgoing) -> Result<(), ClientError> {
+        let frames: Vec<Message> = match outgoing {
+            Outgoing::Text(text) => vec![Message::text(text)],
+            Outgoing::Binary(data) => vec![Message::Binary(data)],
+            Outgoing::Ping(data) => vec![Message::Ping(data)],
+            Outgoing::Pong(data) => vec![Message::Pong(data)],
+            Outgoing::Fragments { opcode, parts } => fragment_frames(opcode, parts, None),
+            Outgoing::FragmentsWithPing {
+                opcode,
+                parts,
+                after,
+                ping,
+            } => fragment_frames(opcode, parts, Some(&(after, ping))),
+        };
+        for message in frames {
+            self.ws
+                .feed(message)
+                .await
+                .map_err(ClientError::from_send)?;
+        }
+        self.ws.flush().await.map_err(ClientError::from_send)
+    }
+
+    async fn send_raw(
+        &mut self,
+        outgoing: Outgoing,
+        mask: Option<[u8; 4]>,
+    ) -> Result<(), ClientError> {
+        let mut bytes = Vec::new();
+        let mut put = |opcode: OpCode, fin: bool, payload: &[u8]| {
+            bytes.extend(encode(FrameSpec::new(opcode, mask).fin(fin), payload));
+        };
+        match &outgoing {
+            Outgoing::Text(text) => put(OpCode::Text, true, text.as_bytes()),
+            Outgoing::Binary(data) => put(OpCode::Binary, true, data),
+            Outgoing::Ping(data) => put(OpCode::Ping, true, data),
+            Outgoing::Pong(data) => put(OpCode::Pong, true, data),
+            Outgoing::Fragments { opcode, parts } => raw_fragments(&mut put, *opcode, parts, None),
+            Outgoing::FragmentsWithPing {
+                opcode,
+                parts,
+                after,
+                ping,
+            } => raw_fragments(&mut put, *opcode, parts, Some((*after, ping))),
+        }
+        // Anything the library queued (an automatic pong) leaves first, so frames never
+        // interleave mid-frame.
+        self.ws.flush().await.map_err(ClientError::from_send)?;
+        let stream = self.ws.get_mut();
+        stream
+            .write_all(&bytes)
+            .await
+            .map_err(|e| ClientError::from_io(&e))?;
+        stream.flush().await.map_err(|e| ClientError::from_io(&e))
+    }
+
+    /// Waits for the next message from the server, up to the timeout.
+    ///
+    /// # Errors
+    /// A timeout, or the server breaking the protocol or the connection.
+    pub async fn recv(&mut self) -> Result<Option<Message>, ClientError> {
+        let secs = self.timeout.as_secs_f64();
+        match tokio::time::timeout(self.timeout, self.ws.next()).await {
+            Err(_) => Err(ClientError::ReplyTimeout { secs }),
+            Ok(None) => Ok(None),
+            Ok(Some(Err(error))) => match ClientError::from_read(error, self.closed_by_us) {
+                None => Ok(None),
+                Some(error) => Err(error),
+            },
+            Ok(Some(Ok(message))) => {
+                if let Some(app) = app_message(&message) {
+                    self.delivered.push(app);
+                }
+                Ok(Some(message))
+            }
+        }
+    }
+
+    /// Starts the closing handshake with this code and reason (§5.5.1), through the library
+    /// so that its state knows the connection is closing.
+    ///
+    /// # Errors
+    /// When the connection fails while writing.
+    pub async fn close(&mut self, code: u16, reason: &str) -> Result<(), ClientError> {
+        self.closed_by_us = true;
+        let frame = CloseFrame {
+            code: code.into(),
+            reason: reason.into(),
+        };
+        match self.ws.close(Some(frame)).await {
+            Ok(())
+            | Err(tungstenite::Error::ConnectionClosed | tungstenite::Error::AlreadyClosed) => {
+                Ok(())
+            }
+            Err(error) => Err(ClientError::from_send(error)),
+        }
+    }
+
+    /// Reads until the server ends the connection, keeping what it delivers.
+    ///
+    /// # Errors
+    /// A timeout, or the server breaking the protocol.
+    pub async fn drain(&mut self) -> Result<(), ClientError> {
+        while self.recv().await?.is_some() {}
+        Ok(())
+    }
+}
+
+async fn connect_any(
+    addrs: &[SocketAddr],
+    recorder: &Recorder,
+    options: &ClientOptions,
+) -> Result<TappedTcp, ClientError> {
+    let secs = options.timeout.as_secs_f64();
+    let mut last = None;
+    // `localhost` may name ::1 first while the server listens on 127.0.0.1 only: try each.
+    for &addr in addrs {
+        match tokio::time::timeout(
+            options.timeout,
+            tcp::connect(addr, recorder, &options.label),
+        )
+        .await
+        {
+            Err(_) => last = Some(ClientError::ConnectTimeout { addr, secs }),
+            Ok(Ok(stream)) => return Ok(stream),
+            Ok(Err(error)) => last = Some(ClientError::from_connect(addr, &error)),
+        }
+    }
+    Err(last.unwrap_or(ClientError::Resolve {
+        host: String::new(),
+        detail: "no addresses".into(),
+    }))
+}
+
+fn build_request(
+    url: &WsUrl,
+    options: &ClientOptions,
+) -> Result<tungstenite::handshake::client::Request, ClientError> {
+    let mut request =
+        url.to_string()
+            .into_client_request()
+            .map_err(|e| ClientError::BadRequest {
+                detail: e.to_string(),
+            })?;
+    let headers = request.headers_mut();
+    let bad = |detail: String| ClientError::BadRequest { detail };
+    if let Some(key) = &options.key {
+        let value = HeaderValue::from_str(key)
+            .map_err(|_| bad(format!("the key {key:?} cannot be a header value")))?;
+        headers.insert("sec-websocket-key", value);
+    }
+    if !options.protocols.is_empty() {
+        let value = HeaderValue::from_str(&options.protocols.join(", "))
+            .map_err(|_| bad("a subprotocol name cannot be a header value".into()))?;
+        headers.insert("sec-websocket-protocol", value);
+    }
+    for (name, value) in &options.headers {
+        let name = tungstenite::http::HeaderName::from_bytes(name.trim().as_bytes())
+            .map_err(|_| bad(format!("{name:?} is not a header name")))?;
+        let value = HeaderValue::from_str(value.trim())
+            .map_err(|_| bad(format!("the value of {name} cannot be sent")))?;
+        headers.insert(name, value);
+    }
+    Ok(request)
+}
+
+fn fragment_frames(
+    opcode: OpCode,
+    parts: Vec<Bytes>,
+    ping: Option<&(usize, Bytes)>,
+) -> Vec<Message> {
+    let first = if opcode == OpCode::Text {
+        Data::Text
+    } else {
+        Data::Binary
+    };
+    let last = parts.len().saturating_sub(1);
+    let mut out = Vec::new();
+    for (i, part) in parts.into_iter().enumerate() {
+        let code = if i == 0 {
+            LibOpCode::Data(first)
+        } else {
+            LibOpCode::Data(Data::Continue)
+        };
+        out.push(Message::Frame(Frame::message(part, code, i == last)));
+        if let Some((after, ping)) = ping
+            && *after == i
+        {
+            out.push(Message::Ping(ping.clone()));
+        }
+    }
+    out
+}
+
+fn raw_fragments(
+    put: &mut impl FnMut(OpCode, bool, &[u8]),
+    opcode: OpCode,
+    parts: &[Bytes],
+    ping: Option<(usize, &Bytes)>,
+) {
+    let last = parts.len().saturating_sub(1);
+    for (i, part) in parts.iter().enumerate() {
+        put(
+            if i == 0 { opcode } else { OpCode::Continuation },
+            i == last,
+            part,
+        );
+        if let Some((after, ping)) = ping
+            && after == i
+        {
+            put(OpCode::Ping, true, ping);
+        }
+    }
+}
+
+/// The library's message as the self-check compares it.
+pub fn app_message(message: &Message) -> Option<AppMessage> {
+    let (opcode, data) = match message {
+        Message::Text(text) => (OpCode::Text, Bytes::copy_from_slice(text.as_bytes())),
+        Message::Binary(data) => (OpCode::Binary, data.clone()),
+        Message::Ping(data) => (OpCode::Ping, data.clone()),
+        Message::Pong(data) => (OpCode::Pong, data.clone()),
+        Message::Close(frame) => (
+            OpCode::Close,
+            frame.as_ref().map_or_else(Bytes::new, |f| {
+                Bytes::from(close_payload(f.code.into(), &f.reason))
+            }),
+        ),
+        Message::Frame(_) => return None,
+    };
+    Some(AppMessage { opcode, data })
+}

@@ -1,0 +1,294 @@
+//! A captured connection as text: the handshake with every header explained and the Accept
+//! derived, every frame of both directions in the order they crossed, and a summary with the
+//! measured round trips. `connect`, `serve` and plain-mode lessons print through here.
+
+use std::fmt::Write as _;
+
+use super::accept::derivation;
+use super::frame::{self as frame_view, Options};
+use super::http::{explained, head as head_view, rules};
+use super::style::{Palette, Role};
+use crate::capture::timing::{RoundTrips, mean, p95};
+use crate::capture::{Connection, Direction, Flow, Timed};
+use crate::proto::handshake::{check_request, check_response};
+use crate::proto::{Derivation, Frame, Message, OpCode};
+
+/// Milliseconds with three decimals, from µs.
+pub fn ms(us: u64) -> String {
+    format!("{}.{:03} ms", us / 1000, us % 1000)
+}
+
+/// The opening handshake: request, its rules, the Accept derivation checked against the
+/// server's value, the response and its rules. Empty when no request was captured.
+pub fn handshake(connection: &Connection, p: Palette) -> String {
+    let mut out = String::new();
+    let Some(request) = connection.requests().http.first() else {
+        return out;
+    };
+    let _ = writeln!(out, "{}", p.paint(Role::Heading, "── The request ──"));
+    out.push_str(&head_view(&request.raw, &request.head, p));
+    out.push_str(&explained(&request.head, p));
+    out.push('\n');
+    out.push_str(&rules(
+        "Request rules (RFC 6455 §4.1)",
+        &check_request(&request.head),
+        p,
+    ));
+    let Some(response) = connection.responses().http.first() else {
+        return out;
+    };
+    if let Some(key) = request.head.header("sec-websocket-key") {
+        let d = Derivation::new(key);
+        let compared = response
+            .head
+            .header("sec-websocket-accept")
+            .map(|got| d.compare(got));
+        out.push('\n');
+        let _ = writeln!(
+            out,
+            "{}",
+            p.paint(Role::Heading, "── The Accept, derived ──")
+        );
+        out.push_str(&derivation(&d, compared.as_ref(), p));
+    }
+    out.push('\n');
+    let _ = writeln!(
+        out,
+        "{} after {}",
+        p.paint(Role::Heading, "── The response ──"),
+        ms(response.at_us.saturating_sub(request.at_us))
+    );
+    out.push_str(&head_view(&response.raw, &response.head, p));
+    out.push_str(&explained(&response.head, p));
+    out.push('\n');
+    out.push_str(&rules(
+        "Response rules (RFC 6455 §4.2.2)",
+        &check_response(&request.head, &response.head),
+        p,
+    ));
+    out
+}
+
+/// One line for a frame: when, which way, what, how long, and whether it broke a rule.
+pub fn frame_line(frame: &Frame, direction: Direction, since_open_us: u64, p: Palette) -> String {
+    let header = &frame.header;
+    let preview = match header.opcode() {
+        OpCode::Binary => short_hex(&frame.payload),
+        OpCode::Close => crate::proto::message::parse_close(&frame.payload, !frame.is_truncated())
+            .0
+            .code
+            .map_or_else(|| "no code".to_string(), |c| format!("code {c}")),
+        _ => quote(&frame.payload),
+    };
+    let verdict = if frame.violations.is_empty() {
+        String::new()
+    } else {
+        let n = frame.violations.len();
+        format!(
+            "  {}",
+            p.paint(
+                Role::Bad,
+                &format!("✗ {n} rule{} broken", if n == 1 { "" } else { "s" })
+            )
+        )
+    };
+    format!(
+        "{:>12}  {} {:<12} {:>7} B  {:<3} {:<8} {preview}{verdict}",
+        ms(since_open_us),
+        direction.arrow(),
+        header.opcode().name(),
+        header.payload_len(),
+        if header.fin() { "FIN" } else { "…" },
+        if header.masked() {
+            "masked"
+        } else {
+            "unmasked"
+        },
+    )
+}
+
+/// Every frame of both directions in the order they crossed, each with its field table and
+/// hex (or one line each when `brief`), and each completed message after its last frame.
+pub fn frames(connection: &Connection, opts: &Options, brief: bool) -> String {
+    let mut out = String::new();
+    let p = opts.palette;
+    for item in timeline(connection) {
+        let since = item.at_us.saturating_sub(connection.opened_us);
+        match item.what {
+            Item::Frame(frame) if brief => {
+                let _ = writeln!(out, "{}", frame_line(frame, item.direction, since, p));
+            }
+            Item::Frame(frame) => {
+                let _ = writeln!(
+                    out,
+                    "{}",
+                    p.paint(
+                        Role::Dim,
+                        &format!("at {} since the connection opened", ms(since))
+                    )
+                );
+                let side = item.direction.sender();
+                out.push_str(&frame_view::frame(frame, &Options { side, ..*opts }));
+                out.push('\n');
+            }
+            Item::Message(message) if !brief => {
+                let _ = write!(out, "{} ", item.direction.arrow());
+                out.push_str(&frame_view::message(message, p));
+                out.push('\n');
+            }
+            Item::Message(_) => {}
+        }
+    }
+    out
+}
+
+enum Item<'a> {
+    Frame(&'a Frame),
+    Message(&'a Message),
+}
+
+struct Entry<'a> {
+    at_us: u64,
+    direction: Direction,
+    // Order within one direction: frame i is 2i, and the message it completes is 2i + 1.
+    seq: u64,
+    what: Item<'a>,
+}
+
+// Both directions merged by time; a message follows the frame that completed it.
+fn timeline(connection: &Connection) -> Vec<Entry<'_>> {
+    let mut entries = Vec::new();
+    for direction in Direction::BOTH {
+        let flow = connection.flow(direction);
+        let push_frames = flow.frames.iter().map(|Timed { at_us, item }| Entry {
+            at_us: *at_us,
+            direction,
+            seq: item.index * 2,
+            what: Item::Frame(item),
+        });
+        let push_messages = flow.messages.iter().map(|Timed { at_us, item }| Entry {
+            at_us: *at_us,
+            direction,
+            seq: (item.first_frame + item.frame_count.saturating_sub(1)) * 2 + 1,
+            what: Item::Message(item),
+        });
+        entries.extend(push_frames.chain(push_messages));
+    }
+    // Frames read in one chunk share an instant; their order on the wire decides.
+    entries.sort_by_key(|e| (e.at_us, e.direction == Direction::ServerToClient, e.seq));
+    entries
+}
+
+/// Totals and round trips.
+pub fn summary(connection: &Connection, p: Palette) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", p.paint(Role::Heading, "── Summary ──"));
+    for direction in Direction::BOTH {
+        let flow = connection.flow(direction);
+        let who = match direction {
+            Direction::ClientToServer => "client → server",
+            Direction::ServerToClient => "server → client",
+        };
+        let _ = writeln!(out, "  {who}: {}", flow_totals(flow));
+    }
+    let trips = RoundTrips::of(connection);
+    if let Some(us) = trips.handshake_us {
+        let _ = writeln!(out, "  handshake round trip: {}", ms(us));
+    }
+    for (what, values) in [
+        ("ping → pong", &trips.pings),
+        ("message → reply", &trips.replies),
+    ] {
+        if let (Some(avg), Some(tail)) = (mean(values), p95(values)) {
+            let _ = writeln!(
+                out,
+                "  {what}: {} round trip{}, mean {}, p95 {}",
+                values.len(),
+                if values.len() == 1 { "" } else { "s" },
+                ms(avg),
+                ms(tail)
+            );
+        }
+    }
+    if let Some(closed) = connection.closed_us {
+        let _ = writeln!(
+            out,
+            "  connection open for {}",
+            ms(closed.saturating_sub(connection.opened_us))
+        );
+    }
+    let _ = writeln!(
+        out,
+        "  {}",
+        p.paint(
+            Role::Dim,
+            "times are measured on this machine and vary run to run"
+        )
+    );
+    for direction in Direction::BOTH {
+        let flow = connection.flow(direction);
+        if let Some(problem) = &flow.problem {
+            let _ = writeln!(out, "  {} {problem}", p.paint(Role::Bad, "✗"));
+        }
+        if let Some(incomplete) = flow.incomplete() {
+            let _ = writeln!(
+                out,
+                "  {} {} {incomplete}",
+                p.paint(Role::Bad, "✗"),
+                direction.arrow()
+            );
+        }
+        if flow.frames_dropped + flow.messages_dropped > 0 {
+            let _ = writeln!(
+                out,
+                "  {} frames and {} messages not stored: the capture's limit was reached",
+                flow.frames_dropped, flow.messages_dropped
+            );
+        }
+    }
+    out
+}
+
+fn flow_totals(flow: &Flow) -> String {
+    let head: u64 = flow
+        .http
+        .iter()
+        .map(crate::capture::HttpMessage::wire_len)
+        .sum();
+    let broken: usize = flow.frames.iter().map(|f| f.item.violations.len()).sum();
+    let mut text = format!(
+        "{} bytes in {} chunk{} ({head} HTTP, {} in {} frame{})",
+        flow.bytes,
+        flow.chunks,
+        if flow.chunks == 1 { "" } else { "s" },
+        flow.frame_bytes,
+        flow.frames.len() as u64 + flow.frames_dropped,
+        if flow.frames.len() == 1 { "" } else { "s" },
+    );
+    if broken > 0 {
+        let _ = write!(
+            text,
+            ", {broken} rule{} broken",
+            if broken == 1 { "" } else { "s" }
+        );
+    }
+    text
+}
+
+fn short_hex(bytes: &[u8]) -> String {
+    let shown = crate::proto::fields::hex_bytes(&bytes[..bytes.len().min(12)]);
+    if bytes.len() > 12 {
+        format!("{shown} …")
+    } else {
+        shown
+    }
+}
+
+fn quote(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(40)]);
+    if bytes.len() > 40 {
+        format!("{text:?} …")
+    } else {
+        format!("{text:?}")
+    }
+}

@@ -1,0 +1,146 @@
+//! A captured connection as one JSON object, for scripts: `connect --json`.
+
+use serde::Serialize;
+
+use super::json::{AcceptJson, FrameJson, HeadJson, MessageJson};
+use crate::capture::timing::RoundTrips;
+use crate::capture::{Connection, Direction};
+use crate::proto::Derivation;
+use crate::proto::handshake::{check_request, check_response};
+
+/// The whole connection.
+#[derive(Debug, Serialize)]
+pub struct ExchangeJson {
+    /// The client's address.
+    pub client: Option<String>,
+    /// The server's address.
+    pub server: Option<String>,
+    /// The request head and its rules.
+    pub request: Option<HeadJson>,
+    /// The Accept derivation, compared with the server's value.
+    pub accept: Option<AcceptJson>,
+    /// The response head and its rules.
+    pub response: Option<HeadJson>,
+    /// Every frame, both directions, in the order they crossed.
+    pub frames: Vec<TimedFrameJson>,
+    /// Every message, both directions.
+    pub messages: Vec<TimedMessageJson>,
+    /// Byte counts each way.
+    pub bytes: BytesJson,
+    /// Measured round trips, in µs.
+    pub round_trips_us: RoundTripsJson,
+    /// Why the bytes stopped making sense, per direction.
+    pub problems: Vec<String>,
+}
+
+/// A frame with its time and direction.
+#[derive(Debug, Serialize)]
+pub struct TimedFrameJson {
+    /// "client-to-server" or "server-to-client".
+    pub direction: &'static str,
+    /// µs since the connection opened.
+    pub at_us: u64,
+    /// The frame.
+    #[serde(flatten)]
+    pub frame: FrameJson,
+}
+
+/// A message with its time and direction.
+#[derive(Debug, Serialize)]
+pub struct TimedMessageJson {
+    /// "client-to-server" or "server-to-client".
+    pub direction: &'static str,
+    /// µs since the connection opened.
+    pub at_us: u64,
+    /// The message.
+    #[serde(flatten)]
+    pub message: MessageJson,
+}
+
+/// Bytes each way.
+#[derive(Debug, Serialize)]
+pub struct BytesJson {
+    /// Client to server, in all.
+    pub client_to_server: u64,
+    /// Server to client, in all.
+    pub server_to_client: u64,
+}
+
+/// Round trips in µs.
+#[derive(Debug, Serialize)]
+pub struct RoundTripsJson {
+    /// Request to response head.
+    pub handshake: Option<u64>,
+    /// Each ping to its pong.
+    pub pings: Vec<u64>,
+    /// Each message to the next one back.
+    pub replies: Vec<u64>,
+}
+
+impl ExchangeJson {
+    /// The JSON shape of a connection.
+    pub fn new(connection: &Connection) -> Self {
+        let request = connection.requests().http.first();
+        let response = connection.responses().http.first();
+        let accept = request
+            .and_then(|r| r.head.header("sec-websocket-key"))
+            .map(|key| {
+                let d = Derivation::new(key);
+                let compared = response
+                    .and_then(|r| r.head.header("sec-websocket-accept"))
+                    .map(|got| d.compare(got));
+                AcceptJson::new(&d, false, compared.as_ref())
+            });
+        let mut frames = Vec::new();
+        let mut messages = Vec::new();
+        let mut problems = Vec::new();
+        for direction in Direction::BOTH {
+            let flow = connection.flow(direction);
+            let since = |at: u64| at.saturating_sub(connection.opened_us);
+            frames.extend(flow.frames.iter().map(|f| TimedFrameJson {
+                direction: direction.name(),
+                at_us: since(f.at_us),
+                frame: FrameJson::new(&f.item, direction.sender()),
+            }));
+            messages.extend(flow.messages.iter().map(|m| TimedMessageJson {
+                direction: direction.name(),
+                at_us: since(m.at_us),
+                message: MessageJson::from(&m.item),
+            }));
+            problems.extend(flow.problem.clone());
+            problems.extend(
+                flow.incomplete()
+                    .map(|i| format!("{}: {i}", direction.name())),
+            );
+        }
+        frames.sort_by_key(|f| f.at_us);
+        messages.sort_by_key(|m| m.at_us);
+        let trips = RoundTrips::of(connection);
+        Self {
+            client: connection.client.map(|a| a.to_string()),
+            server: connection.server.map(|a| a.to_string()),
+            request: request.map(|r| HeadJson::new(&r.head, &check_request(&r.head))),
+            accept,
+            response: match (request, response) {
+                (Some(req), Some(resp)) => Some(HeadJson::new(
+                    &resp.head,
+                    &check_response(&req.head, &resp.head),
+                )),
+                (None, Some(resp)) => Some(HeadJson::new(&resp.head, &[])),
+                _ => None,
+            },
+            frames,
+            messages,
+            bytes: BytesJson {
+                client_to_server: connection.requests().bytes,
+                server_to_client: connection.responses().bytes,
+            },
+            round_trips_us: RoundTripsJson {
+                handshake: trips.handshake_us,
+                pings: trips.pings,
+                replies: trips.replies,
+            },
+            problems,
+        }
+    }
+}
