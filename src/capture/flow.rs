@@ -224,10 +224,12 @@ impl Flow {
             Ok(None) => take,
             Ok(Some(head)) => {
                 let used = head.len - before;
-                let raw = Bytes::copy_from_slice(&buf[..head.len]);
+                let head_len = head.len;
+                let raw = Bytes::copy_from_slice(&buf[..head_len]);
                 let is_request = self.direction == Direction::ClientToServer;
                 let body = framing(&head, is_request);
-                let offset = self.bytes;
+                // Earlier chunks of this head are already counted in `bytes`.
+                let offset = self.bytes - before as u64;
                 let upgrades = upgrades(&head, is_request);
                 self.http.push(HttpMessage {
                     offset,
@@ -241,8 +243,7 @@ impl Flow {
                 });
                 let index = self.http.len() - 1;
                 learned.push(Learned::Head(index));
-                // Bytes of this head are counted by the caller; the upgrade starts after them.
-                let end = offset + used as u64;
+                let end = offset + head_len as u64;
                 self.mode = match body {
                     _ if upgrades => {
                         self.upgraded_offset = Some(end);

@@ -1,0 +1,235 @@
+//! The Transcript, fed by hand: the same bytes reassemble the same way however they are split
+//! into chunks, and every limit holds.
+
+#[path = "common/mod.rs"]
+mod common;
+
+use common::{Lcg, plausible_stream};
+use wslab::capture::{Direction, Limits, Transcript};
+use wslab::proto::OpCode;
+use wslab::proto::encode::{FrameSpec, encode};
+
+const REQUEST: &[u8] = b"GET /chat HTTP/1.1\r\nHost: server.example.com\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+const RESPONSE: &[u8] = b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n";
+
+fn client_bytes(rng: &mut Lcg) -> Vec<u8> {
+    let mut bytes = REQUEST.to_vec();
+    bytes.extend(encode(
+        FrameSpec::new(OpCode::Text, Some([0x37, 0xfa, 0x21, 0x3d])),
+        b"Hello",
+    ));
+    bytes.extend(encode(
+        FrameSpec::new(OpCode::Binary, Some([1, 2, 3, 4])).fin(false),
+        &[9u8; 300],
+    ));
+    bytes.extend(encode(
+        FrameSpec::new(OpCode::Ping, Some([5, 6, 7, 8])),
+        b"between",
+    ));
+    bytes.extend(encode(
+        FrameSpec::new(OpCode::Continuation, Some([1, 1, 1, 1])),
+        &[8u8; 70_000],
+    ));
+    bytes.extend(plausible_stream(rng));
+    bytes
+}
+
+// Everything observable about a transcript's one connection, as text.
+fn summary(t: &Transcript) -> String {
+    let c = t.connections().next().expect("a connection");
+    let mut out = String::new();
+    for d in Direction::BOTH {
+        let f = c.flow(d);
+        out += &format!(
+            "{d:?} bytes={} heads={} problem={:?} incomplete={:?}\n",
+            f.bytes,
+            f.http.len(),
+            f.problem,
+            f.incomplete()
+        );
+        for m in &f.http {
+            out += &format!(
+                "  head at {} len {} body {}\n",
+                m.offset,
+                m.raw.len(),
+                m.body_len
+            );
+        }
+        for fr in &f.frames {
+            let head: Vec<u8> = fr.item.payload.iter().take(8).copied().collect();
+            out += &format!(
+                "  frame {} at {} {:?} {} {head:?} {:?}\n",
+                fr.item.index,
+                fr.item.offset,
+                fr.item.header.opcode(),
+                fr.item.payload.len(),
+                fr.item.violations
+            );
+        }
+        for m in &f.messages {
+            out += &format!(
+                "  message {} {:?} {} {:?}\n",
+                m.item.index,
+                m.item.opcode,
+                m.item.length,
+                m.item.preview.len()
+            );
+        }
+    }
+    out
+}
+
+fn feed(chunks_c: &[&[u8]], chunks_s: &[&[u8]], limits: Limits) -> Transcript {
+    let mut t = Transcript::new(limits);
+    let (id, _) = t.open("test", None, None, 0).expect("room");
+    for chunk in chunks_s {
+        t.record(id, Direction::ServerToClient, 1, chunk);
+    }
+    for chunk in chunks_c {
+        t.record(id, Direction::ClientToServer, 2, chunk);
+    }
+    t
+}
+
+fn split<'a>(bytes: &'a [u8], rng: &mut Lcg) -> Vec<&'a [u8]> {
+    let mut out = Vec::new();
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        let bound = if rng.below(4) == 0 { 3 } else { 2000 };
+        let n = (1 + rng.below(bound)).min(rest.len());
+        out.push(&rest[..n]);
+        rest = &rest[n..];
+    }
+    out
+}
+
+#[test]
+fn chunking_never_changes_what_is_reassembled() {
+    for seed in 0..200 {
+        let mut rng = Lcg(seed);
+        let client = client_bytes(&mut rng);
+        let whole = summary(&feed(&[&client], &[RESPONSE], Limits::default()));
+        let c = split(&client, &mut rng);
+        let s = split(RESPONSE, &mut rng);
+        let chunked = summary(&feed(&c, &s, Limits::default()));
+        let first_difference = chunked.lines().zip(whole.lines()).find(|(a, b)| a != b);
+        assert_eq!(first_difference, None, "seed {seed}");
+        assert_eq!(
+            chunked.lines().count(),
+            whole.lines().count(),
+            "seed {seed}"
+        );
+    }
+}
+
+#[test]
+fn the_head_and_frames_are_where_the_rfc_puts_them() {
+    let mut rng = Lcg(7);
+    let t = feed(&[&client_bytes(&mut rng)], &[RESPONSE], Limits::default());
+    let c = t.connections().next().expect("a connection");
+    let requests = c.requests();
+    assert_eq!(requests.http.len(), 1);
+    assert_eq!(requests.upgraded_offset(), Some(REQUEST.len() as u64));
+    let first = &requests.frames[0].item;
+    assert_eq!(first.offset, REQUEST.len() as u64);
+    assert_eq!(&first.payload[..], b"Hello");
+    // The ping between fragments is lawful, and the fragmented message arrives whole after it.
+    let kinds: Vec<OpCode> = requests.messages.iter().map(|m| m.item.opcode).collect();
+    assert_eq!(&kinds[..3], [OpCode::Text, OpCode::Ping, OpCode::Binary]);
+    assert_eq!(requests.messages[2].item.length, 70_300);
+    assert!(c.responses().is_upgraded());
+}
+
+#[test]
+fn limits_bound_memory_and_count_what_they_drop() {
+    let frame = encode(
+        FrameSpec::new(OpCode::Binary, Some([1, 2, 3, 4])),
+        &[0u8; 1000],
+    );
+    let mut client = REQUEST.to_vec();
+    for _ in 0..50 {
+        client.extend_from_slice(&frame);
+    }
+    let limits = Limits {
+        preview_cap: 100,
+        max_frames: 10,
+        max_raw_bytes: 4096,
+        max_connections: 1,
+    };
+    let mut t = feed(&[&client], &[RESPONSE], limits);
+    let c = t.connections().next().expect("a connection");
+    let id = c.id;
+    let requests = c.requests();
+    assert_eq!(requests.frames.len(), 10);
+    assert_eq!(requests.frames_dropped, 40);
+    assert!(
+        requests
+            .frames
+            .iter()
+            .all(|f| f.item.payload.len() == 100 && f.item.payload_len() == 1000)
+    );
+    assert_eq!(
+        requests.bytes,
+        client.len() as u64,
+        "true sizes are always counted"
+    );
+    let kept: usize = t.chunks().iter().map(|c| c.bytes.len()).sum();
+    assert!(kept <= 4096);
+    assert_eq!(t.raw_dropped, (client.len() + RESPONSE.len() - kept) as u64);
+    assert!(t.open("second", None, None, 3).is_none());
+    assert_eq!(t.connections_dropped, 1);
+    t.forget(id);
+    assert!(t.chunks().is_empty());
+    assert!(
+        t.open("third", None, None, 4).is_some(),
+        "forgetting returns the budget"
+    );
+}
+
+#[test]
+fn plain_http_bodies_are_measured_on_a_kept_alive_connection() {
+    let mut t = Transcript::new(Limits::default());
+    let (id, _) = t.open("http", None, None, 0).expect("room");
+    let requests = b"POST /message HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhelloGET /hello HTTP/1.1\r\nHost: x\r\n\r\n";
+    let responses = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi";
+    for b in requests.chunks(3) {
+        t.record(id, Direction::ClientToServer, 1, b);
+    }
+    for b in responses.chunks(4) {
+        t.record(id, Direction::ServerToClient, 2, b);
+    }
+    let c = t.connection(id).expect("connection");
+    let sizes: Vec<(u64, bool)> = c
+        .responses()
+        .http
+        .iter()
+        .map(|m| (m.body_len, m.body_complete))
+        .collect();
+    assert_eq!(sizes, [(15, true), (2, true)]);
+    assert_eq!(c.responses().http[0].body_preview, b"hello");
+    let total: u64 = c
+        .requests()
+        .http
+        .iter()
+        .map(wslab::capture::HttpMessage::wire_len)
+        .sum();
+    assert_eq!(total, requests.len() as u64);
+    assert!(!c.requests().is_upgraded());
+}
+
+#[test]
+fn garbage_instead_of_http_is_named_once() {
+    let mut t = Transcript::new(Limits::default());
+    let (id, _) = t.open("garbage", None, None, 0).expect("room");
+    t.record(id, Direction::ServerToClient, 1, b"SSH-2.0-OpenSSH_9.6\r\n");
+    t.record(id, Direction::ServerToClient, 2, b"more");
+    let flow = t.connection(id).expect("connection").responses();
+    assert!(
+        flow.problem
+            .as_deref()
+            .is_some_and(|p| p.starts_with("the server's bytes are not an HTTP response")),
+        "{:?}",
+        flow.problem
+    );
+    assert_eq!(flow.bytes, 25);
+}
