@@ -4,6 +4,8 @@
 #[path = "common/mod.rs"]
 mod common;
 
+use std::fmt::Write as _;
+
 use common::{Lcg, plausible_stream};
 use wslab::capture::{Direction, Limits, Transcript};
 use wslab::proto::OpCode;
@@ -28,7 +30,7 @@ fn client_bytes(rng: &mut Lcg) -> Vec<u8> {
     ));
     bytes.extend(encode(
         FrameSpec::new(OpCode::Continuation, Some([1, 1, 1, 1])),
-        &[8u8; 70_000],
+        &vec![8u8; 70_000],
     ));
     bytes.extend(plausible_stream(rng));
     bytes
@@ -40,16 +42,18 @@ fn summary(t: &Transcript) -> String {
     let mut out = String::new();
     for d in Direction::BOTH {
         let f = c.flow(d);
-        out += &format!(
-            "{d:?} bytes={} heads={} problem={:?} incomplete={:?}\n",
+        let _ = writeln!(
+            out,
+            "{d:?} bytes={} heads={} problem={:?} incomplete={:?}",
             f.bytes,
             f.http.len(),
             f.problem,
             f.incomplete()
         );
         for m in &f.http {
-            out += &format!(
-                "  head at {} len {} body {}\n",
+            let _ = writeln!(
+                out,
+                "  head at {} len {} body {}",
                 m.offset,
                 m.raw.len(),
                 m.body_len
@@ -57,8 +61,9 @@ fn summary(t: &Transcript) -> String {
         }
         for fr in &f.frames {
             let head: Vec<u8> = fr.item.payload.iter().take(8).copied().collect();
-            out += &format!(
-                "  frame {} at {} {:?} {} {head:?} {:?}\n",
+            let _ = writeln!(
+                out,
+                "  frame {} at {} {:?} {} {head:?} {:?}",
                 fr.item.index,
                 fr.item.offset,
                 fr.item.header.opcode(),
@@ -67,8 +72,9 @@ fn summary(t: &Transcript) -> String {
             );
         }
         for m in &f.messages {
-            out += &format!(
-                "  message {} {:?} {} {:?}\n",
+            let _ = writeln!(
+                out,
+                "  message {} {:?} {} {:?}",
                 m.item.index,
                 m.item.opcode,
                 m.item.length,
