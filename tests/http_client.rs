@@ -158,7 +158,7 @@ async fn minimal_headers_send_nothing_but_host() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn keep_alive_reuses_one_connection_and_the_bytes_add_up() {
     let addr = server().await;
     let (mut http, recorder) = client(addr, ClientOptions::default());
@@ -187,7 +187,9 @@ async fn keep_alive_reuses_one_connection_and_the_bytes_add_up() {
     });
 }
 
-#[tokio::test]
+// Multi-threaded, as lessons run it: the close must be recorded before `request` returns
+// even when hyper's connection task runs on another worker.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_keep_alive_each_request_has_its_own_closed_connection() {
     let addr = server().await;
     let options = ClientOptions {
