@@ -1,1 +1,0 @@
-//! The HTTP client: hyper over the tap, with browser-like headers, keep-alive on or off.
