@@ -231,9 +231,9 @@ fn garbage_instead_of_http_is_named_once() {
     t.record(id, Direction::ServerToClient, 2, b"more");
     let flow = t.connection(id).expect("connection").responses();
     assert!(
-        flow.problem
-            .as_deref()
-            .is_some_and(|p| p.starts_with("the server's bytes are not an HTTP response")),
+        flow.problem.as_ref().is_some_and(|p| p
+            .to_string()
+            .starts_with("the server's bytes are not an HTTP response")),
         "{:?}",
         flow.problem
     );

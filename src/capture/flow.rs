@@ -83,14 +83,45 @@ pub struct Flow {
     pub frames_dropped: u64,
     /// Messages seen but not stored because of the limit.
     pub messages_dropped: u64,
-    /// Why the bytes stopped making sense, if they did: said once, in a sentence.
-    pub problem: Option<String>,
+    /// Why the bytes stopped making sense, if they did.
+    pub problem: Option<Problem>,
     /// When this direction ended (EOF or shutdown), if it has.
     pub ended_us: Option<u64>,
     /// Bytes of the frame stream: everything after the upgrade.
     pub frame_bytes: u64,
     mode: Mode,
     upgraded_offset: Option<u64>,
+}
+
+/// Why a flow's bytes stopped making sense. After one, the rest of the flow is counted, not
+/// parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// Where an HTTP head should be, the bytes are not one.
+    NotHttp {
+        /// Whose bytes.
+        direction: Direction,
+        /// What is wrong with them.
+        error: HeadError,
+    },
+    /// A chunked body's size line is not hex.
+    BadChunkedBody,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NotHttp {
+                direction: Direction::ClientToServer,
+                error,
+            } => write!(f, "the client's bytes are not an HTTP request: {error}"),
+            Self::NotHttp {
+                direction: Direction::ServerToClient,
+                error,
+            } => write!(f, "the server's bytes are not an HTTP response: {error}"),
+            Self::BadChunkedBody => f.write_str("a chunked body has a malformed chunk-size line"),
+        }
+    }
 }
 
 /// What a flow learned from one chunk, so that watchers can print as things happen.
@@ -264,11 +295,10 @@ impl Flow {
     }
 
     fn fail(&mut self, error: &HeadError, learned: &mut Vec<Learned>) {
-        let what = match self.direction {
-            Direction::ClientToServer => "the client's bytes are not an HTTP request",
-            Direction::ServerToClient => "the server's bytes are not an HTTP response",
-        };
-        self.problem = Some(format!("{what}: {error}"));
+        self.problem = Some(Problem::NotHttp {
+            direction: self.direction,
+            error: error.clone(),
+        });
         self.mode = Mode::Opaque;
         learned.push(Learned::Problem);
     }
@@ -308,7 +338,7 @@ impl Flow {
                 let step = decoder.feed(input, |p| keep(p, &mut preview));
                 target.body_preview = preview;
                 if decoder.is_broken() {
-                    self.problem = Some("a chunked body has a malformed chunk-size line".into());
+                    self.problem = Some(Problem::BadChunkedBody);
                     self.mode = Mode::Opaque;
                     learned.push(Learned::Problem);
                     return input.len();

@@ -7,7 +7,7 @@ pub mod selfcheck;
 pub mod timing;
 pub mod transcript;
 
-pub use flow::{Flow, HttpMessage, Learned, Timed};
+pub use flow::{Flow, HttpMessage, Learned, Problem, Timed};
 pub use transcript::{ChunkRecord, ConnId, Connection, Transcript, Update};
 
 use crate::proto::Side;

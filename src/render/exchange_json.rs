@@ -107,7 +107,7 @@ impl ExchangeJson {
                 at_us: since(m.at_us),
                 message: MessageJson::from(&m.item),
             }));
-            problems.extend(flow.problem.clone());
+            problems.extend(flow.problem.as_ref().map(ToString::to_string));
             problems.extend(
                 flow.incomplete()
                     .map(|i| format!("{}: {i}", direction.name())),

@@ -262,13 +262,10 @@ impl HttpClient {
                 .and_then(|c| c.responses().problem.clone())
         });
         match problem {
-            Some(problem) => HttpError::NotHttp {
-                reason: problem
-                    .split_once(": ")
-                    .map_or(problem.as_str(), |(_, why)| why)
-                    .to_owned(),
+            Some(crate::capture::Problem::NotHttp { error: why, .. }) => HttpError::NotHttp {
+                reason: why.to_string(),
             },
-            None => error,
+            _ => error,
         }
     }
 
