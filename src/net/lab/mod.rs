@@ -1,1 +1,200 @@
 //! The embedded lab server: WebSocket and HTTP endpoints on one port, every connection tapped.
+//!
+//! Each accepted stream is tapped first, then its request head is read here to choose a route
+//! (see [`dispatch`]): tokio-tungstenite for `/echo`, `/chat` and `/ticker`, hyper for the
+//! plain HTTP endpoints, hand-written bytes for the misbehaving peers under `/fault/`.
+
+mod dispatch;
+mod faults;
+pub mod feed;
+mod http;
+pub mod rewind;
+mod ws;
+
+use std::io;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::sync::broadcast;
+use tokio::task::{JoinHandle, JoinSet};
+
+pub use faults::FAULTS;
+pub use ws::SUBPROTOCOLS;
+
+use super::recorder::Recorder;
+use feed::Feed;
+
+/// The WebSocket endpoints, with what each does.
+pub const WS_ENDPOINTS: &[(&str, &str)] = &[
+    (
+        "/echo",
+        "sends every text and binary message back; answers pings and close",
+    ),
+    (
+        "/chat",
+        "broadcasts every message to all /chat clients, the sender included",
+    ),
+    (
+        "/ticker",
+        "pushes each update of the feed as a text message, unasked",
+    ),
+];
+
+/// The plain HTTP endpoints, with what each does.
+pub const HTTP_ENDPOINTS: &[(&str, &str)] = &[
+    ("GET /", "a page whose JavaScript talks to /echo"),
+    ("GET /hello", "a short text answer"),
+    ("POST /message", "echoes the request body (up to 1 MiB)"),
+    ("GET /poll?since=N", "updates after N, as a JSON array"),
+    (
+        "GET /poll?since=N&wait=MS",
+        "long poll: answers when an update after N exists",
+    ),
+];
+
+/// How to run the lab.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LabConfig {
+    /// Where to listen; port 0 lets the OS choose.
+    pub bind: SocketAddr,
+    /// Time between the feed's updates.
+    pub tick: Duration,
+}
+
+impl Default for LabConfig {
+    fn default() -> Self {
+        Self {
+            bind: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            tick: Duration::from_secs(1),
+        }
+    }
+}
+
+/// What every connection task shares.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub(crate) feed: Feed,
+    pub(crate) chat: broadcast::Sender<ws::ChatLine>,
+}
+
+/// A running lab server. Dropping it stops it too; [`Lab::shutdown`] also waits for that.
+#[derive(Debug)]
+pub struct Lab {
+    addr: SocketAddr,
+    recorder: Recorder,
+    shared: Arc<Shared>,
+    accepting: JoinHandle<()>,
+    ticking: JoinHandle<()>,
+}
+
+impl Lab {
+    /// Binds `config.bind` and starts serving; every connection is recorded into `recorder`.
+    ///
+    /// # Errors
+    /// When the address cannot be bound (in use, not local, not permitted).
+    pub async fn start(config: LabConfig, recorder: Recorder) -> io::Result<Lab> {
+        let listener = TcpListener::bind(config.bind).await?;
+        let addr = listener.local_addr()?;
+        let shared = Arc::new(Shared {
+            feed: Feed::default(),
+            chat: broadcast::channel(ws::CHAT_BACKLOG).0,
+        });
+        let ticking = tokio::spawn({
+            let shared = shared.clone();
+            async move { shared.feed.tick(config.tick).await }
+        });
+        let accepting = tokio::spawn(accept_loop(listener, recorder.clone(), shared.clone()));
+        Ok(Lab {
+            addr,
+            recorder,
+            shared,
+            accepting,
+            ticking,
+        })
+    }
+
+    /// The address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// A `ws://` URL for `path` (e.g. "/echo"). An unspecified bind address (0.0.0.0) is
+    /// written as loopback, which reaches it from this machine.
+    pub fn url(&self, path: &str) -> String {
+        format!("ws://{}{path}", self.reachable())
+    }
+
+    /// An `http://` URL for `path`, as [`Lab::url`].
+    pub fn http_url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.reachable())
+    }
+
+    /// Where connections are recorded.
+    pub fn recorder(&self) -> &Recorder {
+        &self.recorder
+    }
+
+    /// Adds an update to the feed now (on top of the ticks), for /ticker and /poll; returns
+    /// its id.
+    pub fn publish(&self, text: &str) -> u64 {
+        self.shared.feed.publish(text)
+    }
+
+    /// Stops accepting, ends every connection and the feed, and waits until they are gone.
+    pub async fn shutdown(mut self) {
+        self.accepting.abort();
+        self.ticking.abort();
+        // Both end by cancellation; their results say only that.
+        let _ = (&mut self.accepting).await;
+        let _ = (&mut self.ticking).await;
+    }
+
+    fn reachable(&self) -> SocketAddr {
+        let mut addr = self.addr;
+        if addr.ip().is_unspecified() {
+            addr.set_ip(if addr.is_ipv4() {
+                Ipv4Addr::LOCALHOST.into()
+            } else {
+                std::net::Ipv6Addr::LOCALHOST.into()
+            });
+        }
+        addr
+    }
+}
+
+impl Drop for Lab {
+    fn drop(&mut self) {
+        self.accepting.abort();
+        self.ticking.abort();
+    }
+}
+
+async fn accept_loop(listener: TcpListener, recorder: Recorder, shared: Arc<Shared>) {
+    // The set owns every connection task: when this loop is aborted the set is dropped, which
+    // aborts them all.
+    let mut connections = JoinSet::new();
+    loop {
+        while connections.try_join_next().is_some() {}
+        match super::tcp::accept(&listener, &recorder, "lab").await {
+            Ok(stream) => {
+                connections.spawn(dispatch::handle(stream, shared.clone()));
+            }
+            Err(error) if is_per_connection(&error) => {}
+            // Out of file descriptors or similar: wait a little rather than spin.
+            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+        }
+    }
+}
+
+// Errors that concern one half-open connection, not the listener.
+fn is_per_connection(error: &io::Error) -> bool {
+    matches!(
+        error.kind(),
+        io::ErrorKind::ConnectionAborted
+            | io::ErrorKind::ConnectionReset
+            | io::ErrorKind::InvalidInput
+            | io::ErrorKind::NotConnected
+    )
+}

@@ -1,0 +1,133 @@
+//! Reads a connection's first request head and sends the stream where it belongs. The head is
+//! read here, not by a library, so that one port can serve WebSocket, plain HTTP and the faults.
+
+use std::fmt::Write as _;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::io::{AsyncRead, AsyncReadExt as _, AsyncWrite, AsyncWriteExt as _};
+
+use super::rewind::Rewind;
+use super::{Shared, faults, http, ws};
+use crate::net::tcp::TappedTcp;
+use crate::proto::handshake::{Rule, check_request};
+use crate::proto::http::{Head, MAX_HEAD_BYTES, StartLine, parse_request};
+
+/// The most bytes read from a peer after the lab has said its last word, so that a client
+/// that keeps sending cannot keep a task busy for ever.
+pub(super) const DRAIN_LIMIT: u64 = 1024 * 1024;
+
+// How long the lab waits for a refused client to hang up before it hangs up itself.
+const DRAIN_TIME: Duration = Duration::from_secs(30);
+
+/// Serves one connection. Every failure ends this connection only.
+pub(super) async fn handle(mut stream: TappedTcp, shared: Arc<Shared>) {
+    let Some((head, buffered)) = read_head(&mut stream).await else {
+        return;
+    };
+    let head = match head {
+        Ok(head) => head,
+        Err(reason) => {
+            let body = format!("wslab lab: {reason}\n");
+            refuse(stream, "400 Bad Request", &[], &body).await;
+            return;
+        }
+    };
+    let target = match &head.start {
+        StartLine::Request { target, .. } => target.clone(),
+        StartLine::Response { .. } => String::new(),
+    };
+    let path = target.split('?').next().unwrap_or_default();
+    if let Some(fault) = path.strip_prefix("/fault/") {
+        let after_head = buffered.get(head.len..).unwrap_or_default().to_vec();
+        faults::run(fault, &head, Rewind::new(after_head, stream)).await;
+        return;
+    }
+    let endpoint = ws::Endpoint::from_path(path);
+    if let (Some(endpoint), true) = (endpoint, head.has_token("upgrade", "websocket")) {
+        if let Some((status, extra, body)) = handshake_refusal(&head) {
+            refuse(stream, status, extra, &body).await;
+            return;
+        }
+        ws::serve(Rewind::new(buffered, stream), endpoint, shared).await;
+        return;
+    }
+    http::serve(Rewind::new(buffered, stream), shared).await;
+}
+
+/// Reads until a request head is complete. `None` when the peer left first; otherwise the head
+/// (or why the bytes are not one) and every byte read, which may run past the head.
+async fn read_head<S: AsyncRead + Unpin>(
+    stream: &mut S,
+) -> Option<(Result<Head, String>, Vec<u8>)> {
+    let mut buffered = Vec::with_capacity(1024);
+    let mut chunk = [0u8; 4096];
+    loop {
+        let n = stream.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            return None;
+        }
+        buffered.extend_from_slice(&chunk[..n]);
+        match parse_request(&buffered) {
+            Ok(Some(head)) => return Some((Ok(head), buffered)),
+            Ok(None) if buffered.len() <= MAX_HEAD_BYTES => {}
+            Ok(None) => {
+                let reason = format!("the request head is longer than {MAX_HEAD_BYTES} bytes");
+                return Some((Err(reason), buffered));
+            }
+            Err(error) => return Some((Err(error.to_string()), buffered)),
+        }
+    }
+}
+
+// A WebSocket request the lab will not accept: the version first, since RFC 6455 §4.4 gives it
+// its own answer, then the first other rule of §4.1 that the request breaks (§4.2.1: 400).
+fn handshake_refusal(head: &Head) -> Option<(&'static str, &'static [&'static str], String)> {
+    let checks = check_request(head);
+    let mut failed = checks.iter().filter(|c| !c.passed);
+    if let Some(version) = checks.iter().find(|c| c.rule == Rule::Version && !c.passed) {
+        return Some((
+            "426 Upgrade Required",
+            &["Sec-WebSocket-Version: 13"],
+            format!("wslab lab: {}; this server speaks 13\n", version.detail),
+        ));
+    }
+    let first = failed.next()?;
+    Some((
+        "400 Bad Request",
+        &[],
+        format!("wslab lab: {}\n", first.detail),
+    ))
+}
+
+/// Writes a complete answer with a one-line text body, then closes once the client has.
+pub(super) async fn refuse<S: AsyncRead + AsyncWrite + Unpin>(
+    mut stream: S,
+    status: &str,
+    extra_headers: &[&str],
+    body: &str,
+) {
+    let mut head = format!("HTTP/1.1 {status}\r\n");
+    for line in extra_headers {
+        head.push_str(line);
+        head.push_str("\r\n");
+    }
+    head.push_str("Content-Type: text/plain; charset=utf-8\r\n");
+    let _ = write!(head, "Content-Length: {}\r\n", body.len());
+    head.push_str("Connection: close\r\n\r\n");
+    head.push_str(body);
+    if stream.write_all(head.as_bytes()).await.is_err() {
+        return;
+    }
+    let _ = stream.flush().await;
+    let _ = stream.shutdown().await;
+    // Closing with unread bytes would reset the connection and could destroy the answer before
+    // the client reads it; so read what the client still sends, within bounds.
+    let _ = tokio::time::timeout(DRAIN_TIME, drain(&mut stream)).await;
+}
+
+/// Reads and drops bytes until the peer closes, an error, or [`DRAIN_LIMIT`].
+pub(super) async fn drain<S: AsyncRead + Unpin>(stream: &mut S) {
+    let mut sink = tokio::io::sink();
+    let _ = tokio::io::copy(&mut stream.take(DRAIN_LIMIT), &mut sink).await;
+}
