@@ -465,7 +465,12 @@ async fn garbage_and_hang_faults() {
     let problem = lab
         .recorder()
         .read(|t| t.connections().last().unwrap().responses().problem.clone());
-    assert!(problem.unwrap().to_string().contains("not an HTTP response"));
+    assert!(
+        problem
+            .unwrap()
+            .to_string()
+            .contains("not an HTTP response")
+    );
 
     // The hang fault answers nothing, ever: the client gives up and sees no byte.
     let mut stream = TcpStream::connect(lab.addr()).await.unwrap();
