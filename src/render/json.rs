@@ -302,7 +302,7 @@ pub struct HeadJson {
     pub len: usize,
     /// The headers with their spans.
     pub headers: Vec<HeaderJson>,
-    /// The handshake rules checked (requests only).
+    /// The handshake rules checked: a request's own, or a response's against its request.
     pub rules: Vec<RuleJson>,
 }
 
