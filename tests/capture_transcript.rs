@@ -161,6 +161,7 @@ fn limits_bound_memory_and_count_what_they_drop() {
         max_frames: 10,
         max_raw_bytes: 4096,
         max_connections: 1,
+        max_preview_bytes: 550,
     };
     let mut t = feed(&[&client], &[RESPONSE], limits);
     let c = t.connections().next().expect("a connection");
@@ -168,12 +169,18 @@ fn limits_bound_memory_and_count_what_they_drop() {
     let requests = c.requests();
     assert_eq!(requests.frames.len(), 10);
     assert_eq!(requests.frames_dropped, 40);
-    assert!(
-        requests
-            .frames
-            .iter()
-            .all(|f| f.item.payload.len() == 100 && f.item.payload_len() == 1000)
-    );
+    // 100 bytes per frame until the 550-byte preview budget runs out; then nothing is kept,
+    // but every length is still true.
+    let kept: Vec<usize> = requests
+        .frames
+        .iter()
+        .map(|f| f.item.payload.len())
+        .collect();
+    assert_eq!(kept, [100, 100, 100, 100, 100, 50, 0, 0, 0, 0]);
+    assert!(requests.frames.iter().all(|f| f.item.payload_len() == 1000));
+    assert_eq!(requests.previews_trimmed, 5);
+    // One-frame messages share their frame's preview instead of costing it twice.
+    assert_eq!(requests.messages[0].item.preview.len(), 100);
     assert_eq!(
         requests.bytes,
         client.len() as u64,

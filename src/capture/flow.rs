@@ -89,6 +89,12 @@ pub struct Flow {
     pub ended_us: Option<u64>,
     /// Bytes of the frame stream: everything after the upgrade.
     pub frame_bytes: u64,
+    /// Frames and messages whose preview was cut short because the transcript's preview
+    /// budget ran out; their true lengths are still known.
+    pub previews_trimmed: u64,
+    /// Preview bytes this flow holds, returned to the budget when it is forgotten.
+    pub(super) preview_bytes: usize,
+    last_payload: Option<(u64, Bytes)>,
     mode: Mode,
     upgraded_offset: Option<u64>,
 }
@@ -161,6 +167,9 @@ impl Flow {
             problem: None,
             ended_us: None,
             frame_bytes: 0,
+            previews_trimmed: 0,
+            preview_bytes: 0,
+            last_payload: None,
             mode: Mode::Head(Vec::new()),
             upgraded_offset: None,
         }
@@ -199,7 +208,7 @@ impl Flow {
         at_us: u64,
         limits: &Limits,
         peer: Peer,
-        stored_frames: &mut usize,
+        used: &mut Used,
     ) -> Vec<Learned> {
         let mut learned = Vec::new();
         self.chunks += 1;
@@ -209,7 +218,7 @@ impl Flow {
                 Mode::Head(_) => self.feed_head(input, at_us, &mut learned),
                 Mode::Body { .. } => self.feed_body(input, at_us, limits, &mut learned),
                 Mode::Frames(_) => {
-                    self.feed_frames(input, at_us, limits, peer, stored_frames, &mut learned);
+                    self.feed_frames(input, at_us, limits, peer, used, &mut learned);
                     input.len()
                 }
             };
@@ -362,7 +371,7 @@ impl Flow {
         at_us: u64,
         limits: &Limits,
         peer: Peer,
-        stored_frames: &mut usize,
+        used: &mut Used,
         learned: &mut Vec<Learned>,
     ) {
         let Mode::Frames(slot) = &mut self.mode else {
@@ -382,14 +391,15 @@ impl Flow {
             match event {
                 Event::Frame(mut frame) => {
                     learned.push(Learned::Frame(frame.index));
-                    if *stored_frames >= limits.max_frames {
+                    if used.frames >= limits.max_frames {
                         self.frames_dropped += 1;
                         continue;
                     }
-                    *stored_frames += 1;
+                    used.frames += 1;
                     // A frame's payload may share one read's buffer with its neighbours; a
                     // stored frame owns its preview so a kept frame never pins a large read.
-                    frame.payload = Bytes::copy_from_slice(&frame.payload);
+                    frame.payload = self.keep(&frame.payload, limits, used);
+                    self.last_payload = Some((frame.index, frame.payload.clone()));
                     self.frames.push(Timed { at_us, item: frame });
                 }
                 Event::Message(mut message) => {
@@ -398,7 +408,18 @@ impl Flow {
                         self.messages_dropped += 1;
                         continue;
                     }
-                    message.preview = Bytes::copy_from_slice(&message.preview);
+                    message.preview = match &self.last_payload {
+                        // A one-frame message's preview is its frame's payload: share it.
+                        Some((index, payload))
+                            if message.frame_count == 1
+                                && *index == message.first_frame
+                                && payload.len() <= message.preview.len()
+                                && message.preview.starts_with(payload) =>
+                        {
+                            payload.clone()
+                        }
+                        _ => self.keep(&message.preview, limits, used),
+                    };
                     self.messages.push(Timed {
                         at_us,
                         item: message,
@@ -407,6 +428,27 @@ impl Flow {
             }
         }
     }
+
+    // An owned copy of a preview, cut to what is left of the transcript's preview budget.
+    fn keep(&mut self, preview: &[u8], limits: &Limits, used: &mut Used) -> Bytes {
+        let room = limits.max_preview_bytes.saturating_sub(used.preview_bytes);
+        let kept = preview.len().min(room);
+        if kept < preview.len() {
+            self.previews_trimmed += 1;
+        }
+        used.preview_bytes += kept;
+        self.preview_bytes += kept;
+        Bytes::copy_from_slice(&preview[..kept])
+    }
+}
+
+/// What a transcript has spent of its limits, shared by all its flows.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Used {
+    /// Frames stored.
+    pub frames: usize,
+    /// Payload preview bytes stored.
+    pub preview_bytes: usize,
 }
 
 fn body_mode(framing: BodyMode, message: usize) -> Mode {

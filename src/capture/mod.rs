@@ -73,6 +73,9 @@ pub struct Limits {
     pub preview_cap: usize,
     /// Frames stored across the transcript; later ones are counted as dropped.
     pub max_frames: usize,
+    /// Payload preview bytes stored across the transcript (frames and messages); later
+    /// previews are cut short and counted, while lengths and rules are still reported.
+    pub max_preview_bytes: usize,
     /// Raw chunk bytes kept across the transcript, for hex views and exports; later chunks are
     /// recorded by length only.
     pub max_raw_bytes: usize,
@@ -85,6 +88,7 @@ impl Default for Limits {
         Self {
             preview_cap: crate::proto::DEFAULT_PREVIEW_CAP,
             max_frames: 10_000,
+            max_preview_bytes: 64 * 1024 * 1024,
             max_raw_bytes: 64 * 1024 * 1024,
             max_connections: 10_000,
         }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use bytes::Bytes;
 
-use super::flow::{Flow, Learned, Peer};
+use super::flow::{Flow, Learned, Peer, Used};
 use super::{Direction, Limits};
 use crate::proto::RsvBits;
 
@@ -107,7 +107,7 @@ pub struct Transcript {
     next_id: u64,
     chunks: Vec<ChunkRecord>,
     raw_kept: usize,
-    stored_frames: usize,
+    used: Used,
     /// Raw bytes recorded by length only, the budget being spent.
     pub raw_dropped: u64,
     /// Connections not recorded, the limit being reached.
@@ -192,7 +192,7 @@ impl Transcript {
             len: bytes.len() as u64,
             bytes: kept,
         });
-        flow.feed(bytes, at_us, &self.limits, peer, &mut self.stored_frames)
+        flow.feed(bytes, at_us, &self.limits, peer, &mut self.used)
             .into_iter()
             .map(|l| Update::Learned(conn, direction, l))
             .collect()
@@ -252,8 +252,10 @@ impl Transcript {
         let Some(connection) = self.connections.remove(&conn) else {
             return;
         };
-        let frames = connection.requests().frames.len() + connection.responses().frames.len();
-        self.stored_frames = self.stored_frames.saturating_sub(frames);
+        for flow in [connection.requests(), connection.responses()] {
+            self.used.frames = self.used.frames.saturating_sub(flow.frames.len());
+            self.used.preview_bytes = self.used.preview_bytes.saturating_sub(flow.preview_bytes);
+        }
         let mut freed = 0;
         self.chunks.retain(|c| {
             let keep = c.conn != conn;

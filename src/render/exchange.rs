@@ -238,6 +238,14 @@ pub fn summary(connection: &Connection, p: Palette) -> String {
                 direction.arrow()
             );
         }
+        if flow.previews_trimmed > 0 {
+            let _ = writeln!(
+                out,
+                "  {} {} payload previews cut short: the capture's preview budget was spent",
+                direction.arrow(),
+                flow.previews_trimmed
+            );
+        }
         if flow.frames_dropped + flow.messages_dropped > 0 {
             let _ = writeln!(
                 out,
