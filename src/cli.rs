@@ -10,10 +10,14 @@ use clap::{ArgMatches, Args, Parser, Subcommand, ValueEnum};
     version,
     about = "Learn the WebSocket protocol (RFC 6455) from real bytes, every one explained.",
     long_about = "Learn the WebSocket protocol (RFC 6455) from real bytes, every one explained.\n\n\
-        wslab derives Sec-WebSocket-Accept step by step and decodes frames field by field, \
-        with the rule each byte follows or breaks. The lessons, the lab server and live \
-        inspection are on their way; the commands below work today.",
+        wslab runs a real lab server on loopback, connects to it (or to your own ws:// \
+        server) and shows every byte that crossed the socket: the handshake with each header \
+        explained, Sec-WebSocket-Accept derived step by step, and every frame field by field, \
+        with the rule each byte follows or breaks. The lessons and the terminal UI are on \
+        their way; the commands below work today.",
     after_help = "Examples:\n  \
+        wslab serve --port 9001                       # terminal 1: the lab server\n  \
+        wslab connect ws://127.0.0.1:9001/echo --send hello   # terminal 2\n  \
         wslab accept dGhlIHNhbXBsZSBub25jZQ==\n  \
         wslab decode 81 85 37 fa 21 3d 7f 9f 4d 51 58\n  \
         xxd capture.bin | wslab decode --from server -"
