@@ -116,3 +116,67 @@ pub fn check_delivered(
         Err(mismatch) => Verdict::Differ(mismatch),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn captured(opcode: OpCode, data: &[u8], length: u64) -> Message {
+        Message {
+            index: 0,
+            opcode,
+            first_frame: 0,
+            frame_count: 1,
+            length,
+            preview: Bytes::copy_from_slice(data),
+            utf8_valid: None,
+            compressed: false,
+            close: None,
+        }
+    }
+
+    fn app(opcode: OpCode, data: &[u8]) -> AppMessage {
+        AppMessage {
+            opcode,
+            data: Bytes::copy_from_slice(data),
+        }
+    }
+
+    #[test]
+    fn equal_accounts_agree_and_capped_previews_compare_by_prefix() {
+        let whole = captured(OpCode::Text, b"hello", 5);
+        let capped = captured(OpCode::Binary, b"abc", 6);
+        let delivered = [app(OpCode::Text, b"hello"), app(OpCode::Binary, b"abcdef")];
+        assert_eq!(
+            compare("server-to-client", &[&whole, &capped], &delivered),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn any_difference_is_reported_as_a_wslab_bug() {
+        let m = captured(OpCode::Text, b"hello", 5);
+        let count = compare("server-to-client", &[&m], &[]).unwrap_err();
+        assert!(
+            count
+                .to_string()
+                .starts_with("wslab bug: the dissector reassembled 1")
+        );
+        let content =
+            compare("server-to-client", &[&m], &[app(OpCode::Text, b"hellO")]).unwrap_err();
+        assert!(
+            content.to_string().contains("message 0 differs"),
+            "{content}"
+        );
+        let kind =
+            compare("server-to-client", &[&m], &[app(OpCode::Binary, b"hello")]).unwrap_err();
+        assert!(matches!(kind, Mismatch::Content { .. }));
+        let short = captured(OpCode::Text, b"hel", 5);
+        let wrong_prefix = compare(
+            "server-to-client",
+            &[&short],
+            &[app(OpCode::Text, b"hxllo")],
+        );
+        assert!(wrong_prefix.is_err());
+    }
+}
