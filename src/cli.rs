@@ -183,6 +183,10 @@ pub struct ConnectArgs {
     /// Send an unsolicited pong with this payload. Repeatable.
     #[arg(long, value_name = "TEXT")]
     pub pong: Vec<String>,
+    /// Send each text and binary message as this many frames: one first frame and
+    /// continuations (RFC 6455 §5.4). Splits fall on bytes, even inside a UTF-8 character.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=1000))]
+    pub fragments: u16,
     /// Close with this code and reason, e.g. 1000 or 4000:done.
     #[arg(long, value_name = "CODE[:REASON]")]
     pub close: Option<String>,

@@ -172,3 +172,45 @@ fn a_bad_handshake_exits_1_and_names_the_rule() {
         "the failed rule is marked in the transcript"
     );
 }
+
+#[test]
+fn fragments_split_a_message_into_continuations() {
+    let rt = runtime();
+    let lab = start(&rt);
+    let out = wslab(&[
+        "connect",
+        &lab.url("/echo"),
+        "--send",
+        "héllo wörld",
+        "--fragments",
+        "3",
+        "--brief",
+    ]);
+    let stdout = text(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}\n{}",
+        text(&out.stderr)
+    );
+    let sent: Vec<&str> = stdout.lines().filter(|l| l.contains(" ms  → ")).collect();
+    assert!(
+        sent[0].contains("text") && sent[0].contains('…'),
+        "first frame, FIN clear: {sent:?}"
+    );
+    assert!(
+        sent[1].contains("continuation") && sent[1].contains('…'),
+        "{sent:?}"
+    );
+    assert!(
+        sent[2].contains("continuation") && sent[2].contains("FIN"),
+        "{sent:?}"
+    );
+    // The echo comes back whole: the server reassembled the fragments.
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.contains("← text") && l.contains("héllo wörld")),
+        "{stdout}"
+    );
+}

@@ -16,7 +16,7 @@ use crate::hexinput::parse_hex;
 use crate::net::url::{self, WsUrl};
 use crate::net::{ClientError, ClientOptions, Masking, Outgoing, Recorder, WsClient};
 use crate::proto::accept::validate_key;
-use crate::proto::close_code;
+use crate::proto::{OpCode, close_code};
 use crate::render::exchange::{frames, handshake, summary};
 use crate::render::exchange_json::ExchangeJson;
 use crate::render::frame::Options;
@@ -78,7 +78,10 @@ pub fn plan(args: &ConnectArgs, sends: &[Send]) -> Result<Plan, BadInput> {
             args.timeout
         )));
     }
-    let sends = sends.iter().map(outgoing).collect::<Result<Vec<_>, _>>()?;
+    let sends = sends
+        .iter()
+        .map(|s| outgoing(s).map(|o| fragment(o, usize::from(args.fragments))))
+        .collect::<Result<Vec<_>, _>>()?;
     let close = match &args.close {
         None => (1000, String::new()),
         Some(text) => close_arg(text, &mut notes)?,
@@ -129,6 +132,27 @@ fn outgoing(send: &Send) -> Result<Outgoing, BadInput> {
         Send::Ping(text) => Outgoing::Ping(control("ping", text)?),
         Send::Pong(text) => Outgoing::Pong(control("pong", text)?),
     })
+}
+
+/// Splits a data message into `n` frames of nearly equal size (at least one byte each,
+/// except for an empty message, which stays one frame).
+fn fragment(outgoing: Outgoing, n: usize) -> Outgoing {
+    let (opcode, data) = match outgoing {
+        Outgoing::Text(text) if n > 1 => (OpCode::Text, Bytes::from(text.into_bytes())),
+        Outgoing::Binary(data) if n > 1 => (OpCode::Binary, data),
+        other => return other,
+    };
+    let n = n.min(data.len()).max(1);
+    let size = data.len().div_ceil(n).max(1);
+    let parts = if data.is_empty() {
+        vec![data]
+    } else {
+        (0..data.len())
+            .step_by(size)
+            .map(|at| data.slice(at..(at + size).min(data.len())))
+            .collect()
+    };
+    Outgoing::Fragments { opcode, parts }
 }
 
 fn close_arg(text: &str, notes: &mut Vec<String>) -> Result<(u16, String), BadInput> {
