@@ -517,3 +517,143 @@ async fn shutdown_ends_open_connections() {
     let mut rest = Vec::new();
     let _ = hung.read_to_end(&mut rest).await;
 }
+
+#[tokio::test]
+async fn echo_closes_with_1002_on_an_unmasked_client_frame() {
+    let lab = lab(NEVER).await;
+    let (mut stream, head, _) = raw_upgrade(&lab, "/echo").await;
+    assert!(head.starts_with("HTTP/1.1 101"));
+    stream
+        .write_all(&encode(FrameSpec::new(OpCode::Text, None), b"hi"))
+        .await
+        .unwrap();
+    let frames = server_frames(&mut stream, Vec::new(), 1).await;
+    assert_eq!(frames[0].header.opcode(), OpCode::Close);
+    assert_eq!(frames[0].payload[..2], 1002u16.to_be_bytes());
+    lab.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_frame_sent_before_the_101_gets_400() {
+    let lab = lab(NEVER).await;
+    let mut request = upgrade_request("/echo", "13").into_bytes();
+    request.extend(encode(
+        FrameSpec::new(OpCode::Text, Some([1, 2, 3, 4])),
+        b"early",
+    ));
+    let (head, body) = split(&exchange(&lab, &request).await);
+    assert!(head.starts_with("HTTP/1.1 400 Bad Request\r\n"), "{head}");
+    assert!(String::from_utf8(body).unwrap().contains("§4.1"));
+    lab.shutdown().await;
+}
+
+mod serve {
+    use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+    use std::net::TcpStream;
+    use std::process::{Command, Stdio};
+
+    fn wslab() -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_wslab"));
+        command.env_remove("NO_COLOR");
+        command
+    }
+
+    #[test]
+    fn shows_each_connection_and_sums_up_on_ctrl_c() {
+        let mut child = wslab()
+            .args(["serve", "--port", "0", "--tick-ms", "3600000"])
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let mut next = || lines.next().unwrap().unwrap();
+        let first = next();
+        let addr = first.rsplit(' ').next().unwrap().to_owned();
+        assert!(
+            first.starts_with("wslab lab listening on 127.0.0.1:"),
+            "{first}"
+        );
+
+        let mut stream = TcpStream::connect(&addr).unwrap();
+        stream
+            .write_all(b"GET /hello HTTP/1.1\r\nHost: lab\r\nConnection: close\r\n\r\n")
+            .unwrap();
+        stream.read_to_end(&mut Vec::new()).unwrap();
+        let mut shown = Vec::new();
+        while !shown
+            .last()
+            .is_some_and(|l: &String| l.contains("closed after"))
+        {
+            shown.push(next());
+        }
+        let shown = shown.join("\n");
+        assert!(shown.contains("#0 opened from 127.0.0.1:"), "{shown}");
+        assert!(shown.contains("#0 → GET /hello HTTP/1.1"), "{shown}");
+        assert!(shown.contains("#0 ← HTTP/1.1 200 OK"), "{shown}");
+        assert_eq!(
+            shown.matches("#0 GET /hello → 200 · ").count(),
+            1,
+            "{shown}"
+        );
+
+        let mut stream = TcpStream::connect(&addr).unwrap();
+        stream
+            .write_all(
+                b"GET /echo HTTP/1.1\r\nHost: lab\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+                  Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+            )
+            .unwrap();
+        // A client waits for the 101 before it sends a frame (RFC 6455 §4.1).
+        let mut head = Vec::new();
+        while !head.ends_with(b"\r\n\r\n") {
+            let mut byte = [0u8];
+            stream.read_exact(&mut byte).unwrap();
+            head.push(byte[0]);
+        }
+        assert!(head.starts_with(b"HTTP/1.1 101"));
+        stream
+            .write_all(b"\x81\x85\x37\xfa\x21\x3d\x7f\x9f\x4d\x51\x58")
+            .unwrap();
+        let mut frame_lines = Vec::new();
+        while frame_lines.len() < 2 {
+            let line = next();
+            if line.contains(" text ") {
+                frame_lines.push(line);
+            }
+        }
+        assert!(frame_lines[0].contains("#1 → text"), "{frame_lines:?}");
+        assert!(frame_lines[0].contains("5 B · FIN · masked · \"Hello\""));
+        assert!(frame_lines[1].contains("#1 ← text"));
+        assert!(frame_lines[1].contains("unmasked · \"Hello\""));
+
+        let pid = child.id().to_string();
+        assert!(
+            Command::new("kill")
+                .args(["-INT", &pid])
+                .status()
+                .unwrap()
+                .success()
+        );
+        let rest: Vec<String> = lines.map(Result::unwrap).collect();
+        assert!(child.wait().unwrap().success());
+        let summary = rest.last().unwrap();
+        assert!(
+            summary.starts_with("stopped: 2 connections served, "),
+            "{summary}"
+        );
+        drop(stream);
+    }
+
+    #[test]
+    fn a_busy_port_is_one_clear_sentence() {
+        let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = taken.local_addr().unwrap().port().to_string();
+        let out = wslab().args(["serve", "--port", &port]).output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(
+            stderr,
+            format!("wslab: cannot listen on 127.0.0.1:{port}: address already in use\n")
+        );
+    }
+}

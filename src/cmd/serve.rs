@@ -1,16 +1,423 @@
 //! `wslab serve`: the lab server in the foreground, every connection shown as it happens.
 
-use std::io::Write;
+use std::fmt::Write as _;
+use std::io::{self, Write};
+use std::net::SocketAddr;
 use std::process::ExitCode;
+use std::time::Duration;
 
+use anyhow::Context as _;
+use futures_util::FutureExt as _;
+use tokio::sync::broadcast::error::RecvError;
+
+use crate::capture::{ConnId, Direction, Learned, Transcript, Update};
 use crate::cli::ServeArgs;
-use crate::render::style::Palette;
+use crate::net::Recorder;
+use crate::net::lab::{FAULTS, HTTP_ENDPOINTS, Lab, LabConfig, WS_ENDPOINTS};
+use crate::proto::fields::hex_bytes;
+use crate::proto::http::{Head, StartLine};
+use crate::proto::message::parse_close;
+use crate::proto::{Frame, OpCode};
+use crate::render::frame::{self as frame_view, Options};
+use crate::render::style::{Palette, Role};
 
 /// Runs the lab server until Ctrl-C.
 ///
 /// # Errors
 /// When the address cannot be bound, or output fails.
 pub fn run(args: &ServeArgs, palette: Palette, out: &mut impl Write) -> anyhow::Result<ExitCode> {
-    let _ = (args, palette, out);
-    anyhow::bail!("wslab serve is not built yet")
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(serve(args, palette, out))
+}
+
+async fn serve(
+    args: &ServeArgs,
+    palette: Palette,
+    out: &mut impl Write,
+) -> anyhow::Result<ExitCode> {
+    let bind = SocketAddr::new(args.bind, args.port);
+    let recorder = Recorder::default();
+    // Subscribed before the first connection can open, so none is missed.
+    let mut updates = recorder.subscribe();
+    let config = LabConfig {
+        bind,
+        tick: Duration::from_millis(args.tick_ms),
+    };
+    let lab = Lab::start(config, recorder.clone())
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {}", bind_error(&e)))?;
+    if !args.bind.is_loopback() {
+        eprintln!(
+            "warning: the lab is reachable from other machines at {}; it is a teaching server with no authentication",
+            lab.addr()
+        );
+    }
+    out.write_all(banner(&lab, palette).as_bytes())?;
+    out.flush()?;
+    let mut printer = Printer {
+        palette,
+        verbose: args.verbose,
+        max_payload: args.max_payload,
+        stats: Stats::default(),
+    };
+    let mut stop = Box::pin(tokio::signal::ctrl_c());
+    // The handler is installed on the first poll; polled now, a Ctrl-C that comes while a burst
+    // of updates keeps the loop busy is not lost to the default handler.
+    let mut stopped = match (&mut stop).now_or_never() {
+        Some(result) => {
+            result.context("cannot watch for Ctrl-C")?;
+            true
+        }
+        None => false,
+    };
+    while !stopped {
+        tokio::select! {
+            biased;
+            result = &mut stop => {
+                result.context("cannot watch for Ctrl-C")?;
+                stopped = true;
+            }
+            update = updates.recv() => match update {
+                Ok(update) => printer.show(&recorder, update, out)?,
+                Err(RecvError::Lagged(n)) => {
+                    writeln!(out, "({n} updates skipped: the terminal fell behind)")?;
+                    printer.sweep(&recorder, out)?;
+                }
+                Err(RecvError::Closed) => stopped = true,
+            },
+        }
+        out.flush()?;
+    }
+    lab.shutdown().await;
+    writeln!(out, "\n{}", printer.summary(&recorder))?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn bind_error(error: &io::Error) -> String {
+    match error.kind() {
+        io::ErrorKind::AddrInUse => "address already in use".into(),
+        io::ErrorKind::AddrNotAvailable => "that address is not one of this machine's".into(),
+        io::ErrorKind::PermissionDenied => {
+            "permission denied (ports below 1024 need privileges)".into()
+        }
+        _ => error.to_string(),
+    }
+}
+
+/// What the lab serves, with URLs to copy.
+pub fn banner(lab: &Lab, p: Palette) -> String {
+    let mut out = String::new();
+    // The URL column is as wide as the widest URL, so the descriptions line up.
+    let longest = |paths: &[(&str, &str)]| paths.iter().map(|(p, _)| p.len()).max().unwrap_or(0);
+    let width = "POST ".len()
+        + lab.http_url("").len()
+        + longest(WS_ENDPOINTS)
+            .max(longest(HTTP_ENDPOINTS))
+            .max(longest(FAULTS));
+    let heading = p.paint(Role::Heading, "wslab lab listening");
+    let _ = writeln!(out, "{heading} on {}", lab.addr());
+    out.push_str("\nWebSocket endpoints\n");
+    for (path, what) in WS_ENDPOINTS {
+        let _ = writeln!(
+            out,
+            "  {:width$}  {}",
+            lab.url(path),
+            p.paint(Role::Dim, what)
+        );
+    }
+    out.push_str("\nHTTP endpoints\n");
+    for (endpoint, what) in HTTP_ENDPOINTS {
+        let (method, path) = endpoint.split_once(' ').unwrap_or(("GET", endpoint));
+        let url = format!("{method} {}", lab.http_url(path));
+        let _ = writeln!(out, "  {url:width$}  {}", p.paint(Role::Dim, what));
+    }
+    let _ = writeln!(out, "\nOpen {} in a browser to try it.", lab.http_url("/"));
+    out.push_str("\nMisbehaving servers\n");
+    for (path, what) in FAULTS {
+        let _ = writeln!(
+            out,
+            "  {:width$}  {}",
+            lab.url(path),
+            p.paint(Role::Dim, what)
+        );
+    }
+    out.push_str("\nEvery connection is shown below. Press Ctrl-C to stop.\n\n");
+    out
+}
+
+#[derive(Debug, Default)]
+struct Stats {
+    connections: u64,
+    bytes_in: u64,
+    bytes_out: u64,
+}
+
+/// Prints each update of the lab's transcript as it comes.
+struct Printer {
+    palette: Palette,
+    verbose: bool,
+    max_payload: usize,
+    stats: Stats,
+}
+
+impl Printer {
+    fn show(
+        &mut self,
+        recorder: &Recorder,
+        update: Update,
+        out: &mut impl Write,
+    ) -> io::Result<()> {
+        let p = self.palette;
+        let text = match update {
+            Update::Opened(conn) => {
+                self.stats.connections += 1;
+                let peer = recorder.read(|t| t.connection(conn).and_then(|c| c.client));
+                let peer = peer.map_or_else(|| "an unknown peer".into(), |a| a.to_string());
+                format!(
+                    "{} opened from {peer}\n",
+                    p.paint(Role::Heading, &conn.to_string())
+                )
+            }
+            Update::Learned(conn, direction, learned) => {
+                recorder.read(|t| self.learned(t, conn, direction, learned))
+            }
+            Update::Ended(..) => String::new(),
+            Update::Closed(conn) => {
+                let text = recorder.read(|t| self.closed(t, conn));
+                recorder.forget(conn);
+                text
+            }
+        };
+        out.write_all(text.as_bytes())
+    }
+
+    /// After missed updates: shows and forgets every closed connection, whose Closed update
+    /// may have been among those missed, so that memory stays bounded.
+    fn sweep(&mut self, recorder: &Recorder, out: &mut impl Write) -> io::Result<()> {
+        let closed: Vec<ConnId> = recorder.read(|t| {
+            t.connections()
+                .filter(|c| c.closed_us.is_some())
+                .map(|c| c.id)
+                .collect()
+        });
+        for conn in closed {
+            self.show(recorder, Update::Closed(conn), out)?;
+        }
+        Ok(())
+    }
+
+    fn learned(
+        &self,
+        t: &Transcript,
+        conn: ConnId,
+        direction: Direction,
+        learned: Learned,
+    ) -> String {
+        let p = self.palette;
+        let Some(connection) = t.connection(conn) else {
+            return String::new();
+        };
+        let flow = connection.flow(direction);
+        let tag = format!(
+            "{} {}",
+            p.paint(Role::Heading, &conn.to_string()),
+            direction.arrow()
+        );
+        match learned {
+            Learned::Head(index) => {
+                let Some(message) = flow.http.get(index) else {
+                    return String::new();
+                };
+                let mut text = format!("{tag} {}\n", start_line(&message.head));
+                if self.verbose {
+                    text.push_str(&crate::render::http::head(&message.raw, &message.head, p));
+                }
+                // A response with no body is over with its head; one with a body is shown when
+                // its body ends (Learned::Body), even if that came in the same read.
+                if direction == Direction::ServerToClient
+                    && message.body_complete
+                    && message.body_len == 0
+                {
+                    text.push_str(&exchange(connection, index, p));
+                }
+                text
+            }
+            Learned::Body(index) if direction == Direction::ServerToClient => {
+                exchange(connection, index, p)
+            }
+            Learned::Frame(index) => {
+                let Some(frame) = flow.frames.iter().rev().find(|f| f.item.index == index) else {
+                    return String::new();
+                };
+                let mut text = format!(
+                    "{} {tag} {}\n",
+                    time(frame.at_us, p),
+                    frame_line(&frame.item)
+                );
+                if self.verbose {
+                    let options = Options {
+                        palette: p,
+                        side: direction.sender(),
+                        max_payload: self.max_payload,
+                    };
+                    text.push_str(&frame_view::frame(&frame.item, &options));
+                } else if !frame.item.violations.is_empty() {
+                    text.push_str(&frame_view::violations(&frame.item.violations, p));
+                }
+                text
+            }
+            Learned::Problem => match &flow.problem {
+                Some(problem) => format!("{tag} {} {problem}\n", p.paint(Role::Bad, "✗")),
+                None => String::new(),
+            },
+            Learned::Body(_) | Learned::Message(_) => String::new(),
+        }
+    }
+
+    fn closed(&mut self, t: &Transcript, conn: ConnId) -> String {
+        let Some(connection) = t.connection(conn) else {
+            return String::new();
+        };
+        let (bytes_in, bytes_out) = (connection.requests().bytes, connection.responses().bytes);
+        self.stats.bytes_in += bytes_in;
+        self.stats.bytes_out += bytes_out;
+        let lasted = connection
+            .closed_us
+            .unwrap_or(connection.opened_us)
+            .saturating_sub(connection.opened_us);
+        let error = connection
+            .error
+            .as_ref()
+            .map(|e| format!(" ({e})"))
+            .unwrap_or_default();
+        format!(
+            "{} closed after {}: {} in, {} out{error}\n",
+            self.palette.paint(Role::Heading, &conn.to_string()),
+            seconds(lasted),
+            size(bytes_in),
+            size(bytes_out)
+        )
+    }
+
+    fn summary(&self, recorder: &Recorder) -> String {
+        // Connections still open at Ctrl-C count too.
+        let (open_in, open_out) = recorder.read(|t| {
+            t.connections().fold((0, 0), |(i, o), c| {
+                (i + c.requests().bytes, o + c.responses().bytes)
+            })
+        });
+        let served = self.stats.connections;
+        format!(
+            "stopped: {served} connection{} served, {} in, {} out",
+            if served == 1 { "" } else { "s" },
+            size(self.stats.bytes_in + open_in),
+            size(self.stats.bytes_out + open_out)
+        )
+    }
+}
+
+fn start_line(head: &Head) -> String {
+    match &head.start {
+        StartLine::Request {
+            method,
+            target,
+            minor_version,
+        } => format!("{method} {target} HTTP/1.{minor_version}"),
+        StartLine::Response {
+            minor_version,
+            status,
+            reason,
+        } => format!("HTTP/1.{minor_version} {status} {reason}"),
+    }
+}
+
+/// One finished HTTP exchange: request, status, bytes each way. The n-th response answers the
+/// n-th request (HTTP/1.1 keeps them in order).
+fn exchange(connection: &crate::capture::Connection, index: usize, p: Palette) -> String {
+    let (Some(request), Some(response)) = (
+        connection.requests().http.get(index),
+        connection.responses().http.get(index),
+    ) else {
+        return String::new();
+    };
+    let (StartLine::Request { method, target, .. }, StartLine::Response { status, .. }) =
+        (&request.head.start, &response.head.start)
+    else {
+        return String::new();
+    };
+    if *status == 101 {
+        return String::new();
+    }
+    format!(
+        "{} {method} {target} → {status} · {} sent, {} received\n",
+        p.paint(Role::Heading, &connection.id.to_string()),
+        size(request.wire_len()),
+        size(response.wire_len())
+    )
+}
+
+/// A frame in one line: opcode, length, FIN, MASK, and the start of the payload.
+pub fn frame_line(frame: &Frame) -> String {
+    let h = &frame.header;
+    let opcode = h.opcode();
+    let fin = if h.fin() { "FIN" } else { "not FIN" };
+    let masked = if h.masked() { "masked" } else { "unmasked" };
+    let preview = match opcode {
+        OpCode::Close => {
+            let (close, _) = parse_close(&frame.payload, !frame.is_truncated());
+            match close.code {
+                Some(code) if close.reason.is_empty() => format!("code {code}"),
+                Some(code) => format!("code {code} {:?}", close.reason),
+                None => "no code".into(),
+            }
+        }
+        OpCode::Text | OpCode::Continuation | OpCode::Ping | OpCode::Pong
+            if std::str::from_utf8(&frame.payload).is_ok() =>
+        {
+            let text = String::from_utf8_lossy(&frame.payload);
+            let cut: String = text.chars().take(40).collect();
+            let more = if cut.len() < text.len() || frame.is_truncated() {
+                " …"
+            } else {
+                ""
+            };
+            format!("{cut:?}{more}")
+        }
+        _ => {
+            let shown = &frame.payload[..frame.payload.len().min(16)];
+            let more = if frame.payload_len() > 16 { " …" } else { "" };
+            format!("{}{more}", hex_bytes(shown))
+        }
+    };
+    format!(
+        "{:<6} {:>7} B · {fin} · {masked} · {preview}",
+        opcode.name(),
+        frame.payload_len()
+    )
+}
+
+fn time(at_us: u64, p: Palette) -> String {
+    p.paint(Role::Dim, &format!("{:>9}", seconds(at_us)))
+}
+
+fn seconds(us: u64) -> String {
+    format!("{}.{:03}s", us / 1_000_000, us % 1_000_000 / 1000)
+}
+
+fn size(bytes: u64) -> String {
+    match bytes {
+        0..1024 => format!("{bytes} B"),
+        1024..1_048_576 => tenths(bytes, 1024, "KiB"),
+        _ => tenths(bytes, 1_048_576, "MiB"),
+    }
+}
+
+// One decimal place in integer arithmetic: sizes need no float.
+fn tenths(bytes: u64, unit: u64, name: &str) -> String {
+    let tenths = bytes.saturating_mul(10) / unit;
+    format!("{}.{} {name}", tenths / 10, tenths % 10)
 }

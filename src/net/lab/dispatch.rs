@@ -49,6 +49,13 @@ pub(super) async fn handle(mut stream: TappedTcp, shared: Arc<Shared>) {
             refuse(stream, status, extra, &body).await;
             return;
         }
+        if buffered.len() > head.len {
+            // tungstenite would drop such a connection without a word; a learner gets one.
+            let body = "wslab lab: the client sent bytes after its request without waiting \
+                        for the 101 answer (RFC 6455 §4.1)\n";
+            refuse(stream, "400 Bad Request", &[], body).await;
+            return;
+        }
         ws::serve(Rewind::new(buffered, stream), endpoint, shared).await;
         return;
     }

@@ -2,15 +2,17 @@
 
 use std::sync::Arc;
 
-use futures_util::{SinkExt as _, StreamExt as _};
+use futures_util::{Sink, SinkExt as _, StreamExt as _};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::sync::broadcast::{self, error::RecvError};
 use tokio_tungstenite::WebSocketStream;
-use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::handshake::server::{ErrorResponse, Request, Response};
 use tokio_tungstenite::tungstenite::http::HeaderValue;
 use tokio_tungstenite::tungstenite::http::header::SEC_WEBSOCKET_PROTOCOL;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::{Error, Message};
 
 use super::Shared;
 
@@ -103,7 +105,11 @@ fn choose_subprotocol(
 async fn echo<S: AsyncRead + AsyncWrite + Unpin>(mut ws: WebSocketStream<S>) {
     // tungstenite answers a ping and a close while reading; the loop reads on until the close
     // handshake is done and the stream ends.
-    while let Some(Ok(message)) = ws.next().await {
+    while let Some(read) = ws.next().await {
+        let message = match read {
+            Ok(message) => message,
+            Err(error) => return refuse(&mut ws, &error).await,
+        };
         let sent = match message {
             Message::Text(_) | Message::Binary(_) => ws.send(message).await,
             // The pong is queued on read; flushing sends it now, not with the next reply.
@@ -138,7 +144,8 @@ async fn chat<S: AsyncRead + AsyncWrite + Unpin>(
                 }
                 Some(Ok(Message::Close(_))) => closing = true,
                 Some(Ok(_)) => {}
-                Some(Err(_)) | None => break,
+                Some(Err(error)) => return refuse(&mut sink, &error).await,
+                None => break,
             },
             line = lines.recv(), if !closing => match line {
                 Ok(message) => {
@@ -186,8 +193,41 @@ async fn ticker<S: AsyncRead + AsyncWrite + Unpin>(ws: WebSocketStream<S>, share
                 }
                 Some(Ok(Message::Close(_))) => closing = true,
                 Some(Ok(_)) => {}
-                Some(Err(_)) | None => break,
+                Some(Err(error)) => return refuse(&mut sink, &error).await,
+                None => break,
             },
         }
     }
+}
+
+/// Tells a client that broke a rule which one, as RFC 6455 §7.4.1 asks: 1002 for a protocol
+/// error, 1007 for text that is not UTF-8, 1009 for a message too big. tungstenite reports the
+/// error but leaves the close frame to us.
+async fn refuse<S: Sink<Message> + Unpin>(sink: &mut S, error: &Error) {
+    let (code, reason) = match error {
+        Error::Protocol(broken) => (CloseCode::Protocol, broken.to_string()),
+        Error::Utf8(_) => (
+            CloseCode::Invalid,
+            "a text message is not valid UTF-8".into(),
+        ),
+        Error::Capacity(limit) => (CloseCode::Size, limit.to_string()),
+        _ => return,
+    };
+    let frame = CloseFrame {
+        code,
+        reason: cut(&reason, MAX_CLOSE_REASON).to_owned().into(),
+    };
+    // The client may be gone already; then there is no one left to tell.
+    let _ = sink.send(Message::Close(Some(frame))).await;
+}
+
+// A close frame's payload is at most 125 bytes, two of them the code (§5.5).
+const MAX_CLOSE_REASON: usize = 123;
+
+fn cut(text: &str, max: usize) -> &str {
+    let mut end = text.len().min(max);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
 }
