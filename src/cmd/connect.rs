@@ -339,6 +339,10 @@ fn print_verdict(
     out: &mut impl Write,
 ) -> std::io::Result<()> {
     match verdict {
+        Some(Verdict::Agree(0)) => writeln!(
+            out,
+            "  self-check: the library delivered no message before the exchange ended, so there is nothing to compare"
+        ),
         Some(Verdict::Agree(n)) => writeln!(
             out,
             "  {} self-check: the {n} message{} reassembled from the captured bytes match what tokio-tungstenite delivered",

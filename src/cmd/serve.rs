@@ -110,40 +110,38 @@ fn bind_error(error: &io::Error) -> String {
 
 /// What the lab serves, with URLs to copy.
 pub fn banner(lab: &Lab, p: Palette) -> String {
-    let mut out = String::new();
+    let ws = |list: &[(&str, &'static str)]| -> Vec<(String, &'static str)> {
+        list.iter().map(|(path, what)| (lab.url(path), *what)).collect()
+    };
+    let http: Vec<(String, &'static str)> = HTTP_ENDPOINTS
+        .iter()
+        .map(|(endpoint, what)| {
+            let (method, path) = endpoint.split_once(' ').unwrap_or(("GET", endpoint));
+            (format!("{method} {}", lab.http_url(path)), *what)
+        })
+        .collect();
+    let sections = [
+        ("WebSocket endpoints", ws(WS_ENDPOINTS)),
+        ("HTTP endpoints", http),
+        ("Misbehaving servers", ws(FAULTS)),
+    ];
     // The URL column is as wide as the widest URL, so the descriptions line up.
-    let longest = |paths: &[(&str, &str)]| paths.iter().map(|(p, _)| p.len()).max().unwrap_or(0);
-    let width = "POST ".len()
-        + lab.http_url("").len()
-        + longest(WS_ENDPOINTS)
-            .max(longest(HTTP_ENDPOINTS))
-            .max(longest(FAULTS));
+    let width = sections
+        .iter()
+        .flat_map(|(_, rows)| rows.iter().map(|(url, _)| url.chars().count()))
+        .max()
+        .unwrap_or(0);
+    let mut out = String::new();
     let heading = p.paint(Role::Heading, "wslab lab listening");
     let _ = writeln!(out, "{heading} on {}", lab.addr());
-    out.push_str("\nWebSocket endpoints\n");
-    for (path, what) in WS_ENDPOINTS {
-        let _ = writeln!(
-            out,
-            "  {:width$}  {}",
-            lab.url(path),
-            p.paint(Role::Dim, what)
-        );
-    }
-    out.push_str("\nHTTP endpoints\n");
-    for (endpoint, what) in HTTP_ENDPOINTS {
-        let (method, path) = endpoint.split_once(' ').unwrap_or(("GET", endpoint));
-        let url = format!("{method} {}", lab.http_url(path));
-        let _ = writeln!(out, "  {url:width$}  {}", p.paint(Role::Dim, what));
-    }
-    let _ = writeln!(out, "\nOpen {} in a browser to try it.", lab.http_url("/"));
-    out.push_str("\nMisbehaving servers\n");
-    for (path, what) in FAULTS {
-        let _ = writeln!(
-            out,
-            "  {:width$}  {}",
-            lab.url(path),
-            p.paint(Role::Dim, what)
-        );
+    for (title, rows) in &sections {
+        let _ = writeln!(out, "\n{title}");
+        for (url, what) in rows {
+            let _ = writeln!(out, "  {url:width$}  {}", p.paint(Role::Dim, what));
+        }
+        if *title == "HTTP endpoints" {
+            let _ = writeln!(out, "\nOpen {} in a browser to try it.", lab.http_url("/"));
+        }
     }
     out.push_str("\nEvery connection is shown below. Press Ctrl-C to stop.\n\n");
     out
@@ -297,7 +295,7 @@ impl Printer {
         format!(
             "{} closed after {}: {} in, {} out{error}\n",
             self.palette.paint(Role::Heading, &conn.to_string()),
-            seconds(lasted),
+            crate::render::exchange::ms(lasted),
             size(bytes_in),
             size(bytes_out)
         )
