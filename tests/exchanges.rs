@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use tokio_tungstenite::tungstenite::Message;
-use wslab::capture::selfcheck::{Verdict, check_delivered};
+use wslab::capture::selfcheck::Verdict;
 use wslab::capture::timing::RoundTrips;
 use wslab::capture::{ConnId, Direction};
 use wslab::net::http_client::{ClientOptions as HttpOptions, HttpClient, Request};
@@ -61,9 +61,9 @@ async fn connect_with(
 fn assert_self_check(recorder: &Recorder, client: &WsClient, finished: bool) {
     let conn = client.conn().expect("recorded");
     let verdict = recorder.read(|t| {
-        check_delivered(
+        client.delivered().check(
             t.connection(conn).expect("connection"),
-            client.delivered(),
+            Direction::ServerToClient,
             finished,
         )
     });
@@ -163,6 +163,12 @@ async fn handshake_and_echo_at_each_length_boundary() {
         assert!(c.responses().frames.iter().all(|f| !f.item.header.masked()));
     });
     assert_same_bytes_both_ends(&recorder, conn, &lab);
+    // The lab's half of the self-check: what its tungstenite delivered to /echo (5 binary, 1
+    // text, 1 close) against what its own tap captured from the client.
+    let lab_verdict = lab
+        .recorder()
+        .read(|t| t.connections().last().and_then(|c| c.self_check.clone()));
+    assert_eq!(lab_verdict, Some(Verdict::Agree(7)));
 }
 
 #[tokio::test]

@@ -3,15 +3,30 @@
 
 use bytes::Bytes;
 
+use super::{Connection, Direction};
 use crate::proto::{Message, OpCode};
 
 /// A message as the application saw it: delivered by the WebSocket library, or handed to it.
+/// Only a prefix of the payload is kept, as the capture keeps one; the length is always true.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AppMessage {
     /// Text, binary, close, ping or pong.
     pub opcode: OpCode,
-    /// The payload (for close: code and reason as on the wire).
-    pub data: Bytes,
+    /// The payload's true length (for close: code and reason as on the wire).
+    pub length: u64,
+    /// The payload's first bytes.
+    pub prefix: Bytes,
+}
+
+impl AppMessage {
+    /// A message whose payload is `data`, keeping at most `cap` bytes of it.
+    pub fn new(opcode: OpCode, data: &Bytes, cap: usize) -> Self {
+        Self {
+            opcode,
+            length: data.len() as u64,
+            prefix: data.slice(..data.len().min(cap)),
+        }
+    }
 }
 
 /// Where the two accounts first differ.
@@ -50,9 +65,8 @@ fn summary(opcode: OpCode, length: u64, preview: &[u8]) -> String {
     format!("{} of {length} bytes {shown:?}", opcode.name())
 }
 
-/// Compares captured messages with delivered ones, in order. A captured message whose preview
-/// was capped is compared on its length and its kept prefix. `what` names the direction in
-/// the error ("server-to-client").
+/// Compares captured messages with delivered ones, in order: opcode, true length, and the
+/// payload bytes both sides kept. `what` names the direction in the error.
 ///
 /// # Errors
 /// The first difference, as a wslab bug.
@@ -69,15 +83,17 @@ pub fn compare(
         });
     }
     for (index, (c, d)) in captured.iter().zip(delivered).enumerate() {
-        let same_length = c.length == d.data.len() as u64;
-        let same_prefix =
-            d.data.starts_with(&c.preview) && (c.is_truncated() || c.preview.len() == d.data.len());
-        if c.opcode != d.opcode || !same_length || !same_prefix {
+        // Each side may have kept only a prefix (its cap); the bytes both kept must agree.
+        let common = c.preview.len().min(d.prefix.len());
+        let same = c.opcode == d.opcode
+            && c.length == d.length
+            && c.preview[..common] == d.prefix[..common];
+        if !same {
             return Err(Mismatch::Content {
                 what,
                 index,
                 captured: summary(c.opcode, c.length, &c.preview),
-                delivered: summary(d.opcode, d.data.len() as u64, &d.data),
+                delivered: summary(d.opcode, d.length, &d.prefix),
             });
         }
     }
@@ -95,25 +111,68 @@ pub enum Verdict {
     Skipped(&'static str),
 }
 
-/// Checks the server-to-client messages of `connection` against what the library delivered.
-/// With `finished` false (the exchange stopped on an error), only the messages the library got
-/// to deliver are compared, since the capture may hold the message that broke a rule.
-pub fn check_delivered(
-    connection: &super::Connection,
-    delivered: &[AppMessage],
-    finished: bool,
-) -> Verdict {
-    let flow = connection.responses();
-    if flow.messages_dropped > 0 {
-        return Verdict::Skipped("the capture's message limit was reached");
+impl std::fmt::Display for Verdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Agree(0) => {
+                f.write_str("self-check: no message was delivered, so there is nothing to compare")
+            }
+            Self::Agree(n) => write!(
+                f,
+                "self-check: the {n} message{} reassembled from the captured bytes match what tokio-tungstenite delivered",
+                if *n == 1 { "" } else { "s" }
+            ),
+            Self::Differ(mismatch) => write!(f, "self-check failed: {mismatch}"),
+            Self::Skipped(why) => write!(f, "self-check skipped: {why}"),
+        }
     }
-    let mut captured: Vec<&Message> = flow.messages.iter().map(|m| &m.item).collect();
-    if !finished {
-        captured.truncate(delivered.len());
+}
+
+/// Messages a library delivered, kept for the self-check: up to [`Delivered::LIMIT`] of them,
+/// each cut to the capture's preview cap, so that checking never costs unbounded memory.
+#[derive(Debug, Clone, Default)]
+pub struct Delivered {
+    messages: Vec<AppMessage>,
+    overflowed: bool,
+}
+
+impl Delivered {
+    /// The most messages kept; past it, the check is skipped.
+    pub const LIMIT: usize = 10_000;
+
+    /// Keeps one more.
+    pub fn push(&mut self, message: AppMessage) {
+        if self.messages.len() >= Self::LIMIT {
+            self.overflowed = true;
+        } else {
+            self.messages.push(message);
+        }
     }
-    match compare("server-to-client", &captured, delivered) {
-        Ok(()) => Verdict::Agree(delivered.len()),
-        Err(mismatch) => Verdict::Differ(mismatch),
+
+    /// Those kept, in order.
+    pub fn messages(&self) -> &[AppMessage] {
+        &self.messages
+    }
+
+    /// Checks them against `direction` of the capture. With `finished` false (the exchange
+    /// stopped on an error), only the messages the library got to deliver are compared, since
+    /// the capture may hold the message that broke a rule.
+    pub fn check(&self, connection: &Connection, direction: Direction, finished: bool) -> Verdict {
+        if self.overflowed {
+            return Verdict::Skipped("more messages than the self-check keeps");
+        }
+        let flow = connection.flow(direction);
+        if flow.messages_dropped > 0 {
+            return Verdict::Skipped("the capture's message limit was reached");
+        }
+        let mut captured: Vec<&Message> = flow.messages.iter().map(|m| &m.item).collect();
+        if !finished {
+            captured.truncate(self.messages.len());
+        }
+        match compare(direction.name(), &captured, &self.messages) {
+            Ok(()) => Verdict::Agree(self.messages.len()),
+            Err(mismatch) => Verdict::Differ(mismatch),
+        }
     }
 }
 
@@ -136,10 +195,7 @@ mod tests {
     }
 
     fn app(opcode: OpCode, data: &[u8]) -> AppMessage {
-        AppMessage {
-            opcode,
-            data: Bytes::copy_from_slice(data),
-        }
+        AppMessage::new(opcode, &Bytes::copy_from_slice(data), 64 * 1024)
     }
 
     #[test]
@@ -151,6 +207,9 @@ mod tests {
             compare("server-to-client", &[&whole, &capped], &delivered),
             Ok(())
         );
+        let cut = AppMessage::new(OpCode::Binary, &Bytes::from_static(b"abcdef"), 2);
+        assert_eq!((cut.length, &cut.prefix[..]), (6, &b"ab"[..]));
+        assert_eq!(compare("server-to-client", &[&capped], &[cut]), Ok(()));
     }
 
     #[test]
@@ -172,11 +231,27 @@ mod tests {
             compare("server-to-client", &[&m], &[app(OpCode::Binary, b"hello")]).unwrap_err();
         assert!(matches!(kind, Mismatch::Content { .. }));
         let short = captured(OpCode::Text, b"hel", 5);
-        let wrong_prefix = compare(
-            "server-to-client",
-            &[&short],
-            &[app(OpCode::Text, b"hxllo")],
+        assert!(
+            compare(
+                "server-to-client",
+                &[&short],
+                &[app(OpCode::Text, b"hxllo")]
+            )
+            .is_err()
         );
-        assert!(wrong_prefix.is_err());
+        let longer = app(OpCode::Text, b"hello!");
+        assert!(
+            compare("server-to-client", &[&m], &[longer]).is_err(),
+            "lengths differ"
+        );
+    }
+
+    #[test]
+    fn past_its_limit_the_check_is_skipped_not_grown() {
+        let mut delivered = Delivered::default();
+        for _ in 0..=Delivered::LIMIT {
+            delivered.push(app(OpCode::Text, b"x"));
+        }
+        assert_eq!(delivered.messages().len(), Delivered::LIMIT);
     }
 }

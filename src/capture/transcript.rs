@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use bytes::Bytes;
 
 use super::flow::{Flow, Learned, Peer, Used};
+use super::selfcheck::{Delivered, Verdict};
 use super::{Direction, Limits};
 use crate::proto::RsvBits;
 
@@ -53,6 +54,8 @@ pub struct Connection {
     pub closed_us: Option<u64>,
     /// The socket error that ended it, if one did.
     pub error: Option<String>,
+    /// The self-check of the end that recorded it, once that end has made it.
+    pub self_check: Option<Verdict>,
     flows: [Flow; 2],
 }
 
@@ -152,6 +155,7 @@ impl Transcript {
                 opened_us: at_us,
                 closed_us: None,
                 error: None,
+                self_check: None,
                 flows: [
                     Flow::new(Direction::ClientToServer),
                     Flow::new(Direction::ServerToClient),
@@ -234,6 +238,21 @@ impl Transcript {
         }
         updates.push(Update::Closed(conn));
         updates
+    }
+
+    /// Checks what a library delivered at the receiving end of `direction` against the
+    /// capture, and keeps the verdict with the connection.
+    pub fn self_check(
+        &mut self,
+        conn: ConnId,
+        direction: Direction,
+        delivered: &Delivered,
+        finished: bool,
+    ) -> Option<Verdict> {
+        let connection = self.connections.get_mut(&conn)?;
+        let verdict = delivered.check(connection, direction, finished);
+        connection.self_check = Some(verdict.clone());
+        Some(verdict)
     }
 
     /// Every connection still held, in the order they opened.

@@ -9,8 +9,8 @@ use bytes::Bytes;
 use tokio_tungstenite::tungstenite::Message;
 
 use super::BadInput;
-use crate::capture::selfcheck::{AppMessage, Verdict, check_delivered};
-use crate::capture::{ConnId, Limits};
+use crate::capture::selfcheck::{Delivered, Verdict};
+use crate::capture::{ConnId, Direction, Limits};
 use crate::cli::{ConnectArgs, Send};
 use crate::hexinput::parse_hex;
 use crate::net::url::{self, WsUrl};
@@ -184,7 +184,7 @@ pub struct Outcome {
     /// The connection in the transcript.
     pub conn: Option<ConnId>,
     /// What the library delivered.
-    pub delivered: Vec<AppMessage>,
+    pub delivered: Delivered,
     /// What went wrong, if anything did.
     pub error: Option<ClientError>,
 }
@@ -197,7 +197,7 @@ pub async fn exchange(plan: &Plan, recorder: &Recorder) -> Outcome {
             let conn = recorder.read(|t| t.connections().last().map(|c| c.id));
             return Outcome {
                 conn,
-                delivered: Vec::new(),
+                delivered: Delivered::default(),
                 error: Some(error),
             };
         }
@@ -220,7 +220,7 @@ pub async fn exchange(plan: &Plan, recorder: &Recorder) -> Outcome {
     .await;
     Outcome {
         conn: client.conn(),
-        delivered: client.delivered().to_vec(),
+        delivered: client.delivered().clone(),
         error: result.err(),
     }
 }
@@ -259,8 +259,11 @@ pub fn run(
     let report = recorder.read(|t| {
         let connection = outcome.conn.and_then(|c| t.connection(c))?;
         let finished = outcome.error.is_none();
-        let verdict = (connection.responses().is_upgraded())
-            .then(|| check_delivered(connection, &outcome.delivered, finished));
+        let verdict = (connection.responses().is_upgraded()).then(|| {
+            outcome
+                .delivered
+                .check(connection, Direction::ServerToClient, finished)
+        });
         let broken: usize = [connection.requests(), connection.responses()]
             .iter()
             .flat_map(|f| f.frames.iter())
@@ -339,25 +342,14 @@ fn print_verdict(
     out: &mut impl Write,
 ) -> std::io::Result<()> {
     match verdict {
-        Some(Verdict::Agree(0)) => writeln!(
-            out,
-            "  self-check: the library delivered no message before the exchange ended, so there is nothing to compare"
-        ),
-        Some(Verdict::Agree(n)) => writeln!(
-            out,
-            "  {} self-check: the {n} message{} reassembled from the captured bytes match what tokio-tungstenite delivered",
-            p.paint(Role::Good, "✓"),
-            if *n == 1 { "" } else { "s" }
-        ),
-        Some(Verdict::Differ(mismatch)) => {
-            eprintln!("wslab: {mismatch}. Please report it: the bytes above are the evidence.");
-            writeln!(
-                out,
-                "  {} self-check failed: {mismatch}",
-                p.paint(Role::Bad, "✗")
-            )
-        }
-        Some(Verdict::Skipped(why)) => writeln!(out, "  self-check skipped: {why}"),
         None => Ok(()),
+        Some(v @ Verdict::Differ(mismatch)) => {
+            eprintln!("wslab: {mismatch}. Please report it: the bytes above are the evidence.");
+            writeln!(out, "  {} {v}", p.paint(Role::Bad, "✗"))
+        }
+        Some(v @ Verdict::Agree(n)) if *n > 0 => {
+            writeln!(out, "  {} {v}", p.paint(Role::Good, "✓"))
+        }
+        Some(v) => writeln!(out, "  {v}"),
     }
 }

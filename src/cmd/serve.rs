@@ -111,7 +111,9 @@ fn bind_error(error: &io::Error) -> String {
 /// What the lab serves, with URLs to copy.
 pub fn banner(lab: &Lab, p: Palette) -> String {
     let ws = |list: &[(&str, &'static str)]| -> Vec<(String, &'static str)> {
-        list.iter().map(|(path, what)| (lab.url(path), *what)).collect()
+        list.iter()
+            .map(|(path, what)| (lab.url(path), *what))
+            .collect()
     };
     let http: Vec<(String, &'static str)> = HTTP_ENDPOINTS
         .iter()
@@ -292,8 +294,17 @@ impl Printer {
             .as_ref()
             .map(|e| format!(" ({e})"))
             .unwrap_or_default();
+        let check = match &connection.self_check {
+            Some(v @ crate::capture::selfcheck::Verdict::Agree(n)) if *n > 0 => {
+                format!("   {} {v}\n", self.palette.paint(Role::Good, "✓"))
+            }
+            Some(v @ crate::capture::selfcheck::Verdict::Differ(_)) => {
+                format!("   {} {v}\n", self.palette.paint(Role::Bad, "✗"))
+            }
+            _ => String::new(),
+        };
         format!(
-            "{} closed after {}: {} in, {} out{error}\n",
+            "{check}{} closed after {}: {} in, {} out{error}\n",
             self.palette.paint(Role::Heading, &conn.to_string()),
             crate::render::exchange::ms(lasted),
             size(bytes_in),

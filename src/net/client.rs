@@ -21,7 +21,7 @@ use super::recorder::Recorder;
 use super::tcp::{self, TappedTcp};
 use super::url::WsUrl;
 use crate::capture::ConnId;
-use crate::capture::selfcheck::AppMessage;
+use crate::capture::selfcheck::{AppMessage, Delivered};
 use crate::proto::OpCode;
 use crate::proto::encode::{FrameSpec, close_payload, encode};
 
@@ -108,7 +108,7 @@ pub struct WsClient {
     conn: Option<ConnId>,
     timeout: Duration,
     masking: Masking,
-    delivered: Vec<AppMessage>,
+    delivered: Delivered,
     protocol: Option<String>,
     closed_by_us: bool,
 }
@@ -177,7 +177,7 @@ impl WsClient {
             conn,
             timeout: options.timeout,
             masking: options.masking,
-            delivered: Vec::new(),
+            delivered: Delivered::default(),
             protocol,
             closed_by_us: false,
         })
@@ -193,8 +193,8 @@ impl WsClient {
         self.protocol.as_deref()
     }
 
-    /// Every message the library delivered, in order: what the self-check compares.
-    pub fn delivered(&self) -> &[AppMessage] {
+    /// The messages the library delivered, in order: what the self-check compares.
+    pub fn delivered(&self) -> &Delivered {
         &self.delivered
     }
 
@@ -425,10 +425,12 @@ fn raw_fragments(
     }
 }
 
-/// The library's message as the self-check compares it.
+/// The library's message as the self-check compares it, its payload cut to the capture's
+/// default preview cap.
 pub fn app_message(message: &Message) -> Option<AppMessage> {
+    let cap = crate::proto::DEFAULT_PREVIEW_CAP;
     let (opcode, data) = match message {
-        Message::Text(text) => (OpCode::Text, Bytes::copy_from_slice(text.as_bytes())),
+        Message::Text(text) => (OpCode::Text, Bytes::from(text.clone())),
         Message::Binary(data) => (OpCode::Binary, data.clone()),
         Message::Ping(data) => (OpCode::Ping, data.clone()),
         Message::Pong(data) => (OpCode::Pong, data.clone()),
@@ -440,5 +442,5 @@ pub fn app_message(message: &Message) -> Option<AppMessage> {
         ),
         Message::Frame(_) => return None,
     };
-    Some(AppMessage { opcode, data })
+    Some(AppMessage::new(opcode, &data, cap))
 }

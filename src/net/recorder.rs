@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use tokio::sync::broadcast;
 
+use crate::capture::selfcheck::{Delivered, Verdict};
 use crate::capture::{ConnId, Direction, Limits, Transcript, Update};
 
 // Updates waiting for a slow watcher. A watcher that falls further behind is told how many it
@@ -93,6 +94,17 @@ impl Recorder {
         let at = self.now_us();
         let updates = self.lock().close(conn, at, error);
         self.publish(updates);
+    }
+
+    /// Runs the self-check for `direction` of `conn` and keeps its verdict with the connection.
+    pub fn self_check(
+        &self,
+        conn: ConnId,
+        direction: Direction,
+        delivered: &Delivered,
+        finished: bool,
+    ) -> Option<Verdict> {
+        self.lock().self_check(conn, direction, delivered, finished)
     }
 
     /// Lets go of a connection once it has been shown; see [`Transcript::forget`].

@@ -56,7 +56,8 @@ pub(super) async fn handle(mut stream: TappedTcp, shared: Arc<Shared>) {
             refuse(stream, "400 Bad Request", &[], body).await;
             return;
         }
-        ws::serve(Rewind::new(buffered, stream), endpoint, shared).await;
+        let check = ws::SelfCheck::new(stream.recorder().clone(), stream.conn());
+        ws::serve(Rewind::new(buffered, stream), endpoint, shared, check).await;
         return;
     }
     http::serve(Rewind::new(buffered, stream), shared).await;

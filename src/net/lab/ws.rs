@@ -15,6 +15,43 @@ use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::{Error, Message};
 
 use super::Shared;
+use crate::capture::selfcheck::Delivered;
+use crate::capture::{ConnId, Direction};
+use crate::net::client::app_message;
+use crate::net::recorder::Recorder;
+
+/// The lab's half of the self-check: what tungstenite delivered to an endpoint, compared at
+/// the end with what the lab's own tap captured from the client.
+#[derive(Debug)]
+pub(super) struct SelfCheck {
+    recorder: Recorder,
+    conn: Option<ConnId>,
+    delivered: Delivered,
+}
+
+impl SelfCheck {
+    pub(super) fn new(recorder: Recorder, conn: Option<ConnId>) -> Self {
+        Self {
+            recorder,
+            conn,
+            delivered: Delivered::default(),
+        }
+    }
+
+    fn saw(&mut self, message: &Message) {
+        if let Some(app) = app_message(message) {
+            self.delivered.push(app);
+        }
+    }
+
+    // The verdict goes into the transcript, where `serve` shows it when the connection closes.
+    fn finish(&self, finished: bool) {
+        if let Some(conn) = self.conn {
+            self.recorder
+                .self_check(conn, Direction::ClientToServer, &self.delivered, finished);
+        }
+    }
+}
 
 /// The subprotocols the lab speaks, for Sec-WebSocket-Protocol. Of those a client offers, the
 /// lab picks the first it knows; if it knows none, it answers without the header and leaves the
@@ -52,8 +89,12 @@ impl Endpoint {
 }
 
 /// Completes the handshake (the request head is replayed by `stream`) and runs the endpoint.
-pub(super) async fn serve<S>(stream: S, endpoint: Endpoint, shared: Arc<Shared>)
-where
+pub(super) async fn serve<S>(
+    stream: S,
+    endpoint: Endpoint,
+    shared: Arc<Shared>,
+    mut check: SelfCheck,
+) where
     S: AsyncRead + AsyncWrite + Unpin,
 {
     let largest = if endpoint == Endpoint::Chat {
@@ -73,11 +114,12 @@ where
     else {
         return;
     };
-    match (endpoint, lines) {
-        (Endpoint::Chat, Some(lines)) => chat(ws, lines, &shared).await,
-        (Endpoint::Ticker, _) => ticker(ws, &shared).await,
-        _ => echo(ws).await,
-    }
+    let finished = match (endpoint, lines) {
+        (Endpoint::Chat, Some(lines)) => chat(ws, lines, &shared, &mut check).await,
+        (Endpoint::Ticker, _) => ticker(ws, &shared, &mut check).await,
+        _ => echo(ws, &mut check).await,
+    };
+    check.finish(finished);
 }
 
 // The handshake callback. Signature fixed by tungstenite's `Callback`.
@@ -102,14 +144,23 @@ fn choose_subprotocol(
     Ok(response)
 }
 
-async fn echo<S: AsyncRead + AsyncWrite + Unpin>(mut ws: WebSocketStream<S>) {
+// Each endpoint returns whether it ended cleanly (false after a protocol error), for the
+// self-check.
+async fn echo<S: AsyncRead + AsyncWrite + Unpin>(
+    mut ws: WebSocketStream<S>,
+    check: &mut SelfCheck,
+) -> bool {
     // tungstenite answers a ping and a close while reading; the loop reads on until the close
     // handshake is done and the stream ends.
     while let Some(read) = ws.next().await {
         let message = match read {
             Ok(message) => message,
-            Err(error) => return refuse(&mut ws, &error).await,
+            Err(error) => {
+                refuse(&mut ws, &error).await;
+                return false;
+            }
         };
+        check.saw(&message);
         let sent = match message {
             Message::Text(_) | Message::Binary(_) => ws.send(message).await,
             // The pong is queued on read; flushing sends it now, not with the next reply.
@@ -120,19 +171,21 @@ async fn echo<S: AsyncRead + AsyncWrite + Unpin>(mut ws: WebSocketStream<S>) {
             break;
         }
     }
+    true
 }
 
 async fn chat<S: AsyncRead + AsyncWrite + Unpin>(
     ws: WebSocketStream<S>,
     mut lines: broadcast::Receiver<ChatLine>,
     shared: &Shared,
-) {
+    check: &mut SelfCheck,
+) -> bool {
     let (mut sink, mut stream) = ws.split();
     // After the client's close, only the close reply may be sent (§5.5.1).
     let mut closing = false;
     loop {
         tokio::select! {
-            incoming = stream.next() => match incoming {
+            incoming = stream.next() => match inspect(incoming, check) {
                 Some(Ok(message @ (Message::Text(_) | Message::Binary(_)))) => {
                     // No receiver is fine: the sender itself has just left, say.
                     let _ = shared.chat.send(message);
@@ -144,7 +197,10 @@ async fn chat<S: AsyncRead + AsyncWrite + Unpin>(
                 }
                 Some(Ok(Message::Close(_))) => closing = true,
                 Some(Ok(_)) => {}
-                Some(Err(error)) => return refuse(&mut sink, &error).await,
+                Some(Err(error)) => {
+                    refuse(&mut sink, &error).await;
+                    return false;
+                }
                 None => break,
             },
             line = lines.recv(), if !closing => match line {
@@ -159,9 +215,14 @@ async fn chat<S: AsyncRead + AsyncWrite + Unpin>(
             },
         }
     }
+    true
 }
 
-async fn ticker<S: AsyncRead + AsyncWrite + Unpin>(ws: WebSocketStream<S>, shared: &Shared) {
+async fn ticker<S: AsyncRead + AsyncWrite + Unpin>(
+    ws: WebSocketStream<S>,
+    shared: &Shared,
+    check: &mut SelfCheck,
+) -> bool {
     let mut latest = shared.feed.watch();
     let mut sent = *latest.borrow_and_update();
     let (mut sink, mut stream) = ws.split();
@@ -185,7 +246,7 @@ async fn ticker<S: AsyncRead + AsyncWrite + Unpin>(ws: WebSocketStream<S>, share
                     break;
                 }
             }
-            incoming = stream.next() => match incoming {
+            incoming = stream.next() => match inspect(incoming, check) {
                 Some(Ok(Message::Ping(_))) => {
                     if sink.flush().await.is_err() {
                         break;
@@ -193,16 +254,31 @@ async fn ticker<S: AsyncRead + AsyncWrite + Unpin>(ws: WebSocketStream<S>, share
                 }
                 Some(Ok(Message::Close(_))) => closing = true,
                 Some(Ok(_)) => {}
-                Some(Err(error)) => return refuse(&mut sink, &error).await,
+                Some(Err(error)) => {
+                    refuse(&mut sink, &error).await;
+                    return false;
+                }
                 None => break,
             },
         }
     }
+    true
 }
 
 /// Tells a client that broke a rule which one, as RFC 6455 §7.4.1 asks: 1002 for a protocol
 /// error, 1007 for text that is not UTF-8, 1009 for a message too big. tungstenite reports the
 /// error but leaves the close frame to us.
+// Shows a read to the self-check on its way to the endpoint's `match`.
+fn inspect<T>(
+    read: Option<Result<Message, T>>,
+    check: &mut SelfCheck,
+) -> Option<Result<Message, T>> {
+    if let Some(Ok(message)) = &read {
+        check.saw(message);
+    }
+    read
+}
+
 async fn refuse<S: Sink<Message> + Unpin>(sink: &mut S, error: &Error) {
     let (code, reason) = match error {
         Error::Protocol(broken) => (CloseCode::Protocol, broken.to_string()),
