@@ -119,7 +119,7 @@ impl std::fmt::Display for Verdict {
             }
             Self::Agree(n) => write!(
                 f,
-                "self-check: the {n} message{} reassembled from the captured bytes match what tokio-tungstenite delivered",
+                "self-check: the {n} message{} reassembled from the captured bytes match what the WebSocket library delivered",
                 if *n == 1 { "" } else { "s" }
             ),
             Self::Differ(mismatch) => write!(f, "self-check failed: {mismatch}"),
