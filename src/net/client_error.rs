@@ -75,7 +75,7 @@ pub enum ClientError {
         reason: String,
     },
     /// A 101 that breaks a rule.
-    #[error("the handshake is broken: {detail} ({section})")]
+    #[error("the handshake is broken: {detail} (RFC 6455 §{section})")]
     BadHandshake {
         /// The first broken rule, in a sentence.
         detail: String,
