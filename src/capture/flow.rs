@@ -4,46 +4,10 @@
 use bytes::Bytes;
 
 use super::body::{Chunked, Framing, framing};
+use super::parts::{HttpMessage, Learned, Problem, Timed};
 use super::{Direction, Limits};
 use crate::proto::http::{self, Head, HeadError};
 use crate::proto::{Config, Dissector, Event, Frame, Incomplete, Message, RsvBits};
-
-/// An HTTP message as captured: its head, parsed, and its body, counted.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HttpMessage {
-    /// Stream offset of the head's first byte.
-    pub offset: u64,
-    /// When the head's last byte crossed the wire, in µs since the capture began.
-    pub at_us: u64,
-    /// The parsed head.
-    pub head: Head,
-    /// The head's bytes, exactly as sent.
-    pub raw: Bytes,
-    /// Body bytes as sent (chunk framing included).
-    pub body_len: u64,
-    /// The first body bytes, decoded from chunked framing, up to the preview cap.
-    pub body_preview: Vec<u8>,
-    /// Whether the body has ended.
-    pub body_complete: bool,
-    /// When the body's last byte crossed, if it has ended.
-    pub done_us: Option<u64>,
-}
-
-impl HttpMessage {
-    /// Head plus body, as sent.
-    pub fn wire_len(&self) -> u64 {
-        self.raw.len() as u64 + self.body_len
-    }
-}
-
-/// Something captured, with when it was completed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Timed<T> {
-    /// When its last byte crossed the wire, in µs since the capture began.
-    pub at_us: u64,
-    /// The thing.
-    pub item: T,
-}
 
 /// Where this direction's bytes are in their conversation.
 #[derive(Debug)]
@@ -97,52 +61,6 @@ pub struct Flow {
     last_payload: Option<(u64, Bytes)>,
     mode: Mode,
     upgraded_offset: Option<u64>,
-}
-
-/// Why a flow's bytes stopped making sense. After one, the rest of the flow is counted, not
-/// parsed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Problem {
-    /// Where an HTTP head should be, the bytes are not one.
-    NotHttp {
-        /// Whose bytes.
-        direction: Direction,
-        /// What is wrong with them.
-        error: HeadError,
-    },
-    /// A chunked body's size line is not hex.
-    BadChunkedBody,
-}
-
-impl std::fmt::Display for Problem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::NotHttp {
-                direction: Direction::ClientToServer,
-                error,
-            } => write!(f, "the client's bytes are not an HTTP request: {error}"),
-            Self::NotHttp {
-                direction: Direction::ServerToClient,
-                error,
-            } => write!(f, "the server's bytes are not an HTTP response: {error}"),
-            Self::BadChunkedBody => f.write_str("a chunked body has a malformed chunk-size line"),
-        }
-    }
-}
-
-/// What a flow learned from one chunk, so that watchers can print as things happen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Learned {
-    /// `http[index]`'s head is complete.
-    Head(usize),
-    /// `http[index]`'s body is complete.
-    Body(usize),
-    /// A frame with this index (per direction) is complete.
-    Frame(u64),
-    /// A message with this index is complete.
-    Message(u64),
-    /// The bytes stopped making sense; see `problem`.
-    Problem,
 }
 
 /// What the flow needs to know from the other direction.

@@ -3,11 +3,13 @@
 
 pub mod body;
 pub mod flow;
+pub mod parts;
 pub mod selfcheck;
 pub mod timing;
 pub mod transcript;
 
-pub use flow::{Flow, HttpMessage, Learned, Problem, Timed};
+pub use flow::Flow;
+pub use parts::{HttpMessage, Learned, Problem, Timed};
 pub use transcript::{ChunkRecord, ConnId, Connection, Transcript, Update};
 
 use crate::proto::Side;

@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 
 use bytes::Bytes;
 
-use super::flow::{Flow, Learned, Peer, Used};
+use super::flow::{Flow, Peer, Used};
+use super::parts::Learned;
 use super::selfcheck::{Delivered, Verdict};
 use super::{Direction, Limits};
 use crate::proto::RsvBits;

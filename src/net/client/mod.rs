@@ -5,25 +5,28 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use bytes::Bytes;
 use futures_util::{SinkExt as _, StreamExt as _};
 use tokio::io::AsyncWriteExt as _;
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
 use tokio_tungstenite::tungstenite::http::HeaderValue;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
-use tokio_tungstenite::tungstenite::protocol::frame::coding::{Data, OpCode as LibOpCode};
-use tokio_tungstenite::tungstenite::protocol::frame::{CloseFrame, Frame};
+use tokio_tungstenite::tungstenite::protocol::frame::CloseFrame;
 use tokio_tungstenite::tungstenite::{self, Message};
+
+mod messages;
+
+pub use messages::{Outgoing, app_message};
+use messages::{fragment_frames, raw_fragments};
 
 use super::client_error::{ClientError, explain_failed_handshake};
 use super::recorder::Recorder;
 use super::tcp::{self, TappedTcp};
 use super::url::WsUrl;
 use crate::capture::ConnId;
-use crate::capture::selfcheck::{AppMessage, Delivered};
+use crate::capture::selfcheck::Delivered;
 use crate::proto::OpCode;
-use crate::proto::encode::{FrameSpec, close_payload, encode};
+use crate::proto::encode::{FrameSpec, encode};
 
 /// The largest message or frame the client accepts: far beyond any lesson, small enough that a
 /// hostile server cannot exhaust memory.
@@ -69,37 +72,6 @@ impl Default for ClientOptions {
             label: "client".into(),
         }
     }
-}
-
-/// Something the client sends.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outgoing {
-    /// A text message.
-    Text(String),
-    /// A binary message.
-    Binary(Bytes),
-    /// A ping.
-    Ping(Bytes),
-    /// A pong.
-    Pong(Bytes),
-    /// One message split into frames: the first carries `opcode`, the rest are continuations.
-    Fragments {
-        /// Text or binary.
-        opcode: OpCode,
-        /// Each frame's payload, in order.
-        parts: Vec<Bytes>,
-    },
-    /// A control frame between fragments is lawful (§5.4): the ping goes after `parts[after]`.
-    FragmentsWithPing {
-        /// Text or binary.
-        opcode: OpCode,
-        /// Each frame's payload, in order.
-        parts: Vec<Bytes>,
-        /// The index of the fragment the ping follows.
-        after: usize,
-        /// The ping's payload.
-        ping: Bytes,
-    },
 }
 
 /// A connected WebSocket client.
@@ -374,73 +346,4 @@ fn build_request(
         headers.insert(name, value);
     }
     Ok(request)
-}
-
-fn fragment_frames(
-    opcode: OpCode,
-    parts: Vec<Bytes>,
-    ping: Option<&(usize, Bytes)>,
-) -> Vec<Message> {
-    let first = if opcode == OpCode::Text {
-        Data::Text
-    } else {
-        Data::Binary
-    };
-    let last = parts.len().saturating_sub(1);
-    let mut out = Vec::new();
-    for (i, part) in parts.into_iter().enumerate() {
-        let code = if i == 0 {
-            LibOpCode::Data(first)
-        } else {
-            LibOpCode::Data(Data::Continue)
-        };
-        out.push(Message::Frame(Frame::message(part, code, i == last)));
-        if let Some((after, ping)) = ping
-            && *after == i
-        {
-            out.push(Message::Ping(ping.clone()));
-        }
-    }
-    out
-}
-
-fn raw_fragments(
-    put: &mut impl FnMut(OpCode, bool, &[u8]),
-    opcode: OpCode,
-    parts: &[Bytes],
-    ping: Option<(usize, &Bytes)>,
-) {
-    let last = parts.len().saturating_sub(1);
-    for (i, part) in parts.iter().enumerate() {
-        put(
-            if i == 0 { opcode } else { OpCode::Continuation },
-            i == last,
-            part,
-        );
-        if let Some((after, ping)) = ping
-            && after == i
-        {
-            put(OpCode::Ping, true, ping);
-        }
-    }
-}
-
-/// The library's message as the self-check compares it, its payload cut to the capture's
-/// default preview cap.
-pub fn app_message(message: &Message) -> Option<AppMessage> {
-    let cap = crate::proto::DEFAULT_PREVIEW_CAP;
-    let (opcode, data) = match message {
-        Message::Text(text) => (OpCode::Text, Bytes::from(text.clone())),
-        Message::Binary(data) => (OpCode::Binary, data.clone()),
-        Message::Ping(data) => (OpCode::Ping, data.clone()),
-        Message::Pong(data) => (OpCode::Pong, data.clone()),
-        Message::Close(frame) => (
-            OpCode::Close,
-            frame.as_ref().map_or_else(Bytes::new, |f| {
-                Bytes::from(close_payload(f.code.into(), &f.reason))
-            }),
-        ),
-        Message::Frame(_) => return None,
-    };
-    Some(AppMessage::new(opcode, &data, cap))
 }
