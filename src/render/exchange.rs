@@ -73,7 +73,7 @@ pub fn handshake(connection: &Connection, p: Palette) -> String {
 pub fn frame_line(frame: &Frame, direction: Direction, since_open_us: u64, p: Palette) -> String {
     let header = &frame.header;
     let preview = match header.opcode() {
-        OpCode::Binary => short_hex(&frame.payload),
+        OpCode::Binary => frame_view::hex_preview(&frame.payload, 12),
         OpCode::Close => crate::proto::message::parse_close(&frame.payload, !frame.is_truncated())
             .0
             .code
@@ -281,15 +281,6 @@ fn flow_totals(flow: &Flow) -> String {
         );
     }
     text
-}
-
-fn short_hex(bytes: &[u8]) -> String {
-    let shown = crate::proto::fields::hex_bytes(&bytes[..bytes.len().min(12)]);
-    if bytes.len() > 12 {
-        format!("{shown} …")
-    } else {
-        shown
-    }
 }
 
 fn quote(bytes: &[u8]) -> String {

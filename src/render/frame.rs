@@ -297,8 +297,13 @@ fn payload_line(frame: &Frame, opts: &Options) -> String {
 
 /// Up to 32 bytes as hex, with an ellipsis past that.
 fn short_hex(bytes: &[u8]) -> String {
-    let shown = crate::proto::fields::hex_bytes(&bytes[..bytes.len().min(32)]);
-    if bytes.len() > 32 {
+    hex_preview(bytes, 32)
+}
+
+/// Up to `limit` bytes as hex, with an ellipsis past that.
+pub(crate) fn hex_preview(bytes: &[u8], limit: usize) -> String {
+    let shown = crate::proto::fields::hex_bytes(&bytes[..bytes.len().min(limit)]);
+    if bytes.len() > limit {
         format!("{shown} …")
     } else {
         shown

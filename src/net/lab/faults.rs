@@ -141,18 +141,9 @@ fn without_guid(key: &str) -> String {
 
 /// Reads what the client does after the fault, so that it is recorded, and answers its close.
 async fn linger<S: AsyncRead + AsyncWrite + Unpin>(mut stream: S) {
-    let mut frames = client_frames();
-    let mut chunk = [0u8; 4096];
-    let mut total = 0;
-    loop {
-        let Ok(n) = stream.read(&mut chunk).await else {
-            return;
-        };
-        total += n as u64;
-        if n == 0 || total > DRAIN_LIMIT {
-            return;
-        }
-        for event in frames.feed(&chunk[..n]) {
+    let mut frames = ClientFrames::new();
+    while let Some(events) = frames.next(&mut stream).await {
+        for event in events {
             if let Event::Frame(frame) = event
                 && frame.header.opcode() == OpCode::Close
             {
@@ -164,18 +155,9 @@ async fn linger<S: AsyncRead + AsyncWrite + Unpin>(mut stream: S) {
 
 /// Echoes masked frames like a server; the first unmasked one is refused as §5.1 says.
 async fn strict_mask<S: AsyncRead + AsyncWrite + Unpin>(mut stream: Rewind<S>) {
-    let mut frames = client_frames();
-    let mut chunk = [0u8; 4096];
-    let mut total = 0;
-    loop {
-        let Ok(n) = stream.read(&mut chunk).await else {
-            return;
-        };
-        total += n as u64;
-        if n == 0 || total > DRAIN_LIMIT {
-            return;
-        }
-        for event in frames.feed(&chunk[..n]) {
+    let mut frames = ClientFrames::new();
+    while let Some(events) = frames.next(&mut stream).await {
+        for event in events {
             let reply = match event {
                 Event::Frame(frame) if !frame.header.masked() => {
                     let close = close_payload(1002, CLIENT_MASK_REASON);
@@ -205,13 +187,36 @@ async fn strict_mask<S: AsyncRead + AsyncWrite + Unpin>(mut stream: Rewind<S>) {
     }
 }
 
-fn client_frames() -> Dissector {
-    Dissector::new(Config {
-        side: Side::Client,
-        // Echoed messages come from the preview, so it holds a whole (bounded) message.
-        preview_cap: DRAIN_LIMIT as usize,
-        allowed_rsv: RsvBits(0),
-    })
+/// The client's frames after a fault's handshake, read until it hangs up or has sent
+/// `DRAIN_LIMIT` bytes.
+struct ClientFrames {
+    dissector: Dissector,
+    total: u64,
+}
+
+impl ClientFrames {
+    fn new() -> Self {
+        Self {
+            dissector: Dissector::new(Config {
+                side: Side::Client,
+                // Echoed messages come from the preview, so it holds a whole (bounded) message.
+                preview_cap: DRAIN_LIMIT as usize,
+                allowed_rsv: RsvBits(0),
+            }),
+            total: 0,
+        }
+    }
+
+    /// What the next read completes; `None` once the client is gone or has sent too much.
+    async fn next<S: AsyncRead + Unpin>(&mut self, stream: &mut S) -> Option<Vec<Event>> {
+        let mut chunk = [0u8; 4096];
+        let n = stream.read(&mut chunk).await.ok()?;
+        self.total += n as u64;
+        if n == 0 || self.total > DRAIN_LIMIT {
+            return None;
+        }
+        Some(self.dissector.feed(&chunk[..n]))
+    }
 }
 
 /// Answers a client's close with the same code (§5.5.1), then waits for the client to hang up.
