@@ -147,6 +147,14 @@ fn json_is_one_object_with_both_directions() {
 fn a_server_that_breaks_the_protocol_exits_1_with_the_rule() {
     let rt = runtime();
     let lab = start(&rt);
+    let json = wslab(&["connect", &lab.url("/fault/masked-frame"), "--json"]);
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).expect("one JSON object");
+    assert!(
+        value["error"]
+            .as_str()
+            .is_some_and(|e| e.starts_with("the server broke the protocol")),
+        "{value}"
+    );
     let out = wslab(&["connect", &lab.url("/fault/masked-frame")]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = text(&out.stderr);

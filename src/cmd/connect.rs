@@ -270,7 +270,10 @@ pub fn run(
             .map(|f| f.item.violations.len())
             .sum();
         let text = if args.json {
-            serde_json::to_string_pretty(&ExchangeJson::new(connection)).unwrap_or_default()
+            let mut json = ExchangeJson::new(connection);
+            json.error = outcome.error.as_ref().map(ToString::to_string);
+            json.self_check = verdict.as_ref().map(ToString::to_string);
+            serde_json::to_string_pretty(&json).unwrap_or_default()
         } else {
             let opts = Options {
                 palette,

@@ -31,6 +31,10 @@ pub struct ExchangeJson {
     pub round_trips_us: RoundTripsJson,
     /// Why the bytes stopped making sense, per direction.
     pub problems: Vec<String>,
+    /// Why the exchange failed, in one sentence, if it did.
+    pub error: Option<String>,
+    /// The self-check's verdict, in one sentence, once it has run.
+    pub self_check: Option<String>,
 }
 
 /// A frame with its time and direction.
@@ -141,6 +145,8 @@ impl ExchangeJson {
                 replies: trips.replies,
             },
             problems,
+            error: None,
+            self_check: None,
         }
     }
 }
