@@ -222,3 +222,22 @@ fn fragments_split_a_message_into_continuations() {
         "{stdout}"
     );
 }
+
+#[test]
+fn no_subprotocol_chosen_is_explained_not_quoted_from_the_library() {
+    let rt = runtime();
+    let lab = start(&rt);
+    let out = wslab(&["connect", &lab.url("/echo"), "--protocol", "v9.unknown"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("the server chose none of the subprotocols offered"),
+        "{stderr}"
+    );
+    // The capture shows why: the response has no Sec-WebSocket-Protocol.
+    assert!(
+        text(&out.stdout).contains("the server chose no subprotocol"),
+        "{}",
+        text(&out.stdout)
+    );
+}

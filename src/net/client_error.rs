@@ -4,7 +4,8 @@
 use std::io;
 use std::net::SocketAddr;
 
-use tokio_tungstenite::tungstenite::{self, error::ProtocolError};
+use tokio_tungstenite::tungstenite::error::{ProtocolError, SubProtocolError};
+use tokio_tungstenite::tungstenite::{self};
 
 use super::recorder::Recorder;
 use crate::capture::ConnId;
@@ -82,6 +83,12 @@ pub enum ClientError {
         /// Where RFC 6455 says so.
         section: &'static str,
     },
+    /// The client offered subprotocols and the server chose none. RFC 6455 lets the server
+    /// do that (§4.2.2) and the client then decide; tokio-tungstenite decides to fail.
+    #[error(
+        "the server chose none of the subprotocols offered, so the client failed the connection (RFC 6455 §4.1 leaves that choice to the client)"
+    )]
+    NoSubprotocol,
     /// The server closed before answering.
     #[error("the server closed the connection before answering the handshake")]
     ClosedDuringHandshake,
@@ -214,6 +221,9 @@ pub(super) fn explain_failed_handshake(
         })
     });
     from_capture.unwrap_or_else(|| match error {
+        tungstenite::Error::Protocol(ProtocolError::SecWebSocketSubProtocolError(
+            SubProtocolError::NoSubProtocol,
+        )) => ClientError::NoSubprotocol,
         tungstenite::Error::Io(e) => ClientError::from_io(e),
         tungstenite::Error::ConnectionClosed | tungstenite::Error::AlreadyClosed => {
             ClientError::ClosedDuringHandshake
