@@ -1,6 +1,8 @@
 //! `wslab serve`: the lab server in the foreground, every connection shown as it happens.
 
-use std::fmt::Write as _;
+mod banner;
+mod lines;
+
 use std::io::{self, Write};
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -13,13 +15,13 @@ use tokio::sync::broadcast::error::RecvError;
 use crate::capture::{ConnId, Direction, Learned, Transcript, Update};
 use crate::cli::ServeArgs;
 use crate::net::Recorder;
-use crate::net::lab::{FAULTS, HTTP_ENDPOINTS, Lab, LabConfig, WS_ENDPOINTS};
-use crate::proto::fields::hex_bytes;
-use crate::proto::http::{Head, StartLine};
-use crate::proto::message::parse_close;
-use crate::proto::{Frame, OpCode};
+use crate::net::lab::{Lab, LabConfig};
 use crate::render::frame::{self as frame_view, Options};
 use crate::render::style::{Palette, Role};
+
+pub use banner::banner;
+pub use lines::frame_line;
+use lines::{exchange, size, start_line, time};
 
 /// Runs the lab server until Ctrl-C.
 ///
@@ -106,47 +108,6 @@ fn bind_error(error: &io::Error) -> String {
         }
         _ => error.to_string(),
     }
-}
-
-/// What the lab serves, with URLs to copy.
-pub fn banner(lab: &Lab, p: Palette) -> String {
-    let ws = |list: &[(&str, &'static str)]| -> Vec<(String, &'static str)> {
-        list.iter()
-            .map(|(path, what)| (lab.url(path), *what))
-            .collect()
-    };
-    let http: Vec<(String, &'static str)> = HTTP_ENDPOINTS
-        .iter()
-        .map(|(endpoint, what)| {
-            let (method, path) = endpoint.split_once(' ').unwrap_or(("GET", endpoint));
-            (format!("{method} {}", lab.http_url(path)), *what)
-        })
-        .collect();
-    let sections = [
-        ("WebSocket endpoints", ws(WS_ENDPOINTS)),
-        ("HTTP endpoints", http),
-        ("Misbehaving servers", ws(FAULTS)),
-    ];
-    // The URL column is as wide as the widest URL, so the descriptions line up.
-    let width = sections
-        .iter()
-        .flat_map(|(_, rows)| rows.iter().map(|(url, _)| url.chars().count()))
-        .max()
-        .unwrap_or(0);
-    let mut out = String::new();
-    let heading = p.paint(Role::Heading, "wslab lab listening");
-    let _ = writeln!(out, "{heading} on {}", lab.addr());
-    for (title, rows) in &sections {
-        let _ = writeln!(out, "\n{title}");
-        for (url, what) in rows {
-            let _ = writeln!(out, "  {url:width$}  {}", p.paint(Role::Dim, what));
-        }
-        if *title == "HTTP endpoints" {
-            let _ = writeln!(out, "\nOpen {} in a browser to try it.", lab.http_url("/"));
-        }
-    }
-    out.push_str("\nEvery connection is shown below. Press Ctrl-C to stop.\n\n");
-    out
 }
 
 #[derive(Debug, Default)]
@@ -327,106 +288,4 @@ impl Printer {
             size(self.stats.bytes_out + open_out)
         )
     }
-}
-
-fn start_line(head: &Head) -> String {
-    match &head.start {
-        StartLine::Request {
-            method,
-            target,
-            minor_version,
-        } => format!("{method} {target} HTTP/1.{minor_version}"),
-        StartLine::Response {
-            minor_version,
-            status,
-            reason,
-        } => format!("HTTP/1.{minor_version} {status} {reason}"),
-    }
-}
-
-/// One finished HTTP exchange: request, status, bytes each way. The n-th response answers the
-/// n-th request (HTTP/1.1 keeps them in order).
-fn exchange(connection: &crate::capture::Connection, index: usize, p: Palette) -> String {
-    let (Some(request), Some(response)) = (
-        connection.requests().http.get(index),
-        connection.responses().http.get(index),
-    ) else {
-        return String::new();
-    };
-    let (StartLine::Request { method, target, .. }, StartLine::Response { status, .. }) =
-        (&request.head.start, &response.head.start)
-    else {
-        return String::new();
-    };
-    if *status == 101 {
-        return String::new();
-    }
-    format!(
-        "{} {method} {target} → {status} · {} sent, {} received\n",
-        p.paint(Role::Heading, &connection.id.to_string()),
-        size(request.wire_len()),
-        size(response.wire_len())
-    )
-}
-
-/// A frame in one line: opcode, length, FIN, MASK, and the start of the payload.
-pub fn frame_line(frame: &Frame) -> String {
-    let h = &frame.header;
-    let opcode = h.opcode();
-    let fin = if h.fin() { "FIN" } else { "not FIN" };
-    let masked = if h.masked() { "masked" } else { "unmasked" };
-    let preview = match opcode {
-        OpCode::Close => {
-            let (close, _) = parse_close(&frame.payload, !frame.is_truncated());
-            match close.code {
-                Some(code) if close.reason.is_empty() => format!("code {code}"),
-                Some(code) => format!("code {code} {:?}", close.reason),
-                None => "no code".into(),
-            }
-        }
-        OpCode::Text | OpCode::Continuation | OpCode::Ping | OpCode::Pong
-            if std::str::from_utf8(&frame.payload).is_ok() =>
-        {
-            let text = String::from_utf8_lossy(&frame.payload);
-            let cut: String = text.chars().take(40).collect();
-            let more = if cut.len() < text.len() || frame.is_truncated() {
-                " …"
-            } else {
-                ""
-            };
-            format!("{cut:?}{more}")
-        }
-        _ => {
-            let shown = &frame.payload[..frame.payload.len().min(16)];
-            let more = if frame.payload_len() > 16 { " …" } else { "" };
-            format!("{}{more}", hex_bytes(shown))
-        }
-    };
-    format!(
-        "{:<6} {:>7} B · {fin} · {masked} · {preview}",
-        opcode.name(),
-        frame.payload_len()
-    )
-}
-
-fn time(at_us: u64, p: Palette) -> String {
-    p.paint(Role::Dim, &format!("{:>9}", seconds(at_us)))
-}
-
-fn seconds(us: u64) -> String {
-    format!("{}.{:03}s", us / 1_000_000, us % 1_000_000 / 1000)
-}
-
-fn size(bytes: u64) -> String {
-    match bytes {
-        0..1024 => format!("{bytes} B"),
-        1024..1_048_576 => tenths(bytes, 1024, "KiB"),
-        _ => tenths(bytes, 1_048_576, "MiB"),
-    }
-}
-
-// One decimal place in integer arithmetic: sizes need no float.
-fn tenths(bytes: u64, unit: u64, name: &str) -> String {
-    let tenths = bytes.saturating_mul(10) / unit;
-    format!("{}.{} {name}", tenths / 10, tenths % 10)
 }

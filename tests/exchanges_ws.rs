@@ -1,99 +1,26 @@
-//! Real exchanges between wslab's own clients and the lab server on loopback, checked three
-//! ways: what the application got, what the client's tap captured, and what the lab's tap
-//! captured. The self-check (dissector versus library) must hold in every one of them.
-//! Port 0, no sleeps: every wait is on an event or on the client's own timeout.
+//! Real WebSocket exchanges between wslab's own client and the lab server on loopback: echo at
+//! each length boundary, fragments, ping, both ways to close, a pinned mask, subprotocols, chat
+//! and the ticker. Each is checked three ways: what the application got, what the client's tap
+//! captured, and what the lab's tap captured; the self-check (dissector versus library) must
+//! hold in every one. Port 0, no sleeps: every wait is on an event or on the client's own
+//! timeout.
+
+#[path = "common/exchange.rs"]
+mod exchange_common;
 
 use std::time::Duration;
 
 use bytes::Bytes;
+use exchange_common::{
+    KEY, NEVER, assert_same_bytes_both_ends, assert_self_check, connect, connect_with, finish, lab,
+    options,
+};
 use tokio_tungstenite::tungstenite::Message;
+use wslab::capture::Direction;
 use wslab::capture::selfcheck::Verdict;
 use wslab::capture::timing::RoundTrips;
-use wslab::capture::{ConnId, Direction};
-use wslab::net::http_client::{ClientOptions as HttpOptions, HttpClient, Request};
-use wslab::net::lab::{Lab, LabConfig};
-use wslab::net::url::{self, WsUrl};
-use wslab::net::{ClientError, ClientOptions, Masking, Outgoing, Recorder, WsClient};
+use wslab::net::{ClientOptions, Masking, Outgoing, Recorder};
 use wslab::proto::{LengthEncoding, OpCode, Violation};
-
-const KEY: &str = "dGhlIHNhbXBsZSBub25jZQ==";
-
-async fn lab(tick: Duration) -> Lab {
-    let config = LabConfig {
-        tick,
-        ..LabConfig::default()
-    };
-    Lab::start(config, Recorder::default())
-        .await
-        .expect("the lab starts")
-}
-
-const NEVER: Duration = Duration::from_secs(3600);
-
-fn url(lab: &Lab, path: &str) -> WsUrl {
-    url::parse(&lab.url(path)).expect("the lab's URL parses")
-}
-
-fn options() -> ClientOptions {
-    ClientOptions {
-        key: Some(KEY.into()),
-        timeout: Duration::from_secs(10),
-        ..ClientOptions::default()
-    }
-}
-
-async fn connect(lab: &Lab, path: &str, recorder: &Recorder) -> WsClient {
-    WsClient::connect(&url(lab, path), recorder, &options())
-        .await
-        .expect("the handshake succeeds")
-}
-
-async fn connect_with(
-    lab: &Lab,
-    path: &str,
-    recorder: &Recorder,
-    options: &ClientOptions,
-) -> Result<WsClient, ClientError> {
-    WsClient::connect(&url(lab, path), recorder, options).await
-}
-
-/// The self-check, which must hold in every exchange.
-fn assert_self_check(recorder: &Recorder, client: &WsClient, finished: bool) {
-    let conn = client.conn().expect("recorded");
-    let verdict = recorder.read(|t| {
-        client.delivered().check(
-            t.connection(conn).expect("connection"),
-            Direction::ServerToClient,
-            finished,
-        )
-    });
-    assert!(
-        matches!(verdict, Verdict::Agree(_)),
-        "self-check: {verdict:?}"
-    );
-}
-
-/// Both taps saw the same bytes, both ways: the client's capture and the lab's.
-fn assert_same_bytes_both_ends(client: &Recorder, conn: ConnId, lab: &Lab) {
-    for direction in Direction::BOTH {
-        let ours = client.read(|t| t.raw(conn, direction));
-        let theirs = lab.recorder().read(|t| {
-            let last = t
-                .connections()
-                .last()
-                .expect("the lab recorded the connection")
-                .id;
-            t.raw(last, direction)
-        });
-        assert_eq!(ours, theirs, "{direction:?} differs between the two taps");
-        assert!(!ours.is_empty());
-    }
-}
-
-async fn finish(client: &mut WsClient) {
-    client.close(1000, "done").await.expect("close is sent");
-    client.drain().await.expect("the server closes cleanly");
-}
 
 #[tokio::test]
 async fn handshake_and_echo_at_each_length_boundary() {
@@ -437,139 +364,4 @@ async fn ticker_pushes_without_being_asked() {
             .count()
     });
     assert_eq!(sent_data, 0, "the client never asked");
-}
-
-#[tokio::test]
-async fn http_exchanges_are_counted_byte_for_byte() {
-    let lab = lab(NEVER).await;
-    lab.publish("first");
-    for keep_alive in [true, false] {
-        let recorder = Recorder::default();
-        let options = HttpOptions {
-            keep_alive,
-            ..HttpOptions::default()
-        };
-        let mut client = HttpClient::new(lab.addr(), recorder.clone(), options);
-        let hello = client.request(Request::get("/hello")).await.expect("hello");
-        assert_eq!(hello.status, 200);
-        let echo = client
-            .request(Request::post("/message", "ping"))
-            .await
-            .expect("echo");
-        assert_eq!(&echo.body[..], b"ping");
-        let poll = client
-            .request(Request::get("/poll?since=0"))
-            .await
-            .expect("poll");
-        assert!(String::from_utf8_lossy(&poll.body).contains("first"));
-        assert_eq!(client.connections_opened(), if keep_alive { 1 } else { 3 });
-        recorder.read(|t| {
-            let mut exchanges = 0;
-            for c in t.connections() {
-                for d in Direction::BOTH {
-                    let flow = c.flow(d);
-                    let counted: u64 = flow
-                        .http
-                        .iter()
-                        .map(wslab::capture::HttpMessage::wire_len)
-                        .sum();
-                    assert_eq!(
-                        counted, flow.bytes,
-                        "{d:?}: heads and bodies account for every byte"
-                    );
-                    assert!(flow.http.iter().all(|m| m.body_complete));
-                }
-                exchanges += c.responses().http.len();
-            }
-            assert_eq!(exchanges, 3);
-        });
-    }
-}
-
-/// A handshake the lab breaks on purpose must fail with the sentence for that fault.
-async fn failed_handshake(path: &str) -> ClientError {
-    let lab = lab(NEVER).await;
-    let recorder = Recorder::default();
-    let options = ClientOptions {
-        timeout: Duration::from_millis(300),
-        ..options()
-    };
-    connect_with(&lab, path, &recorder, &options)
-        .await
-        .expect_err("the handshake must fail")
-}
-
-#[tokio::test]
-async fn misbehaving_handshakes_each_get_their_explanation() {
-    let cases: [(&str, &str); 6] = [
-        (
-            "/fault/wrong-accept",
-            "the handshake is broken: the server sent",
-        ),
-        ("/fault/status-200", "it answered 200 OK instead of 101"),
-        ("/fault/no-upgrade", "Upgrade is missing in the response"),
-        ("/fault/version-426", "it answered 426 Upgrade Required"),
-        ("/fault/garbage", "bytes that are not HTTP"),
-        ("/fault/hang", "did not answer the handshake within 0.3 s"),
-    ];
-    for (path, expected) in cases {
-        let error = failed_handshake(path).await.to_string();
-        assert!(error.contains(expected), "{path}: {error}");
-    }
-}
-
-/// After a good handshake, the lab sends one bad frame: the client stops with a protocol
-/// error, and the capture holds the frame with the rule it broke.
-async fn bad_frame(path: &str) -> (String, Vec<Violation>, bool) {
-    let lab = lab(NEVER).await;
-    let recorder = Recorder::default();
-    let mut client = connect(&lab, path, &recorder).await;
-    let error = client
-        .recv()
-        .await
-        .expect_err("the frame breaks a rule")
-        .to_string();
-    assert_self_check(&recorder, &client, false);
-    let conn = client.conn().expect("recorded");
-    recorder.read(|t| {
-        let flow = t.connection(conn).expect("connection").responses();
-        let frame = &flow.frames[0].item;
-        let utf8_bad = flow
-            .messages
-            .first()
-            .is_some_and(|m| m.item.utf8_valid == Some(false));
-        (error, frame.violations.clone(), utf8_bad)
-    })
-}
-
-#[tokio::test]
-async fn misbehaving_frames_each_get_their_explanation() {
-    let (error, violations, _) = bad_frame("/fault/masked-frame").await;
-    assert!(
-        error.starts_with("the server broke the protocol"),
-        "{error}"
-    );
-    assert_eq!(violations, [Violation::MaskedServerFrame]);
-
-    let (error, violations, utf8_bad) = bad_frame("/fault/bad-utf8").await;
-    assert!(error.contains("not valid UTF-8"), "{error}");
-    assert!(utf8_bad);
-    assert!(
-        violations
-            .iter()
-            .any(|v| matches!(v, Violation::InvalidUtf8Text { .. })),
-        "{violations:?}"
-    );
-
-    let (error, violations, _) = bad_frame("/fault/big-ping").await;
-    assert!(
-        error.starts_with("the server broke the protocol"),
-        "{error}"
-    );
-    assert!(
-        violations
-            .iter()
-            .any(|v| matches!(v, Violation::ControlFrameTooLong { .. })),
-        "{violations:?}"
-    );
 }

@@ -1,0 +1,47 @@
+//! The startup banner of `wslab serve`: every endpoint with a URL to copy.
+
+use std::fmt::Write as _;
+
+use crate::net::lab::{FAULTS, HTTP_ENDPOINTS, Lab, WS_ENDPOINTS};
+use crate::render::style::{Palette, Role};
+
+/// What the lab serves, with URLs to copy.
+pub fn banner(lab: &Lab, p: Palette) -> String {
+    let ws = |list: &[(&str, &'static str)]| -> Vec<(String, &'static str)> {
+        list.iter()
+            .map(|(path, what)| (lab.url(path), *what))
+            .collect()
+    };
+    let http: Vec<(String, &'static str)> = HTTP_ENDPOINTS
+        .iter()
+        .map(|(endpoint, what)| {
+            let (method, path) = endpoint.split_once(' ').unwrap_or(("GET", endpoint));
+            (format!("{method} {}", lab.http_url(path)), *what)
+        })
+        .collect();
+    let sections = [
+        ("WebSocket endpoints", ws(WS_ENDPOINTS)),
+        ("HTTP endpoints", http),
+        ("Misbehaving servers", ws(FAULTS)),
+    ];
+    // The URL column is as wide as the widest URL, so the descriptions line up.
+    let width = sections
+        .iter()
+        .flat_map(|(_, rows)| rows.iter().map(|(url, _)| url.chars().count()))
+        .max()
+        .unwrap_or(0);
+    let mut out = String::new();
+    let heading = p.paint(Role::Heading, "wslab lab listening");
+    let _ = writeln!(out, "{heading} on {}", lab.addr());
+    for (title, rows) in &sections {
+        let _ = writeln!(out, "\n{title}");
+        for (url, what) in rows {
+            let _ = writeln!(out, "  {url:width$}  {}", p.paint(Role::Dim, what));
+        }
+        if *title == "HTTP endpoints" {
+            let _ = writeln!(out, "\nOpen {} in a browser to try it.", lab.http_url("/"));
+        }
+    }
+    out.push_str("\nEvery connection is shown below. Press Ctrl-C to stop.\n\n");
+    out
+}

@@ -1,0 +1,202 @@
+//! The lab's plain HTTP endpoints and its page over real loopback sockets, and the `wslab
+//! serve` binary that shows each connection as it happens. No sleeps, no fixed ports.
+
+#[path = "common/lab.rs"]
+mod lab_common;
+
+use lab_common::{NEVER, exchange, get, lab, split};
+
+#[tokio::test]
+async fn hello_message_and_the_page() {
+    let lab = lab(NEVER).await;
+    let (head, body) = get(&lab, "/hello").await;
+    assert!(head.starts_with("HTTP/1.1 200 OK\r\n"));
+    assert!(head.contains("Content-Type: text/plain; charset=utf-8\r\n"));
+    assert!(head.contains("Content-Length: 26\r\n"));
+    assert_eq!(body, b"Hello from the wslab lab!\n");
+
+    let post = b"POST /message HTTP/1.1\r\nHost: lab\r\nConnection: close\r\n\
+        Content-Type: text/plain\r\nContent-Length: 11\r\n\r\nhello there";
+    let (head, body) = split(&exchange(&lab, post).await);
+    assert!(head.starts_with("HTTP/1.1 200 OK\r\n"));
+    assert_eq!(body, b"hello there");
+
+    let too_big = b"POST /message HTTP/1.1\r\nHost: lab\r\nConnection: close\r\n\
+        Content-Length: 2000000\r\n\r\n";
+    let (head, _) = split(&exchange(&lab, too_big).await);
+    assert!(head.starts_with("HTTP/1.1 413"), "{head}");
+
+    let (head, body) = get(&lab, "/").await;
+    assert!(head.contains("Content-Type: text/html"));
+    assert!(String::from_utf8(body).unwrap().contains("new WebSocket"));
+
+    let (head, _) = get(&lab, "/nowhere").await;
+    assert!(head.starts_with("HTTP/1.1 404"));
+    lab.shutdown().await;
+}
+
+#[tokio::test]
+async fn poll_is_empty_then_holds_updates_and_long_poll_waits_for_one() {
+    let lab = lab(NEVER).await;
+    let (head, body) = get(&lab, "/poll?since=0").await;
+    assert!(head.contains("Cache-Control: no-store\r\n"));
+    assert!(head.contains("Content-Type: application/json\r\n"));
+    assert_eq!(body, b"[]");
+    let (_, body) = get(&lab, "/poll?since=0&wait=5").await;
+    assert_eq!(body, b"[]");
+
+    assert_eq!(lab.publish("first"), 1);
+    let (_, body) = get(&lab, "/poll?since=0").await;
+    let updates: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(updates[0]["id"], 1);
+    assert_eq!(updates[0]["text"], "first");
+
+    // Asked before the update exists; answered when it does, long before the wait ends.
+    let waiting = get(&lab, "/poll?since=1&wait=60000");
+    let publish = async {
+        // Publish once the lab has read the long poll's head, so the poll really waits.
+        let mut updates = lab.recorder().subscribe();
+        let asked = || {
+            lab.recorder().read(|t| {
+                t.connections()
+                    .filter(|c| c.requests().http.len() == 1)
+                    .count()
+            }) == 4
+        };
+        while !asked() {
+            updates.recv().await.unwrap();
+        }
+        lab.publish("second");
+    };
+    let ((_, body), ()) = tokio::join!(waiting, publish);
+    let updates: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(updates.as_array().unwrap().len(), 1);
+    assert_eq!(updates[0]["id"], 2);
+    lab.shutdown().await;
+}
+
+#[tokio::test]
+async fn garbage_gets_400() {
+    let lab = lab(NEVER).await;
+    let answer = exchange(&lab, b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03").await;
+    let (head, body) = split(&answer);
+    assert!(head.starts_with("HTTP/1.1 400 Bad Request\r\n"), "{head}");
+    let body = String::from_utf8(body).unwrap();
+    assert_eq!(body.lines().count(), 1, "{body}");
+    let problem = lab
+        .recorder()
+        .read(|t| t.connections().last().unwrap().requests().problem.clone());
+    assert!(problem.is_some());
+    lab.shutdown().await;
+}
+
+mod serve {
+    use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+    use std::net::TcpStream;
+    use std::process::{Command, Stdio};
+
+    fn wslab() -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_wslab"));
+        command.env_remove("NO_COLOR");
+        command
+    }
+
+    #[test]
+    fn shows_each_connection_and_sums_up_on_ctrl_c() {
+        let mut child = wslab()
+            .args(["serve", "--port", "0", "--tick-ms", "3600000"])
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let mut next = || lines.next().unwrap().unwrap();
+        let first = next();
+        let addr = first.rsplit(' ').next().unwrap().to_owned();
+        assert!(
+            first.starts_with("wslab lab listening on 127.0.0.1:"),
+            "{first}"
+        );
+
+        let mut stream = TcpStream::connect(&addr).unwrap();
+        stream
+            .write_all(b"GET /hello HTTP/1.1\r\nHost: lab\r\nConnection: close\r\n\r\n")
+            .unwrap();
+        stream.read_to_end(&mut Vec::new()).unwrap();
+        let mut shown = Vec::new();
+        while !shown
+            .last()
+            .is_some_and(|l: &String| l.contains("closed after"))
+        {
+            shown.push(next());
+        }
+        let shown = shown.join("\n");
+        assert!(shown.contains("#0 opened from 127.0.0.1:"), "{shown}");
+        assert!(shown.contains("#0 → GET /hello HTTP/1.1"), "{shown}");
+        assert!(shown.contains("#0 ← HTTP/1.1 200 OK"), "{shown}");
+        assert_eq!(
+            shown.matches("#0 GET /hello → 200 · ").count(),
+            1,
+            "{shown}"
+        );
+
+        let mut stream = TcpStream::connect(&addr).unwrap();
+        stream
+            .write_all(
+                b"GET /echo HTTP/1.1\r\nHost: lab\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+                  Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+            )
+            .unwrap();
+        // A client waits for the 101 before it sends a frame (RFC 6455 §4.1).
+        let mut head = Vec::new();
+        while !head.ends_with(b"\r\n\r\n") {
+            let mut byte = [0u8];
+            stream.read_exact(&mut byte).unwrap();
+            head.push(byte[0]);
+        }
+        assert!(head.starts_with(b"HTTP/1.1 101"));
+        stream
+            .write_all(b"\x81\x85\x37\xfa\x21\x3d\x7f\x9f\x4d\x51\x58")
+            .unwrap();
+        let mut frame_lines = Vec::new();
+        while frame_lines.len() < 2 {
+            let line = next();
+            if line.contains(" text ") {
+                frame_lines.push(line);
+            }
+        }
+        assert!(frame_lines[0].contains("#1 → text"), "{frame_lines:?}");
+        assert!(frame_lines[0].contains("5 B · FIN · masked · \"Hello\""));
+        assert!(frame_lines[1].contains("#1 ← text"));
+        assert!(frame_lines[1].contains("unmasked · \"Hello\""));
+
+        let pid = child.id().to_string();
+        assert!(
+            Command::new("kill")
+                .args(["-INT", &pid])
+                .status()
+                .unwrap()
+                .success()
+        );
+        let rest: Vec<String> = lines.map(Result::unwrap).collect();
+        assert!(child.wait().unwrap().success());
+        let summary = rest.last().unwrap();
+        assert!(
+            summary.starts_with("stopped: 2 connections served, "),
+            "{summary}"
+        );
+        drop(stream);
+    }
+
+    #[test]
+    fn a_busy_port_is_one_clear_sentence() {
+        let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = taken.local_addr().unwrap().port().to_string();
+        let out = wslab().args(["serve", "--port", &port]).output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(
+            stderr,
+            format!("wslab: cannot listen on 127.0.0.1:{port}: address already in use\n")
+        );
+    }
+}
