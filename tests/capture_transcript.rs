@@ -246,3 +246,25 @@ fn garbage_instead_of_http_is_named_once() {
     );
     assert_eq!(flow.bytes, 25);
 }
+
+#[test]
+fn an_answer_to_head_has_no_body_whatever_its_length_says() {
+    let mut t = Transcript::new(Limits::default());
+    let (id, _) = t.open("http", None, None, 0).expect("room");
+    let requests = b"HEAD /hello HTTP/1.1\r\nHost: x\r\n\r\nPOST /message HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nhiGET /hello HTTP/1.1\r\nHost: x\r\n\r\n";
+    let responses = b"HTTP/1.1 200 OK\r\nContent-Length: 26\r\n\r\nHTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhiHTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
+    t.record(id, Direction::ClientToServer, 1, requests);
+    for b in responses.chunks(7) {
+        t.record(id, Direction::ServerToClient, 2, b);
+    }
+    let c = t.connection(id).expect("connection");
+    let bodies: Vec<(u64, bool)> = c
+        .responses()
+        .http
+        .iter()
+        .map(|m| (m.body_len, m.body_complete))
+        .collect();
+    // HEAD's answer, the interim 100, then the two bodies: the 100 does not shift the pairing.
+    assert_eq!(bodies, [(0, true), (0, true), (2, true), (5, true)]);
+    assert_eq!(c.responses().problem, None);
+}

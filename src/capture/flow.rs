@@ -61,6 +61,7 @@ pub struct Flow {
     last_payload: Option<(u64, Bytes)>,
     mode: Mode,
     upgraded_offset: Option<u64>,
+    final_responses: usize,
 }
 
 /// What the flow needs to know from the other direction.
@@ -90,6 +91,7 @@ impl Flow {
             last_payload: None,
             mode: Mode::Head(Vec::new()),
             upgraded_offset: None,
+            final_responses: 0,
         }
     }
 
@@ -127,13 +129,14 @@ impl Flow {
         limits: &Limits,
         peer: Peer,
         used: &mut Used,
+        asked: &[HttpMessage],
     ) -> Vec<Learned> {
         let mut learned = Vec::new();
         self.chunks += 1;
         while !input.is_empty() {
             let used = match &mut self.mode {
                 Mode::Opaque => input.len(),
-                Mode::Head(_) => self.feed_head(input, at_us, &mut learned),
+                Mode::Head(_) => self.feed_head(input, at_us, asked, &mut learned),
                 Mode::Body { .. } => self.feed_body(input, at_us, limits, &mut learned),
                 Mode::Frames(_) => {
                     self.feed_frames(input, at_us, limits, peer, used, &mut learned);
@@ -165,7 +168,15 @@ impl Flow {
         Vec::new()
     }
 
-    fn feed_head(&mut self, input: &[u8], at_us: u64, learned: &mut Vec<Learned>) -> usize {
+    // `asked` holds the requests, when this is the response direction: an answer to HEAD has
+    // no body whatever its Content-Length says (RFC 9112 §6.3).
+    fn feed_head(
+        &mut self,
+        input: &[u8],
+        at_us: u64,
+        asked: &[HttpMessage],
+        learned: &mut Vec<Learned>,
+    ) -> usize {
         let Mode::Head(buf) = &mut self.mode else {
             return 0;
         };
@@ -185,7 +196,20 @@ impl Flow {
                 let head_len = head.len;
                 let raw = Bytes::copy_from_slice(&buf[..head_len]);
                 let is_request = self.direction == Direction::ClientToServer;
-                let body = framing(&head, is_request);
+                let answers_head = asked
+                    .get(self.final_responses)
+                    .is_some_and(|r| matches!(&r.head.start, http::StartLine::Request { method, .. } if method == "HEAD"));
+                if let http::StartLine::Response { status, .. } = head.start
+                    && (status >= 200 || status == 101)
+                {
+                    // Interim answers (100 Continue) come before the final one to the same request.
+                    self.final_responses += 1;
+                }
+                let body = if answers_head {
+                    Framing::Empty
+                } else {
+                    framing(&head, is_request)
+                };
                 // Earlier chunks of this head are already counted in `bytes`.
                 let offset = self.bytes - before as u64;
                 let upgrades = upgrades(&head, is_request);

@@ -188,7 +188,11 @@ impl Transcript {
             Bytes::new()
         };
         let peer = connection.peer();
-        let flow = &mut connection.flows[direction.index()];
+        let [requests, responses] = &mut connection.flows;
+        let (flow, asked) = match direction {
+            Direction::ClientToServer => (requests, &[][..]),
+            Direction::ServerToClient => (responses, &requests.http[..]),
+        };
         self.chunks.push(ChunkRecord {
             conn,
             direction,
@@ -197,7 +201,7 @@ impl Transcript {
             len: bytes.len() as u64,
             bytes: kept,
         });
-        flow.feed(bytes, at_us, &self.limits, peer, &mut self.used)
+        flow.feed(bytes, at_us, &self.limits, peer, &mut self.used, asked)
             .into_iter()
             .map(|l| Update::Learned(conn, direction, l))
             .collect()
