@@ -199,4 +199,49 @@ mod serve {
             format!("wslab: cannot listen on 127.0.0.1:{port}: address already in use\n")
         );
     }
+
+    #[test]
+    fn binding_beyond_loopback_warns_once_on_stderr() {
+        let mut child = wslab()
+            .args([
+                "serve",
+                "--bind",
+                "0.0.0.0",
+                "--port",
+                "0",
+                "--tick-ms",
+                "3600000",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut out = BufReader::new(child.stdout.take().unwrap()).lines();
+        let first = out.next().unwrap().unwrap();
+        assert!(
+            first.starts_with("wslab lab listening on 0.0.0.0:"),
+            "{first}"
+        );
+        let mut err = BufReader::new(child.stderr.take().unwrap()).lines();
+        let warning = err.next().unwrap().unwrap();
+        assert!(
+            warning.starts_with("wslab: warning:") || warning.starts_with("warning:"),
+            "{warning}"
+        );
+        assert!(
+            warning.contains("reachable from other machines"),
+            "{warning}"
+        );
+        let pid = child.id().to_string();
+        assert!(
+            Command::new("kill")
+                .args(["-INT", &pid])
+                .status()
+                .unwrap()
+                .success()
+        );
+        assert!(child.wait().unwrap().success());
+        let rest: Vec<String> = err.map(Result::unwrap).collect();
+        assert!(rest.is_empty(), "one warning only: {rest:?}");
+    }
 }

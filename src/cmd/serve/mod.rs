@@ -40,6 +40,17 @@ async fn serve(
     palette: Palette,
     out: &mut impl Write,
 ) -> anyhow::Result<ExitCode> {
+    let mut stop = Box::pin(tokio::signal::ctrl_c());
+    // The handler is installed on the first poll. Polled before anything is printed, a Ctrl-C
+    // that comes as soon as the banner appears (or while a burst of updates keeps the loop
+    // busy) reaches this handler rather than the default one, and the summary is printed.
+    let mut stopped = match (&mut stop).now_or_never() {
+        Some(result) => {
+            result.context("cannot watch for Ctrl-C")?;
+            true
+        }
+        None => false,
+    };
     let bind = SocketAddr::new(args.bind, args.port);
     let recorder = Recorder::default();
     // Subscribed before the first connection can open, so none is missed.
@@ -53,7 +64,7 @@ async fn serve(
         .map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {}", bind_error(&e)))?;
     if !args.bind.is_loopback() {
         eprintln!(
-            "warning: the lab is reachable from other machines at {}; it is a teaching server with no authentication",
+            "wslab: warning: the lab is reachable from other machines at {}; it is a teaching server with no authentication",
             lab.addr()
         );
     }
@@ -64,16 +75,6 @@ async fn serve(
         verbose: args.verbose,
         max_payload: args.max_payload,
         stats: Stats::default(),
-    };
-    let mut stop = Box::pin(tokio::signal::ctrl_c());
-    // The handler is installed on the first poll; polled now, a Ctrl-C that comes while a burst
-    // of updates keeps the loop busy is not lost to the default handler.
-    let mut stopped = match (&mut stop).now_or_never() {
-        Some(result) => {
-            result.context("cannot watch for Ctrl-C")?;
-            true
-        }
-        None => false,
     };
     while !stopped {
         tokio::select! {
