@@ -244,4 +244,54 @@ mod serve {
         let rest: Vec<String> = err.map(Result::unwrap).collect();
         assert!(rest.is_empty(), "one warning only: {rest:?}");
     }
+
+    /// The README's two terminals: `wslab serve` in one, `wslab connect` in the other.
+    #[test]
+    fn connect_against_serve_shows_the_exchange_on_both_sides() {
+        let mut child = wslab()
+            .args(["serve", "--port", "0", "--tick-ms", "3600000"])
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let first = lines.next().unwrap().unwrap();
+        let addr = first.rsplit(' ').next().unwrap().to_owned();
+        let out = wslab()
+            .args([
+                "connect",
+                &format!("ws://{addr}/echo"),
+                "--send",
+                "hello",
+                "--brief",
+            ])
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        let client = String::from_utf8(out.stdout).unwrap();
+        assert!(out.status.success(), "{client}");
+        assert!(client.contains("✓ self-check"), "{client}");
+        let mut shown = Vec::new();
+        while !shown
+            .last()
+            .is_some_and(|l: &String| l.contains("closed after"))
+        {
+            shown.push(lines.next().unwrap().unwrap());
+        }
+        // The lab's own self-check comes with the close, every time: it is recorded before
+        // the connection's socket is let go.
+        let before_close = &shown[shown.len() - 2];
+        assert!(
+            before_close.contains("self-check: the 2 messages"),
+            "{shown:?}"
+        );
+        let pid = child.id().to_string();
+        assert!(
+            Command::new("kill")
+                .args(["-INT", &pid])
+                .status()
+                .unwrap()
+                .success()
+        );
+        assert!(child.wait().unwrap().success());
+    }
 }

@@ -108,18 +108,21 @@ pub(super) async fn serve<S>(
     // Joining the room before the 101 is sent means every line sent after the client sees the
     // 101 reaches it.
     let lines = (endpoint == Endpoint::Chat).then(|| shared.chat.subscribe());
-    let Ok(ws) =
+    let Ok(mut ws) =
         tokio_tungstenite::accept_hdr_async_with_config(stream, choose_subprotocol, Some(config))
             .await
     else {
         return;
     };
     let finished = match (endpoint, lines) {
-        (Endpoint::Chat, Some(lines)) => chat(ws, lines, &shared, &mut check).await,
-        (Endpoint::Ticker, _) => ticker(ws, &shared, &mut check).await,
-        _ => echo(ws, &mut check).await,
+        (Endpoint::Chat, Some(lines)) => chat(&mut ws, lines, &shared, &mut check).await,
+        (Endpoint::Ticker, _) => ticker(&mut ws, &shared, &mut check).await,
+        _ => echo(&mut ws, &mut check).await,
     };
+    // Before the stream (and its tap) is dropped: the connection's close is what `serve`
+    // waits for to show the verdict.
     check.finish(finished);
+    drop(ws);
 }
 
 // The handshake callback. Signature fixed by tungstenite's `Callback`.
@@ -147,7 +150,7 @@ fn choose_subprotocol(
 // Each endpoint returns whether it ended cleanly (false after a protocol error), for the
 // self-check.
 async fn echo<S: AsyncRead + AsyncWrite + Unpin>(
-    mut ws: WebSocketStream<S>,
+    ws: &mut WebSocketStream<S>,
     check: &mut SelfCheck,
 ) -> bool {
     // tungstenite answers a ping and a close while reading; the loop reads on until the close
@@ -156,7 +159,7 @@ async fn echo<S: AsyncRead + AsyncWrite + Unpin>(
         let message = match read {
             Ok(message) => message,
             Err(error) => {
-                refuse(&mut ws, &error).await;
+                refuse(ws, &error).await;
                 return false;
             }
         };
@@ -175,12 +178,12 @@ async fn echo<S: AsyncRead + AsyncWrite + Unpin>(
 }
 
 async fn chat<S: AsyncRead + AsyncWrite + Unpin>(
-    ws: WebSocketStream<S>,
+    ws: &mut WebSocketStream<S>,
     mut lines: broadcast::Receiver<ChatLine>,
     shared: &Shared,
     check: &mut SelfCheck,
 ) -> bool {
-    let (mut sink, mut stream) = ws.split();
+    let (mut sink, mut stream) = futures_util::StreamExt::split(ws);
     // After the client's close, only the close reply may be sent (§5.5.1).
     let mut closing = false;
     loop {
@@ -219,13 +222,13 @@ async fn chat<S: AsyncRead + AsyncWrite + Unpin>(
 }
 
 async fn ticker<S: AsyncRead + AsyncWrite + Unpin>(
-    ws: WebSocketStream<S>,
+    ws: &mut WebSocketStream<S>,
     shared: &Shared,
     check: &mut SelfCheck,
 ) -> bool {
     let mut latest = shared.feed.watch();
     let mut sent = *latest.borrow_and_update();
-    let (mut sink, mut stream) = ws.split();
+    let (mut sink, mut stream) = futures_util::StreamExt::split(ws);
     let mut closing = false;
     loop {
         tokio::select! {
