@@ -203,7 +203,8 @@ pub struct ConnectArgs {
     /// Seconds to wait for the connection, the handshake and each reply.
     #[arg(long, value_name = "SECS", default_value_t = 10.0)]
     pub timeout: f64,
-    /// One line per frame instead of field tables and hex.
+    /// Compact: the handshake in a few lines and one line per frame, instead of every header
+    /// explained and every frame's field table and hex.
     #[arg(long)]
     pub brief: bool,
     /// Payload bytes to show per frame in the hex dump.

@@ -112,6 +112,16 @@ fn brief_output_is_one_line_per_frame() {
         !stdout.contains("masking key"),
         "no field tables in --brief"
     );
+    assert!(
+        stdout.contains("← HTTP/1.1 101 Switching Protocols"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("is base64(SHA-1(key + GUID))"), "{stdout}");
+    assert!(stdout.contains("all 13 handshake rules hold"), "{stdout}");
+    assert!(
+        !stdout.contains("── The request ──"),
+        "the handshake is compact in --brief"
+    );
 }
 
 #[test]

@@ -17,7 +17,7 @@ use crate::net::url::{self, WsUrl};
 use crate::net::{ClientError, ClientOptions, Masking, Outgoing, Recorder, WsClient};
 use crate::proto::accept::validate_key;
 use crate::proto::{OpCode, close_code};
-use crate::render::exchange::{frames, handshake, summary};
+use crate::render::exchange::{frames, handshake, handshake_brief, summary};
 use crate::render::exchange_json::ExchangeJson;
 use crate::render::frame::Options;
 use crate::render::style::{Palette, Role};
@@ -187,6 +187,8 @@ pub struct Outcome {
     pub delivered: Delivered,
     /// What went wrong, if anything did.
     pub error: Option<ClientError>,
+    /// Whether the handshake succeeded, so that the library had a chance to deliver messages.
+    pub connected: bool,
 }
 
 /// Performs the plan: connect, send, wait for `expect` messages, close, read to the end.
@@ -199,6 +201,7 @@ pub async fn exchange(plan: &Plan, recorder: &Recorder) -> Outcome {
                 conn,
                 delivered: Delivered::default(),
                 error: Some(error),
+                connected: false,
             };
         }
     };
@@ -222,6 +225,7 @@ pub async fn exchange(plan: &Plan, recorder: &Recorder) -> Outcome {
         conn: client.conn(),
         delivered: client.delivered().clone(),
         error: result.err(),
+        connected: true,
     }
 }
 
@@ -259,7 +263,7 @@ pub fn run(
     let report = recorder.read(|t| {
         let connection = outcome.conn.and_then(|c| t.connection(c))?;
         let finished = outcome.error.is_none();
-        let verdict = (connection.responses().is_upgraded()).then(|| {
+        let verdict = outcome.connected.then(|| {
             outcome
                 .delivered
                 .check(connection, Direction::ServerToClient, finished)
@@ -287,7 +291,11 @@ pub fn run(
                     &format!("{} → {}", show(connection.client), show(connection.server))
                 )
             );
-            text.push_str(&handshake(connection, palette));
+            text.push_str(&if args.brief {
+                handshake_brief(connection, palette)
+            } else {
+                handshake(connection, palette)
+            });
             let frames = frames(connection, &opts, args.brief);
             if !frames.is_empty() {
                 let _ = write!(

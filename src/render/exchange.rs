@@ -69,6 +69,69 @@ pub fn handshake(connection: &Connection, p: Palette) -> String {
     out
 }
 
+/// The handshake in a few lines: the two start lines, the Accept checked, and only the rules
+/// that fail. For `--brief`, where the frames are the point.
+pub fn handshake_brief(connection: &Connection, p: Palette) -> String {
+    let mut out = String::new();
+    let Some(request) = connection.requests().http.first() else {
+        return out;
+    };
+    let start = |raw: &[u8]| {
+        let line = raw.split(|&b| b == b'\r').next().unwrap_or_default();
+        String::from_utf8_lossy(line).into_owned()
+    };
+    let _ = writeln!(out, "→ {}", start(&request.raw));
+    let mut checks = check_request(&request.head);
+    if let Some(response) = connection.responses().http.first() {
+        let _ = writeln!(
+            out,
+            "← {}  after {}",
+            start(&response.raw),
+            ms(response.at_us.saturating_sub(request.at_us))
+        );
+        if let (Some(key), Some(got)) = (
+            request.head.header("sec-websocket-key"),
+            response.head.header("sec-websocket-accept"),
+        ) {
+            let d = Derivation::new(key);
+            let _ = if d.compare(got).matches {
+                writeln!(
+                    out,
+                    "  {} Sec-WebSocket-Accept {got} is base64(SHA-1(key + GUID))",
+                    p.paint(Role::Good, "✓")
+                )
+            } else {
+                writeln!(
+                    out,
+                    "  {} Sec-WebSocket-Accept {got}, but base64(SHA-1(key + GUID)) is {}",
+                    p.paint(Role::Bad, "✗"),
+                    d.accept
+                )
+            };
+        }
+        checks.extend(check_response(&request.head, &response.head));
+    }
+    let failed: Vec<_> = checks.iter().filter(|c| !c.passed).collect();
+    if failed.is_empty() {
+        let _ = writeln!(
+            out,
+            "  {} all {} handshake rules hold",
+            p.paint(Role::Good, "✓"),
+            checks.len()
+        );
+    }
+    for c in failed {
+        let _ = writeln!(
+            out,
+            "  {} {} (§{})",
+            p.paint(Role::Bad, "✗"),
+            c.detail,
+            c.rule.section()
+        );
+    }
+    out
+}
+
 /// One line for a frame: when, which way, what, how long, and whether it broke a rule.
 pub fn frame_line(frame: &Frame, direction: Direction, since_open_us: u64, p: Palette) -> String {
     let header = &frame.header;
