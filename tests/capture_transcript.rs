@@ -162,6 +162,7 @@ fn limits_bound_memory_and_count_what_they_drop() {
         max_raw_bytes: 4096,
         max_connections: 1,
         max_preview_bytes: 550,
+        max_chunks: 100,
     };
     let mut t = feed(&[&client], &[RESPONSE], limits);
     let c = t.connections().next().expect("a connection");
@@ -267,4 +268,32 @@ fn an_answer_to_head_has_no_body_whatever_its_length_says() {
     // HEAD's answer, the interim 100, then the two bodies: the 100 does not shift the pairing.
     assert_eq!(bodies, [(0, true), (0, true), (2, true), (5, true)]);
     assert_eq!(c.responses().problem, None);
+}
+
+#[test]
+fn past_the_chunk_limit_bytes_are_still_reassembled_and_counted() {
+    let limits = Limits {
+        max_chunks: 10,
+        ..Limits::default()
+    };
+    let mut t = Transcript::new(limits);
+    let (id, _) = t.open("tiny reads", None, None, 0).expect("room");
+    let mut client = REQUEST.to_vec();
+    client.extend(encode(
+        FrameSpec::new(OpCode::Text, Some([1, 2, 3, 4])),
+        b"one byte at a time",
+    ));
+    for (i, byte) in client.iter().enumerate() {
+        t.record(
+            id,
+            Direction::ClientToServer,
+            i as u64,
+            std::slice::from_ref(byte),
+        );
+    }
+    assert_eq!(t.chunks().len(), 10);
+    assert_eq!(t.chunks_dropped, client.len() as u64 - 10);
+    let flow = t.connection(id).expect("connection").requests();
+    assert_eq!(flow.bytes, client.len() as u64);
+    assert_eq!(flow.messages[0].item.text_lossy(), "one byte at a time");
 }

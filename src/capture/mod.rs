@@ -83,6 +83,9 @@ pub struct Limits {
     pub max_raw_bytes: usize,
     /// Connections kept; later ones are counted and not recorded.
     pub max_connections: usize,
+    /// Chunk records kept (each about 80 bytes, whatever its size); later chunks are still
+    /// reassembled, but not listed.
+    pub max_chunks: usize,
 }
 
 impl Default for Limits {
@@ -93,6 +96,7 @@ impl Default for Limits {
             max_preview_bytes: 64 * 1024 * 1024,
             max_raw_bytes: 64 * 1024 * 1024,
             max_connections: 10_000,
+            max_chunks: 200_000,
         }
     }
 }

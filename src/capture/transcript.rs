@@ -116,6 +116,8 @@ pub struct Transcript {
     pub raw_dropped: u64,
     /// Connections not recorded, the limit being reached.
     pub connections_dropped: u64,
+    /// Chunks reassembled but not listed, the chunk limit being reached.
+    pub chunks_dropped: u64,
 }
 
 impl Transcript {
@@ -180,7 +182,8 @@ impl Transcript {
         if bytes.is_empty() {
             return Vec::new();
         }
-        let kept = if self.raw_kept + bytes.len() <= self.limits.max_raw_bytes {
+        let listed = self.chunks.len() < self.limits.max_chunks;
+        let kept = if listed && self.raw_kept + bytes.len() <= self.limits.max_raw_bytes {
             self.raw_kept += bytes.len();
             Bytes::copy_from_slice(bytes)
         } else {
@@ -193,14 +196,18 @@ impl Transcript {
             Direction::ClientToServer => (requests, &[][..]),
             Direction::ServerToClient => (responses, &requests.http[..]),
         };
-        self.chunks.push(ChunkRecord {
-            conn,
-            direction,
-            at_us,
-            offset: flow.bytes,
-            len: bytes.len() as u64,
-            bytes: kept,
-        });
+        if listed {
+            self.chunks.push(ChunkRecord {
+                conn,
+                direction,
+                at_us,
+                offset: flow.bytes,
+                len: bytes.len() as u64,
+                bytes: kept,
+            });
+        } else {
+            self.chunks_dropped += 1;
+        }
         flow.feed(bytes, at_us, &self.limits, peer, &mut self.used, asked)
             .into_iter()
             .map(|l| Update::Learned(conn, direction, l))
@@ -297,7 +304,7 @@ impl Transcript {
     }
 
     /// The kept bytes of one direction, in order. Shorter than the flow's byte count when the
-    /// raw budget ran out.
+    /// raw budget or the chunk limit ran out.
     pub fn raw(&self, conn: ConnId, direction: Direction) -> Vec<u8> {
         let mut out = Vec::new();
         for chunk in &self.chunks {
