@@ -297,3 +297,29 @@ fn past_the_chunk_limit_bytes_are_still_reassembled_and_counted() {
     assert_eq!(flow.bytes, client.len() as u64);
     assert_eq!(flow.messages[0].item.text_lossy(), "one byte at a time");
 }
+
+#[test]
+fn http_messages_past_the_limit_are_measured_not_stored() {
+    let limits = Limits {
+        max_frames: 2,
+        max_preview_bytes: 3,
+        ..Limits::default()
+    };
+    let mut t = Transcript::new(limits);
+    let (id, _) = t.open("polling", None, None, 0).expect("room");
+    let one = b"POST /message HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello";
+    for i in 0..5 {
+        t.record(id, Direction::ClientToServer, i, one);
+    }
+    let flow = t.connection(id).expect("connection").requests();
+    assert_eq!((flow.http.len(), flow.http_dropped), (2, 3));
+    assert_eq!(flow.bytes, 5 * one.len() as u64);
+    assert_eq!(
+        flow.problem, None,
+        "every head after the limit was still found"
+    );
+    // The preview budget is shared: 3 bytes in all, not per body.
+    assert_eq!(flow.http[0].body_preview, b"hel");
+    assert!(flow.http[1].body_preview.is_empty());
+    assert_eq!(flow.http[1].body_len, 5);
+}

@@ -13,7 +13,11 @@ use crate::proto::{Config, Dissector, Event, Frame, Incomplete, Message, RsvBits
 #[derive(Debug)]
 enum Mode {
     Head(Vec<u8>),
-    Body { framing: BodyMode, message: usize },
+    // `message` is the stored HTTP message, or `None` past the transcript's limit.
+    Body {
+        framing: BodyMode,
+        message: Option<usize>,
+    },
     // After an upgrade; the dissector is made when the first frame byte arrives, so that the
     // extensions the answer negotiated are known by then.
     Frames(Option<Box<Dissector>>),
@@ -45,6 +49,9 @@ pub struct Flow {
     pub messages: Vec<Timed<Message>>,
     /// Frames seen but not stored because of the limit.
     pub frames_dropped: u64,
+    /// HTTP messages seen but not stored because of the limit (which frames share); their
+    /// bytes are still counted.
+    pub http_dropped: u64,
     /// Messages seen but not stored because of the limit.
     pub messages_dropped: u64,
     /// Why the bytes stopped making sense, if they did.
@@ -82,6 +89,7 @@ impl Flow {
             frames: Vec::new(),
             messages: Vec::new(),
             frames_dropped: 0,
+            http_dropped: 0,
             messages_dropped: 0,
             problem: None,
             ended_us: None,
@@ -136,8 +144,8 @@ impl Flow {
         while !input.is_empty() {
             let used = match &mut self.mode {
                 Mode::Opaque => input.len(),
-                Mode::Head(_) => self.feed_head(input, at_us, asked, &mut learned),
-                Mode::Body { .. } => self.feed_body(input, at_us, limits, &mut learned),
+                Mode::Head(_) => self.feed_head(input, at_us, asked, (limits, used), &mut learned),
+                Mode::Body { .. } => self.feed_body(input, at_us, limits, used, &mut learned),
                 Mode::Frames(_) => {
                     self.feed_frames(input, at_us, limits, peer, used, &mut learned);
                     input.len()
@@ -160,9 +168,12 @@ impl Flow {
             message,
         } = self.mode
         {
+            self.mode = Mode::Head(Vec::new());
+            let Some(message) = message else {
+                return Vec::new();
+            };
             self.http[message].body_complete = true;
             self.http[message].done_us = Some(at_us);
-            self.mode = Mode::Head(Vec::new());
             return vec![Learned::Body(message)];
         }
         Vec::new()
@@ -175,8 +186,10 @@ impl Flow {
         input: &[u8],
         at_us: u64,
         asked: &[HttpMessage],
+        budget: (&Limits, &mut Used),
         learned: &mut Vec<Learned>,
     ) -> usize {
+        let (limits, used_budget) = budget;
         let Mode::Head(buf) = &mut self.mode else {
             return 0;
         };
@@ -213,18 +226,24 @@ impl Flow {
                 // Earlier chunks of this head are already counted in `bytes`.
                 let offset = self.bytes - before as u64;
                 let upgrades = upgrades(&head, is_request);
-                self.http.push(HttpMessage {
-                    offset,
-                    at_us,
-                    head,
-                    raw,
-                    body_len: 0,
-                    body_preview: Vec::new(),
-                    body_complete: body == Framing::Empty,
-                    done_us: (body == Framing::Empty).then_some(at_us),
-                });
-                let index = self.http.len() - 1;
-                learned.push(Learned::Head(index));
+                let index = if used_budget.http < limits.max_frames {
+                    used_budget.http += 1;
+                    self.http.push(HttpMessage {
+                        offset,
+                        at_us,
+                        head,
+                        raw,
+                        body_len: 0,
+                        body_preview: Vec::new(),
+                        body_complete: body == Framing::Empty,
+                        done_us: (body == Framing::Empty).then_some(at_us),
+                    });
+                    learned.push(Learned::Head(self.http.len() - 1));
+                    Some(self.http.len() - 1)
+                } else {
+                    self.http_dropped += 1;
+                    None
+                };
                 let end = offset + head_len as u64;
                 self.mode = match body {
                     _ if upgrades => {
@@ -259,35 +278,50 @@ impl Flow {
         input: &[u8],
         at_us: u64,
         limits: &Limits,
+        used_budget: &mut Used,
         learned: &mut Vec<Learned>,
     ) -> usize {
         let Mode::Body { framing, message } = &mut self.mode else {
             return 0;
         };
         let index = *message;
-        let target = &mut self.http[index];
-        let cap = limits.preview_cap;
-        let keep = |piece: &[u8], preview: &mut Vec<u8>| {
-            let room = cap.saturating_sub(preview.len());
-            preview.extend_from_slice(&piece[..piece.len().min(room)]);
+        // A message past the HTTP limit is not stored: its body is measured, so the next head
+        // is found, and nothing is kept.
+        let mut scratch = Vec::new();
+        let preview = match index {
+            Some(i) => &mut self.http[i].body_preview,
+            None => &mut scratch,
+        };
+        let cap = match index {
+            Some(_) => limits.preview_cap,
+            None => 0,
+        };
+        let mut kept = 0;
+        let mut keep = |piece: &[u8], preview: &mut Vec<u8>| {
+            let room = cap.saturating_sub(preview.len()).min(
+                limits
+                    .max_preview_bytes
+                    .saturating_sub(used_budget.preview_bytes + kept),
+            );
+            let take = piece.len().min(room);
+            preview.extend_from_slice(&piece[..take]);
+            kept += take;
         };
         let (used, done) = match framing {
             BodyMode::Length(left) => {
                 let take = input
                     .len()
                     .min(usize::try_from(*left).unwrap_or(usize::MAX));
-                keep(&input[..take], &mut target.body_preview);
+                keep(&input[..take], preview);
                 *left -= take as u64;
                 (take, *left == 0)
             }
             BodyMode::UntilClose => {
-                keep(input, &mut target.body_preview);
+                keep(input, preview);
                 (input.len(), false)
             }
             BodyMode::Chunked(decoder) => {
-                let mut preview = std::mem::take(&mut target.body_preview);
-                let step = decoder.feed(input, |p| keep(p, &mut preview));
-                target.body_preview = preview;
+                let step = decoder.feed(input, |p| keep(p, preview));
                 if decoder.is_broken() {
                     self.problem = Some(Problem::BadChunkedBody);
                     self.mode = Mode::Opaque;
@@ -297,11 +331,18 @@ impl Flow {
                 (step.used, step.done)
             }
         };
-        target.body_len += used as u64;
+        used_budget.preview_bytes += kept;
+        self.preview_bytes += kept;
+        if let Some(i) = index {
+            let target = &mut self.http[i];
+            target.body_len += used as u64;
+            if done {
+                target.body_complete = true;
+                target.done_us = Some(at_us);
+                learned.push(Learned::Body(i));
+            }
+        }
         if done {
-            target.body_complete = true;
-            target.done_us = Some(at_us);
-            learned.push(Learned::Body(index));
             self.mode = Mode::Head(Vec::new());
         }
         used
@@ -389,11 +430,13 @@ impl Flow {
 pub(super) struct Used {
     /// Frames stored.
     pub frames: usize,
+    /// HTTP messages stored.
+    pub http: usize,
     /// Payload preview bytes stored.
     pub preview_bytes: usize,
 }
 
-fn body_mode(framing: BodyMode, message: usize) -> Mode {
+fn body_mode(framing: BodyMode, message: Option<usize>) -> Mode {
     Mode::Body { framing, message }
 }
 

@@ -309,6 +309,14 @@ pub fn summary(connection: &Connection, p: Palette) -> String {
                 flow.previews_trimmed
             );
         }
+        if flow.http_dropped > 0 {
+            let _ = writeln!(
+                out,
+                "  {} {} HTTP messages measured but not stored: the capture's limit was reached",
+                direction.arrow(),
+                flow.http_dropped
+            );
+        }
         if flow.frames_dropped + flow.messages_dropped > 0 {
             let _ = writeln!(
                 out,
