@@ -171,12 +171,21 @@ impl Drop for Lab {
     }
 }
 
+/// Connections the lab serves at once.
+pub const MAX_CONNECTIONS: usize = 1024;
+
 async fn accept_loop(listener: TcpListener, recorder: Recorder, shared: Arc<Shared>) {
     // The set owns every connection task: when this loop is aborted the set is dropped, which
     // aborts them all.
     let mut connections = JoinSet::new();
     loop {
         while connections.try_join_next().is_some() {}
+        // Each connection may hold a head buffer and a capture; past the cap, new clients wait
+        // in the kernel's backlog until one leaves, so a flood cannot exhaust memory.
+        if connections.len() >= MAX_CONNECTIONS {
+            connections.join_next().await;
+            continue;
+        }
         match super::tcp::accept(&listener, &recorder, "lab").await {
             Ok(stream) => {
                 connections.spawn(dispatch::handle(stream, shared.clone()));
