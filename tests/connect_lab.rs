@@ -213,15 +213,15 @@ fn fragments_split_a_message_into_continuations() {
     );
     let sent: Vec<&str> = stdout.lines().filter(|l| l.contains(" ms  → ")).collect();
     assert!(
-        sent[0].contains("text") && sent[0].contains('…'),
+        sent[0].contains("text") && sent[0].contains("· not FIN ·"),
         "first frame, FIN clear: {sent:?}"
     );
     assert!(
-        sent[1].contains("continuation") && sent[1].contains('…'),
+        sent[1].contains("continuation") && sent[1].contains("· not FIN ·"),
         "{sent:?}"
     );
     assert!(
-        sent[2].contains("continuation") && sent[2].contains("FIN"),
+        sent[2].contains("continuation") && sent[2].contains("· FIN ·"),
         "{sent:?}"
     );
     // The echo comes back whole: the server reassembled the fragments.

@@ -6,11 +6,13 @@ use std::fmt::Write as _;
 
 use super::accept::derivation;
 use super::frame::{self as frame_view, Options};
-use super::http::{explained, head as head_view, rules};
+use super::http::{explained, head as head_view, rules, start_line};
 use super::style::{Palette, Role};
 use crate::capture::timing::{RoundTrips, mean, p95};
 use crate::capture::{Connection, Direction, Flow, Timed};
+use crate::proto::fields::hex_bytes;
 use crate::proto::handshake::{check_request, check_response};
+use crate::proto::message::parse_close;
 use crate::proto::{Derivation, Frame, Message, OpCode};
 
 /// Milliseconds with three decimals, from µs.
@@ -76,17 +78,13 @@ pub fn handshake_brief(connection: &Connection, p: Palette) -> String {
     let Some(request) = connection.requests().http.first() else {
         return out;
     };
-    let start = |raw: &[u8]| {
-        let line = raw.split(|&b| b == b'\r').next().unwrap_or_default();
-        String::from_utf8_lossy(line).into_owned()
-    };
-    let _ = writeln!(out, "→ {}", start(&request.raw));
+    let _ = writeln!(out, "→ {}", start_line(&request.head));
     let mut checks = check_request(&request.head);
     if let Some(response) = connection.responses().http.first() {
         let _ = writeln!(
             out,
             "← {}  after {}",
-            start(&response.raw),
+            start_line(&response.head),
             ms(response.at_us.saturating_sub(request.at_us))
         );
         if let (Some(key), Some(got)) = (
@@ -134,15 +132,6 @@ pub fn handshake_brief(connection: &Connection, p: Palette) -> String {
 
 /// One line for a frame: when, which way, what, how long, and whether it broke a rule.
 pub fn frame_line(frame: &Frame, direction: Direction, since_open_us: u64, p: Palette) -> String {
-    let header = &frame.header;
-    let preview = match header.opcode() {
-        OpCode::Binary => frame_view::hex_preview(&frame.payload, 12),
-        OpCode::Close => crate::proto::message::parse_close(&frame.payload, !frame.is_truncated())
-            .0
-            .code
-            .map_or_else(|| "no code".to_string(), |c| format!("code {c}")),
-        _ => quote(&frame.payload),
-    };
     let verdict = if frame.violations.is_empty() {
         String::new()
     } else {
@@ -156,17 +145,50 @@ pub fn frame_line(frame: &Frame, direction: Direction, since_open_us: u64, p: Pa
         )
     };
     format!(
-        "{:>12}  {} {:<12} {:>7} B  {:<3} {:<8} {preview}{verdict}",
+        "{:>12}  {} {}{verdict}",
         ms(since_open_us),
         direction.arrow(),
-        header.opcode().name(),
-        header.payload_len(),
-        if header.fin() { "FIN" } else { "…" },
-        if header.masked() {
-            "masked"
-        } else {
-            "unmasked"
-        },
+        frame_summary(frame)
+    )
+}
+
+/// A frame in one line: opcode, length, FIN, MASK, and the start of the payload.
+pub fn frame_summary(frame: &Frame) -> String {
+    let h = &frame.header;
+    let opcode = h.opcode();
+    let fin = if h.fin() { "FIN" } else { "not FIN" };
+    let masked = if h.masked() { "masked" } else { "unmasked" };
+    let preview = match opcode {
+        OpCode::Close => {
+            let (close, _) = parse_close(&frame.payload, !frame.is_truncated());
+            match close.code {
+                Some(code) if close.reason.is_empty() => format!("code {code}"),
+                Some(code) => format!("code {code} {:?}", close.reason),
+                None => "no code".into(),
+            }
+        }
+        OpCode::Text | OpCode::Continuation | OpCode::Ping | OpCode::Pong
+            if std::str::from_utf8(&frame.payload).is_ok() =>
+        {
+            let text = String::from_utf8_lossy(&frame.payload);
+            let cut: String = text.chars().take(40).collect();
+            let more = if cut.len() < text.len() || frame.is_truncated() {
+                " …"
+            } else {
+                ""
+            };
+            format!("{cut:?}{more}")
+        }
+        _ => {
+            let shown = &frame.payload[..frame.payload.len().min(16)];
+            let more = if frame.payload_len() > 16 { " …" } else { "" };
+            format!("{}{more}", hex_bytes(shown))
+        }
+    };
+    format!(
+        "{:<12} {:>7} B · {fin} · {masked} · {preview}",
+        opcode.name(),
+        frame.payload_len()
     )
 }
 
@@ -352,13 +374,4 @@ fn flow_totals(flow: &Flow) -> String {
         );
     }
     text
-}
-
-fn quote(bytes: &[u8]) -> String {
-    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(40)]);
-    if bytes.len() > 40 {
-        format!("{text:?} …")
-    } else {
-        format!("{text:?}")
-    }
 }

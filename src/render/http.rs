@@ -56,6 +56,22 @@ pub fn rules(title: &str, checks: &[RuleCheck], p: Palette) -> String {
     out
 }
 
+/// A head's start line as text, rebuilt from its parts: `GET /echo HTTP/1.1`.
+pub fn start_line(head: &Head) -> String {
+    match &head.start {
+        StartLine::Request {
+            method,
+            target,
+            minor_version,
+        } => format!("{method} {target} HTTP/1.{minor_version}"),
+        StartLine::Response {
+            minor_version,
+            status,
+            reason,
+        } => format!("HTTP/1.{minor_version} {status} {reason}"),
+    }
+}
+
 /// Each header of a head with what it is for; headers wslab has no sentence for are listed
 /// with a dash, so nothing in the head is left out.
 pub fn explained(head: &Head, p: Palette) -> String {

@@ -2,26 +2,8 @@
 //! sizes. Kept apart from the printer so the wording can be read without the event loop.
 
 use crate::capture::Connection;
-use crate::proto::fields::hex_bytes;
-use crate::proto::http::{Head, StartLine};
-use crate::proto::message::parse_close;
-use crate::proto::{Frame, OpCode};
+use crate::proto::http::StartLine;
 use crate::render::style::{Palette, Role};
-
-pub(super) fn start_line(head: &Head) -> String {
-    match &head.start {
-        StartLine::Request {
-            method,
-            target,
-            minor_version,
-        } => format!("{method} {target} HTTP/1.{minor_version}"),
-        StartLine::Response {
-            minor_version,
-            status,
-            reason,
-        } => format!("HTTP/1.{minor_version} {status} {reason}"),
-    }
-}
 
 /// One finished HTTP exchange: request, status, bytes each way. The n-th response answers the
 /// n-th request (HTTP/1.1 keeps them in order).
@@ -45,46 +27,6 @@ pub(super) fn exchange(connection: &Connection, index: usize, p: Palette) -> Str
         p.paint(Role::Heading, &connection.id.to_string()),
         size(request.wire_len()),
         size(response.wire_len())
-    )
-}
-
-/// A frame in one line: opcode, length, FIN, MASK, and the start of the payload.
-pub fn frame_line(frame: &Frame) -> String {
-    let h = &frame.header;
-    let opcode = h.opcode();
-    let fin = if h.fin() { "FIN" } else { "not FIN" };
-    let masked = if h.masked() { "masked" } else { "unmasked" };
-    let preview = match opcode {
-        OpCode::Close => {
-            let (close, _) = parse_close(&frame.payload, !frame.is_truncated());
-            match close.code {
-                Some(code) if close.reason.is_empty() => format!("code {code}"),
-                Some(code) => format!("code {code} {:?}", close.reason),
-                None => "no code".into(),
-            }
-        }
-        OpCode::Text | OpCode::Continuation | OpCode::Ping | OpCode::Pong
-            if std::str::from_utf8(&frame.payload).is_ok() =>
-        {
-            let text = String::from_utf8_lossy(&frame.payload);
-            let cut: String = text.chars().take(40).collect();
-            let more = if cut.len() < text.len() || frame.is_truncated() {
-                " …"
-            } else {
-                ""
-            };
-            format!("{cut:?}{more}")
-        }
-        _ => {
-            let shown = &frame.payload[..frame.payload.len().min(16)];
-            let more = if frame.payload_len() > 16 { " …" } else { "" };
-            format!("{}{more}", hex_bytes(shown))
-        }
-    };
-    format!(
-        "{:<6} {:>7} B · {fin} · {masked} · {preview}",
-        opcode.name(),
-        frame.payload_len()
     )
 }
 

@@ -19,9 +19,10 @@ use crate::net::lab::{Lab, LabConfig};
 use crate::render::frame::{self as frame_view, Options};
 use crate::render::style::{Palette, Role};
 
+use crate::render::exchange::frame_summary;
+use crate::render::http::start_line;
 pub use banner::banner;
-pub use lines::frame_line;
-use lines::{exchange, size, start_line, time};
+use lines::{exchange, size, time};
 
 /// Runs the lab server until Ctrl-C.
 ///
@@ -218,7 +219,7 @@ impl Printer {
                 let mut text = format!(
                     "{} {tag} {}\n",
                     time(frame.at_us, p),
-                    frame_line(&frame.item)
+                    frame_summary(&frame.item)
                 );
                 if self.verbose {
                     let options = Options {
