@@ -24,7 +24,8 @@ impl AppMessage {
         Self {
             opcode,
             length: data.len() as u64,
-            prefix: data.slice(..data.len().min(cap)),
+            // A copy, not a slice: a slice would keep the library's whole read buffer alive.
+            prefix: Bytes::copy_from_slice(&data[..data.len().min(cap)]),
         }
     }
 }

@@ -134,8 +134,8 @@ fn outgoing(send: &Send) -> Result<Outgoing, BadInput> {
     })
 }
 
-/// Splits a data message into `n` frames of nearly equal size (at least one byte each,
-/// except for an empty message, which stays one frame).
+/// Splits a data message into `n` frames whose sizes differ by at most one byte (fewer when
+/// the message is shorter than `n` bytes; an empty message stays one frame).
 fn fragment(outgoing: Outgoing, n: usize) -> Outgoing {
     let (opcode, data) = match outgoing {
         Outgoing::Text(text) if n > 1 => (OpCode::Text, Bytes::from(text.into_bytes())),
@@ -143,15 +143,14 @@ fn fragment(outgoing: Outgoing, n: usize) -> Outgoing {
         other => return other,
     };
     let n = n.min(data.len()).max(1);
-    let size = data.len().div_ceil(n).max(1);
-    let parts = if data.is_empty() {
-        vec![data]
-    } else {
-        (0..data.len())
-            .step_by(size)
-            .map(|at| data.slice(at..(at + size).min(data.len())))
-            .collect()
-    };
+    let (base, extra) = (data.len() / n, data.len() % n);
+    let mut parts = Vec::with_capacity(n);
+    let mut at = 0;
+    for i in 0..n {
+        let len = base + usize::from(i < extra);
+        parts.push(data.slice(at..at + len));
+        at += len;
+    }
     Outgoing::Fragments { opcode, parts }
 }
 
@@ -362,5 +361,29 @@ fn print_verdict(
             writeln!(out, "  {} {v}", p.paint(Role::Good, "✓"))
         }
         Some(v) => writeln!(out, "  {v}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fragments_are_as_many_as_asked_and_nearly_equal() {
+        for (len, n, sizes) in [
+            (9, 4, vec![3, 2, 2, 2]),
+            (5, 4, vec![2, 1, 1, 1]),
+            (13, 3, vec![5, 4, 4]),
+            (2, 5, vec![1, 1]),
+            (0, 3, vec![0]),
+        ] {
+            let Outgoing::Fragments { parts, .. } =
+                fragment(Outgoing::Binary(Bytes::from(vec![7u8; len])), n)
+            else {
+                panic!("not fragmented");
+            };
+            let got: Vec<usize> = parts.iter().map(Bytes::len).collect();
+            assert_eq!(got, sizes, "{len} bytes in {n}");
+        }
     }
 }
