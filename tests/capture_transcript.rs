@@ -323,3 +323,33 @@ fn http_messages_past_the_limit_are_measured_not_stored() {
     assert!(flow.http[1].body_preview.is_empty());
     assert_eq!(flow.http[1].body_len, 5);
 }
+
+#[test]
+fn permessage_deflate_in_the_101_gives_rsv1_its_meaning_both_ways() {
+    let response = b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\nSec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover\r\n\r\n";
+    let mut compressed = FrameSpec::new(OpCode::Text, None);
+    compressed.rsv = wslab::proto::RsvBits(0b001);
+    // The 101 and a compressed frame in one read: the frame must be judged by the 101's offer.
+    let mut server = response.to_vec();
+    server.extend(encode(compressed, b"\xf2\x48\xcd\xc9\xc9\x07\x00"));
+    let mut client = REQUEST.to_vec();
+    compressed.mask = Some([1, 2, 3, 4]);
+    client.extend(encode(compressed, b"\xf2\x48\xcd\xc9\xc9\x07\x00"));
+    let t = feed(&[&client], &[&server], Limits::default());
+    let c = t.connections().next().expect("a connection");
+    for d in Direction::BOTH {
+        let frame = &c.flow(d).frames[0].item;
+        assert!(frame.violations.is_empty(), "{d:?}: {:?}", frame.violations);
+        assert!(c.flow(d).messages[0].item.compressed, "{d:?}");
+    }
+    // Without the offer, the same bit is a broken rule (§5.2).
+    let t = feed(&[&client], &[RESPONSE], Limits::default());
+    let frame = &t
+        .connections()
+        .next()
+        .expect("a connection")
+        .requests()
+        .frames[0]
+        .item;
+    assert!(!frame.violations.is_empty());
+}

@@ -69,13 +69,9 @@ pub struct Flow {
     mode: Mode,
     upgraded_offset: Option<u64>,
     final_responses: usize,
-}
-
-/// What the flow needs to know from the other direction.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Peer {
-    /// The reserved bits the handshake's extensions gave a meaning.
-    pub allowed_rsv: RsvBits,
+    /// The reserved bits the handshake's extensions gave a meaning (RSV1 for
+    /// permessage-deflate, RFC 7692). Set from the 101 answer, for both directions.
+    pub(super) allowed_rsv: RsvBits,
 }
 
 impl Flow {
@@ -100,6 +96,7 @@ impl Flow {
             mode: Mode::Head(Vec::new()),
             upgraded_offset: None,
             final_responses: 0,
+            allowed_rsv: RsvBits(0),
         }
     }
 
@@ -135,7 +132,6 @@ impl Flow {
         mut input: &[u8],
         at_us: u64,
         limits: &Limits,
-        peer: Peer,
         used: &mut Used,
         asked: &[HttpMessage],
     ) -> Vec<Learned> {
@@ -147,7 +143,7 @@ impl Flow {
                 Mode::Head(_) => self.feed_head(input, at_us, asked, (limits, used), &mut learned),
                 Mode::Body { .. } => self.feed_body(input, at_us, limits, used, &mut learned),
                 Mode::Frames(_) => {
-                    self.feed_frames(input, at_us, limits, peer, used, &mut learned);
+                    self.feed_frames(input, at_us, limits, used, &mut learned);
                     input.len()
                 }
             };
@@ -247,6 +243,11 @@ impl Flow {
                 let end = offset + head_len as u64;
                 self.mode = match body {
                     _ if upgrades => {
+                        if let Some(message) = self.http.last()
+                            && !is_request
+                        {
+                            self.allowed_rsv = negotiated_rsv(&message.head);
+                        }
                         self.upgraded_offset = Some(end);
                         Mode::Frames(None)
                     }
@@ -353,7 +354,6 @@ impl Flow {
         input: &[u8],
         at_us: u64,
         limits: &Limits,
-        peer: Peer,
         used: &mut Used,
         learned: &mut Vec<Learned>,
     ) {
@@ -365,7 +365,7 @@ impl Flow {
             let config = Config {
                 side: self.direction.sender(),
                 preview_cap: limits.preview_cap,
-                allowed_rsv: peer.allowed_rsv,
+                allowed_rsv: self.allowed_rsv,
             };
             Box::new(Dissector::starting_at(config, offset))
         });
@@ -438,6 +438,16 @@ pub(super) struct Used {
 
 fn body_mode(framing: BodyMode, message: Option<usize>) -> Mode {
     Mode::Body { framing, message }
+}
+
+/// The reserved bits a 101 answer's extensions give a meaning: RSV1 for permessage-deflate.
+fn negotiated_rsv(head: &Head) -> RsvBits {
+    let deflate = head.tokens("sec-websocket-extensions").iter().any(|t| {
+        t.split(';')
+            .next()
+            .is_some_and(|name| name.trim().eq_ignore_ascii_case("permessage-deflate"))
+    });
+    RsvBits(if deflate { 0b001 } else { 0 })
 }
 
 /// Whether this head switches its own direction to frames. A client that asks to upgrade sends

@@ -187,6 +187,7 @@ mod tests {
             opcode,
             first_frame: 0,
             frame_count: 1,
+            last_frame: 0,
             length,
             preview: Bytes::copy_from_slice(data),
             utf8_valid: None,

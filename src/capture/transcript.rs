@@ -5,11 +5,10 @@ use std::collections::BTreeMap;
 
 use bytes::Bytes;
 
-use super::flow::{Flow, Peer, Used};
+use super::flow::{Flow, Used};
 use super::parts::Learned;
 use super::selfcheck::{Delivered, Verdict};
 use super::{Direction, Limits};
-use crate::proto::RsvBits;
 
 /// A connection's number within its transcript, from 0.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -74,19 +73,6 @@ impl Connection {
     /// The server's flow.
     pub fn responses(&self) -> &Flow {
         self.flow(Direction::ServerToClient)
-    }
-
-    // Extensions negotiated by the 101 answer give RSV1 a meaning (RFC 7692).
-    fn peer(&self) -> Peer {
-        let deflate = self.responses().http.iter().any(|m| {
-            m.head
-                .tokens("sec-websocket-extensions")
-                .iter()
-                .any(|t| t.eq_ignore_ascii_case("permessage-deflate"))
-        });
-        Peer {
-            allowed_rsv: if deflate { RsvBits(0b001) } else { RsvBits(0) },
-        }
     }
 }
 
@@ -190,7 +176,6 @@ impl Transcript {
             self.raw_dropped += bytes.len() as u64;
             Bytes::new()
         };
-        let peer = connection.peer();
         let [requests, responses] = &mut connection.flows;
         let (flow, asked) = match direction {
             Direction::ClientToServer => (requests, &[][..]),
@@ -208,7 +193,12 @@ impl Transcript {
         } else {
             self.chunks_dropped += 1;
         }
-        flow.feed(bytes, at_us, &self.limits, peer, &mut self.used, asked)
+        let learned = flow.feed(bytes, at_us, &self.limits, &mut self.used, asked);
+        // The client's frames follow the 101 (it must wait for it, §4.1), so the extensions
+        // the answer negotiated are known before the client's dissector is made.
+        let [requests, responses] = &mut connection.flows;
+        requests.allowed_rsv = responses.allowed_rsv;
+        learned
             .into_iter()
             .map(|l| Update::Learned(conn, direction, l))
             .collect()

@@ -16,6 +16,9 @@ pub struct Message {
     pub first_frame: u64,
     /// How many frames made the message (control frames between fragments not counted).
     pub frame_count: u64,
+    /// Index of the frame that completed it: with a ping between fragments, that is not
+    /// `first_frame + frame_count - 1`.
+    pub last_frame: u64,
     /// Total payload length across the frames.
     pub length: u64,
     /// The unmasked payload, up to the preview cap. A one-frame message shares its frame's

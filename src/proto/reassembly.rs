@@ -156,6 +156,7 @@ impl Reassembler {
                     opcode: frame.header.opcode(),
                     first_frame: frame.index,
                     frame_count: 1,
+                    last_frame: frame.index,
                     length: frame.payload_len(),
                     preview: frame.payload.clone(),
                     utf8_valid: None,
@@ -195,6 +196,7 @@ impl Reassembler {
             opcode: open.opcode,
             first_frame: open.first_frame,
             frame_count: open.frame_count,
+            last_frame: frame.index,
             length: open.length,
             preview: if open.alone {
                 frame.payload.clone()

@@ -10,7 +10,6 @@ use super::http::{explained, head as head_view, rules, start_line};
 use super::style::{Palette, Role};
 use crate::capture::timing::{RoundTrips, mean, p95};
 use crate::capture::{Connection, Direction, Flow, Timed};
-use crate::proto::fields::hex_bytes;
 use crate::proto::handshake::{check_request, check_response};
 use crate::proto::message::parse_close;
 use crate::proto::{Derivation, Frame, Message, OpCode};
@@ -180,9 +179,13 @@ pub fn frame_summary(frame: &Frame) -> String {
             format!("{cut:?}{more}")
         }
         _ => {
-            let shown = &frame.payload[..frame.payload.len().min(16)];
-            let more = if frame.payload_len() > 16 { " …" } else { "" };
-            format!("{}{more}", hex_bytes(shown))
+            let shown = frame_view::hex_preview(&frame.payload, 16);
+            // A payload cut by the preview cap is longer than what is kept.
+            if frame.is_truncated() && !shown.ends_with('…') {
+                format!("{shown} …")
+            } else {
+                shown
+            }
         }
     };
     format!(
@@ -227,21 +230,24 @@ pub fn frames(connection: &Connection, opts: &Options, brief: bool) -> String {
     out
 }
 
-enum Item<'a> {
+/// A frame or a message, in the order of [`timeline`].
+pub(crate) enum Item<'a> {
     Frame(&'a Frame),
     Message(&'a Message),
 }
 
-struct Entry<'a> {
-    at_us: u64,
-    direction: Direction,
+/// One place in the timeline.
+pub(crate) struct Entry<'a> {
+    pub(crate) at_us: u64,
+    pub(crate) direction: Direction,
     // Order within one direction: frame i is 2i, and the message it completes is 2i + 1.
     seq: u64,
-    what: Item<'a>,
+    pub(crate) what: Item<'a>,
 }
 
-// Both directions merged by time; a message follows the frame that completed it.
-fn timeline(connection: &Connection) -> Vec<Entry<'_>> {
+/// Both directions merged by time; a message follows the frame that completed it. Text and
+/// JSON views both order by this.
+pub(crate) fn timeline(connection: &Connection) -> Vec<Entry<'_>> {
     let mut entries = Vec::new();
     for direction in Direction::BOTH {
         let flow = connection.flow(direction);
@@ -254,7 +260,7 @@ fn timeline(connection: &Connection) -> Vec<Entry<'_>> {
         let push_messages = flow.messages.iter().map(|Timed { at_us, item }| Entry {
             at_us: *at_us,
             direction,
-            seq: (item.first_frame + item.frame_count.saturating_sub(1)) * 2 + 1,
+            seq: item.last_frame * 2 + 1,
             what: Item::Message(item),
         });
         entries.extend(push_frames.chain(push_messages));

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use super::exchange::{Item, timeline};
 use super::json::{AcceptJson, FrameJson, HeadJson, MessageJson};
 use crate::capture::timing::RoundTrips;
 use crate::capture::{Connection, Direction};
@@ -95,30 +96,34 @@ impl ExchangeJson {
                     .map(|got| d.compare(got));
                 AcceptJson::new(&d, false, compared.as_ref())
             });
+        let since = |at: u64| at.saturating_sub(connection.opened_us);
         let mut frames = Vec::new();
         let mut messages = Vec::new();
+        for entry in timeline(connection) {
+            let direction = entry.direction.name();
+            let at_us = since(entry.at_us);
+            match entry.what {
+                Item::Frame(frame) => frames.push(TimedFrameJson {
+                    direction,
+                    at_us,
+                    frame: FrameJson::new(frame, entry.direction.sender()),
+                }),
+                Item::Message(message) => messages.push(TimedMessageJson {
+                    direction,
+                    at_us,
+                    message: MessageJson::from(message),
+                }),
+            }
+        }
         let mut problems = Vec::new();
         for direction in Direction::BOTH {
             let flow = connection.flow(direction);
-            let since = |at: u64| at.saturating_sub(connection.opened_us);
-            frames.extend(flow.frames.iter().map(|f| TimedFrameJson {
-                direction: direction.name(),
-                at_us: since(f.at_us),
-                frame: FrameJson::new(&f.item, direction.sender()),
-            }));
-            messages.extend(flow.messages.iter().map(|m| TimedMessageJson {
-                direction: direction.name(),
-                at_us: since(m.at_us),
-                message: MessageJson::from(&m.item),
-            }));
             problems.extend(flow.problem.as_ref().map(ToString::to_string));
             problems.extend(
                 flow.incomplete()
                     .map(|i| format!("{}: {i}", direction.name())),
             );
         }
-        frames.sort_by_key(|f| f.at_us);
-        messages.sort_by_key(|m| m.at_us);
         let trips = RoundTrips::of(connection);
         Self {
             client: connection.client.map(|a| a.to_string()),

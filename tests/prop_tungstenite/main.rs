@@ -79,6 +79,7 @@ fn model(sent: &[Sent], config: Config) -> Vec<(Option<Message>, Vec<Violation>)
                         opcode,
                         first_frame,
                         frame_count,
+                        last_frame: index,
                         length: data.len() as u64,
                         preview: Bytes::from(preview(&data)),
                         utf8_valid: (opcode == OpCode::Text && !compressed)
@@ -95,6 +96,7 @@ fn model(sent: &[Sent], config: Config) -> Vec<(Option<Message>, Vec<Violation>)
                     opcode,
                     first_frame: index,
                     frame_count: 1,
+                    last_frame: index,
                     length: s.plain.len() as u64,
                     preview: Bytes::from(kept.clone()),
                     utf8_valid: None,

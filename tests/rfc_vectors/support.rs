@@ -155,6 +155,8 @@ pub(crate) fn text_message(index: u64, first_frame: u64, frame_count: u64, text:
         opcode: OpCode::Text,
         first_frame,
         frame_count,
+        // These vectors put no control frame between fragments.
+        last_frame: first_frame + frame_count - 1,
         length: text.len() as u64,
         preview: Bytes::copy_from_slice(text),
         utf8_valid: Some(true),
@@ -169,6 +171,7 @@ pub(crate) fn control_message(opcode: OpCode, payload: &[u8]) -> Message {
         opcode,
         first_frame: 0,
         frame_count: 1,
+        last_frame: 0,
         length: payload.len() as u64,
         preview: Bytes::copy_from_slice(payload),
         utf8_valid: None,
