@@ -447,7 +447,8 @@ fn negotiated_rsv(head: &Head) -> RsvBits {
             .next()
             .is_some_and(|name| name.trim().eq_ignore_ascii_case("permessage-deflate"))
     });
-    RsvBits(if deflate { 0b001 } else { 0 })
+    // RSV1 is bit 0.
+    RsvBits(u8::from(deflate))
 }
 
 /// Whether this head switches its own direction to frames. A client that asks to upgrade sends
