@@ -161,7 +161,8 @@ fn limits_bound_memory_and_count_what_they_drop() {
         max_frames: 10,
         max_raw_bytes: 4096,
         max_connections: 1,
-        max_preview_bytes: 550,
+        // Heads cost twice their length; 550 bytes are left for payload previews.
+        max_preview_bytes: 550 + 2 * (REQUEST.len() + RESPONSE.len()),
         max_chunks: 100,
     };
     let mut t = feed(&[&client], &[RESPONSE], limits);
@@ -300,14 +301,16 @@ fn past_the_chunk_limit_bytes_are_still_reassembled_and_counted() {
 
 #[test]
 fn http_messages_past_the_limit_are_measured_not_stored() {
+    let one = b"POST /message HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello";
+    let head = one.len() - 5;
     let limits = Limits {
         max_frames: 2,
-        max_preview_bytes: 3,
+        // Two stored heads at twice their length, and 7 bytes of body preview.
+        max_preview_bytes: 2 * 2 * head + 7,
         ..Limits::default()
     };
     let mut t = Transcript::new(limits);
     let (id, _) = t.open("polling", None, None, 0).expect("room");
-    let one = b"POST /message HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello";
     for i in 0..5 {
         t.record(id, Direction::ClientToServer, i, one);
     }
@@ -318,9 +321,9 @@ fn http_messages_past_the_limit_are_measured_not_stored() {
         flow.problem, None,
         "every head after the limit was still found"
     );
-    // The preview budget is shared: 3 bytes in all, not per body.
-    assert_eq!(flow.http[0].body_preview, b"hel");
-    assert!(flow.http[1].body_preview.is_empty());
+    // The preview budget is shared by heads and bodies: 7 body bytes in all, not per body.
+    assert_eq!(flow.http[0].body_preview, b"hello");
+    assert_eq!(flow.http[1].body_preview, b"he");
     assert_eq!(flow.http[1].body_len, 5);
 }
 

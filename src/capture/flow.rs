@@ -222,8 +222,15 @@ impl Flow {
                 // Earlier chunks of this head are already counted in `bytes`.
                 let offset = self.bytes - before as u64;
                 let upgrades = upgrades(&head, is_request);
-                let index = if used_budget.http < limits.max_frames {
+                // A stored head costs its bytes, and about as much again parsed, from the
+                // preview budget, so that pipelined requests cannot grow it without end.
+                let cost = 2 * head_len;
+                let index = if used_budget.http < limits.max_frames
+                    && used_budget.preview_bytes + cost <= limits.max_preview_bytes
+                {
                     used_budget.http += 1;
+                    used_budget.preview_bytes += cost;
+                    self.preview_bytes += cost;
                     self.http.push(HttpMessage {
                         offset,
                         at_us,
@@ -387,10 +394,11 @@ impl Flow {
                 }
                 Event::Message(mut message) => {
                     learned.push(Learned::Message(message.index));
-                    if self.messages.len() >= limits.max_frames {
+                    if used.messages >= limits.max_frames {
                         self.messages_dropped += 1;
                         continue;
                     }
+                    used.messages += 1;
                     message.preview = match &self.last_payload {
                         // A one-frame message's preview is its frame's payload: share it.
                         Some((index, payload))
@@ -432,6 +440,8 @@ pub(super) struct Used {
     pub frames: usize,
     /// HTTP messages stored.
     pub http: usize,
+    /// WebSocket messages stored.
+    pub messages: usize,
     /// Payload preview bytes stored.
     pub preview_bytes: usize,
 }

@@ -73,8 +73,8 @@ impl Direction {
 pub struct Limits {
     /// Payload bytes kept per frame, message and HTTP body; true lengths are always counted.
     pub preview_cap: usize,
-    /// Frames stored across the transcript, and HTTP messages likewise; later ones are
-    /// counted as dropped.
+    /// Frames stored across the transcript, and WebSocket and HTTP messages likewise; later
+    /// ones are counted as dropped.
     pub max_frames: usize,
     /// Payload preview bytes stored across the transcript (frames and messages); later
     /// previews are cut short and counted, while lengths and rules are still reported.

@@ -276,6 +276,7 @@ impl Transcript {
         for flow in [connection.requests(), connection.responses()] {
             self.used.frames = self.used.frames.saturating_sub(flow.frames.len());
             self.used.http = self.used.http.saturating_sub(flow.http.len());
+            self.used.messages = self.used.messages.saturating_sub(flow.messages.len());
             self.used.preview_bytes = self.used.preview_bytes.saturating_sub(flow.preview_bytes);
         }
         let mut freed = 0;
