@@ -268,6 +268,15 @@ fn an_answer_to_head_has_no_body_whatever_its_length_says() {
         .collect();
     // HEAD's answer, the interim 100, then the two bodies: the 100 does not shift the pairing.
     assert_eq!(bodies, [(0, true), (0, true), (2, true), (5, true)]);
+    // Each final answer pairs with its request; the interim 100 pairs with none.
+    let method = |i: usize| {
+        c.request_for(i)
+            .map(|r| wslab::render::http::start_line(&r.head))
+    };
+    assert_eq!(method(0).as_deref(), Some("HEAD /hello HTTP/1.1"));
+    assert_eq!(method(1), None);
+    assert_eq!(method(2).as_deref(), Some("POST /message HTTP/1.1"));
+    assert_eq!(method(3).as_deref(), Some("GET /hello HTTP/1.1"));
     assert_eq!(c.responses().problem, None);
 }
 
@@ -355,4 +364,30 @@ fn permessage_deflate_in_the_101_gives_rsv1_its_meaning_both_ways() {
         .frames[0]
         .item;
     assert!(!frame.violations.is_empty());
+}
+
+#[test]
+fn released_frames_return_their_place_under_the_limit() {
+    let limits = Limits {
+        max_frames: 3,
+        ..Limits::default()
+    };
+    let mut t = Transcript::new(limits);
+    let (id, _) = t.open("ticker", None, None, 0).expect("room");
+    t.record(id, Direction::ServerToClient, 0, RESPONSE);
+    let tick = encode(FrameSpec::new(OpCode::Text, None), b"tick");
+    for i in 0..3 {
+        t.record(id, Direction::ServerToClient, i + 1, &tick);
+    }
+    // A live view showed frames 0 and 1: they make room for two more.
+    t.release_frames(id, Direction::ServerToClient, 1);
+    for i in 3..6 {
+        t.record(id, Direction::ServerToClient, i + 1, &tick);
+    }
+    let flow = t.connection(id).expect("connection").responses();
+    let kept: Vec<u64> = flow.frames.iter().map(|f| f.item.index).collect();
+    assert_eq!(kept, [2, 3, 4]);
+    assert_eq!((flow.frames_released, flow.frames_dropped), (2, 1));
+    // The messages stay, with their previews, for the self-check.
+    assert!(flow.messages.iter().all(|m| &m.item.preview[..] == b"tick"));
 }

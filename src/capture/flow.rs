@@ -49,6 +49,8 @@ pub struct Flow {
     pub messages: Vec<Timed<Message>>,
     /// Frames seen but not stored because of the limit.
     pub frames_dropped: u64,
+    /// Frames let go after a live view showed them (`Transcript::release_frames`).
+    pub frames_released: u64,
     /// HTTP messages seen but not stored because of the limit (which frames share); their
     /// bytes are still counted.
     pub http_dropped: u64,
@@ -85,6 +87,7 @@ impl Flow {
             frames: Vec::new(),
             messages: Vec::new(),
             frames_dropped: 0,
+            frames_released: 0,
             http_dropped: 0,
             messages_dropped: 0,
             problem: None,
@@ -418,6 +421,26 @@ impl Flow {
                 }
             }
         }
+    }
+
+    /// Lets go of stored frames up to and including `through`, returning what they cost.
+    /// Messages stay: a one-frame message shares its frame's preview, so that preview's cost
+    /// stays charged while the message holds it.
+    pub(super) fn release_frames(&mut self, through: u64, used: &mut Used) {
+        let keep_from = self.frames.partition_point(|f| f.item.index <= through);
+        for released in self.frames.drain(..keep_from) {
+            let frame = &released.item;
+            let shared = self
+                .messages
+                .binary_search_by_key(&frame.index, |m| m.item.last_frame)
+                .is_ok_and(|i| self.messages[i].item.frame_count == 1);
+            if !shared {
+                used.preview_bytes = used.preview_bytes.saturating_sub(frame.payload.len());
+                self.preview_bytes = self.preview_bytes.saturating_sub(frame.payload.len());
+            }
+            used.frames = used.frames.saturating_sub(1);
+        }
+        self.frames_released += keep_from as u64;
     }
 
     // An owned copy of a preview, cut to what is left of the transcript's preview budget.

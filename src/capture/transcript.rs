@@ -6,9 +6,10 @@ use std::collections::BTreeMap;
 use bytes::Bytes;
 
 use super::flow::{Flow, Used};
-use super::parts::Learned;
+use super::parts::{HttpMessage, Learned};
 use super::selfcheck::{Delivered, Verdict};
 use super::{Direction, Limits};
+use crate::proto::http::StartLine;
 
 /// A connection's number within its transcript, from 0.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -73,6 +74,19 @@ impl Connection {
     /// The server's flow.
     pub fn responses(&self) -> &Flow {
         self.flow(Direction::ServerToClient)
+    }
+
+    /// The request that response `index` answers. HTTP/1.1 answers requests in order, but an
+    /// interim answer (1xx, such as 100 Continue) comes before the final one to the same
+    /// request: it answers nothing on its own, and gives `None`.
+    pub fn request_for(&self, index: usize) -> Option<&HttpMessage> {
+        let responses = &self.responses().http;
+        let is_final = |m: &HttpMessage| matches!(m.head.start, StartLine::Response { status, .. } if status >= 200 || status == 101);
+        if !is_final(responses.get(index)?) {
+            return None;
+        }
+        let earlier = responses[..index].iter().filter(|m| is_final(m)).count();
+        self.requests().http.get(earlier)
     }
 }
 
@@ -255,6 +269,15 @@ impl Transcript {
         let verdict = delivered.check(connection, direction, finished);
         connection.self_check = Some(verdict.clone());
         Some(verdict)
+    }
+
+    /// Lets go of one direction's stored frames up to and including index `through`, once a
+    /// live view has shown them, so that a connection open for hours does not spend the frame
+    /// limit of every other. Its messages stay, for the self-check.
+    pub fn release_frames(&mut self, conn: ConnId, direction: Direction, through: u64) {
+        if let Some(connection) = self.connections.get_mut(&conn) {
+            connection.flows[direction.index()].release_frames(through, &mut self.used);
+        }
     }
 
     /// Every connection still held, in the order they opened.

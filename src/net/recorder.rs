@@ -107,6 +107,11 @@ impl Recorder {
         self.lock().self_check(conn, direction, delivered, finished)
     }
 
+    /// Lets go of frames once they have been shown; see [`Transcript::release_frames`].
+    pub fn release_frames(&self, conn: ConnId, direction: Direction, through: u64) {
+        self.lock().release_frames(conn, direction, through);
+    }
+
     /// Lets go of a connection once it has been shown; see [`Transcript::forget`].
     pub fn forget(&self, conn: ConnId) {
         self.lock().forget(conn);

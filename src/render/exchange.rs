@@ -369,7 +369,7 @@ fn flow_totals(flow: &Flow) -> String {
         flow.chunks,
         if flow.chunks == 1 { "" } else { "s" },
         flow.frame_bytes,
-        flow.frames.len() as u64 + flow.frames_dropped,
+        flow.frames.len() as u64 + flow.frames_dropped + flow.frames_released,
         if flow.frames.len() == 1 { "" } else { "s" },
     );
     if broken > 0 {

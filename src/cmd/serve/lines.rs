@@ -5,11 +5,11 @@ use crate::capture::Connection;
 use crate::proto::http::StartLine;
 use crate::render::style::{Palette, Role};
 
-/// One finished HTTP exchange: request, status, bytes each way. The n-th response answers the
-/// n-th request (HTTP/1.1 keeps them in order).
+/// One finished HTTP exchange: request, status, bytes each way. Nothing for an interim
+/// answer (100 Continue) or a 101, whose frames follow instead.
 pub(super) fn exchange(connection: &Connection, index: usize, p: Palette) -> String {
     let (Some(request), Some(response)) = (
-        connection.requests().http.get(index),
+        connection.request_for(index),
         connection.responses().http.get(index),
     ) else {
         return String::new();

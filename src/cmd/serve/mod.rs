@@ -146,7 +146,12 @@ impl Printer {
                 )
             }
             Update::Learned(conn, direction, learned) => {
-                recorder.read(|t| self.learned(t, conn, direction, learned))
+                let text = recorder.read(|t| self.learned(t, conn, direction, learned));
+                if let Learned::Frame(index) = learned {
+                    // Shown once, never needed again: the frame limit stays for new frames.
+                    recorder.release_frames(conn, direction, index);
+                }
+                text
             }
             Update::Ended(..) => String::new(),
             Update::Closed(conn) => {
@@ -214,7 +219,9 @@ impl Printer {
             }
             Learned::Frame(index) => {
                 let Some(frame) = flow.frames.iter().rev().find(|f| f.item.index == index) else {
-                    return String::new();
+                    return format!(
+                        "{tag} frame {index} not shown: the capture's frame limit is reached\n"
+                    );
                 };
                 let mut text = format!(
                     "{} {tag} {}\n",
