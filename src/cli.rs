@@ -193,8 +193,10 @@ pub struct ConnectArgs {
     /// Wait for this many data messages from the server before closing (e.g. a ticker's).
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub expect: usize,
-    /// Pin the masking key of every frame sent, as 8 hex digits, so the bytes are reproducible.
-    /// Frames are then encoded by wslab and written as they are.
+    /// Pin the masking key, as 8 hex digits, of every frame the sends write (data, ping,
+    /// pong), so their bytes repeat run after run. Those frames are encoded by wslab and
+    /// written as they are; the close frame and automatic pongs come from tokio-tungstenite,
+    /// which picks a fresh key for each.
     #[arg(long, value_name = "HEX8", conflicts_with = "unmasked")]
     pub mask: Option<String>,
     /// Send frames unmasked, breaking RFC 6455 §5.1, to see how the server reacts.

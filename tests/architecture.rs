@@ -102,7 +102,12 @@ fn capture_is_pure() {
 
 #[test]
 fn lessons_are_pure() {
-    // lesson/ arrives with the lessons issue; until then there is nothing to scan.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lesson");
+    if !root.exists() {
+        // lesson/ arrives with the lessons issue; say so rather than pass in silence.
+        eprintln!("skipped: src/lesson/ does not exist yet");
+        return;
+    }
     let found: Vec<String> = [mentions("lesson", UI_AND_RUNTIME), mentions("lesson", IO)].concat();
     assert!(
         found.is_empty(),

@@ -74,7 +74,7 @@ pub fn plan(args: &ConnectArgs, sends: &[Send]) -> Result<Plan, BadInput> {
     };
     if !args.timeout.is_finite() || args.timeout <= 0.0 || args.timeout > 3600.0 {
         return Err(BadInput(format!(
-            "--timeout {} is not a number of seconds from 0 to 3600",
+            "--timeout {} is not a number of seconds above 0 and at most 3600",
             args.timeout
         )));
     }

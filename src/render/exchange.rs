@@ -348,8 +348,10 @@ pub fn summary(connection: &Connection, p: Palette) -> String {
         if flow.frames_dropped + flow.messages_dropped > 0 {
             let _ = writeln!(
                 out,
-                "  {} frames and {} messages not stored: the capture's limit was reached",
-                flow.frames_dropped, flow.messages_dropped
+                "  {} {} frames and {} messages not stored: the capture's limit was reached",
+                direction.arrow(),
+                flow.frames_dropped,
+                flow.messages_dropped
             );
         }
     }
@@ -363,14 +365,14 @@ fn flow_totals(flow: &Flow) -> String {
         .map(crate::capture::HttpMessage::wire_len)
         .sum();
     let broken: usize = flow.frames.iter().map(|f| f.item.violations.len()).sum();
+    let frames = flow.frames.len() as u64 + flow.frames_dropped + flow.frames_released;
     let mut text = format!(
-        "{} bytes in {} chunk{} ({head} HTTP, {} in {} frame{})",
+        "{} bytes in {} chunk{} ({head} HTTP, {} in {frames} frame{})",
         flow.bytes,
         flow.chunks,
         if flow.chunks == 1 { "" } else { "s" },
         flow.frame_bytes,
-        flow.frames.len() as u64 + flow.frames_dropped + flow.frames_released,
-        if flow.frames.len() == 1 { "" } else { "s" },
+        if frames == 1 { "" } else { "s" },
     );
     if broken > 0 {
         let _ = write!(

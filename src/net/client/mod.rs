@@ -38,7 +38,9 @@ pub enum Masking {
     /// The library picks a fresh random key per frame, as RFC 6455 §5.3 asks.
     #[default]
     Library,
-    /// Every frame wslab sends uses this key, so the bytes repeat run after run.
+    /// Every frame [`WsClient::send`] writes uses this key, so the bytes repeat run after run.
+    /// The close frame and automatic pongs are the library's, with fresh keys: writing them
+    /// raw would leave the library unaware that the connection is closing.
     Pinned([u8; 4]),
     /// Frames go out unmasked, breaking §5.1 on purpose.
     Unmasked,
