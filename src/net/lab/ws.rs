@@ -268,10 +268,7 @@ async fn ticker<S: AsyncRead + AsyncWrite + Unpin>(
     true
 }
 
-/// Tells a client that broke a rule which one, as RFC 6455 §7.4.1 asks: 1002 for a protocol
-/// error, 1007 for text that is not UTF-8, 1009 for a message too big. tungstenite reports the
-/// error but leaves the close frame to us.
-// Shows a read to the self-check on its way to the endpoint's `match`.
+/// Shows a read to the self-check on its way to the endpoint's `match`.
 fn inspect<T>(
     read: Option<Result<Message, T>>,
     check: &mut SelfCheck,
@@ -282,6 +279,9 @@ fn inspect<T>(
     read
 }
 
+/// Tells a client that broke a rule which one, as RFC 6455 §7.4.1 asks: 1002 for a protocol
+/// error, 1007 for text that is not UTF-8, 1009 for a message too big. tungstenite reports the
+/// error but leaves the close frame to us.
 async fn refuse<S: Sink<Message> + Unpin>(sink: &mut S, error: &Error) {
     let (code, reason) = match error {
         Error::Protocol(broken) => (CloseCode::Protocol, broken.to_string()),
