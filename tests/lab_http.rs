@@ -90,6 +90,18 @@ async fn garbage_gets_400() {
     lab.shutdown().await;
 }
 
+#[tokio::test]
+async fn a_head_that_never_ends_gets_400() {
+    let lab = lab(NEVER).await;
+    let mut request = b"GET /hello HTTP/1.1\r\nX-Long: ".to_vec();
+    request.resize(wslab::proto::http::MAX_HEAD_BYTES + 100, b'a');
+    let (head, body) = split(&exchange(&lab, &request).await);
+    assert!(head.starts_with("HTTP/1.1 400 Bad Request\r\n"), "{head}");
+    let body = String::from_utf8(body).unwrap();
+    assert!(body.contains("longer than"), "{body}");
+    lab.shutdown().await;
+}
+
 mod serve {
     use std::io::{BufRead as _, BufReader, Read as _, Write as _};
     use std::net::TcpStream;

@@ -11,7 +11,7 @@ use super::rewind::Rewind;
 use super::{Shared, faults, http, ws};
 use crate::net::tcp::TappedTcp;
 use crate::proto::handshake::{Rule, check_request};
-use crate::proto::http::{Head, MAX_HEAD_BYTES, StartLine, parse_request};
+use crate::proto::http::{Head, StartLine, parse_request};
 
 /// The most bytes read from a peer after the lab has said its last word, so that a client
 /// that keeps sending cannot keep a task busy for ever.
@@ -78,11 +78,8 @@ async fn read_head<S: AsyncRead + Unpin>(
         buffered.extend_from_slice(&chunk[..n]);
         match parse_request(&buffered) {
             Ok(Some(head)) => return Some((Ok(head), buffered)),
-            Ok(None) if buffered.len() <= MAX_HEAD_BYTES => {}
-            Ok(None) => {
-                let reason = format!("the request head is longer than {MAX_HEAD_BYTES} bytes");
-                return Some((Err(reason), buffered));
-            }
+            // Past MAX_HEAD_BYTES, parse_request answers TooLarge, so waiting is bounded.
+            Ok(None) => {}
             Err(error) => return Some((Err(error.to_string()), buffered)),
         }
     }
