@@ -22,7 +22,19 @@ const DRAIN_TIME: Duration = Duration::from_secs(30);
 
 /// Serves one connection. Every failure ends this connection only.
 pub(super) async fn handle(mut stream: TappedTcp, shared: Arc<Shared>) {
-    let Some((head, buffered)) = read_head(&mut stream).await else {
+    let limit = shared.timeouts.head;
+    let Ok(read) = tokio::time::timeout(limit, read_head(&mut stream)).await else {
+        // Within the same limit again, so that a client that neither sends nor reads holds its
+        // slot for a bounded time.
+        let body = format!(
+            "wslab lab: no complete request head within {} s\n",
+            limit.as_secs_f64()
+        );
+        let answer = refuse(stream, "408 Request Timeout", &[], &body);
+        let _ = tokio::time::timeout(limit, answer).await;
+        return;
+    };
+    let Some((head, buffered)) = read else {
         return;
     };
     let head = match head {
@@ -40,7 +52,9 @@ pub(super) async fn handle(mut stream: TappedTcp, shared: Arc<Shared>) {
     let path = target.split('?').next().unwrap_or_default();
     if let Some(fault) = path.strip_prefix("/fault/") {
         let after_head = buffered.get(head.len..).unwrap_or_default().to_vec();
-        faults::run(fault, &head, Rewind::new(after_head, stream)).await;
+        let fault = faults::run(fault, &head, Rewind::new(after_head, stream));
+        // Past the limit the fault is dropped with its stream, which closes the connection.
+        let _ = tokio::time::timeout(shared.timeouts.fault, fault).await;
         return;
     }
     let endpoint = ws::Endpoint::from_path(path);

@@ -72,11 +72,40 @@ impl Default for LabConfig {
     }
 }
 
+/// How long the lab waits on a client before it hangs up, so that idle or stalled sockets
+/// cannot hold the [`MAX_CONNECTIONS`] slots for ever.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// From accept until the request head is complete; then the lab answers `408 Request
+    /// Timeout` and closes. hyper's limit for later requests on a kept-alive connection too.
+    pub head: Duration,
+    /// The whole life of a `/fault/` connection, head excluded: `/fault/hang` never answers,
+    /// and the others read what the client does afterwards.
+    pub fault: Duration,
+}
+
+impl Timeouts {
+    /// The head's default, as hyper's `header_read_timeout`.
+    pub const HEAD: Duration = Duration::from_secs(30);
+    /// The faults' default.
+    pub const FAULT: Duration = Duration::from_secs(120);
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Self {
+            head: Self::HEAD,
+            fault: Self::FAULT,
+        }
+    }
+}
+
 /// What every connection task shares.
 #[derive(Debug)]
 pub(crate) struct Shared {
     pub(crate) feed: Feed,
     pub(crate) chat: broadcast::Sender<ws::ChatLine>,
+    pub(crate) timeouts: Timeouts,
 }
 
 /// A running lab server. Dropping it stops it too; [`Lab::shutdown`] also waits for that.
@@ -95,11 +124,24 @@ impl Lab {
     /// # Errors
     /// When the address cannot be bound (in use, not local, not permitted).
     pub async fn start(config: LabConfig, recorder: Recorder) -> io::Result<Lab> {
+        Self::start_with(config, Timeouts::default(), recorder).await
+    }
+
+    /// As [`Lab::start`], with other [`Timeouts`] than the defaults.
+    ///
+    /// # Errors
+    /// When the address cannot be bound (in use, not local, not permitted).
+    pub async fn start_with(
+        config: LabConfig,
+        timeouts: Timeouts,
+        recorder: Recorder,
+    ) -> io::Result<Lab> {
         let listener = TcpListener::bind(config.bind).await?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
             feed: Feed::default(),
             chat: broadcast::channel(ws::CHAT_BACKLOG).0,
+            timeouts,
         });
         let ticking = tokio::spawn({
             let shared = shared.clone();

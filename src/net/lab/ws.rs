@@ -331,6 +331,7 @@ mod tests {
         Shared {
             feed: Feed::default(),
             chat: broadcast::channel(CHAT_BACKLOG).0,
+            timeouts: crate::net::lab::Timeouts::default(),
         }
     }
 
