@@ -17,7 +17,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::net::TcpListener;
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, oneshot};
 use tokio::task::{JoinHandle, JoinSet};
 
 pub use faults::FAULTS;
@@ -108,12 +108,14 @@ pub(crate) struct Shared {
     pub(crate) timeouts: Timeouts,
 }
 
-/// A running lab server. Dropping it stops it too; [`Lab::shutdown`] also waits for that.
+/// A running lab server. Dropping it stops it too, without waiting; [`Lab::shutdown`] waits
+/// until every connection is gone.
 #[derive(Debug)]
 pub struct Lab {
     addr: SocketAddr,
     recorder: Recorder,
     shared: Arc<Shared>,
+    stop: Option<oneshot::Sender<()>>,
     accepting: JoinHandle<()>,
     ticking: JoinHandle<()>,
 }
@@ -147,11 +149,18 @@ impl Lab {
             let shared = shared.clone();
             async move { shared.feed.tick(config.tick).await }
         });
-        let accepting = tokio::spawn(accept_loop(listener, recorder.clone(), shared.clone()));
+        let (stop, stopped) = oneshot::channel();
+        let accepting = tokio::spawn(accept_loop(
+            listener,
+            recorder.clone(),
+            shared.clone(),
+            stopped,
+        ));
         Ok(Lab {
             addr,
             recorder,
             shared,
+            stop: Some(stop),
             accepting,
             ticking,
         })
@@ -184,11 +193,16 @@ impl Lab {
         self.shared.feed.publish(text)
     }
 
-    /// Stops accepting, ends every connection and the feed, and waits until they are gone.
+    /// Stops accepting, ends every connection and the feed, and waits until they are gone:
+    /// when it returns, the recorder holds every connection's close.
     pub async fn shutdown(mut self) {
-        self.accepting.abort();
+        if let Some(stop) = self.stop.take() {
+            // The loop is only gone already if it panicked; then there is no one to tell.
+            let _ = stop.send(());
+        }
         self.ticking.abort();
-        // Both end by cancellation; their results say only that.
+        // The accept loop returns once its connections have ended; the ticker by cancellation.
+        // Their results say only that (or carry a panic, which the lab has no use for).
         let _ = (&mut self.accepting).await;
         let _ = (&mut self.ticking).await;
     }
@@ -207,6 +221,8 @@ impl Lab {
 }
 
 impl Drop for Lab {
+    // Without `shutdown`, no one can wait: aborting the accept loop drops its JoinSet, which
+    // aborts every connection task. After `shutdown`, both tasks are over and this does nothing.
     fn drop(&mut self) {
         self.accepting.abort();
         self.ticking.abort();
@@ -216,26 +232,49 @@ impl Drop for Lab {
 /// Connections the lab serves at once.
 pub const MAX_CONNECTIONS: usize = 1024;
 
-async fn accept_loop(listener: TcpListener, recorder: Recorder, shared: Arc<Shared>) {
-    // The set owns every connection task: when this loop is aborted the set is dropped, which
-    // aborts them all.
+async fn accept_loop(
+    listener: TcpListener,
+    recorder: Recorder,
+    shared: Arc<Shared>,
+    mut stop: oneshot::Receiver<()>,
+) {
+    // The set owns every connection task: on `stop` they are aborted and waited for; if this
+    // loop is aborted instead, the set is dropped, which aborts them without waiting.
     let mut connections = JoinSet::new();
     loop {
         while connections.try_join_next().is_some() {}
-        // Each connection may hold a head buffer and a capture; past the cap, new clients wait
-        // in the kernel's backlog until one leaves, so a flood cannot exhaust memory.
-        if connections.len() >= MAX_CONNECTIONS {
-            connections.join_next().await;
-            continue;
+        tokio::select! {
+            biased;
+            // A sent stop, or a Lab dropped without one: both end the loop.
+            _ = &mut stop => break,
+            () = accept_one(&listener, &recorder, &shared, &mut connections) => {}
         }
-        match super::tcp::accept(&listener, &recorder, "lab").await {
-            Ok(stream) => {
-                connections.spawn(dispatch::handle(stream, shared.clone()));
-            }
-            Err(error) if is_per_connection(&error) => {}
-            // Out of file descriptors or similar: wait a little rather than spin.
-            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+    }
+    drop(listener);
+    // Each aborted task drops its stream, whose tap records the close.
+    connections.shutdown().await;
+}
+
+// One step of the accept loop: a new connection, or room for one.
+async fn accept_one(
+    listener: &TcpListener,
+    recorder: &Recorder,
+    shared: &Arc<Shared>,
+    connections: &mut JoinSet<()>,
+) {
+    // Each connection may hold a head buffer and a capture; past the cap, new clients wait
+    // in the kernel's backlog until one leaves, so a flood cannot exhaust memory.
+    if connections.len() >= MAX_CONNECTIONS {
+        connections.join_next().await;
+        return;
+    }
+    match super::tcp::accept(listener, recorder, "lab").await {
+        Ok(stream) => {
+            connections.spawn(dispatch::handle(stream, shared.clone()));
         }
+        Err(error) if is_per_connection(&error) => {}
+        // Out of file descriptors or similar: wait a little rather than spin.
+        Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
     }
 }
 
