@@ -5,14 +5,16 @@
 #[path = "common/lab.rs"]
 mod lab_common;
 
+use std::time::Duration;
+
 use lab_common::{
-    KEY, NEVER, exchange, get, lab, lab_messages, lab_server_frames, raw_upgrade, server_frames,
-    upgrade_request,
+    KEY, NEVER, exchange, get, lab, lab_messages, lab_server_frames, lab_with, raw_upgrade,
+    server_frames, upgrade_request,
 };
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpStream;
 use wslab::capture::Direction;
-use wslab::net::lab::FAULTS;
+use wslab::net::lab::{FAULTS, Timeouts};
 use wslab::net::tcp;
 use wslab::proto::encode::{FrameSpec, encode};
 use wslab::proto::{Config, Derivation, Dissector, Event, OpCode, Side, Violation};
@@ -161,6 +163,28 @@ async fn garbage_and_hang_faults() {
     let mut answer = Vec::new();
     stream.read_to_end(&mut answer).await.unwrap();
     assert!(answer.is_empty());
+    lab.shutdown().await;
+}
+
+#[tokio::test]
+async fn faults_end_after_their_time_limit() {
+    let lab = lab_with(Timeouts {
+        fault: Duration::from_millis(100),
+        ..Timeouts::default()
+    })
+    .await;
+    // Neither the hang nor a fault reading what comes after its answer waits for a client that
+    // stays connected and silent.
+    for path in ["/fault/hang", "/fault/masked-frame", "/fault/strict-mask"] {
+        let mut stream = TcpStream::connect(lab.addr()).await.unwrap();
+        stream
+            .write_all(upgrade_request(path, "13").as_bytes())
+            .await
+            .unwrap();
+        let mut answer = Vec::new();
+        stream.read_to_end(&mut answer).await.unwrap();
+        assert_eq!(answer.is_empty(), path == "/fault/hang", "{path}");
+    }
     lab.shutdown().await;
 }
 

@@ -4,7 +4,12 @@
 #[path = "common/lab.rs"]
 mod lab_common;
 
-use lab_common::{NEVER, exchange, get, lab, split};
+use std::time::Duration;
+
+use lab_common::{NEVER, exchange, get, lab, lab_with, split};
+use tokio::io::AsyncReadExt as _;
+use tokio::net::TcpStream;
+use wslab::net::lab::Timeouts;
 
 #[tokio::test]
 async fn hello_message_and_the_page() {
@@ -87,6 +92,49 @@ async fn garbage_gets_400() {
         .recorder()
         .read(|t| t.connections().last().unwrap().requests().problem.clone());
     assert!(problem.is_some());
+    lab.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_head_that_never_ends_gets_400() {
+    let lab = lab(NEVER).await;
+    let mut request = b"GET /hello HTTP/1.1\r\nX-Long: ".to_vec();
+    request.resize(wslab::proto::http::MAX_HEAD_BYTES + 100, b'a');
+    let (head, body) = split(&exchange(&lab, &request).await);
+    assert!(head.starts_with("HTTP/1.1 400 Bad Request\r\n"), "{head}");
+    let body = String::from_utf8(body).unwrap();
+    assert!(body.contains("longer than"), "{body}");
+    lab.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_client_that_sends_nothing_gets_408_and_is_closed() {
+    let lab = lab_with(Timeouts {
+        head: Duration::from_millis(100),
+        ..Timeouts::default()
+    })
+    .await;
+    // Connects, sends nothing, and reads: the lab must hang up by itself.
+    let mut stream = TcpStream::connect(lab.addr()).await.unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await.unwrap();
+    let (head, body) = split(&answer);
+    assert!(
+        head.starts_with("HTTP/1.1 408 Request Timeout\r\n"),
+        "{head}"
+    );
+    assert!(head.contains("Connection: close\r\n"), "{head}");
+    let body = String::from_utf8(body).unwrap();
+    assert_eq!(body, "wslab lab: no complete request head within 0.1 s\n");
+
+    // Half a head is no better than none.
+    let mut stream = TcpStream::connect(lab.addr()).await.unwrap();
+    tokio::io::AsyncWriteExt::write_all(&mut stream, b"GET /hello HTTP/1.1\r\nHost: lab\r\n")
+        .await
+        .unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await.unwrap();
+    assert!(answer.starts_with(b"HTTP/1.1 408 "));
     lab.shutdown().await;
 }
 

@@ -141,12 +141,20 @@ async fn the_ticker_pushes_unasked() {
     lab.shutdown().await;
 }
 
-#[tokio::test]
+// On several threads, so that a connection task could still be running when `shutdown`
+// returns, unless it waits.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn shutdown_ends_open_connections() {
     let lab = lab(NEVER).await;
     let mut ws = ws(&lab, "/echo", &Recorder::default()).await;
     let (mut hung, _, _) = raw_upgrade(&lab, "/fault/masked-frame").await;
+    let recorder = lab.recorder().clone();
     lab.shutdown().await;
+    // Both of the lab's connections have ended, and its taps have said so, before `shutdown`
+    // returned.
+    let closed: Vec<bool> =
+        recorder.read(|t| t.connections().map(|c| c.closed_us.is_some()).collect());
+    assert_eq!(closed, [true, true]);
     assert!(!matches!(ws.next().await, Some(Ok(_))));
     let mut rest = Vec::new();
     let _ = hung.read_to_end(&mut rest).await;

@@ -11,7 +11,7 @@ use tokio::net::TcpStream;
 use tokio_tungstenite::WebSocketStream;
 use wslab::capture::Direction;
 use wslab::net::Recorder;
-use wslab::net::lab::{Lab, LabConfig};
+use wslab::net::lab::{Lab, LabConfig, Timeouts};
 use wslab::net::tcp::{self, TappedTcp};
 use wslab::proto::{Config, Dissector, Event, Frame, OpCode, Side};
 
@@ -23,6 +23,17 @@ pub async fn lab(tick: Duration) -> Lab {
         ..LabConfig::default()
     };
     Lab::start(config, Recorder::default()).await.unwrap()
+}
+
+/// A lab that gives up on clients after `timeouts` rather than the defaults.
+pub async fn lab_with(timeouts: Timeouts) -> Lab {
+    let config = LabConfig {
+        tick: NEVER,
+        ..LabConfig::default()
+    };
+    Lab::start_with(config, timeouts, Recorder::default())
+        .await
+        .unwrap()
 }
 
 // Long enough that no tick comes during a test, so the feed holds only what the test published.

@@ -11,7 +11,7 @@ use super::rewind::Rewind;
 use super::{Shared, faults, http, ws};
 use crate::net::tcp::TappedTcp;
 use crate::proto::handshake::{Rule, check_request};
-use crate::proto::http::{Head, MAX_HEAD_BYTES, StartLine, parse_request};
+use crate::proto::http::{Head, StartLine, parse_request};
 
 /// The most bytes read from a peer after the lab has said its last word, so that a client
 /// that keeps sending cannot keep a task busy for ever.
@@ -22,7 +22,19 @@ const DRAIN_TIME: Duration = Duration::from_secs(30);
 
 /// Serves one connection. Every failure ends this connection only.
 pub(super) async fn handle(mut stream: TappedTcp, shared: Arc<Shared>) {
-    let Some((head, buffered)) = read_head(&mut stream).await else {
+    let limit = shared.timeouts.head;
+    let Ok(read) = tokio::time::timeout(limit, read_head(&mut stream)).await else {
+        // Within the same limit again, so that a client that neither sends nor reads holds its
+        // slot for a bounded time.
+        let body = format!(
+            "wslab lab: no complete request head within {} s\n",
+            limit.as_secs_f64()
+        );
+        let answer = refuse(stream, "408 Request Timeout", &[], &body);
+        let _ = tokio::time::timeout(limit, answer).await;
+        return;
+    };
+    let Some((head, buffered)) = read else {
         return;
     };
     let head = match head {
@@ -40,7 +52,9 @@ pub(super) async fn handle(mut stream: TappedTcp, shared: Arc<Shared>) {
     let path = target.split('?').next().unwrap_or_default();
     if let Some(fault) = path.strip_prefix("/fault/") {
         let after_head = buffered.get(head.len..).unwrap_or_default().to_vec();
-        faults::run(fault, &head, Rewind::new(after_head, stream)).await;
+        let fault = faults::run(fault, &head, Rewind::new(after_head, stream));
+        // Past the limit the fault is dropped with its stream, which closes the connection.
+        let _ = tokio::time::timeout(shared.timeouts.fault, fault).await;
         return;
     }
     let endpoint = ws::Endpoint::from_path(path);
@@ -78,11 +92,8 @@ async fn read_head<S: AsyncRead + Unpin>(
         buffered.extend_from_slice(&chunk[..n]);
         match parse_request(&buffered) {
             Ok(Some(head)) => return Some((Ok(head), buffered)),
-            Ok(None) if buffered.len() <= MAX_HEAD_BYTES => {}
-            Ok(None) => {
-                let reason = format!("the request head is longer than {MAX_HEAD_BYTES} bytes");
-                return Some((Err(reason), buffered));
-            }
+            // Past MAX_HEAD_BYTES, parse_request answers TooLarge, so waiting is bounded.
+            Ok(None) => {}
             Err(error) => return Some((Err(error.to_string()), buffered)),
         }
     }

@@ -55,20 +55,20 @@ impl Feed {
         let at_ms = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
-        let id = {
-            let mut kept = self.kept.lock().unwrap_or_else(PoisonError::into_inner);
-            let id = kept.back().map_or(*self.latest.borrow() + 1, |u| u.id + 1);
-            if kept.len() >= KEPT_UPDATES {
-                kept.pop_front();
-            }
-            kept.push_back(Update {
-                id,
-                at_ms,
-                text: text.to_owned(),
-            });
-            id
-        };
+        let mut kept = self.kept.lock().unwrap_or_else(PoisonError::into_inner);
+        let id = kept.back().map_or(*self.latest.borrow() + 1, |u| u.id + 1);
+        if kept.len() >= KEPT_UPDATES {
+            kept.pop_front();
+        }
+        kept.push_back(Update {
+            id,
+            at_ms,
+            text: text.to_owned(),
+        });
+        // Signalled under the lock: two publishers would otherwise race here, and the later
+        // id could be sent first, so `latest` would go backwards.
         self.latest.send_replace(id);
+        drop(kept);
         id
     }
 
@@ -131,6 +131,33 @@ mod tests {
         assert_eq!(feed.latest(), 1005);
         assert_eq!(feed.since(1004).len(), 1);
         assert!(feed.since(1005).is_empty());
+    }
+
+    #[test]
+    fn latest_never_goes_backwards_under_racing_publishers() {
+        let feed = std::sync::Arc::new(Feed::default());
+        let mut seen = feed.watch();
+        let publishers: Vec<_> = (0..4)
+            .map(|_| {
+                let feed = feed.clone();
+                std::thread::spawn(move || {
+                    for _ in 0..500 {
+                        feed.publish("x");
+                    }
+                })
+            })
+            .collect();
+        let mut last = 0;
+        while publishers.iter().any(|p| !p.is_finished()) {
+            let now = *seen.borrow_and_update();
+            assert!(now >= last, "latest went from {last} back to {now}");
+            last = now;
+        }
+        for publisher in publishers {
+            publisher.join().unwrap();
+        }
+        assert_eq!(feed.latest(), 2000);
+        assert_eq!(feed.since(0).last().map(|u| u.id), Some(2000));
     }
 
     #[test]

@@ -27,6 +27,7 @@ pub(super) async fn serve<S>(stream: S, shared: Arc<Shared>)
 where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
+    let head_timeout = shared.timeouts.head;
     let service = hyper::service::service_fn(move |request| {
         let shared = shared.clone();
         async move { Ok::<_, Infallible>(respond(request, &shared).await) }
@@ -36,7 +37,7 @@ where
         .title_case_headers(true)
         .keep_alive(true)
         .timer(TokioTimer::new())
-        .header_read_timeout(Duration::from_secs(30))
+        .header_read_timeout(head_timeout)
         .serve_connection(TokioIo::new(stream), service)
         .await;
 }

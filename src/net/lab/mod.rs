@@ -17,7 +17,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::net::TcpListener;
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, oneshot};
 use tokio::task::{JoinHandle, JoinSet};
 
 pub use faults::FAULTS;
@@ -72,19 +72,50 @@ impl Default for LabConfig {
     }
 }
 
+/// How long the lab waits on a client before it hangs up, so that idle or stalled sockets
+/// cannot hold the [`MAX_CONNECTIONS`] slots for ever.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// From accept until the request head is complete; then the lab answers `408 Request
+    /// Timeout` and closes. hyper's limit for later requests on a kept-alive connection too.
+    pub head: Duration,
+    /// The whole life of a `/fault/` connection, head excluded: `/fault/hang` never answers,
+    /// and the others read what the client does afterwards.
+    pub fault: Duration,
+}
+
+impl Timeouts {
+    /// The head's default, as hyper's `header_read_timeout`.
+    pub const HEAD: Duration = Duration::from_secs(30);
+    /// The faults' default.
+    pub const FAULT: Duration = Duration::from_secs(120);
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Self {
+            head: Self::HEAD,
+            fault: Self::FAULT,
+        }
+    }
+}
+
 /// What every connection task shares.
 #[derive(Debug)]
 pub(crate) struct Shared {
     pub(crate) feed: Feed,
     pub(crate) chat: broadcast::Sender<ws::ChatLine>,
+    pub(crate) timeouts: Timeouts,
 }
 
-/// A running lab server. Dropping it stops it too; [`Lab::shutdown`] also waits for that.
+/// A running lab server. Dropping it stops it too, without waiting; [`Lab::shutdown`] waits
+/// until every connection is gone.
 #[derive(Debug)]
 pub struct Lab {
     addr: SocketAddr,
     recorder: Recorder,
     shared: Arc<Shared>,
+    stop: Option<oneshot::Sender<()>>,
     accepting: JoinHandle<()>,
     ticking: JoinHandle<()>,
 }
@@ -95,21 +126,41 @@ impl Lab {
     /// # Errors
     /// When the address cannot be bound (in use, not local, not permitted).
     pub async fn start(config: LabConfig, recorder: Recorder) -> io::Result<Lab> {
+        Self::start_with(config, Timeouts::default(), recorder).await
+    }
+
+    /// As [`Lab::start`], with other [`Timeouts`] than the defaults.
+    ///
+    /// # Errors
+    /// When the address cannot be bound (in use, not local, not permitted).
+    pub async fn start_with(
+        config: LabConfig,
+        timeouts: Timeouts,
+        recorder: Recorder,
+    ) -> io::Result<Lab> {
         let listener = TcpListener::bind(config.bind).await?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
             feed: Feed::default(),
             chat: broadcast::channel(ws::CHAT_BACKLOG).0,
+            timeouts,
         });
         let ticking = tokio::spawn({
             let shared = shared.clone();
             async move { shared.feed.tick(config.tick).await }
         });
-        let accepting = tokio::spawn(accept_loop(listener, recorder.clone(), shared.clone()));
+        let (stop, stopped) = oneshot::channel();
+        let accepting = tokio::spawn(accept_loop(
+            listener,
+            recorder.clone(),
+            shared.clone(),
+            stopped,
+        ));
         Ok(Lab {
             addr,
             recorder,
             shared,
+            stop: Some(stop),
             accepting,
             ticking,
         })
@@ -142,11 +193,16 @@ impl Lab {
         self.shared.feed.publish(text)
     }
 
-    /// Stops accepting, ends every connection and the feed, and waits until they are gone.
+    /// Stops accepting, ends every connection and the feed, and waits until they are gone:
+    /// when it returns, the recorder holds every connection's close.
     pub async fn shutdown(mut self) {
-        self.accepting.abort();
+        if let Some(stop) = self.stop.take() {
+            // The loop is only gone already if it panicked; then there is no one to tell.
+            let _ = stop.send(());
+        }
         self.ticking.abort();
-        // Both end by cancellation; their results say only that.
+        // The accept loop returns once its connections have ended; the ticker by cancellation.
+        // Their results say only that (or carry a panic, which the lab has no use for).
         let _ = (&mut self.accepting).await;
         let _ = (&mut self.ticking).await;
     }
@@ -165,6 +221,8 @@ impl Lab {
 }
 
 impl Drop for Lab {
+    // Without `shutdown`, no one can wait: aborting the accept loop drops its JoinSet, which
+    // aborts every connection task. After `shutdown`, both tasks are over and this does nothing.
     fn drop(&mut self) {
         self.accepting.abort();
         self.ticking.abort();
@@ -174,26 +232,49 @@ impl Drop for Lab {
 /// Connections the lab serves at once.
 pub const MAX_CONNECTIONS: usize = 1024;
 
-async fn accept_loop(listener: TcpListener, recorder: Recorder, shared: Arc<Shared>) {
-    // The set owns every connection task: when this loop is aborted the set is dropped, which
-    // aborts them all.
+async fn accept_loop(
+    listener: TcpListener,
+    recorder: Recorder,
+    shared: Arc<Shared>,
+    mut stop: oneshot::Receiver<()>,
+) {
+    // The set owns every connection task: on `stop` they are aborted and waited for; if this
+    // loop is aborted instead, the set is dropped, which aborts them without waiting.
     let mut connections = JoinSet::new();
     loop {
         while connections.try_join_next().is_some() {}
-        // Each connection may hold a head buffer and a capture; past the cap, new clients wait
-        // in the kernel's backlog until one leaves, so a flood cannot exhaust memory.
-        if connections.len() >= MAX_CONNECTIONS {
-            connections.join_next().await;
-            continue;
+        tokio::select! {
+            biased;
+            // A sent stop, or a Lab dropped without one: both end the loop.
+            _ = &mut stop => break,
+            () = accept_one(&listener, &recorder, &shared, &mut connections) => {}
         }
-        match super::tcp::accept(&listener, &recorder, "lab").await {
-            Ok(stream) => {
-                connections.spawn(dispatch::handle(stream, shared.clone()));
-            }
-            Err(error) if is_per_connection(&error) => {}
-            // Out of file descriptors or similar: wait a little rather than spin.
-            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+    }
+    drop(listener);
+    // Each aborted task drops its stream, whose tap records the close.
+    connections.shutdown().await;
+}
+
+// One step of the accept loop: a new connection, or room for one.
+async fn accept_one(
+    listener: &TcpListener,
+    recorder: &Recorder,
+    shared: &Arc<Shared>,
+    connections: &mut JoinSet<()>,
+) {
+    // Each connection may hold a head buffer and a capture; past the cap, new clients wait
+    // in the kernel's backlog until one leaves, so a flood cannot exhaust memory.
+    if connections.len() >= MAX_CONNECTIONS {
+        connections.join_next().await;
+        return;
+    }
+    match super::tcp::accept(listener, recorder, "lab").await {
+        Ok(stream) => {
+            connections.spawn(dispatch::handle(stream, shared.clone()));
         }
+        Err(error) if is_per_connection(&error) => {}
+        // Out of file descriptors or similar: wait a little rather than spin.
+        Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
     }
 }
 
