@@ -190,23 +190,14 @@ async fn chat<S: AsyncRead + AsyncWrite + Unpin>(
     let mut closing = false;
     loop {
         tokio::select! {
-            incoming = stream.next() => match inspect(incoming, check) {
-                Some(Ok(message @ (Message::Text(_) | Message::Binary(_)))) => {
+            incoming = stream.next() => match on_read(incoming, &mut sink, check).await {
+                Read::Data(message) => {
                     // No receiver is fine: the sender itself has just left, say.
                     let _ = shared.chat.send(message);
                 }
-                Some(Ok(Message::Ping(_))) => {
-                    if sink.flush().await.is_err() {
-                        return false;
-                    }
-                }
-                Some(Ok(Message::Close(_))) => closing = true,
-                Some(Ok(_)) => {}
-                Some(Err(error)) => {
-                    refuse(&mut sink, &error).await;
-                    return false;
-                }
-                None => return true,
+                Read::Other => {}
+                Read::Closing => closing = true,
+                Read::End(clean) => return clean,
             },
             line = lines.recv(), if !closing => match line {
                 Ok(message) => {
@@ -250,33 +241,50 @@ async fn ticker<S: AsyncRead + AsyncWrite + Unpin>(
                     return false;
                 }
             }
-            incoming = stream.next() => match inspect(incoming, check) {
-                Some(Ok(Message::Ping(_))) => {
-                    if sink.flush().await.is_err() {
-                        return false;
-                    }
-                }
-                Some(Ok(Message::Close(_))) => closing = true,
-                Some(Ok(_)) => {}
-                Some(Err(error)) => {
-                    refuse(&mut sink, &error).await;
-                    return false;
-                }
-                None => return true,
+            incoming = stream.next() => match on_read(incoming, &mut sink, check).await {
+                // The ticker talks; what the client says is recorded, not answered.
+                Read::Data(_) | Read::Other => {}
+                Read::Closing => closing = true,
+                Read::End(clean) => return clean,
             },
         }
     }
 }
 
-/// Shows a read to the self-check on its way to the endpoint's `match`.
-fn inspect<T>(
-    read: Option<Result<Message, T>>,
+/// What a push endpoint (chat, ticker) makes of one read from its client.
+enum Read {
+    /// A text or binary message.
+    Data(Message),
+    /// A ping (already answered), a pong, or nothing to act on.
+    Other,
+    /// The client's close: only the close reply may follow (§5.5.1).
+    Closing,
+    /// The read side is over; `true` when the closing handshake finished cleanly.
+    End(bool),
+}
+
+/// Shows a read to the self-check, answers what the library leaves to the endpoint (flushing a
+/// queued pong, closing on a broken rule), and says what is left to do.
+async fn on_read<S: Sink<Message> + Unpin>(
+    read: Option<Result<Message, Error>>,
+    sink: &mut S,
     check: &mut SelfCheck,
-) -> Option<Result<Message, T>> {
+) -> Read {
     if let Some(Ok(message)) = &read {
         check.saw(message);
     }
-    read
+    match read {
+        Some(Ok(message @ (Message::Text(_) | Message::Binary(_)))) => Read::Data(message),
+        // The pong is queued on read; flushing sends it now, not with the next update.
+        Some(Ok(Message::Ping(_))) if sink.flush().await.is_err() => Read::End(false),
+        Some(Ok(Message::Close(_))) => Read::Closing,
+        Some(Ok(_)) => Read::Other,
+        Some(Err(error)) => {
+            refuse(sink, &error).await;
+            Read::End(false)
+        }
+        None => Read::End(true),
+    }
 }
 
 /// Tells a client that broke a rule which one, as RFC 6455 §7.4.1 asks: 1002 for a protocol
