@@ -76,9 +76,12 @@ async fn misbehaving_frames_each_get_their_explanation() {
         "{error}"
     );
     assert_eq!(violations, [Violation::MaskedServerFrame]);
+    // The sentence is the capture's, in RFC terms, not the library's.
+    assert!(error.ends_with("(RFC 6455 §5.1)"), "{error}");
 
     let (error, violations, utf8_bad) = bad_frame("/fault/bad-utf8").await;
     assert!(error.contains("not valid UTF-8"), "{error}");
+    assert!(error.ends_with("(RFC 6455 §8.1)"), "{error}");
     assert!(utf8_bad);
     assert!(
         violations
@@ -92,6 +95,7 @@ async fn misbehaving_frames_each_get_their_explanation() {
         error.starts_with("the server broke the protocol"),
         "{error}"
     );
+    assert!(error.contains("at most 125 (RFC 6455 §5.5)"), "{error}");
     assert!(
         violations
             .iter()

@@ -84,6 +84,7 @@ pub struct WsClient {
     masking: Masking,
     delivered: Delivered,
     protocol: Option<String>,
+    recorder: Recorder,
     closed_by_us: bool,
 }
 
@@ -153,6 +154,7 @@ impl WsClient {
             masking: options.masking,
             delivered: Delivered::default(),
             protocol,
+            recorder: recorder.clone(),
             closed_by_us: false,
         })
     }
@@ -251,6 +253,10 @@ impl WsClient {
             Ok(None) => Ok(None),
             Ok(Some(Err(error))) => match ClientError::from_read(error, self.closed_by_us) {
                 None => Ok(None),
+                // The capture names the rule in RFC terms; the library's words are the fallback.
+                Some(ClientError::Protocol { detail }) => Err(ClientError::Protocol {
+                    detail: self.broken_rule().unwrap_or(detail),
+                }),
                 Some(error) => Err(error),
             },
             Ok(Some(Ok(message))) => {
@@ -260,6 +266,16 @@ impl WsClient {
                 Ok(Some(message))
             }
         }
+    }
+
+    /// The first rule the server's captured frames break, as a sentence with its section.
+    fn broken_rule(&self) -> Option<String> {
+        let conn = self.conn?;
+        self.recorder.read(|t| {
+            let flow = t.connection(conn)?.responses();
+            let violation = flow.frames.iter().find_map(|f| f.item.violations.first())?;
+            Some(format!("{violation} (RFC 6455 §{})", violation.section()))
+        })
     }
 
     /// Starts the closing handshake with this code and reason (§5.5.1), through the library
