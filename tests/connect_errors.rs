@@ -86,6 +86,15 @@ fn a_port_where_nothing_listens() {
         1,
         &format!("nothing is listening on 127.0.0.1:{port}"),
     );
+    // Scripts asking for JSON still get one object, with the same sentence.
+    let json = wslab(&["connect", &format!("ws://127.0.0.1:{port}/echo"), "--json"]);
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).expect("one JSON object");
+    assert!(
+        value["error"]
+            .as_str()
+            .is_some_and(|e| e.starts_with("nothing is listening")),
+        "{value}"
+    );
 }
 
 #[test]

@@ -10,7 +10,7 @@ use tokio_tungstenite::tungstenite::Message;
 
 use super::BadInput;
 use crate::capture::selfcheck::{Delivered, Verdict};
-use crate::capture::{ConnId, Direction, Limits};
+use crate::capture::{ConnId, Direction, Limits, Transcript};
 use crate::cli::{ConnectArgs, Send};
 use crate::hexinput::parse_hex;
 use crate::net::url::{self, WsUrl};
@@ -259,66 +259,17 @@ pub fn run(
     let outcome = runtime.block_on(exchange(&plan, &recorder));
     // Everything has been read: the taps are dropped, so the transcript is final.
     drop(runtime);
-    let report = recorder.read(|t| {
-        let connection = outcome.conn.and_then(|c| t.connection(c))?;
-        let finished = outcome.error.is_none();
-        let verdict = outcome.connected.then(|| {
-            outcome
-                .delivered
-                .check(connection, Direction::ServerToClient, finished)
-        });
-        let broken: usize = [connection.requests(), connection.responses()]
-            .iter()
-            .flat_map(|f| f.frames.iter())
-            .map(|f| f.item.violations.len())
-            .sum();
-        let text = if args.json {
-            let mut json = ExchangeJson::new(connection);
-            json.error = outcome.error.as_ref().map(ToString::to_string);
-            json.self_check = verdict.as_ref().map(ToString::to_string);
-            serde_json::to_string_pretty(&json).unwrap_or_default()
-        } else {
-            let opts = Options {
-                palette,
-                side: crate::proto::Side::Client,
-                max_payload: args.max_payload,
-            };
-            let mut text = format!(
-                "{}\n\n",
-                palette.paint(
-                    Role::Dim,
-                    &format!("{} → {}", show(connection.client), show(connection.server))
-                )
-            );
-            text.push_str(&if args.brief {
-                handshake_brief(connection, palette)
-            } else {
-                handshake(connection, palette)
-            });
-            let frames = frames(connection, &opts, args.brief);
-            if !frames.is_empty() {
-                let _ = write!(
-                    text,
-                    "\n{}\n",
-                    palette.paint(
-                        Role::Heading,
-                        "── Frames, both directions, in the order they crossed ──"
-                    )
-                );
-                text.push_str(&frames);
-            }
-            text.push('\n');
-            text.push_str(&summary(connection, palette));
-            text
-        };
-        Some((text, verdict, broken))
-    });
-    let (verdict, broken) = match report {
-        Some((text, verdict, broken)) => {
-            writeln!(out, "{text}")?;
-            (verdict, broken)
+    let report = recorder.read(|t| report(t, &outcome, args, palette));
+    let (verdict, broken) = if let Some((text, verdict, broken)) = report {
+        writeln!(out, "{text}")?;
+        (verdict, broken)
+    } else {
+        // Nothing was captured (the connection never opened): scripts still get an object.
+        if args.json {
+            let error = outcome.error.as_ref().map(ToString::to_string);
+            writeln!(out, "{}", serde_json::json!({ "error": error }))?;
         }
-        None => (None, 0),
+        (None, 0)
     };
     if !args.json {
         print_verdict(verdict.as_ref(), palette, out)?;
@@ -340,6 +291,68 @@ pub fn run(
         _ if bug => Ok(ExitCode::FAILURE),
         _ => Ok(ExitCode::SUCCESS),
     }
+}
+
+/// The printed transcript (text or JSON), the self-check's verdict, and the count of broken
+/// rules; `None` when no connection was recorded.
+fn report(
+    t: &Transcript,
+    outcome: &Outcome,
+    args: &ConnectArgs,
+    palette: Palette,
+) -> Option<(String, Option<Verdict>, usize)> {
+    let connection = outcome.conn.and_then(|c| t.connection(c))?;
+    let finished = outcome.error.is_none();
+    let verdict = outcome.connected.then(|| {
+        outcome
+            .delivered
+            .check(connection, Direction::ServerToClient, finished)
+    });
+    let broken: usize = [connection.requests(), connection.responses()]
+        .iter()
+        .flat_map(|f| f.frames.iter())
+        .map(|f| f.item.violations.len())
+        .sum();
+    let text = if args.json {
+        let mut json = ExchangeJson::new(connection);
+        json.error = outcome.error.as_ref().map(ToString::to_string);
+        json.self_check = verdict.as_ref().map(ToString::to_string);
+        serde_json::to_string_pretty(&json).unwrap_or_default()
+    } else {
+        let opts = Options {
+            palette,
+            side: crate::proto::Side::Client,
+            max_payload: args.max_payload,
+        };
+        let mut text = format!(
+            "{}\n\n",
+            palette.paint(
+                Role::Dim,
+                &format!("{} → {}", show(connection.client), show(connection.server))
+            )
+        );
+        text.push_str(&if args.brief {
+            handshake_brief(connection, palette)
+        } else {
+            handshake(connection, palette)
+        });
+        let frames = frames(connection, &opts, args.brief);
+        if !frames.is_empty() {
+            let _ = write!(
+                text,
+                "\n{}\n",
+                palette.paint(
+                    Role::Heading,
+                    "── Frames, both directions, in the order they crossed ──"
+                )
+            );
+            text.push_str(&frames);
+        }
+        text.push('\n');
+        text.push_str(&summary(connection, palette));
+        text
+    };
+    Some((text, verdict, broken))
 }
 
 fn show(addr: Option<std::net::SocketAddr>) -> String {
