@@ -9,6 +9,7 @@ pub mod capture;
 pub mod cli;
 pub mod cmd;
 pub mod hexinput;
+pub mod lesson;
 pub mod net;
 pub mod proto;
 pub mod render;

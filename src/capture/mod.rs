@@ -3,6 +3,7 @@
 
 pub mod body;
 pub mod flow;
+pub mod measure;
 pub mod parts;
 pub mod selfcheck;
 pub mod timing;

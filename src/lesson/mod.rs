@@ -1,0 +1,10 @@
+//! Lessons as data: the format, loading, linting, checks and the panes a step shows. Pure: the
+//! caller reads files and runs actions (see `run`).
+
+pub mod model;
+pub mod parse;
+pub mod problem;
+
+pub use model::{Action, Check, Lesson, Pane, Probe, Step};
+pub use parse::{Parsed, parse};
+pub use problem::{Problem, Severity};
