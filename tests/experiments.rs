@@ -1,0 +1,67 @@
+//! The measured experiments in quick mode, on real loopback sockets: the figures they report
+//! say what the lessons teach, and every byte figure comes from the capture.
+
+use wslab::capture::measure::{Figure, Measured};
+use wslab::lesson::model::{Pane, Polling};
+use wslab::run::experiment;
+
+fn count(m: &Measured, row: usize, column: &str) -> u64 {
+    match m.column(column).and_then(|c| m.figure(row, c)) {
+        Some(Figure::Count(n) | Figure::Bytes(n) | Figure::Micros(n)) => n,
+        other => panic!("{column} of row {row} is {other:?}, not a number:\n{m:#?}"),
+    }
+}
+
+fn ratio(m: &Measured, row: usize, column: &str) -> f64 {
+    match m.column(column).and_then(|c| m.figure(row, c)) {
+        Some(Figure::Ratio(x)) => x,
+        other => panic!("{column} of row {row} is {other:?}, not a ratio:\n{m:#?}"),
+    }
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a runtime")
+}
+
+fn polling_action() -> Polling {
+    Polling {
+        seconds: 5.0,
+        poll_ms: 500,
+        update_ms: 700,
+        panes: vec![Pane::Compare, Pane::Chart],
+    }
+}
+
+#[test]
+fn polling_asks_more_than_push_and_learns_later() {
+    let m = runtime()
+        .block_on(experiment::polling(&polling_action(), true))
+        .expect("the experiment runs");
+    let (poll, long, push) = (0, 1, 2);
+    let updates = count(&m, push, "updates delivered");
+    assert!(updates >= 1, "{m:#?}");
+    for row in [poll, long, push] {
+        assert_eq!(count(&m, row, "updates delivered"), updates, "{m:#?}");
+        assert!(count(&m, row, "bytes on the wire") > 0, "{m:#?}");
+    }
+    assert!(count(&m, poll, "requests") > updates, "{m:#?}");
+    assert!(count(&m, poll, "empty responses") > 0, "{m:#?}");
+    assert_eq!(count(&m, push, "requests"), 1, "only the handshake: {m:#?}");
+    let empty = m.column("empty responses").expect("the column");
+    assert_eq!(m.figure(push, empty), Some(Figure::None));
+    assert!(
+        count(&m, push, "delay mean") < count(&m, poll, "delay mean"),
+        "{m:#?}"
+    );
+    assert!(ratio(&m, poll, "requests per update") > 1.0, "{m:#?}");
+    assert!(ratio(&m, push, "requests per update") <= 1.0, "{m:#?}");
+    assert!(
+        count(&m, push, "bytes on the wire") < count(&m, poll, "bytes on the wire"),
+        "{m:#?}"
+    );
+    assert!(!m.charts.is_empty() && !m.notes.is_empty());
+}
