@@ -2,7 +2,7 @@
 //! say what the lessons teach, and every byte figure comes from the capture.
 
 use wslab::capture::measure::{Figure, Measured};
-use wslab::lesson::model::{Pane, Polling};
+use wslab::lesson::model::{Messages, Pane, Polling};
 use wslab::run::experiment;
 
 fn count(m: &Measured, row: usize, column: &str) -> u64 {
@@ -64,4 +64,31 @@ fn polling_asks_more_than_push_and_learns_later() {
         "{m:#?}"
     );
     assert!(!m.charts.is_empty() && !m.notes.is_empty());
+}
+
+#[test]
+fn websocket_messages_cost_less_than_http_ones() {
+    let action = Messages {
+        count: 50,
+        text: r#"{"typing":true}"#.to_owned(),
+        panes: vec![Pane::Compare, Pane::Chart],
+    };
+    let m = runtime()
+        .block_on(experiment::messages(&action, true))
+        .expect("the experiment runs");
+    let (fresh, kept, ws) = (0, 1, 2);
+    assert_eq!(count(&m, fresh, "TCP connections"), 10, "{m:#?}");
+    assert_eq!(count(&m, kept, "TCP connections"), 1, "{m:#?}");
+    assert_eq!(count(&m, ws, "TCP connections"), 1, "{m:#?}");
+    assert_eq!(count(&m, fresh, "WebSocket handshakes"), 0, "{m:#?}");
+    assert_eq!(count(&m, ws, "WebSocket handshakes"), 1, "{m:#?}");
+    let per = |row| ratio(&m, row, "bytes per message");
+    assert!(per(ws) < per(kept), "{m:#?}");
+    assert!(per(kept) <= per(fresh), "{m:#?}");
+    // Each message goes both ways (request and answer, or frame and echo).
+    assert!(per(ws) > 2.0 * 15.0, "{m:#?}");
+    for row in [fresh, kept, ws] {
+        assert!(count(&m, row, "latency mean") > 0, "{m:#?}");
+        assert!(count(&m, row, "latency p95") >= count(&m, row, "latency mean") / 2);
+    }
 }

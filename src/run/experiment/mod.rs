@@ -3,7 +3,7 @@
 //! from its own traffic only, and every byte figure is read from that capture.
 
 //mod idle;
-//mod messages;
+mod messages;
 mod polling;
 //mod procfs;
 
@@ -11,7 +11,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
 //pub use idle::idle;
-//pub use messages::messages;
+pub use messages::messages;
 pub use polling::polling;
 
 use crate::capture::{Direction, Limits, Transcript};
