@@ -2,21 +2,23 @@
 //! memory of idle connections. Each starts its own lab and recorder, so that its figures come
 //! from its own traffic only, and every byte figure is read from that capture.
 
-//mod idle;
+mod idle;
 mod messages;
 mod polling;
-//mod procfs;
+mod procfs;
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
-//pub use idle::idle;
+pub use idle::{MAX_IDLE, idle};
 pub use messages::messages;
 pub use polling::polling;
 
+use crate::capture::measure::Figure;
 use crate::capture::{Direction, Limits, Transcript};
 use crate::net::Recorder;
 use crate::net::lab::{Lab, LabConfig};
+use crate::proto::http::StartLine;
 
 /// Why an experiment could not finish. Each message is one sentence a learner can read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -86,12 +88,7 @@ fn captured(transcript: &Transcript, label: &str) -> Captured {
             .responses()
             .http
             .iter()
-            .filter(|m| {
-                matches!(
-                    m.head.start,
-                    crate::proto::http::StartLine::Response { status: 101, .. }
-                )
-            })
+            .filter(|m| matches!(m.head.start, StartLine::Response { status: 101, .. }))
             .count() as u64;
     }
     out
@@ -99,8 +96,7 @@ fn captured(transcript: &Transcript, label: &str) -> Captured {
 
 /// `part / whole` for a ratio column; `None` when there is no whole to divide by.
 #[allow(clippy::cast_precision_loss)] // Counts far below 2^53.
-fn ratio(part: u64, whole: u64) -> crate::capture::measure::Figure {
-    use crate::capture::measure::Figure;
+fn ratio(part: u64, whole: u64) -> Figure {
     if whole == 0 {
         Figure::None
     } else {
@@ -109,8 +105,6 @@ fn ratio(part: u64, whole: u64) -> crate::capture::measure::Figure {
 }
 
 /// A duration figure, or none when nothing was measured.
-fn micros(value: Option<u64>) -> crate::capture::measure::Figure {
-    value.map_or(crate::capture::measure::Figure::None, |us| {
-        crate::capture::measure::Figure::Micros(us)
-    })
+fn micros(value: Option<u64>) -> Figure {
+    value.map_or(Figure::None, Figure::Micros)
 }
