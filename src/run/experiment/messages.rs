@@ -167,7 +167,9 @@ fn table(recorder: &Recorder, count: u32, latencies: &[Vec<u64>; 3]) -> Measured
                 .to_owned(),
             "Bytes are everything the client's end of each connection sent and received, both \
              directions, from the capture: HTTP heads and bodies, and the WebSocket opening \
-             handshake, frames and closing handshake."
+             handshake, frames and closing handshake. They are what the programs wrote and \
+             read: the TCP and IP headers are not counted, nor the segments that open and \
+             close a TCP connection, which a new connection each pays every time."
                 .to_owned(),
             "TCP connections is how many the client opened; WebSocket handshakes counts the \
              101 answers that upgraded one, so HTTP's rows have none."
