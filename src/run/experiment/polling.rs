@@ -145,6 +145,7 @@ async fn run(
     let options = |label: &str, keep: bool| http_client::ClientOptions {
         keep_alive: keep,
         headers: HeaderSet::browser(),
+        // A long poll may rightly wait LONG_WAIT_MS before its answer.
         timeout: Duration::from_millis(LONG_WAIT_MS) + Duration::from_secs(10),
         label: label.to_owned(),
         ..http_client::ClientOptions::default()
