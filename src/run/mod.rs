@@ -2,6 +2,7 @@
 //! TUI and the tests all go through [`Runner`]; the lesson files only describe.
 
 mod conversation;
+pub mod experiment;
 mod http;
 mod ws;
 
@@ -109,14 +110,21 @@ impl Runner {
 }
 
 /// Runs a measured experiment on its own lab, so its figures are its own.
-// MERGE: replaced by the experiments when they land.
-#[allow(clippy::unused_async)]
-async fn measured(action: &Action, _quick: bool) -> ActionRun {
-    ActionRun {
-        error: Some(format!(
-            "the {} experiment is not built into this wslab yet",
-            action.kind()
-        )),
-        ..ActionRun::default()
+async fn measured(action: &Action, quick: bool) -> ActionRun {
+    let result = match action {
+        Action::Polling(p) => experiment::polling(p, quick).await,
+        Action::Messages(m) => experiment::messages(m, quick).await,
+        Action::Idle(i) => experiment::idle(i, quick).await,
+        _ => return ActionRun::default(),
+    };
+    match result {
+        Ok(measured) => ActionRun {
+            measured: Some(measured),
+            ..ActionRun::default()
+        },
+        Err(e) => ActionRun {
+            error: Some(e.to_string()),
+            ..ActionRun::default()
+        },
     }
 }
