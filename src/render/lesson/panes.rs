@@ -2,13 +2,15 @@
 
 use std::fmt::Write as _;
 
+use crate::capture::Direction;
 use crate::capture::measure::Measured;
 use crate::capture::{Connection, Transcript};
 use crate::lesson::model::{Action, Pane};
 use crate::lesson::outcome::ActionRun;
+use crate::proto::Frame;
 use crate::proto::Side;
 use crate::render::exchange::{
-    Item, accept_part, frame_line, frames, ms, request_part, response_part,
+    Item, accept_part, frame_summary, frames, ms, request_part, response_part,
 };
 use crate::render::frame::Options;
 use crate::render::http::{explained, head as head_view};
@@ -143,7 +145,12 @@ fn http_heads(conns: &[&Connection]) -> String {
     out
 }
 
-/// Every frame of every connection on one time axis, from the first connection's opening.
+/// Width of the client's column in the timeline.
+const COLUMN: usize = 44;
+
+/// Every frame of every connection on one time axis, from the first connection's opening:
+/// the client's frames on the left, the server's on the right, so frames in flight both
+/// ways at once stand side by side in time.
 pub fn timeline(conns: &[&Connection]) -> String {
     let Some(start) = conns.iter().map(|c| c.opened_us).min() else {
         return String::new();
@@ -151,26 +158,53 @@ pub fn timeline(conns: &[&Connection]) -> String {
     let mut lines: Vec<(u64, String)> = Vec::new();
     for c in conns {
         for entry in crate::render::exchange::timeline(c) {
-            if let Item::Frame(frame) = entry.what {
-                let since = entry.at_us.saturating_sub(start);
-                let who = if conns.len() > 1 {
-                    format!("{:<9} ", c.label)
-                } else {
-                    String::new()
-                };
-                lines.push((
-                    entry.at_us,
-                    format!("{who}{}", frame_line(frame, entry.direction, since, PLAIN)),
-                ));
-            }
+            let Item::Frame(frame) = entry.what else {
+                continue;
+            };
+            let who = if conns.len() > 1 {
+                format!("{}: ", c.label)
+            } else {
+                String::new()
+            };
+            let cell = cut(&format!("{who}{}", brief(frame)), COLUMN - 3);
+            let at = ms(entry.at_us.saturating_sub(start));
+            let line = match entry.direction {
+                Direction::ClientToServer => format!("{at:>12}  → {cell}"),
+                Direction::ServerToClient => format!("{at:>12}  {:COLUMN$}← {cell}", ""),
+            };
+            lines.push((entry.at_us, line));
         }
     }
     lines.sort_by_key(|(at, _)| *at);
-    let mut out = String::new();
+    let mut out = format!(
+        "{:>12}  {:COLUMN$}{}\n",
+        "time", "client → server", "server → client"
+    );
     for (_, line) in lines {
-        let _ = writeln!(out, "{line}");
+        let _ = writeln!(out, "{}", line.trim_end());
     }
     out
+}
+
+/// A frame in a few words: opcode, length and what it says.
+fn brief(frame: &Frame) -> String {
+    let summary = frame_summary(frame);
+    // frame_summary is "opcode  len B · FIN · masked · preview"; the timeline keeps the ends.
+    let parts: Vec<&str> = summary.split(" · ").collect();
+    let head = parts
+        .first()
+        .map_or("", |h| h.split_whitespace().next().unwrap_or(""));
+    let len = frame.payload_len();
+    let preview = parts.last().copied().unwrap_or_default();
+    format!("{head} {len} B {preview}")
+}
+
+fn cut(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let kept: String = text.chars().take(max.saturating_sub(1)).collect();
+    format!("{kept}…")
 }
 
 /// A measured comparison as a Markdown table, with its notes.
