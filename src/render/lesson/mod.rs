@@ -6,7 +6,7 @@ mod panes;
 
 use std::fmt::Write as _;
 
-pub use checks::{CheckOutcome, checks};
+pub use checks::{CheckOutcome, checks, computed};
 pub use panes::{chart, compare, timeline};
 
 use crate::capture::Transcript;
