@@ -25,9 +25,15 @@ fn shipped_lessons_pass_lessons_check() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
-    assert!(stdout.starts_with("18 lesson(s) checked: 0 error(s)"), "{stdout}");
+    assert!(
+        stdout.starts_with("18 lesson(s) checked: 0 error(s)"),
+        "{stdout}"
+    );
     for line in stderr.lines() {
-        assert!(line.contains(": warning: incomplete: "), "only incompleteness may be warned of: {line}");
+        assert!(
+            line.contains(": warning: incomplete: "),
+            "only incompleteness may be warned of: {line}"
+        );
         assert!(INCOMPLETE.iter().any(|id| line.contains(id)), "{line}");
     }
     let lib = library(None).unwrap();
@@ -35,9 +41,22 @@ fn shipped_lessons_pass_lessons_check() {
     for lesson in &lib.lessons {
         let checks: usize = lesson.steps.iter().map(|s| s.checks.len()).sum();
         let actions: usize = lesson.steps.iter().map(|s| s.actions.len()).sum();
-        assert!(checks >= 2 && actions >= 1, "{}: {checks} checks, {actions} actions", lesson.id);
-        assert!(!lesson.objectives.is_empty() && !lesson.notes.trim().is_empty(), "{}", lesson.id);
-        assert_eq!(lesson.incomplete.is_some(), INCOMPLETE.contains(&lesson.id.as_str()), "{}", lesson.id);
+        assert!(
+            checks >= 2 && actions >= 1,
+            "{}: {checks} checks, {actions} actions",
+            lesson.id
+        );
+        assert!(
+            !lesson.objectives.is_empty() && !lesson.notes.trim().is_empty(),
+            "{}",
+            lesson.id
+        );
+        assert_eq!(
+            lesson.incomplete.is_some(),
+            INCOMPLETE.contains(&lesson.id.as_str()),
+            "{}",
+            lesson.id
+        );
     }
     assert!(lib.problems.iter().all(|p| p.severity == Severity::Warning));
 }
@@ -53,23 +72,40 @@ fn every_lesson_runs_end_to_end_in_plain_mode() {
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(stderr.is_empty(), "{stderr}");
     for n in 1..=18 {
-        assert!(stdout.contains(&format!("# Lesson {n} of 18 · ")), "lesson {n} missing");
+        assert!(
+            stdout.contains(&format!("# Lesson {n} of 18 · ")),
+            "lesson {n} missing"
+        );
     }
     assert!(!stdout.contains("This action failed"), "an action failed");
-    assert!(!stdout.contains("could not be computed"), "a computed answer failed");
+    assert!(
+        !stdout.contains("could not be computed"),
+        "a computed answer failed"
+    );
     assert!(stdout.contains("### Check yourself"));
     assert!(stdout.contains("**Answer:**"));
 }
 
 /// Runs every step of `lesson` and checks each computed answer against the raw bytes.
 async fn verify(lesson: &Lesson) -> usize {
-    let runner = Runner::start(Settings { quick: true, ..Settings::default() }).await.unwrap();
+    let runner = Runner::start(Settings {
+        quick: true,
+        ..Settings::default()
+    })
+    .await
+    .unwrap();
     let mut verified = 0;
     for step in &lesson.steps {
         let mut runs = Vec::new();
         for action in &step.actions {
             let run = runner.run(action, None).await;
-            assert!(!run.failed(), "{} {}: {:?}", lesson.id, step.title, run.error);
+            assert!(
+                !run.failed(),
+                "{} {}: {:?}",
+                lesson.id,
+                step.title,
+                run.error
+            );
             runs.push(run);
         }
         for check in &step.checks {
@@ -83,7 +119,11 @@ async fn verify(lesson: &Lesson) -> usize {
             runner.recorder().read(|t| {
                 let c = t.connection(conn).unwrap();
                 if let Some(expected) = from_raw(probe, c, t) {
-                    assert_eq!(answer, expected, "{} {}: {}", lesson.id, step.title, check.question);
+                    assert_eq!(
+                        answer, expected,
+                        "{} {}: {}",
+                        lesson.id, step.title, check.question
+                    );
                     verified += 1;
                 }
             });
@@ -100,14 +140,27 @@ fn from_raw(probe: &Probe, c: &Connection, t: &Transcript) -> Option<String> {
         From::Client => Direction::ClientToServer,
         From::Server => Direction::ServerToClient,
     };
-    let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02x}")).collect::<Vec<_>>().join(" ");
+    let hex = |b: &[u8]| {
+        b.iter()
+            .map(|x| format!("{x:02x}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
     match probe {
-        Probe::FrameBytes { from, frame, start, len, .. } => {
+        Probe::FrameBytes {
+            from,
+            frame,
+            start,
+            len,
+            ..
+        } => {
             let raw = t.raw(c.id, dir(from));
             let offset = usize::try_from(c.flow(dir(from)).frames[frame - 1].item.offset).unwrap();
             Some(hex(&raw[offset + start..offset + start + len]))
         }
-        Probe::FrameField { from, frame, field, .. } => {
+        Probe::FrameField {
+            from, frame, field, ..
+        } => {
             let raw = t.raw(c.id, dir(from));
             let offset = usize::try_from(c.flow(dir(from)).frames[frame - 1].item.offset).unwrap();
             let (b0, b1) = (raw[offset], raw[offset + 1]);
@@ -127,7 +180,10 @@ fn from_raw(probe: &Probe, c: &Connection, t: &Transcript) -> Option<String> {
             let head = String::from_utf8_lossy(&raw);
             let key = head
                 .lines()
-                .find_map(|l| l.split_once(':').filter(|(n, _)| n.eq_ignore_ascii_case("sec-websocket-key")))?
+                .find_map(|l| {
+                    l.split_once(':')
+                        .filter(|(n, _)| n.eq_ignore_ascii_case("sec-websocket-key"))
+                })?
                 .1
                 .trim()
                 .to_owned();
@@ -138,7 +194,10 @@ fn from_raw(probe: &Probe, c: &Connection, t: &Transcript) -> Option<String> {
             let text = String::from_utf8_lossy(&raw);
             let head = text.split("\r\n\r\n").next()?;
             head.lines()
-                .find_map(|l| l.split_once(':').filter(|(n, _)| n.eq_ignore_ascii_case(name)))
+                .find_map(|l| {
+                    l.split_once(':')
+                        .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+                })
                 .map(|(_, v)| v.trim().to_owned())
         }
         Probe::Status { .. } => {

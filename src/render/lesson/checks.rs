@@ -135,7 +135,11 @@ fn source(probe: Option<&Probe>) -> String {
         }
         Probe::FrameField {
             from, frame, field, ..
-        } => format!("the {field:?} field of {} frame {frame}", from.name()).to_lowercase(),
+        } => format!(
+            "the {} field of {} frame {frame}",
+            field.name(),
+            from.name()
+        ),
         Probe::FrameCount { from, .. } => format!("the frames the {} sent", from.name()),
         Probe::Accept { .. } => "derived from the key the client sent".to_owned(),
         Probe::Sha1 { .. } => "SHA-1 of the key the client sent plus the GUID".to_owned(),

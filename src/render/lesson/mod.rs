@@ -145,7 +145,7 @@ pub fn describe(action: &Action) -> String {
             a.connections
         ),
         Action::Polling(a) => format!(
-            "polling every {} ms, long polling and push, {} s each",
+            "polling every {} ms, long polling and push, side by side for {} s",
             a.poll_ms, a.seconds
         ),
         Action::Messages(a) => format!(
