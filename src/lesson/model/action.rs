@@ -1,0 +1,362 @@
+//! The actions a step can run, and the panes that show them.
+
+use serde::Deserialize;
+
+/// A live action: something done on real sockets.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum Action {
+    /// Plain HTTP requests to the lab.
+    Http(Http),
+    /// A WebSocket handshake and what is sent after it.
+    Websocket(Websocket),
+    /// A handshake with one of the lab's misbehaving peers.
+    Fault(Fault),
+    /// Clients talking through the lab's chat room.
+    Chat(Chat),
+    /// Client messages and server updates over one connection at once.
+    Duplex(Duplex),
+    /// K idle WebSocket connections, and the memory they cost.
+    Idle(Idle),
+    /// Polling against long polling against push, measured.
+    Polling(Polling),
+    /// The same messages over HTTP and WebSocket, measured.
+    Messages(Messages),
+}
+
+impl Action {
+    /// The kind as written in the file.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Action::Http(_) => "http",
+            Action::Websocket(_) => "websocket",
+            Action::Fault(_) => "fault",
+            Action::Chat(_) => "chat",
+            Action::Duplex(_) => "duplex",
+            Action::Idle(_) => "idle",
+            Action::Polling(_) => "polling",
+            Action::Messages(_) => "messages",
+        }
+    }
+
+    /// The panes the step shows for this action.
+    pub fn panes(&self) -> &[Pane] {
+        match self {
+            Action::Http(a) => &a.panes,
+            Action::Websocket(a) => &a.panes,
+            Action::Fault(a) => &a.panes,
+            Action::Chat(a) => &a.panes,
+            Action::Duplex(a) => &a.panes,
+            Action::Idle(a) => &a.panes,
+            Action::Polling(a) => &a.panes,
+            Action::Messages(a) => &a.panes,
+        }
+    }
+}
+
+/// The panes a step can show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Pane {
+    /// The raw request and response heads, each header explained.
+    Heads,
+    /// Sec-WebSocket-Accept derived step by step and compared.
+    Accept,
+    /// One line per frame, both directions.
+    Frames,
+    /// Each frame's field table and hex, with the masking walkthrough.
+    Fields,
+    /// A measured comparison as a table.
+    Compare,
+    /// The same comparison as bar charts.
+    Chart,
+    /// Frames of every connection on one time axis.
+    Timeline,
+}
+
+impl Pane {
+    /// The name as written in files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Pane::Heads => "heads",
+            Pane::Accept => "accept",
+            Pane::Frames => "frames",
+            Pane::Fields => "fields",
+            Pane::Compare => "compare",
+            Pane::Chart => "chart",
+            Pane::Timeline => "timeline",
+        }
+    }
+}
+
+/// Which header set an HTTP request carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum HeaderSet {
+    /// What a desktop browser sends.
+    #[default]
+    Browser,
+    /// Only what HTTP/1.1 requires.
+    Minimal,
+}
+
+/// An HTTP method the lab answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Method {
+    /// GET.
+    #[default]
+    Get,
+    /// POST, with `body`.
+    Post,
+    /// HEAD.
+    Head,
+}
+
+fn heads() -> Vec<Pane> {
+    vec![Pane::Heads]
+}
+fn handshake_panes() -> Vec<Pane> {
+    vec![Pane::Heads, Pane::Accept, Pane::Frames]
+}
+fn conversation_panes() -> Vec<Pane> {
+    vec![Pane::Frames, Pane::Timeline]
+}
+fn compare_panes() -> Vec<Pane> {
+    vec![Pane::Compare, Pane::Chart]
+}
+fn default_true() -> bool {
+    true
+}
+fn one() -> u32 {
+    1
+}
+fn echo() -> String {
+    "/echo".to_owned()
+}
+fn hello() -> String {
+    "/hello".to_owned()
+}
+
+/// `kind = "http"`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Http {
+    /// GET, POST or HEAD.
+    #[serde(default)]
+    pub method: Method,
+    /// The lab path, query included.
+    #[serde(default = "hello")]
+    pub path: String,
+    /// The request body, for POST.
+    #[serde(default)]
+    pub body: Option<String>,
+    /// The header set.
+    #[serde(default)]
+    pub headers: HeaderSet,
+    /// Extra headers, "Name: value".
+    #[serde(default)]
+    pub header: Vec<String>,
+    /// Reuse one connection for the repeats, or open one each.
+    #[serde(default = "default_true")]
+    pub keep_alive: bool,
+    /// How many times to send it.
+    #[serde(default = "one")]
+    pub repeat: u32,
+    /// See [`Action::panes`].
+    #[serde(default = "heads")]
+    pub panes: Vec<Pane>,
+}
+
+/// `kind = "websocket"`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Websocket {
+    /// The lab endpoint: /echo, /chat or /ticker.
+    #[serde(default = "echo")]
+    pub path: String,
+    /// A pinned Sec-WebSocket-Key; absent means a fresh random one each run.
+    #[serde(default)]
+    pub key: Option<String>,
+    /// Subprotocols to offer.
+    #[serde(default)]
+    pub protocols: Vec<String>,
+    /// Extra request headers, "Name: value".
+    #[serde(default)]
+    pub header: Vec<String>,
+    /// The masking key as 8 hex digits, or "none" to break §5.1; absent means random.
+    #[serde(default)]
+    pub mask: Option<String>,
+    /// Data messages to wait for before closing; absent means one echo per message sent
+    /// to /echo, none elsewhere.
+    #[serde(default)]
+    pub receive: Option<u32>,
+    /// What to send, in order.
+    #[serde(default)]
+    pub send: Vec<Send>,
+    /// See [`Action::panes`].
+    #[serde(default = "handshake_panes")]
+    pub panes: Vec<Pane>,
+}
+
+/// `kind = "fault"`: the same as `websocket`, against `/fault/NAME`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fault {
+    /// The fault's name, the path after /fault/.
+    pub name: String,
+    /// See [`Websocket::key`].
+    #[serde(default)]
+    pub key: Option<String>,
+    /// See [`Websocket::mask`].
+    #[serde(default)]
+    pub mask: Option<String>,
+    /// See [`Websocket::send`].
+    #[serde(default)]
+    pub send: Vec<Send>,
+    /// See [`Action::panes`].
+    #[serde(default = "handshake_panes")]
+    pub panes: Vec<Pane>,
+}
+
+/// One thing a WebSocket client sends: exactly one of the value fields.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Send {
+    /// A text message.
+    #[serde(default)]
+    pub text: Option<String>,
+    /// A binary message, as hex.
+    #[serde(default)]
+    pub binary: Option<String>,
+    /// A binary message of this many generated bytes (0, 1, 2, … 255, 0, …).
+    #[serde(default)]
+    pub bytes: Option<u64>,
+    /// A ping with this payload.
+    #[serde(default)]
+    pub ping: Option<String>,
+    /// An unsolicited pong with this payload.
+    #[serde(default)]
+    pub pong: Option<String>,
+    /// One text message split into these frames.
+    #[serde(default)]
+    pub fragments: Option<Vec<String>>,
+    /// With `fragments`: send a ping with this payload after the first fragment.
+    #[serde(default)]
+    pub ping_between: Option<String>,
+    /// A close frame with this status code.
+    #[serde(default)]
+    pub close: Option<u16>,
+    /// With `close`: the reason.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// `kind = "chat"`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Chat {
+    /// How many clients join.
+    #[serde(default = "two")]
+    pub clients: u32,
+    /// Lines said in turn: client 1, client 2, client 1, …
+    pub lines: Vec<String>,
+    /// See [`Action::panes`].
+    #[serde(default = "conversation_panes")]
+    pub panes: Vec<Pane>,
+}
+
+fn two() -> u32 {
+    2
+}
+
+/// `kind = "duplex"`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Duplex {
+    /// Typing indicators the client sends.
+    #[serde(default = "five")]
+    pub typing: u32,
+    /// Updates the server pushes meanwhile.
+    #[serde(default = "five")]
+    pub updates: u32,
+    /// Time between two typing indicators, and between two updates, in ms.
+    #[serde(default = "every")]
+    pub every_ms: u64,
+    /// See [`Action::panes`].
+    #[serde(default = "conversation_panes")]
+    pub panes: Vec<Pane>,
+}
+
+fn five() -> u32 {
+    5
+}
+fn every() -> u64 {
+    100
+}
+
+/// `kind = "idle"`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Idle {
+    /// How many connections to open and hold.
+    #[serde(default = "thousand")]
+    pub connections: u32,
+    /// See [`Action::panes`].
+    #[serde(default = "compare_panes")]
+    pub panes: Vec<Pane>,
+}
+
+fn thousand() -> u32 {
+    1000
+}
+
+/// `kind = "polling"`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Polling {
+    /// How long each of the three ways runs, in seconds.
+    #[serde(default = "five_secs")]
+    pub seconds: f64,
+    /// The polling interval, in ms.
+    #[serde(default = "poll_ms")]
+    pub poll_ms: u64,
+    /// The mean time between updates, in ms; each gap is random, from half to 1.5 times it.
+    #[serde(default = "update_ms")]
+    pub update_ms: u64,
+    /// See [`Action::panes`].
+    #[serde(default = "compare_panes")]
+    pub panes: Vec<Pane>,
+}
+
+fn five_secs() -> f64 {
+    5.0
+}
+fn poll_ms() -> u64 {
+    500
+}
+fn update_ms() -> u64 {
+    700
+}
+
+/// `kind = "messages"`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Messages {
+    /// How many messages each way sends.
+    #[serde(default = "fifty")]
+    pub count: u32,
+    /// What each message says.
+    #[serde(default = "typing")]
+    pub text: String,
+    /// See [`Action::panes`].
+    #[serde(default = "compare_panes")]
+    pub panes: Vec<Pane>,
+}
+
+fn fifty() -> u32 {
+    50
+}
+fn typing() -> String {
+    r#"{"typing":true}"#.to_owned()
+}

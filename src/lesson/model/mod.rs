@@ -1,0 +1,133 @@
+//! A lesson as data: what the files say, typed. The serde attributes here are the format's
+//! grammar; `lessons/README.md` documents the same names for teachers.
+
+use serde::Deserialize;
+
+mod action;
+mod quiz;
+
+pub use action::*;
+pub use quiz::*;
+
+/// One lesson, parsed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lesson {
+    /// Stable id, used on the command line and in progress files: "01-http".
+    pub id: String,
+    /// Title as shown in the menu.
+    pub title: String,
+    /// How long it takes, in minutes.
+    pub minutes: u32,
+    /// What the learner can do afterwards.
+    pub objectives: Vec<String>,
+    /// Speaker notes for the whole lesson.
+    pub notes: String,
+    /// Why the lesson cannot do everything it describes yet; shown to the learner.
+    pub incomplete: Option<String>,
+    /// Prose before the first step.
+    pub intro: String,
+    /// The steps, in order.
+    pub steps: Vec<Step>,
+    /// The file it came from, for messages.
+    pub file: String,
+}
+
+/// One step of a lesson.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    /// The step's heading.
+    pub title: String,
+    /// Its prose, Markdown.
+    pub prose: String,
+    /// Speaker notes for this step.
+    pub notes: Option<String>,
+    /// What the learner may type in place of the first action's value.
+    pub input: Option<Input>,
+    /// Live actions, run in order.
+    pub actions: Vec<Action>,
+    /// Questions about the step.
+    pub checks: Vec<Check>,
+    /// The line of its heading, for messages.
+    pub line: usize,
+    /// Where each `[[action]]` table is, in order.
+    pub action_spots: Vec<Spot>,
+    /// Where each `[[check]]` table is, in order.
+    pub check_spots: Vec<Spot>,
+}
+
+/// Where a table of a step block is in the file, and the keys in it, so that problems found
+/// after parsing can still name a line.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Spot {
+    /// The line of its `[[…]]` header.
+    pub line: usize,
+    /// Each key written at the start of a line in the table, with its line and column.
+    pub keys: Vec<(String, usize, usize)>,
+}
+
+impl Spot {
+    /// Line and column of `key`, or of the table when the key is not written.
+    pub fn of(&self, key: &str) -> (usize, usize) {
+        self.keys
+            .iter()
+            .find(|(k, _, _)| k == key)
+            .map_or((self.line, 1), |(_, l, c)| (*l, *c))
+    }
+}
+
+/// The front matter between the `+++` lines.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    /// See [`Lesson::id`].
+    pub id: String,
+    /// See [`Lesson::title`].
+    pub title: String,
+    /// See [`Lesson::minutes`].
+    pub minutes: u32,
+    /// See [`Lesson::objectives`].
+    pub objectives: Vec<String>,
+    /// See [`Lesson::notes`].
+    pub notes: String,
+    /// See [`Lesson::incomplete`].
+    #[serde(default)]
+    pub incomplete: Option<String>,
+}
+
+/// The TOML block of a step.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StepBlock {
+    /// See [`Step::notes`].
+    #[serde(default)]
+    pub notes: Option<String>,
+    /// See [`Step::input`].
+    #[serde(default)]
+    pub input: Option<Input>,
+    /// `[[action]]` tables.
+    #[serde(default)]
+    pub action: Vec<Action>,
+    /// `[[check]]` tables.
+    #[serde(default)]
+    pub check: Vec<Check>,
+}
+
+/// A value the learner may type before the step runs; plain mode uses `default`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Input {
+    /// What it replaces in the step's first action.
+    pub field: InputField,
+    /// What to ask.
+    pub prompt: String,
+}
+
+/// What an [`Input`] replaces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum InputField {
+    /// The Sec-WebSocket-Key of a `websocket` action.
+    Key,
+    /// The text of the first `text` send of a `websocket` action.
+    Text,
+}
