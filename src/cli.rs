@@ -56,6 +56,69 @@ pub enum Command {
     Serve(Box<ServeArgs>),
     /// Run a scripted WebSocket exchange against a ws:// server and explain every byte.
     Connect(Box<ConnectArgs>),
+    /// List the lessons, or check lesson files for errors.
+    Lessons(LessonsArgs),
+}
+
+/// `wslab lesson`.
+// Each flag is a separate switch on the command line; clap reads them as bools.
+#[allow(clippy::struct_excessive_bools)]
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+        wslab lesson 7 --plain                  # lesson 7, every action run for real\n  \
+        wslab lesson --all --plain > handout.md  # the whole course as one Markdown handout\n  \
+        wslab lesson my-lesson --plain --lessons ./my-lessons\n\n\
+        Exit status: 0 when every action ran, 1 when an action or a computed answer failed, \
+        2 on a usage error or a lesson file with errors.")]
+pub struct LessonArgs {
+    /// The lesson: its id (07-masking) or its number (7).
+    #[arg(required_unless_present = "all", conflicts_with = "all")]
+    pub id: Option<String>,
+    /// Every lesson, in order.
+    #[arg(long)]
+    pub all: bool,
+    /// Print the lesson as text (Markdown) instead of opening the terminal UI.
+    #[arg(long)]
+    pub plain: bool,
+    /// Shorten the measured experiments (for tests; the figures are still measured).
+    #[arg(long)]
+    pub quick: bool,
+    /// Include the speaker notes.
+    #[arg(long)]
+    pub notes: bool,
+    /// A folder of lessons laid over the built-in ones (see docs/lessons.md).
+    #[arg(long, value_name = "DIR")]
+    pub lessons: Option<std::path::PathBuf>,
+}
+
+/// `wslab lessons`.
+#[derive(Debug, Args)]
+pub struct LessonsArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: LessonsCommand,
+}
+
+/// `wslab lessons list | check`.
+#[derive(Debug, Subcommand)]
+pub enum LessonsCommand {
+    /// List the lessons in order, with their minutes.
+    List {
+        /// A folder of lessons laid over the built-in ones.
+        #[arg(long, value_name = "DIR")]
+        lessons: Option<std::path::PathBuf>,
+    },
+    /// Check lesson files: every problem as `file:line:column`; exit 1 on any error.
+    #[command(
+        after_help = "Without DIR, the built-in lessons are checked. With DIR, its files are \
+        checked as --lessons DIR would load them, over the built-in ones.\n\n\
+        Exit status: 0 when there is no error (warnings allowed), 1 on any error, 2 when DIR \
+        cannot be read."
+    )]
+    Check {
+        /// The folder to check.
+        dir: Option<std::path::PathBuf>,
+    },
 }
 
 /// `wslab accept`.

@@ -141,6 +141,28 @@ async fn the_ticker_pushes_unasked() {
     lab.shutdown().await;
 }
 
+#[tokio::test]
+async fn goodbye_speaks_first_then_closes_with_1001() {
+    let lab = lab(NEVER).await;
+    let mut ws = ws(&lab, "/goodbye", &Recorder::default()).await;
+    let hello = ws.next().await.unwrap().unwrap();
+    assert_eq!(hello, Message::text("the lab is closing this connection"));
+    let Message::Close(Some(close)) = ws.next().await.unwrap().unwrap() else {
+        panic!("a close frame")
+    };
+    assert_eq!(u16::from(close.code), 1001);
+    assert_eq!(close.reason.as_str(), "going away");
+    // tungstenite answers the close; the stream then ends.
+    while ws.next().await.is_some() {}
+    let from_client = lab_messages(&lab, Direction::ClientToServer);
+    assert_eq!(
+        from_client.last().map(|m| m.0),
+        Some(OpCode::Close),
+        "the client echoed the close"
+    );
+    lab.shutdown().await;
+}
+
 // On several threads, so that a connection task could still be running when `shutdown`
 // returns, unless it waits.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,9 +1,14 @@
 //! Lessons as data: the format, loading, linting, checks and the panes a step shows. Pure: the
 //! caller reads files and runs actions (see `run`).
 
+pub mod builtin;
+pub mod check;
+pub mod lint;
 pub mod model;
 pub mod parse;
+pub mod predict;
 pub mod problem;
+pub mod source;
 
 pub use model::{Action, Check, Lesson, Pane, Probe, Step};
 pub use parse::{Parsed, parse};

@@ -198,6 +198,21 @@ pub enum Pane {
     Timeline,
 }
 
+impl Pane {
+    /// The name as written in files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Pane::Heads => "heads",
+            Pane::Accept => "accept",
+            Pane::Frames => "frames",
+            Pane::Fields => "fields",
+            Pane::Compare => "compare",
+            Pane::Chart => "chart",
+            Pane::Timeline => "timeline",
+        }
+    }
+}
+
 /// Which header set an HTTP request carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -543,6 +558,17 @@ pub enum Format {
     Text,
 }
 
+impl Format {
+    /// The name as written in files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Number => "number",
+            Format::Hex => "hex",
+            Format::Text => "text",
+        }
+    }
+}
+
 /// Which side sent a frame or a head.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -551,6 +577,16 @@ pub enum From {
     Client,
     /// The server.
     Server,
+}
+
+impl From {
+    /// The name as written in files.
+    pub fn name(self) -> &'static str {
+        match self {
+            From::Client => "client",
+            From::Server => "server",
+        }
+    }
 }
 
 /// A frame field a check can ask about.

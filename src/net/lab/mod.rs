@@ -40,6 +40,10 @@ pub const WS_ENDPOINTS: &[(&str, &str)] = &[
         "/ticker",
         "pushes each update of the feed as a text message, unasked",
     ),
+    (
+        "/goodbye",
+        "says one line, then closes first, with 1001 going away",
+    ),
 ];
 
 /// The plain HTTP endpoints, with what each does.

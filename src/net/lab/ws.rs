@@ -75,6 +75,7 @@ pub(super) enum Endpoint {
     Echo,
     Chat,
     Ticker,
+    Goodbye,
 }
 
 impl Endpoint {
@@ -83,6 +84,7 @@ impl Endpoint {
             "/echo" => Some(Self::Echo),
             "/chat" => Some(Self::Chat),
             "/ticker" => Some(Self::Ticker),
+            "/goodbye" => Some(Self::Goodbye),
             _ => None,
         }
     }
@@ -117,6 +119,7 @@ pub(super) async fn serve<S>(
     let finished = match (endpoint, lines) {
         (Endpoint::Chat, Some(lines)) => chat(&mut ws, lines, &shared, &mut check).await,
         (Endpoint::Ticker, _) => ticker(&mut ws, &shared, &mut check).await,
+        (Endpoint::Goodbye, _) => goodbye(&mut ws, &mut check).await,
         _ => echo(&mut ws, &mut check).await,
     };
     // Before the stream (and its tap) is dropped: the connection's close is what `serve`
@@ -174,6 +177,36 @@ async fn echo<S: AsyncRead + AsyncWrite + Unpin>(
         };
         if sent.is_err() {
             return false;
+        }
+    }
+    true
+}
+
+/// What /goodbye says before it closes.
+pub(crate) const GOODBYE_TEXT: &str = "the lab is closing this connection";
+/// The reason in /goodbye's close frame.
+pub(crate) const GOODBYE_REASON: &str = "going away";
+
+/// The server speaks first and closes first: one text message, then a close with 1001, so a
+/// lesson can show the closing handshake started from the server's side (§7.1.2).
+async fn goodbye<S: AsyncRead + AsyncWrite + Unpin>(
+    ws: &mut WebSocketStream<S>,
+    check: &mut SelfCheck,
+) -> bool {
+    let close = CloseFrame {
+        code: CloseCode::Away,
+        reason: GOODBYE_REASON.into(),
+    };
+    if ws.send(Message::text(GOODBYE_TEXT)).await.is_err()
+        || ws.send(Message::Close(Some(close))).await.is_err()
+    {
+        return false;
+    }
+    // Read until the client's close reply ends the stream; tungstenite then shuts the socket.
+    while let Some(read) = ws.next().await {
+        match read {
+            Ok(message) => check.saw(&message),
+            Err(_) => return false,
         }
     }
     true

@@ -80,6 +80,7 @@ async fn over_duplex(sent: &[(OpCode, &[u8])], endpoint: Endpoint) -> bool {
         Endpoint::Echo => echo(&mut ws, &mut check).await,
         Endpoint::Chat => chat(&mut ws, shared.chat.subscribe(), &shared, &mut check).await,
         Endpoint::Ticker => ticker(&mut ws, &shared, &mut check).await,
+        Endpoint::Goodbye => goodbye(&mut ws, &mut check).await,
     }
 }
 
@@ -94,7 +95,12 @@ async fn a_completed_close_handshake_is_a_clean_end() {
 
 #[tokio::test]
 async fn a_client_gone_without_a_close_is_not_a_clean_end() {
-    for endpoint in [Endpoint::Echo, Endpoint::Chat, Endpoint::Ticker] {
+    for endpoint in [
+        Endpoint::Echo,
+        Endpoint::Chat,
+        Endpoint::Ticker,
+        Endpoint::Goodbye,
+    ] {
         let sent = [(OpCode::Text, &b"A"[..]), (OpCode::Text, &b"B"[..])];
         let (mut client, lab) = tokio::io::duplex(64 * 1024);
         client.write_all(&frames(&sent)).await.unwrap();
@@ -106,6 +112,7 @@ async fn a_client_gone_without_a_close_is_not_a_clean_end() {
             Endpoint::Echo => echo(&mut ws, &mut check).await,
             Endpoint::Chat => chat(&mut ws, shared.chat.subscribe(), &shared, &mut check).await,
             Endpoint::Ticker => ticker(&mut ws, &shared, &mut check).await,
+            Endpoint::Goodbye => goodbye(&mut ws, &mut check).await,
         };
         assert!(!finished, "{endpoint:?}");
     }

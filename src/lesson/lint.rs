@@ -1,0 +1,451 @@
+//! The rules a parsed lesson must follow beyond its grammar: values in range, checks that can
+//! be answered, panes that fit their action. Each finding is a [`Problem`] placed at the key
+//! it is about.
+
+use super::model::{Action, Check, CheckKind, Format, Lesson, Pane, Probe, Send, Spot, Step};
+use super::predict::{frames_sent, opens_connection};
+use super::problem::Problem;
+
+/// What the lab offers, passed in so this module stays free of the network code.
+#[derive(Debug, Clone, Copy)]
+pub struct Known<'a> {
+    /// WebSocket paths: "/echo".
+    pub ws_paths: &'a [&'a str],
+    /// Fault names: "wrong-accept".
+    pub faults: &'a [&'a str],
+}
+
+/// The most idle connections a lesson may open; the lab serves 1,024 at once.
+pub const MAX_IDLE: u32 = 1000;
+
+/// Every rule `lesson` breaks.
+pub fn lint(lesson: &Lesson, known: Known<'_>) -> Vec<Problem> {
+    let mut out = Vec::new();
+    let f = lesson.file.as_str();
+    if lesson.id.is_empty()
+        || !lesson
+            .id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
+        out.push(Problem::error(
+            f,
+            (2, 1),
+            format!(
+                "the id {:?} must be lower-case letters, digits and '-'",
+                lesson.id
+            ),
+        ));
+    }
+    if !(1..=60).contains(&lesson.minutes) {
+        out.push(Problem::error(
+            f,
+            (1, 1),
+            format!("minutes is {}; a lesson takes 1 to 60", lesson.minutes),
+        ));
+    }
+    if lesson.objectives.iter().all(|o| o.trim().is_empty()) {
+        out.push(Problem::error(
+            f,
+            (1, 1),
+            "objectives is empty; say what the learner can do afterwards",
+        ));
+    }
+    if lesson.notes.trim().is_empty() {
+        out.push(Problem::error(
+            f,
+            (1, 1),
+            "notes is empty; a presenter needs speaker notes",
+        ));
+    }
+    if let Some(why) = &lesson.incomplete {
+        out.push(Problem::warning(f, (1, 1), format!("incomplete: {why}")));
+    }
+    if lesson.steps.iter().all(|s| s.actions.is_empty()) {
+        out.push(Problem::warning(
+            f,
+            (1, 1),
+            "the lesson has no live action; every lesson should show real bytes",
+        ));
+    }
+    let checks: usize = lesson.steps.iter().map(|s| s.checks.len()).sum();
+    if checks < 2 {
+        out.push(Problem::warning(
+            f,
+            (1, 1),
+            format!("the lesson has {checks} check(s); self-paced learners need at least 2"),
+        ));
+    }
+    for step in &lesson.steps {
+        for (i, action) in step.actions.iter().enumerate() {
+            let spot = step.action_spots.get(i).cloned().unwrap_or_else(|| Spot {
+                line: step.line,
+                keys: vec![],
+            });
+            lint_action(f, action, &spot, known, &mut out);
+        }
+        for (i, check) in step.checks.iter().enumerate() {
+            let spot = step.check_spots.get(i).cloned().unwrap_or_else(|| Spot {
+                line: step.line,
+                keys: vec![],
+            });
+            lint_check(f, step, check, &spot, &mut out);
+        }
+        if let Some(input) = &step.input {
+            let fits = step
+                .actions
+                .first()
+                .is_some_and(|a| matches!(a, Action::Websocket(_)));
+            if !fits {
+                out.push(Problem::error(
+                    f,
+                    (step.line, 1),
+                    format!(
+                        "input {:?} needs a websocket action first in step \"{}\"",
+                        input.field, step.title
+                    ),
+                ));
+            }
+        }
+    }
+    out
+}
+
+fn lint_action(f: &str, action: &Action, spot: &Spot, known: Known<'_>, out: &mut Vec<Problem>) {
+    let mut err = |key: &str, message: String| out.push(Problem::error(f, spot.of(key), message));
+    let measured = matches!(
+        action,
+        Action::Polling(_) | Action::Messages(_) | Action::Idle(_)
+    );
+    for pane in action.panes() {
+        let fits = match pane {
+            Pane::Compare | Pane::Chart => measured,
+            _ => !measured,
+        };
+        if !fits {
+            err(
+                "panes",
+                format!(
+                    "the pane \"{}\" does not fit a {} action",
+                    pane.name(),
+                    action.kind()
+                ),
+            );
+        }
+    }
+    match action {
+        Action::Http(a) => {
+            if !a.path.starts_with('/') {
+                err("path", format!("path {:?} must start with '/'", a.path));
+            }
+            if !(1..=100).contains(&a.repeat) {
+                err(
+                    "repeat",
+                    format!("repeat is {}; it must be 1 to 100", a.repeat),
+                );
+            }
+            header_lines(&a.header, &mut err);
+        }
+        Action::Websocket(a) => {
+            let path = a.path.split('?').next().unwrap_or_default();
+            if !known.ws_paths.contains(&path) {
+                err(
+                    "path",
+                    format!(
+                        "the lab has no WebSocket endpoint {:?}; it has {}",
+                        a.path,
+                        known.ws_paths.join(", ")
+                    ),
+                );
+            }
+            header_lines(&a.header, &mut err);
+            mask(a.mask.as_deref(), &mut err);
+            sends(&a.send, &mut err);
+        }
+        Action::Fault(a) => {
+            if !known.faults.contains(&a.name.as_str()) {
+                err(
+                    "name",
+                    format!(
+                        "there is no fault {:?}; the lab has {}",
+                        a.name,
+                        known.faults.join(", ")
+                    ),
+                );
+            }
+            mask(a.mask.as_deref(), &mut err);
+            sends(&a.send, &mut err);
+        }
+        _ => lint_other(action, &mut err),
+    }
+}
+
+/// The conversations and the measured experiments.
+fn lint_other(action: &Action, err: &mut impl FnMut(&str, String)) {
+    match action {
+        Action::Http(_) | Action::Websocket(_) | Action::Fault(_) => {}
+        Action::Chat(a) => {
+            if !(2..=10).contains(&a.clients) {
+                err(
+                    "clients",
+                    format!("clients is {}; a chat has 2 to 10", a.clients),
+                );
+            }
+            if a.lines.is_empty() || a.lines.len() > 100 {
+                err("lines", "lines must hold 1 to 100 lines".to_owned());
+            }
+        }
+        Action::Duplex(a) => {
+            if a.typing > 1000 || a.updates > 1000 || a.every_ms > 10_000 {
+                err(
+                    "typing",
+                    "typing and updates go up to 1000, every_ms up to 10000".to_owned(),
+                );
+            }
+        }
+        Action::Idle(a) => {
+            if !(1..=MAX_IDLE).contains(&a.connections) {
+                err(
+                    "connections",
+                    format!(
+                        "connections is {}; it must be 1 to {MAX_IDLE}",
+                        a.connections
+                    ),
+                );
+            }
+        }
+        Action::Polling(a) => {
+            if !(0.5..=60.0).contains(&a.seconds) {
+                err(
+                    "seconds",
+                    format!("seconds is {}; it must be 0.5 to 60", a.seconds),
+                );
+            }
+            if !(10..=10_000).contains(&a.poll_ms) || !(10..=10_000).contains(&a.update_ms) {
+                err(
+                    "poll_ms",
+                    "poll_ms and update_ms must be 10 to 10000".to_owned(),
+                );
+            }
+        }
+        Action::Messages(a) => {
+            if !(1..=10_000).contains(&a.count) {
+                err(
+                    "count",
+                    format!("count is {}; it must be 1 to 10000", a.count),
+                );
+            }
+        }
+    }
+}
+
+fn header_lines(headers: &[String], err: &mut impl FnMut(&str, String)) {
+    for h in headers {
+        if h.split_once(':').is_none_or(|(n, _)| n.trim().is_empty()) {
+            err("header", format!("header {h:?} is not \"Name: value\""));
+        }
+    }
+}
+
+fn mask(mask: Option<&str>, err: &mut impl FnMut(&str, String)) {
+    if let Some(m) = mask
+        && m != "none"
+        && !(m.len() == 8 && m.chars().all(|c| c.is_ascii_hexdigit()))
+    {
+        err(
+            "mask",
+            format!("mask {m:?} must be 8 hex digits, like \"37fa213d\", or \"none\""),
+        );
+    }
+}
+
+fn sends(sends: &[Send], err: &mut impl FnMut(&str, String)) {
+    for (i, s) in sends.iter().enumerate() {
+        let n = i + 1;
+        let set = [
+            s.text.is_some(),
+            s.binary.is_some(),
+            s.bytes.is_some(),
+            s.ping.is_some(),
+            s.pong.is_some(),
+            s.fragments.is_some(),
+            s.close.is_some(),
+        ];
+        if set.iter().filter(|x| **x).count() != 1 {
+            err(
+                "send",
+                format!(
+                    "send item {n} must have exactly one of text, binary, bytes, ping, pong, fragments, close"
+                ),
+            );
+            continue;
+        }
+        if s.ping_between.is_some() && s.fragments.is_none() {
+            err(
+                "send",
+                format!("send item {n}: ping_between goes with fragments"),
+            );
+        }
+        if s.reason.is_some() && s.close.is_none() {
+            err("send", format!("send item {n}: reason goes with close"));
+        }
+        for (what, payload) in [
+            ("ping", &s.ping),
+            ("pong", &s.pong),
+            ("ping_between", &s.ping_between),
+        ] {
+            if payload.as_ref().is_some_and(|p| p.len() > 125) {
+                err(
+                    "send",
+                    format!("send item {n}: a {what} carries at most 125 bytes (RFC 6455 §5.5)"),
+                );
+            }
+        }
+        if let Some(hex) = &s.binary
+            && crate::hexinput::parse_hex(hex, 1 << 20).is_err()
+        {
+            err("send", format!("send item {n}: binary {hex:?} is not hex"));
+        }
+        if s.bytes.is_some_and(|b| b > 16 * 1024 * 1024) {
+            err("send", format!("send item {n}: bytes goes up to 16 MiB"));
+        }
+        if s.fragments.as_ref().is_some_and(|f| f.len() < 2) {
+            err(
+                "send",
+                format!("send item {n}: a fragmented message has at least 2 fragments"),
+            );
+        }
+        if let Some(code) = s.close
+            && (matches!(code, 1004..=1006 | 1015) || !(1000..=4999).contains(&code))
+        {
+            err(
+                "send",
+                format!("send item {n}: close code {code} may not be sent (RFC 6455 §7.4)"),
+            );
+        }
+    }
+}
+
+fn lint_check(f: &str, step: &Step, check: &Check, spot: &Spot, out: &mut Vec<Problem>) {
+    let mut err = |key: &str, message: String| out.push(Problem::error(f, spot.of(key), message));
+    if check.question.trim().is_empty() {
+        err("question", "the question is empty".to_owned());
+    }
+    if check.hints.iter().all(|h| h.trim().is_empty()) {
+        err("hints", "every check needs at least one hint".to_owned());
+    }
+    if check.feedback.trim().is_empty() {
+        err(
+            "feedback",
+            "feedback is empty; say why the answer is right".to_owned(),
+        );
+    }
+    match check.kind {
+        CheckKind::Choice => {
+            if check.options.len() < 2 {
+                err("options", "a choice needs at least 2 options".to_owned());
+            }
+            let n = match &check.answer {
+                Some(super::model::Answer::Number(n)) => Some(*n),
+                _ => None,
+            };
+            if !n.is_some_and(|n| {
+                n >= 1 && usize::try_from(n).is_ok_and(|n| n <= check.options.len())
+            }) {
+                err(
+                    "answer",
+                    format!(
+                        "answer must be the right option's number, 1 to {}",
+                        check.options.len()
+                    ),
+                );
+            }
+        }
+        CheckKind::Typed => {
+            let Some(answer) = &check.answer else {
+                err("answer", "a typed check needs its answer".to_owned());
+                return;
+            };
+            let format = check.format.unwrap_or(Format::Text);
+            if super::check::normalise(format, &answer.to_string()).is_none() {
+                err(
+                    "answer",
+                    format!(
+                        "the answer {answer:?} is not a valid {} answer",
+                        format.name()
+                    ),
+                );
+            }
+        }
+        CheckKind::Computed => {
+            if check.answer.is_some() {
+                err(
+                    "answer",
+                    "a computed check takes its answer from the capture; remove answer".to_owned(),
+                );
+            }
+            match &check.compute {
+                None => err(
+                    "compute",
+                    "a computed check needs compute = { of = … }".to_owned(),
+                ),
+                Some(probe) => {
+                    if let Err(why) = computable(step, probe) {
+                        err("compute", why);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Whether the step's actions can give `probe` an answer, as far as can be known before
+/// running them.
+fn computable(step: &Step, probe: &Probe) -> Result<(), String> {
+    let Some(index) = super::check::target_action(step, probe) else {
+        return Err(match probe.action() {
+            Some(n) => format!(
+                "action {n} does not exist; this step has {}",
+                step.actions.len()
+            ),
+            None => {
+                "the answer needs a capture, but this step has no action that opens a connection"
+                    .to_owned()
+            }
+        });
+    };
+    let action = &step.actions[index];
+    if !opens_connection(action) {
+        return Err(format!(
+            "action {} is {}, which opens no connection to read an answer from",
+            index + 1,
+            action.kind()
+        ));
+    }
+    let (from, frame) = match probe {
+        Probe::FrameBytes { from, frame, .. } | Probe::FrameField { from, frame, .. } => {
+            (*from, *frame)
+        }
+        Probe::Accept { .. } | Probe::Sha1 { .. } if matches!(action, Action::Http(_)) => {
+            return Err(format!(
+                "action {} is http; it sends no Sec-WebSocket-Key",
+                index + 1
+            ));
+        }
+        _ => return Ok(()),
+    };
+    if frame == 0 {
+        return Err("frames count from 1".to_owned());
+    }
+    if matches!(action, Action::Http(_)) {
+        return Err(format!("action {} is http; it has no frames", index + 1));
+    }
+    match frames_sent(action, from) {
+        Some(n) if frame > n => Err(format!(
+            "the answer reads {} frame {frame}, but action {} gives only {n} frame(s) from that side",
+            from.name(),
+            index + 1
+        )),
+        _ => Ok(()),
+    }
+}

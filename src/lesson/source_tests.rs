@@ -1,0 +1,100 @@
+use super::*;
+
+fn lesson(id: &str) -> String {
+    format!(
+        "+++\nid = \"{id}\"\ntitle = \"T {id}\"\nminutes = 5\nobjectives = [\"o\"]\nnotes = \"n\"\n+++\n## S\nProse.\n"
+    )
+}
+
+fn file(name: &str, text: &str) -> SourceFile {
+    SourceFile::new(name, &format!("dir/{name}"), text)
+}
+
+fn index(names: &[&str]) -> SourceFile {
+    let list: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
+    file(
+        INDEX,
+        &format!("format_version = 1\nlessons = [{}]\n", list.join(", ")),
+    )
+}
+
+#[test]
+fn the_index_orders_and_the_overlay_replaces_and_adds() {
+    let builtin = [
+        index(&["b.md", "a.md"]),
+        file("a.md", &lesson("a")),
+        file("b.md", &lesson("b")),
+    ];
+    let overlay = [
+        file("a.md", &lesson("a2")),
+        file("z.md", &lesson("z")),
+        file("README.md", "# not a lesson"),
+    ];
+    let library = load(&builtin, &overlay);
+    assert!(library.problems.is_empty(), "{:?}", library.problems);
+    let ids: Vec<&str> = library.lessons.iter().map(|l| l.id.as_str()).collect();
+    assert_eq!(ids, ["b", "a2", "z"]);
+    assert_eq!(library.find("2").map(|l| l.id.as_str()), Some("a2"));
+    assert_eq!(library.find("z.md").map(|l| l.id.as_str()), Some("z"));
+    assert!(library.find("0").is_none());
+}
+
+#[test]
+fn a_missing_file_is_an_error_at_its_index_entry() {
+    let library = load(
+        &[index(&["a.md", "gone.md"]), file("a.md", &lesson("a"))],
+        &[],
+    );
+    let problems: Vec<String> = library.problems.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        problems,
+        ["dir/index.toml:2:20: error: the index lists \"gone.md\", but there is no such file"]
+    );
+    assert_eq!(library.lessons.len(), 1);
+}
+
+#[test]
+fn duplicate_ids_are_errors_at_the_second_id() {
+    let library = load(
+        &[
+            index(&["a.md", "b.md"]),
+            file("a.md", &lesson("x")),
+            file("b.md", &lesson("x")),
+        ],
+        &[],
+    );
+    let problems: Vec<String> = library.problems.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        problems,
+        ["dir/b.md:2:1: error: the id \"x\" is already used by dir/a.md; ids must be unique"]
+    );
+}
+
+#[test]
+fn a_bad_or_future_index_is_named() {
+    let library = load(&[file(INDEX, "format_version = 2\nlessons = []\n")], &[]);
+    assert!(
+        library.problems[0]
+            .to_string()
+            .starts_with("dir/index.toml:1:18: error: format_version 2")
+    );
+    let library = load(&[file(INDEX, "format_version = 1\nlessons = [\n")], &[]);
+    assert!(
+        library.problems[0].to_string().contains("bad index"),
+        "{:?}",
+        library.problems
+    );
+    let library = load(
+        &[file(INDEX, "format_version = 1\nlessons = []\norder = 1\n")],
+        &[],
+    );
+    assert!(
+        library.problems[0]
+            .to_string()
+            .contains("unknown field `order`"),
+        "{:?}",
+        library.problems
+    );
+    let library = load(&[], &[]);
+    assert!(library.problems[0].message.contains("no index.toml"));
+}
