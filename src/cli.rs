@@ -56,6 +56,8 @@ pub enum Command {
     Serve(Box<ServeArgs>),
     /// Run a scripted WebSocket exchange against a ws:// server and explain every byte.
     Connect(Box<ConnectArgs>),
+    /// Run a lesson for real and print it from start to finish (plain text, Markdown).
+    Lesson(LessonArgs),
     /// List the lessons, or check lesson files for errors.
     Lessons(LessonsArgs),
 }

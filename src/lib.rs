@@ -13,3 +13,4 @@ pub mod lesson;
 pub mod net;
 pub mod proto;
 pub mod render;
+pub mod run;

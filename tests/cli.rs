@@ -194,7 +194,7 @@ fn decode_reads_an_xxd_dump_from_stdin() {
     let dump = "00000000: 8185 37fa 213d 7f9f 4d51 58                 ..7.!=..MQX\n";
     let out = wslab(&["decode", "-"], Some(dump));
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(stdout(&out).contains("Message 0 · text · 1 frame · 5 bytes: \"Hello\""));
+    assert!(stdout(&out).contains("Message 1 · text · 1 frame · 5 bytes: \"Hello\""));
 }
 
 #[test]
@@ -318,7 +318,7 @@ fn decode_a_whole_stream_starting_with_its_handshake() {
     );
     assert!(text.contains("  70–114   Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\n"));
     assert!(text.contains("  ✓ the version is 13 (§4.1)\n"));
-    assert!(text.contains("Frame 0 · client → server · bytes 144–154 · text"));
+    assert!(text.contains("Frame 1 · client → server · bytes 144–154 · text"));
 
     let json = wslab(&["decode", "--json", &hex], None);
     let first: serde_json::Value =
@@ -358,7 +358,7 @@ fn a_response_head_means_server_frames() {
     let text = stdout(&out);
     assert!(text.contains("as server → client, since it starts with a response"));
     assert!(text.contains("HTTP response head · bytes 0–128"));
-    assert!(text.contains("Message 0 · text · 1 frame · 5 bytes: \"Hello\""));
+    assert!(text.contains("Message 1 · text · 1 frame · 5 bytes: \"Hello\""));
 }
 
 #[test]
@@ -388,7 +388,7 @@ fn raw_bytes_from_stdin() {
     drop(stdin);
     let out = child.wait_with_output().expect("exits");
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(stdout(&out).contains("Message 0 · text · 1 frame · 5 bytes: \"Hello\""));
+    assert!(stdout(&out).contains("Message 1 · text · 1 frame · 5 bytes: \"Hello\""));
     assert_bad_input(
         &wslab(&["decode", "--raw"], Some("")),
         "standard input is empty: no bytes to decode",

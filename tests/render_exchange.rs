@@ -37,14 +37,14 @@ fn a_message_follows_its_last_fragment_even_with_a_ping_between() {
         text.find(needle)
             .unwrap_or_else(|| panic!("{needle:?} missing in:\n{text}"))
     };
-    assert!(at("Frame 0 ·") < at("Frame 1 ·"));
+    assert!(at("Frame 1 ·") < at("Frame 2 ·"));
     assert!(
-        at("Frame 1 ·") < at("Message 0 · ping"),
+        at("Frame 2 ·") < at("Message 1 · ping"),
         "the ping completes itself"
     );
-    assert!(at("Message 0 · ping") < at("Frame 2 ·"));
+    assert!(at("Message 1 · ping") < at("Frame 3 ·"));
     assert!(
-        at("Frame 2 ·") < at("Message 1 · text"),
+        at("Frame 3 ·") < at("Message 2 · text"),
         "the text message comes after its last fragment"
     );
 }

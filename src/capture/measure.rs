@@ -34,6 +34,12 @@ impl std::fmt::Display for Figure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {
             Figure::Count(n) => write!(f, "{}", group(n)),
+            // Exact below 100 KiB, where a learner counts bytes; scaled above, where the
+            // magnitude is the point.
+            #[allow(clippy::cast_precision_loss)]
+            Figure::Bytes(n) if n >= 1024 * 1024 => write!(f, "{:.2} MiB", n as f64 / 1_048_576.0),
+            #[allow(clippy::cast_precision_loss)]
+            Figure::Bytes(n) if n >= 100 * 1024 => write!(f, "{:.1} KiB", n as f64 / 1024.0),
             Figure::Bytes(n) => write!(f, "{} B", group(n)),
             #[allow(clippy::cast_precision_loss)] // µs to ms for display only.
             Figure::Micros(us) => {
@@ -114,6 +120,9 @@ mod tests {
     fn figures_read_as_a_person_writes_them() {
         assert_eq!(Figure::Count(1_234_567).to_string(), "1,234,567");
         assert_eq!(Figure::Bytes(999).to_string(), "999 B");
+        assert_eq!(Figure::Bytes(40_200).to_string(), "40,200 B");
+        assert_eq!(Figure::Bytes(145_899).to_string(), "142.5 KiB");
+        assert_eq!(Figure::Bytes(28_139_520).to_string(), "26.84 MiB");
         assert_eq!(Figure::Micros(1_234).to_string(), "1.23 ms");
         assert_eq!(Figure::Micros(250_400).to_string(), "250 ms");
         assert_eq!(Figure::Ratio(1.23456).to_string(), "1.23");

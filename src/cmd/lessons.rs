@@ -8,8 +8,6 @@ use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::Context as _;
-
 use super::BadInput;
 use crate::cli::LessonsCommand;
 use crate::lesson::lint::{Known, lint};
@@ -120,7 +118,7 @@ pub fn run(command: &LessonsCommand, out: &mut impl Write) -> anyhow::Result<Exi
             Ok(ExitCode::SUCCESS)
         }
         LessonsCommand::Check { dir } => {
-            let library = library(dir.as_deref()).context("checking lessons")?;
+            let library = library(dir.as_deref())?;
             let mut shown = Vec::new();
             let errors = report(&library, &mut shown, Severity::Warning)?;
             // Problems go where compilers put them, so editors can jump to file:line:col.

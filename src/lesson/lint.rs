@@ -371,7 +371,7 @@ fn lint_check(f: &str, step: &Step, check: &Check, spot: &Spot, out: &mut Vec<Pr
                 err(
                     "answer",
                     format!(
-                        "the answer {answer:?} is not a valid {} answer",
+                        "the answer \"{answer}\" is not a valid {} answer",
                         format.name()
                     ),
                 );
@@ -449,3 +449,7 @@ fn computable(step: &Step, probe: &Probe) -> Result<(), String> {
         _ => Ok(()),
     }
 }
+
+#[cfg(test)]
+#[path = "lint_tests.rs"]
+mod tests;

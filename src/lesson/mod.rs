@@ -5,6 +5,7 @@ pub mod builtin;
 pub mod check;
 pub mod lint;
 pub mod model;
+pub mod outcome;
 pub mod parse;
 pub mod predict;
 pub mod problem;

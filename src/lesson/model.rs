@@ -613,6 +613,23 @@ pub enum Field {
     CloseCode,
 }
 
+impl Field {
+    /// The name as written in files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::Fin => "fin",
+            Field::Rsv1 => "rsv1",
+            Field::Opcode => "opcode",
+            Field::Mask => "mask",
+            Field::Length => "length",
+            Field::HeaderLength => "header-length",
+            Field::MaskingKey => "masking-key",
+            Field::Payload => "payload",
+            Field::CloseCode => "close-code",
+        }
+    }
+}
+
 /// Where a computed answer is found in the capture. `action` is the step's action, from 1
 /// (default: the last one that opened a connection); `frame` counts the frames `from` one
 /// side, from 1.

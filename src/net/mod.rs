@@ -4,6 +4,7 @@
 pub mod client;
 pub mod client_error;
 pub mod http_client;
+pub mod idle;
 pub mod lab;
 pub mod recorder;
 pub mod tap;

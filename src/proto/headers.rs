@@ -7,7 +7,9 @@ pub fn explain(name: &str) -> Option<&'static str> {
     Some(match lower.as_str() {
         "host" => "which site the client wants; required in HTTP/1.1 and in the handshake (§4.1)",
         "upgrade" => "the protocol to switch to: websocket (§4.1, §4.2.2)",
-        "connection" => "Upgrade here says this hop must act on the Upgrade header (§4.1)",
+        "connection" => {
+            "options for this hop only: Upgrade asks to act on the Upgrade header (§4.1); close ends the connection after this exchange; keep-alive keeps it open"
+        }
         "sec-websocket-key" => {
             "16 random bytes in base64, fresh per handshake; the server proves it read them (§4.1)"
         }
@@ -46,6 +48,9 @@ pub fn explain(name: &str) -> Option<&'static str> {
         "keep-alive" => "how long an idle connection stays open for the next request",
         "sec-fetch-mode" | "sec-fetch-site" | "sec-fetch-dest" | "sec-fetch-user" => {
             "fetch metadata: browsers say how and from where the request was made"
+        }
+        "sec-ch-ua" | "sec-ch-ua-mobile" | "sec-ch-ua-platform" => {
+            "client hints: the browser's brand, version, platform and whether it is a phone"
         }
         "referer" => "the page that made the request",
         "authorization" => "credentials; on a handshake, as on any request",

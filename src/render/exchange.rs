@@ -22,6 +22,22 @@ pub fn ms(us: u64) -> String {
 /// The opening handshake: request, its rules, the Accept derivation checked against the
 /// server's value, the response and its rules. Empty when no request was captured.
 pub fn handshake(connection: &Connection, p: Palette) -> String {
+    let mut out = request_part(connection, p);
+    let accept = accept_part(connection, p);
+    if !accept.is_empty() {
+        out.push('\n');
+        out.push_str(&accept);
+    }
+    let response = response_part(connection, p);
+    if !response.is_empty() {
+        out.push('\n');
+        out.push_str(&response);
+    }
+    out
+}
+
+/// The upgrade request, every header explained, and the §4.1 rules.
+pub fn request_part(connection: &Connection, p: Palette) -> String {
     let mut out = String::new();
     let Some(request) = connection.requests().http.first() else {
         return out;
@@ -35,24 +51,46 @@ pub fn handshake(connection: &Connection, p: Palette) -> String {
         &check_request(&request.head),
         p,
     ));
-    let Some(response) = connection.responses().http.first() else {
+    out
+}
+
+/// Sec-WebSocket-Accept derived from the captured key, step by step, and compared with what
+/// the server sent. Empty without a key.
+pub fn accept_part(connection: &Connection, p: Palette) -> String {
+    let mut out = String::new();
+    let Some(key) = connection
+        .requests()
+        .http
+        .first()
+        .and_then(|r| r.head.header("sec-websocket-key"))
+    else {
         return out;
     };
-    if let Some(key) = request.head.header("sec-websocket-key") {
-        let d = Derivation::new(key);
-        let compared = response
-            .head
-            .header("sec-websocket-accept")
-            .map(|got| d.compare(got));
-        out.push('\n');
-        let _ = writeln!(
-            out,
-            "{}",
-            p.paint(Role::Heading, "── The Accept, derived ──")
-        );
-        out.push_str(&derivation(&d, compared.as_ref(), p));
-    }
-    out.push('\n');
+    let d = Derivation::new(key);
+    let compared = connection
+        .responses()
+        .http
+        .first()
+        .and_then(|r| r.head.header("sec-websocket-accept"))
+        .map(|got| d.compare(got));
+    let _ = writeln!(
+        out,
+        "{}",
+        p.paint(Role::Heading, "── The Accept, derived ──")
+    );
+    out.push_str(&derivation(&d, compared.as_ref(), p));
+    out
+}
+
+/// The response, every header explained, and the §4.2.2 rules. Empty without one.
+pub fn response_part(connection: &Connection, p: Palette) -> String {
+    let mut out = String::new();
+    let (Some(request), Some(response)) = (
+        connection.requests().http.first(),
+        connection.responses().http.first(),
+    ) else {
+        return out;
+    };
     let _ = writeln!(
         out,
         "{} after {}",

@@ -50,8 +50,9 @@ pub fn frame(frame: &Frame, opts: &Options) -> String {
     traits.push(format!("{}-byte payload", frame.payload_len()));
     let _ = writeln!(
         out,
+        // People count from 1; the JSON keeps the 0-based index.
         "{} · {} · bytes {} · {}",
-        p.paint(Role::Heading, &format!("Frame {}", frame.index)),
+        p.paint(Role::Heading, &format!("Frame {}", frame.index + 1)),
         direction(opts.side),
         range_text(span.start, span.end),
         traits.join(" · ")
@@ -344,7 +345,7 @@ pub fn message(message: &Message, p: Palette) -> String {
     } else {
         format!("{} frames", message.frame_count)
     };
-    let head = p.paint(Role::Heading, &format!("Message {}", message.index));
+    let head = p.paint(Role::Heading, &format!("Message {}", message.index + 1));
     let kind = message.opcode.name();
     let body = if let Some(close) = &message.close {
         match close.code {

@@ -7,4 +7,5 @@ pub mod frame;
 pub mod hexdump;
 pub mod http;
 pub mod json;
+pub mod lesson;
 pub mod style;

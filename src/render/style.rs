@@ -32,7 +32,7 @@ pub struct Palette {
 
 impl Palette {
     /// A palette that colours when `enabled`.
-    pub fn new(enabled: bool) -> Self {
+    pub const fn new(enabled: bool) -> Self {
         Self { enabled }
     }
 

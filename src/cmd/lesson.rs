@@ -1,0 +1,150 @@
+//! `wslab lesson ID --plain` and `--all`: run every live action of a lesson for real and print
+//! it from start to finish as Markdown, with the captured values.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use super::BadInput;
+use crate::cli::LessonArgs;
+use crate::lesson::{Lesson, Severity};
+use crate::render::lesson::{Plain, header, step};
+use crate::render::style::Palette;
+use crate::run::{Runner, Settings};
+
+/// Runs `wslab lesson`.
+///
+/// # Errors
+/// [`BadInput`] for an unknown lesson or a lesson file with errors; I/O errors on output.
+pub fn run(args: &LessonArgs, _palette: Palette, out: &mut impl Write) -> anyhow::Result<ExitCode> {
+    let library = super::lessons::library(args.lessons.as_deref())?;
+    let chosen: Vec<&Lesson> = if args.all {
+        library.lessons.iter().collect()
+    } else {
+        let wanted = args.id.as_deref().unwrap_or_default();
+        let Some(lesson) = library.find(wanted) else {
+            print_problems(&library.problems, None);
+            return Err(BadInput(format!(
+                "there is no lesson {wanted:?} that loads; `wslab lessons list` shows them"
+            ))
+            .into());
+        };
+        vec![lesson]
+    };
+    // A lesson with errors is not run: its actions or checks could not be trusted.
+    let broken: Vec<&str> = chosen
+        .iter()
+        .filter(|l| {
+            library
+                .problems
+                .iter()
+                .any(|p| p.file == l.file && p.severity == Severity::Error)
+        })
+        .map(|l| l.file.as_str())
+        .collect();
+    if !broken.is_empty()
+        || (args.all
+            && library
+                .problems
+                .iter()
+                .any(|p| p.severity == Severity::Error))
+    {
+        print_problems(&library.problems, Some(Severity::Error));
+        return Err(BadInput(
+            "the lesson files have errors; `wslab lessons check` lists them".to_owned(),
+        )
+        .into());
+    }
+    if !args.plain {
+        eprintln!(
+            "wslab: note: the terminal UI is not built yet, so the lesson is printed as plain text (--plain)"
+        );
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    let settings = Settings {
+        quick: args.quick,
+        ..Settings::default()
+    };
+    let opts = Plain { notes: args.notes };
+    let total = library.lessons.len();
+    let mut failures = Vec::new();
+    for lesson in chosen {
+        let number = library
+            .lessons
+            .iter()
+            .position(|l| l.id == lesson.id)
+            .map_or(0, |i| i + 1);
+        writeln!(out, "{}", header(lesson, number, total, opts))?;
+        out.flush()?;
+        runtime.block_on(run_lesson(lesson, settings, opts, out, &mut failures))?;
+    }
+    drop(runtime);
+    if failures.is_empty() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    for f in &failures {
+        eprintln!("wslab: {f}");
+    }
+    Ok(ExitCode::FAILURE)
+}
+
+async fn run_lesson(
+    lesson: &Lesson,
+    settings: Settings,
+    opts: Plain,
+    out: &mut impl Write,
+    failures: &mut Vec<String>,
+) -> anyhow::Result<()> {
+    let runner = match Runner::start(settings).await {
+        Ok(runner) => runner,
+        Err(e) => {
+            failures.push(format!(
+                "{}: the lab server could not start: {e}",
+                lesson.id
+            ));
+            return Ok(());
+        }
+    };
+    for (i, s) in lesson.steps.iter().enumerate() {
+        let mut runs = Vec::new();
+        for action in &s.actions {
+            let run = runner.run(action, None).await;
+            if run.failed() {
+                let error = run.error.as_deref().unwrap_or_default();
+                failures.push(format!(
+                    "{} step {}: {} failed: {error}",
+                    lesson.id,
+                    i + 1,
+                    action.kind()
+                ));
+            }
+            runs.push(run);
+        }
+        let (text, outcomes) = runner.recorder().read(|t| step(i + 1, s, &runs, t, opts));
+        for (n, o) in outcomes.iter().enumerate() {
+            if let Some(e) = &o.error {
+                failures.push(format!(
+                    "{} step {} check {}: the answer could not be computed: {e}",
+                    lesson.id,
+                    i + 1,
+                    n + 1
+                ));
+            }
+        }
+        out.write_all(text.as_bytes())?;
+        out.flush()?;
+    }
+    runner.shutdown().await;
+    Ok(())
+}
+
+fn print_problems(problems: &[crate::lesson::Problem], least: Option<Severity>) {
+    for p in problems
+        .iter()
+        .filter(|p| least.is_none_or(|l| p.severity >= l))
+    {
+        eprintln!("{p}");
+    }
+}

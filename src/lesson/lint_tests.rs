@@ -1,0 +1,156 @@
+use super::*;
+use crate::lesson::{Severity, parse};
+
+const KNOWN: Known<'static> = Known {
+    ws_paths: &["/echo", "/ticker"],
+    faults: &["wrong-accept"],
+};
+
+/// The messages `lint` gives for a lesson with one step holding `block`.
+fn messages(block: &str) -> Vec<String> {
+    let text = format!(
+        "+++\nid = \"t\"\ntitle = \"T\"\nminutes = 5\nobjectives = [\"o\"]\nnotes = \"n\"\n+++\n## S\nProse.\n```wslab\n{block}\n```\n"
+    );
+    let parsed = parse("l.md", &text);
+    assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
+    let lesson = parsed.lesson.expect("parses");
+    lint(&lesson, KNOWN)
+        .into_iter()
+        .filter(|p| p.severity == Severity::Error)
+        .map(|p| format!("{}:{} {}", p.line, p.col, p.message))
+        .collect()
+}
+
+const CHECKS: &str = "[[check]]\nkind = \"choice\"\nquestion = \"q\"\noptions = [\"a\", \"b\"]\nanswer = 1\nfeedback = \"f\"\nhints = [\"h\"]\n";
+
+#[test]
+fn a_sound_step_has_no_error() {
+    let block = format!(
+        "[[action]]\nkind = \"websocket\"\nsend = [{{ text = \"x\" }}, {{ close = 1000, reason = \"bye\" }}]\n{CHECKS}"
+    );
+    assert!(messages(&block).is_empty(), "{:?}", messages(&block));
+}
+
+#[test]
+fn sends_hold_exactly_one_lawful_value() {
+    let two = messages("[[action]]\nkind = \"websocket\"\nsend = [{ text = \"x\", ping = \"p\" }]");
+    assert!(
+        two[0].ends_with(
+            "send item 1 must have exactly one of text, binary, bytes, ping, pong, fragments, close"
+        ),
+        "{two:?}"
+    );
+    let big = messages(&format!(
+        "[[action]]\nkind = \"websocket\"\nsend = [{{ ping = \"{}\" }}]",
+        "p".repeat(126)
+    ));
+    assert!(
+        big[0].contains("at most 125 bytes (RFC 6455 §5.5)"),
+        "{big:?}"
+    );
+    let code = messages("[[action]]\nkind = \"websocket\"\nsend = [{ close = 1006 }]");
+    assert!(
+        code[0].contains("close code 1006 may not be sent"),
+        "{code:?}"
+    );
+    let hex = messages("[[action]]\nkind = \"websocket\"\nsend = [{ binary = \"zz\" }]");
+    assert!(hex[0].contains("binary \"zz\" is not hex"), "{hex:?}");
+    let lone = messages("[[action]]\nkind = \"websocket\"\nsend = [{ fragments = [\"a\"] }]");
+    assert!(lone[0].contains("at least 2 fragments"), "{lone:?}");
+}
+
+#[test]
+fn paths_faults_masks_and_panes_are_checked_at_their_keys() {
+    let path = messages("[[action]]\nkind = \"websocket\"\npath = \"/nope\"");
+    assert!(
+        path[0].starts_with("13:1 the lab has no WebSocket endpoint \"/nope\""),
+        "{path:?}"
+    );
+    let fault = messages("[[action]]\nkind = \"fault\"\nname = \"nope\"");
+    assert!(
+        fault[0].starts_with("13:1 there is no fault \"nope\"; the lab has wrong-accept"),
+        "{fault:?}"
+    );
+    let mask = messages("[[action]]\nkind = \"websocket\"\nmask = \"37fa\"");
+    assert!(mask[0].contains("must be 8 hex digits"), "{mask:?}");
+    let pane = messages("[[action]]\nkind = \"http\"\npanes = [\"chart\"]");
+    assert!(
+        pane[0].ends_with("the pane \"chart\" does not fit a http action"),
+        "{pane:?}"
+    );
+    let idle = messages("[[action]]\nkind = \"idle\"\nconnections = 5000");
+    assert!(
+        idle[0].contains("connections is 5000; it must be 1 to 1000"),
+        "{idle:?}"
+    );
+}
+
+#[test]
+fn checks_need_hints_feedback_and_a_findable_answer() {
+    let no_hint = messages(
+        "[[check]]\nkind = \"choice\"\nquestion = \"q\"\noptions = [\"a\", \"b\"]\nanswer = 3\nfeedback = \"f\"",
+    );
+    assert!(
+        no_hint.iter().any(|m| m.contains("at least one hint")),
+        "{no_hint:?}"
+    );
+    assert!(
+        no_hint
+            .iter()
+            .any(|m| m.contains("answer must be the right option's number, 1 to 2")),
+        "{no_hint:?}"
+    );
+    let typed = messages(
+        "[[check]]\nkind = \"typed\"\nquestion = \"q\"\nformat = \"hex\"\nanswer = \"xyz\"\nfeedback = \"f\"\nhints = [\"h\"]",
+    );
+    assert!(
+        typed[0].contains("\"xyz\" is not a valid hex answer"),
+        "{typed:?}"
+    );
+    let nothing = messages(
+        "[[check]]\nkind = \"computed\"\nquestion = \"q\"\ncompute = { of = \"accept\" }\nfeedback = \"f\"\nhints = [\"h\"]",
+    );
+    assert!(
+        nothing[0].contains("no action that opens a connection"),
+        "{nothing:?}"
+    );
+    let http = messages(
+        "[[action]]\nkind = \"http\"\n[[check]]\nkind = \"computed\"\nquestion = \"q\"\ncompute = { of = \"accept\" }\nfeedback = \"f\"\nhints = [\"h\"]",
+    );
+    assert!(
+        http[0].contains("action 1 is http; it sends no Sec-WebSocket-Key"),
+        "{http:?}"
+    );
+    let gone = messages(
+        "[[action]]\nkind = \"websocket\"\n[[check]]\nkind = \"computed\"\nquestion = \"q\"\ncompute = { of = \"status\", action = 2 }\nfeedback = \"f\"\nhints = [\"h\"]",
+    );
+    assert!(
+        gone[0].contains("action 2 does not exist; this step has 1"),
+        "{gone:?}"
+    );
+    let stated = messages(
+        "[[action]]\nkind = \"websocket\"\n[[check]]\nkind = \"computed\"\nquestion = \"q\"\nanswer = \"101\"\ncompute = { of = \"status\" }\nfeedback = \"f\"\nhints = [\"h\"]",
+    );
+    assert!(
+        stated[0].contains("takes its answer from the capture; remove answer"),
+        "{stated:?}"
+    );
+}
+
+#[test]
+fn incomplete_lessons_and_thin_ones_are_warnings_not_errors() {
+    let text = "+++\nid = \"t\"\ntitle = \"T\"\nminutes = 5\nobjectives = [\"o\"]\nnotes = \"n\"\nincomplete = \"no TLS yet\"\n+++\n## S\nProse.\n";
+    let lesson = parse("l.md", text).lesson.expect("parses");
+    let found = lint(&lesson, KNOWN);
+    assert!(
+        found.iter().all(|p| p.severity == Severity::Warning),
+        "{found:?}"
+    );
+    let said: Vec<&str> = found.iter().map(|p| p.message.as_str()).collect();
+    assert!(said.contains(&"incomplete: no TLS yet"), "{said:?}");
+    assert!(
+        said.iter().any(|m| m.contains("no live action")),
+        "{said:?}"
+    );
+    assert!(said.iter().any(|m| m.contains("0 check(s)")), "{said:?}");
+}

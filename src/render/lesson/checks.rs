@@ -1,0 +1,151 @@
+//! "Check yourself": each check with its answer. A computed answer is read from the capture
+//! here, so the handout shows the value of this run's bytes.
+
+use std::fmt::Write as _;
+
+use crate::capture::Transcript;
+use crate::lesson::Step;
+use crate::lesson::check::{compute, right_answer, target_action};
+use crate::lesson::model::{Check, CheckKind, Probe};
+use crate::lesson::outcome::ActionRun;
+
+/// What became of one check in a run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckOutcome {
+    /// The answer, if it could be given.
+    pub answer: Option<String>,
+    /// Why a computed answer could not be read from the capture.
+    pub error: Option<String>,
+}
+
+/// The computed answer of `check`, read from what `runs` captured.
+pub fn computed(
+    step: &Step,
+    check: &Check,
+    runs: &[ActionRun],
+    t: &Transcript,
+) -> Option<Result<String, String>> {
+    let probe = check.compute.as_ref()?;
+    let Some(index) = target_action(step, probe) else {
+        return Some(Err(
+            "the step has no action to read the answer from".to_owned()
+        ));
+    };
+    let conn = runs
+        .get(index)
+        .and_then(|r| r.conns.first())
+        .and_then(|id| t.connection(*id));
+    Some(match conn {
+        None => Err(format!(
+            "action {} opened no connection, so the answer cannot be read",
+            index + 1
+        )),
+        Some(conn) => compute(probe, conn).map_err(|e| e.to_string()),
+    })
+}
+
+/// The "Check yourself" section of a step, and each check's outcome.
+pub fn checks(step: &Step, runs: &[ActionRun], t: &Transcript) -> (String, Vec<CheckOutcome>) {
+    let mut out = String::new();
+    let mut outcomes = Vec::new();
+    if step.checks.is_empty() {
+        return (out, outcomes);
+    }
+    out.push_str("### Check yourself\n\n");
+    for (i, check) in step.checks.iter().enumerate() {
+        let computed = computed(step, check, runs, t);
+        let (value, error) = match &computed {
+            Some(Ok(v)) => (Some(v.as_str()), None),
+            Some(Err(e)) => (None, Some(e.clone())),
+            None => (None, None),
+        };
+        let predict = if check.predict {
+            " *(Predict before the step runs.)*"
+        } else {
+            ""
+        };
+        let _ = writeln!(out, "{}. **{}**{predict}\n", i + 1, check.question.trim());
+        for (n, option) in check.options.iter().enumerate() {
+            let letter = char::from(b'a' + u8::try_from(n % 26).unwrap_or(0));
+            let _ = writeln!(out, "   {letter}) {option}  ");
+        }
+        if !check.options.is_empty() {
+            out.push('\n');
+        }
+        for (n, hint) in check.hints.iter().enumerate() {
+            let _ = writeln!(out, "   *Hint {}:* {}\n", n + 1, hint.trim());
+        }
+        let answer = right_answer(check, value).map(|a| shown(check, &a));
+        match (&answer, &error) {
+            (Some(a), _) => {
+                let _ = writeln!(
+                    out,
+                    "   **Answer:** {a}{}\n",
+                    source(check.compute.as_ref())
+                );
+            }
+            (None, Some(e)) => {
+                let _ = writeln!(out, "   **Answer:** could not be computed: {e}\n");
+            }
+            (None, None) => {}
+        }
+        let _ = writeln!(out, "   {}\n", check.feedback.trim().replace('\n', "\n   "));
+        outcomes.push(CheckOutcome { answer, error });
+    }
+    (out, outcomes)
+}
+
+/// A choice's answer as its letter and text; others as they are.
+fn shown(check: &Check, answer: &str) -> String {
+    if check.kind != CheckKind::Choice {
+        return format!("`{answer}`");
+    }
+    let n: usize = answer.parse().unwrap_or(0);
+    match n
+        .checked_sub(1)
+        .and_then(|i| check.options.get(i).map(|o| (i, o)))
+    {
+        Some((i, option)) => {
+            let letter = char::from(b'a' + u8::try_from(i % 26).unwrap_or(0));
+            format!("{letter}) {option}")
+        }
+        None => answer.to_owned(),
+    }
+}
+
+/// Where a computed answer came from, so the reader can find it in the panes above.
+fn source(probe: Option<&Probe>) -> String {
+    let Some(probe) = probe else {
+        return String::new();
+    };
+    let what = match probe {
+        Probe::FrameBytes {
+            from,
+            frame,
+            start,
+            len,
+            ..
+        } => {
+            let end = start + len.saturating_sub(1);
+            if *len == 1 {
+                format!("byte {start} of {} frame {frame}", from.name())
+            } else {
+                format!("bytes {start}–{end} of {} frame {frame}", from.name())
+            }
+        }
+        Probe::FrameField {
+            from, frame, field, ..
+        } => format!(
+            "the {} field of {} frame {frame}",
+            field.name(),
+            from.name()
+        ),
+        Probe::FrameCount { from, .. } => format!("the frames the {} sent", from.name()),
+        Probe::Accept { .. } => "derived from the key the client sent".to_owned(),
+        Probe::Sha1 { .. } => "SHA-1 of the key the client sent plus the GUID".to_owned(),
+        Probe::Header { from, name, .. } => format!("the {name} header the {} sent", from.name()),
+        Probe::Status { .. } => "the status line the server sent".to_owned(),
+        Probe::HeadBytes { from, .. } => format!("the {}'s head, counted", from.name()),
+    };
+    format!(" *(computed from this run's capture: {what})*")
+}

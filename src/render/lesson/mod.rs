@@ -1,0 +1,187 @@
+//! A lesson as Markdown, with the real captured values: what `wslab lesson --plain` prints.
+//! It reads well in a terminal, to a screen reader, and as a handout (`> handout.md`).
+
+mod checks;
+mod panes;
+
+use std::fmt::Write as _;
+
+pub use checks::{CheckOutcome, checks, computed};
+pub use panes::{chart, compare, timeline};
+
+use crate::capture::Transcript;
+use crate::lesson::model::{Action, HeaderSet, Method, Send};
+use crate::lesson::outcome::ActionRun;
+use crate::lesson::{Lesson, Step};
+
+/// What to include.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Plain {
+    /// The speaker notes, for a presenter's copy.
+    pub notes: bool,
+}
+
+/// The lesson's title block: heading, minutes, objectives, intro.
+pub fn header(lesson: &Lesson, number: usize, total: usize, opts: Plain) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# Lesson {number} of {total} · {}\n", lesson.title);
+    let _ = writeln!(
+        out,
+        "*About {} minutes. Id: `{}`.*\n",
+        lesson.minutes, lesson.id
+    );
+    out.push_str("**Objectives**\n\n");
+    for o in &lesson.objectives {
+        let _ = writeln!(out, "- {o}");
+    }
+    out.push('\n');
+    if let Some(why) = &lesson.incomplete {
+        let _ = writeln!(out, "> **Not complete yet.** {why}\n");
+    }
+    if opts.notes {
+        let _ = writeln!(
+            out,
+            "> **Speaker notes.** {}\n",
+            lesson.notes.trim().replace('\n', "\n> ")
+        );
+    }
+    if !lesson.intro.is_empty() {
+        let _ = writeln!(out, "{}\n", lesson.intro);
+    }
+    out
+}
+
+/// One step: prose, each action with its panes, then the checks with their answers.
+/// Returns the text and each check's outcome.
+pub fn step(
+    number: usize,
+    step: &Step,
+    runs: &[ActionRun],
+    transcript: &Transcript,
+    opts: Plain,
+) -> (String, Vec<CheckOutcome>) {
+    let mut out = String::new();
+    let _ = writeln!(out, "## Step {number} · {}\n", step.title);
+    let _ = writeln!(out, "{}\n", step.prose);
+    if let Some(input) = &step.input {
+        let _ = writeln!(
+            out,
+            "*In the terminal UI you can type your own value here: {} Plain mode uses the lesson's own.*\n",
+            input.prompt
+        );
+    }
+    for (i, (action, run)) in step.actions.iter().zip(runs).enumerate() {
+        let _ = writeln!(out, "### Live {}: {}\n", i + 1, describe(action));
+        for note in &run.notes {
+            let _ = writeln!(out, "*Note: {note}.*\n");
+        }
+        for pane in action.panes() {
+            out.push_str(&panes::pane(*pane, action, run, transcript));
+        }
+        if let Some(error) = &run.error {
+            if run.expected {
+                let _ = writeln!(out, "**What the client concluded:** {error}\n");
+            } else {
+                let _ = writeln!(out, "**This action failed:** {error}\n");
+            }
+        }
+    }
+    if opts.notes
+        && let Some(notes) = &step.notes
+    {
+        let _ = writeln!(
+            out,
+            "> **Speaker notes.** {}\n",
+            notes.trim().replace('\n', "\n> ")
+        );
+    }
+    let (text, outcomes) = checks(step, runs, transcript);
+    out.push_str(&text);
+    (out, outcomes)
+}
+
+/// The action in a few words, as the heading of its panes.
+pub fn describe(action: &Action) -> String {
+    match action {
+        Action::Http(a) => {
+            let method = match a.method {
+                Method::Get => "GET",
+                Method::Post => "POST",
+                Method::Head => "HEAD",
+            };
+            let headers = match a.headers {
+                HeaderSet::Browser => "a browser's headers",
+                HeaderSet::Minimal => "minimal headers",
+            };
+            let times = if a.repeat > 1 {
+                let conn = if a.keep_alive {
+                    "over one kept-alive connection"
+                } else {
+                    "a new connection each"
+                };
+                format!(", {} times {conn}", a.repeat)
+            } else {
+                String::new()
+            };
+            format!("HTTP {method} {} with {headers}{times}", a.path)
+        }
+        Action::Websocket(a) => {
+            let sends: Vec<String> = a.send.iter().map(send).collect();
+            let then = if sends.is_empty() {
+                String::new()
+            } else {
+                format!(", then {}", sends.join(", "))
+            };
+            format!("WebSocket handshake to {}{then}", a.path)
+        }
+        Action::Fault(a) => format!("a misbehaving server: /fault/{}", a.name),
+        Action::Chat(a) => format!("{} clients in /chat, {} lines", a.clients, a.lines.len()),
+        Action::Duplex(a) => format!(
+            "full duplex on /ticker: {} typing indicators up, {} updates down, {} ms apart",
+            a.typing, a.updates, a.every_ms
+        ),
+        Action::Idle(a) => format!(
+            "{} idle WebSocket connections, and what they cost",
+            a.connections
+        ),
+        Action::Polling(a) => format!(
+            "polling every {} ms, long polling and push, side by side for {} s",
+            a.poll_ms, a.seconds
+        ),
+        Action::Messages(a) => format!(
+            "{} messages three ways: HTTP, HTTP kept alive, WebSocket",
+            a.count
+        ),
+    }
+}
+
+fn send(s: &Send) -> String {
+    if let Some(t) = &s.text {
+        return format!("text {t:?}");
+    }
+    if let Some(b) = &s.binary {
+        return format!("binary {b}");
+    }
+    if let Some(n) = s.bytes {
+        return format!("{n} binary bytes");
+    }
+    if let Some(p) = &s.ping {
+        return format!("ping {p:?}");
+    }
+    if let Some(p) = &s.pong {
+        return format!("pong {p:?}");
+    }
+    if let Some(f) = &s.fragments {
+        let ping = s
+            .ping_between
+            .as_ref()
+            .map(|p| format!(" with ping {p:?} between"))
+            .unwrap_or_default();
+        return format!("a message in {} fragments{ping}", f.len());
+    }
+    match (s.close, &s.reason) {
+        (Some(code), Some(r)) => format!("close {code} {r:?}"),
+        (Some(code), None) => format!("close {code}"),
+        _ => String::new(),
+    }
+}

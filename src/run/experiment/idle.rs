@@ -1,0 +1,183 @@
+//! K idle WebSocket connections, and what they cost this process in memory.
+//!
+//! The lab runs in this process, so the resident memory counts both ends of every connection.
+//! The client ends are kept as small as they can be (a hand-written handshake, then just the
+//! tapped socket; see `net::idle`), so that the figure is mostly the server's cost.
+
+use std::time::Duration;
+
+use super::procfs::{files_left, rss_bytes};
+use super::{ExperimentError, captured, start_lab};
+use crate::capture::measure::{Figure, Measured, Row};
+use crate::lesson::model::Idle;
+use crate::net::Recorder;
+use crate::net::idle::IdleConnection;
+use crate::net::lab::Lab;
+
+// One limit for the linter and the experiment: what a lesson may ask is what runs.
+pub use crate::lesson::lint::MAX_IDLE;
+const LABEL: &str = "idle";
+const WARM_UP: &str = "idle warm-up";
+const TIMEOUT: Duration = Duration::from_secs(10);
+/// Files kept free for the runtime and the lab's listener, beyond two per connection.
+const SPARE_FILES: u64 = 64;
+
+/// Opens `connections` idle WebSocket connections to the lab's `/echo` (quick: at most 100;
+/// never more than [`MAX_IDLE`]) and reports the resident memory they added per connection,
+/// and their handshakes' bytes from the capture.
+///
+/// # Errors
+/// When the lab does not start or a connection does not open.
+pub async fn idle(i: &Idle, quick: bool) -> Result<Measured, ExperimentError> {
+    let asked = if quick {
+        i.connections.min(100)
+    } else {
+        i.connections
+    }
+    .clamp(1, MAX_IDLE);
+    // Both ends live in this process: two open files per connection.
+    let room = files_left().map(|n| n.saturating_sub(SPARE_FILES) / 2);
+    let k = room.map_or(asked, |room| {
+        asked.min(u32::try_from(room).unwrap_or(u32::MAX))
+    });
+    if k == 0 {
+        return Err(ExperimentError::Idle {
+            number: 1,
+            error: "this process may not open any more files (see ulimit -n)".to_owned(),
+        });
+    }
+    let (lab, recorder) = start_lab().await?;
+    let outcome = measure(&lab, &recorder, k).await;
+    lab.shutdown().await;
+    let memory = outcome?;
+    Ok(table(asked, k, &memory))
+}
+
+/// What was measured while the connections were open.
+#[derive(Debug)]
+struct Memory {
+    before: Option<u64>,
+    after: Option<u64>,
+    handshake_bytes: u64,
+    unclean_closes: u32,
+}
+
+async fn measure(lab: &Lab, recorder: &Recorder, k: u32) -> Result<Memory, ExperimentError> {
+    let addr = lab.addr();
+    let open = |number: u32, label: &'static str| async move {
+        IdleConnection::open(addr, "/echo", recorder, label, TIMEOUT)
+            .await
+            .map_err(|e| ExperimentError::Idle {
+                number,
+                error: e.to_string(),
+            })
+    };
+    // The first connection pays once for what every later one shares: code paged in, the
+    // runtime's and the allocator's first structures. It is not one of the K.
+    let warm = open(1, WARM_UP).await?;
+    // Its close is not measured either; a failed one costs the figures nothing.
+    let _ = warm.close(TIMEOUT).await;
+    let before = rss_bytes();
+    let mut held = Vec::with_capacity(k as usize);
+    for number in 1..=k {
+        // On an error, `held` is dropped with the rest, which closes their sockets.
+        held.push(open(number, LABEL).await?);
+    }
+    // Every handshake has completed, and the connections are idle now.
+    let after = rss_bytes();
+    let handshake_bytes = recorder.read(|t| captured(t, LABEL).bytes);
+    let mut unclean_closes = 0;
+    for connection in held {
+        if connection.close(TIMEOUT).await.is_err() {
+            unclean_closes += 1;
+        }
+    }
+    Ok(Memory {
+        before,
+        after,
+        handshake_bytes,
+        unclean_closes,
+    })
+}
+
+fn table(asked: u32, k: u32, memory: &Memory) -> Measured {
+    let bytes = |b: Option<u64>| b.map_or(Figure::None, Figure::Bytes);
+    // Memory that went down says nothing about the connections, only that the allocator reused
+    // what was freed earlier in this process: no figure then, rather than a 0.
+    let per_connection = match (memory.before, memory.after) {
+        (Some(before), Some(after)) if after > before => {
+            Figure::Bytes((after - before) / u64::from(k))
+        }
+        _ => Figure::None,
+    };
+    let mut notes = vec![
+        format!(
+            "{k} WebSocket connections to the lab's /echo, opened one after the other; each \
+             did its opening handshake and then sent nothing."
+        ),
+        "Memory is this process's resident set (VmRSS): before is after the lab started and \
+         one warm-up connection came and went, after is once every handshake had completed."
+            .to_owned(),
+        "The lab runs in this process, so the figure holds both ends of each connection: the \
+         lab's task with tungstenite's state and buffers, the client's socket with no library \
+         on it, the taps of both, and the capture's record of both handshakes. The kernel's \
+         socket buffers are not in it."
+            .to_owned(),
+        "Anything else this process allocated meanwhile is in the figure too, and the \
+         allocator keeps and reuses memory as it sees fit, so it varies from run to run; the \
+         handshake bytes, counted from the capture, do not."
+            .to_owned(),
+    ];
+    if memory.before.is_some() && memory.after.is_some() && per_connection == Figure::None {
+        notes.push(
+            "Resident memory did not grow while the connections opened: the allocator reused \
+             memory this process had freed earlier, so there is no figure per connection; run \
+             it again in a fresh process."
+                .to_owned(),
+        );
+    }
+    if memory.before.is_none() || memory.after.is_none() {
+        notes.push(
+            "Memory could not be measured on this platform: it is read from Linux's \
+             /proc/self/status."
+                .to_owned(),
+        );
+    }
+    if k < asked {
+        notes.push(format!(
+            "Only {k} of the {asked} connections were opened: each needs two open files here, \
+             and this process may not open more (see ulimit -n)."
+        ));
+    }
+    if memory.unclean_closes > 0 {
+        notes.push(format!(
+            "{} connections did not finish their closing handshake; the figures above were \
+             taken before closing.",
+            memory.unclean_closes
+        ));
+    }
+    Measured {
+        title: format!("What {k} idle WebSocket connections cost, measured"),
+        columns: [
+            "connections",
+            "RSS before",
+            "RSS after",
+            "memory per connection",
+            "handshake bytes per connection",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+        rows: vec![Row {
+            label: format!("{k} idle WebSocket connections"),
+            figures: vec![
+                Figure::Count(u64::from(k)),
+                bytes(memory.before),
+                bytes(memory.after),
+                per_connection,
+                Figure::Bytes(memory.handshake_bytes / u64::from(k)),
+            ],
+        }],
+        charts: vec![3, 4],
+        notes,
+    }
+}

@@ -1,0 +1,130 @@
+//! Runs lesson actions on real sockets and hands back what they captured. Plain mode, the
+//! TUI and the tests all go through [`Runner`]; the lesson files only describe.
+
+mod conversation;
+pub mod experiment;
+mod http;
+mod ws;
+
+use std::collections::BTreeSet;
+use std::io;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::time::Duration;
+
+use crate::capture::{ConnId, Limits};
+use crate::lesson::Action;
+pub use crate::lesson::outcome::ActionRun;
+use crate::net::Recorder;
+use crate::net::lab::{Lab, LabConfig};
+
+/// How actions run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Settings {
+    /// Shorten the measured experiments, for tests; their figures are still measured.
+    pub quick: bool,
+    /// The longest wait for a connection, a handshake or a reply.
+    pub timeout: Duration,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            quick: false,
+            timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// A lab server and the recorder of the clients that talk to it.
+#[derive(Debug)]
+pub struct Runner {
+    settings: Settings,
+    /// The clients' side of every connection: what the lessons show.
+    recorder: Recorder,
+    lab: Lab,
+}
+
+impl Runner {
+    /// Starts a lab on 127.0.0.1 with a port the system picks.
+    ///
+    /// # Errors
+    /// When the lab cannot listen.
+    pub async fn start(settings: Settings) -> io::Result<Self> {
+        // The lab records its own side apart, so the lesson's transcript holds each connection
+        // once, as the client saw it. Its feed only moves when an action publishes, so a
+        // step's frames are the step's own.
+        let config = LabConfig {
+            bind: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            tick: Duration::from_secs(24 * 3600),
+        };
+        let lab = Lab::start(config, Recorder::new(Limits::default())).await?;
+        Ok(Self {
+            settings,
+            recorder: Recorder::new(Limits::default()),
+            lab,
+        })
+    }
+
+    /// The transcript of every action run so far.
+    pub fn recorder(&self) -> &Recorder {
+        &self.recorder
+    }
+
+    /// The lab's address.
+    pub fn lab_addr(&self) -> SocketAddr {
+        self.lab.addr()
+    }
+
+    /// The lab's base URL, `http://127.0.0.1:PORT`.
+    pub fn lab_http_url(&self) -> String {
+        self.lab.http_url("/")
+    }
+
+    /// Runs `action`; `input` replaces the value the step lets the learner type.
+    pub async fn run(&self, action: &Action, input: Option<&str>) -> ActionRun {
+        let before = self.conn_ids();
+        let mut run = match action {
+            Action::Http(a) => http::run(self, a).await,
+            Action::Websocket(a) => ws::websocket(self, a, input).await,
+            Action::Fault(a) => ws::fault(self, a).await,
+            Action::Chat(a) => conversation::chat(self, a).await,
+            Action::Duplex(a) => conversation::duplex(self, a).await,
+            Action::Idle(_) | Action::Polling(_) | Action::Messages(_) => {
+                measured(action, self.settings.quick).await
+            }
+        };
+        let after = self.conn_ids();
+        run.conns = after.difference(&before).copied().collect();
+        run
+    }
+
+    /// Stops the lab, waiting for its connections to end.
+    pub async fn shutdown(self) {
+        self.lab.shutdown().await;
+    }
+
+    fn conn_ids(&self) -> BTreeSet<ConnId> {
+        self.recorder
+            .read(|t| t.connections().map(|c| c.id).collect())
+    }
+}
+
+/// Runs a measured experiment on its own lab, so its figures are its own.
+async fn measured(action: &Action, quick: bool) -> ActionRun {
+    let result = match action {
+        Action::Polling(p) => experiment::polling(p, quick).await,
+        Action::Messages(m) => experiment::messages(m, quick).await,
+        Action::Idle(i) => experiment::idle(i, quick).await,
+        _ => return ActionRun::default(),
+    };
+    match result {
+        Ok(measured) => ActionRun {
+            measured: Some(measured),
+            ..ActionRun::default()
+        },
+        Err(e) => ActionRun {
+            error: Some(e.to_string()),
+            ..ActionRun::default()
+        },
+    }
+}

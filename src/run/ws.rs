@@ -1,0 +1,210 @@
+//! The `websocket` and `fault` actions: a handshake, the sends, the replies, the close.
+
+use bytes::Bytes;
+use tokio_tungstenite::tungstenite::Message;
+
+use super::{ActionRun, Runner};
+use crate::lesson::model::{Fault, Send, Websocket};
+use crate::net::client::{ClientOptions, Masking, Outgoing, WsClient};
+use crate::net::url;
+use crate::proto::OpCode;
+
+/// What a handshake-and-sends action asks for, from either kind.
+struct Plan<'a> {
+    path: String,
+    key: Option<String>,
+    protocols: Vec<String>,
+    headers: Vec<String>,
+    mask: Option<&'a str>,
+    sends: Vec<Send>,
+    receive: u32,
+}
+
+/// `kind = "websocket"`.
+pub(super) async fn websocket(runner: &Runner, a: &Websocket, input: Option<&str>) -> ActionRun {
+    let mut sends = a.send.clone();
+    let mut key = a.key.clone();
+    let mut notes = Vec::new();
+    if let Some(typed) = input {
+        if let Some(send) = sends.iter_mut().find(|s| s.text.is_some()) {
+            send.text = Some(typed.to_owned());
+            notes.push(format!("sent the text you typed: {typed:?}"));
+        } else {
+            key = Some(typed.to_owned());
+            notes.push(format!("used the key you typed: {typed}"));
+        }
+    }
+    if key.is_none() {
+        notes.push(
+            "the Sec-WebSocket-Key is random, so it and the Accept differ each run".to_owned(),
+        );
+    }
+    let echoes = sends
+        .iter()
+        .filter(|s| {
+            s.text.is_some() || s.binary.is_some() || s.bytes.is_some() || s.fragments.is_some()
+        })
+        .count();
+    let path = a.path.split('?').next().unwrap_or_default();
+    let receive = a.receive.unwrap_or(if path == "/echo" {
+        u32::try_from(echoes).unwrap_or(u32::MAX)
+    } else {
+        0
+    });
+    let plan = Plan {
+        path: a.path.clone(),
+        key,
+        protocols: a.protocols.clone(),
+        headers: a.header.clone(),
+        mask: a.mask.as_deref(),
+        sends,
+        receive,
+    };
+    let mut run = exchange(runner, &plan).await;
+    run.notes.splice(0..0, notes);
+    run
+}
+
+/// `kind = "fault"`: the client's refusal, or the server's close, is the lesson.
+pub(super) async fn fault(runner: &Runner, a: &Fault) -> ActionRun {
+    let plan = Plan {
+        path: format!("/fault/{}", a.name),
+        key: a.key.clone(),
+        protocols: Vec::new(),
+        headers: Vec::new(),
+        mask: a.mask.as_deref(),
+        sends: a.send.clone(),
+        receive: u32::MAX,
+    };
+    let mut run = exchange(runner, &plan).await;
+    run.expected = true;
+    run
+}
+
+async fn exchange(runner: &Runner, plan: &Plan<'_>) -> ActionRun {
+    let mut run = ActionRun::default();
+    let target = runner.lab.url(&plan.path);
+    let url = match url::parse(&target) {
+        Ok(url) => url,
+        Err(e) => {
+            run.error = Some(e.to_string());
+            return run;
+        }
+    };
+    let options = ClientOptions {
+        key: plan.key.clone(),
+        headers: plan
+            .headers
+            .iter()
+            .filter_map(|h| h.split_once(':'))
+            .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
+            .collect(),
+        protocols: plan.protocols.clone(),
+        timeout: runner.settings.timeout,
+        masking: masking(plan.mask),
+        label: "client".to_owned(),
+    };
+    let mut client = match WsClient::connect(&url, &runner.recorder, &options).await {
+        Ok(client) => client,
+        Err(e) => {
+            run.error = Some(e.to_string());
+            return run;
+        }
+    };
+    if let Err(e) = talk(runner, &mut client, plan).await {
+        run.error = Some(e.to_string());
+    }
+    run
+}
+
+/// Sends, waits for the replies, and closes; the server's own close is answered by the
+/// library and read to the end.
+async fn talk(
+    runner: &Runner,
+    client: &mut WsClient,
+    plan: &Plan<'_>,
+) -> Result<(), crate::net::ClientError> {
+    let mut closed = false;
+    for send in &plan.sends {
+        if let Some(code) = send.close {
+            client
+                .close(code, send.reason.as_deref().unwrap_or_default())
+                .await?;
+            closed = true;
+            break;
+        }
+        client.send(outgoing(send)).await?;
+    }
+    let ticker = plan.path.split('?').next() == Some("/ticker");
+    let mut data = 0;
+    let mut published = 0;
+    while !closed && data < plan.receive {
+        // The runner's lab publishes only when asked: one update per message awaited.
+        if ticker && published <= data {
+            runner.lab.publish(&format!("update {}", published + 1));
+            published += 1;
+        }
+        match client.recv().await? {
+            Some(Message::Text(_) | Message::Binary(_)) => data += 1,
+            // The server closed first: the library has queued its reply, echoing the code.
+            Some(Message::Close(_)) | None => {
+                closed = true;
+                break;
+            }
+            Some(_) => {}
+        }
+    }
+    if !closed {
+        client.close(1000, "").await?;
+    }
+    client.drain().await
+}
+
+fn masking(mask: Option<&str>) -> Masking {
+    match mask {
+        Some("none") => Masking::Unmasked,
+        Some(hex) => u32::from_str_radix(hex, 16)
+            .map_or(Masking::Library, |k| Masking::Pinned(k.to_be_bytes())),
+        None => Masking::Library,
+    }
+}
+
+/// One send as the client's message; the linter has made sure exactly one value is set.
+fn outgoing(send: &Send) -> Outgoing {
+    if let Some(text) = &send.text {
+        return Outgoing::Text(text.clone());
+    }
+    if let Some(hex) = &send.binary {
+        let bytes = crate::hexinput::parse_hex(hex, 1 << 20).unwrap_or_default();
+        return Outgoing::Binary(Bytes::from(bytes));
+    }
+    if let Some(n) = send.bytes {
+        // The pattern 00 01 … ff 00 … lets a learner spot any byte's position in the dump.
+        let bytes: Vec<u8> = (0..n).map(|i| (i % 256) as u8).collect();
+        return Outgoing::Binary(Bytes::from(bytes));
+    }
+    if let Some(p) = &send.ping {
+        return Outgoing::Ping(Bytes::from(p.clone().into_bytes()));
+    }
+    if let Some(p) = &send.pong {
+        return Outgoing::Pong(Bytes::from(p.clone().into_bytes()));
+    }
+    let parts: Vec<Bytes> = send
+        .fragments
+        .iter()
+        .flatten()
+        .map(|p| Bytes::from(p.clone().into_bytes()))
+        .collect();
+    match &send.ping_between {
+        Some(ping) => Outgoing::FragmentsWithPing {
+            opcode: OpCode::Text,
+            parts,
+            after: 0,
+            ping: Bytes::from(ping.clone().into_bytes()),
+        },
+        None => Outgoing::Fragments {
+            opcode: OpCode::Text,
+            parts,
+        },
+    }
+}

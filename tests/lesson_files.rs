@@ -1,0 +1,175 @@
+//! `wslab lessons check` on malformed lesson folders: each mistake a teacher can make is
+//! reported at its exact `file:line:col`, and the exit status says whether anything is wrong.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+const FRONT: &str = "+++\nid = \"90-mine\"\ntitle = \"Mine\"\nminutes = 5\nobjectives = [\"see\"]\nnotes = \"n\"\n+++\n";
+
+/// A fresh folder holding one lesson file, `90-mine.md`, with `body` after the front matter.
+fn folder(test: &str, body: &str) -> PathBuf {
+    let dir =
+        std::env::temp_dir().join(format!("wslab-lesson-files-{}-{test}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("90-mine.md"), format!("{FRONT}{body}")).unwrap();
+    // Its own index, so the folder is checked alone, whatever the built-in lessons hold.
+    std::fs::write(
+        dir.join("index.toml"),
+        "format_version = 1\nlessons = [\"90-mine.md\"]\n",
+    )
+    .unwrap();
+    dir
+}
+
+/// Runs `lessons check DIR`: exit code, and the problems about our file.
+fn check(dir: &PathBuf) -> (i32, Vec<String>) {
+    let out = Command::new(env!("CARGO_BIN_EXE_wslab"))
+        .args(["lessons", "check"])
+        .arg(dir)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let mine: Vec<String> = stderr
+        .lines()
+        .filter(|l| l.contains("90-mine.md"))
+        .map(|l| l.rsplit_once('/').map_or(l, |(_, name)| name).to_owned())
+        .collect();
+    (out.status.code().unwrap_or(-1), mine)
+}
+
+const GOOD_STEP: &str = "## Go\n\nProse.\n\n```wslab\n[[action]]\nkind = \"websocket\"\nsend = [{ text = \"Hi\" }]\n\n[[check]]\nkind = \"computed\"\nquestion = \"Opcode?\"\ncompute = { of = \"frame-field\", from = \"client\", frame = 1, field = \"opcode\" }\nfeedback = \"Text is 1.\"\nhints = [\"Byte 0, low 4 bits.\"]\n\n[[check]]\nkind = \"choice\"\nquestion = \"Who masks?\"\noptions = [\"client\", \"server\"]\nanswer = 1\nfeedback = \"The client.\"\nhints = [\"§5.3\"]\n```\n";
+
+#[test]
+fn a_good_lesson_passes() {
+    let dir = folder("good", GOOD_STEP);
+    let (code, mine) = check(&dir);
+    assert!(mine.is_empty(), "{mine:?}");
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn bad_toml_is_placed_at_its_line_and_column() {
+    let dir = folder(
+        "toml",
+        "## Go\n\nProse.\n\n```wslab\n[[action]]\nkind = websocket\n```\n",
+    );
+    let (code, mine) = check(&dir);
+    assert_eq!(code, 1);
+    assert_eq!(mine.len(), 1, "{mine:?}");
+    assert!(
+        mine[0].starts_with("90-mine.md:14:8: error: bad TOML"),
+        "{mine:?}"
+    );
+}
+
+#[test]
+fn an_unknown_action_is_named_at_its_kind() {
+    let dir = folder(
+        "action",
+        "## Go\n\nProse.\n\n```wslab\n[[action]]\nkind = \"telnet\"\n```\n",
+    );
+    let (code, mine) = check(&dir);
+    assert_eq!(code, 1);
+    assert_eq!(mine.len(), 1, "{mine:?}");
+    assert!(
+        mine[0].starts_with("90-mine.md:14:8: error: unknown action kind \"telnet\"; expected one of http, websocket"),
+        "{mine:?}"
+    );
+}
+
+#[test]
+fn a_step_without_prose_is_named_at_its_heading() {
+    let dir = folder(
+        "prose",
+        &format!("## Empty\n\n```wslab\n[[action]]\nkind = \"http\"\n```\n{GOOD_STEP}"),
+    );
+    let (code, mine) = check(&dir);
+    assert_eq!(code, 1);
+    assert_eq!(
+        mine,
+        [
+            "90-mine.md:8:1: error: step \"Empty\" has no prose; a step says in words what the learner is about to see"
+        ]
+    );
+}
+
+#[test]
+fn an_answer_about_a_frame_that_will_not_exist_is_named_at_compute() {
+    // The action sends "Hi" and the final close: 2 client frames, so frame 3 never exists.
+    let step = GOOD_STEP.replace("frame = 1, field", "frame = 3, field");
+    let dir = folder("frame", &step);
+    let (code, mine) = check(&dir);
+    assert_eq!(code, 1);
+    assert_eq!(
+        mine,
+        [
+            "90-mine.md:20:1: error: the answer reads client frame 3, but action 1 gives only 2 frame(s) from that side"
+        ]
+    );
+}
+
+#[test]
+fn an_unknown_field_and_an_unknown_fault_are_named_at_their_keys() {
+    let body =
+        "## Go\n\nProse.\n\n```wslab\n[[action]]\nkind = \"fault\"\nname = \"slow-loris\"\n```\n";
+    let (code, mine) = check(&folder("fault", body));
+    assert_eq!(code, 1);
+    assert!(
+        mine.iter()
+            .any(|m| m.starts_with("90-mine.md:15:1: error: there is no fault \"slow-loris\"")),
+        "{mine:?}"
+    );
+    let body = GOOD_STEP.replace(
+        "kind = \"websocket\"",
+        "kind = \"websocket\"\npth = \"/echo\"",
+    );
+    let (code, mine) = check(&folder("field", &body));
+    assert_eq!(code, 1);
+    assert!(
+        mine[0].starts_with("90-mine.md:15:1: error: unknown field \"pth\" in [action]"),
+        "{mine:?}"
+    );
+}
+
+#[test]
+fn a_missing_file_and_a_duplicate_id_are_errors() {
+    let dir = folder("index", GOOD_STEP);
+    std::fs::write(
+        dir.join("index.toml"),
+        "format_version = 1\nlessons = [\"90-mine.md\", \"91-gone.md\"]\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("92-twin.md"), format!("{FRONT}{GOOD_STEP}")).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_wslab"))
+        .args(["lessons", "check"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr.contains(
+            "index.toml:2:26: error: the index lists \"91-gone.md\", but there is no such file"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("92-twin.md:2:1: error: the id \"90-mine\" is already used by"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_unreadable_folder_is_one_sentence_and_exit_2() {
+    let out = Command::new(env!("CARGO_BIN_EXE_wslab"))
+        .args(["lessons", "check", "/nonexistent/wslab-lessons"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with("wslab: cannot read the lesson folder /nonexistent/wslab-lessons:"),
+        "{stderr}"
+    );
+}
