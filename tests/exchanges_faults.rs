@@ -45,8 +45,9 @@ async fn misbehaving_handshakes_each_get_their_explanation() {
 }
 
 /// After a good handshake, the lab sends one bad frame: the client stops with a protocol
-/// error, and the capture holds the frame with the rule it broke.
-async fn bad_frame(path: &str) -> (String, Vec<Violation>, bool) {
+/// error, and the capture holds the frame with the rule it broke, and the close frame the
+/// client sent to say which kind of rule (§7.1.7).
+async fn bad_frame(path: &str) -> (String, Vec<Violation>, bool, Option<u16>) {
     let lab = lab(NEVER).await;
     let recorder = Recorder::default();
     let mut client = connect(&lab, path, &recorder).await;
@@ -64,13 +65,24 @@ async fn bad_frame(path: &str) -> (String, Vec<Violation>, bool) {
             .messages
             .first()
             .is_some_and(|m| m.item.utf8_valid == Some(false));
-        (error, frame.violations.clone(), utf8_bad)
+        let sent = &t.connection(conn).expect("connection").requests().frames;
+        let close = sent
+            .last()
+            .filter(|f| f.item.header.opcode() == wslab::proto::OpCode::Close)
+            .and_then(|f| f.item.payload.get(..2))
+            .map(|code| u16::from_be_bytes([code[0], code[1]]));
+        (error, frame.violations.clone(), utf8_bad, close)
     })
 }
 
 #[tokio::test]
 async fn misbehaving_frames_each_get_their_explanation() {
-    let (error, violations, _) = bad_frame("/fault/masked-frame").await;
+    let (error, violations, _, close) = bad_frame("/fault/masked-frame").await;
+    assert_eq!(
+        close,
+        Some(1002),
+        "the client says it failed the connection for the protocol"
+    );
     assert!(
         error.starts_with("the server broke the protocol"),
         "{error}"
@@ -79,7 +91,12 @@ async fn misbehaving_frames_each_get_their_explanation() {
     // The sentence is the capture's, in RFC terms, not the library's.
     assert!(error.ends_with("(RFC 6455 §5.1)"), "{error}");
 
-    let (error, violations, utf8_bad) = bad_frame("/fault/bad-utf8").await;
+    let (error, violations, utf8_bad, close) = bad_frame("/fault/bad-utf8").await;
+    assert_eq!(
+        close,
+        Some(1007),
+        "1007: the data was not consistent with its type"
+    );
     assert!(error.contains("not valid UTF-8"), "{error}");
     assert!(error.ends_with("(RFC 6455 §8.1)"), "{error}");
     assert!(utf8_bad);
@@ -90,7 +107,8 @@ async fn misbehaving_frames_each_get_their_explanation() {
         "{violations:?}"
     );
 
-    let (error, violations, _) = bad_frame("/fault/big-ping").await;
+    let (error, violations, _, close) = bad_frame("/fault/big-ping").await;
+    assert_eq!(close, Some(1002));
     assert!(
         error.starts_with("the server broke the protocol"),
         "{error}"

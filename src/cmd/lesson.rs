@@ -68,14 +68,10 @@ pub fn run(args: &LessonArgs, _palette: Palette, out: &mut impl Write) -> anyhow
         ..Settings::default()
     };
     let opts = Plain { notes: args.notes };
-    let total = library.lessons.len();
+    let total = library.order.len();
     let mut failures = Vec::new();
     for lesson in chosen {
-        let number = library
-            .lessons
-            .iter()
-            .position(|l| l.id == lesson.id)
-            .map_or(0, |i| i + 1);
+        let number = library.number(lesson);
         writeln!(out, "{}", header(lesson, number, total, opts))?;
         out.flush()?;
         runtime.block_on(run_lesson(lesson, settings, opts, out, &mut failures))?;

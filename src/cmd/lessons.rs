@@ -95,7 +95,7 @@ pub fn run(command: &LessonsCommand, out: &mut impl Write) -> anyhow::Result<Exi
     match command {
         LessonsCommand::List { lessons } => {
             let library = library(lessons.as_deref())?;
-            for (n, lesson) in library.lessons.iter().enumerate() {
+            for lesson in &library.lessons {
                 let mark = if lesson.incomplete.is_some() {
                     "  (incomplete)"
                 } else {
@@ -104,7 +104,7 @@ pub fn run(command: &LessonsCommand, out: &mut impl Write) -> anyhow::Result<Exi
                 writeln!(
                     out,
                     "{:>2}. {:<24} {:>2} min  {}{mark}",
-                    n + 1,
+                    library.number(lesson),
                     lesson.id,
                     lesson.minutes,
                     lesson.title

@@ -22,6 +22,7 @@ struct Draft {
     line: usize,
     prose: String,
     block: Option<(usize, String)>,
+    after: String,
 }
 
 /// Parses `text`, naming it `file` in problems.
@@ -143,6 +144,7 @@ fn split_steps(
                 line: lines.at(line_at).0,
                 prose: String::new(),
                 block: None,
+                after: String::new(),
             });
             continue;
         }
@@ -165,8 +167,11 @@ fn split_steps(
     (intro, drafts)
 }
 
+/// Prose goes to the intro, to the step before its block, or after it: plain mode shows the
+/// live output where the block stands.
 fn push_prose(intro: &mut String, drafts: &mut [Draft], raw: &str) {
     match drafts.last_mut() {
+        Some(draft) if draft.block.is_some() => draft.after.push_str(raw),
         Some(draft) => draft.prose.push_str(raw),
         None => intro.push_str(raw),
     }
@@ -230,7 +235,7 @@ fn finish_step(
         ));
     }
     let prose = draft.prose.trim().to_owned();
-    if prose.is_empty() {
+    if prose.is_empty() && draft.after.trim().is_empty() {
         problems.push(Problem::error(
             file,
             (draft.line, 1),
@@ -260,6 +265,7 @@ fn finish_step(
     Some(Step {
         title: draft.title,
         prose,
+        after: draft.after.trim().to_owned(),
         notes: block.notes,
         input: block.input,
         actions: block.action,

@@ -26,12 +26,13 @@ fn a_whole_lesson_parses() {
     assert_eq!(first.title, "First");
     assert_eq!(first.line, 10);
     assert!(first.prose.starts_with("Some *prose*."));
+    assert_eq!(first.prose, "Some *prose*.");
     assert!(
-        first.prose.contains("More prose."),
-        "prose after the block is kept"
+        first.after.starts_with("More prose."),
+        "prose after the block follows the live output"
     );
     assert!(
-        first.prose.contains("not = \"ours\""),
+        first.after.contains("not = \"ours\""),
         "other code blocks are prose"
     );
     let Action::Websocket(ws) = &first.actions[0] else {

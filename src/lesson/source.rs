@@ -53,16 +53,28 @@ pub struct Library {
     pub lessons: Vec<Lesson>,
     /// Errors and warnings, by file.
     pub problems: Vec<Problem>,
+    /// Every lesson file in order, as shown in messages, whether it loaded or not: lesson
+    /// numbers count here, so one broken file does not renumber the others.
+    pub order: Vec<String>,
 }
 
 impl Library {
-    /// The lesson with this id, or whose file name or number matches: "07-masking", "7".
+    /// The lesson with this id, or whose number matches: "07-masking", "7".
     pub fn find(&self, wanted: &str) -> Option<&Lesson> {
         let wanted = wanted.trim_end_matches(".md");
         self.lessons.iter().find(|l| l.id == wanted).or_else(|| {
             let n: usize = wanted.parse().ok()?;
-            self.lessons.get(n.checked_sub(1)?)
+            let file = self.order.get(n.checked_sub(1)?)?;
+            self.lessons.iter().find(|l| &l.file == file)
         })
+    }
+
+    /// The lesson's number, from 1, in the index's order.
+    pub fn number(&self, lesson: &Lesson) -> usize {
+        self.order
+            .iter()
+            .position(|f| *f == lesson.file)
+            .map_or(0, |i| i + 1)
     }
 }
 
@@ -105,6 +117,7 @@ pub fn load(builtin: &[SourceFile], overlay: &[SourceFile]) -> Library {
             ));
             continue;
         };
+        library.order.push(file.shown.clone());
         let parsed = parse(&file.shown, &file.text);
         library.problems.extend(parsed.problems);
         let Some(lesson) = parsed.lesson else {

@@ -51,6 +51,24 @@ fn a_missing_file_is_an_error_at_its_index_entry() {
         ["dir/index.toml:2:20: error: the index lists \"gone.md\", but there is no such file"]
     );
     assert_eq!(library.lessons.len(), 1);
+    assert_eq!(library.find("2"), None, "lesson 2 is the missing file");
+}
+
+#[test]
+fn numbers_follow_the_index_even_past_a_broken_file() {
+    let library = load(
+        &[
+            index(&["a.md", "b.md", "c.md"]),
+            file("a.md", &lesson("a")),
+            file("b.md", "broken"),
+            file("c.md", &lesson("c")),
+        ],
+        &[],
+    );
+    let c = library.find("3").expect("lesson 3 is c");
+    assert_eq!(c.id, "c");
+    assert_eq!(library.number(c), 3);
+    assert!(library.find("2").is_none());
 }
 
 #[test]

@@ -171,7 +171,7 @@ fn second_byte(frame: &Frame, side: Side) -> [Field; 2] {
     );
     let len7 = h.length_field();
     let len_meaning = match h.length_encoding() {
-        LengthEncoding::Seven => format!("the payload is {len7} bytes"),
+        LengthEncoding::Seven => format!("the payload is {}", bytes(u64::from(len7))),
         LengthEncoding::Sixteen => "126: the length is in the next 2 bytes".into(),
         LengthEncoding::SixtyFour => "127: the length is in the next 8 bytes".into(),
     };
@@ -220,7 +220,7 @@ fn trailing(frame: &Frame) -> Vec<Field> {
         kind: FieldKind::Payload,
         span: payload,
         bits: None,
-        value: format!("{} bytes", frame.payload_len()),
+        value: bytes(frame.payload_len()),
         meaning: if h.masked() {
             "masked payload, as on the wire".into()
         } else {
@@ -257,4 +257,13 @@ pub fn hex_bytes(bytes: &[u8]) -> String {
         let _ = write!(out, "{b:02x}");
     }
     out
+}
+
+/// "1 byte", "5 bytes": a count of bytes as a person writes it.
+pub fn bytes(n: u64) -> String {
+    if n == 1 {
+        "1 byte".to_owned()
+    } else {
+        format!("{n} bytes")
+    }
 }

@@ -359,9 +359,17 @@ pub fn message(message: &Message, p: Palette) -> String {
     } else if message.compressed {
         format!("{} bytes, compressed by an extension", message.length)
     } else if message.opcode == OpCode::Binary {
-        format!("{} bytes: {}", message.length, short_hex(&message.preview))
+        format!(
+            "{}: {}",
+            fields::bytes(message.length),
+            short_hex(&message.preview)
+        )
     } else {
-        format!("{} bytes: {}", message.length, quote(&message.text_lossy()))
+        format!(
+            "{}: {}",
+            fields::bytes(message.length),
+            quote(&message.text_lossy())
+        )
     };
     let mut out = format!("{head} · {kind} · {frames} · {body}\n");
     if message.utf8_valid == Some(false) {

@@ -37,8 +37,10 @@ pub struct Lesson {
 pub struct Step {
     /// The step's heading.
     pub title: String,
-    /// Its prose, Markdown.
+    /// Its prose before the live output, Markdown.
     pub prose: String,
+    /// Its prose after the live output: what to notice in it.
+    pub after: String,
     /// Speaker notes for this step.
     pub notes: Option<String>,
     /// What the learner may type in place of the first action's value.

@@ -251,20 +251,58 @@ impl WsClient {
         match tokio::time::timeout(self.timeout, self.ws.next()).await {
             Err(_) => Err(ClientError::ReplyTimeout { secs }),
             Ok(None) => Ok(None),
-            Ok(Some(Err(error))) => match ClientError::from_read(error, self.closed_by_us) {
-                None => Ok(None),
-                // The capture names the rule in RFC terms; the library's words are the fallback.
-                Some(ClientError::Protocol { detail }) => Err(ClientError::Protocol {
-                    detail: self.broken_rule().unwrap_or(detail),
-                }),
-                Some(error) => Err(error),
-            },
+            Ok(Some(Err(error))) => {
+                let closing = self.closed_by_us;
+                self.fail(&error).await;
+                self.read_error(error, closing)
+            }
             Ok(Some(Ok(message))) => {
                 if let Some(app) = app_message(&message) {
                     self.delivered.push(app);
                 }
                 Ok(Some(message))
             }
+        }
+    }
+
+    /// RFC 6455 §7.1.7: an endpoint that fails the connection for a broken rule sends a close
+    /// frame saying which kind first, 1002 for the protocol, 1007 for text that is not UTF-8,
+    /// 1009 for too big. tungstenite reports the error and leaves the frame to its user; a
+    /// connection already gone cannot take it, and that is no further error.
+    async fn fail(&mut self, error: &tungstenite::Error) {
+        use tungstenite::error::ProtocolError;
+        let code = match error {
+            tungstenite::Error::Protocol(ProtocolError::ResetWithoutClosingHandshake) => return,
+            tungstenite::Error::Protocol(_) => 1002,
+            tungstenite::Error::Utf8(_) => 1007,
+            tungstenite::Error::Capacity(_) => 1009,
+            _ => return,
+        };
+        if self.closed_by_us {
+            return;
+        }
+        self.closed_by_us = true;
+        let frame = CloseFrame {
+            code: code.into(),
+            reason: "".into(),
+        };
+        let _ = tokio::time::timeout(self.timeout, self.ws.close(Some(frame))).await;
+    }
+
+    /// A read error as the user sees it; `closing` says whether we had begun to close, when
+    /// the peer hanging up is the expected end.
+    fn read_error(
+        &self,
+        error: tungstenite::Error,
+        closing: bool,
+    ) -> Result<Option<Message>, ClientError> {
+        match ClientError::from_read(error, closing) {
+            None => Ok(None),
+            // The capture names the rule in RFC terms; the library's words are the fallback.
+            Some(ClientError::Protocol { detail }) => Err(ClientError::Protocol {
+                detail: self.broken_rule().unwrap_or(detail),
+            }),
+            Some(error) => Err(error),
         }
     }
 

@@ -81,7 +81,7 @@ pub fn checks(step: &Step, runs: &[ActionRun], t: &Transcript) -> (String, Vec<C
                 let _ = writeln!(
                     out,
                     "   **Answer:** {a}{}\n",
-                    source(check.compute.as_ref())
+                    source(step, check.compute.as_ref())
                 );
             }
             (None, Some(e)) => {
@@ -114,9 +114,14 @@ fn shown(check: &Check, answer: &str) -> String {
 }
 
 /// Where a computed answer came from, so the reader can find it in the panes above.
-fn source(probe: Option<&Probe>) -> String {
+fn source(step: &Step, probe: Option<&Probe>) -> String {
     let Some(probe) = probe else {
         return String::new();
+    };
+    // With more than one live action, say which one the answer was read from.
+    let live = match target_action(step, probe) {
+        Some(i) if step.actions.len() > 1 => format!(", live {}", i + 1),
+        _ => String::new(),
     };
     let what = match probe {
         Probe::FrameBytes {
@@ -147,5 +152,5 @@ fn source(probe: Option<&Probe>) -> String {
         Probe::Status { .. } => "the status line the server sent".to_owned(),
         Probe::HeadBytes { from, .. } => format!("the {}'s head, counted", from.name()),
     };
-    format!(" *(computed from this run's capture: {what})*")
+    format!(" *(computed from this run's capture: {what}{live})*")
 }

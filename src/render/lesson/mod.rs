@@ -86,6 +86,9 @@ pub fn step(
             }
         }
     }
+    if !step.after.is_empty() {
+        let _ = writeln!(out, "{}\n", step.after);
+    }
     if opts.notes
         && let Some(notes) = &step.notes
     {
