@@ -88,6 +88,9 @@ pub struct LessonArgs {
     /// Include the speaker notes.
     #[arg(long)]
     pub notes: bool,
+    /// Your own value for the steps that let you type one: a Sec-WebSocket-Key, or a message.
+    #[arg(long, value_name = "VALUE")]
+    pub input: Option<String>,
     /// A folder of lessons laid over the built-in ones (see docs/lessons.md).
     #[arg(long, value_name = "DIR")]
     pub lessons: Option<std::path::PathBuf>,

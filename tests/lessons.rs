@@ -86,6 +86,32 @@ fn every_lesson_runs_end_to_end_in_plain_mode() {
     assert!(stdout.contains("**Answer:**"));
 }
 
+#[test]
+fn a_learner_s_own_key_is_sent_and_its_accept_derived() {
+    let out = Command::new(env!("CARGO_BIN_EXE_wslab"))
+        .args([
+            "lesson",
+            "4",
+            "--plain",
+            "--quick",
+            "--input",
+            "AAAAAAAAAAAAAAAAAAAAAA==",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("Sec-WebSocket-Key: AAAAAAAAAAAAAAAAAAAAAA=="),
+        "the typed key went on the wire"
+    );
+    let accept = derive_accept_key(b"AAAAAAAAAAAAAAAAAAAAAA==");
+    assert!(
+        stdout.contains(&format!("Sec-WebSocket-Accept: {accept}")),
+        "and its Accept came back"
+    );
+}
+
 /// Runs every step of `lesson` and checks each computed answer against the raw bytes.
 async fn verify(lesson: &Lesson) -> usize {
     let runner = Runner::start(Settings {

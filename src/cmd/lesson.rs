@@ -54,6 +54,15 @@ pub fn run(args: &LessonArgs, _palette: Palette, out: &mut impl Write) -> anyhow
         )
         .into());
     }
+    if args.input.is_some()
+        && chosen
+            .iter()
+            .all(|l| l.steps.iter().all(|s| s.input.is_none()))
+    {
+        eprintln!(
+            "wslab: note: no step of this lesson takes your own value, so --input is not used"
+        );
+    }
     if !args.plain {
         eprintln!(
             "wslab: note: the terminal UI is not built yet, so the lesson is printed as plain text (--plain)"
@@ -74,7 +83,14 @@ pub fn run(args: &LessonArgs, _palette: Palette, out: &mut impl Write) -> anyhow
         let number = library.number(lesson);
         writeln!(out, "{}", header(lesson, number, total, opts))?;
         out.flush()?;
-        runtime.block_on(run_lesson(lesson, settings, opts, out, &mut failures))?;
+        runtime.block_on(run_lesson(
+            lesson,
+            settings,
+            opts,
+            args.input.as_deref(),
+            out,
+            &mut failures,
+        ))?;
     }
     drop(runtime);
     if failures.is_empty() {
@@ -90,6 +106,7 @@ async fn run_lesson(
     lesson: &Lesson,
     settings: Settings,
     opts: Plain,
+    input: Option<&str>,
     out: &mut impl Write,
     failures: &mut Vec<String>,
 ) -> anyhow::Result<()> {
@@ -105,8 +122,13 @@ async fn run_lesson(
     };
     for (i, s) in lesson.steps.iter().enumerate() {
         let mut runs = Vec::new();
-        for action in &s.actions {
-            let run = runner.run(action, None).await;
+        for (n, action) in s.actions.iter().enumerate() {
+            // The value the learner gave goes to the step's first action, as the format says.
+            let typed = match (&s.input, input) {
+                (Some(allowed), Some(value)) if n == 0 => Some((allowed.field, value)),
+                _ => None,
+            };
+            let run = runner.run(action, typed).await;
             if run.failed() {
                 let error = run.error.as_deref().unwrap_or_default();
                 failures.push(format!(

@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use crate::capture::{ConnId, Limits};
 use crate::lesson::Action;
+use crate::lesson::model::InputField;
 pub use crate::lesson::outcome::ActionRun;
 use crate::net::Recorder;
 use crate::net::lab::{Lab, LabConfig};
@@ -80,8 +81,9 @@ impl Runner {
         self.lab.http_url("/")
     }
 
-    /// Runs `action`; `input` replaces the value the step lets the learner type.
-    pub async fn run(&self, action: &Action, input: Option<&str>) -> ActionRun {
+    /// Runs `action`; `input` replaces the value the step lets the learner type (a
+    /// `websocket` action's key or first text).
+    pub async fn run(&self, action: &Action, input: Option<(InputField, &str)>) -> ActionRun {
         let before = self.conn_ids();
         let mut run = match action {
             Action::Http(a) => http::run(self, a).await,

@@ -4,7 +4,7 @@ use bytes::Bytes;
 use tokio_tungstenite::tungstenite::Message;
 
 use super::{ActionRun, Runner};
-use crate::lesson::model::{Fault, Send, Websocket};
+use crate::lesson::model::{Fault, InputField, Send, Websocket};
 use crate::net::client::{ClientOptions, Masking, Outgoing, WsClient};
 use crate::net::url;
 use crate::proto::OpCode;
@@ -21,18 +21,33 @@ struct Plan<'a> {
 }
 
 /// `kind = "websocket"`.
-pub(super) async fn websocket(runner: &Runner, a: &Websocket, input: Option<&str>) -> ActionRun {
+pub(super) async fn websocket(
+    runner: &Runner,
+    a: &Websocket,
+    input: Option<(InputField, &str)>,
+) -> ActionRun {
     let mut sends = a.send.clone();
     let mut key = a.key.clone();
     let mut notes = Vec::new();
-    if let Some(typed) = input {
-        if let Some(send) = sends.iter_mut().find(|s| s.text.is_some()) {
-            send.text = Some(typed.to_owned());
-            notes.push(format!("sent the text you typed: {typed:?}"));
-        } else {
-            key = Some(typed.to_owned());
-            notes.push(format!("used the key you typed: {typed}"));
+    match input {
+        Some((InputField::Text, typed)) => {
+            match sends.iter_mut().find(|s| s.text.is_some()) {
+                Some(send) => send.text = Some(typed.to_owned()),
+                None => sends.insert(
+                    0,
+                    Send {
+                        text: Some(typed.to_owned()),
+                        ..Send::default()
+                    },
+                ),
+            }
+            notes.push(format!("sent the text you gave: {typed:?}"));
         }
+        Some((InputField::Key, typed)) => {
+            key = Some(typed.to_owned());
+            notes.push(format!("used the key you gave: {typed}"));
+        }
+        None => {}
     }
     if key.is_none() {
         notes.push(

@@ -66,8 +66,8 @@ pub fn step(
     if let Some(input) = &step.input {
         let _ = writeln!(
             out,
-            "*In the terminal UI you can type your own value here: {} Plain mode uses the lesson's own.*\n",
-            input.prompt
+            "*Your turn: {} Run this lesson with `--input VALUE` to use your own.*\n",
+            input.prompt.trim()
         );
     }
     for (i, (action, run)) in step.actions.iter().zip(runs).enumerate() {
