@@ -65,30 +65,21 @@ pub(super) fn pane(pane: Pane, action: &Action, run: &ActionRun, t: &Transcript)
                 ));
             }
         }
-        Pane::Frames => {
+        Pane::Frames | Pane::Fields => {
+            // One line a frame, or each frame field by field: the same frames either way.
+            let brief = pane == Pane::Frames;
+            let title = if brief {
+                "Frames, both directions"
+            } else {
+                "Every frame, field by field"
+            };
+            let opts = Options {
+                palette: PLAIN,
+                side: Side::Client,
+                max_payload: DUMP,
+            };
             for c in &conns {
-                let opts = Options {
-                    palette: PLAIN,
-                    side: Side::Client,
-                    max_payload: DUMP,
-                };
-                out.push_str(&section(
-                    &label(c, "Frames, both directions"),
-                    &frames(c, &opts, true),
-                ));
-            }
-        }
-        Pane::Fields => {
-            for c in &conns {
-                let opts = Options {
-                    palette: PLAIN,
-                    side: Side::Client,
-                    max_payload: DUMP,
-                };
-                out.push_str(&section(
-                    &label(c, "Every frame, field by field"),
-                    &frames(c, &opts, false),
-                ));
+                out.push_str(&section(&label(c, title), &frames(c, &opts, brief)));
             }
         }
         Pane::Timeline => out.push_str(&section("Timeline", &timeline(&conns))),
