@@ -22,7 +22,7 @@ pub fn run(args: &LessonArgs, _palette: Palette, out: &mut impl Write) -> anyhow
     } else {
         let wanted = args.id.as_deref().unwrap_or_default();
         let Some(lesson) = library.find(wanted) else {
-            print_problems(&library.problems, None);
+            print_errors(&library.problems);
             return Err(BadInput(format!(
                 "there is no lesson {wanted:?} that loads; `wslab lessons list` shows them"
             ))
@@ -48,7 +48,7 @@ pub fn run(args: &LessonArgs, _palette: Palette, out: &mut impl Write) -> anyhow
                 .iter()
                 .any(|p| p.severity == Severity::Error))
     {
-        print_problems(&library.problems, Some(Severity::Error));
+        print_errors(&library.problems);
         return Err(BadInput(
             "the lesson files have errors; `wslab lessons check` lists them".to_owned(),
         )
@@ -158,11 +158,8 @@ async fn run_lesson(
     Ok(())
 }
 
-fn print_problems(problems: &[crate::lesson::Problem], least: Option<Severity>) {
-    for p in problems
-        .iter()
-        .filter(|p| least.is_none_or(|l| p.severity >= l))
-    {
+fn print_errors(problems: &[crate::lesson::Problem]) {
+    for p in problems.iter().filter(|p| p.severity == Severity::Error) {
         eprintln!("{p}");
     }
 }
