@@ -173,3 +173,38 @@ fn an_unreadable_folder_is_one_sentence_and_exit_2() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_failed_action_or_an_answer_the_capture_lacks_exits_1_and_says_which() {
+    // The lab chooses none of these subprotocols, so the client fails the handshake; /ticker
+    // sends nothing unasked here, so its server has no third frame to read.
+    let body = "## Go\n\nProse.\n\n```wslab\n[[action]]\nkind = \"websocket\"\nprotocols = [\"mqtt\"]\n\n[[action]]\nkind = \"websocket\"\npath = \"/ticker\"\n\n[[check]]\nkind = \"computed\"\nquestion = \"Byte 0 of the third?\"\ncompute = { of = \"frame-bytes\", from = \"server\", frame = 3, start = 0 }\nfeedback = \"f\"\nhints = [\"h\"]\n```\n";
+    let dir = folder("fails", body);
+    let out = Command::new(env!("CARGO_BIN_EXE_wslab"))
+        .args(["lesson", "90-mine", "--plain", "--lessons"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stdout
+            .contains("**This action failed:** the server chose none of the subprotocols offered"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "**Answer:** could not be computed: the check reads server frame 3, but only 1 frame(s)"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("wslab: 90-mine step 1: websocket failed: the server chose none"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("wslab: 90-mine step 1 check 1: the answer could not be computed"),
+        "{stderr}"
+    );
+}
