@@ -214,7 +214,7 @@ fn decode_reports_violations_and_exits_1() {
     );
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).contains(
-        "✗ RFC 6455 §5.1: this client frame is not masked; a client must mask every frame it sends, and the server must close with 1002"
+        "✗ RFC 6455 §5.1: this client frame is not masked; a client must mask every frame it sends, and the server must close the connection, with 1002 as its usual code (§7.4.1)"
     ));
     assert!(stdout(&out).ends_with("1 frame, 1 message, 1 rule broken.\n"));
 }

@@ -38,13 +38,13 @@ fn a_message_follows_its_last_fragment_even_with_a_ping_between() {
             .unwrap_or_else(|| panic!("{needle:?} missing in:\n{text}"))
     };
     assert!(at("Frame 1 ·") < at("Frame 2 ·"));
+    assert!(at("Frame 2 ·") < at("Frame 3 ·"));
     assert!(
-        at("Frame 2 ·") < at("Message 1 · ping"),
-        "the ping completes itself"
-    );
-    assert!(at("Message 1 · ping") < at("Frame 3 ·"));
-    assert!(
-        at("Frame 3 ·") < at("Message 2 · text"),
+        at("Frame 3 ·") < at("Message 1 · text"),
         "the text message comes after its last fragment"
+    );
+    assert!(
+        !text.contains("· ping · 1 frame"),
+        "a ping is a control frame, not a message (§5.5): no message line"
     );
 }

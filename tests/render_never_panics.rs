@@ -33,7 +33,10 @@ fn views_render_anything_the_dissector_finds() {
                         serde_json::to_string(&FrameJson::new(f, side)).expect("JSON");
                     }
                     Event::Message(m) => {
-                        assert!(!frame::message(m, palette).is_empty(), "seed {seed}");
+                        assert!(
+                            !frame::message(m, m.index + 1, palette).is_empty(),
+                            "seed {seed}"
+                        );
                         serde_json::to_string(&MessageJson::from(m)).expect("JSON");
                     }
                 }

@@ -67,7 +67,7 @@ pub fn plan(args: &ConnectArgs, sends: &[Send]) -> Result<Plan, BadInput> {
     let masking = match (&args.mask, args.unmasked) {
         (Some(hex), _) => Masking::Pinned(mask_key(hex)?),
         (None, true) => {
-            notes.push("frames are sent unmasked, breaking RFC 6455 §5.1 on purpose; a server must close with 1002".into());
+            notes.push("frames are sent unmasked, breaking RFC 6455 §5.1 on purpose; a server must close the connection, usually with 1002".into());
             Masking::Unmasked
         }
         (None, false) => Masking::Library,

@@ -155,15 +155,19 @@ pub fn decode(
                 }
             }
             Event::Message(message) => {
-                messages += 1;
+                // Control frames are not messages (§5.5): the count and the numbers are the
+                // data messages'; JSON still has an object for each, as the dissector gives.
+                if !message.opcode.is_control() {
+                    messages += 1;
+                }
                 if args.json {
                     writeln!(
                         out,
                         "{}",
                         serde_json::to_string(&MessageJson::from(&message))?
                     )?;
-                } else {
-                    writeln!(out, "{}", view::message(&message, palette))?;
+                } else if !message.opcode.is_control() {
+                    writeln!(out, "{}", view::message(&message, messages, palette))?;
                 }
             }
         }

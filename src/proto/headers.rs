@@ -23,7 +23,7 @@ pub fn explain(name: &str) -> Option<&'static str> {
             "subprotocols: the client offers a list, the server picks at most one of them (§1.9)"
         }
         "sec-websocket-extensions" => {
-            "extensions such as permessage-deflate: offered by the client, accepted by the server (§9)"
+            "extensions such as permessage-deflate: the client offers them; the server accepts one by naming it in its response, and silence declines (§9.1)"
         }
         "origin" => {
             "the page's origin; browsers send it so a server can refuse other sites (§10.2)"

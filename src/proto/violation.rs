@@ -61,7 +61,7 @@ pub enum Violation {
     /// A client must mask every frame it sends, and a server must close on one that is not
     /// (§5.1; the masking itself is §5.3).
     #[error(
-        "this client frame is not masked; a client must mask every frame it sends, and the server must close with 1002"
+        "this client frame is not masked; a client must mask every frame it sends, and the server must close the connection, with 1002 as its usual code (§7.4.1)"
     )]
     UnmaskedClientFrame,
     /// A server must not mask any frame it sends (§5.1).
@@ -71,7 +71,7 @@ pub enum Violation {
     MaskedServerFrame,
     /// Text messages must be valid UTF-8 (§5.6, §8.1).
     #[error(
-        "the text message is not valid UTF-8 at byte {at} of the message; the receiver must close with 1007"
+        "the text message is not valid UTF-8 at byte {at} of the message; the receiver must fail the connection, with 1007 as its usual code (§7.4.1)"
     )]
     InvalidUtf8Text {
         /// Offset of the first bad byte within the message's payload.

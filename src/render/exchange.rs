@@ -236,6 +236,8 @@ pub fn frame_summary(frame: &Frame) -> String {
 /// Every frame of both directions in the order they crossed, each with its field table and
 /// hex (or one line each when `brief`), and each completed message after its last frame.
 pub fn frames(connection: &Connection, opts: &Options, brief: bool) -> String {
+    // Data messages are numbered per direction, as a reader counts them.
+    let (mut sent, mut received) = (0u64, 0u64);
     let mut out = String::new();
     let p = opts.palette;
     for item in timeline(connection) {
@@ -257,9 +259,14 @@ pub fn frames(connection: &Connection, opts: &Options, brief: bool) -> String {
                 out.push_str(&frame_view::frame(frame, &Options { side, ..*opts }));
                 out.push('\n');
             }
-            Item::Message(message) if !brief => {
+            Item::Message(message) if !brief && !message.opcode.is_control() => {
+                let count = match item.direction {
+                    Direction::ClientToServer => &mut sent,
+                    Direction::ServerToClient => &mut received,
+                };
+                *count += 1;
                 let _ = write!(out, "{} ", item.direction.arrow());
-                out.push_str(&frame_view::message(message, p));
+                out.push_str(&frame_view::message(message, *count, p));
                 out.push('\n');
             }
             Item::Message(_) => {}

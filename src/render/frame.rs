@@ -338,14 +338,16 @@ pub fn violations(found: &[Violation], p: Palette) -> String {
     out
 }
 
-/// A message, in one line (two for a close or bad text).
-pub fn message(message: &Message, p: Palette) -> String {
+/// A data message, in one line (two for bad text), numbered `number` among the data
+/// messages of its direction. Control frames are not messages (RFC 6455 §5.5): their frame
+/// view says all there is, and callers leave them out here.
+pub fn message(message: &Message, number: u64, p: Palette) -> String {
     let frames = if message.frame_count == 1 {
         "1 frame".to_string()
     } else {
         format!("{} frames", message.frame_count)
     };
-    let head = p.paint(Role::Heading, &format!("Message {}", message.index + 1));
+    let head = p.paint(Role::Heading, &format!("Message {number}"));
     let kind = message.opcode.name();
     let body = if let Some(close) = &message.close {
         match close.code {
