@@ -18,7 +18,13 @@ struct Plan<'a> {
     mask: Option<&'a str>,
     sends: Vec<Send>,
     receive: u32,
+    /// Pongs to wait for: one per ping sent, so that a ping's answer is on screen before the
+    /// client closes.
+    pongs: u32,
 }
+
+/// The gap between two updates the runner publishes for /ticker.
+const TICK: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// `kind = "websocket"`.
 pub(super) async fn websocket(
@@ -72,6 +78,7 @@ pub(super) async fn websocket(
         protocols: a.protocols.clone(),
         headers: a.header.clone(),
         mask: a.mask.as_deref(),
+        pongs: pings(&sends),
         sends,
         receive,
     };
@@ -90,6 +97,8 @@ pub(super) async fn fault(runner: &Runner, a: &Fault) -> ActionRun {
         mask: a.mask.as_deref(),
         sends: a.send.clone(),
         receive: u32::MAX,
+        // A misbehaving peer may never answer; the fault's own end is what is awaited.
+        pongs: 0,
     };
     let mut run = exchange(runner, &plan).await;
     run.expected = true;
@@ -151,16 +160,20 @@ async fn talk(
         client.send(outgoing(send)).await?;
     }
     let ticker = plan.path.split('?').next() == Some("/ticker");
-    let mut data = 0;
-    let mut published = 0;
-    while !closed && data < plan.receive {
-        // The runner's lab publishes only when asked: one update per message awaited.
-        if ticker && published <= data {
+    let (mut data, mut pongs, mut published) = (0, 0, 0);
+    while !closed && (data < plan.receive || pongs < plan.pongs) {
+        // The runner's lab publishes only when asked: one update per message awaited, at a
+        // ticker's pace, so the frames show updates arriving over time.
+        if ticker && published <= data && data < plan.receive {
+            if published > 0 {
+                tokio::time::sleep(TICK).await;
+            }
             runner.lab.publish(&format!("update {}", published + 1));
             published += 1;
         }
         match client.recv().await? {
             Some(Message::Text(_) | Message::Binary(_)) => data += 1,
+            Some(Message::Pong(_)) => pongs += 1,
             // The server closed first: the library has queued its reply, echoing the code.
             Some(Message::Close(_)) | None => {
                 closed = true;
@@ -173,6 +186,14 @@ async fn talk(
         client.close(1000, "").await?;
     }
     client.drain().await
+}
+
+fn pings(sends: &[Send]) -> u32 {
+    let n = sends
+        .iter()
+        .map(|s| usize::from(s.ping.is_some()) + usize::from(s.ping_between.is_some()))
+        .sum::<usize>();
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 fn masking(mask: Option<&str>) -> Masking {

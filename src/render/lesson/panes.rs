@@ -79,7 +79,14 @@ pub(super) fn pane(pane: Pane, action: &Action, run: &ActionRun, t: &Transcript)
                 max_payload: DUMP,
             };
             for c in &conns {
-                out.push_str(&section(&label(c, title), &frames(c, &opts, brief)));
+                // Each connection's frames are timed from its own opening; the timeline pane
+                // is the one with a shared clock.
+                let title = if many {
+                    format!("{} (times from its own opening)", label(c, title))
+                } else {
+                    title.to_owned()
+                };
+                out.push_str(&section(&title, &frames(c, &opts, brief)));
             }
         }
         Pane::Timeline => out.push_str(&section("Timeline", &timeline(&conns))),
