@@ -44,6 +44,50 @@ pub fn computed(
     })
 }
 
+/// The questions to answer before the step's actions run, without their answers: a handout
+/// asks for the prediction before it shows the bytes that settle it. Empty when none.
+pub fn predictions(step: &Step) -> String {
+    let mut out = String::new();
+    let asked: Vec<(usize, &Check)> = step
+        .checks
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.predict)
+        .collect();
+    if asked.is_empty() {
+        return out;
+    }
+    out.push_str(
+        "### Predict first
+
+",
+    );
+    for (i, check) in asked {
+        let _ = writeln!(
+            out,
+            "{}. **{}**
+",
+            i + 1,
+            check.question.trim()
+        );
+        options(&mut out, check);
+    }
+    out.push_str(
+        "*The live output below settles it; the answers are under \"Check yourself\".*\n\n",
+    );
+    out
+}
+
+fn options(out: &mut String, check: &Check) {
+    for (n, option) in check.options.iter().enumerate() {
+        let letter = char::from(b'a' + u8::try_from(n % 26).unwrap_or(0));
+        let _ = writeln!(out, "   {letter}) {option}  ");
+    }
+    if !check.options.is_empty() {
+        out.push('\n');
+    }
+}
+
 /// The "Check yourself" section of a step, and each check's outcome.
 pub fn checks(step: &Step, runs: &[ActionRun], t: &Transcript) -> (String, Vec<CheckOutcome>) {
     let mut out = String::new();
@@ -59,19 +103,13 @@ pub fn checks(step: &Step, runs: &[ActionRun], t: &Transcript) -> (String, Vec<C
             Some(Err(e)) => (None, Some(e.clone())),
             None => (None, None),
         };
-        let predict = if check.predict {
-            " *(Predict before the step runs.)*"
+        let predicted = if check.predict {
+            " *(your prediction)*"
         } else {
             ""
         };
-        let _ = writeln!(out, "{}. **{}**{predict}\n", i + 1, check.question.trim());
-        for (n, option) in check.options.iter().enumerate() {
-            let letter = char::from(b'a' + u8::try_from(n % 26).unwrap_or(0));
-            let _ = writeln!(out, "   {letter}) {option}  ");
-        }
-        if !check.options.is_empty() {
-            out.push('\n');
-        }
+        let _ = writeln!(out, "{}. **{}**{predicted}\n", i + 1, check.question.trim());
+        options(&mut out, check);
         for (n, hint) in check.hints.iter().enumerate() {
             let _ = writeln!(out, "   *Hint {}:* {}\n", n + 1, hint.trim());
         }

@@ -70,6 +70,7 @@ pub fn step(
             input.prompt.trim()
         );
     }
+    out.push_str(&checks::predictions(step));
     for (i, (action, run)) in step.actions.iter().zip(runs).enumerate() {
         let _ = writeln!(out, "### Live {}: {}\n", i + 1, describe(action));
         for note in &run.notes {
