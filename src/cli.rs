@@ -13,9 +13,10 @@ use clap::{ArgMatches, Args, Parser, Subcommand, ValueEnum};
         wslab runs a real lab server on loopback, connects to it (or to your own ws:// \
         server) and shows every byte that crossed the socket: the handshake with each header \
         explained, Sec-WebSocket-Accept derived step by step, and every frame field by field, \
-        with the rule each byte follows or breaks. The lessons and the terminal UI are on \
-        their way; the commands below work today.",
+        with the rule each byte follows or breaks. Eighteen lessons run it all for real: \
+        `wslab lessons list`, then `wslab lesson 1 --plain`. The terminal UI is on its way.",
     after_help = "Examples:\n  \
+        wslab lesson 1 --plain                        # the first lesson, run for real\n  \
         wslab serve --port 9001                       # terminal 1: the lab server\n  \
         wslab connect ws://127.0.0.1:9001/echo --send hello   # terminal 2\n  \
         wslab accept dGhlIHNhbXBsZSBub25jZQ==\n  \
