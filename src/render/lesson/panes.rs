@@ -233,9 +233,13 @@ pub fn compare(m: &Measured) -> String {
     out
 }
 
-/// Bar charts of the columns worth one, as text.
+/// Bar charts of the columns worth one, as text; none for a single row, where a bar compares
+/// nothing and the table says it all.
 pub fn chart(m: &Measured) -> String {
     const WIDTH: f64 = 30.0;
+    if m.rows.len() < 2 {
+        return String::new();
+    }
     let label_width = m
         .rows
         .iter()
