@@ -29,9 +29,51 @@ pub struct Cli {
     #[allow(clippy::doc_markdown)]
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
     pub color: ColorChoice,
+    /// With no command: the lesson menu, self-paced, with progress saved.
+    #[command(flatten)]
+    pub learn: LearnArgs,
     /// What to do.
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// The terminal UI's options, for `wslab` alone and for `wslab present`.
+#[derive(Debug, Clone, Args)]
+pub struct LearnArgs {
+    /// Colours of the terminal UI; NO_COLOR and --color never turn colour off whatever this says.
+    #[allow(clippy::doc_markdown)]
+    #[arg(long, value_enum, default_value_t = ThemeChoice::Dark, global = true)]
+    pub theme: ThemeChoice,
+    /// Forget the saved progress and start over.
+    #[arg(long)]
+    pub reset_progress: bool,
+    /// A folder of lessons laid over the built-in ones (see docs/lessons.md).
+    #[arg(long, value_name = "DIR")]
+    pub lessons: Option<std::path::PathBuf>,
+}
+
+/// `--theme`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ThemeChoice {
+    /// Light text on a dark background.
+    Dark,
+    /// Dark text on a light background.
+    Light,
+    /// White, black and yellow, for projectors and weak eyes.
+    HighContrast,
+}
+
+/// `wslab present`.
+#[derive(Debug, Clone, Args)]
+#[command(
+    after_help = "Keys: → next step · ← back · Tab next pane · s speaker notes · a reveal the answer · b blank the screen · q quit"
+)]
+pub struct PresentArgs {
+    /// The lesson: its id or number. Without one, the menu opens first.
+    pub lesson: Option<String>,
+    /// A folder of lessons laid over the built-in ones.
+    #[arg(long, value_name = "DIR")]
+    pub lessons: Option<std::path::PathBuf>,
 }
 
 /// When to colour.
@@ -59,6 +101,8 @@ pub enum Command {
     Connect(Box<ConnectArgs>),
     /// Run a lesson for real and print it from start to finish (plain text, Markdown).
     Lesson(LessonArgs),
+    /// Present lessons to a class: large prose, one live pane, speaker notes on a key.
+    Present(PresentArgs),
     /// List the lessons, or check lesson files for errors.
     Lessons(LessonsArgs),
 }

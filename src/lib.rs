@@ -5,6 +5,7 @@
 //! `render` turns it into text and JSON without doing I/O, and `cmd` holds the commands'
 //! edges, where input is read and output printed.
 
+pub mod app;
 pub mod capture;
 pub mod cli;
 pub mod cmd;
@@ -14,3 +15,5 @@ pub mod net;
 pub mod proto;
 pub mod render;
 pub mod run;
+pub mod tui;
+pub mod ui;

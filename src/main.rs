@@ -16,13 +16,8 @@ fn main() -> ExitCode {
     let palette = cmd::palette(cli.color);
     let mut out = std::io::stdout().lock();
     let result = match &cli.command {
-        None => {
-            // Until the learning mode exists, running wslab bare shows what it can do.
-            Cli::command()
-                .write_long_help(&mut out)
-                .map(|()| ExitCode::SUCCESS)
-                .map_err(anyhow::Error::from)
-        }
+        None => cmd::learn::run(&cli.learn, None, cli.color),
+        Some(Command::Present(args)) => cmd::learn::run(&cli.learn, Some(args), cli.color),
         Some(Command::Accept(args)) => cmd::accept::run(args, palette, &mut out),
         Some(Command::Decode(args)) => cmd::decode::run(args, palette, &mut out),
         Some(Command::Serve(args)) => cmd::serve::run(args, palette, &mut out),

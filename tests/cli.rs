@@ -272,12 +272,17 @@ fn colour_follows_the_flag_and_no_color() {
 }
 
 #[test]
-fn bare_wslab_prints_help() {
+fn bare_wslab_without_a_terminal_says_what_to_use_instead() {
+    // The menu needs a terminal; a pipe gets one sentence and exit 2, never raw-mode garbage.
     let out = wslab(&[], None);
-    assert_eq!(out.status.code(), Some(0));
-    let text = stdout(&out);
-    assert!(text.contains("accept"));
-    assert!(text.contains("decode"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with("wslab: the lesson menu needs a terminal;"),
+        "{err}"
+    );
+    assert!(err.contains("wslab lesson ID --plain"), "{err}");
 }
 
 #[test]

@@ -7,7 +7,7 @@ mod panes;
 use std::fmt::Write as _;
 
 pub use checks::{CheckOutcome, checks, computed};
-pub use panes::{chart, compare, timeline};
+pub use panes::{chart, compare, http_heads, timeline};
 
 use crate::capture::Transcript;
 use crate::lesson::model::{Action, HeaderSet, Method, Send};

@@ -105,7 +105,7 @@ pub(super) fn pane(pane: Pane, action: &Action, run: &ActionRun, t: &Transcript)
 }
 
 /// Each HTTP exchange: the first in full, then one line each, with bytes counted.
-fn http_heads(conns: &[&Connection]) -> String {
+pub fn http_heads(conns: &[&Connection]) -> String {
     let mut out = String::new();
     let mut n = 0;
     for c in conns {

@@ -1,0 +1,205 @@
+//! Keys as data: the terminal's key events become [`Key`]s (in `tui.rs`), and each screen
+//! resolves a key to a [`Command`] here, so `update` matches on meaning, not on keys.
+
+/// A key, as the app sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    /// A printable character.
+    Char(char),
+    /// Arrow up.
+    Up,
+    /// Arrow down.
+    Down,
+    /// Arrow left.
+    Left,
+    /// Arrow right.
+    Right,
+    /// Enter.
+    Enter,
+    /// Escape.
+    Esc,
+    /// Tab.
+    Tab,
+    /// Shift-Tab.
+    BackTab,
+    /// Backspace.
+    Backspace,
+    /// Page up.
+    PageUp,
+    /// Page down.
+    PageDown,
+    /// Home.
+    Home,
+    /// End.
+    End,
+    /// Ctrl-C: quit from anywhere, as a terminal user expects.
+    CtrlC,
+}
+
+/// What a key means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    /// Leave wslab, saving progress.
+    Quit,
+    /// Back to the menu, or close an overlay.
+    Back,
+    /// Open or close the help overlay.
+    Help,
+    /// Move the selection or the scroll up.
+    Up,
+    /// Move the selection or the scroll down.
+    Down,
+    /// Scroll a page up.
+    PageUp,
+    /// Scroll a page down.
+    PageDown,
+    /// To the first item.
+    First,
+    /// To the last item.
+    Last,
+    /// Open, choose or submit.
+    Enter,
+    /// The next step.
+    NextStep,
+    /// The previous step.
+    PrevStep,
+    /// The next pane of the step.
+    NextPane,
+    /// The previous pane of the step.
+    PrevPane,
+    /// Move focus: prose, live pane, checks.
+    NextFocus,
+    /// Run the step's live actions again.
+    Rerun,
+    /// Type a value for the step's input (a key, a message).
+    Input,
+    /// Show the next hint of the current check.
+    Hint,
+    /// Classroom: show or hide the speaker notes.
+    Notes,
+    /// Classroom: reveal the current check's answer.
+    Reveal,
+    /// Classroom: blank the screen, or bring it back.
+    Blank,
+    /// Select an option by its number or letter.
+    Pick(u8),
+}
+
+/// Keys on the lesson menu.
+pub fn menu(key: Key) -> Option<Command> {
+    Some(match key {
+        Key::Char('q') | Key::CtrlC | Key::Esc => Command::Quit,
+        Key::Char('?') => Command::Help,
+        Key::Up | Key::Char('k') => Command::Up,
+        Key::Down | Key::Char('j') => Command::Down,
+        Key::Home | Key::Char('g') => Command::First,
+        Key::End | Key::Char('G') => Command::Last,
+        Key::Enter | Key::Right | Key::Char('l') => Command::Enter,
+        _ => return None,
+    })
+}
+
+/// Keys on a lesson, self-paced. `in_check` is whether the check panel has focus, where
+/// letters pick options and `h` asks for a hint.
+pub fn lesson(key: Key, in_check: bool) -> Option<Command> {
+    if in_check {
+        match key {
+            Key::Char('h') => return Some(Command::Hint),
+            Key::Char(c @ '1'..='9') => return Some(Command::Pick(c as u8 - b'0')),
+            Key::Char(c @ 'a'..='f') => return Some(Command::Pick(c as u8 - b'a' + 1)),
+            _ => {}
+        }
+    }
+    Some(match key {
+        Key::Char('q') | Key::CtrlC => Command::Quit,
+        Key::Esc => Command::Back,
+        Key::Char('?') => Command::Help,
+        Key::Up | Key::Char('k') => Command::Up,
+        Key::Down | Key::Char('j') => Command::Down,
+        Key::PageUp => Command::PageUp,
+        Key::PageDown => Command::PageDown,
+        Key::Home | Key::Char('g') => Command::First,
+        Key::End | Key::Char('G') => Command::Last,
+        Key::Enter => Command::Enter,
+        Key::Right | Key::Char('l' | 'n' | ' ') => Command::NextStep,
+        Key::Left | Key::Char('h' | 'p') => Command::PrevStep,
+        Key::Char(']') => Command::NextPane,
+        Key::Char('[') | Key::BackTab => Command::PrevPane,
+        Key::Tab => Command::NextFocus,
+        Key::Char('r') => Command::Rerun,
+        Key::Char('i') => Command::Input,
+        _ => return None,
+    })
+}
+
+/// Keys in classroom mode: few, big, and safe to press by accident.
+pub fn present(key: Key) -> Option<Command> {
+    Some(match key {
+        Key::Char('q') | Key::CtrlC => Command::Quit,
+        Key::Esc => Command::Back,
+        Key::Char('?') => Command::Help,
+        Key::Right | Key::Char('l' | 'n' | ' ') | Key::PageDown => Command::NextStep,
+        Key::Left | Key::Char('h' | 'p') | Key::PageUp => Command::PrevStep,
+        Key::Tab | Key::Char(']') => Command::NextPane,
+        Key::BackTab | Key::Char('[') => Command::PrevPane,
+        Key::Up | Key::Char('k') => Command::Up,
+        Key::Down | Key::Char('j') => Command::Down,
+        Key::Char('s') => Command::Notes,
+        Key::Char('a') => Command::Reveal,
+        Key::Char('b' | '.') => Command::Blank,
+        Key::Char('r') => Command::Rerun,
+        _ => return None,
+    })
+}
+
+/// The keys, for the help overlay: (keys, what they do), per screen.
+pub const HELP_LESSON: &[(&str, &str)] = &[
+    ("→ l n Space", "next step"),
+    ("← h p", "previous step"),
+    ("Tab", "focus: prose, live pane, checks"),
+    ("[ ]", "previous / next pane"),
+    ("↑ ↓ j k", "scroll, or select a header, frame or option"),
+    ("Enter", "choose, answer, open"),
+    ("1-9 a-f", "pick an option (checks)"),
+    ("h", "a hint (checks)"),
+    ("i", "type your own value, where the step allows"),
+    ("r", "run the live action again"),
+    ("Esc", "back to the menu"),
+    ("q Ctrl-C", "quit; progress is saved"),
+    ("?", "this help"),
+];
+
+/// Classroom keys, for the help overlay.
+pub const HELP_PRESENT: &[(&str, &str)] = &[
+    ("→ Space n", "next step"),
+    ("← p", "previous step"),
+    ("Tab [ ]", "next / previous live pane"),
+    ("s", "speaker notes on / off"),
+    ("a", "reveal the answer"),
+    ("b .", "blank the screen"),
+    ("r", "run the live action again"),
+    ("q", "quit"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn letters_pick_options_only_in_the_check_panel() {
+        assert_eq!(lesson(Key::Char('b'), true), Some(Command::Pick(2)));
+        assert_eq!(lesson(Key::Char('3'), true), Some(Command::Pick(3)));
+        assert_eq!(lesson(Key::Char('h'), true), Some(Command::Hint));
+        assert_eq!(lesson(Key::Char('h'), false), Some(Command::PrevStep));
+        assert_eq!(lesson(Key::Char('b'), false), None);
+    }
+
+    #[test]
+    fn quitting_works_everywhere() {
+        for key in [Key::CtrlC, Key::Char('q')] {
+            assert_eq!(menu(key), Some(Command::Quit));
+            assert_eq!(lesson(key, false), Some(Command::Quit));
+            assert_eq!(present(key), Some(Command::Quit));
+        }
+    }
+}

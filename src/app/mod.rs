@@ -1,0 +1,280 @@
+//! The application's state and its one `update` function, The Elm Architecture's way: keys
+//! and network results come in as [`Msg`]s, `update` changes the state and returns the
+//! [`Effect`]s for the event loop to carry out (start a lab, run a step, save progress).
+//! No I/O and no drawing here, so every key sequence is testable without a terminal.
+
+pub mod keymap;
+pub mod progress;
+mod update;
+
+pub use update::{panes, update};
+
+use crate::lesson::model::InputField;
+use crate::lesson::outcome::ActionRun;
+use crate::lesson::{Lesson, Step};
+use crate::net::Recorder;
+use keymap::Key;
+use progress::Progress;
+
+/// Which screen is up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    /// The lesson menu.
+    Menu,
+    /// A lesson.
+    Lesson,
+}
+
+/// Self-paced, or presenting to a class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// A learner at their own pace: checks are answered, progress is saved.
+    Learn,
+    /// An instructor at a projector.
+    Present {
+        /// Speaker notes shown.
+        notes: bool,
+        /// The screen blanked.
+        blank: bool,
+        /// The current check's answer shown.
+        revealed: bool,
+    },
+}
+
+/// Where the keys go on a lesson screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    /// The prose: arrows scroll it.
+    Prose,
+    /// The live pane: arrows select headers or frames.
+    Pane,
+    /// The checks: keys answer.
+    Check,
+}
+
+/// What a step's live actions have done.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Live {
+    /// Not run yet.
+    NotRun,
+    /// Running now.
+    Running,
+    /// Run; one result per action.
+    Done(Vec<ActionRun>),
+    /// The lab could not start, so nothing ran.
+    Failed(String),
+}
+
+/// The learner's work on one check.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Answering {
+    /// What they typed so far (typed and computed checks).
+    pub typed: String,
+    /// The option selected (choice checks), from 0.
+    pub choice: usize,
+    /// Right or wrong, once answered.
+    pub verdict: Option<bool>,
+    /// How many hints are shown.
+    pub hints: usize,
+}
+
+/// A lesson being worked through.
+#[derive(Debug, Clone)]
+pub struct LessonView {
+    /// Which lesson, in [`App::lessons`].
+    pub index: usize,
+    /// The current step, from 0.
+    pub step: usize,
+    /// Each step's live state.
+    pub live: Vec<Live>,
+    /// The live pane shown, among the step's panes.
+    pub pane: usize,
+    /// Where the keys go.
+    pub focus: Focus,
+    /// Prose scroll, in lines.
+    pub scroll: u16,
+    /// The selected line of the live pane: a header, a frame.
+    pub selected: usize,
+    /// The check in focus, among the step's.
+    pub check: usize,
+    /// Each check's answering, by step then check.
+    pub answers: Vec<Vec<Answering>>,
+    /// The value the learner is typing for the step's input, while they type it.
+    pub typing: Option<String>,
+    /// The value typed for each step's input, used when it runs.
+    pub typed: Vec<Option<String>>,
+}
+
+impl LessonView {
+    fn new(index: usize, lesson: &Lesson, step: usize) -> Self {
+        let n = lesson.steps.len();
+        Self {
+            index,
+            step: step.min(n.saturating_sub(1)),
+            live: vec![Live::NotRun; n],
+            pane: 0,
+            focus: Focus::Prose,
+            scroll: 0,
+            selected: 0,
+            check: 0,
+            answers: lesson
+                .steps
+                .iter()
+                .map(|s| vec![Answering::default(); s.checks.len()])
+                .collect(),
+            typing: None,
+            typed: vec![None; n],
+        }
+    }
+}
+
+/// Things `update` asks the event loop to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Start a lab for this lesson, replacing any other; answer with [`Msg::Started`].
+    Open(usize),
+    /// Run a step's actions; answer with [`Msg::Ran`].
+    Run {
+        /// Which lesson.
+        lesson: usize,
+        /// Which step.
+        step: usize,
+        /// The learner's own value for the step's input.
+        input: Option<(InputField, String)>,
+    },
+    /// Write the progress file.
+    Save,
+    /// Leave.
+    Quit,
+}
+
+/// What happens to the app.
+#[derive(Debug, Clone)]
+pub enum Msg {
+    /// A key.
+    Key(Key),
+    /// The mouse wheel: negative is up.
+    Scroll(i8),
+    /// A click at a cell of the terminal.
+    Click {
+        /// Column.
+        x: u16,
+        /// Row.
+        y: u16,
+    },
+    /// A lesson's lab is up; its transcript is `recorder`.
+    Started {
+        /// Which lesson.
+        lesson: usize,
+        /// Where the lesson's connections are recorded.
+        recorder: Recorder,
+    },
+    /// A lesson's lab did not start.
+    StartFailed {
+        /// Which lesson.
+        lesson: usize,
+        /// Why, in one sentence.
+        error: String,
+    },
+    /// A step's actions ran.
+    Ran {
+        /// Which lesson.
+        lesson: usize,
+        /// Which step.
+        step: usize,
+        /// One result per action.
+        runs: Vec<ActionRun>,
+    },
+}
+
+/// The whole state.
+#[derive(Debug, Clone)]
+pub struct App {
+    /// The lessons, in order.
+    pub lessons: Vec<Lesson>,
+    /// Each lesson's number in the course.
+    pub numbers: Vec<usize>,
+    /// How many lessons the course has.
+    pub total: usize,
+    /// The screen up.
+    pub screen: Screen,
+    /// Learning or presenting.
+    pub mode: Mode,
+    /// Saved progress.
+    pub progress: Progress,
+    /// The menu's selected lesson.
+    pub menu: usize,
+    /// The open lesson.
+    pub lesson: Option<LessonView>,
+    /// The help overlay is up.
+    pub help: bool,
+    /// One line for the learner: progress reset, a save that failed.
+    pub status: Option<String>,
+    /// The open lesson's transcript.
+    pub recorder: Option<Recorder>,
+    /// Set once the app should end.
+    pub quit: bool,
+}
+
+impl App {
+    /// An app on the menu, with `progress`; the menu selects the lesson last worked on.
+    pub fn new(
+        lessons: Vec<Lesson>,
+        numbers: Vec<usize>,
+        total: usize,
+        progress: Progress,
+        mode: Mode,
+    ) -> Self {
+        let menu = progress
+            .last_lesson
+            .as_ref()
+            .and_then(|id| lessons.iter().position(|l| &l.id == id))
+            .unwrap_or(0);
+        Self {
+            lessons,
+            numbers,
+            total,
+            screen: Screen::Menu,
+            mode,
+            progress,
+            menu,
+            lesson: None,
+            help: false,
+            status: None,
+            recorder: None,
+            quit: false,
+        }
+    }
+
+    /// Opens lesson `index` where the learner left it (self-paced) or at its start (presenting).
+    pub fn open(&mut self, index: usize) -> Vec<Effect> {
+        let Some(lesson) = self.lessons.get(index) else {
+            return Vec::new();
+        };
+        let step = match self.mode {
+            Mode::Learn => self
+                .progress
+                .lessons
+                .get(&lesson.id)
+                .map_or(0, |p| p.last_step),
+            Mode::Present { .. } => 0,
+        };
+        self.lesson = Some(LessonView::new(index, lesson, step));
+        self.screen = Screen::Lesson;
+        self.recorder = None;
+        self.menu = index;
+        vec![Effect::Open(index)]
+    }
+
+    /// The open lesson and its view.
+    pub fn current(&self) -> Option<(&Lesson, &LessonView)> {
+        let view = self.lesson.as_ref()?;
+        Some((self.lessons.get(view.index)?, view))
+    }
+
+    /// The open step.
+    pub fn step(&self) -> Option<&Step> {
+        let (lesson, view) = self.current()?;
+        lesson.steps.get(view.step)
+    }
+}

@@ -1,0 +1,427 @@
+//! `update`: one `match` from a message to the new state and the effects to carry out.
+
+use super::keymap::{self, Command, Key};
+use super::{Answering, App, Effect, Focus, Live, Mode, Msg, Screen};
+use crate::lesson::check::is_right;
+use crate::lesson::model::{CheckKind, Pane};
+use crate::render::lesson::computed;
+
+/// Applies `msg` to `app`; returns what the event loop must do.
+pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Key(key) => key_pressed(app, key),
+        Msg::Scroll(lines) => {
+            let command = if lines < 0 {
+                Command::Up
+            } else {
+                Command::Down
+            };
+            let mut effects = Vec::new();
+            for _ in 0..lines.unsigned_abs().min(10) {
+                effects.extend(command_given(app, command));
+            }
+            effects
+        }
+        Msg::Click { .. } => Vec::new(),
+        Msg::Started { lesson, recorder } => {
+            if app.lesson.as_ref().is_some_and(|v| v.index == lesson) {
+                app.recorder = Some(recorder);
+                return run_if_needed(app);
+            }
+            Vec::new()
+        }
+        Msg::StartFailed { lesson, error } => {
+            if let Some(view) = app.lesson.as_mut().filter(|v| v.index == lesson) {
+                for live in &mut view.live {
+                    *live = Live::Failed(error.clone());
+                }
+            }
+            app.status = Some(format!("the lab server could not start: {error}"));
+            Vec::new()
+        }
+        Msg::Ran { lesson, step, runs } => {
+            if let Some(view) = app.lesson.as_mut().filter(|v| v.index == lesson)
+                && let Some(live) = view.live.get_mut(step)
+            {
+                *live = Live::Done(runs);
+            }
+            Vec::new()
+        }
+    }
+}
+
+fn key_pressed(app: &mut App, key: Key) -> Vec<Effect> {
+    if key == Key::CtrlC {
+        return command_given(app, Command::Quit);
+    }
+    if app.help {
+        // Any key closes the help; it never does anything else.
+        app.help = false;
+        return Vec::new();
+    }
+    if let Some(effects) = typing(app, key) {
+        return effects;
+    }
+    let command = match (app.screen, app.mode) {
+        (Screen::Menu, _) => keymap::menu(key),
+        (Screen::Lesson, Mode::Learn) => {
+            let in_choice = app.lesson.as_ref().is_some_and(|v| v.focus == Focus::Check)
+                && current_check_kind(app) == Some(CheckKind::Choice);
+            keymap::lesson(key, in_choice)
+        }
+        (Screen::Lesson, Mode::Present { .. }) => keymap::present(key),
+    };
+    command.map(|c| command_given(app, c)).unwrap_or_default()
+}
+
+/// Keys while the learner types: the step's input, or a typed or computed answer. `None`
+/// when the key is not typing.
+fn typing(app: &mut App, key: Key) -> Option<Vec<Effect>> {
+    let view = app.lesson.as_mut()?;
+    if let Some(text) = view.typing.as_mut() {
+        match key {
+            Key::Char(c) if text.chars().count() < 200 => text.push(c),
+            Key::Backspace => {
+                text.pop();
+            }
+            Key::Esc => view.typing = None,
+            Key::Enter => {
+                let typed = view.typing.take().filter(|t| !t.trim().is_empty());
+                let step = view.step;
+                view.typed[step] = typed;
+                return Some(rerun(app));
+            }
+            _ => {}
+        }
+        return Some(Vec::new());
+    }
+    if view.focus != Focus::Check || current_check_kind(app) == Some(CheckKind::Choice) {
+        return None;
+    }
+    let view = app.lesson.as_mut()?;
+    let answering = view.answers.get_mut(view.step)?.get_mut(view.check)?;
+    match key {
+        Key::Char(c) if answering.typed.chars().count() < 200 => answering.typed.push(c),
+        Key::Backspace => {
+            answering.typed.pop();
+        }
+        Key::Enter => return Some(submit(app)),
+        _ => return None,
+    }
+    Some(Vec::new())
+}
+
+fn current_check_kind(app: &App) -> Option<CheckKind> {
+    let view = app.lesson.as_ref()?;
+    Some(app.step()?.checks.get(view.check)?.kind)
+}
+
+#[allow(clippy::too_many_lines)] // One arm per command reads better than a split.
+fn command_given(app: &mut App, command: Command) -> Vec<Effect> {
+    match command {
+        Command::Quit => {
+            app.quit = true;
+            vec![Effect::Save, Effect::Quit]
+        }
+        Command::Back => {
+            if app.screen == Screen::Lesson {
+                app.screen = Screen::Menu;
+                app.lesson = None;
+                app.recorder = None;
+                return vec![Effect::Save];
+            }
+            vec![Effect::Save, Effect::Quit]
+        }
+        Command::Help => {
+            app.help = !app.help;
+            Vec::new()
+        }
+        Command::Up
+        | Command::Down
+        | Command::PageUp
+        | Command::PageDown
+        | Command::First
+        | Command::Last => {
+            moved(app, command);
+            Vec::new()
+        }
+        Command::Enter => match app.screen {
+            Screen::Menu => app.open(app.menu),
+            Screen::Lesson => match app.lesson.as_ref().map(|v| v.focus) {
+                Some(Focus::Check) => submit(app),
+                Some(Focus::Prose) => go_to_step(app, 1),
+                _ => Vec::new(),
+            },
+        },
+        Command::NextStep => go_to_step(app, 1),
+        Command::PrevStep => go_to_step(app, -1),
+        Command::NextPane | Command::PrevPane => {
+            let n = panes(app).len();
+            if let Some(view) = app.lesson.as_mut()
+                && n > 0
+            {
+                view.pane = if command == Command::NextPane {
+                    (view.pane + 1) % n
+                } else {
+                    (view.pane + n - 1) % n
+                };
+                view.selected = 0;
+            }
+            Vec::new()
+        }
+        Command::NextFocus => {
+            let has_panes = !panes(app).is_empty();
+            let has_checks = app.step().is_some_and(|s| !s.checks.is_empty());
+            if let Some(view) = app.lesson.as_mut() {
+                view.focus = match view.focus {
+                    Focus::Prose if has_panes => Focus::Pane,
+                    Focus::Prose | Focus::Pane if has_checks => Focus::Check,
+                    _ => Focus::Prose,
+                };
+            }
+            Vec::new()
+        }
+        Command::Rerun => rerun(app),
+        Command::Input => {
+            if app.step().is_some_and(|s| s.input.is_some())
+                && let Some(view) = app.lesson.as_mut()
+            {
+                view.typing = Some(view.typed[view.step].clone().unwrap_or_default());
+            }
+            Vec::new()
+        }
+        Command::Hint => {
+            let hints = app
+                .step()
+                .and_then(|s| s.checks.get(app.lesson.as_ref().map_or(0, |v| v.check)))
+                .map_or(0, |c| c.hints.len());
+            if let Some(a) = answering(app) {
+                a.hints = (a.hints + 1).min(hints);
+            }
+            Vec::new()
+        }
+        Command::Pick(n) => {
+            let options = app
+                .step()
+                .and_then(|s| s.checks.get(app.lesson.as_ref().map_or(0, |v| v.check)))
+                .map_or(0, |c| c.options.len());
+            let n = usize::from(n);
+            if n >= 1 && n <= options {
+                if let Some(a) = answering(app) {
+                    a.choice = n - 1;
+                }
+                return submit(app);
+            }
+            Vec::new()
+        }
+        Command::Notes | Command::Reveal | Command::Blank => {
+            if let Mode::Present {
+                notes,
+                blank,
+                revealed,
+            } = &mut app.mode
+            {
+                match command {
+                    Command::Notes => *notes = !*notes,
+                    Command::Reveal => *revealed = !*revealed,
+                    _ => *blank = !*blank,
+                }
+            }
+            Vec::new()
+        }
+    }
+}
+
+/// Up, down and the rest: the menu's selection, or whatever has focus on a lesson.
+fn moved(app: &mut App, command: Command) {
+    let step = |n: usize, at: usize| -> usize {
+        let last = n.saturating_sub(1);
+        match command {
+            Command::Up => at.saturating_sub(1),
+            Command::Down => (at + 1).min(last),
+            Command::PageUp => at.saturating_sub(10),
+            Command::PageDown => (at + 10).min(last),
+            Command::First => 0,
+            _ => last,
+        }
+    };
+    if app.screen == Screen::Menu {
+        app.menu = step(app.lessons.len(), app.menu);
+        return;
+    }
+    let options = app
+        .step()
+        .and_then(|s| s.checks.get(app.lesson.as_ref().map_or(0, |v| v.check)))
+        .map_or(0, |c| c.options.len());
+    let Some(view) = app.lesson.as_mut() else {
+        return;
+    };
+    match view.focus {
+        Focus::Prose => {
+            let at = usize::from(view.scroll);
+            view.scroll = u16::try_from(step(usize::from(u16::MAX), at)).unwrap_or(u16::MAX);
+        }
+        // The pane clamps the selection to what it holds when it draws.
+        Focus::Pane => view.selected = step(usize::MAX, view.selected),
+        Focus::Check => {
+            if let Some(a) = view
+                .answers
+                .get_mut(view.step)
+                .and_then(|c| c.get_mut(view.check))
+            {
+                a.choice = step(options, a.choice);
+            }
+        }
+    }
+}
+
+/// The step's panes in order: every action's, as (action, pane).
+pub fn panes(app: &App) -> Vec<(usize, Pane)> {
+    app.step()
+        .map(|s| {
+            s.actions
+                .iter()
+                .enumerate()
+                .flat_map(|(i, a)| a.panes().iter().map(move |p| (i, *p)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn answering(app: &mut App) -> Option<&mut Answering> {
+    let view = app.lesson.as_mut()?;
+    view.answers.get_mut(view.step)?.get_mut(view.check)
+}
+
+fn go_to_step(app: &mut App, delta: isize) -> Vec<Effect> {
+    let Some((lesson, view)) = app.current() else {
+        return Vec::new();
+    };
+    let n = lesson.steps.len();
+    let Some(next) = view.step.checked_add_signed(delta).filter(|s| *s < n) else {
+        if delta > 0 {
+            app.status = Some("That was the last step. Esc goes back to the menu.".to_owned());
+        }
+        return Vec::new();
+    };
+    let id = lesson.id.clone();
+    if let Some(view) = app.lesson.as_mut() {
+        view.step = next;
+        view.pane = 0;
+        view.selected = 0;
+        view.scroll = 0;
+        view.check = 0;
+        view.focus = Focus::Prose;
+        view.typing = None;
+    }
+    if let Mode::Present { revealed, .. } = &mut app.mode {
+        *revealed = false;
+    }
+    app.status = None;
+    let mut effects = Vec::new();
+    if app.mode == Mode::Learn {
+        let p = app.progress.lesson(&id);
+        p.steps.insert(next);
+        p.last_step = next;
+        app.progress.last_lesson = Some(id);
+        effects.push(Effect::Save);
+    }
+    effects.extend(run_if_needed(app));
+    effects
+}
+
+/// Runs the current step if it has actions, has not run, and the lab is up.
+pub(super) fn run_if_needed(app: &mut App) -> Vec<Effect> {
+    let seen = app.current().map(|(l, v)| (l.id.clone(), v.step));
+    if let (Some((id, step)), Mode::Learn) = (seen, app.mode) {
+        // The first step counts as seen once shown, like the others.
+        let p = app.progress.lesson(&id);
+        p.steps.insert(step);
+        p.last_step = step;
+        app.progress.last_lesson = Some(id);
+    }
+    let pending = app
+        .lesson
+        .as_ref()
+        .is_some_and(|v| v.live.get(v.step) == Some(&Live::NotRun));
+    if !pending || app.recorder.is_none() {
+        return Vec::new();
+    }
+    rerun(app)
+}
+
+fn rerun(app: &mut App) -> Vec<Effect> {
+    let has_actions = app.step().is_some_and(|s| !s.actions.is_empty());
+    let field = app.step().and_then(|s| s.input.as_ref()).map(|i| i.field);
+    if app.recorder.is_none() || !has_actions {
+        return Vec::new();
+    }
+    let Some(view) = app.lesson.as_mut() else {
+        return Vec::new();
+    };
+    if view.live.get(view.step) == Some(&Live::Running) {
+        return Vec::new();
+    }
+    view.live[view.step] = Live::Running;
+    view.selected = 0;
+    let input = field.zip(view.typed[view.step].clone());
+    vec![Effect::Run {
+        lesson: view.index,
+        step: view.step,
+        input,
+    }]
+}
+
+/// Judges the answer in focus; a right one is saved, a wrong one earns the next hint.
+fn submit(app: &mut App) -> Vec<Effect> {
+    let Some((lesson, view)) = app.current() else {
+        return Vec::new();
+    };
+    let Some(step) = lesson.steps.get(view.step) else {
+        return Vec::new();
+    };
+    let Some(check) = step.checks.get(view.check) else {
+        return Vec::new();
+    };
+    let Some(a) = view.answers.get(view.step).and_then(|c| c.get(view.check)) else {
+        return Vec::new();
+    };
+    let right_value = match (check.kind, view.live.get(view.step)) {
+        (CheckKind::Computed, Some(Live::Done(runs))) => app
+            .recorder
+            .as_ref()
+            .and_then(|r| r.read(|t| computed(step, check, runs, t)))
+            .and_then(Result::ok),
+        (CheckKind::Computed, _) => {
+            app.status = Some(
+                "This answer is read from the bytes the step captures: let it run first (r)."
+                    .to_owned(),
+            );
+            return Vec::new();
+        }
+        _ => None,
+    };
+    let given = if check.kind == CheckKind::Choice {
+        (a.choice + 1).to_string()
+    } else {
+        a.typed.clone()
+    };
+    if check.kind != CheckKind::Choice && given.trim().is_empty() {
+        return Vec::new();
+    }
+    let right = is_right(check, &given, right_value.as_deref());
+    let key = format!("{}.{}", view.step, view.check);
+    let id = lesson.id.clone();
+    let hints = check.hints.len();
+    if let Some(a) = answering(app) {
+        a.verdict = Some(right);
+        if !right {
+            a.hints = (a.hints + 1).min(hints);
+        }
+    }
+    if right && app.mode == Mode::Learn {
+        app.progress.lesson(&id).checks.insert(key);
+        return vec![Effect::Save];
+    }
+    Vec::new()
+}

@@ -1,0 +1,123 @@
+//! `wslab` alone (the lesson menu, self-paced) and `wslab present` (classroom): load the
+//! lessons and the progress, then hand the terminal to `tui`.
+
+use std::io::IsTerminal as _;
+use std::process::ExitCode;
+
+use super::BadInput;
+use crate::app::progress::Progress;
+use crate::app::{App, Mode};
+use crate::cli::{ColorChoice, LearnArgs, PresentArgs, ThemeChoice};
+use crate::lesson::Severity;
+use crate::run::Settings;
+use crate::tui::{self, store::Store};
+use crate::ui::{Theme, ThemeName};
+
+/// The theme `--theme` and `--color` ask for; `NO_COLOR` wins, as it promises users.
+pub fn theme(choice: ThemeChoice, color: ColorChoice) -> Theme {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let name = match choice {
+        _ if color == ColorChoice::Never || (no_color && color != ColorChoice::Always) => {
+            ThemeName::Plain
+        }
+        ThemeChoice::Dark => ThemeName::Dark,
+        ThemeChoice::Light => ThemeName::Light,
+        ThemeChoice::HighContrast => ThemeName::HighContrast,
+    };
+    Theme::new(name)
+}
+
+/// Runs the menu (`present` is `None`) or classroom mode.
+///
+/// # Errors
+/// [`BadInput`] without a terminal, for an unknown lesson, or when the lessons do not load.
+pub fn run(
+    args: &LearnArgs,
+    present: Option<&PresentArgs>,
+    color: ColorChoice,
+) -> anyhow::Result<ExitCode> {
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return Err(BadInput(
+            "the lesson menu needs a terminal; without one, `wslab lessons list` and `wslab lesson ID --plain` print the lessons".to_owned(),
+        )
+        .into());
+    }
+    let dir = present
+        .and_then(|p| p.lessons.as_deref())
+        .or(args.lessons.as_deref());
+    let library = super::lessons::library(dir)?;
+    if library.lessons.is_empty() {
+        for p in library
+            .problems
+            .iter()
+            .filter(|p| p.severity == Severity::Error)
+        {
+            eprintln!("{p}");
+        }
+        return Err(BadInput("no lesson loads; `wslab lessons check` says why".to_owned()).into());
+    }
+    let store = tui::store::data_dir().map(Store::new);
+    let (progress, mut status) = match &store {
+        Some(store) if args.reset_progress => match store.reset() {
+            Ok(()) => (
+                Progress::default(),
+                Some("Progress reset: starting over.".to_owned()),
+            ),
+            Err(e) => {
+                return Err(BadInput(format!(
+                    "cannot remove the progress file in {}: {e}",
+                    store.dir().display()
+                ))
+                .into());
+            }
+        },
+        Some(store) => store.load(),
+        None => (
+            Progress::default(),
+            Some("No data directory (HOME is not set), so progress will not be saved.".to_owned()),
+        ),
+    };
+    let broken = library
+        .problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .count();
+    if broken > 0 && status.is_none() {
+        status = Some(format!(
+            "{broken} lesson file problem(s): `wslab lessons check` lists them."
+        ));
+    }
+    let numbers = library.lessons.iter().map(|l| library.number(l)).collect();
+    let mode = if present.is_some() {
+        Mode::Present {
+            notes: false,
+            blank: false,
+            revealed: false,
+        }
+    } else {
+        Mode::Learn
+    };
+    let mut app = App::new(
+        library.lessons.clone(),
+        numbers,
+        library.order.len(),
+        progress,
+        mode,
+    );
+    app.status = status;
+    if let Some(wanted) = present.and_then(|p| p.lesson.as_deref()) {
+        let Some(index) = library
+            .find(wanted)
+            .and_then(|l| library.lessons.iter().position(|x| x.id == l.id))
+        else {
+            return Err(BadInput(format!(
+                "there is no lesson {wanted:?}; `wslab lessons list` shows them"
+            ))
+            .into());
+        };
+        app.open(index);
+    }
+    let store = store.unwrap_or_else(|| Store::new(std::env::temp_dir().join("wslab")));
+    tui::run(app, &theme(args.theme, color), &store, Settings::default())?;
+    Ok(ExitCode::SUCCESS)
+}

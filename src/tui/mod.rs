@@ -1,0 +1,224 @@
+//! The terminal: set up and always restored (on exit, on panic, on Ctrl-C and on SIGTERM),
+//! and the one event loop that selects over keys, network results and signals, feeds them to
+//! `app::update`, carries out the effects, and draws.
+
+pub mod store;
+
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use ratatui::crossterm::event::{
+    self, DisableMouseCapture, EnableMouseCapture, Event, KeyCode, KeyEvent, KeyEventKind,
+    KeyModifiers, MouseEventKind,
+};
+use ratatui::crossterm::execute;
+use tokio::sync::mpsc;
+
+use crate::app::keymap::Key;
+use crate::app::{App, Effect, Msg, update};
+use crate::run::{Runner, Settings};
+use crate::ui::{self, Theme};
+use store::Store;
+
+/// What reaches the loop.
+enum Event2 {
+    /// For the app.
+    App(Msg),
+    /// A lesson's lab is up.
+    Ready(usize, Arc<Runner>),
+    /// The terminal changed size: redraw.
+    Redraw,
+    /// SIGTERM, or the input thread gone.
+    Stop,
+}
+
+/// Runs the app in the terminal until it quits; progress is saved through `store`.
+///
+/// # Errors
+/// When the terminal cannot be set up or drawn to.
+pub fn run(mut app: App, theme: &Theme, store: &Store, settings: Settings) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    let mut terminal = ratatui::init();
+    // ratatui::init restores the terminal on a panic; mouse capture is ours to undo.
+    let _ = execute!(std::io::stdout(), EnableMouseCapture);
+    let result = runtime.block_on(event_loop(&mut terminal, &mut app, theme, store, settings));
+    let _ = execute!(std::io::stdout(), DisableMouseCapture);
+    ratatui::restore();
+    if let Err(e) = store.save(&app.progress) {
+        store.log(&format!("saving progress failed: {e}"));
+    }
+    drop(runtime);
+    result
+}
+
+async fn event_loop(
+    terminal: &mut ratatui::DefaultTerminal,
+    app: &mut App,
+    theme: &Theme,
+    store: &Store,
+    settings: Settings,
+) -> anyhow::Result<()> {
+    let (tx, mut rx) = mpsc::unbounded_channel::<Event2>();
+    spawn_input(tx.clone());
+    spawn_signals(tx.clone());
+    let mut runner: Option<(usize, Arc<Runner>)> = None;
+    // A lesson opened before this loop began (resume) needs its lab.
+    let mut pending: Vec<Effect> = if app.lesson.is_some() {
+        vec![Effect::Open(app.menu)]
+    } else {
+        Vec::new()
+    };
+    loop {
+        for effect in std::mem::take(&mut pending) {
+            match effect {
+                Effect::Quit => return Ok(()),
+                Effect::Save => {
+                    if let Err(e) = store.save(&app.progress) {
+                        store.log(&format!("saving progress failed: {e}"));
+                        app.status = Some(format!("progress could not be saved: {e}"));
+                    }
+                }
+                Effect::Open(lesson) => {
+                    if let Some((_, old)) = runner.take() {
+                        tokio::spawn(async move {
+                            if let Ok(old) = Arc::try_unwrap(old) {
+                                old.shutdown().await;
+                            }
+                        });
+                    }
+                    let tx = tx.clone();
+                    tokio::spawn(async move {
+                        let event = match Runner::start(settings).await {
+                            Ok(r) => Event2::Ready(lesson, Arc::new(r)),
+                            Err(e) => Event2::App(Msg::StartFailed {
+                                lesson,
+                                error: e.to_string(),
+                            }),
+                        };
+                        let _ = tx.send(event);
+                    });
+                }
+                Effect::Run {
+                    lesson,
+                    step,
+                    input,
+                } => {
+                    let Some((_, r)) = runner.as_ref().filter(|(l, _)| *l == lesson) else {
+                        continue;
+                    };
+                    let actions = app
+                        .lessons
+                        .get(lesson)
+                        .and_then(|l| l.steps.get(step))
+                        .map(|s| s.actions.clone())
+                        .unwrap_or_default();
+                    let r = Arc::clone(r);
+                    let tx = tx.clone();
+                    tokio::spawn(async move {
+                        let mut runs = Vec::new();
+                        for (n, action) in actions.iter().enumerate() {
+                            let typed = input
+                                .as_ref()
+                                .filter(|_| n == 0)
+                                .map(|(f, v)| (*f, v.as_str()));
+                            runs.push(r.run(action, typed).await);
+                        }
+                        let _ = tx.send(Event2::App(Msg::Ran { lesson, step, runs }));
+                    });
+                }
+            }
+        }
+        terminal
+            .draw(|frame| ui::draw(frame, app, theme))
+            .context("drawing the screen")?;
+        let Some(event) = rx.recv().await else {
+            return Ok(());
+        };
+        match event {
+            Event2::App(msg) => pending = update(app, msg),
+            Event2::Ready(lesson, r) => {
+                let recorder = r.recorder().clone();
+                runner = Some((lesson, r));
+                pending = update(app, Msg::Started { lesson, recorder });
+            }
+            Event2::Redraw => {}
+            Event2::Stop => {
+                app.quit = true;
+                return Ok(());
+            }
+        }
+    }
+}
+
+/// Terminal events, read on a thread of their own (crossterm's reads block) and sent on.
+fn spawn_input(tx: mpsc::UnboundedSender<Event2>) {
+    std::thread::spawn(move || {
+        loop {
+            let Ok(event) = event::read() else {
+                let _ = tx.send(Event2::Stop);
+                return;
+            };
+            let sent = match event {
+                Event::Key(k) if k.kind != KeyEventKind::Release => match key(k) {
+                    Some(key) => tx.send(Event2::App(Msg::Key(key))),
+                    None => Ok(()),
+                },
+                Event::Mouse(m) => match m.kind {
+                    MouseEventKind::ScrollUp => tx.send(Event2::App(Msg::Scroll(-3))),
+                    MouseEventKind::ScrollDown => tx.send(Event2::App(Msg::Scroll(3))),
+                    MouseEventKind::Down(_) => tx.send(Event2::App(Msg::Click {
+                        x: m.column,
+                        y: m.row,
+                    })),
+                    _ => Ok(()),
+                },
+                Event::Resize(..) => tx.send(Event2::Redraw),
+                _ => Ok(()),
+            };
+            if sent.is_err() {
+                return;
+            }
+        }
+    });
+}
+
+/// SIGTERM ends the app as q does, so the terminal is restored and progress saved.
+fn spawn_signals(tx: mpsc::UnboundedSender<Event2>) {
+    #[cfg(unix)]
+    tokio::spawn(async move {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            term.recv().await;
+            let _ = tx.send(Event2::Stop);
+        }
+    });
+    #[cfg(not(unix))]
+    drop(tx);
+}
+
+/// A terminal key as the app's.
+fn key(k: KeyEvent) -> Option<Key> {
+    if k.modifiers.contains(KeyModifiers::CONTROL) {
+        return matches!(k.code, KeyCode::Char('c')).then_some(Key::CtrlC);
+    }
+    Some(match k.code {
+        KeyCode::Char(c) => Key::Char(c),
+        KeyCode::Up => Key::Up,
+        KeyCode::Down => Key::Down,
+        KeyCode::Left => Key::Left,
+        KeyCode::Right => Key::Right,
+        KeyCode::Enter => Key::Enter,
+        KeyCode::Esc => Key::Esc,
+        KeyCode::Tab => Key::Tab,
+        KeyCode::BackTab => Key::BackTab,
+        KeyCode::Backspace => Key::Backspace,
+        KeyCode::PageUp => Key::PageUp,
+        KeyCode::PageDown => Key::PageDown,
+        KeyCode::Home => Key::Home,
+        KeyCode::End => Key::End,
+        _ => return None,
+    })
+}

@@ -1,0 +1,185 @@
+//! The live panes of a lesson step, drawn from the step's capture. Each pane is a list of
+//! lines with a selected one: a header, a frame, a row.
+
+use std::fmt::Write as _;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+use super::Theme;
+use crate::app::{App, Live};
+use crate::capture::{Connection, Transcript};
+use crate::lesson::model::{Action, Pane};
+use crate::lesson::outcome::ActionRun;
+use crate::proto::Side;
+use crate::render::exchange::{accept_part, frames, request_part, response_part};
+use crate::render::frame::Options;
+use crate::render::lesson::{chart, http_heads, timeline};
+use crate::render::style::Palette;
+
+/// A pane's title, as its tab shows it.
+pub fn title(pane: Pane) -> &'static str {
+    match pane {
+        Pane::Heads => "heads",
+        Pane::Accept => "accept",
+        Pane::Frames => "frames",
+        Pane::Fields => "fields",
+        Pane::Compare => "compare",
+        Pane::Chart => "chart",
+        Pane::Timeline => "timeline",
+    }
+}
+
+/// The text of `pane` for an action that has run: plain lines, to be styled and scrolled.
+pub fn text(pane: Pane, action: &Action, run: &ActionRun, t: &Transcript) -> Vec<String> {
+    let conns: Vec<&Connection> = run
+        .conns
+        .iter()
+        .filter_map(|id| t.connection(*id))
+        .collect();
+    let plain = Palette::plain();
+    let opts = Options {
+        palette: plain,
+        side: Side::Client,
+        max_payload: 64,
+    };
+    let mut out = String::new();
+    match pane {
+        Pane::Heads if matches!(action, Action::Http(_)) => out.push_str(&http_heads(&conns)),
+        Pane::Heads => {
+            for c in &conns {
+                out.push_str(&request_part(c, plain));
+                out.push('\n');
+                out.push_str(&response_part(c, plain));
+            }
+        }
+        Pane::Accept => conns
+            .iter()
+            .for_each(|c| out.push_str(&accept_part(c, plain))),
+        Pane::Frames | Pane::Fields => {
+            for c in &conns {
+                if conns.len() > 1 {
+                    let _ = writeln!(out, "── {} ──", c.label);
+                }
+                out.push_str(&frames(c, &opts, pane == Pane::Frames));
+            }
+        }
+        Pane::Timeline => out.push_str(&timeline(&conns)),
+        Pane::Compare | Pane::Chart => {
+            if let Some(m) = &run.measured {
+                out.push_str(&crate::render::lesson::compare(m));
+                out.push_str(&chart(m));
+            }
+        }
+    }
+    if out.trim().is_empty() {
+        out.push_str("Nothing was captured for this pane.");
+    }
+    out.lines().map(str::to_owned).collect()
+}
+
+/// Draws the step's pane number `index` in `area`, with its tabs in the title.
+pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, focused: bool) {
+    let list = crate::app::panes(app);
+    let Some(view) = app.lesson.as_ref() else {
+        return;
+    };
+    let index = view.pane.min(list.len().saturating_sub(1));
+    let mut tabs = vec![Span::raw(" ")];
+    for (i, (_, pane)) in list.iter().enumerate() {
+        let style = if i == index {
+            theme.selected
+        } else {
+            theme.dim
+        };
+        tabs.push(Span::styled(format!(" {} ", title(*pane)), style));
+    }
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(if focused { theme.focus } else { theme.border })
+        .title(Line::from(tabs));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let lines = pane_lines(app, list.get(index).copied(), theme);
+    let height = usize::from(inner.height);
+    let selected = view.selected.min(lines.len().saturating_sub(1));
+    // Keep the selected line in sight, a little below the top.
+    let top = selected
+        .saturating_sub(height / 3)
+        .min(lines.len().saturating_sub(height));
+    let shown: Vec<Line> = lines
+        .into_iter()
+        .enumerate()
+        .skip(top)
+        .take(height)
+        .map(|(i, (text, style))| {
+            let style = if focused && i == selected {
+                theme.selected
+            } else {
+                style
+            };
+            Line::from(Span::styled(text, style))
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(shown), inner);
+}
+
+fn pane_lines(app: &App, pane: Option<(usize, Pane)>, theme: &Theme) -> Vec<(String, Style)> {
+    let Some((action_index, pane)) = pane else {
+        return vec![("This step has no live action.".to_owned(), theme.dim)];
+    };
+    let (Some(step), Some(view)) = (app.step(), app.lesson.as_ref()) else {
+        return Vec::new();
+    };
+    match view.live.get(view.step) {
+        Some(Live::NotRun) => vec![("Not run yet: r runs it.".to_owned(), theme.dim)],
+        Some(Live::Running) => vec![("Running on real sockets…".to_owned(), theme.dim)],
+        Some(Live::Failed(e)) => vec![(format!("The lab server could not start: {e}"), theme.bad)],
+        Some(Live::Done(runs)) => {
+            let (Some(action), Some(run)) =
+                (step.actions.get(action_index), runs.get(action_index))
+            else {
+                return Vec::new();
+            };
+            let mut lines = Vec::new();
+            if let Some(error) = &run.error {
+                let lead = if run.expected {
+                    "The client concluded: "
+                } else {
+                    "This action failed: "
+                };
+                lines.push((
+                    format!("{lead}{error}"),
+                    if run.expected {
+                        theme.heading
+                    } else {
+                        theme.bad
+                    },
+                ));
+            }
+            for note in &run.notes {
+                lines.push((format!("Note: {note}."), theme.dim));
+            }
+            let text = app
+                .recorder
+                .as_ref()
+                .map(|r| r.read(|t| text(pane, action, run, t)))
+                .unwrap_or_default();
+            lines.extend(text.into_iter().map(|l| {
+                let style = if l.contains('✗') {
+                    theme.bad
+                } else if l.starts_with("──") || l.starts_with("Frame ") {
+                    theme.heading
+                } else {
+                    theme.text
+                };
+                (l, style)
+            }));
+            lines
+        }
+        None => Vec::new(),
+    }
+}

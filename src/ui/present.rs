@@ -1,0 +1,125 @@
+//! Classroom mode: large, spare prose, one live pane at a time, a step counter, speaker notes
+//! on a key, answers on a key, and a blank screen on a key.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+use super::{Theme, panes, prose};
+use crate::app::{App, Mode};
+use crate::lesson::check::right_answer;
+use crate::render::lesson::computed;
+
+pub(super) fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
+    let Mode::Present {
+        notes,
+        blank,
+        revealed,
+    } = app.mode
+    else {
+        return;
+    };
+    if blank {
+        return;
+    }
+    let Some((lesson, view)) = app.current() else {
+        return;
+    };
+    let Some(step) = lesson.steps.get(view.step) else {
+        return;
+    };
+    let area = frame.area();
+    let notes_height = if notes { 6 } else { 0 };
+    let [title, body, notes_area, footer] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Min(4),
+        Constraint::Length(notes_height),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled(format!(" {} ", step.title), theme.heading),
+            Span::styled(
+                format!("   {} / {}", view.step + 1, lesson.steps.len()),
+                theme.dim,
+            ),
+        ])),
+        title,
+    );
+    let has_pane = !step.actions.is_empty();
+    let [prose_area, pane_area] = if has_pane {
+        Layout::vertical([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(body)
+    } else {
+        [body, body]
+    };
+    let lines = question(app, theme, revealed);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), prose_area);
+    if has_pane {
+        panes::draw(frame, app, theme, pane_area, true);
+    }
+    if notes {
+        let text = step.notes.clone().unwrap_or_else(|| lesson.notes.clone());
+        let block = Block::default()
+            .borders(Borders::TOP)
+            .border_style(theme.border)
+            .title(Span::styled(" notes ", theme.dim));
+        frame.render_widget(
+            Paragraph::new(Span::styled(text, prose::notes_style(theme)))
+                .block(block)
+                .wrap(Wrap { trim: true }),
+            notes_area,
+        );
+    }
+    frame.render_widget(
+        Paragraph::new(Span::styled(
+            " → next · ← back · Tab pane · a answer · s notes · b blank · q quit",
+            theme.dim,
+        )),
+        footer,
+    );
+}
+
+/// The step's prose, then its current check as a question, and the answer once revealed.
+fn question<'a>(app: &'a App, theme: &Theme, revealed: bool) -> Vec<Line<'a>> {
+    let (Some((_, view)), Some(step)) = (app.current(), app.step()) else {
+        return Vec::new();
+    };
+    let mut lines = prose::lines(&step.prose, theme);
+    if let Some(check) = step.checks.get(view.check) {
+        lines.push(Line::default());
+        lines.push(Line::from(Span::styled(
+            format!("? {}", check.question.trim()),
+            theme.heading,
+        )));
+        for (i, option) in check.options.iter().enumerate() {
+            let letter = char::from(b'a' + u8::try_from(i % 26).unwrap_or(0));
+            lines.push(Line::from(Span::styled(
+                format!("   {letter}) {option}"),
+                theme.text,
+            )));
+        }
+        if revealed {
+            let value = match view.live.get(view.step) {
+                Some(crate::app::Live::Done(runs)) => app
+                    .recorder
+                    .as_ref()
+                    .and_then(|r| r.read(|t| computed(step, check, runs, t)))
+                    .and_then(Result::ok),
+                _ => None,
+            };
+            let answer = right_answer(check, value.as_deref())
+                .unwrap_or_else(|| "run the step first (r)".to_owned());
+            lines.push(Line::from(vec![
+                Span::styled("→ ", theme.good),
+                Span::styled(answer, theme.good),
+            ]));
+            lines.push(Line::from(Span::styled(
+                check.feedback.trim().to_owned(),
+                theme.text,
+            )));
+        }
+    }
+    lines
+}
