@@ -83,6 +83,10 @@ pub enum Command {
     Blank,
     /// Select an option by its number or letter.
     Pick(u8),
+    /// Move the byte cursor left within the selected frame.
+    CursorLeft,
+    /// Move the byte cursor right within the selected frame.
+    CursorRight,
 }
 
 /// Keys on the lesson menu.
@@ -100,8 +104,16 @@ pub fn menu(key: Key) -> Option<Command> {
 }
 
 /// Keys on a lesson, self-paced. `in_check` is whether the check panel has focus, where
-/// letters pick options and `h` asks for a hint.
-pub fn lesson(key: Key, in_check: bool) -> Option<Command> {
+/// letters pick options and `h` asks for a hint; `in_pane` whether the live pane has, where
+/// left and right move the byte cursor.
+pub fn lesson(key: Key, in_check: bool, in_pane: bool) -> Option<Command> {
+    if in_pane {
+        match key {
+            Key::Left | Key::Char('h') => return Some(Command::CursorLeft),
+            Key::Right | Key::Char('l') => return Some(Command::CursorRight),
+            _ => {}
+        }
+    }
     if in_check {
         match key {
             Key::Char('h') => return Some(Command::Hint),
@@ -157,6 +169,7 @@ pub const HELP_LESSON: &[(&str, &str)] = &[
     ("→ l n Space", "next step"),
     ("← h p", "previous step"),
     ("Tab", "focus: prose, live pane, checks"),
+    ("← → (pane)", "move the byte cursor in the selected frame"),
     ("[ ]", "previous / next pane"),
     ("↑ ↓ j k", "scroll, or select a header, frame or option"),
     ("Enter", "choose, answer, open"),
@@ -187,18 +200,25 @@ mod tests {
 
     #[test]
     fn letters_pick_options_only_in_the_check_panel() {
-        assert_eq!(lesson(Key::Char('b'), true), Some(Command::Pick(2)));
-        assert_eq!(lesson(Key::Char('3'), true), Some(Command::Pick(3)));
-        assert_eq!(lesson(Key::Char('h'), true), Some(Command::Hint));
-        assert_eq!(lesson(Key::Char('h'), false), Some(Command::PrevStep));
-        assert_eq!(lesson(Key::Char('b'), false), None);
+        assert_eq!(lesson(Key::Char('b'), true, false), Some(Command::Pick(2)));
+        assert_eq!(lesson(Key::Char('3'), true, false), Some(Command::Pick(3)));
+        assert_eq!(lesson(Key::Char('h'), true, false), Some(Command::Hint));
+        assert_eq!(
+            lesson(Key::Char('h'), false, false),
+            Some(Command::PrevStep)
+        );
+        assert_eq!(
+            lesson(Key::Char('h'), false, true),
+            Some(Command::CursorLeft)
+        );
+        assert_eq!(lesson(Key::Char('b'), false, false), None);
     }
 
     #[test]
     fn quitting_works_everywhere() {
         for key in [Key::CtrlC, Key::Char('q')] {
             assert_eq!(menu(key), Some(Command::Quit));
-            assert_eq!(lesson(key, false), Some(Command::Quit));
+            assert_eq!(lesson(key, false, false), Some(Command::Quit));
             assert_eq!(present(key), Some(Command::Quit));
         }
     }

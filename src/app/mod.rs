@@ -95,6 +95,9 @@ pub struct LessonView {
     pub scroll: u16,
     /// The selected line of the live pane: a header, a frame.
     pub selected: usize,
+    /// The byte cursor within the selected frame, from its first byte: the field holding it
+    /// is highlighted, and the masking lane steps with it.
+    pub cursor: usize,
     /// The check in focus, among the step's.
     pub check: usize,
     /// Each check's answering, by step then check.
@@ -116,6 +119,7 @@ impl LessonView {
             focus: Focus::Prose,
             scroll: 0,
             selected: 0,
+            cursor: 0,
             check: 0,
             answers: lesson
                 .steps

@@ -67,7 +67,8 @@ fn key_pressed(app: &mut App, key: Key) -> Vec<Effect> {
         (Screen::Lesson, Mode::Learn) => {
             let in_choice = app.lesson.as_ref().is_some_and(|v| v.focus == Focus::Check)
                 && current_check_kind(app) == Some(CheckKind::Choice);
-            keymap::lesson(key, in_choice)
+            let in_pane = app.lesson.as_ref().is_some_and(|v| v.focus == Focus::Pane);
+            keymap::lesson(key, in_choice, in_pane)
         }
         (Screen::Lesson, Mode::Present { .. }) => keymap::present(key),
     };
@@ -214,6 +215,17 @@ fn command_given(app: &mut App, command: Command) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Command::CursorLeft | Command::CursorRight => {
+            if let Some(view) = app.lesson.as_mut() {
+                // The pane clamps the cursor to the frame's length when it draws.
+                view.cursor = if command == Command::CursorLeft {
+                    view.cursor.saturating_sub(1)
+                } else {
+                    view.cursor.saturating_add(1)
+                };
+            }
+            Vec::new()
+        }
         Command::Notes | Command::Reveal | Command::Blank => {
             if let Mode::Present {
                 notes,
@@ -262,7 +274,10 @@ fn moved(app: &mut App, command: Command) {
             view.scroll = u16::try_from(step(usize::from(u16::MAX), at)).unwrap_or(u16::MAX);
         }
         // The pane clamps the selection to what it holds when it draws.
-        Focus::Pane => view.selected = step(usize::MAX, view.selected),
+        Focus::Pane => {
+            view.selected = step(usize::MAX, view.selected);
+            view.cursor = 0;
+        }
         Focus::Check => {
             if let Some(a) = view
                 .answers

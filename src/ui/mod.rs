@@ -8,6 +8,7 @@ pub mod panes;
 mod present;
 pub mod prose;
 pub mod theme;
+pub mod widgets;
 
 use ratatui::Frame;
 
