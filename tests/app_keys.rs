@@ -1,0 +1,369 @@
+//! The app's update logic driven by key sequences, without a terminal: what each key does to
+//! the state, and which effects (open a lab, run a step, save) it asks for.
+
+use wslab::app::keymap::Key;
+use wslab::app::progress::Progress;
+use wslab::app::{App, Effect, Focus, Live, Mode, Msg, Screen, update};
+use wslab::cmd::lessons::library;
+use wslab::lesson::model::InputField;
+use wslab::net::Recorder;
+use wslab::run::{Runner, Settings};
+
+fn app(mode: Mode) -> App {
+    let lib = library(None).unwrap();
+    let numbers = lib.lessons.iter().map(|l| lib.number(l)).collect();
+    App::new(
+        lib.lessons.clone(),
+        numbers,
+        lib.order.len(),
+        Progress::default(),
+        mode,
+    )
+}
+
+fn keys(app: &mut App, keys: &[Key]) -> Vec<Effect> {
+    keys.iter()
+        .flat_map(|k| update(app, Msg::Key(*k)))
+        .collect()
+}
+
+fn index_of(app: &App, id: &str) -> usize {
+    app.lessons.iter().position(|l| l.id == id).unwrap()
+}
+
+#[test]
+fn the_menu_moves_and_opens_a_lesson() {
+    let mut a = app(Mode::Learn);
+    assert_eq!(a.screen, Screen::Menu);
+    keys(&mut a, &[Key::Char('j'), Key::Char('j'), Key::Up]);
+    assert_eq!(a.menu, 1);
+    keys(&mut a, &[Key::Char('G')]);
+    assert_eq!(a.menu, a.lessons.len() - 1);
+    keys(&mut a, &[Key::Home]);
+    assert_eq!(a.menu, 0);
+    let effects = keys(&mut a, &[Key::Enter]);
+    assert_eq!(effects, [Effect::Open(0)]);
+    assert_eq!(a.screen, Screen::Lesson);
+}
+
+#[test]
+fn a_lab_that_starts_runs_the_step_and_its_result_is_kept() {
+    let mut a = app(Mode::Learn);
+    keys(&mut a, &[Key::Enter]);
+    let effects = update(
+        &mut a,
+        Msg::Started {
+            lesson: 0,
+            recorder: Recorder::default(),
+        },
+    );
+    assert!(
+        matches!(
+            effects[..],
+            [Effect::Run {
+                lesson: 0,
+                step: 0,
+                input: None
+            }]
+        ),
+        "{effects:?}"
+    );
+    assert_eq!(a.lesson.as_ref().unwrap().live[0], Live::Running);
+    update(
+        &mut a,
+        Msg::Ran {
+            lesson: 0,
+            step: 0,
+            runs: vec![],
+        },
+    );
+    assert_eq!(a.lesson.as_ref().unwrap().live[0], Live::Done(vec![]));
+    // A result for another lesson (one closed meanwhile) changes nothing.
+    update(
+        &mut a,
+        Msg::Ran {
+            lesson: 5,
+            step: 0,
+            runs: vec![],
+        },
+    );
+}
+
+#[test]
+fn steps_move_save_progress_and_run_once() {
+    let mut a = app(Mode::Learn);
+    keys(&mut a, &[Key::Enter]);
+    update(
+        &mut a,
+        Msg::Started {
+            lesson: 0,
+            recorder: Recorder::default(),
+        },
+    );
+    let effects = keys(&mut a, &[Key::Right]);
+    assert_eq!(effects[0], Effect::Save);
+    assert!(matches!(effects[1], Effect::Run { step: 1, .. }));
+    let id = a.lessons[0].id.clone();
+    assert_eq!(a.progress.lessons[&id].last_step, 1);
+    assert!(
+        a.progress.lessons[&id].steps.contains(&0) && a.progress.lessons[&id].steps.contains(&1)
+    );
+    // Back to step 0, which ran already: saved, not run again.
+    let effects = keys(&mut a, &[Key::Left]);
+    assert_eq!(effects, [Effect::Save]);
+    // Past the last step: a sentence, no move.
+    let last = a.lessons[0].steps.len() - 1;
+    for _ in 0..last + 2 {
+        keys(&mut a, &[Key::Char('n')]);
+    }
+    assert_eq!(a.lesson.as_ref().unwrap().step, last);
+    assert!(
+        a.status
+            .as_deref()
+            .unwrap_or_default()
+            .contains("last step")
+    );
+}
+
+#[test]
+fn a_choice_is_answered_with_a_letter_and_a_wrong_one_earns_a_hint() {
+    let mut a = app(Mode::Learn);
+    let lesson = index_of(&a, "07-masking");
+    a.open(lesson);
+    // Step 2 of lesson 7 opens with a choice: find one.
+    let (step, check) = a.lessons[lesson]
+        .steps
+        .iter()
+        .enumerate()
+        .find_map(|(s, st)| {
+            st.checks
+                .iter()
+                .position(|c| c.kind == wslab::lesson::model::CheckKind::Choice)
+                .map(|c| (s, c))
+        })
+        .unwrap();
+    for _ in 0..step {
+        keys(&mut a, &[Key::Right]);
+    }
+    keys(&mut a, &[Key::Tab]);
+    while a.lesson.as_ref().unwrap().focus != Focus::Check {
+        keys(&mut a, &[Key::Tab]);
+    }
+    for _ in 0..check {
+        a.lesson.as_mut().unwrap().check += 1;
+    }
+    let c = &a.lessons[lesson].steps[step].checks[check];
+    let right = match c.answer {
+        Some(wslab::lesson::model::Answer::Number(n)) => usize::try_from(n).unwrap(),
+        _ => panic!("a choice has a number"),
+    };
+    let wrong = if right == 1 { 2 } else { 1 };
+    let wrong_key = Key::Char(char::from(b'a' + u8::try_from(wrong - 1).unwrap()));
+    let effects = keys(&mut a, &[wrong_key]);
+    assert!(effects.is_empty(), "a wrong answer saves nothing");
+    let answering = &a.lesson.as_ref().unwrap().answers[step][check];
+    assert_eq!((answering.verdict, answering.hints), (Some(false), 1));
+    let right_key = Key::Char(char::from(b'0' + u8::try_from(right).unwrap()));
+    let effects = keys(&mut a, &[right_key]);
+    assert_eq!(effects, [Effect::Save]);
+    assert_eq!(
+        a.lesson.as_ref().unwrap().answers[step][check].verdict,
+        Some(true)
+    );
+    let id = a.lessons[lesson].id.clone();
+    assert!(
+        a.progress.lessons[&id]
+            .checks
+            .contains(&format!("{step}.{check}"))
+    );
+}
+
+#[tokio::test]
+async fn a_computed_answer_is_judged_against_the_bytes_just_captured() {
+    let mut a = app(Mode::Learn);
+    let lesson = index_of(&a, "07-masking");
+    a.open(lesson);
+    let runner = Runner::start(Settings {
+        quick: true,
+        ..Settings::default()
+    })
+    .await
+    .unwrap();
+    update(
+        &mut a,
+        Msg::Started {
+            lesson,
+            recorder: runner.recorder().clone(),
+        },
+    );
+    let mut runs = Vec::new();
+    for action in &a.lessons[lesson].steps[0].actions {
+        runs.push(runner.run(action, None).await);
+    }
+    update(
+        &mut a,
+        Msg::Ran {
+            lesson,
+            step: 0,
+            runs,
+        },
+    );
+    // Step 1's second check asks for byte 10 of the client's frame: the RFC's 58.
+    let step = &a.lessons[lesson].steps[0];
+    let check = step
+        .checks
+        .iter()
+        .position(|c| c.compute.is_some())
+        .expect("a computed check");
+    a.lesson.as_mut().unwrap().focus = Focus::Check;
+    a.lesson.as_mut().unwrap().check = check;
+    keys(
+        &mut a,
+        &[
+            Key::Char('0'),
+            Key::Char('x'),
+            Key::Char('5'),
+            Key::Char('9'),
+            Key::Enter,
+        ],
+    );
+    assert_eq!(
+        a.lesson.as_ref().unwrap().answers[0][check].verdict,
+        Some(false)
+    );
+    for _ in 0..4 {
+        keys(&mut a, &[Key::Backspace]);
+    }
+    keys(&mut a, &[Key::Char('5'), Key::Char('8'), Key::Enter]);
+    assert_eq!(
+        a.lesson.as_ref().unwrap().answers[0][check].verdict,
+        Some(true)
+    );
+    runner.shutdown().await;
+}
+
+#[test]
+fn a_typed_value_reruns_the_step_with_it() {
+    let mut a = app(Mode::Learn);
+    let lesson = index_of(&a, "04-accept");
+    a.open(lesson);
+    update(
+        &mut a,
+        Msg::Started {
+            lesson,
+            recorder: Recorder::default(),
+        },
+    );
+    let step = a.lessons[lesson]
+        .steps
+        .iter()
+        .position(|s| s.input.is_some())
+        .unwrap();
+    for _ in 0..step {
+        keys(&mut a, &[Key::Right]);
+    }
+    update(
+        &mut a,
+        Msg::Ran {
+            lesson,
+            step,
+            runs: vec![],
+        },
+    );
+    keys(&mut a, &[Key::Char('i')]);
+    assert_eq!(a.lesson.as_ref().unwrap().typing.as_deref(), Some(""));
+    // While typing, q is a letter, not quit.
+    let effects = keys(
+        &mut a,
+        &[Key::Char('q'), Key::Backspace, Key::Char('K'), Key::Enter],
+    );
+    assert_eq!(
+        effects,
+        [Effect::Run {
+            lesson,
+            step,
+            input: Some((InputField::Key, "K".to_owned()))
+        }]
+    );
+    assert!(!a.quit);
+}
+
+#[test]
+fn help_opens_and_any_key_closes_it_doing_nothing_else() {
+    let mut a = app(Mode::Learn);
+    keys(&mut a, &[Key::Char('?')]);
+    assert!(a.help);
+    let effects = keys(&mut a, &[Key::Char('q')]);
+    assert!(!a.help && !a.quit && effects.is_empty());
+}
+
+#[test]
+fn esc_goes_back_and_q_quits_saving() {
+    let mut a = app(Mode::Learn);
+    keys(&mut a, &[Key::Enter]);
+    assert_eq!(keys(&mut a, &[Key::Esc]), [Effect::Save]);
+    assert_eq!(a.screen, Screen::Menu);
+    assert_eq!(
+        keys(&mut a, &[Key::Char('q')]),
+        [Effect::Save, Effect::Quit]
+    );
+    assert!(a.quit);
+    let mut b = app(Mode::Learn);
+    b.open(3);
+    assert_eq!(keys(&mut b, &[Key::CtrlC]), [Effect::Save, Effect::Quit]);
+}
+
+#[test]
+fn classroom_keys_toggle_notes_answers_and_blank() {
+    let mut a = app(Mode::Present {
+        notes: false,
+        blank: false,
+        revealed: false,
+    });
+    a.open(0);
+    keys(&mut a, &[Key::Char('s'), Key::Char('a'), Key::Char('b')]);
+    assert_eq!(
+        a.mode,
+        Mode::Present {
+            notes: true,
+            blank: true,
+            revealed: true
+        }
+    );
+    // A new step hides the answer again; presenting saves no progress.
+    let effects = keys(&mut a, &[Key::Char('b'), Key::Right]);
+    assert_eq!(
+        a.mode,
+        Mode::Present {
+            notes: true,
+            blank: false,
+            revealed: false
+        }
+    );
+    assert!(!effects.contains(&Effect::Save));
+    assert!(a.progress.lessons.is_empty());
+}
+
+#[test]
+fn the_learner_resumes_where_they_left_off() {
+    let mut a = app(Mode::Learn);
+    let lesson = index_of(&a, "08-length");
+    a.open(lesson);
+    keys(&mut a, &[Key::Right, Key::Right]);
+    let saved = a.progress.clone();
+    let lib = library(None).unwrap();
+    let numbers = lib.lessons.iter().map(|l| lib.number(l)).collect();
+    let mut again = App::new(
+        lib.lessons.clone(),
+        numbers,
+        lib.order.len(),
+        saved,
+        Mode::Learn,
+    );
+    assert_eq!(
+        again.menu, lesson,
+        "the menu selects the lesson last worked on"
+    );
+    keys(&mut again, &[Key::Enter]);
+    assert_eq!(again.lesson.as_ref().unwrap().step, 2);
+}
