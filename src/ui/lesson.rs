@@ -20,7 +20,7 @@ pub(super) fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     let check_height = if step.checks.is_empty() {
         0
     } else {
-        checks_height(area.height)
+        checks_height(app, area)
     };
     let [title, body, checks_area, keys] = Layout::vertical([
         Constraint::Length(1),
@@ -89,8 +89,39 @@ pub(super) fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     frame.render_widget(Paragraph::new(line), keys);
 }
 
-fn checks_height(height: u16) -> u16 {
-    if height >= 36 { 10 } else { 7 }
+/// As tall as the check in focus needs (question, options, verdict, hints), within half the
+/// screen, so a long choice never hides its verdict.
+fn checks_height(app: &App, area: Rect) -> u16 {
+    let (Some(step), Some(view)) = (app.step(), app.lesson.as_ref()) else {
+        return 0;
+    };
+    let Some(check) = step.checks.get(view.check) else {
+        return 0;
+    };
+    let width = usize::from(area.width.saturating_sub(2)).max(1);
+    let wrapped = |text: &str| text.chars().count().div_ceil(width).max(1);
+    let answering = view.answers.get(view.step).and_then(|a| a.get(view.check));
+    let mut lines = wrapped(check.question.trim());
+    lines += if check.kind == CheckKind::Choice {
+        check.options.iter().map(|o| wrapped(o)).sum()
+    } else {
+        1
+    };
+    if let Some(a) = answering {
+        lines += match a.verdict {
+            Some(true) => wrapped(&format!("✓ Right. {}", check.feedback.trim())),
+            Some(false) => 1,
+            None => 0,
+        };
+        lines += check
+            .hints
+            .iter()
+            .take(a.hints)
+            .map(|h| wrapped(&format!("Hint: {h}")))
+            .sum::<usize>();
+    }
+    let needed = u16::try_from(lines + 2).unwrap_or(u16::MAX);
+    needed.clamp(4, (area.height / 2).max(4))
 }
 
 fn draw_prose(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {

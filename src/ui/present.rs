@@ -3,6 +3,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout};
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
@@ -30,7 +31,7 @@ pub(super) fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         return;
     };
     let area = frame.area();
-    let notes_height = if notes { 6 } else { 0 };
+    let notes_height = if notes { (area.height / 4).max(4) } else { 0 };
     let [title, body, notes_area, footer] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Min(4),
@@ -55,7 +56,18 @@ pub(super) fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         [body, body]
     };
     let lines = question(app, theme, revealed);
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), prose_area);
+    // Spare and large as a terminal allows: bold text, a margin, room between paragraphs.
+    let padded = Block::default().padding(ratatui::widgets::Padding::horizontal(2));
+    let lines: Vec<Line> = lines
+        .into_iter()
+        .map(|l| l.patch_style(Modifier::BOLD))
+        .collect();
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(padded)
+            .wrap(Wrap { trim: false }),
+        prose_area,
+    );
     if has_pane {
         panes::draw(frame, app, theme, pane_area, true);
     }
@@ -109,8 +121,10 @@ fn question<'a>(app: &'a App, theme: &Theme, revealed: bool) -> Vec<Line<'a>> {
                     .and_then(Result::ok),
                 _ => None,
             };
-            let answer = right_answer(check, value.as_deref())
-                .unwrap_or_else(|| "run the step first (r)".to_owned());
+            let answer = right_answer(check, value.as_deref()).map_or_else(
+                || "run the step first (r)".to_owned(),
+                |a| option_text(check, &a),
+            );
             lines.push(Line::from(vec![
                 Span::styled("→ ", theme.good),
                 Span::styled(answer, theme.good),
@@ -122,4 +136,25 @@ fn question<'a>(app: &'a App, theme: &Theme, revealed: bool) -> Vec<Line<'a>> {
         }
     }
     lines
+}
+
+/// A choice's answer as its letter and text, so the class reads it, not a number.
+fn option_text(check: &crate::lesson::Check, answer: &str) -> String {
+    if check.kind != crate::lesson::model::CheckKind::Choice {
+        return answer.to_owned();
+    }
+    answer
+        .parse::<usize>()
+        .ok()
+        .and_then(|n| n.checked_sub(1))
+        .and_then(|i| check.options.get(i).map(|o| (i, o)))
+        .map_or_else(
+            || answer.to_owned(),
+            |(i, o)| {
+                format!(
+                    "{}) {o}",
+                    char::from(b'a' + u8::try_from(i % 26).unwrap_or(0))
+                )
+            },
+        )
 }
