@@ -367,3 +367,45 @@ fn the_learner_resumes_where_they_left_off() {
     keys(&mut again, &[Key::Enter]);
     assert_eq!(again.lesson.as_ref().unwrap().step, 2);
 }
+
+#[test]
+fn clicks_select_and_open_lessons_and_move_the_focus() {
+    let mut a = app(Mode::Learn);
+    update(
+        &mut a,
+        Msg::Resize {
+            width: 80,
+            height: 24,
+        },
+    );
+    // Row 2 is the list's first item (title line, then the border); row 4 the third.
+    update(&mut a, Msg::Click { x: 10, y: 4 });
+    assert_eq!((a.menu, a.screen), (2, Screen::Menu));
+    let effects = update(&mut a, Msg::Click { x: 10, y: 4 });
+    assert_eq!(
+        effects,
+        [Effect::Open(2)],
+        "a click on the selected lesson opens it"
+    );
+    // On the lesson: the pane sits below the prose at 80 columns.
+    let areas = wslab::app::layout::lesson_areas(&a, ratatui::layout::Rect::new(0, 0, 80, 24));
+    update(
+        &mut a,
+        Msg::Click {
+            x: areas.pane.x + 5,
+            y: areas.pane.y + 2,
+        },
+    );
+    assert_eq!(a.lesson.as_ref().unwrap().focus, Focus::Pane);
+    update(
+        &mut a,
+        Msg::Click {
+            x: areas.prose.x + 5,
+            y: areas.prose.y + 1,
+        },
+    );
+    assert_eq!(a.lesson.as_ref().unwrap().focus, Focus::Prose);
+    // The wheel scrolls what has focus.
+    update(&mut a, Msg::Scroll(3));
+    assert_eq!(a.lesson.as_ref().unwrap().scroll, 3);
+}

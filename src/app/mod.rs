@@ -4,6 +4,7 @@
 //! No I/O and no drawing here, so every key sequence is testable without a terminal.
 
 pub mod keymap;
+pub mod layout;
 pub mod progress;
 mod update;
 
@@ -166,6 +167,13 @@ pub enum Msg {
         /// Row.
         y: u16,
     },
+    /// The terminal's size, at start and on every resize: clicks are placed with it.
+    Resize {
+        /// Columns.
+        width: u16,
+        /// Rows.
+        height: u16,
+    },
     /// A lesson's lab is up; its transcript is `recorder`.
     Started {
         /// Which lesson.
@@ -218,6 +226,8 @@ pub struct App {
     pub recorder: Option<Recorder>,
     /// Set once the app should end.
     pub quit: bool,
+    /// The terminal's size, columns and rows.
+    pub size: (u16, u16),
 }
 
 impl App {
@@ -247,6 +257,7 @@ impl App {
             status: None,
             recorder: None,
             quit: false,
+            size: (80, 24),
         }
     }
 

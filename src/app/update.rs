@@ -1,6 +1,9 @@
 //! `update`: one `match` from a message to the new state and the effects to carry out.
 
+use ratatui::layout::Rect;
+
 use super::keymap::{self, Command, Key};
+use super::layout;
 use super::{Answering, App, Effect, Focus, Live, Mode, Msg, Screen};
 use crate::lesson::check::is_right;
 use crate::lesson::model::{CheckKind, Pane};
@@ -22,7 +25,11 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             }
             effects
         }
-        Msg::Click { .. } => Vec::new(),
+        Msg::Click { x, y } => clicked(app, x, y),
+        Msg::Resize { width, height } => {
+            app.size = (width, height);
+            Vec::new()
+        }
         Msg::Started { lesson, recorder } => {
             if app.lesson.as_ref().is_some_and(|v| v.index == lesson) {
                 app.recorder = Some(recorder);
@@ -437,6 +444,64 @@ fn submit(app: &mut App) -> Vec<Effect> {
     if right && app.mode == Mode::Learn {
         app.progress.lesson(&id).checks.insert(key);
         return vec![Effect::Save];
+    }
+    Vec::new()
+}
+
+/// A click: on the menu it selects a lesson, and a click on the selected one opens it; on a
+/// lesson it moves the focus to what was clicked, and a click on a pane's tab shows it.
+fn clicked(app: &mut App, x: u16, y: u16) -> Vec<Effect> {
+    let screen = Rect::new(0, 0, app.size.0, app.size.1);
+    if app.help {
+        app.help = false;
+        return Vec::new();
+    }
+    if app.screen == Screen::Menu {
+        let [_, list, _, _] = layout::menu_areas(screen);
+        let inner = Rect::new(
+            list.x + 1,
+            list.y + 1,
+            list.width.saturating_sub(2),
+            list.height.saturating_sub(2),
+        );
+        if !layout::contains(inner, x, y) {
+            return Vec::new();
+        }
+        let row =
+            usize::from(y - inner.y) + layout::menu_offset(app.menu, usize::from(inner.height));
+        if row >= app.lessons.len() {
+            return Vec::new();
+        }
+        if row == app.menu {
+            return app.open(row);
+        }
+        app.menu = row;
+        return Vec::new();
+    }
+    let areas = layout::lesson_areas(app, screen);
+    let tabs = panes(app);
+    let Some(view) = app.lesson.as_mut() else {
+        return Vec::new();
+    };
+    if layout::contains(areas.pane, x, y) {
+        view.focus = Focus::Pane;
+        if y == areas.pane.y {
+            // The tabs in the pane's top border: " name " each, after one space.
+            let mut at = areas.pane.x + 2;
+            for (i, (_, pane)) in tabs.iter().enumerate() {
+                let width = u16::try_from(crate::ui::panes::title(*pane).len() + 2).unwrap_or(0);
+                if x >= at && x < at + width {
+                    view.pane = i;
+                    view.selected = 0;
+                    view.cursor = 0;
+                }
+                at += width;
+            }
+        }
+    } else if layout::contains(areas.check, x, y) {
+        view.focus = Focus::Check;
+    } else if layout::contains(areas.prose, x, y) {
+        view.focus = Focus::Prose;
     }
     Vec::new()
 }

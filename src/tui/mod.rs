@@ -26,8 +26,6 @@ enum Event2 {
     App(Msg),
     /// A lesson's lab is up.
     Ready(usize, Arc<Runner>),
-    /// The terminal changed size: redraw.
-    Redraw,
     /// SIGTERM, or the input thread gone.
     Stop,
 }
@@ -65,6 +63,15 @@ async fn event_loop(
     spawn_input(tx.clone());
     spawn_signals(tx.clone());
     let mut runner: Option<(usize, Arc<Runner>)> = None;
+    if let Ok(size) = terminal.size() {
+        update(
+            app,
+            Msg::Resize {
+                width: size.width,
+                height: size.height,
+            },
+        );
+    }
     // A lesson opened before this loop began (resume) needs its lab.
     let mut pending: Vec<Effect> = if app.lesson.is_some() {
         vec![Effect::Open(app.menu)]
@@ -144,7 +151,6 @@ async fn event_loop(
                 runner = Some((lesson, r));
                 pending = update(app, Msg::Started { lesson, recorder });
             }
-            Event2::Redraw => {}
             Event2::Stop => {
                 app.quit = true;
                 return Ok(());
@@ -175,7 +181,7 @@ fn spawn_input(tx: mpsc::UnboundedSender<Event2>) {
                     })),
                     _ => Ok(()),
                 },
-                Event::Resize(..) => tx.send(Event2::Redraw),
+                Event::Resize(width, height) => tx.send(Event2::App(Msg::Resize { width, height })),
                 _ => Ok(()),
             };
             if sent.is_err() {

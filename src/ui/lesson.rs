@@ -1,11 +1,12 @@
 //! The lesson screen, self-paced: the step's prose, its live pane, its checks, and the keys.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::{Theme, panes, prose};
+use crate::app::layout::{Areas, lesson_areas};
 use crate::app::{App, Focus, Live};
 use crate::lesson::model::CheckKind;
 
@@ -16,19 +17,13 @@ pub(super) fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     let Some(step) = lesson.steps.get(view.step) else {
         return;
     };
-    let area = frame.area();
-    let check_height = if step.checks.is_empty() {
-        0
-    } else {
-        checks_height(app, area)
-    };
-    let [title, body, checks_area, keys] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(4),
-        Constraint::Length(check_height),
-        Constraint::Length(1),
-    ])
-    .areas(area);
+    let Areas {
+        title,
+        prose: prose_area,
+        pane: pane_area,
+        check: checks_area,
+        keys,
+    } = lesson_areas(app, frame.area());
     let number = app.numbers.get(view.index).copied().unwrap_or(0);
     let running = if view.live.get(view.step) == Some(&Live::Running) {
         "  · running…"
@@ -51,18 +46,11 @@ pub(super) fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         title,
     );
     let has_pane = !step.actions.is_empty();
-    let [prose_area, pane_area] = if !has_pane {
-        [body, Rect::default()]
-    } else if body.width >= 100 {
-        Layout::horizontal([Constraint::Percentage(40), Constraint::Percentage(60)]).areas(body)
-    } else {
-        Layout::vertical([Constraint::Percentage(40), Constraint::Percentage(60)]).areas(body)
-    };
     draw_prose(frame, app, theme, prose_area);
     if has_pane {
         panes::draw(frame, app, theme, pane_area, view.focus == Focus::Pane);
     }
-    if check_height > 0 {
+    if checks_area.height > 0 {
         draw_check(frame, app, theme, checks_area);
     }
     let line = if let Some(typed) = &view.typing {
@@ -87,41 +75,6 @@ pub(super) fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         ))
     };
     frame.render_widget(Paragraph::new(line), keys);
-}
-
-/// As tall as the check in focus needs (question, options, verdict, hints), within half the
-/// screen, so a long choice never hides its verdict.
-fn checks_height(app: &App, area: Rect) -> u16 {
-    let (Some(step), Some(view)) = (app.step(), app.lesson.as_ref()) else {
-        return 0;
-    };
-    let Some(check) = step.checks.get(view.check) else {
-        return 0;
-    };
-    let width = usize::from(area.width.saturating_sub(2)).max(1);
-    let wrapped = |text: &str| text.chars().count().div_ceil(width).max(1);
-    let answering = view.answers.get(view.step).and_then(|a| a.get(view.check));
-    let mut lines = wrapped(check.question.trim());
-    lines += if check.kind == CheckKind::Choice {
-        check.options.iter().map(|o| wrapped(o)).sum()
-    } else {
-        1
-    };
-    if let Some(a) = answering {
-        lines += match a.verdict {
-            Some(true) => wrapped(&format!("✓ Right. {}", check.feedback.trim())),
-            Some(false) => 1,
-            None => 0,
-        };
-        lines += check
-            .hints
-            .iter()
-            .take(a.hints)
-            .map(|h| wrapped(&format!("Hint: {h}")))
-            .sum::<usize>();
-    }
-    let needed = u16::try_from(lines + 2).unwrap_or(u16::MAX);
-    needed.clamp(4, (area.height / 2).max(4))
 }
 
 fn draw_prose(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {

@@ -2,21 +2,16 @@
 //! lesson's objectives.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph, Wrap};
 
 use super::Theme;
 use crate::app::App;
+use crate::app::layout::menu_areas;
 
 pub(super) fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
-    let area = frame.area();
-    let [title, body, keys] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(3),
-        Constraint::Length(1),
-    ])
-    .areas(area);
+    let [title, list_area, detail_area, keys] = menu_areas(frame.area());
     frame.render_widget(
         Paragraph::new(Line::from(vec![
             Span::styled(" wslab ", theme.heading),
@@ -24,12 +19,6 @@ pub(super) fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         ])),
         title,
     );
-    let wide = body.width >= 100;
-    let [list_area, detail_area] = if wide {
-        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body)
-    } else {
-        Layout::vertical([Constraint::Min(6), Constraint::Length(7)]).areas(body)
-    };
     list(frame, app, theme, list_area);
     detail(frame, app, theme, detail_area);
     let status = app

@@ -1,0 +1,118 @@
+//! Where things are on screen, as pure geometry: the screens draw into these areas, and
+//! clicks are resolved against the same ones, so the two never disagree.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+
+use super::App;
+use crate::lesson::model::CheckKind;
+
+/// The areas of the lesson screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Areas {
+    /// The title line.
+    pub title: Rect,
+    /// The prose.
+    pub prose: Rect,
+    /// The live pane (empty when the step has no action).
+    pub pane: Rect,
+    /// The check panel (empty when the step has no check).
+    pub check: Rect,
+    /// The key line.
+    pub keys: Rect,
+}
+
+/// The lesson screen's areas in `area`.
+pub fn lesson_areas(app: &App, area: Rect) -> Areas {
+    let Some(step) = app.step() else {
+        return Areas::default();
+    };
+    let check_height = if step.checks.is_empty() {
+        0
+    } else {
+        checks_height(app, area)
+    };
+    let [title, body, check, keys] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(4),
+        Constraint::Length(check_height),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let [prose, pane] = if step.actions.is_empty() {
+        [body, Rect::default()]
+    } else if body.width >= 100 {
+        Layout::horizontal([Constraint::Percentage(40), Constraint::Percentage(60)]).areas(body)
+    } else {
+        Layout::vertical([Constraint::Percentage(40), Constraint::Percentage(60)]).areas(body)
+    };
+    Areas {
+        title,
+        prose,
+        pane,
+        check,
+        keys,
+    }
+}
+
+/// As tall as the check in focus needs (question, options, verdict, hints), within half the
+/// screen, so a long choice never hides its verdict.
+fn checks_height(app: &App, area: Rect) -> u16 {
+    let (Some(step), Some(view)) = (app.step(), app.lesson.as_ref()) else {
+        return 0;
+    };
+    let Some(check) = step.checks.get(view.check) else {
+        return 0;
+    };
+    let width = usize::from(area.width.saturating_sub(2)).max(1);
+    let wrapped = |text: &str| text.chars().count().div_ceil(width).max(1);
+    let answering = view.answers.get(view.step).and_then(|a| a.get(view.check));
+    let mut lines = wrapped(check.question.trim());
+    lines += if check.kind == CheckKind::Choice {
+        check.options.iter().map(|o| wrapped(o)).sum()
+    } else {
+        1
+    };
+    if let Some(a) = answering {
+        lines += match a.verdict {
+            Some(true) => wrapped(&format!("✓ Right. {}", check.feedback.trim())),
+            Some(false) => 1,
+            None => 0,
+        };
+        lines += check
+            .hints
+            .iter()
+            .take(a.hints)
+            .map(|h| wrapped(&format!("Hint: {h}")))
+            .sum::<usize>();
+    }
+    let needed = u16::try_from(lines + 2).unwrap_or(u16::MAX);
+    needed.clamp(4, (area.height / 2).max(4))
+}
+
+/// The menu's areas in `area`: title, list (with its border), the selected lesson's
+/// objectives, and the key line.
+pub fn menu_areas(area: Rect) -> [Rect; 4] {
+    let [title, body, keys] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(3),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let [list, detail] = if body.width >= 100 {
+        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body)
+    } else {
+        Layout::vertical([Constraint::Min(6), Constraint::Length(7)]).areas(body)
+    };
+    [title, list, detail, keys]
+}
+
+/// The first menu row shown when `selected` must be visible in `rows` rows: what a fresh
+/// list state scrolls to.
+pub fn menu_offset(selected: usize, rows: usize) -> usize {
+    (selected + 1).saturating_sub(rows.max(1))
+}
+
+/// Whether `(x, y)` is inside `r`.
+pub fn contains(r: Rect, x: u16, y: u16) -> bool {
+    x >= r.x && x < r.x.saturating_add(r.width) && y >= r.y && y < r.y.saturating_add(r.height)
+}
