@@ -300,7 +300,12 @@ fn help_opens_and_any_key_closes_it_doing_nothing_else() {
 #[test]
 fn esc_goes_back_and_q_quits_saving() {
     let mut a = app(Mode::Learn);
-    keys(&mut a, &[Key::Enter]);
+    keys(&mut a, &[Key::Enter, Key::Tab]);
+    assert!(
+        keys(&mut a, &[Key::Esc]).is_empty(),
+        "Esc first leaves the pane for the prose"
+    );
+    assert_eq!(a.screen, Screen::Lesson);
     assert_eq!(keys(&mut a, &[Key::Esc]), [Effect::Save]);
     assert_eq!(a.screen, Screen::Menu);
     assert_eq!(

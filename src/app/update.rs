@@ -132,6 +132,11 @@ fn command_given(app: &mut App, command: Command) -> Vec<Effect> {
             vec![Effect::Save, Effect::Quit]
         }
         Command::Back => {
+            // Esc steps out: from a pane or a check to the prose first, then to the menu.
+            if let Some(view) = app.lesson.as_mut().filter(|v| v.focus != Focus::Prose) {
+                view.focus = Focus::Prose;
+                return Vec::new();
+            }
             if app.screen == Screen::Lesson {
                 app.screen = Screen::Menu;
                 app.lesson = None;
