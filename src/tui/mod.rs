@@ -40,7 +40,13 @@ pub fn run(mut app: App, theme: &Theme, store: &Store, settings: Settings) -> an
         .enable_all()
         .build()?;
     let mut terminal = ratatui::init();
-    // ratatui::init restores the terminal on a panic; mouse capture is ours to undo.
+    // ratatui::init restores the terminal on a panic; mouse capture is ours to undo, so our
+    // hook runs first and hands on to ratatui's.
+    let restore_terminal = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = execute!(std::io::stdout(), DisableMouseCapture);
+        restore_terminal(info);
+    }));
     let _ = execute!(std::io::stdout(), EnableMouseCapture);
     let result = runtime.block_on(event_loop(&mut terminal, &mut app, theme, store, settings));
     let _ = execute!(std::io::stdout(), DisableMouseCapture);
