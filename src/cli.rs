@@ -14,7 +14,7 @@ use clap::{ArgMatches, Args, Parser, Subcommand, ValueEnum};
         server) and shows every byte that crossed the socket: the handshake with each header \
         explained, Sec-WebSocket-Accept derived step by step, and every frame field by field, \
         with the rule each byte follows or breaks. Eighteen lessons run it all for real: \
-        `wslab lessons list`, then `wslab lesson 1 --plain`. The terminal UI is on its way.",
+        run `wslab` for the menu, or `wslab lesson 1 --plain` for text.",
     after_help = "Examples:\n  \
         wslab lesson 1 --plain                        # the first lesson, run for real\n  \
         wslab serve --port 9001                       # terminal 1: the lab server\n  \
