@@ -117,6 +117,25 @@ fn lessons_are_pure() {
 }
 
 #[test]
+fn app_and_ui_do_no_io() {
+    // app/ is the state and update, ui/ draws from it: neither reads files, sockets, the
+    // environment or the terminal; tui/ does that for them.
+    let banned: Vec<&str> = IO.iter().copied().chain(["tokio", "crossterm"]).collect();
+    for module in ["app", "ui"] {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("src")
+            .join(module);
+        assert!(root.exists(), "src/{module} should exist");
+        let found = mentions(module, &banned);
+        assert!(
+            found.is_empty(),
+            "{module}/ must do no I/O:\n{}",
+            found.join("\n")
+        );
+    }
+}
+
+#[test]
 fn only_net_opens_sockets() {
     const SOCKETS: &[&str] = &[
         "TcpStream",
