@@ -2,11 +2,19 @@
 //! [`PaneCtx`]; `ui::panes` chooses the widget, and falls back to the plain-mode text for a
 //! pane no widget draws.
 
+pub mod compare;
+pub mod derivation;
+pub mod heads;
+pub mod timeline;
+
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::widgets::{Paragraph, Wrap};
 
 use super::Theme;
 use crate::capture::{Connection, Transcript};
+use crate::lesson::Pane;
 use crate::lesson::model::Action;
 use crate::lesson::outcome::ActionRun;
 
@@ -32,14 +40,67 @@ pub struct PaneCtx<'a> {
 
 /// Draws `pane` with its widget; `false` when no widget draws it, so the caller falls back
 /// to text.
-pub fn draw(
-    frame: &mut Frame,
-    area: Rect,
-    theme: &Theme,
-    pane: crate::lesson::Pane,
-    ctx: &PaneCtx<'_>,
-) -> bool {
-    // Widgets arrive pane by pane; until a pane has one, its text is shown.
-    let _ = (frame, area, theme, pane, ctx);
-    false
+pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, pane: Pane, ctx: &PaneCtx<'_>) -> bool {
+    match pane {
+        Pane::Heads => heads::draw(frame, area, theme, ctx),
+        Pane::Accept => derivation::draw(frame, area, theme, ctx),
+        Pane::Compare => compare::draw(frame, area, theme, ctx),
+        Pane::Chart => compare::draw_chart(frame, area, theme, ctx),
+        Pane::Timeline => timeline::draw(frame, area, theme, ctx),
+        // Drawn by the frames widget, which arrives on its own.
+        Pane::Frames | Pane::Fields => return false,
+    }
+    true
+}
+
+/// The first of `len` rows to show in `height` rows so that `selected` is in sight, a third
+/// of the way down, where the rows around it give it context.
+pub(crate) fn top_for(selected: usize, len: usize, height: usize) -> usize {
+    selected
+        .saturating_sub(height / 3)
+        .min(len.saturating_sub(height))
+}
+
+/// A sentence in place of a pane that has nothing to draw.
+pub(crate) fn say(frame: &mut Frame, area: Rect, style: Style, text: &str) {
+    frame.render_widget(
+        Paragraph::new(text.to_owned())
+            .style(style)
+            .wrap(Wrap { trim: true }),
+        area,
+    );
+}
+
+/// Row `row` of `area` restyled, for the selected line; nothing when it is out of sight.
+pub(crate) fn highlight(frame: &mut Frame, area: Rect, row: usize, style: Style) {
+    let Ok(row) = u16::try_from(row) else {
+        return;
+    };
+    if row < area.height {
+        let line = Rect {
+            y: area.y + row,
+            height: 1,
+            ..area
+        };
+        frame.buffer_mut().set_style(line, style);
+    }
+}
+
+/// Captured text made safe to draw: a peer's control bytes would move the terminal's cursor.
+pub(crate) fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { '·' } else { c })
+        .collect()
+}
+
+/// `text` cut to `max` characters, with an ellipsis when cut.
+pub(crate) fn cut(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let mut kept: String = text.chars().take(max.saturating_sub(1)).collect();
+    if max > 0 {
+        kept.push('…');
+    }
+    kept
 }
