@@ -9,7 +9,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-use super::Theme;
+use super::{Theme, widgets};
 use crate::app::{App, Live};
 use crate::capture::{Connection, Transcript};
 use crate::lesson::model::{Action, Pane};
@@ -103,6 +103,11 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, focused: bo
         .title(Line::from(tabs));
     let inner = block.inner(area);
     frame.render_widget(block, area);
+    if let Some(pane) = list.get(index).copied()
+        && draw_widget(frame, app, theme, inner, pane, focused)
+    {
+        return;
+    }
     let lines = pane_lines(app, list.get(index).copied(), theme);
     let height = usize::from(inner.height);
     let selected = view.selected.min(lines.len().saturating_sub(1));
@@ -125,6 +130,78 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, focused: bo
         })
         .collect();
     frame.render_widget(Paragraph::new(shown), inner);
+}
+
+/// Draws the pane with its rich widget once its action has run: the action's error and
+/// notes first, a line each, then the widget below them. `false` when there is no widget
+/// for it or nothing has run, so the caller shows text.
+fn draw_widget(
+    frame: &mut Frame,
+    app: &App,
+    theme: &Theme,
+    area: Rect,
+    (action_index, pane): (usize, Pane),
+    focused: bool,
+) -> bool {
+    let (Some(step), Some(view), Some(recorder)) =
+        (app.step(), app.lesson.as_ref(), app.recorder.as_ref())
+    else {
+        return false;
+    };
+    let Some(Live::Done(runs)) = view.live.get(view.step) else {
+        return false;
+    };
+    let (Some(action), Some(run)) = (step.actions.get(action_index), runs.get(action_index)) else {
+        return false;
+    };
+    let mut said: Vec<Line> = Vec::new();
+    if let Some(error) = &run.error {
+        let (lead, style) = if run.expected {
+            ("The client concluded: ", theme.heading)
+        } else {
+            ("This action failed: ", theme.bad)
+        };
+        said.push(Line::from(Span::styled(format!("{lead}{error}"), style)));
+    }
+    for note in &run.notes {
+        said.push(Line::from(Span::styled(
+            format!("Note: {note}."),
+            theme.dim,
+        )));
+    }
+    // Sentences wrap; give them the rows they need, but never more than half the pane.
+    let width = usize::from(area.width.max(1));
+    let rows: usize = said.iter().map(|l| l.width().div_ceil(width).max(1)).sum();
+    let rows = u16::try_from(rows).unwrap_or(u16::MAX).min(area.height / 2);
+    let [top, rest] = ratatui::layout::Layout::vertical([
+        ratatui::layout::Constraint::Length(rows),
+        ratatui::layout::Constraint::Min(0),
+    ])
+    .areas(area);
+    recorder.read(|t| {
+        let conns: Vec<&Connection> = run
+            .conns
+            .iter()
+            .filter_map(|id| t.connection(*id))
+            .collect();
+        let ctx = widgets::PaneCtx {
+            action,
+            run,
+            conns: &conns,
+            transcript: t,
+            selected: view.selected,
+            cursor: view.cursor,
+            focused,
+        };
+        let drawn = widgets::draw(frame, rest, theme, pane, &ctx);
+        if drawn {
+            frame.render_widget(
+                Paragraph::new(said).wrap(ratatui::widgets::Wrap { trim: false }),
+                top,
+            );
+        }
+        drawn
+    })
 }
 
 fn pane_lines(app: &App, pane: Option<(usize, Pane)>, theme: &Theme) -> Vec<(String, Style)> {
