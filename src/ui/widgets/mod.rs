@@ -2,6 +2,8 @@
 //! [`PaneCtx`]; `ui::panes` chooses the widget, and falls back to the plain-mode text for a
 //! pane no widget draws.
 
+pub mod frames;
+
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
@@ -40,6 +42,10 @@ pub fn draw(
     ctx: &PaneCtx<'_>,
 ) -> bool {
     // Widgets arrive pane by pane; until a pane has one, its text is shown.
-    let _ = (frame, area, theme, pane, ctx);
-    false
+    match pane {
+        crate::lesson::Pane::Frames => frames::draw(frame, area, theme, ctx),
+        crate::lesson::Pane::Fields => frames::draw_fields(frame, area, theme, ctx),
+        _ => return false,
+    }
+    true
 }
