@@ -59,7 +59,7 @@ fn mask(text: &str) -> String {
             let word: String = chars[start..i].iter().collect();
             let rest: String = chars[i..chars.len().min(i + 3)].iter().collect();
             let before: String = chars[start.saturating_sub(10)..start].iter().collect();
-            if rest == " ms" || before == "127.0.0.1:" {
+            if rest == " ms" || rest.starts_with("ms") || before == "127.0.0.1:" {
                 out.extend(word.chars().map(|c| if c == '.' { '.' } else { '#' }));
             } else {
                 out.push_str(&word);

@@ -4,6 +4,7 @@
 
 pub mod compare;
 pub mod derivation;
+pub mod frames;
 pub mod heads;
 pub mod timeline;
 
@@ -47,8 +48,8 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, pane: Pane, ctx: &Pane
         Pane::Compare => compare::draw(frame, area, theme, ctx),
         Pane::Chart => compare::draw_chart(frame, area, theme, ctx),
         Pane::Timeline => timeline::draw(frame, area, theme, ctx),
-        // Drawn by the frames widget, which arrives on its own.
-        Pane::Frames | Pane::Fields => return false,
+        Pane::Frames => frames::draw(frame, area, theme, ctx),
+        Pane::Fields => frames::draw_fields(frame, area, theme, ctx),
     }
     true
 }

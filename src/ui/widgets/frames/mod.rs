@@ -1,0 +1,182 @@
+//! The Frames and Fields panes: every frame of the action's connections in wire order, and the
+//! selected frame taken apart — its first two bytes bit by bit, its fields, its bytes coloured
+//! by field with a byte cursor, and the unmasking of the byte under the cursor.
+//!
+//! The two panes are one widget with different weights: Frames gives the list most of the
+//! room, Fields the detail. The list is virtual: a draw builds only the rows in sight, since a
+//! connection may hold 100,000 frames.
+
+mod detail;
+mod fit;
+mod list;
+mod wire;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+
+use super::PaneCtx;
+use crate::capture::Connection;
+use crate::ui::Theme;
+use wire::{Entry, Wire};
+
+/// Draws the Frames pane: the list of frames, with the selected one's detail below it (or
+/// beside it, when the pane is wide).
+pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, ctx: &PaneCtx<'_>) {
+    draw_weighted(frame, area, theme, ctx, Weight::List);
+}
+
+/// Draws the Fields pane: the same as [`draw`], with most of the room for the selected
+/// frame's detail and a few rows of the list to choose it from.
+pub fn draw_fields(frame: &mut Frame, area: Rect, theme: &Theme, ctx: &PaneCtx<'_>) {
+    draw_weighted(frame, area, theme, ctx, Weight::Detail);
+}
+
+/// Which part gets the room.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Weight {
+    List,
+    Detail,
+}
+
+/// Narrower than this, the detail goes under the list rather than beside it: a list row with
+/// a useful preview needs about 60 columns, and the field table with its meanings about 80.
+const SIDE_BY_SIDE: u16 = 140;
+
+fn draw_weighted(frame: &mut Frame, area: Rect, theme: &Theme, ctx: &PaneCtx<'_>, weight: Weight) {
+    if area.width == 0 || area.height == 0 {
+        return;
+    }
+    let rows = Rows::new(ctx.conns);
+    let Some(selected) = rows.select(ctx.selected) else {
+        let text = Line::styled("No frames were captured for this action.", theme.dim);
+        frame.render_widget(Paragraph::new(text), area);
+        return;
+    };
+    let (list_area, detail_area) = split(area, weight, rows.total());
+    if list_area.height > 0 && list_area.width > 0 {
+        let lines = list::lines(&rows, &selected, theme, ctx.focused, list_area);
+        frame.render_widget(Paragraph::new(lines), list_area);
+    }
+    if detail_area.height > 0 && detail_area.width > 0 {
+        if detail_area.x > area.x {
+            // Side by side: a rule between list and detail, in the gap `split` left.
+            let rule = Rect {
+                x: detail_area.x - 1,
+                width: 1,
+                ..detail_area
+            };
+            let bar: Vec<Line> = (0..rule.height)
+                .map(|_| Line::styled("│", theme.border))
+                .collect();
+            frame.render_widget(Paragraph::new(bar), rule);
+        }
+        let lines = detail::lines(&selected, ctx, theme, detail_area);
+        frame.render_widget(Paragraph::new(lines), detail_area);
+    }
+}
+
+/// The list's area and the detail's: side by side when wide, stacked otherwise. Very short
+/// panes show one part only, the one the pane is named for. Stacked, a list of `rows` rows
+/// takes no more lines than it needs, leaving the rest to the detail.
+fn split(area: Rect, weight: Weight, rows: usize) -> (Rect, Rect) {
+    let empty = Rect::new(area.x, area.y, 0, 0);
+    if area.width >= SIDE_BY_SIDE && area.height >= 6 {
+        let list_width = match weight {
+            Weight::List => area.width * 11 / 20,
+            Weight::Detail => area.width * 2 / 5,
+        };
+        let list = Rect {
+            width: list_width,
+            ..area
+        };
+        // One column for the rule between them.
+        let detail = Rect {
+            x: area.x.saturating_add(list_width + 1),
+            width: area.width - list_width - 1,
+            ..area
+        };
+        return (list, detail);
+    }
+    if area.height < 4 {
+        return match weight {
+            Weight::List => (area, empty),
+            Weight::Detail => (empty, area),
+        };
+    }
+    let share = match weight {
+        Weight::List => (area.height * 11 / 20).max(3),
+        Weight::Detail => (area.height * 3 / 10).max(2),
+    };
+    // The rows and a header line.
+    let needed = u16::try_from(rows.saturating_add(1)).unwrap_or(u16::MAX);
+    let list_height = share.min(needed.max(2));
+    let list = Rect {
+        height: list_height,
+        ..area
+    };
+    let detail = Rect {
+        y: area.y.saturating_add(list_height),
+        height: area.height - list_height,
+        ..area
+    };
+    (list, detail)
+}
+
+/// The list's rows: each connection's frames, after a label row when there are several.
+struct Rows<'a> {
+    conns: Vec<(&'a Connection, Wire<'a>)>,
+    labelled: bool,
+    frames: usize,
+}
+
+/// The selected frame and where it sits.
+struct Selected<'a> {
+    conn: &'a Connection,
+    /// Its position among its connection's frames, in wire order.
+    pos: usize,
+    /// Its row in the list, label rows included.
+    row: usize,
+    entry: Entry<'a>,
+}
+
+impl<'a> Rows<'a> {
+    fn new(conns: &[&'a Connection]) -> Self {
+        let conns: Vec<_> = conns.iter().map(|c| (*c, Wire::new(c))).collect();
+        let frames = conns.iter().map(|(_, w)| w.len()).sum();
+        Self {
+            labelled: conns.len() > 1,
+            conns,
+            frames,
+        }
+    }
+
+    fn label_rows(&self) -> usize {
+        usize::from(self.labelled)
+    }
+
+    /// Every row, label rows included.
+    fn total(&self) -> usize {
+        self.frames + self.label_rows() * self.conns.len()
+    }
+
+    /// Frame `index` across all connections, clamped to the last; `None` with no frames.
+    fn select(&self, index: usize) -> Option<Selected<'a>> {
+        let mut left = index.min(self.frames.checked_sub(1)?);
+        let mut row = 0;
+        for (conn, wire) in &self.conns {
+            if left < wire.len() {
+                return Some(Selected {
+                    conn,
+                    pos: left,
+                    row: row + self.label_rows() + left,
+                    entry: wire.get(left)?,
+                });
+            }
+            left -= wire.len();
+            row += self.label_rows() + wire.len();
+        }
+        None
+    }
+}
