@@ -414,3 +414,55 @@ fn clicks_select_and_open_lessons_and_move_the_focus() {
     update(&mut a, Msg::Scroll(3));
     assert_eq!(a.lesson.as_ref().unwrap().scroll, 3);
 }
+
+#[tokio::test]
+async fn the_frame_selection_and_the_byte_cursor_stop_at_the_last_one() {
+    let mut a = app(Mode::Learn);
+    let lesson = index_of(&a, "06-frame");
+    a.open(lesson);
+    let runner = Runner::start(Settings {
+        quick: true,
+        ..Settings::default()
+    })
+    .await
+    .unwrap();
+    update(
+        &mut a,
+        Msg::Started {
+            lesson,
+            recorder: runner.recorder().clone(),
+        },
+    );
+    let mut runs = Vec::new();
+    for action in &a.lessons[lesson].steps[0].actions {
+        runs.push(runner.run(action, None).await);
+    }
+    update(
+        &mut a,
+        Msg::Ran {
+            lesson,
+            step: 0,
+            runs,
+        },
+    );
+    keys(&mut a, &[Key::Tab]);
+    assert_eq!(a.lesson.as_ref().unwrap().focus, Focus::Pane);
+    // Hello, its echo, and the two closes: four frames, so the fifth Down stays on the last.
+    for _ in 0..20 {
+        keys(&mut a, &[Key::Down]);
+    }
+    assert_eq!(a.lesson.as_ref().unwrap().selected, 3);
+    keys(&mut a, &[Key::Home]);
+    // The client's Hello: 6 header bytes and 5 payload bytes, so the cursor stops at 10.
+    for _ in 0..40 {
+        keys(&mut a, &[Key::Right]);
+    }
+    assert_eq!(a.lesson.as_ref().unwrap().cursor, 10);
+    keys(&mut a, &[Key::Left]);
+    assert_eq!(
+        a.lesson.as_ref().unwrap().cursor,
+        9,
+        "one key back is one byte back"
+    );
+    runner.shutdown().await;
+}

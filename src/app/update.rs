@@ -156,6 +156,7 @@ fn command_given(app: &mut App, command: Command) -> Vec<Effect> {
         | Command::First
         | Command::Last => {
             moved(app, command);
+            clamp(app);
             Vec::new()
         }
         Command::Enter => match app.screen {
@@ -236,6 +237,7 @@ fn command_given(app: &mut App, command: Command) -> Vec<Effect> {
                     view.cursor.saturating_add(1)
                 };
             }
+            clamp(app);
             Vec::new()
         }
         Command::Notes | Command::Reveal | Command::Blank => {
@@ -509,4 +511,17 @@ fn clicked(app: &mut App, x: u16, y: u16) -> Vec<Effect> {
         view.focus = Focus::Prose;
     }
     Vec::new()
+}
+
+/// Keeps the pane's selection and cursor within what it shows, where that is known.
+fn clamp(app: &mut App) {
+    let Some((rows, cursor)) = super::extent::extent(app) else {
+        return;
+    };
+    if let Some(view) = app.lesson.as_mut().filter(|v| v.focus == Focus::Pane) {
+        view.selected = view.selected.min(rows.saturating_sub(1));
+        if let Some(last) = cursor {
+            view.cursor = view.cursor.min(last);
+        }
+    }
 }

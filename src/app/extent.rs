@@ -1,0 +1,71 @@
+//! How far the selection and the byte cursor can go in the pane shown, read from the capture,
+//! so that keys pressed past the end do not pile up where nothing shows them.
+
+use super::{App, Live};
+use crate::capture::Connection;
+use crate::lesson::model::Pane;
+use crate::proto::Frame;
+use crate::render::exchange::{Item, timeline};
+
+/// The payload bytes a frame's hex dump shows; the cursor stops at the last of them.
+const SHOWN_PAYLOAD: u64 = 64;
+
+/// The rows of the pane shown and, for frames, the last cursor position in the selected
+/// frame. `None` where the pane's length is not known here.
+pub(super) fn extent(app: &App) -> Option<(usize, Option<usize>)> {
+    let view = app.lesson.as_ref()?;
+    let (action, pane) = *super::panes(app).get(view.pane)?;
+    let Some(Live::Done(runs)) = view.live.get(view.step) else {
+        return None;
+    };
+    let run = runs.get(action)?;
+    app.recorder.as_ref()?.read(|t| {
+        let conns: Vec<&Connection> = run
+            .conns
+            .iter()
+            .filter_map(|id| t.connection(*id))
+            .collect();
+        match pane {
+            Pane::Frames | Pane::Fields | Pane::Timeline => {
+                let rows: usize = conns
+                    .iter()
+                    .map(|c| c.requests().frames.len() + c.responses().frames.len())
+                    .sum();
+                let cursor =
+                    nth_frame(&conns, view.selected.min(rows.saturating_sub(1))).map(|f| {
+                        let shown = f.header_len() + f.payload_len().min(SHOWN_PAYLOAD);
+                        usize::try_from(shown.saturating_sub(1)).unwrap_or(usize::MAX)
+                    });
+                Some((rows, cursor))
+            }
+            Pane::Heads => {
+                let lines: usize = conns
+                    .iter()
+                    .flat_map(|c| c.requests().http.iter().chain(c.responses().http.iter()))
+                    .map(|m| m.head.headers.len() + 2)
+                    .sum();
+                Some((lines, None))
+            }
+            _ => None,
+        }
+    })
+}
+
+/// The `n`th frame of the connections, each connection's frames in wire order, one
+/// connection after the other, as the frames pane lists them.
+fn nth_frame<'a>(conns: &[&'a Connection], mut n: usize) -> Option<&'a Frame> {
+    for c in conns {
+        let count = c.requests().frames.len() + c.responses().frames.len();
+        if n < count {
+            return timeline(c)
+                .into_iter()
+                .filter_map(|e| match e.what {
+                    Item::Frame(f) => Some(f),
+                    Item::Message(_) => None,
+                })
+                .nth(n);
+        }
+        n -= count;
+    }
+    None
+}
