@@ -464,5 +464,15 @@ async fn the_frame_selection_and_the_byte_cursor_stop_at_the_last_one() {
         9,
         "one key back is one byte back"
     );
+    // Field by field: back to the payload's start (6), the masking key (2), byte 1.
+    let cursor = |a: &App| a.lesson.as_ref().unwrap().cursor;
+    keys(&mut a, &[Key::Char('b')]);
+    assert_eq!(cursor(&a), 6);
+    keys(&mut a, &[Key::Char('b')]);
+    assert_eq!(cursor(&a), 2);
+    keys(&mut a, &[Key::Char('b')]);
+    assert_eq!(cursor(&a), 1);
+    keys(&mut a, &[Key::Char('w')]);
+    assert_eq!(cursor(&a), 2);
     runner.shutdown().await;
 }

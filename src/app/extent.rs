@@ -2,7 +2,7 @@
 //! so that keys pressed past the end do not pile up where nothing shows them.
 
 use super::{App, Live};
-use crate::capture::Connection;
+use crate::capture::{Connection, Direction};
 use crate::lesson::model::Pane;
 use crate::proto::Frame;
 use crate::render::exchange::{Item, timeline};
@@ -32,7 +32,7 @@ pub(super) fn extent(app: &App) -> Option<(usize, Option<usize>)> {
                     .map(|c| c.requests().frames.len() + c.responses().frames.len())
                     .sum();
                 let cursor =
-                    nth_frame(&conns, view.selected.min(rows.saturating_sub(1))).map(|f| {
+                    nth_frame(&conns, view.selected.min(rows.saturating_sub(1))).map(|(f, _)| {
                         let shown = f.header_len() + f.payload_len().min(SHOWN_PAYLOAD);
                         usize::try_from(shown.saturating_sub(1)).unwrap_or(usize::MAX)
                     });
@@ -53,14 +53,14 @@ pub(super) fn extent(app: &App) -> Option<(usize, Option<usize>)> {
 
 /// The `n`th frame of the connections, each connection's frames in wire order, one
 /// connection after the other, as the frames pane lists them.
-fn nth_frame<'a>(conns: &[&'a Connection], mut n: usize) -> Option<&'a Frame> {
+fn nth_frame<'a>(conns: &[&'a Connection], mut n: usize) -> Option<(&'a Frame, Direction)> {
     for c in conns {
         let count = c.requests().frames.len() + c.responses().frames.len();
         if n < count {
             return timeline(c)
                 .into_iter()
                 .filter_map(|e| match e.what {
-                    Item::Frame(f) => Some(f),
+                    Item::Frame(f) => Some((f, e.direction)),
                     Item::Message(_) => None,
                 })
                 .nth(n);
@@ -68,4 +68,33 @@ fn nth_frame<'a>(conns: &[&'a Connection], mut n: usize) -> Option<&'a Frame> {
         n -= count;
     }
     None
+}
+
+/// Where each field of the selected frame starts, from the frame's first byte, in order: the
+/// stops of the field-by-field cursor.
+pub(super) fn field_starts(app: &App) -> Option<Vec<usize>> {
+    let view = app.lesson.as_ref()?;
+    let (action, pane) = *super::panes(app).get(view.pane)?;
+    if !matches!(pane, Pane::Frames | Pane::Fields) {
+        return None;
+    }
+    let Some(Live::Done(runs)) = view.live.get(view.step) else {
+        return None;
+    };
+    let run = runs.get(action)?;
+    app.recorder.as_ref()?.read(|t| {
+        let conns: Vec<&Connection> = run
+            .conns
+            .iter()
+            .filter_map(|id| t.connection(*id))
+            .collect();
+        let (frame, direction) = nth_frame(&conns, view.selected)?;
+        let mut starts: Vec<usize> = crate::proto::fields::fields(frame, direction.sender())
+            .iter()
+            .filter_map(|f| usize::try_from(f.span.start.checked_sub(frame.offset)?).ok())
+            .collect();
+        starts.sort_unstable();
+        starts.dedup();
+        Some(starts)
+    })
 }

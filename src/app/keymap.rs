@@ -87,6 +87,10 @@ pub enum Command {
     CursorLeft,
     /// Move the byte cursor right within the selected frame.
     CursorRight,
+    /// Move the byte cursor to the next field of the selected frame.
+    NextField,
+    /// Move the byte cursor to the previous field of the selected frame.
+    PrevField,
 }
 
 /// Keys on the lesson menu.
@@ -111,6 +115,8 @@ pub fn lesson(key: Key, in_check: bool, in_pane: bool) -> Option<Command> {
         match key {
             Key::Left | Key::Char('h') => return Some(Command::CursorLeft),
             Key::Right | Key::Char('l') => return Some(Command::CursorRight),
+            Key::Char('w') => return Some(Command::NextField),
+            Key::Char('b') => return Some(Command::PrevField),
             _ => {}
         }
     }
@@ -170,6 +176,7 @@ pub const HELP_LESSON: &[(&str, &str)] = &[
     ("← h p", "previous step"),
     ("Tab", "focus: prose, live pane, checks"),
     ("← → (pane)", "move the byte cursor in the selected frame"),
+    ("w b (pane)", "next / previous field of the frame"),
     ("[ ]", "previous / next pane"),
     ("↑ ↓ j k", "scroll, or select a header, frame or option"),
     ("Enter", "choose, answer, open"),

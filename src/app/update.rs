@@ -240,6 +240,22 @@ fn command_given(app: &mut App, command: Command) -> Vec<Effect> {
             clamp(app);
             Vec::new()
         }
+        Command::NextField | Command::PrevField => {
+            let starts = super::extent::field_starts(app).unwrap_or_default();
+            if let Some(view) = app.lesson.as_mut() {
+                let at = view.cursor;
+                let next = if command == Command::NextField {
+                    starts.iter().find(|s| **s > at)
+                } else {
+                    starts.iter().rev().find(|s| **s < at)
+                };
+                if let Some(next) = next {
+                    view.cursor = *next;
+                }
+            }
+            clamp(app);
+            Vec::new()
+        }
         Command::Notes | Command::Reveal | Command::Blank => {
             if let Mode::Present {
                 notes,

@@ -76,7 +76,25 @@ pub(super) fn lines(
     let (head, table) = table(f, &fields, cursor, theme);
     sections[HEAD] = Section::one(head);
     sections[TABLE] = table;
-    sections[DUMP] = dump(&f.header, &wire, cursor, usize::from(area.width), theme);
+    // The bytes of the field under the cursor are underlined in the dump: selecting bytes
+    // shows their field in the table, and the field's bytes show here.
+    let lit: Vec<std::ops::Range<usize>> = fields
+        .iter()
+        .filter(|x| holds(f, x, cursor))
+        .map(|x| {
+            let start = usize::try_from(x.span.start.saturating_sub(f.offset)).unwrap_or(0);
+            let end = usize::try_from(x.span.end.saturating_sub(f.offset)).unwrap_or(0);
+            start..end
+        })
+        .collect();
+    sections[DUMP] = dump(
+        &f.header,
+        &wire,
+        cursor,
+        &lit,
+        usize::from(area.width),
+        theme,
+    );
     sections[LANE] = Section::one(lane(f, &wire, cursor, &fields, theme));
     if let Some(note) = elided(f) {
         sections[NOTE] = Section::one(Line::styled(note, theme.dim));
@@ -263,7 +281,14 @@ fn table(f: &Frame, fields: &[Field], cursor: usize, theme: &Theme) -> (Line<'st
 }
 
 /// The wire bytes in rows, each byte coloured by its field and the cursor's byte reversed.
-fn dump(h: &FrameHeader, wire: &[u8], cursor: usize, width: usize, theme: &Theme) -> Section {
+fn dump(
+    h: &FrameHeader,
+    wire: &[u8],
+    cursor: usize,
+    lit: &[std::ops::Range<usize>],
+    width: usize,
+    theme: &Theme,
+) -> Section {
     let offset_width = wire.len().saturating_sub(1).to_string().len().max(2);
     let fits = |per: usize| offset_width + 2 + per * 3 + usize::from(per == 16) <= width;
     let per = [16, 8, 4].into_iter().find(|p| fits(*p)).unwrap_or(2);
@@ -281,6 +306,9 @@ fn dump(h: &FrameHeader, wire: &[u8], cursor: usize, width: usize, theme: &Theme
                     spans.push(Span::raw(if per == 16 && j == 8 { "  " } else { " " }));
                 }
                 let mut style = theme.fields[colour_of(h, i)];
+                if lit.iter().any(|r| r.contains(&i)) {
+                    style = style.add_modifier(Modifier::UNDERLINED);
+                }
                 if i == cursor {
                     style = style.add_modifier(Modifier::REVERSED);
                 }
