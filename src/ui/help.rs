@@ -22,11 +22,18 @@ pub(super) fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         (Screen::Lesson, Mode::Learn) => HELP_LESSON,
         (Screen::Lesson, Mode::Present { .. }) => HELP_PRESENT,
     };
+    // " key  description" in a border: the widest key column plus the widest description.
     let width = keys
         .iter()
-        .map(|(k, d)| k.chars().count() + d.chars().count() + 6)
+        .map(|(k, _)| k.chars().count())
         .max()
-        .unwrap_or(20);
+        .unwrap_or(0)
+        + keys
+            .iter()
+            .map(|(_, d)| d.chars().count())
+            .max()
+            .unwrap_or(0)
+        + 6;
     let height = u16::try_from(keys.len() + 4).unwrap_or(u16::MAX);
     let width = u16::try_from(width).unwrap_or(u16::MAX);
     let [area] = Layout::vertical([Constraint::Length(height)])
