@@ -31,6 +31,18 @@ fn index_of(app: &App, id: &str) -> usize {
     app.lessons.iter().position(|l| l.id == id).unwrap()
 }
 
+/// One lesson of three steps: a plain live step, one that asks for a prediction first, and
+/// another plain one.
+fn custom() -> App {
+    let action = "[[action]]\nkind = \"websocket\"\n";
+    let check = "[[check]]\nkind = \"choice\"\nquestion = \"q\"\noptions = [\"a\", \"b\"]\nanswer = 2\nfeedback = \"f\"\nhints = [\"h\"]\n";
+    let text = format!(
+        "+++\nid = \"t\"\ntitle = \"T\"\nminutes = 5\nobjectives = [\"o\"]\nnotes = \"n\"\n+++\n## One\nProse.\n```wslab\n{action}```\n## Two\nProse.\n```wslab\n{action}{check}predict = true\n```\n## Three\nProse.\n```wslab\n{action}```\n"
+    );
+    let lesson = wslab::lesson::parse("t.md", &text).lesson.expect("parses");
+    App::new(vec![lesson], vec![1], 1, Progress::default(), Mode::Learn)
+}
+
 #[test]
 fn the_menu_moves_and_opens_a_lesson() {
     let mut a = app(Mode::Learn);
@@ -48,7 +60,7 @@ fn the_menu_moves_and_opens_a_lesson() {
 
 #[test]
 fn a_lab_that_starts_runs_the_step_and_its_result_is_kept() {
-    let mut a = app(Mode::Learn);
+    let mut a = custom();
     keys(&mut a, &[Key::Enter]);
     let effects = update(
         &mut a,
@@ -57,16 +69,13 @@ fn a_lab_that_starts_runs_the_step_and_its_result_is_kept() {
             recorder: Recorder::default(),
         },
     );
-    assert!(
-        matches!(
-            effects[..],
-            [Effect::Run {
-                lesson: 0,
-                step: 0,
-                input: None
-            }]
-        ),
-        "{effects:?}"
+    assert_eq!(
+        effects,
+        [Effect::Run {
+            lesson: 0,
+            step: 0,
+            input: None
+        }]
     );
     assert_eq!(a.lesson.as_ref().unwrap().live[0], Live::Running);
     update(
@@ -91,7 +100,7 @@ fn a_lab_that_starts_runs_the_step_and_its_result_is_kept() {
 
 #[test]
 fn steps_move_save_progress_and_run_once() {
-    let mut a = app(Mode::Learn);
+    let mut a = custom();
     keys(&mut a, &[Key::Enter]);
     update(
         &mut a,
@@ -100,23 +109,50 @@ fn steps_move_save_progress_and_run_once() {
             recorder: Recorder::default(),
         },
     );
-    let effects = keys(&mut a, &[Key::Right]);
-    assert_eq!(effects[0], Effect::Save);
-    assert!(matches!(effects[1], Effect::Run { step: 1, .. }));
-    let id = a.lessons[0].id.clone();
-    assert_eq!(a.progress.lessons[&id].last_step, 1);
-    assert!(
-        a.progress.lessons[&id].steps.contains(&0) && a.progress.lessons[&id].steps.contains(&1)
+    update(
+        &mut a,
+        Msg::Ran {
+            lesson: 0,
+            step: 0,
+            runs: vec![],
+        },
     );
-    // Back to step 0, which ran already: saved, not run again.
-    let effects = keys(&mut a, &[Key::Left]);
-    assert_eq!(effects, [Effect::Save]);
+    // Step 2 asks for a prediction first: saved, but not run.
+    assert_eq!(keys(&mut a, &[Key::Right]), [Effect::Save]);
+    assert!(wslab::app::predicting(&a));
+    assert_eq!(a.progress.lessons["t"].last_step, 1);
+    // The prediction made (wrong or right), the step runs to settle it.
+    a.lesson.as_mut().unwrap().focus = Focus::Check;
+    let effects = keys(&mut a, &[Key::Char('a')]);
+    assert_eq!(
+        effects,
+        [Effect::Run {
+            lesson: 0,
+            step: 1,
+            input: None
+        }]
+    );
+    // Step 3 runs at once; back to step 1, which ran already: saved, not run again.
+    let effects = keys(&mut a, &[Key::Esc, Key::Right]);
+    assert_eq!(
+        effects,
+        [
+            Effect::Save,
+            Effect::Run {
+                lesson: 0,
+                step: 2,
+                input: None
+            }
+        ]
+    );
+    assert_eq!(
+        keys(&mut a, &[Key::Left, Key::Left]),
+        [Effect::Save, Effect::Save]
+    );
+    assert!(a.progress.lessons["t"].steps.contains(&2));
     // Past the last step: a sentence, no move.
-    let last = a.lessons[0].steps.len() - 1;
-    for _ in 0..last + 2 {
-        keys(&mut a, &[Key::Char('n')]);
-    }
-    assert_eq!(a.lesson.as_ref().unwrap().step, last);
+    keys(&mut a, &[Key::Right, Key::Right, Key::Right]);
+    assert_eq!(a.lesson.as_ref().unwrap().step, 2);
     assert!(
         a.status
             .as_deref()

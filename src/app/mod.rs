@@ -9,7 +9,7 @@ pub mod layout;
 pub mod progress;
 mod update;
 
-pub use update::{panes, update};
+pub use update::{panes, predicting, update};
 
 use crate::lesson::model::InputField;
 use crate::lesson::outcome::ActionRun;

@@ -389,10 +389,33 @@ pub(super) fn run_if_needed(app: &mut App) -> Vec<Effect> {
         .lesson
         .as_ref()
         .is_some_and(|v| v.live.get(v.step) == Some(&Live::NotRun));
-    if !pending || app.recorder.is_none() {
+    if !pending || app.recorder.is_none() || predicting(app) {
         return Vec::new();
     }
     rerun(app)
+}
+
+/// Whether the step still waits for a prediction: a `predict` check not yet answered, asked
+/// before the bytes that settle it are on screen. `r` runs the step anyway.
+pub fn predicting(app: &App) -> bool {
+    let (Some(step), Some(view)) = (app.step(), app.lesson.as_ref()) else {
+        return false;
+    };
+    let answered = |i: usize| {
+        view.answers
+            .get(view.step)
+            .and_then(|a| a.get(i))
+            .is_some_and(|a| a.verdict.is_some())
+    };
+    match app.mode {
+        Mode::Learn => step
+            .checks
+            .iter()
+            .enumerate()
+            .any(|(i, c)| c.predict && !answered(i)),
+        // In class the presenter asks the question aloud and runs the step with r.
+        Mode::Present { .. } => step.checks.iter().any(|c| c.predict),
+    }
 }
 
 fn rerun(app: &mut App) -> Vec<Effect> {
@@ -464,11 +487,14 @@ fn submit(app: &mut App) -> Vec<Effect> {
             a.hints = (a.hints + 1).min(hints);
         }
     }
+    let mut effects = Vec::new();
     if right && app.mode == Mode::Learn {
         app.progress.lesson(&id).checks.insert(key);
-        return vec![Effect::Save];
+        effects.push(Effect::Save);
     }
-    Vec::new()
+    // A prediction made: now the bytes can settle it.
+    effects.extend(run_if_needed(app));
+    effects
 }
 
 /// A click: on the menu it selects a lesson, and a click on the selected one opens it; on a

@@ -212,6 +212,10 @@ fn pane_lines(app: &App, pane: Option<(usize, Pane)>, theme: &Theme) -> Vec<(Str
         return Vec::new();
     };
     match view.live.get(view.step) {
+        Some(Live::NotRun) if crate::app::predicting(app) => vec![(
+            "Predict first: answer the check below (Tab), and the step runs to show who was right. r runs it now.".to_owned(),
+            theme.heading,
+        )],
         Some(Live::NotRun) => vec![("Not run yet: r runs it.".to_owned(), theme.dim)],
         Some(Live::Running) => vec![("Running on real sockets…".to_owned(), theme.dim)],
         Some(Live::Failed(e)) => vec![(format!("The lab server could not start: {e}"), theme.bad)],

@@ -86,7 +86,7 @@ pub(super) fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     }
     frame.render_widget(
         Paragraph::new(Span::styled(
-            " → next · ← back · Tab pane · a answer · s notes · b blank · q quit",
+            " → next · ← back · r run · Tab pane · a answer · s notes · b blank · q quit",
             theme.dim,
         )),
         footer,
