@@ -63,6 +63,25 @@ pub enum ThemeChoice {
     HighContrast,
 }
 
+/// `wslab inspect`.
+#[derive(Debug, Clone, Args)]
+#[command(
+    after_help = "Keys: type a message and Enter sends it; ↑↓ choose what to send (text, binary as hex, ping, pong, close as 'code reason', fragments as a|b|c); Tab to the frames: ↑↓ a frame, ←→ a byte, [ ] pane, f follow, R reconnect, q quit."
+)]
+pub struct InspectArgs {
+    /// The server: ws://host:port/path.
+    pub url: String,
+    /// A subprotocol to offer; repeat for more, in order of preference.
+    #[arg(long = "protocol", value_name = "NAME")]
+    pub protocols: Vec<String>,
+    /// An extra request header, "Name: value"; repeat for more.
+    #[arg(long = "header", value_name = "NAME: VALUE")]
+    pub headers: Vec<String>,
+    /// Seconds to wait for the connection and the handshake.
+    #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
+    pub timeout: f64,
+}
+
 /// `wslab present`.
 #[derive(Debug, Clone, Args)]
 #[command(
@@ -103,6 +122,8 @@ pub enum Command {
     Lesson(LessonArgs),
     /// Present lessons to a class: large prose, one live pane, speaker notes on a key.
     Present(PresentArgs),
+    /// An interactive WebSocket client console: send anything, see every frame explained.
+    Inspect(InspectArgs),
     /// List the lessons, or check lesson files for errors.
     Lessons(LessonsArgs),
 }

@@ -405,3 +405,16 @@ fn raw_bytes_from_stdin() {
         "--raw and hex arguments conflict"
     );
 }
+
+#[test]
+fn inspect_without_a_terminal_or_with_a_bad_url_says_so() {
+    let out = wslab(&["inspect", "http://example.com/"], None);
+    assert_eq!(out.status.code(), Some(2));
+    let out = wslab(&["inspect", "ws://127.0.0.1:9/echo"], None);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with("wslab: the inspector needs a terminal;"),
+        "{err}"
+    );
+}

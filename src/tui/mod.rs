@@ -2,6 +2,7 @@
 //! and the one event loop that selects over keys, network results and signals, feeds them to
 //! `app::update`, carries out the effects, and draws.
 
+pub mod inspect;
 pub mod store;
 
 use std::sync::Arc;
@@ -39,23 +40,33 @@ pub fn run(mut app: App, theme: &Theme, store: &Store, settings: Settings) -> an
         .worker_threads(2)
         .enable_all()
         .build()?;
-    let mut terminal = ratatui::init();
-    // ratatui::init restores the terminal on a panic; mouse capture is ours to undo, so our
-    // hook runs first and hands on to ratatui's.
+    let mut terminal = enter();
+    let result = runtime.block_on(event_loop(&mut terminal, &mut app, theme, store, settings));
+    leave();
+    if let Err(e) = store.save(&app.progress) {
+        store.log(&format!("saving progress failed: {e}"));
+    }
+    drop(runtime);
+    result
+}
+
+/// Takes the terminal: raw mode, the alternate screen, mouse capture. A panic restores it:
+/// ratatui's hook does the screen, and ours, run first, the mouse.
+pub(crate) fn enter() -> ratatui::DefaultTerminal {
+    let terminal = ratatui::init();
     let restore_terminal = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         let _ = execute!(std::io::stdout(), DisableMouseCapture);
         restore_terminal(info);
     }));
     let _ = execute!(std::io::stdout(), EnableMouseCapture);
-    let result = runtime.block_on(event_loop(&mut terminal, &mut app, theme, store, settings));
+    terminal
+}
+
+/// Gives the terminal back as it was.
+pub(crate) fn leave() {
     let _ = execute!(std::io::stdout(), DisableMouseCapture);
     ratatui::restore();
-    if let Err(e) = store.save(&app.progress) {
-        store.log(&format!("saving progress failed: {e}"));
-    }
-    drop(runtime);
-    result
 }
 
 async fn event_loop(
@@ -66,8 +77,10 @@ async fn event_loop(
     settings: Settings,
 ) -> anyhow::Result<()> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Event2>();
-    spawn_input(tx.clone());
-    spawn_signals(tx.clone());
+    spawn_input(tx.clone(), |msg| {
+        Some(msg.map_or(Event2::Stop, Event2::App))
+    });
+    spawn_signals(tx.clone(), Event2::Stop);
     let mut runner: Option<(usize, Arc<Runner>)> = None;
     if let Ok(size) = terminal.size() {
         update(
@@ -119,28 +132,9 @@ async fn event_loop(
                     step,
                     input,
                 } => {
-                    let Some((_, r)) = runner.as_ref().filter(|(l, _)| *l == lesson) else {
-                        continue;
-                    };
-                    let actions = app
-                        .lessons
-                        .get(lesson)
-                        .and_then(|l| l.steps.get(step))
-                        .map(|s| s.actions.clone())
-                        .unwrap_or_default();
-                    let r = Arc::clone(r);
-                    let tx = tx.clone();
-                    tokio::spawn(async move {
-                        let mut runs = Vec::new();
-                        for (n, action) in actions.iter().enumerate() {
-                            let typed = input
-                                .as_ref()
-                                .filter(|_| n == 0)
-                                .map(|(f, v)| (*f, v.as_str()));
-                            runs.push(r.run(action, typed).await);
-                        }
-                        let _ = tx.send(Event2::App(Msg::Ran { lesson, step, runs }));
-                    });
+                    if let Some((_, r)) = runner.as_ref().filter(|(l, _)| *l == lesson) {
+                        run_step(app, Arc::clone(r), lesson, step, input, tx.clone());
+                    }
                 }
             }
         }
@@ -165,32 +159,65 @@ async fn event_loop(
     }
 }
 
-/// Terminal events, read on a thread of their own (crossterm's reads block) and sent on.
-fn spawn_input(tx: mpsc::UnboundedSender<Event2>) {
+/// Runs a step's actions in a task of their own, so the screen stays live meanwhile.
+fn run_step(
+    app: &App,
+    runner: Arc<Runner>,
+    lesson: usize,
+    step: usize,
+    input: Option<(crate::lesson::model::InputField, String)>,
+    tx: mpsc::UnboundedSender<Event2>,
+) {
+    let actions = app
+        .lessons
+        .get(lesson)
+        .and_then(|l| l.steps.get(step))
+        .map(|s| s.actions.clone())
+        .unwrap_or_default();
+    tokio::spawn(async move {
+        let mut runs = Vec::new();
+        for (n, action) in actions.iter().enumerate() {
+            let typed = input
+                .as_ref()
+                .filter(|_| n == 0)
+                .map(|(f, v)| (*f, v.as_str()));
+            runs.push(runner.run(action, typed).await);
+        }
+        let _ = tx.send(Event2::App(Msg::Ran { lesson, step, runs }));
+    });
+}
+
+/// Terminal events, read on a thread of their own (crossterm's reads block), turned into the
+/// app's messages and sent on through `wrap`; `None` means the terminal is gone.
+pub(crate) fn spawn_input<E: Send + 'static>(
+    tx: mpsc::UnboundedSender<E>,
+    wrap: fn(Option<Msg>) -> Option<E>,
+) {
     std::thread::spawn(move || {
         loop {
             let Ok(event) = event::read() else {
-                let _ = tx.send(Event2::Stop);
+                if let Some(e) = wrap(None) {
+                    let _ = tx.send(e);
+                }
                 return;
             };
-            let sent = match event {
-                Event::Key(k) if k.kind != KeyEventKind::Release => match key(k) {
-                    Some(key) => tx.send(Event2::App(Msg::Key(key))),
-                    None => Ok(()),
-                },
+            let msg = match event {
+                Event::Key(k) if k.kind != KeyEventKind::Release => key(k).map(Msg::Key),
                 Event::Mouse(m) => match m.kind {
-                    MouseEventKind::ScrollUp => tx.send(Event2::App(Msg::Scroll(-3))),
-                    MouseEventKind::ScrollDown => tx.send(Event2::App(Msg::Scroll(3))),
-                    MouseEventKind::Down(_) => tx.send(Event2::App(Msg::Click {
+                    MouseEventKind::ScrollUp => Some(Msg::Scroll(-3)),
+                    MouseEventKind::ScrollDown => Some(Msg::Scroll(3)),
+                    MouseEventKind::Down(_) => Some(Msg::Click {
                         x: m.column,
                         y: m.row,
-                    })),
-                    _ => Ok(()),
+                    }),
+                    _ => None,
                 },
-                Event::Resize(width, height) => tx.send(Event2::App(Msg::Resize { width, height })),
-                _ => Ok(()),
+                Event::Resize(width, height) => Some(Msg::Resize { width, height }),
+                _ => None,
             };
-            if sent.is_err() {
+            if let Some(e) = msg.and_then(|m| wrap(Some(m)))
+                && tx.send(e).is_err()
+            {
                 return;
             }
         }
@@ -198,17 +225,17 @@ fn spawn_input(tx: mpsc::UnboundedSender<Event2>) {
 }
 
 /// SIGTERM ends the app as q does, so the terminal is restored and progress saved.
-fn spawn_signals(tx: mpsc::UnboundedSender<Event2>) {
+pub(crate) fn spawn_signals<E: Send + 'static>(tx: mpsc::UnboundedSender<E>, stop: E) {
     #[cfg(unix)]
     tokio::spawn(async move {
         use tokio::signal::unix::{SignalKind, signal};
         if let Ok(mut term) = signal(SignalKind::terminate()) {
             term.recv().await;
-            let _ = tx.send(Event2::Stop);
+            let _ = tx.send(stop);
         }
     });
     #[cfg(not(unix))]
-    drop(tx);
+    drop((tx, stop));
 }
 
 /// A terminal key as the app's.

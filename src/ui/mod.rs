@@ -2,6 +2,7 @@
 //! (the architecture test checks it); the event loop in `tui.rs` calls [`draw`].
 
 mod help;
+pub mod inspect;
 mod lesson;
 mod menu;
 pub mod panes;

@@ -1,0 +1,377 @@
+//! `wslab inspect URL`: an interactive client console. The state and its update, as for the
+//! lessons: keys and connection events in, effects out (connect, send, close), no I/O.
+
+use super::keymap::Key;
+use crate::capture::ConnId;
+use crate::lesson::model::Pane;
+
+/// The panes the inspector shows, in tab order.
+pub const PANES: [Pane; 5] = [
+    Pane::Frames,
+    Pane::Fields,
+    Pane::Heads,
+    Pane::Accept,
+    Pane::Timeline,
+];
+
+/// What the composer sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SendKind {
+    /// A text message.
+    Text,
+    /// A binary message, typed as hex.
+    Binary,
+    /// A ping with the typed payload.
+    Ping,
+    /// An unsolicited pong with the typed payload.
+    Pong,
+    /// A close frame: "1000 reason".
+    Close,
+    /// One text message in fragments, split at each `|`.
+    Fragments,
+}
+
+impl SendKind {
+    const ALL: [SendKind; 6] = [
+        SendKind::Text,
+        SendKind::Binary,
+        SendKind::Ping,
+        SendKind::Pong,
+        SendKind::Close,
+        SendKind::Fragments,
+    ];
+
+    /// Its name on screen.
+    pub fn name(self) -> &'static str {
+        match self {
+            SendKind::Text => "text",
+            SendKind::Binary => "binary (hex)",
+            SendKind::Ping => "ping",
+            SendKind::Pong => "pong",
+            SendKind::Close => "close (code reason)",
+            SendKind::Fragments => "fragments (a|b|c)",
+        }
+    }
+
+    fn step(self, by: isize) -> Self {
+        let i = Self::ALL.iter().position(|k| *k == self).unwrap_or(0);
+        let n = Self::ALL.len().cast_signed();
+        Self::ALL[usize::try_from((i.cast_signed() + by).rem_euclid(n)).unwrap_or(0)]
+    }
+}
+
+/// Where the connection is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Link {
+    /// Connecting and shaking hands.
+    Connecting,
+    /// Open; the subprotocol the server chose, if any.
+    Open(Option<String>),
+    /// Over: what happened, in one sentence.
+    Closed(String),
+}
+
+/// What the console sends or asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Request {
+    /// Connect (again).
+    Connect,
+    /// Send something.
+    Send(SendKind, String),
+    /// Leave.
+    Quit,
+}
+
+/// Events from the connection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// The handshake is done.
+    Opened {
+        /// The connection in the transcript.
+        conn: Option<ConnId>,
+        /// The subprotocol the server chose.
+        protocol: Option<String>,
+    },
+    /// The connection did not open, or ended: why.
+    Closed {
+        /// The connection in the transcript, if it opened one.
+        conn: Option<ConnId>,
+        /// What happened.
+        why: String,
+    },
+    /// Something arrived or left: redraw.
+    Traffic,
+    /// A send could not be made: why (bad hex, not connected).
+    Refused(String),
+    /// The terminal's size.
+    Resize(u16, u16),
+}
+
+/// Where the keys go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    /// Typing a message.
+    Composer,
+    /// Browsing the capture.
+    Pane,
+}
+
+/// The inspector's state.
+#[derive(Debug, Clone)]
+pub struct Inspector {
+    /// The URL, as given.
+    pub url: String,
+    /// The connection's state.
+    pub link: Link,
+    /// The connections made, oldest first; the last is shown.
+    pub conns: Vec<ConnId>,
+    /// The pane shown, in [`PANES`].
+    pub pane: usize,
+    /// Where the keys go.
+    pub focus: Focus,
+    /// The selected frame or line.
+    pub selected: usize,
+    /// The byte cursor in the selected frame.
+    pub cursor: usize,
+    /// Follow new frames as they come.
+    pub follow: bool,
+    /// What the composer sends.
+    pub kind: SendKind,
+    /// The composer's text.
+    pub draft: String,
+    /// One line for the user.
+    pub status: Option<String>,
+    /// The help overlay is up.
+    pub help: bool,
+    /// Set once the console should end.
+    pub quit: bool,
+    /// The terminal's size.
+    pub size: (u16, u16),
+}
+
+impl Inspector {
+    /// A console for `url`, connecting.
+    pub fn new(url: &str) -> Self {
+        Self {
+            url: url.to_owned(),
+            link: Link::Connecting,
+            conns: Vec::new(),
+            pane: 0,
+            focus: Focus::Composer,
+            selected: 0,
+            cursor: 0,
+            follow: true,
+            kind: SendKind::Text,
+            draft: String::new(),
+            status: None,
+            help: false,
+            quit: false,
+            size: (80, 24),
+        }
+    }
+
+    /// Applies a key; returns what to do.
+    pub fn key(&mut self, key: Key) -> Vec<Request> {
+        if key == Key::CtrlC {
+            self.quit = true;
+            return vec![Request::Quit];
+        }
+        if self.help {
+            self.help = false;
+            return Vec::new();
+        }
+        match self.focus {
+            Focus::Composer => self.composing(key),
+            Focus::Pane => self.browsing(key),
+        }
+    }
+
+    fn composing(&mut self, key: Key) -> Vec<Request> {
+        match key {
+            Key::Char(c) if self.draft.chars().count() < 4096 => self.draft.push(c),
+            Key::Backspace => {
+                self.draft.pop();
+            }
+            Key::Up => self.kind = self.kind.step(-1),
+            Key::Down => self.kind = self.kind.step(1),
+            Key::Tab | Key::Esc => self.focus = Focus::Pane,
+            Key::Enter => {
+                if !matches!(self.link, Link::Open(_)) {
+                    self.status = Some("Not connected: Tab, then R reconnects.".to_owned());
+                    return Vec::new();
+                }
+                let text = std::mem::take(&mut self.draft);
+                self.follow = true;
+                return vec![Request::Send(self.kind, text)];
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn browsing(&mut self, key: Key) -> Vec<Request> {
+        match key {
+            Key::Char('q') => {
+                self.quit = true;
+                return vec![Request::Quit];
+            }
+            Key::Char('?') => self.help = true,
+            Key::Tab | Key::Char('i') => self.focus = Focus::Composer,
+            Key::Char(']') => self.pane_step(1),
+            Key::Char('[') | Key::BackTab => self.pane_step(-1),
+            Key::Up | Key::Char('k') => {
+                self.selected = self.selected.saturating_sub(1);
+                self.cursor = 0;
+                self.follow = false;
+            }
+            Key::Down | Key::Char('j') => {
+                self.selected = self.selected.saturating_add(1);
+                self.cursor = 0;
+            }
+            Key::Home | Key::Char('g') => {
+                self.selected = 0;
+                self.follow = false;
+            }
+            Key::End | Key::Char('G' | 'f') => self.follow = true,
+            Key::Left | Key::Char('h') => self.cursor = self.cursor.saturating_sub(1),
+            Key::Right | Key::Char('l') => self.cursor = self.cursor.saturating_add(1),
+            Key::Char('R') if matches!(self.link, Link::Closed(_)) => {
+                self.link = Link::Connecting;
+                self.status = None;
+                return vec![Request::Connect];
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn pane_step(&mut self, by: isize) {
+        let n = PANES.len().cast_signed();
+        self.pane = usize::try_from((self.pane.cast_signed() + by).rem_euclid(n)).unwrap_or(0);
+        self.selected = 0;
+        self.cursor = 0;
+    }
+
+    /// Applies a connection event.
+    pub fn event(&mut self, event: Event) {
+        match event {
+            Event::Opened { conn, protocol } => {
+                self.conns.extend(conn);
+                self.link = Link::Open(protocol);
+                self.status = None;
+            }
+            Event::Closed { conn, why } => {
+                if let Some(conn) = conn
+                    && !self.conns.contains(&conn)
+                {
+                    self.conns.push(conn);
+                }
+                self.link = Link::Closed(why);
+            }
+            Event::Traffic => {}
+            Event::Refused(why) => self.status = Some(why),
+            Event::Resize(w, h) => self.size = (w, h),
+        }
+    }
+
+    /// The connection shown: the newest.
+    pub fn conn(&self) -> Option<ConnId> {
+        self.conns.last().copied()
+    }
+
+    /// The pane shown.
+    pub fn pane(&self) -> Pane {
+        PANES[self.pane % PANES.len()]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn typed(i: &mut Inspector, text: &str) {
+        for c in text.chars() {
+            i.key(Key::Char(c));
+        }
+    }
+
+    #[test]
+    fn the_composer_sends_what_was_typed_once_connected() {
+        let mut i = Inspector::new("ws://x/echo");
+        typed(&mut i, "hi");
+        assert!(i.key(Key::Enter).is_empty(), "not connected yet");
+        assert!(
+            i.status
+                .as_deref()
+                .unwrap_or_default()
+                .contains("Not connected")
+        );
+        i.event(Event::Opened {
+            conn: Some(ConnId(1)),
+            protocol: None,
+        });
+        assert_eq!(
+            i.key(Key::Enter),
+            [Request::Send(SendKind::Text, "hi".into())]
+        );
+        assert!(i.draft.is_empty());
+        i.key(Key::Down);
+        typed(&mut i, "de ad");
+        assert_eq!(
+            i.key(Key::Enter),
+            [Request::Send(SendKind::Binary, "de ad".into())]
+        );
+        i.key(Key::Up);
+        i.key(Key::Up);
+        assert_eq!(i.kind, SendKind::Fragments, "the kinds wrap around");
+    }
+
+    #[test]
+    fn q_types_in_the_composer_and_quits_in_the_pane() {
+        let mut i = Inspector::new("ws://x/");
+        assert!(i.key(Key::Char('q')).is_empty());
+        assert_eq!(i.draft, "q");
+        i.key(Key::Tab);
+        assert_eq!(i.key(Key::Char('q')), [Request::Quit]);
+        assert!(i.quit);
+    }
+
+    #[test]
+    fn a_closed_connection_offers_to_reconnect() {
+        let mut i = Inspector::new("ws://x/");
+        i.event(Event::Opened {
+            conn: Some(ConnId(1)),
+            protocol: Some("chat".into()),
+        });
+        i.event(Event::Closed {
+            conn: Some(ConnId(1)),
+            why: "the server reset the connection".into(),
+        });
+        i.key(Key::Tab);
+        assert_eq!(i.key(Key::Char('R')), [Request::Connect]);
+        assert_eq!(i.link, Link::Connecting);
+        i.event(Event::Opened {
+            conn: Some(ConnId(2)),
+            protocol: None,
+        });
+        assert_eq!(i.conn(), Some(ConnId(2)), "the newest connection is shown");
+        // R does nothing while connected.
+        assert!(i.key(Key::Char('R')).is_empty());
+    }
+
+    #[test]
+    fn panes_cycle_and_browsing_stops_following() {
+        let mut i = Inspector::new("ws://x/");
+        i.key(Key::Tab);
+        assert_eq!(i.pane(), Pane::Frames);
+        i.key(Key::Char(']'));
+        assert_eq!(i.pane(), Pane::Fields);
+        i.key(Key::Char('['));
+        i.key(Key::Char('['));
+        assert_eq!(i.pane(), Pane::Timeline);
+        i.key(Key::Up);
+        assert!(!i.follow);
+        i.key(Key::Char('f'));
+        assert!(i.follow);
+    }
+}

@@ -1,0 +1,53 @@
+//! `wslab inspect URL`: check the arguments, then hand the terminal to the console.
+
+use std::io::IsTerminal as _;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use super::BadInput;
+use crate::capture::Limits;
+use crate::cli::{ColorChoice, InspectArgs, LearnArgs};
+use crate::net::client::ClientOptions;
+use crate::net::{Recorder, url};
+
+/// Runs the inspector.
+///
+/// # Errors
+/// [`BadInput`] for a bad URL or header, or without a terminal.
+pub fn run(args: &InspectArgs, learn: &LearnArgs, color: ColorChoice) -> anyhow::Result<ExitCode> {
+    let target = url::parse(&args.url).map_err(|e| BadInput(e.to_string()))?;
+    let headers = args
+        .headers
+        .iter()
+        .map(|h| {
+            h.split_once(':')
+                .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
+                .filter(|(n, _)| !n.is_empty())
+                .ok_or_else(|| BadInput(format!("--header {h:?} is not 'Name: value'")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    if !(args.timeout.is_finite() && args.timeout > 0.0 && args.timeout <= 3600.0) {
+        return Err(BadInput(format!(
+            "--timeout {} must be between 0 and 3600 seconds",
+            args.timeout
+        ))
+        .into());
+    }
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return Err(BadInput(
+            "the inspector needs a terminal; without one, `wslab connect URL --send TEXT` runs a scripted exchange".to_owned(),
+        )
+        .into());
+    }
+    let options = ClientOptions {
+        headers,
+        protocols: args.protocols.clone(),
+        timeout: Duration::from_secs_f64(args.timeout),
+        label: "inspect".to_owned(),
+        ..ClientOptions::default()
+    };
+    let recorder = Recorder::new(Limits::default());
+    let theme = super::learn::theme(learn.theme, color);
+    crate::tui::inspect::run(&target, &args.url, &options, &recorder, &theme)?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,299 @@
+//! `wslab inspect`'s event loop: the terminal, the keys, and one task that owns the
+//! WebSocket connection and does what the console asks (send, close, reconnect).
+
+use anyhow::Context as _;
+use bytes::Bytes;
+use tokio::sync::mpsc;
+use tokio_tungstenite::tungstenite::Message;
+
+use crate::app::Msg;
+use crate::app::inspect::{Event, Inspector, Request, SendKind};
+use crate::capture::{ConnId, Direction};
+use crate::hexinput::parse_hex;
+use crate::net::Recorder;
+use crate::net::client::{ClientOptions, Outgoing, WsClient};
+use crate::net::url::WsUrl;
+use crate::proto::OpCode;
+use crate::proto::message::parse_close;
+use crate::ui::{Theme, inspect};
+
+/// What reaches the loop.
+enum Input {
+    /// A key or the terminal's size.
+    Term(Msg),
+    /// From the connection.
+    Conn(Event),
+    /// SIGTERM, or the terminal gone.
+    Stop,
+}
+
+/// What the console asks of the connection task.
+enum Cmd {
+    Send(Outgoing),
+    Close(u16, String),
+}
+
+/// Runs the console until the user quits.
+///
+/// # Errors
+/// When the terminal cannot be set up or drawn to.
+pub fn run(
+    url: &WsUrl,
+    shown: &str,
+    options: &ClientOptions,
+    recorder: &Recorder,
+    theme: &Theme,
+) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    let mut terminal = super::enter();
+    let result = runtime.block_on(async {
+        let (tx, mut rx) = mpsc::unbounded_channel::<Input>();
+        super::spawn_input(tx.clone(), |msg| Some(msg.map_or(Input::Stop, Input::Term)));
+        super::spawn_signals(tx.clone(), Input::Stop);
+        let mut inspector = Inspector::new(shown);
+        if let Ok(size) = terminal.size() {
+            inspector.event(Event::Resize(size.width, size.height));
+        }
+        let mut link = connect(url, options, recorder, &tx);
+        loop {
+            terminal
+                .draw(|f| inspect::draw(f, &inspector, recorder, theme))
+                .context("drawing the screen")?;
+            let Some(input) = rx.recv().await else {
+                return Ok(());
+            };
+            let requests = match input {
+                Input::Stop => return Ok(()),
+                Input::Conn(event) => {
+                    inspector.event(event);
+                    Vec::new()
+                }
+                Input::Term(Msg::Key(key)) => inspector.key(key),
+                Input::Term(Msg::Resize { width, height }) => {
+                    inspector.event(Event::Resize(width, height));
+                    Vec::new()
+                }
+                Input::Term(_) => Vec::new(),
+            };
+            for request in requests {
+                match request {
+                    Request::Quit => return Ok(()),
+                    Request::Connect => link = connect(url, options, recorder, &tx),
+                    Request::Send(kind, text) => match command(kind, &text) {
+                        Ok(cmd) => {
+                            if link.send(cmd).is_err() {
+                                inspector.event(Event::Refused(
+                                    "Not connected: R reconnects.".to_owned(),
+                                ));
+                            }
+                        }
+                        Err(why) => inspector.event(Event::Refused(why)),
+                    },
+                }
+            }
+        }
+    });
+    super::leave();
+    drop(runtime);
+    result
+}
+
+/// What the composer's text means for its kind, or why it cannot be sent.
+fn command(kind: SendKind, text: &str) -> Result<Cmd, String> {
+    let control = |text: &str| {
+        if text.len() > 125 {
+            Err(format!(
+                "a control frame carries at most 125 bytes (RFC 6455 §5.5); this is {}",
+                text.len()
+            ))
+        } else {
+            Ok(Bytes::from(text.to_owned().into_bytes()))
+        }
+    };
+    Ok(match kind {
+        SendKind::Text => Cmd::Send(Outgoing::Text(text.to_owned())),
+        SendKind::Binary => {
+            let bytes = parse_hex(text, 1 << 20).map_err(|e| format!("that is not hex: {e}"))?;
+            Cmd::Send(Outgoing::Binary(Bytes::from(bytes)))
+        }
+        SendKind::Ping => Cmd::Send(Outgoing::Ping(control(text)?)),
+        SendKind::Pong => Cmd::Send(Outgoing::Pong(control(text)?)),
+        SendKind::Close => {
+            let (code, reason) = text.trim().split_once(' ').unwrap_or((text.trim(), ""));
+            let code: u16 = if code.is_empty() {
+                1000
+            } else {
+                code.parse()
+                    .map_err(|_| format!("{code:?} is not a close code; type e.g. 1000 bye"))?
+            };
+            if reason.len() > 123 {
+                return Err("a close reason fits in 123 bytes (RFC 6455 §5.5)".to_owned());
+            }
+            Cmd::Close(code, reason.to_owned())
+        }
+        SendKind::Fragments => {
+            let parts: Vec<Bytes> = text
+                .split('|')
+                .map(|p| Bytes::from(p.to_owned().into_bytes()))
+                .collect();
+            if parts.len() < 2 {
+                return Err("separate the fragments with | (at least two)".to_owned());
+            }
+            Cmd::Send(Outgoing::Fragments {
+                opcode: OpCode::Text,
+                parts,
+            })
+        }
+    })
+}
+
+/// Starts a connection task; the returned sender takes what to send.
+fn connect(
+    url: &WsUrl,
+    options: &ClientOptions,
+    recorder: &Recorder,
+    tx: &mpsc::UnboundedSender<Input>,
+) -> mpsc::UnboundedSender<Cmd> {
+    let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
+    tokio::spawn(connection(
+        url.clone(),
+        options.clone(),
+        recorder.clone(),
+        cmd_rx,
+        tx.clone(),
+    ));
+    cmd_tx
+}
+
+async fn connection(
+    url: WsUrl,
+    options: ClientOptions,
+    recorder: Recorder,
+    mut cmds: mpsc::UnboundedReceiver<Cmd>,
+    tx: mpsc::UnboundedSender<Input>,
+) {
+    let event = |e: Event| {
+        let _ = tx.send(Input::Conn(e));
+    };
+    let mut client = match WsClient::connect(&url, &recorder, &options).await {
+        Ok(client) => client,
+        Err(e) => {
+            let conn = recorder.read(|t| t.connections().last().map(|c| c.id));
+            event(Event::Closed {
+                conn,
+                why: e.to_string(),
+            });
+            return;
+        }
+    };
+    let conn = client.conn();
+    event(Event::Opened {
+        conn,
+        protocol: client.protocol().map(str::to_owned),
+    });
+    // Frames appear in the capture as they cross; each tells the screen to redraw.
+    let mut updates = recorder.subscribe();
+    let why = loop {
+        tokio::select! {
+            cmd = cmds.recv() => match cmd {
+                None => break None,
+                Some(Cmd::Send(o)) => {
+                    if let Err(e) = client.send(o).await {
+                        break Some(e.to_string());
+                    }
+                }
+                Some(Cmd::Close(code, reason)) => {
+                    if let Err(e) = client.close(code, &reason).await {
+                        break Some(e.to_string());
+                    }
+                }
+            },
+            read = client.recv() => match read {
+                Ok(Some(Message::Close(_)) | None) => {
+                    let _ = client.drain().await;
+                    break Some(closed_by_server(&recorder, conn));
+                }
+                Ok(Some(_)) => event(Event::Traffic),
+                Err(e) => break Some(e.to_string()),
+            },
+            _ = updates.recv() => event(Event::Traffic),
+        }
+    };
+    if let Some(why) = why {
+        event(Event::Closed { conn, why });
+    }
+}
+
+/// How the connection ended, in the words of the last close frame captured.
+fn closed_by_server(recorder: &Recorder, conn: Option<ConnId>) -> String {
+    let Some(conn) = conn else {
+        return "the connection closed".to_owned();
+    };
+    recorder.read(|t| {
+        let Some(c) = t.connection(conn) else {
+            return "the connection closed".to_owned();
+        };
+        let code = |d: Direction| {
+            c.flow(d)
+                .frames
+                .iter()
+                .rev()
+                .find(|f| f.item.header.opcode() == OpCode::Close)
+                .map(|f| parse_close(&f.item.payload, true).0)
+        };
+        match (
+            code(Direction::ServerToClient),
+            code(Direction::ClientToServer),
+        ) {
+            (Some(close), _) => match close.code {
+                Some(n) if close.reason.is_empty() => {
+                    format!("closed with {n} ({})", close.code_name().unwrap_or("?"))
+                }
+                Some(n) => format!(
+                    "closed with {n} ({}) {:?}",
+                    close.code_name().unwrap_or("?"),
+                    close.reason
+                ),
+                None => "closed with no code".to_owned(),
+            },
+            (None, _) => "the server hung up without a close frame".to_owned(),
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_composer_s_text_becomes_what_it_says() {
+        assert!(
+            matches!(command(SendKind::Text, "hi"), Ok(Cmd::Send(Outgoing::Text(t))) if t == "hi")
+        );
+        assert!(
+            matches!(command(SendKind::Binary, "de ad"), Ok(Cmd::Send(Outgoing::Binary(b))) if b[..] == [0xde, 0xad])
+        );
+        assert!(
+            matches!(command(SendKind::Close, "1001 going away"), Ok(Cmd::Close(1001, r)) if r == "going away")
+        );
+        assert!(matches!(command(SendKind::Close, ""), Ok(Cmd::Close(1000, r)) if r.is_empty()));
+        assert!(
+            matches!(command(SendKind::Fragments, "Hel|lo"), Ok(Cmd::Send(Outgoing::Fragments { parts, .. })) if parts.len() == 2)
+        );
+    }
+
+    #[test]
+    fn what_cannot_be_sent_is_said() {
+        fn why(k: SendKind, t: &str) -> String {
+            command(k, t).err().unwrap_or_default()
+        }
+        let long = "p".repeat(126);
+        assert!(why(SendKind::Binary, "zz").starts_with("that is not hex"));
+        assert!(why(SendKind::Ping, &long).contains("at most 125 bytes (RFC 6455 §5.5)"));
+        assert!(why(SendKind::Close, "bye").contains("is not a close code"));
+        assert!(why(SendKind::Fragments, "one").contains("at least two"));
+    }
+}

@@ -1,0 +1,120 @@
+//! The inspector's screen: the connection's state, the live pane (frames, fields, heads,
+//! accept, timeline, the same widgets the lessons use), the composer, and the keys.
+
+use std::sync::OnceLock;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+use super::widgets::{self, PaneCtx};
+use super::{Theme, panes};
+use crate::app::inspect::{Focus, Inspector, Link, PANES};
+use crate::capture::Connection;
+use crate::lesson::Action;
+use crate::lesson::outcome::ActionRun;
+use crate::net::Recorder;
+
+/// The action the widgets are told they draw: a WebSocket connection, which is what the
+/// inspector opens.
+fn action() -> Option<&'static Action> {
+    static ACTION: OnceLock<Option<Action>> = OnceLock::new();
+    ACTION
+        .get_or_init(|| toml::from_str::<Action>("kind = \"websocket\"").ok())
+        .as_ref()
+}
+
+/// Draws the inspector.
+pub fn draw(frame: &mut Frame, inspector: &Inspector, recorder: &Recorder, theme: &Theme) {
+    let [title, body, composer, keys] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(3),
+        Constraint::Length(3),
+        Constraint::Length(1),
+    ])
+    .areas(frame.area());
+    let state = match &inspector.link {
+        Link::Connecting => Span::styled("connecting…", theme.dim),
+        Link::Open(None) => Span::styled("open", theme.good),
+        Link::Open(Some(p)) => Span::styled(format!("open, subprotocol {p}"), theme.good),
+        Link::Closed(why) => Span::styled(format!("closed: {why} · R reconnects"), theme.bad),
+    };
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled(format!(" inspect {} · ", inspector.url), theme.heading),
+            state,
+        ])),
+        title,
+    );
+    let mut tabs = vec![Span::raw(" ")];
+    for (i, pane) in PANES.iter().enumerate() {
+        let style = if i == inspector.pane {
+            theme.selected
+        } else {
+            theme.dim
+        };
+        tabs.push(Span::styled(format!(" {} ", panes::title(*pane)), style));
+    }
+    let focused = inspector.focus == Focus::Pane;
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(if focused { theme.focus } else { theme.border })
+        .title(Line::from(tabs));
+    let inner = block.inner(body);
+    frame.render_widget(block, body);
+    match (inspector.conn(), action()) {
+        (Some(conn), Some(action)) => recorder.read(|t| {
+            let conns: Vec<&Connection> = t.connection(conn).into_iter().collect();
+            let run = ActionRun {
+                conns: vec![conn],
+                ..ActionRun::default()
+            };
+            let ctx = PaneCtx {
+                action,
+                run: &run,
+                conns: &conns,
+                transcript: t,
+                // Following the tail: the widgets clamp the selection to the last frame.
+                selected: if inspector.follow {
+                    usize::MAX
+                } else {
+                    inspector.selected
+                },
+                cursor: inspector.cursor,
+                focused,
+            };
+            widgets::draw(frame, inner, theme, inspector.pane(), &ctx);
+        }),
+        _ => frame.render_widget(
+            Paragraph::new(Span::styled("No connection yet.", theme.dim)),
+            inner,
+        ),
+    }
+    let editing = inspector.focus == Focus::Composer;
+    let composer_block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(if editing { theme.focus } else { theme.border })
+        .title(Span::styled(
+            format!(" send {} · ↑↓ kind ", inspector.kind.name()),
+            theme.heading,
+        ));
+    let cursor = if editing { "▏" } else { "" };
+    frame.render_widget(
+        Paragraph::new(Span::styled(
+            format!("{}{cursor}", inspector.draft),
+            theme.code,
+        ))
+        .block(composer_block),
+        composer,
+    );
+    let line = inspector.status.clone().unwrap_or_else(|| {
+        if editing {
+            " Enter send · ↑↓ kind · Tab to the frames · Ctrl-C quit".to_owned()
+        } else {
+            " ↑↓ frame · ←→ byte · [ ] pane · f follow · Tab compose · R reconnect · q quit"
+                .to_owned()
+        }
+    });
+    frame.render_widget(Paragraph::new(Span::styled(line, theme.dim)), keys);
+}

@@ -1,0 +1,112 @@
+//! The inspector's screen on ratatui's `TestBackend`, at 80×24 and 120×40, over a real
+//! exchange with the lab: what `wslab inspect` shows after sending Hello and a ping.
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use wslab::app::inspect::{Event, Inspector};
+use wslab::app::keymap::Key;
+use wslab::capture::Limits;
+use wslab::net::client::{ClientOptions, Masking, Outgoing, WsClient};
+use wslab::net::lab::{Lab, LabConfig};
+use wslab::net::{Recorder, url};
+use wslab::ui::{Theme, ThemeName, inspect};
+
+fn screen(i: &Inspector, recorder: &Recorder, (w, h): (u16, u16)) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal
+        .draw(|f| inspect::draw(f, i, recorder, &Theme::new(ThemeName::Dark)))
+        .unwrap();
+    let buffer = terminal.backend().buffer();
+    let mut out = String::new();
+    for y in 0..h {
+        let line: String = (0..w).map(|x| buffer[(x, y)].symbol()).collect();
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    // Times and the port vary run to run.
+    let mut masked = String::new();
+    let mut chars = out.chars().peekable();
+    let mut word = String::new();
+    while let Some(c) = chars.next() {
+        word.push(c);
+        if c.is_ascii_digit() || c == '.' {
+            if chars
+                .peek()
+                .is_some_and(|n| n.is_ascii_digit() || *n == '.')
+            {
+                continue;
+            }
+            let rest: String = chars.clone().take(2).collect();
+            if rest == "ms" || masked.ends_with("127.0.0.1:") {
+                word = word
+                    .chars()
+                    .map(|c| if c == '.' { '.' } else { '#' })
+                    .collect();
+            }
+        }
+        masked.push_str(&word);
+        word.clear();
+    }
+    masked
+}
+
+#[tokio::test]
+async fn the_console_after_hello_and_a_ping() {
+    let lab = Lab::start(LabConfig::default(), Recorder::default())
+        .await
+        .unwrap();
+    let recorder = Recorder::new(Limits::default());
+    let options = ClientOptions {
+        key: Some("dGhlIHNhbXBsZSBub25jZQ==".into()),
+        masking: Masking::Pinned([0x37, 0xfa, 0x21, 0x3d]),
+        label: "inspect".into(),
+        ..ClientOptions::default()
+    };
+    let target = url::parse(&lab.url("/echo")).unwrap();
+    let mut client = WsClient::connect(&target, &recorder, &options)
+        .await
+        .unwrap();
+    client.send(Outgoing::Text("Hello".into())).await.unwrap();
+    client.recv().await.unwrap();
+    client
+        .send(Outgoing::Ping(bytes::Bytes::from_static(b"hb")))
+        .await
+        .unwrap();
+    client.recv().await.unwrap();
+    let mut i = Inspector::new("ws://127.0.0.1:PORT/echo");
+    i.event(Event::Opened {
+        conn: client.conn(),
+        protocol: None,
+    });
+    for c in "draft".chars() {
+        i.key(Key::Char(c));
+    }
+    for size in [(80, 24), (120, 40)] {
+        insta::assert_snapshot!(
+            format!("inspect_{}x{}", size.0, size.1),
+            screen(&i, &recorder, size)
+        );
+    }
+    // Browsing: the first frame selected, the cursor on its second byte, the heads pane.
+    i.key(Key::Tab);
+    i.key(Key::Home);
+    i.key(Key::Right);
+    insta::assert_snapshot!(
+        "inspect_frame_selected_80x24",
+        screen(&i, &recorder, (80, 24))
+    );
+    i.key(Key::Char(']'));
+    i.key(Key::Char(']'));
+    insta::assert_snapshot!("inspect_heads_80x24", screen(&i, &recorder, (80, 24)));
+    client.close(1000, "").await.unwrap();
+    client.drain().await.unwrap();
+    i.event(Event::Closed {
+        conn: client.conn(),
+        why: "closed with 1000 (Normal Closure)".into(),
+    });
+    assert!(
+        screen(&i, &recorder, (120, 24))
+            .contains("closed: closed with 1000 (Normal Closure) · R reconnects")
+    );
+    lab.shutdown().await;
+}
