@@ -14,6 +14,34 @@ const SHOWN_PAYLOAD: u64 = 64;
 /// frame. `None` where the pane's length is not known here.
 pub(super) fn extent(app: &App) -> Option<(usize, Option<usize>)> {
     let view = app.lesson.as_ref()?;
+    shown(app, |pane, conns| match pane {
+        Pane::Frames | Pane::Fields | Pane::Timeline => {
+            let rows: usize = conns
+                .iter()
+                .map(|c| c.requests().frames.len() + c.responses().frames.len())
+                .sum();
+            let cursor =
+                nth_frame(conns, view.selected.min(rows.saturating_sub(1))).map(|(f, _)| {
+                    let shown = f.header_len() + f.payload_len().min(SHOWN_PAYLOAD);
+                    usize::try_from(shown.saturating_sub(1)).unwrap_or(usize::MAX)
+                });
+            Some((rows, cursor))
+        }
+        Pane::Heads => {
+            let lines: usize = conns
+                .iter()
+                .flat_map(|c| c.requests().http.iter().chain(c.responses().http.iter()))
+                .map(|m| m.head.headers.len() + 2)
+                .sum();
+            Some((lines, None))
+        }
+        _ => None,
+    })
+}
+
+/// Calls `f` with the pane shown and its action's connections, once the step has run.
+fn shown<R>(app: &App, f: impl FnOnce(Pane, &[&Connection]) -> Option<R>) -> Option<R> {
+    let view = app.lesson.as_ref()?;
     let (action, pane) = *super::panes(app).get(view.pane)?;
     let Some(Live::Done(runs)) = view.live.get(view.step) else {
         return None;
@@ -25,29 +53,7 @@ pub(super) fn extent(app: &App) -> Option<(usize, Option<usize>)> {
             .iter()
             .filter_map(|id| t.connection(*id))
             .collect();
-        match pane {
-            Pane::Frames | Pane::Fields | Pane::Timeline => {
-                let rows: usize = conns
-                    .iter()
-                    .map(|c| c.requests().frames.len() + c.responses().frames.len())
-                    .sum();
-                let cursor =
-                    nth_frame(&conns, view.selected.min(rows.saturating_sub(1))).map(|(f, _)| {
-                        let shown = f.header_len() + f.payload_len().min(SHOWN_PAYLOAD);
-                        usize::try_from(shown.saturating_sub(1)).unwrap_or(usize::MAX)
-                    });
-                Some((rows, cursor))
-            }
-            Pane::Heads => {
-                let lines: usize = conns
-                    .iter()
-                    .flat_map(|c| c.requests().http.iter().chain(c.responses().http.iter()))
-                    .map(|m| m.head.headers.len() + 2)
-                    .sum();
-                Some((lines, None))
-            }
-            _ => None,
-        }
+        f(pane, &conns)
     })
 }
 
@@ -74,21 +80,11 @@ fn nth_frame<'a>(conns: &[&'a Connection], mut n: usize) -> Option<(&'a Frame, D
 /// stops of the field-by-field cursor.
 pub(super) fn field_starts(app: &App) -> Option<Vec<usize>> {
     let view = app.lesson.as_ref()?;
-    let (action, pane) = *super::panes(app).get(view.pane)?;
-    if !matches!(pane, Pane::Frames | Pane::Fields) {
-        return None;
-    }
-    let Some(Live::Done(runs)) = view.live.get(view.step) else {
-        return None;
-    };
-    let run = runs.get(action)?;
-    app.recorder.as_ref()?.read(|t| {
-        let conns: Vec<&Connection> = run
-            .conns
-            .iter()
-            .filter_map(|id| t.connection(*id))
-            .collect();
-        let (frame, direction) = nth_frame(&conns, view.selected)?;
+    shown(app, |pane, conns| {
+        if !matches!(pane, Pane::Frames | Pane::Fields) {
+            return None;
+        }
+        let (frame, direction) = nth_frame(conns, view.selected)?;
         let mut starts: Vec<usize> = crate::proto::fields::fields(frame, direction.sender())
             .iter()
             .filter_map(|f| usize::try_from(f.span.start.checked_sub(frame.offset)?).ok())

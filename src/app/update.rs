@@ -538,7 +538,7 @@ fn clicked(app: &mut App, x: u16, y: u16) -> Vec<Effect> {
             // The tabs in the pane's top border: " name " each, after one space.
             let mut at = areas.pane.x + 2;
             for (i, (_, pane)) in tabs.iter().enumerate() {
-                let width = u16::try_from(crate::ui::panes::title(*pane).len() + 2).unwrap_or(0);
+                let width = u16::try_from(pane.name().len() + 2).unwrap_or(0);
                 if x >= at && x < at + width {
                     view.pane = i;
                     view.selected = 0;

@@ -20,17 +20,9 @@ use crate::render::frame::Options;
 use crate::render::lesson::{chart, http_heads, timeline};
 use crate::render::style::Palette;
 
-/// A pane's title, as its tab shows it.
+/// A pane's title, as its tab shows it: its name in lesson files.
 pub fn title(pane: Pane) -> &'static str {
-    match pane {
-        Pane::Heads => "heads",
-        Pane::Accept => "accept",
-        Pane::Frames => "frames",
-        Pane::Fields => "fields",
-        Pane::Compare => "compare",
-        Pane::Chart => "chart",
-        Pane::Timeline => "timeline",
-    }
+    pane.name()
 }
 
 /// The text of `pane` for an action that has run: plain lines, to be styled and scrolled.
