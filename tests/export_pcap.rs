@@ -109,6 +109,18 @@ async fn a_loopback_exchange_reads_back_byte_for_byte() {
         "in time order"
     );
     assert_eq!(packets.iter().filter(|p| p.flags & FIN != 0).count(), 2);
+    for (from, to) in [(client, server), (server, client)] {
+        // ACKs only move forward, so Wireshark sees no keep-alives or duplicate ACKs.
+        let acks: Vec<u32> = packets
+            .iter()
+            .filter(|p| p.src == from && p.dst == to && p.flags & 0x10 != 0)
+            .map(|p| p.ack)
+            .collect();
+        assert!(
+            acks.windows(2).all(|w| w[1].wrapping_sub(w[0]) < 1 << 31),
+            "{acks:?}"
+        );
+    }
     let up = stream(&packets, client, server);
     let down = stream(&packets, server, client);
     assert_eq!(up, raw[0]);

@@ -117,7 +117,8 @@ struct Writer {
     out: Vec<u8>,
     base_unix_us: u64,
     ip_id: u16,
-    // Bytes each direction of each connection has sent so far in the walk, for ACK numbers.
+    // Sequence space each direction of each connection has used so far in the walk (its bytes,
+    // and one for its FIN), for ACK numbers.
     sent: HashMap<ConnId, [u64; 2]>,
 }
 
@@ -187,7 +188,10 @@ impl Writer {
                 let seq = seq_at(&ends, d, sent);
                 let ack = seq_at(&ends, d.reverse(), self.sent(conn, d.reverse()));
                 self.segment(&ends, &plain(at_us, d, seq, ack, FIN | ACK));
-                // The other end acknowledges the FIN, which takes one sequence number.
+                // A FIN takes one sequence number, which every later ACK acknowledges.
+                self.sent.entry(conn).or_default()[usize::from(d == Direction::ServerToClient)] =
+                    sent + 1;
+                // The other end acknowledges the FIN at once.
                 self.segment(
                     &ends,
                     &plain(at_us, d.reverse(), ack, seq.wrapping_add(1), ACK),
