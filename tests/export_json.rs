@@ -160,3 +160,34 @@ async fn json_lines_are_one_event_each_in_time_order() {
     let by_format = recorder.read(|t| export(t, Format::JsonLines, BASE));
     assert_eq!(by_format, text.into_bytes());
 }
+
+#[test]
+fn har_has_an_entry_per_http_exchange_and_per_unanswered_request() {
+    use wslab::capture::{Direction, Limits, Transcript};
+    let mut t = Transcript::new(Limits::default());
+    let (c, _) = t.open("http", None, None, 0).expect("opened");
+    t.record(
+        c,
+        Direction::ClientToServer,
+        10,
+        b"GET /a?x=1&y HTTP/1.1\r\nHost: example.test\r\n\r\nGET /b HTTP/1.1\r\nHost: example.test\r\n\r\n",
+    );
+    t.record(
+        c,
+        Direction::ServerToClient,
+        1_510,
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nhi",
+    );
+    let doc: Value = serde_json::from_str(&har(&t, BASE)).expect("valid JSON");
+    let entries = doc["log"]["entries"].as_array().expect("entries");
+    assert_eq!(entries.len(), 2);
+    let a = &entries[0];
+    assert_eq!(a["request"]["url"], "http://example.test/a?x=1&y");
+    assert_eq!(a["request"]["queryString"][1]["name"], "y");
+    assert_eq!(a["response"]["status"], 200);
+    assert_eq!(a["response"]["content"]["text"], "hi");
+    assert_eq!(a["timings"]["wait"], 1.5);
+    assert!(a.get("_webSocketMessages").is_none());
+    assert_eq!(entries[1]["request"]["url"], "http://example.test/b");
+    assert_eq!(entries[1]["response"]["status"], 0);
+}

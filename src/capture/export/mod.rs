@@ -5,7 +5,7 @@
 //! Every export takes `base_unix_us`, the wall-clock time of the transcript's µs zero in µs
 //! since the Unix epoch. The transcript's clock is monotonic from the capture's start and
 //! knows no calendar, so the caller supplies the base: `SystemTime::now()` at export time
-//! minus the transcript's own "now" (see `cmd::save`).
+//! minus the transcript's own "now", which `net::Recorder::unix_base_us` gives.
 
 pub mod har;
 pub mod jsonl;

@@ -17,7 +17,8 @@ use crate::capture::{ConnId, Connection, Direction, Transcript};
 const LINKTYPE_RAW: u32 = 101;
 /// The most payload one segment carries: an IPv4 packet's 65,535 bytes less 40 of headers.
 pub const MAX_SEGMENT: usize = 65_535 - 40;
-const SNAPLEN: u32 = 65_535;
+// Wireshark's own default: above the largest record, an IPv6 packet of 65,555 bytes.
+const SNAPLEN: u32 = 262_144;
 
 const FIN: u8 = 0x01;
 const SYN: u8 = 0x02;
@@ -122,7 +123,7 @@ struct Writer {
     sent: HashMap<ConnId, [u64; 2]>,
 }
 
-/// Where one direction of a connection stands, for sequence and ACK numbers.
+/// One TCP segment to write.
 struct Segment<'a> {
     at_us: u64,
     d: Direction,
