@@ -148,6 +148,11 @@ pub struct LessonArgs {
     /// Print the lesson as text (Markdown) instead of opening the terminal UI.
     #[arg(long)]
     pub plain: bool,
+    /// Also write each lesson's capture to FILE: .pcap, .har or .jsonl/.ndjson, by the
+    /// extension. With --all, one file per lesson, its id before the extension
+    /// (out-07-masking.pcap).
+    #[arg(long, value_name = "FILE")]
+    pub save: Option<std::path::PathBuf>,
     /// Shorten the measured experiments (for tests; the figures are still measured).
     #[arg(long)]
     pub quick: bool,
@@ -349,6 +354,10 @@ pub struct ConnectArgs {
     /// Print one JSON object with the whole transcript instead of text.
     #[arg(long)]
     pub json: bool,
+    /// Also write the capture to FILE: .pcap (Wireshark, tshark), .har (browser devtools) or
+    /// .jsonl/.ndjson (one JSON event a line), by the extension.
+    #[arg(long, value_name = "FILE")]
+    pub save: Option<std::path::PathBuf>,
 }
 
 // How a `connect` option's value becomes a send.

@@ -9,6 +9,7 @@ use bytes::Bytes;
 use tokio_tungstenite::tungstenite::Message;
 
 use super::BadInput;
+use super::save::Target;
 use crate::capture::selfcheck::{Delivered, Verdict};
 use crate::capture::{ConnId, Direction, Limits, Transcript};
 use crate::cli::{ConnectArgs, Send};
@@ -240,6 +241,7 @@ pub fn run(
     out: &mut impl Write,
 ) -> anyhow::Result<ExitCode> {
     let plan = plan(args, sends)?;
+    let save = args.save.as_deref().map(Target::check).transpose()?;
     for note in &plan.notes {
         eprintln!("wslab: note: {note}");
     }
@@ -275,6 +277,12 @@ pub fn run(
         print_verdict(verdict.as_ref(), palette, out)?;
     }
     out.flush()?;
+    if let Some(target) = &save {
+        target.write(&recorder)?;
+        if !args.json {
+            eprintln!("wslab: saved the capture to {}", target.path.display());
+        }
+    }
     let bug = matches!(verdict, Some(Verdict::Differ(_)));
     match (&outcome.error, broken) {
         (Some(error), _) => {

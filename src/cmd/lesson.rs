@@ -5,6 +5,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use super::BadInput;
+use super::save::Target;
 use crate::cli::LessonArgs;
 use crate::lesson::{Lesson, Severity};
 use crate::render::lesson::{Plain, header, step};
@@ -68,6 +69,7 @@ pub fn run(args: &LessonArgs, _palette: Palette, out: &mut impl Write) -> anyhow
             "wslab: note: the terminal UI is not built yet, so the lesson is printed as plain text (--plain)"
         );
     }
+    let save = args.save.as_deref().map(Target::check).transpose()?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -83,9 +85,16 @@ pub fn run(args: &LessonArgs, _palette: Palette, out: &mut impl Write) -> anyhow
         let number = library.number(lesson);
         writeln!(out, "{}", header(lesson, number, total, opts))?;
         out.flush()?;
+        let save = save.as_ref().map(|t| {
+            if args.all {
+                t.suffixed(&lesson.id)
+            } else {
+                t.clone()
+            }
+        });
         runtime.block_on(run_lesson(
             lesson,
-            settings,
+            (settings, save.as_ref()),
             opts,
             args.input.as_deref(),
             out,
@@ -102,14 +111,16 @@ pub fn run(args: &LessonArgs, _palette: Palette, out: &mut impl Write) -> anyhow
     Ok(ExitCode::FAILURE)
 }
 
+// `run.1` is where to save the lesson's capture, if anywhere.
 async fn run_lesson(
     lesson: &Lesson,
-    settings: Settings,
+    run: (Settings, Option<&Target>),
     opts: Plain,
     input: Option<&str>,
     out: &mut impl Write,
     failures: &mut Vec<String>,
 ) -> anyhow::Result<()> {
+    let (settings, save) = run;
     let runner = match Runner::start(settings).await {
         Ok(runner) => runner,
         Err(e) => {
@@ -154,7 +165,16 @@ async fn run_lesson(
         out.write_all(text.as_bytes())?;
         out.flush()?;
     }
+    let saved = save.map(|target| (target, target.write(runner.recorder())));
     runner.shutdown().await;
+    if let Some((target, result)) = saved {
+        result?;
+        eprintln!(
+            "wslab: saved {}'s capture to {}",
+            lesson.id,
+            target.path.display()
+        );
+    }
     Ok(())
 }
 

@@ -50,6 +50,16 @@ impl Recorder {
         u64::try_from(self.epoch.elapsed().as_micros()).unwrap_or(u64::MAX)
     }
 
+    /// The wall-clock time of this capture's µs zero, in µs since the Unix epoch: what the
+    /// exports add to the transcript's monotonic times. Taken now, as the system clock minus
+    /// the capture's age, so a clock changed since the capture began moves every time alike.
+    pub fn unix_base_us(&self) -> u64 {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| u64::try_from(d.as_micros()).unwrap_or(u64::MAX));
+        now.saturating_sub(self.now_us())
+    }
+
     /// Updates from now on.
     pub fn subscribe(&self) -> broadcast::Receiver<Update> {
         self.updates.subscribe()

@@ -1,0 +1,118 @@
+//! `--save FILE`: a capture written as pcap, HAR or JSON Lines, chosen by the file's
+//! extension. The format and the folder are checked before any socket opens, so a typo costs
+//! no exchange; the file is written to a temporary name beside it and renamed into place, so
+//! a reader never sees half a capture and a failed write leaves any older file whole.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use super::BadInput;
+use crate::capture::export::{Format, export};
+use crate::net::Recorder;
+
+/// Where to save, and as what.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// The file as given.
+    pub path: PathBuf,
+    /// The format its extension names.
+    pub format: Format,
+}
+
+impl Target {
+    /// Checks a `--save` path: a known extension, and a folder that exists.
+    ///
+    /// # Errors
+    /// [`BadInput`] in one sentence naming the extensions or the missing folder.
+    pub fn check(path: &Path) -> Result<Self, BadInput> {
+        let format = Format::from_path(path).map_err(|e| BadInput(format!("--save: {e}")))?;
+        let folder = folder(path);
+        if !folder.is_dir() {
+            return Err(BadInput(format!(
+                "--save: cannot write {}: the folder {} does not exist",
+                path.display(),
+                folder.display()
+            )));
+        }
+        Ok(Self {
+            path: path.to_path_buf(),
+            format,
+        })
+    }
+
+    /// The same format at `path` with `suffix` before the extension: `out.pcap` and
+    /// `07-masking` give `out-07-masking.pcap`. For `lesson --all`, one file per lesson.
+    #[must_use]
+    pub fn suffixed(&self, suffix: &str) -> Self {
+        let stem = self
+            .path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let ext = self
+            .path
+            .extension()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        Self {
+            path: self.path.with_file_name(format!("{stem}-{suffix}.{ext}")),
+            format: self.format,
+        }
+    }
+
+    /// Exports the recorder's transcript and writes it.
+    ///
+    /// # Errors
+    /// [`BadInput`] in one sentence when the file cannot be written.
+    pub fn write(&self, recorder: &Recorder) -> Result<(), BadInput> {
+        // The wall-clock base is taken now, with the transcript's "now", so both clocks agree.
+        let base = recorder.unix_base_us();
+        let bytes = recorder.read(|t| export(t, self.format, base));
+        write_atomically(&self.path, &bytes)
+            .map_err(|e| BadInput(format!("--save: cannot write {}: {e}", self.path.display())))
+    }
+}
+
+fn folder(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    // Beside the target, so the rename stays on one file system and is atomic.
+    let temp = folder(path).join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut file = std::fs::File::create(&temp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&temp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checks_and_suffixes() {
+        let err = Target::check(Path::new("out.txt")).expect_err("txt");
+        assert!(err.0.contains(".pcap, .har, .jsonl or .ndjson"), "{err}");
+        let err = Target::check(Path::new("/no/such/folder/x.pcap")).expect_err("folder");
+        assert!(err.0.contains("does not exist"), "{err}");
+        let t = Target::check(Path::new("out.pcap")).expect("fine");
+        assert_eq!(
+            t.suffixed("07-masking").path,
+            Path::new("out-07-masking.pcap")
+        );
+    }
+}
