@@ -78,6 +78,8 @@ pub enum Request {
     Connect,
     /// Send something.
     Send(SendKind, String),
+    /// Write the capture to a file (pcap for Wireshark, and HAR).
+    Save,
     /// Leave.
     Quit,
 }
@@ -216,6 +218,7 @@ impl Inspector {
                 return vec![Request::Quit];
             }
             Key::Char('?') => self.help = true,
+            Key::Char('s') => return vec![Request::Save],
             Key::Tab | Key::Char('i') => self.focus = Focus::Composer,
             Key::Char(']') => self.pane_step(1),
             Key::Char('[') | Key::BackTab => self.pane_step(-1),
@@ -334,6 +337,14 @@ mod tests {
         i.key(Key::Tab);
         assert_eq!(i.key(Key::Char('q')), [Request::Quit]);
         assert!(i.quit);
+    }
+
+    #[test]
+    fn s_saves_from_the_capture_and_types_in_the_composer() {
+        let mut i = Inspector::new("ws://x/");
+        assert!(i.key(Key::Char('s')).is_empty(), "a letter in the composer");
+        i.key(Key::Tab);
+        assert_eq!(i.key(Key::Char('s')), [Request::Save]);
     }
 
     #[test]

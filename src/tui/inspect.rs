@@ -81,6 +81,7 @@ pub fn run(
             for request in requests {
                 match request {
                     Request::Quit => return Ok(()),
+                    Request::Save => inspector.event(Event::Refused(save(recorder))),
                     Request::Connect => link = connect(url, options, recorder, &tx),
                     Request::Send(kind, text) => match command(kind, &text) {
                         Ok(cmd) => {
@@ -99,6 +100,25 @@ pub fn run(
     super::leave();
     drop(runtime);
     result
+}
+
+/// Writes the capture beside the user, as pcap (for Wireshark) and HAR; says where or why not.
+fn save(recorder: &Recorder) -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let mut written = Vec::new();
+    for ext in ["pcap", "har"] {
+        let path = std::path::PathBuf::from(format!("wslab-inspect-{secs}.{ext}"));
+        match crate::cmd::save::Target::check(&path).and_then(|t| t.write(recorder)) {
+            Ok(()) => written.push(path.display().to_string()),
+            Err(e) => return e.to_string(),
+        }
+    }
+    format!(
+        "Saved {}: open the pcap in Wireshark, the HAR in a browser's devtools.",
+        written.join(" and ")
+    )
 }
 
 /// What the composer's text means for its kind, or why it cannot be sent.

@@ -112,7 +112,7 @@ pub fn draw(frame: &mut Frame, inspector: &Inspector, recorder: &Recorder, theme
         if editing {
             " Enter send · ↑↓ kind · Tab to the frames · Ctrl-C quit".to_owned()
         } else {
-            " ↑↓ frame · ←→ byte · [ ] pane · f follow · Tab compose · R reconnect · q quit"
+            " ↑↓ frame · ←→ byte · [ ] pane · f follow · s save · Tab · R reconnect · q quit"
                 .to_owned()
         }
     });
