@@ -7,6 +7,7 @@ pub mod decode;
 pub mod learn;
 pub mod lesson;
 pub mod lessons;
+pub mod proxy;
 pub mod serve;
 
 use std::io::IsTerminal as _;

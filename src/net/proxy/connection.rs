@@ -8,6 +8,7 @@
 
 use std::future::poll_fn;
 use std::io;
+use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::Poll;
@@ -27,6 +28,11 @@ const DRAIN_LIMIT: usize = 1024 * 1024;
 
 /// Serves one accepted, tapped client until both directions have ended or one side failed.
 pub(super) async fn serve(mut client: TappedTcp, config: Arc<ProxyConfig>, events: Events) {
+    // Taken now: once the socket is shut down, the system no longer says whose it was.
+    let events = Reporter {
+        events,
+        peer: client.get_ref().peer_addr().ok(),
+    };
     let upstream_name = config.upstream.to_string();
     let target = (config.upstream.host.as_str(), config.upstream.port);
     let upstream =
@@ -129,7 +135,7 @@ fn client_has_answer(client: &TappedTcp) -> bool {
 async fn refuse(
     client: &mut TappedTcp,
     config: &ProxyConfig,
-    events: &Events,
+    events: &Reporter,
     error: UpstreamError,
 ) {
     let body = format!("{error}\n");
@@ -155,16 +161,23 @@ async fn refuse(
 }
 
 // Keeps the sentence with the connection in the capture and tells the proxy's watcher.
-fn report(client: &TappedTcp, events: &Events, error: UpstreamError) {
+fn report(client: &TappedTcp, events: &Reporter, error: UpstreamError) {
     let conn = client.conn();
+    let sentence = error.to_string();
+    events.events.send(UpstreamFailure {
+        conn,
+        client: events.peer,
+        error,
+    });
     if let Some(conn) = conn {
         // The server's side ended first: the close is the upstream's doing.
         client.recorder().end(conn, Direction::ServerToClient);
-        client.recorder().close(conn, Some(error.to_string()));
+        client.recorder().close(conn, Some(sentence));
     }
-    events.send(UpstreamFailure {
-        conn,
-        client: client.get_ref().peer_addr().ok(),
-        error,
-    });
+}
+
+// Where failures go, and whose connection it is.
+struct Reporter {
+    events: Events,
+    peer: Option<SocketAddr>,
 }

@@ -1,0 +1,221 @@
+//! `wslab proxy`: the lossless proxy in the foreground, every event written as a JSON line.
+//! The terminal view is not built yet; without `--no-tui` a note says so and the JSON Lines
+//! follow all the same.
+
+pub mod events;
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use futures_util::FutureExt as _;
+use tokio::sync::broadcast::error::{RecvError, TryRecvError};
+
+use super::BadInput;
+use crate::capture::{ConnId, Learned, Limits, Update};
+use crate::cli::ProxyArgs;
+use crate::net::Recorder;
+use crate::net::proxy::{Proxy, ProxyConfig, ProxyTimeouts, UpstreamFailure};
+use crate::net::url;
+use events::{Event, events, write};
+
+/// Runs the proxy until Ctrl-C.
+///
+/// # Errors
+/// When the upstream URL is not usable, the address cannot be bound, or output fails.
+pub fn run(args: &ProxyArgs, out: &mut impl Write) -> anyhow::Result<ExitCode> {
+    let upstream = url::parse(&args.upstream).map_err(|e| BadInput(format!("--upstream: {e}")))?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let config = ProxyConfig {
+        listen: args.listen,
+        upstream,
+        limits: Limits {
+            max_frames: usize::try_from(args.max_frames).unwrap_or(usize::MAX),
+            ..Limits::default()
+        },
+        timeouts: ProxyTimeouts::default(),
+    };
+    if !args.no_tui {
+        eprintln!(
+            "wslab: the proxy's terminal view is not built yet; JSON Lines follow on standard output, as with --no-tui"
+        );
+    }
+    runtime.block_on(serve(config, out))
+}
+
+async fn serve(config: ProxyConfig, out: &mut impl Write) -> anyhow::Result<ExitCode> {
+    let mut stop = Box::pin(tokio::signal::ctrl_c());
+    // Installed on the first poll, before anything is printed: a Ctrl-C as soon as the
+    // address appears still reaches this handler, and the summary is printed.
+    let mut stopped = match (&mut stop).now_or_never() {
+        Some(result) => {
+            result.context("cannot watch for Ctrl-C")?;
+            true
+        }
+        None => false,
+    };
+    let (listen, upstream) = (config.listen, config.upstream.to_string());
+    let recorder = config.recorder();
+    // Subscribed before the first connection can open, so none is missed.
+    let mut updates = recorder.subscribe();
+    let mut proxy = Proxy::start(config, recorder.clone()).await.map_err(|e| {
+        anyhow::anyhow!(
+            "cannot listen on {listen}: {}",
+            super::serve::bind_error(&e)
+        )
+    })?;
+    if !listen.ip().is_loopback() {
+        eprintln!(
+            "wslab: warning: the proxy is reachable from other machines at {}; it relays to {upstream} with no authentication",
+            proxy.addr()
+        );
+    }
+    eprintln!(
+        "wslab: proxy listening on {}, relaying to {upstream}; Ctrl-C stops it",
+        proxy.addr()
+    );
+    let mut printer = Printer::default();
+    write(
+        out,
+        &Event::Listening {
+            listen: proxy.addr().to_string(),
+            upstream,
+        },
+    )?;
+    out.flush()?;
+    let mut failures = proxy
+        .failures()
+        .context("the proxy's failures were taken")?;
+    while !stopped {
+        tokio::select! {
+            biased;
+            result = &mut stop => {
+                result.context("cannot watch for Ctrl-C")?;
+                stopped = true;
+            }
+            // Before the updates, so that a failure's sentence comes before its close.
+            Some(failure) = failures.recv() => printer.failure(&failure, out)?,
+            update = updates.recv() => match update {
+                Ok(update) => printer.show(&recorder, update, out)?,
+                Err(RecvError::Lagged(n)) => printer.lagged(&recorder, n, out)?,
+                Err(RecvError::Closed) => stopped = true,
+            },
+        }
+        out.flush()?;
+    }
+    let dropped = proxy.failures_dropped();
+    proxy.shutdown().await;
+    // The connections the stop closed, and anything else still queued.
+    loop {
+        match updates.try_recv() {
+            Ok(update) => printer.show(&recorder, update, out)?,
+            Err(TryRecvError::Lagged(n)) => printer.lagged(&recorder, n, out)?,
+            Err(TryRecvError::Empty | TryRecvError::Closed) => break,
+        }
+    }
+    while let Ok(failure) = failures.try_recv() {
+        printer.failure(&failure, out)?;
+    }
+    out.flush()?;
+    eprintln!(
+        "wslab: proxy stopped: {} connections ({} failed upstream), {} bytes from clients, {} bytes from the upstream, {} events dropped",
+        printer.connections,
+        printer.upstream_failures,
+        printer.bytes_up,
+        printer.bytes_down,
+        printer.dropped + dropped
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes each update as it comes, and lets the capture forget what has been written, so
+/// that a proxy left running for days stays within its limits.
+#[derive(Debug, Default)]
+pub struct Printer {
+    /// Connections seen.
+    pub connections: u64,
+    /// Bytes from clients, over closed connections.
+    pub bytes_up: u64,
+    /// Bytes from the upstream, over closed connections.
+    pub bytes_down: u64,
+    /// Updates missed because the output fell behind.
+    pub dropped: u64,
+    /// Connections the upstream failed.
+    pub upstream_failures: u64,
+}
+
+impl Printer {
+    /// Writes the events of one update.
+    ///
+    /// # Errors
+    /// When the output fails.
+    pub fn show(
+        &mut self,
+        recorder: &Recorder,
+        update: Update,
+        out: &mut impl Write,
+    ) -> std::io::Result<()> {
+        for event in recorder.read(|t| events(t, update)) {
+            match &event {
+                Event::Open { .. } => self.connections += 1,
+                Event::Close(close) => {
+                    self.bytes_up += close.bytes_client_to_server;
+                    self.bytes_down += close.bytes_server_to_client;
+                }
+                _ => {}
+            }
+            write(out, &event)?;
+        }
+        match update {
+            // Written once, never needed again: the frame limit stays for new frames.
+            Update::Learned(conn, direction, Learned::Frame(index)) => {
+                recorder.release_frames(conn, direction, index);
+            }
+            Update::Closed(conn) => recorder.forget(conn),
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// After `n` missed updates: says so, then writes and forgets every closed connection,
+    /// whose close may have been among those missed, so that memory stays bounded.
+    ///
+    /// # Errors
+    /// When the output fails.
+    pub fn lagged(
+        &mut self,
+        recorder: &Recorder,
+        n: u64,
+        out: &mut impl Write,
+    ) -> std::io::Result<()> {
+        self.dropped += n;
+        write(out, &Event::Dropped { events: n })?;
+        let closed: Vec<ConnId> = recorder.read(|t| {
+            t.connections()
+                .filter(|c| c.closed_us.is_some())
+                .map(|c| c.id)
+                .collect()
+        });
+        for conn in closed {
+            self.show(recorder, Update::Closed(conn), out)?;
+        }
+        Ok(())
+    }
+
+    fn failure(&mut self, failure: &UpstreamFailure, out: &mut impl Write) -> std::io::Result<()> {
+        self.upstream_failures += 1;
+        write(
+            out,
+            &Event::UpstreamError {
+                conn: failure.conn.map(|c| c.0),
+                client: failure.client.map(|a: SocketAddr| a.to_string()),
+                error: failure.error.id(),
+                message: failure.error.to_string(),
+            },
+        )
+    }
+}
