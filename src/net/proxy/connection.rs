@@ -144,7 +144,12 @@ async fn refuse(
         body.len()
     );
     let written = client.write_all(answer.as_bytes()).await.is_ok();
-    if written && client.shutdown().await.is_ok() {
+    let shut = written && client.shutdown().await.is_ok();
+    // Told before the drain: the answer is out, and a watcher should not wait for the
+    // client to hang up to hear why.
+    let sentence = error.to_string();
+    tell(client, events, error);
+    if shut {
         let drain = async {
             let mut buf = [0u8; 4096];
             let mut total = 0;
@@ -157,19 +162,26 @@ async fn refuse(
         };
         let _ = tokio::time::timeout(config.timeouts.linger, drain).await;
     }
-    report(client, events, error);
+    record(client, sentence);
 }
 
-// Keeps the sentence with the connection in the capture and tells the proxy's watcher.
+// Tells the proxy's watcher, then keeps the sentence with the connection in the capture.
 fn report(client: &TappedTcp, events: &Reporter, error: UpstreamError) {
-    let conn = client.conn();
     let sentence = error.to_string();
+    tell(client, events, error);
+    record(client, sentence);
+}
+
+fn tell(client: &TappedTcp, events: &Reporter, error: UpstreamError) {
     events.events.send(UpstreamFailure {
-        conn,
+        conn: client.conn(),
         client: events.peer,
         error,
     });
-    if let Some(conn) = conn {
+}
+
+fn record(client: &TappedTcp, sentence: String) {
+    if let Some(conn) = client.conn() {
         // The server's side ended first: the close is the upstream's doing.
         client.recorder().end(conn, Direction::ServerToClient);
         client.recorder().close(conn, Some(sentence));
