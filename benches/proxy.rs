@@ -71,7 +71,13 @@ async fn proxy_to(upstream: SocketAddr) -> Proxy {
         let mut sink = std::io::sink();
         loop {
             match updates.recv().await {
-                Ok(update) => printer.show(&watched, update, &mut sink).unwrap(),
+                Ok(update) => {
+                    let (batch, lagged) = wslab::cmd::proxy::batch(update, &mut updates);
+                    printer.show_all(&watched, &batch, &mut sink).unwrap();
+                    if let Some(n) = lagged {
+                        printer.lagged(&watched, n, &mut sink).unwrap();
+                    }
+                }
                 Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
                     printer.lagged(&watched, n, &mut sink).unwrap();
                 }

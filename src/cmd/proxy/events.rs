@@ -129,7 +129,7 @@ pub struct FrameEvent {
     pub length: u64,
     /// The header's bytes, as hex.
     pub header_hex: String,
-    /// The payload (unmasked) as hex, up to the preview cap.
+    /// The payload (unmasked) as hex, up to `--max-payload` bytes.
     pub payload_hex: String,
     /// The same, as text, when it is UTF-8.
     pub payload_text: Option<String>,
@@ -163,8 +163,9 @@ pub struct CloseEvent {
     pub error: Option<String>,
 }
 
-/// Turns the recorder's updates into events, reading the transcript.
-pub fn events(t: &Transcript, update: Update) -> Vec<Event> {
+/// Turns the recorder's updates into events, reading the transcript. Frame payloads are
+/// shown up to `max_payload` bytes.
+pub fn events(t: &Transcript, update: Update, max_payload: usize) -> Vec<Event> {
     match update {
         Update::Opened(conn) => t
             .connection(conn)
@@ -177,7 +178,7 @@ pub fn events(t: &Transcript, update: Update) -> Vec<Event> {
             .collect(),
         Update::Learned(conn, direction, learned) => t
             .connection(conn)
-            .and_then(|c| learned_event(c, direction, learned))
+            .and_then(|c| learned_event(c, direction, learned, max_payload))
             .into_iter()
             .collect(),
         Update::Ended(..) => Vec::new(),
@@ -185,7 +186,12 @@ pub fn events(t: &Transcript, update: Update) -> Vec<Event> {
     }
 }
 
-fn learned_event(c: &Connection, direction: Direction, learned: Learned) -> Option<Event> {
+fn learned_event(
+    c: &Connection,
+    direction: Direction,
+    learned: Learned,
+    max_payload: usize,
+) -> Option<Event> {
     match (direction, learned) {
         (_, Learned::Frame(index)) => {
             let flow = c.flow(direction);
@@ -199,6 +205,7 @@ fn learned_event(c: &Connection, direction: Direction, learned: Learned) -> Opti
                 direction,
                 timed.at_us,
                 &timed.item,
+                max_payload,
             ))))
         }
         (Direction::ServerToClient, Learned::Head(index) | Learned::Body(index)) => {
@@ -274,7 +281,14 @@ fn handshake(
     }))
 }
 
-fn frame(conn: ConnId, direction: Direction, at_us: u64, f: &Frame) -> FrameEvent {
+fn frame(
+    conn: ConnId,
+    direction: Direction,
+    at_us: u64,
+    f: &Frame,
+    max_payload: usize,
+) -> FrameEvent {
+    let shown = &f.payload[..f.payload.len().min(max_payload)];
     let rsv = f.header.rsv();
     let opcode = f.header.opcode();
     FrameEvent {
@@ -291,9 +305,9 @@ fn frame(conn: ConnId, direction: Direction, at_us: u64, f: &Frame) -> FrameEven
         masked: f.header.masked(),
         length: f.payload_len(),
         header_hex: HEXLOWER.encode(f.header.bytes()),
-        payload_hex: HEXLOWER.encode(&f.payload),
-        payload_text: std::str::from_utf8(&f.payload).ok().map(str::to_owned),
-        preview_truncated: f.is_truncated(),
+        payload_hex: HEXLOWER.encode(shown),
+        payload_text: text(shown),
+        preview_truncated: (shown.len() as u64) < f.payload_len(),
         violations: f.violations.iter().map(ViolationJson::from).collect(),
     }
 }
@@ -330,6 +344,17 @@ fn close(c: &Connection) -> Event {
         frames_dropped: requests.frames_dropped + responses.frames_dropped,
         error: c.error.clone(),
     })
+}
+
+// The payload as text when it is UTF-8, a character cut by the preview's end included.
+fn text(shown: &[u8]) -> Option<String> {
+    match std::str::from_utf8(shown) {
+        Ok(text) => Some(text.to_owned()),
+        Err(e) if e.error_len().is_none() => std::str::from_utf8(&shown[..e.valid_up_to()])
+            .ok()
+            .map(str::to_owned),
+        Err(_) => None,
+    }
 }
 
 /// Writes one event as a line.

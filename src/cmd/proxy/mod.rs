@@ -10,10 +10,11 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use futures_util::FutureExt as _;
+use tokio::sync::broadcast;
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 
 use super::BadInput;
-use crate::capture::{ConnId, Learned, Limits, Update};
+use crate::capture::{ConnId, Direction, Learned, Limits, Update};
 use crate::cli::ProxyArgs;
 use crate::net::Recorder;
 use crate::net::proxy::{Proxy, ProxyConfig, ProxyTimeouts, UpstreamFailure};
@@ -44,10 +45,14 @@ pub fn run(args: &ProxyArgs, out: &mut impl Write) -> anyhow::Result<ExitCode> {
             "wslab: the proxy's terminal view is not built yet; JSON Lines follow on standard output, as with --no-tui"
         );
     }
-    runtime.block_on(serve(config, out))
+    runtime.block_on(serve(config, args.max_payload, out))
 }
 
-async fn serve(config: ProxyConfig, out: &mut impl Write) -> anyhow::Result<ExitCode> {
+async fn serve(
+    config: ProxyConfig,
+    max_payload: usize,
+    out: &mut impl Write,
+) -> anyhow::Result<ExitCode> {
     let mut stop = Box::pin(tokio::signal::ctrl_c());
     // Installed on the first poll, before anything is printed: a Ctrl-C as soon as the
     // address appears still reaches this handler, and the summary is printed.
@@ -78,7 +83,7 @@ async fn serve(config: ProxyConfig, out: &mut impl Write) -> anyhow::Result<Exit
         "wslab: proxy listening on {}, relaying to {upstream}; Ctrl-C stops it",
         proxy.addr()
     );
-    let mut printer = Printer::default();
+    let mut printer = Printer::new(max_payload);
     write(
         out,
         &Event::Listening {
@@ -100,7 +105,13 @@ async fn serve(config: ProxyConfig, out: &mut impl Write) -> anyhow::Result<Exit
             // Before the updates, so that a failure's sentence comes before its close.
             Some(failure) = failures.recv() => printer.failure(&failure, out)?,
             update = updates.recv() => match update {
-                Ok(update) => printer.show(&recorder, update, out)?,
+                Ok(update) => {
+                    let (batch, lagged) = batch(update, &mut updates);
+                    printer.show_all(&recorder, &batch, out)?;
+                    if let Some(n) = lagged {
+                        printer.lagged(&recorder, n, out)?;
+                    }
+                }
                 Err(RecvError::Lagged(n)) => printer.lagged(&recorder, n, out)?,
                 Err(RecvError::Closed) => stopped = true,
             },
@@ -132,10 +143,32 @@ async fn serve(config: ProxyConfig, out: &mut impl Write) -> anyhow::Result<Exit
     Ok(ExitCode::SUCCESS)
 }
 
+// Updates taken at once, under one read of the transcript.
+const BATCH: usize = 256;
+
+/// `first`, and the updates already waiting behind it (up to a bound); with the count of
+/// updates missed, if the watcher fell behind meanwhile.
+pub fn batch(
+    first: Update,
+    updates: &mut broadcast::Receiver<Update>,
+) -> (Vec<Update>, Option<u64>) {
+    let mut batch = vec![first];
+    while batch.len() < BATCH {
+        match updates.try_recv() {
+            Ok(update) => batch.push(update),
+            Err(TryRecvError::Lagged(n)) => return (batch, Some(n)),
+            Err(TryRecvError::Empty | TryRecvError::Closed) => break,
+        }
+    }
+    (batch, None)
+}
+
 /// Writes each update as it comes, and lets the capture forget what has been written, so
 /// that a proxy left running for days stays within its limits.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Printer {
+    /// Payload bytes shown per frame.
+    pub max_payload: usize,
     /// Connections seen.
     pub connections: u64,
     /// Bytes from clients, over closed connections.
@@ -148,7 +181,28 @@ pub struct Printer {
     pub upstream_failures: u64,
 }
 
+impl Default for Printer {
+    fn default() -> Self {
+        Self::new(DEFAULT_MAX_PAYLOAD)
+    }
+}
+
+/// Payload bytes a frame event shows unless `--max-payload` says otherwise.
+pub const DEFAULT_MAX_PAYLOAD: usize = 256;
+
 impl Printer {
+    /// A printer that shows `max_payload` bytes of each frame's payload.
+    pub fn new(max_payload: usize) -> Self {
+        Self {
+            max_payload,
+            connections: 0,
+            bytes_up: 0,
+            bytes_down: 0,
+            dropped: 0,
+            upstream_failures: 0,
+        }
+    }
+
     /// Writes the events of one update.
     ///
     /// # Errors
@@ -159,8 +213,28 @@ impl Printer {
         update: Update,
         out: &mut impl Write,
     ) -> std::io::Result<()> {
-        for event in recorder.read(|t| events(t, update)) {
-            match &event {
+        self.show_all(recorder, &[update], out)
+    }
+
+    /// Writes the events of several updates, reading the transcript once: each read holds
+    /// the lock the taps record under, so fewer reads leave more time to the traffic.
+    ///
+    /// # Errors
+    /// When the output fails.
+    pub fn show_all(
+        &mut self,
+        recorder: &Recorder,
+        updates: &[Update],
+        out: &mut impl Write,
+    ) -> std::io::Result<()> {
+        let all: Vec<Event> = recorder.read(|t| {
+            updates
+                .iter()
+                .flat_map(|&update| events(t, update, self.max_payload))
+                .collect()
+        });
+        for event in &all {
+            match event {
                 Event::Open { .. } => self.connections += 1,
                 Event::Close(close) => {
                     self.bytes_up += close.bytes_client_to_server;
@@ -168,15 +242,29 @@ impl Printer {
                 }
                 _ => {}
             }
-            write(out, &event)?;
+            write(out, event)?;
         }
-        match update {
-            // Written once, never needed again: the frame limit stays for new frames.
-            Update::Learned(conn, direction, Learned::Frame(index)) => {
-                recorder.release_frames(conn, direction, index);
+        // Written once, never needed again: the frame limit stays for new frames. Frames
+        // arrive in order, so the last index of each flow lets go of all before it.
+        let mut released: Vec<(ConnId, Direction, u64)> = Vec::new();
+        for update in updates {
+            if let Update::Learned(conn, direction, Learned::Frame(index)) = *update {
+                match released
+                    .iter_mut()
+                    .find(|r| r.0 == conn && r.1 == direction)
+                {
+                    Some(r) => r.2 = r.2.max(index),
+                    None => released.push((conn, direction, index)),
+                }
             }
-            Update::Closed(conn) => recorder.forget(conn),
-            _ => {}
+        }
+        for (conn, direction, index) in released {
+            recorder.release_frames(conn, direction, index);
+        }
+        for update in updates {
+            if let Update::Closed(conn) = *update {
+                recorder.forget(conn);
+            }
         }
         Ok(())
     }
