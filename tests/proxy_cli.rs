@@ -10,6 +10,18 @@ use tokio_tungstenite::tungstenite::Message;
 use wslab::net::Recorder;
 use wslab::net::lab::{Lab, LabConfig};
 
+/// Kills the proxy if the test fails before its Ctrl-C, so that no process outlives it.
+struct Running(Option<std::process::Child>);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(child) = &mut self.0 {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
 #[tokio::test]
 async fn no_tui_writes_json_lines_for_handshake_frames_and_close() {
     let lab = Lab::start(LabConfig::default(), Recorder::default())
@@ -22,6 +34,7 @@ async fn no_tui_writes_json_lines_for_handshake_frames_and_close() {
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut running = Running(Some(child));
     let first: Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
     assert_eq!(first["event"], "listening");
     let listen = first["listen"].as_str().unwrap().to_owned();
@@ -90,11 +103,11 @@ async fn no_tui_writes_json_lines_for_handshake_frames_and_close() {
     assert_eq!(close["frames_dropped"], 0);
 
     let interrupted = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+        .args(["-INT", &running.0.as_ref().unwrap().id().to_string()])
         .status()
         .unwrap();
     assert!(interrupted.success());
-    let output = child.wait_with_output().unwrap();
+    let output = running.0.take().unwrap().wait_with_output().unwrap();
     assert!(output.status.success());
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(stderr.contains("proxy stopped: 1 connections"), "{stderr}");
