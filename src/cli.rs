@@ -126,6 +126,45 @@ pub enum Command {
     Inspect(InspectArgs),
     /// List the lessons, or check lesson files for errors.
     Lessons(LessonsArgs),
+    /// Stand between a client and a ws:// server: relay every byte unchanged, show every frame.
+    Proxy(ProxyArgs),
+}
+
+/// `wslab proxy`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "The proxy relays TCP bytes both ways exactly as they come, broken frames \
+    included, so the client's request line and Host header reach the upstream untouched. Every \
+    connection, handshake, frame, HTTP exchange and close is written to standard output as one \
+    JSON line (field names in the README).\n\n\
+    Examples:\n  \
+    wslab serve --port 9001 &\n  \
+    wslab proxy --listen 127.0.0.1:9002 --upstream ws://127.0.0.1:9001 --no-tui\n  \
+    # then point a client at ws://127.0.0.1:9002/echo"
+)]
+pub struct ProxyArgs {
+    /// Where clients connect; port 0 lets the OS choose (the address is printed). Anything
+    /// other than loopback exposes the proxy to the network, and wslab warns when it does.
+    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:0")]
+    pub listen: std::net::SocketAddr,
+    /// The server to relay to, as ws://HOST:PORT[/PATH]; only the host and port are used.
+    #[arg(long, value_name = "URL")]
+    pub upstream: String,
+    /// Write JSON Lines to standard output (the terminal view is not built yet, so this is
+    /// also what happens without it).
+    #[arg(long)]
+    pub no_tui: bool,
+    /// Frames the capture keeps at once; later ones are counted as dropped.
+    #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_frames: u64,
+    /// Payload bytes each frame event shows, as hex and text; the true length is always
+    /// given, and `preview_truncated` says when it was cut.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::cmd::proxy::DEFAULT_MAX_PAYLOAD)]
+    pub max_payload: usize,
+    /// When the proxy stops, write what it captured to FILE: .pcap (Wireshark), .har or
+    /// .jsonl, by the extension.
+    #[arg(long, value_name = "FILE")]
+    pub save: Option<std::path::PathBuf>,
 }
 
 /// `wslab lesson`.

@@ -8,6 +8,7 @@ pub mod inspect;
 pub mod learn;
 pub mod lesson;
 pub mod lessons;
+pub mod proxy;
 pub mod save;
 pub mod serve;
 

@@ -6,6 +6,7 @@ pub mod client_error;
 pub mod http_client;
 pub mod idle;
 pub mod lab;
+pub mod proxy;
 pub mod recorder;
 pub mod tap;
 pub mod tcp;

@@ -101,7 +101,8 @@ async fn serve(
     Ok(ExitCode::SUCCESS)
 }
 
-fn bind_error(error: &io::Error) -> String {
+/// The bind error in words.
+pub(crate) fn bind_error(error: &io::Error) -> String {
     match error.kind() {
         io::ErrorKind::AddrInUse => "address already in use".into(),
         io::ErrorKind::AddrNotAvailable => "that address is not one of this machine's".into(),

@@ -1,0 +1,229 @@
+//! What the proxy costs. A tokio-tungstenite client sends 1 KiB binary messages to a
+//! tokio-tungstenite echo server, first directly, then through `Proxy` with capture on and a
+//! `--no-tui` printer draining the updates into a sink (as `wslab proxy --no-tui` does, minus
+//! the terminal), in the same run; and through a proxy that only captures, to show what the
+//! output costs apart from the relay:
+//!
+//! 1. Throughput, pipelined with 64 messages in flight: msg/s, MiB/s (payload, one way) and
+//!    the ratio to direct.
+//! 2. Latency, one message in flight: p50 and p99 round trip, and what the proxy adds.
+//! 3. Memory: RSS before and after 1,000,000 frames through the proxy (500,000 echoed
+//!    messages), to show that the capture stays within its `Limits`.
+//!
+//! Run with `cargo bench --bench proxy`; `WSLAB_BENCH_QUICK=1` makes it a smoke run.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use futures_util::{SinkExt as _, StreamExt as _};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::Semaphore;
+use tokio_tungstenite::tungstenite::{Bytes, Message};
+use wslab::cmd::proxy::Printer;
+use wslab::net::proxy::{Proxy, ProxyConfig, ProxyTimeouts};
+use wslab::net::url;
+
+const SIZE: usize = 1024;
+const WINDOW: usize = 64;
+const MIB: f64 = 1024.0 * 1024.0;
+
+fn quick() -> bool {
+    std::env::var_os("WSLAB_BENCH_QUICK").is_some()
+}
+
+// Counts in a benchmark stay far below 2^52: the conversion is exact.
+fn f(n: usize) -> f64 {
+    f64::from(u32::try_from(n).unwrap_or(u32::MAX))
+}
+
+async fn echo_server() -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            stream.set_nodelay(true).unwrap();
+            tokio::spawn(async move {
+                let mut ws = tokio_tungstenite::accept_async(stream).await.unwrap();
+                while let Some(Ok(message)) = ws.next().await {
+                    if message.is_binary() && ws.send(message).await.is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+    });
+    addr
+}
+
+async fn proxy_to(upstream: SocketAddr, print: bool) -> Proxy {
+    let config = ProxyConfig {
+        listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+        upstream: url::parse(&format!("ws://{upstream}/")).unwrap(),
+        limits: wslab::capture::Limits::default(),
+        timeouts: ProxyTimeouts::default(),
+    };
+    let recorder = config.recorder();
+    if !print {
+        return Proxy::start(config, recorder).await.unwrap();
+    }
+    let mut updates = recorder.subscribe();
+    let watched = recorder.clone();
+    // The --no-tui printer, into a sink: every frame becomes a JSON line, then is let go.
+    tokio::spawn(async move {
+        let mut printer = Printer::default();
+        let mut sink = std::io::sink();
+        loop {
+            match updates.recv().await {
+                Ok(update) => {
+                    let (batch, lagged) = wslab::cmd::proxy::batch(update, &mut updates);
+                    printer.show_all(&watched, &batch, &mut sink).unwrap();
+                    if let Some(n) = lagged {
+                        printer.lagged(&watched, n, &mut sink).unwrap();
+                    }
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
+                    printer.lagged(&watched, n, &mut sink).unwrap();
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+            }
+        }
+    });
+    Proxy::start(config, recorder).await.unwrap()
+}
+
+/// Sends `count` messages with `window` in flight; returns the elapsed time and each
+/// message's round trip in µs.
+async fn run(addr: SocketAddr, count: usize, window: usize) -> (Duration, Vec<f64>) {
+    let stream = TcpStream::connect(addr).await.unwrap();
+    stream.set_nodelay(true).unwrap();
+    let (ws, _) = tokio_tungstenite::client_async(format!("ws://{addr}/"), stream)
+        .await
+        .unwrap();
+    let (mut sink, mut source) = ws.split();
+    let permits = Arc::new(Semaphore::new(window));
+    let epoch = Instant::now();
+    let started = Instant::now();
+    let writer = {
+        let permits = permits.clone();
+        tokio::spawn(async move {
+            let mut payload = vec![0x5a; SIZE];
+            for _ in 0..count {
+                permits.acquire().await.unwrap().forget();
+                let sent = u64::try_from(epoch.elapsed().as_nanos()).unwrap();
+                payload[..8].copy_from_slice(&sent.to_be_bytes());
+                sink.send(Message::Binary(Bytes::copy_from_slice(&payload)))
+                    .await
+                    .unwrap();
+            }
+            sink
+        })
+    };
+    let mut trips = Vec::with_capacity(count);
+    for _ in 0..count {
+        let Some(Ok(Message::Binary(echo))) = source.next().await else {
+            panic!("the echo ended early");
+        };
+        let sent = u64::from_be_bytes(echo[..8].try_into().unwrap());
+        let now = u64::try_from(epoch.elapsed().as_nanos()).unwrap();
+        trips.push(f64::from(u32::try_from((now - sent) / 10).unwrap_or(u32::MAX)) / 100.0);
+        permits.add_permits(1);
+    }
+    let elapsed = started.elapsed();
+    let mut sink = writer.await.unwrap();
+    let _ = sink.close().await;
+    (elapsed, trips)
+}
+
+fn percentile(samples: &mut [f64], p: f64) -> f64 {
+    samples.sort_by(f64::total_cmp);
+    let last = f(samples.len() - 1);
+    // The index is within the slice by construction.
+    #[allow(clippy::cast_sign_loss, clippy::cast_possible_truncation)]
+    let at = (last * p).round() as usize;
+    samples[at]
+}
+
+fn rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+async fn bench() {
+    let server = echo_server().await;
+    let proxy = proxy_to(server, true).await;
+    let quiet = proxy_to(server, false).await;
+    let (count, latency_count, memory_messages) = if quick() {
+        (20_000, 2_000, 50_000)
+    } else {
+        (200_000, 20_000, 500_000)
+    };
+    // Warm both paths up: connections, allocator, caches.
+    run(server, 2_000, WINDOW).await;
+    run(proxy.addr(), 2_000, WINDOW).await;
+    run(quiet.addr(), 2_000, WINDOW).await;
+
+    let (direct, _) = run(server, count, WINDOW).await;
+    let (captured, _) = run(quiet.addr(), count, WINDOW).await;
+    let (proxied, _) = run(proxy.addr(), count, WINDOW).await;
+    println!("Pipelined echo, {count} messages of {SIZE} B, {WINDOW} in flight");
+    println!(
+        "{:<34} {:>10} {:>8} {:>6}",
+        "path", "msg/s", "MiB/s", "ratio"
+    );
+    let rate = |d: Duration| f(count) / d.as_secs_f64();
+    for (name, d) in [
+        ("direct", direct),
+        ("proxy, capture only", captured),
+        ("proxy, capture + --no-tui printer", proxied),
+    ] {
+        println!(
+            "{name:<34} {:>10.0} {:>8.1} {:>6.3}",
+            rate(d),
+            rate(d) * f(SIZE) / MIB,
+            rate(d) / rate(direct)
+        );
+    }
+    println!("(aim: ratio >= 0.9)\n");
+
+    let (_, mut direct) = run(server, latency_count, 1).await;
+    let (_, mut proxied) = run(proxy.addr(), latency_count, 1).await;
+    println!("Round trip, one message in flight, {latency_count} messages (µs)");
+    println!("{:<10} {:>10} {:>10}", "path", "p50", "p99");
+    let (d50, d99) = (percentile(&mut direct, 0.5), percentile(&mut direct, 0.99));
+    let (p50, p99) = (
+        percentile(&mut proxied, 0.5),
+        percentile(&mut proxied, 0.99),
+    );
+    println!("{:<10} {d50:>10.1} {d99:>10.1}", "direct");
+    println!("{:<10} {p50:>10.1} {p99:>10.1}", "proxy");
+    println!(
+        "added by the proxy: p50 {:.1} µs, p99 {:.1} µs (aim < 50 µs at p99)\n",
+        p50 - d50,
+        p99 - d99
+    );
+
+    let frames = memory_messages * 2;
+    let before = rss_kib();
+    run(proxy.addr(), memory_messages, WINDOW).await;
+    let after = rss_kib();
+    match (before, after) {
+        (Some(before), Some(after)) => println!(
+            "Memory: RSS {before} KiB before and {after} KiB after {frames} frames through the proxy ({:+} KiB)",
+            i64::try_from(after).unwrap() - i64::try_from(before).unwrap()
+        ),
+        _ => println!("Memory: skipped, /proc/self/status is Linux only"),
+    }
+    proxy.shutdown().await;
+    quiet.shutdown().await;
+}
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(bench());
+}

@@ -1,0 +1,328 @@
+//! `wslab proxy`: the lossless proxy in the foreground, every event written as a JSON line.
+//! The terminal view is not built yet; without `--no-tui` a note says so and the JSON Lines
+//! follow all the same.
+
+pub mod events;
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use futures_util::FutureExt as _;
+use tokio::sync::broadcast;
+use tokio::sync::broadcast::error::{RecvError, TryRecvError};
+
+use super::BadInput;
+use crate::capture::{ConnId, Direction, Learned, Limits, Update};
+use crate::cli::ProxyArgs;
+use crate::net::Recorder;
+use crate::net::proxy::{Proxy, ProxyConfig, ProxyTimeouts, UpstreamFailure};
+use crate::net::url;
+use events::{Event, events, write};
+
+/// Runs the proxy until Ctrl-C.
+///
+/// # Errors
+/// When the upstream URL is not usable, the address cannot be bound, or output fails.
+pub fn run(args: &ProxyArgs, out: &mut impl Write) -> anyhow::Result<ExitCode> {
+    let upstream = url::parse(&args.upstream).map_err(|e| BadInput(format!("--upstream: {e}")))?;
+    // Checked before anything listens, so a typo costs no session.
+    let save = args
+        .save
+        .as_deref()
+        .map(super::save::Target::check)
+        .transpose()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let config = ProxyConfig {
+        listen: args.listen,
+        upstream,
+        limits: Limits {
+            max_frames: usize::try_from(args.max_frames).unwrap_or(usize::MAX),
+            ..Limits::default()
+        },
+        timeouts: ProxyTimeouts::default(),
+    };
+    if !args.no_tui {
+        eprintln!(
+            "wslab: the proxy's terminal view is not built yet; JSON Lines follow on standard output, as with --no-tui"
+        );
+    }
+    runtime.block_on(serve(config, args.max_payload, save.as_ref(), out))
+}
+
+async fn serve(
+    config: ProxyConfig,
+    max_payload: usize,
+    save: Option<&super::save::Target>,
+    out: &mut impl Write,
+) -> anyhow::Result<ExitCode> {
+    let mut stop = Box::pin(tokio::signal::ctrl_c());
+    // Installed on the first poll, before anything is printed: a Ctrl-C as soon as the
+    // address appears still reaches this handler, and the summary is printed.
+    let mut stopped = match (&mut stop).now_or_never() {
+        Some(result) => {
+            result.context("cannot watch for Ctrl-C")?;
+            true
+        }
+        None => false,
+    };
+    let (listen, upstream) = (config.listen, config.upstream.to_string());
+    let recorder = config.recorder();
+    // Subscribed before the first connection can open, so none is missed.
+    let mut updates = recorder.subscribe();
+    let mut proxy = Proxy::start(config, recorder.clone()).await.map_err(|e| {
+        anyhow::anyhow!(
+            "cannot listen on {listen}: {}",
+            super::serve::bind_error(&e)
+        )
+    })?;
+    if !listen.ip().is_loopback() {
+        eprintln!(
+            "wslab: warning: the proxy is reachable from other machines at {}; it relays to {upstream} with no authentication",
+            proxy.addr()
+        );
+    }
+    eprintln!(
+        "wslab: proxy listening on {}, relaying to {upstream}; Ctrl-C stops it",
+        proxy.addr()
+    );
+    let mut printer = Printer::new(max_payload);
+    printer.keep = save.is_some();
+    write(
+        out,
+        &Event::Listening {
+            listen: proxy.addr().to_string(),
+            upstream,
+        },
+    )?;
+    out.flush()?;
+    let mut failures = proxy
+        .failures()
+        .context("the proxy's failures were taken")?;
+    while !stopped {
+        tokio::select! {
+            biased;
+            result = &mut stop => {
+                result.context("cannot watch for Ctrl-C")?;
+                stopped = true;
+            }
+            // Before the updates, so that a failure's sentence comes before its close.
+            Some(failure) = failures.recv() => printer.failure(&failure, out)?,
+            update = updates.recv() => match update {
+                Ok(update) => {
+                    let (batch, lagged) = batch(update, &mut updates);
+                    printer.show_all(&recorder, &batch, out)?;
+                    if let Some(n) = lagged {
+                        printer.lagged(&recorder, n, out)?;
+                    }
+                }
+                Err(RecvError::Lagged(n)) => printer.lagged(&recorder, n, out)?,
+                Err(RecvError::Closed) => stopped = true,
+            },
+        }
+        out.flush()?;
+    }
+    let dropped = proxy.failures_dropped();
+    proxy.shutdown().await;
+    // The connections the stop closed, and anything else still queued.
+    loop {
+        match updates.try_recv() {
+            Ok(update) => printer.show(&recorder, update, out)?,
+            Err(TryRecvError::Lagged(n)) => printer.lagged(&recorder, n, out)?,
+            Err(TryRecvError::Empty | TryRecvError::Closed) => break,
+        }
+    }
+    while let Ok(failure) = failures.try_recv() {
+        printer.failure(&failure, out)?;
+    }
+    out.flush()?;
+    eprintln!(
+        "wslab: proxy stopped: {} connections ({} failed upstream), {} bytes from clients, {} bytes from the upstream, {} events dropped",
+        printer.connections,
+        printer.upstream_failures,
+        printer.bytes_up,
+        printer.bytes_down,
+        printer.dropped + dropped
+    );
+    if let Some(target) = save {
+        target.write(&recorder)?;
+        eprintln!("wslab: the capture is saved in {}", target.path.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+// Updates taken at once, under one read of the transcript.
+const BATCH: usize = 256;
+
+/// `first`, and the updates already waiting behind it (up to a bound); with the count of
+/// updates missed, if the watcher fell behind meanwhile.
+pub fn batch(
+    first: Update,
+    updates: &mut broadcast::Receiver<Update>,
+) -> (Vec<Update>, Option<u64>) {
+    let mut batch = vec![first];
+    while batch.len() < BATCH {
+        match updates.try_recv() {
+            Ok(update) => batch.push(update),
+            Err(TryRecvError::Lagged(n)) => return (batch, Some(n)),
+            Err(TryRecvError::Empty | TryRecvError::Closed) => break,
+        }
+    }
+    (batch, None)
+}
+
+/// Writes each update as it comes, and lets the capture forget what has been written, so
+/// that a proxy left running for days stays within its limits.
+#[derive(Debug)]
+pub struct Printer {
+    /// Payload bytes shown per frame.
+    pub max_payload: usize,
+    /// Connections seen.
+    pub connections: u64,
+    /// Bytes from clients, over closed connections.
+    pub bytes_up: u64,
+    /// Bytes from the upstream, over closed connections.
+    pub bytes_down: u64,
+    /// Updates missed because the output fell behind.
+    pub dropped: u64,
+    /// Connections the upstream failed.
+    pub upstream_failures: u64,
+    /// Keep what was written in the capture, for `--save`: then the capture's own limits,
+    /// not forgetting, bound the memory.
+    pub keep: bool,
+}
+
+impl Default for Printer {
+    fn default() -> Self {
+        Self::new(DEFAULT_MAX_PAYLOAD)
+    }
+}
+
+/// Payload bytes a frame event shows unless `--max-payload` says otherwise.
+pub const DEFAULT_MAX_PAYLOAD: usize = 256;
+
+impl Printer {
+    /// A printer that shows `max_payload` bytes of each frame's payload.
+    pub fn new(max_payload: usize) -> Self {
+        Self {
+            max_payload,
+            connections: 0,
+            bytes_up: 0,
+            bytes_down: 0,
+            dropped: 0,
+            upstream_failures: 0,
+            keep: false,
+        }
+    }
+
+    /// Writes the events of one update.
+    ///
+    /// # Errors
+    /// When the output fails.
+    pub fn show(
+        &mut self,
+        recorder: &Recorder,
+        update: Update,
+        out: &mut impl Write,
+    ) -> std::io::Result<()> {
+        self.show_all(recorder, &[update], out)
+    }
+
+    /// Writes the events of several updates, reading the transcript once: each read holds
+    /// the lock the taps record under, so fewer reads leave more time to the traffic.
+    ///
+    /// # Errors
+    /// When the output fails.
+    pub fn show_all(
+        &mut self,
+        recorder: &Recorder,
+        updates: &[Update],
+        out: &mut impl Write,
+    ) -> std::io::Result<()> {
+        let all: Vec<Event> = recorder.read(|t| {
+            updates
+                .iter()
+                .flat_map(|&update| events(t, update, self.max_payload))
+                .collect()
+        });
+        for event in &all {
+            match event {
+                Event::Open { .. } => self.connections += 1,
+                Event::Close(close) => {
+                    self.bytes_up += close.bytes_client_to_server;
+                    self.bytes_down += close.bytes_server_to_client;
+                }
+                _ => {}
+            }
+            write(out, event)?;
+        }
+        // Written once, never needed again: the frame limit stays for new frames. Frames
+        // arrive in order, so the last index of each flow lets go of all before it.
+        let mut released: Vec<(ConnId, Direction, u64)> = Vec::new();
+        for update in updates {
+            if let Update::Learned(conn, direction, Learned::Frame(index)) = *update {
+                match released
+                    .iter_mut()
+                    .find(|r| r.0 == conn && r.1 == direction)
+                {
+                    Some(r) => r.2 = r.2.max(index),
+                    None => released.push((conn, direction, index)),
+                }
+            }
+        }
+        if self.keep {
+            return Ok(());
+        }
+        for (conn, direction, index) in released {
+            recorder.release_frames(conn, direction, index);
+        }
+        for update in updates {
+            if let Update::Closed(conn) = *update {
+                recorder.forget(conn);
+            }
+        }
+        Ok(())
+    }
+
+    /// After `n` missed updates: says so, then writes and forgets every closed connection,
+    /// whose close may have been among those missed, so that memory stays bounded.
+    ///
+    /// # Errors
+    /// When the output fails.
+    pub fn lagged(
+        &mut self,
+        recorder: &Recorder,
+        n: u64,
+        out: &mut impl Write,
+    ) -> std::io::Result<()> {
+        self.dropped += n;
+        write(out, &Event::Dropped { events: n })?;
+        let closed: Vec<ConnId> = recorder.read(|t| {
+            t.connections()
+                .filter(|c| c.closed_us.is_some())
+                .map(|c| c.id)
+                .collect()
+        });
+        for conn in closed {
+            self.show(recorder, Update::Closed(conn), out)?;
+        }
+        Ok(())
+    }
+
+    fn failure(&mut self, failure: &UpstreamFailure, out: &mut impl Write) -> std::io::Result<()> {
+        self.upstream_failures += 1;
+        write(
+            out,
+            &Event::UpstreamError {
+                conn: failure.conn.map(|c| c.0),
+                client: failure.client.map(|a: SocketAddr| a.to_string()),
+                error: failure.error.id(),
+                message: failure.error.to_string(),
+            },
+        )
+    }
+}

@@ -1,0 +1,195 @@
+//! One proxied connection: connect to the upstream, relay both ways verbatim, and on an
+//! upstream failure close the client's side properly.
+//!
+//! Only the client's socket is tapped. The relay writes to each side exactly the bytes it read
+//! from the other, so the client's socket carries both directions as the two peers sent them:
+//! the client's frames as its reads, the server's frames as its writes. Tapping the upstream
+//! socket too would record every byte twice, for no new information.
+
+use std::future::poll_fn;
+use std::io;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::Poll;
+
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use tokio::net::TcpStream;
+
+use super::error::UpstreamError;
+use super::pump::{Half, Pump, PumpError};
+use super::{Events, ProxyConfig, UpstreamFailure};
+use crate::capture::Direction;
+use crate::net::tcp::TappedTcp;
+
+// What the drain after a 502 reads at most, so that a client that never stops sending cannot
+// hold the connection.
+const DRAIN_LIMIT: usize = 1024 * 1024;
+
+/// Serves one accepted, tapped client until both directions have ended or one side failed.
+pub(super) async fn serve(mut client: TappedTcp, config: Arc<ProxyConfig>, events: Events) {
+    // Taken now: once the socket is shut down, the system no longer says whose it was.
+    let events = Reporter {
+        events,
+        peer: client.get_ref().peer_addr().ok(),
+    };
+    let upstream_name = config.upstream.to_string();
+    let target = (config.upstream.host.as_str(), config.upstream.port);
+    let upstream =
+        match tokio::time::timeout(config.timeouts.connect, TcpStream::connect(target)).await {
+            Ok(Ok(stream)) => stream,
+            Ok(Err(error)) => {
+                let error = UpstreamError::connect(upstream_name, error);
+                return refuse(&mut client, &config, &events, error).await;
+            }
+            Err(_) => {
+                let error = UpstreamError::ConnectTimeout {
+                    upstream: upstream_name,
+                    after: config.timeouts.connect,
+                };
+                return refuse(&mut client, &config, &events, error).await;
+            }
+        };
+    // Nagle would hold back a small frame until the previous one is acknowledged: latency the
+    // user would wrongly blame on their server.
+    let _ = upstream.set_nodelay(true);
+    let mut upstream = upstream;
+    let (up, down) = relay(&mut client, &mut upstream).await;
+    let failure = match (up, down) {
+        (Ok(()), Ok(())) => return,
+        // A client that fails has failed on its tapped socket, which recorded the error.
+        (Err(e), _) if e.half == Half::Read => return,
+        (_, Err(e)) if e.half == Half::Write => return,
+        (Err(e), _) => UpstreamError::WriteFailed {
+            upstream: upstream_name,
+            error: e.error,
+        },
+        (_, Err(e)) if e.error.kind() == io::ErrorKind::UnexpectedEof => {
+            UpstreamError::ClosedWithoutAnswer {
+                upstream: upstream_name,
+            }
+        }
+        (_, Err(e)) => UpstreamError::ReadFailed {
+            upstream: upstream_name,
+            error: e.error,
+        },
+    };
+    drop(upstream);
+    if client_has_answer(&client) {
+        // After the answer began (the upgrade, say), no HTTP can be added: only the TCP
+        // connection's end says that the server went away.
+        let _ = client.shutdown().await;
+        report(&client, &events, failure);
+    } else {
+        refuse(&mut client, &config, &events, failure).await;
+    }
+}
+
+// Runs both pumps until both end, or one fails; each pump's result.
+async fn relay(
+    client: &mut TappedTcp,
+    upstream: &mut TcpStream,
+) -> (Result<(), PumpError>, Result<(), PumpError>) {
+    let mut up = Pump::new();
+    let mut down = Pump::new();
+    let mut up_result = None;
+    let mut down_result = None;
+    poll_fn(|cx| {
+        if up_result.is_none()
+            && let Poll::Ready(r) =
+                up.poll_copy(cx, Pin::new(&mut *client), Pin::new(&mut *upstream), false)
+        {
+            up_result = Some(r);
+        }
+        if down_result.is_none() {
+            // An upstream that ends before any answer, while the client has spoken, leaves
+            // the client waiting for nothing: that is a failure, answered with a 502.
+            let fails = up.bytes > 0 && !up.read_done();
+            if let Poll::Ready(r) =
+                down.poll_copy(cx, Pin::new(&mut *upstream), Pin::new(&mut *client), fails)
+            {
+                down_result = Some(r);
+            }
+        }
+        match (&up_result, &down_result) {
+            (Some(Ok(())), Some(Ok(()))) | (Some(Err(_)), _) | (_, Some(Err(_))) => Poll::Ready(()),
+            _ => Poll::Pending,
+        }
+    })
+    .await;
+    (up_result.unwrap_or(Ok(())), down_result.unwrap_or(Ok(())))
+}
+
+// Whether any byte has gone from the upstream to the client.
+fn client_has_answer(client: &TappedTcp) -> bool {
+    client.conn().is_some_and(|conn| {
+        client
+            .recorder()
+            .read(|t| t.connection(conn).is_some_and(|c| c.responses().bytes > 0))
+    })
+}
+
+// Answers the client `502 Bad Gateway` with the sentence, ends its side, and reads what it
+// still sends until it closes: closing with unread bytes would reset the connection, and the
+// client might lose the answer.
+async fn refuse(
+    client: &mut TappedTcp,
+    config: &ProxyConfig,
+    events: &Reporter,
+    error: UpstreamError,
+) {
+    let body = format!("{error}\n");
+    let answer = format!(
+        "HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let written = client.write_all(answer.as_bytes()).await.is_ok();
+    let shut = written && client.shutdown().await.is_ok();
+    // Told before the drain: the answer is out, and a watcher should not wait for the
+    // client to hang up to hear why.
+    let sentence = error.to_string();
+    tell(client, events, error);
+    if shut {
+        let drain = async {
+            let mut buf = [0u8; 4096];
+            let mut total = 0;
+            while total < DRAIN_LIMIT {
+                match client.read(&mut buf).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => total += n,
+                }
+            }
+        };
+        let _ = tokio::time::timeout(config.timeouts.linger, drain).await;
+    }
+    record(client, sentence);
+}
+
+// Tells the proxy's watcher, then keeps the sentence with the connection in the capture.
+fn report(client: &TappedTcp, events: &Reporter, error: UpstreamError) {
+    let sentence = error.to_string();
+    tell(client, events, error);
+    record(client, sentence);
+}
+
+fn tell(client: &TappedTcp, events: &Reporter, error: UpstreamError) {
+    events.events.send(UpstreamFailure {
+        conn: client.conn(),
+        client: events.peer,
+        error,
+    });
+}
+
+fn record(client: &TappedTcp, sentence: String) {
+    if let Some(conn) = client.conn() {
+        // The server's side ended first: the close is the upstream's doing.
+        client.recorder().end(conn, Direction::ServerToClient);
+        client.recorder().close(conn, Some(sentence));
+    }
+}
+
+// Where failures go, and whose connection it is.
+struct Reporter {
+    events: Events,
+    peer: Option<SocketAddr>,
+}

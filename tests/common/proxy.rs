@@ -1,0 +1,72 @@
+//! Helpers shared by the proxy test crates: a proxy on a free port in front of an upstream,
+//! and what its capture holds.
+
+// Each test crate uses a different subset of these.
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use wslab::capture::{ConnId, Direction, Limits};
+use wslab::net::Recorder;
+use wslab::net::proxy::{Proxy, ProxyConfig, ProxyTimeouts};
+use wslab::net::url;
+
+/// Limits roomy enough that a test's whole traffic is kept.
+pub fn roomy() -> Limits {
+    Limits {
+        max_frames: 1_000_000,
+        max_raw_bytes: 512 * 1024 * 1024,
+        max_chunks: 10_000_000,
+        max_preview_bytes: 512 * 1024 * 1024,
+        ..Limits::default()
+    }
+}
+
+pub fn config(upstream: SocketAddr, connect: Duration) -> ProxyConfig {
+    ProxyConfig {
+        listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+        upstream: url::parse(&format!("ws://{upstream}/")).unwrap(),
+        limits: roomy(),
+        timeouts: ProxyTimeouts {
+            connect,
+            linger: Duration::from_secs(5),
+        },
+    }
+}
+
+pub async fn proxy(upstream: SocketAddr) -> Proxy {
+    proxy_with(upstream, Duration::from_secs(10)).await
+}
+
+pub async fn proxy_with(upstream: SocketAddr, connect: Duration) -> Proxy {
+    let config = config(upstream, connect);
+    let recorder = config.recorder();
+    Proxy::start(config, recorder).await.unwrap()
+}
+
+/// Every recorded connection's bytes one way, sorted, so that two captures of the same
+/// connections compare equal whatever order the connections opened in.
+pub fn streams(recorder: &Recorder, direction: Direction) -> Vec<Vec<u8>> {
+    let mut all: Vec<Vec<u8>> = recorder.read(|t| {
+        let ids: Vec<ConnId> = t.connections().map(|c| c.id).collect();
+        ids.iter().map(|&id| t.raw(id, direction)).collect()
+    });
+    all.sort();
+    all
+}
+
+/// The violation ids the capture flagged one way, over every connection.
+pub fn violations(recorder: &Recorder, direction: Direction) -> Vec<&'static str> {
+    recorder.read(|t| {
+        t.connections()
+            .flat_map(|c| c.flow(direction).frames.iter())
+            .flat_map(|f| f.item.violations.iter().map(wslab::proto::Violation::id))
+            .collect()
+    })
+}
+
+/// File descriptors this process holds (Linux); `None` elsewhere.
+pub fn open_fds() -> Option<usize> {
+    std::fs::read_dir("/proc/self/fd").ok().map(Iterator::count)
+}

@@ -1,0 +1,131 @@
+//! `wslab proxy --no-tui` as a script would run it: the binary in front of the lab, a real
+//! client through it, and the JSON Lines it writes. Ctrl-C (SIGINT) ends it with a summary.
+
+use std::io::{BufRead as _, BufReader};
+use std::process::{Command, Stdio};
+
+use futures_util::{SinkExt as _, StreamExt as _};
+use serde_json::Value;
+use tokio_tungstenite::tungstenite::Message;
+use wslab::net::Recorder;
+use wslab::net::lab::{Lab, LabConfig};
+
+/// Kills the proxy if the test fails before its Ctrl-C, so that no process outlives it.
+struct Running(Option<std::process::Child>);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(child) = &mut self.0 {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+#[tokio::test]
+async fn no_tui_writes_json_lines_for_handshake_frames_and_close() {
+    let lab = Lab::start(LabConfig::default(), Recorder::default())
+        .await
+        .unwrap();
+    let saved = std::env::temp_dir().join(format!("wslab-proxy-{}.har", std::process::id()));
+    let _ = std::fs::remove_file(&saved);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wslab"))
+        .args(["proxy", "--no-tui", "--upstream", &lab.url("/"), "--save"])
+        .arg(&saved)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut running = Running(Some(child));
+    let first: Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
+    assert_eq!(first["event"], "listening");
+    let listen = first["listen"].as_str().unwrap().to_owned();
+
+    let url = format!("ws://{listen}/echo");
+    let stream = tokio::net::TcpStream::connect(&listen).await.unwrap();
+    let (mut ws, _) = tokio_tungstenite::client_async(url, stream).await.unwrap();
+    ws.send(Message::text("hello through the proxy"))
+        .await
+        .unwrap();
+    assert_eq!(
+        ws.next().await.unwrap().unwrap(),
+        Message::text("hello through the proxy")
+    );
+    ws.close(None).await.unwrap();
+    while let Some(Ok(_)) = ws.next().await {}
+    // The client's end of TCP closes only when it is dropped; the proxy's close event waits
+    // for both ends.
+    drop(ws);
+
+    // Read until the connection's close event, each line parsed as JSON.
+    let events: Vec<Value> = tokio::task::spawn_blocking(move || {
+        let mut events = Vec::new();
+        for line in lines.by_ref() {
+            let event: Value = serde_json::from_str(&line.unwrap()).unwrap();
+            let done = event["event"] == "close";
+            events.push(event);
+            if done {
+                break;
+            }
+        }
+        events
+    })
+    .await
+    .unwrap();
+    let kinds: Vec<&str> = events
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds.first(), Some(&"open"), "{kinds:?}");
+    let handshake = events.iter().find(|e| e["event"] == "handshake").unwrap();
+    assert_eq!(handshake["status"], 101);
+    assert_eq!(handshake["accept_ok"], true);
+    assert!(
+        handshake["request"]["start_line"]
+            .as_str()
+            .unwrap()
+            .starts_with("GET /echo ")
+    );
+    let frames: Vec<&Value> = events.iter().filter(|e| e["event"] == "frame").collect();
+    // The text and its echo, then a close each way.
+    assert_eq!(frames.len(), 4, "{frames:?}");
+    assert_eq!(frames[0]["direction"], "client-to-server");
+    assert_eq!(frames[0]["masked"], true);
+    assert_eq!(frames[0]["opcode_name"], "text");
+    assert_eq!(frames[0]["payload_text"], "hello through the proxy");
+    assert_eq!(frames[1]["direction"], "server-to-client");
+    assert_eq!(frames[1]["masked"], false);
+    assert!(frames[0]["violations"].as_array().unwrap().is_empty());
+    let close = events.last().unwrap();
+    // The lab closes TCP first once the closing handshake is over (RFC 6455 §7.1.1).
+    assert_eq!(close["by"], "server");
+    // tungstenite's close(None) sends an empty close payload: no code.
+    assert!(close["code"].is_null(), "{close}");
+    assert!(close["bytes_client_to_server"].as_u64().unwrap() > 0);
+    assert_eq!(close["frames_dropped"], 0);
+
+    let interrupted = Command::new("kill")
+        .args(["-INT", &running.0.as_ref().unwrap().id().to_string()])
+        .status()
+        .unwrap();
+    assert!(interrupted.success());
+    let output = running.0.take().unwrap().wait_with_output().unwrap();
+    assert!(output.status.success());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("proxy stopped: 1 connections"), "{stderr}");
+    // --save wrote the capture when the proxy stopped: a HAR with the WebSocket's messages.
+    assert!(stderr.contains("the capture is saved in"), "{stderr}");
+    let har: Value = serde_json::from_str(&std::fs::read_to_string(&saved).unwrap()).unwrap();
+    let entries = har["log"]["entries"].as_array().unwrap();
+    assert!(
+        entries.iter().any(|e| e["_resourceType"] == "websocket"
+            && !e["_webSocketMessages"].as_array().unwrap().is_empty()),
+        "{har}"
+    );
+    let _ = std::fs::remove_file(&saved);
+    assert!(
+        !stderr.contains("terminal view is not built yet"),
+        "{stderr}"
+    );
+}
