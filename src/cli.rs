@@ -285,7 +285,9 @@ pub struct DecodeArgs {
     /// Read raw bytes from standard input instead of hex, e.g. a payload saved from a capture.
     #[arg(long, conflicts_with = "hex")]
     pub raw: bool,
-    /// Treat RSV1 as permessage-deflate's "compressed" bit, as if that extension was negotiated.
+    /// Treat RSV1 as permessage-deflate's "compressed" bit, as if that extension was negotiated,
+    /// and inflate compressed messages for display (with context takeover, unless a leading
+    /// 101 says otherwise).
     #[arg(long)]
     pub deflate: bool,
     /// Payload bytes to show per frame in the hex dump.

@@ -2,6 +2,7 @@
 //! Pure data; `net/` feeds it, the views read it.
 
 pub mod body;
+pub mod deflate;
 pub mod export;
 pub mod flow;
 pub mod measure;

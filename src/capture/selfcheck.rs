@@ -192,6 +192,7 @@ mod tests {
             preview: Bytes::copy_from_slice(data),
             utf8_valid: None,
             compressed: false,
+            inflated: None,
             close: None,
         }
     }

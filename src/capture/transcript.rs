@@ -212,6 +212,7 @@ impl Transcript {
         // the answer negotiated are known before the client's dissector is made.
         let [requests, responses] = &mut connection.flows;
         requests.allowed_rsv = responses.allowed_rsv;
+        requests.deflate = responses.deflate;
         learned
             .into_iter()
             .map(|l| Update::Learned(conn, direction, l))

@@ -4,11 +4,13 @@ use std::io::{IsTerminal as _, Read, Write};
 use std::process::ExitCode;
 
 use super::BadInput;
+use crate::capture::Direction;
+use crate::capture::deflate::{DeflateParams, Inflater};
 use crate::cli::{DecodeArgs, From};
 use crate::hexinput::{parse_hex, parse_hex_args};
 use crate::proto::handshake::{RuleCheck, check_request};
 use crate::proto::http::{Head, StartLine, parse_request, parse_response};
-use crate::proto::{Config, Dissector, Event, RsvBits, Side};
+use crate::proto::{Config, Dissector, Event, Message, RsvBits, Side};
 use crate::render::frame::{self as view, Options};
 use crate::render::http as http_view;
 use crate::render::json::{FrameJson, HeadJson, IncompleteJson, MessageJson};
@@ -101,6 +103,8 @@ pub fn decode(
         config.allowed_rsv = RsvBits(0b001);
     }
     let mut dissector = Dissector::starting_at(config, frames_at as u64);
+    let head_only = head.as_ref().map(|(h, _)| h);
+    let mut inflater = args.deflate.then(|| inflater(head_only, side));
     let opts = Options {
         palette,
         side,
@@ -154,7 +158,8 @@ pub fn decode(
                     writeln!(out, "{}", view::frame(&frame, &opts))?;
                 }
             }
-            Event::Message(message) => {
+            Event::Message(mut message) => {
+                inflate(inflater.as_mut(), &mut message, config.preview_cap);
                 // Control frames are not messages (§5.5): the count and the numbers are the
                 // data messages'; JSON still has an object for each, as the dissector gives.
                 if !message.opcode.is_control() {
@@ -185,6 +190,27 @@ pub fn decode(
     } else {
         ExitCode::from(1)
     })
+}
+
+/// With --deflate, compressed messages are inflated as a receiver would: with the leading
+/// 101's parameters when there is one, and with context takeover otherwise (the default).
+fn inflater(head: Option<&Head>, side: Side) -> Inflater {
+    let params = head
+        .and_then(DeflateParams::from_response)
+        .unwrap_or_default();
+    let direction = match side {
+        Side::Client => Direction::ClientToServer,
+        Side::Server | Side::Unknown => Direction::ServerToClient,
+    };
+    Inflater::new(params, direction)
+}
+
+/// Inflates a compressed message for display, when --deflate made an inflater.
+fn inflate(inflater: Option<&mut Inflater>, message: &mut Message, cap: usize) {
+    if let Some(inflater) = inflater.filter(|_| message.compressed) {
+        let complete = !message.is_truncated();
+        message.inflated = Some(inflater.inflate(&message.preview, complete, cap));
+    }
 }
 
 /// How the stream ended, and the counts.

@@ -29,8 +29,63 @@ pub struct Message {
     pub utf8_valid: Option<bool>,
     /// Whether the first frame had RSV1 set under a negotiated extension (permessage-deflate).
     pub compressed: bool,
+    /// For a compressed message, what inflating it for display gave (RFC 7692). `None`
+    /// when nothing inflated it: not compressed, or read without the extension's state.
+    pub inflated: Option<Inflated>,
     /// For a close frame: the code and reason.
     pub close: Option<Close>,
+}
+
+/// A compressed message inflated for display. The captured and relayed bytes stay as they
+/// were; this is a view of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Inflated {
+    /// It inflated.
+    Done {
+        /// The inflated bytes, up to the preview cap.
+        preview: Bytes,
+        /// The inflated length, counted up to `bound`.
+        length: u64,
+        /// Whether inflating stopped at the bound with more to come, so that `length` is
+        /// a lower bound (a decompression bomb must not exhaust memory or time).
+        beyond_bound: bool,
+    },
+    /// It could not be inflated; the sentence says why.
+    Failed(String),
+}
+
+impl Inflated {
+    /// The inflated length, if it inflated.
+    pub fn length(&self) -> Option<u64> {
+        match self {
+            Self::Done { length, .. } => Some(*length),
+            Self::Failed(_) => None,
+        }
+    }
+
+    /// The inflated preview, if it inflated.
+    pub fn preview(&self) -> Option<&Bytes> {
+        match self {
+            Self::Done { preview, .. } => Some(preview),
+            Self::Failed(_) => None,
+        }
+    }
+
+    /// Why it did not inflate, or that the length is a lower bound; `None` when all is known.
+    pub fn note(&self) -> Option<String> {
+        match self {
+            Self::Done {
+                beyond_bound: true,
+                length,
+                ..
+            } => Some(format!(
+                "inflates to more than {} MiB; inflating stopped there",
+                length / (1024 * 1024)
+            )),
+            Self::Done { .. } => None,
+            Self::Failed(why) => Some(why.clone()),
+        }
+    }
 }
 
 impl Message {

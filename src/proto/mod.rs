@@ -22,5 +22,5 @@ pub use coding::{CloseCodeInfo, OpCode, close_code};
 pub use dissector::{Config, DEFAULT_PREVIEW_CAP, Dissector, Event, Incomplete, Side};
 pub use fields::{Field, FieldKind, fields};
 pub use frame::{Frame, FrameHeader, LengthEncoding};
-pub use message::{Close, Message};
+pub use message::{Close, Inflated, Message};
 pub use violation::{RsvBits, Violation};

@@ -161,6 +161,7 @@ impl Reassembler {
                     preview: frame.payload.clone(),
                     utf8_valid: None,
                     compressed: false,
+                    inflated: None,
                     close,
                 })
             }
@@ -205,6 +206,7 @@ impl Reassembler {
             },
             utf8_valid: open.utf8.map(|v| v.error_at().is_none()),
             compressed: open.compressed,
+            inflated: None,
             close: None,
         })
     }

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use super::hexdump::{self, Cell};
 use super::style::{Palette, Role};
-use crate::proto::{Field, FieldKind, Frame, Message, OpCode, Side, Violation, fields};
+use crate::proto::{Field, FieldKind, Frame, Inflated, Message, OpCode, Side, Violation, fields};
 
 /// How much to show.
 #[derive(Debug, Clone, Copy)]
@@ -359,7 +359,7 @@ pub fn message(message: &Message, number: u64, p: Palette) -> String {
             None => "no code".into(),
         }
     } else if message.compressed {
-        format!("{} bytes, compressed by an extension", message.length)
+        compressed(message)
     } else if message.opcode == OpCode::Binary {
         format!(
             "{}: {}",
@@ -382,4 +382,31 @@ pub fn message(message: &Message, number: u64, p: Palette) -> String {
         );
     }
     out
+}
+
+// A compressed message's sizes side by side, and what it inflates to when that is known.
+fn compressed(message: &Message) -> String {
+    let wire = format!("compressed {} B", message.length);
+    match &message.inflated {
+        None => format!("{wire} (permessage-deflate; not inflated here)"),
+        Some(Inflated::Failed(why)) => format!("{wire}; {why}"),
+        Some(Inflated::Done {
+            preview,
+            length,
+            beyond_bound,
+        }) => {
+            let more = if *beyond_bound { "more than " } else { "" };
+            let shown = if message.opcode == OpCode::Binary {
+                short_hex(preview)
+            } else {
+                quote(&String::from_utf8_lossy(preview))
+            };
+            let cut = if (preview.len() as u64) < *length {
+                " (preview)"
+            } else {
+                ""
+            };
+            format!("{wire} → {more}{length} B inflated{cut}: {shown}")
+        }
+    }
 }

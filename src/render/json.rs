@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::proto::handshake::RuleCheck;
 use crate::proto::http::{Head, StartLine};
 use crate::proto::{
-    AcceptComparison, Derivation, Frame, Incomplete, Message, Side, Violation, fields,
+    AcceptComparison, Derivation, Frame, Incomplete, Inflated, Message, Side, Violation, fields,
 };
 
 /// One derivation.
@@ -228,6 +228,15 @@ pub struct MessageJson {
     pub utf8_valid: Option<bool>,
     /// Compressed by an extension.
     pub compressed: bool,
+    /// For a compressed message that was inflated for display: its inflated length
+    /// (`length` stays the compressed one). A lower bound when `inflated_note` says so.
+    pub inflated_length: Option<u64>,
+    /// The inflated bytes, up to the preview cap, as text when they are UTF-8.
+    pub inflated_preview: Option<String>,
+    /// The same bytes as hex.
+    pub inflated_preview_hex: Option<String>,
+    /// Why a compressed message was not inflated, or that inflating stopped at its bound.
+    pub inflated_note: Option<String>,
     /// Close code.
     pub close_code: Option<u16>,
     /// Close code name.
@@ -250,6 +259,18 @@ impl From<&Message> for MessageJson {
             payload_text: std::str::from_utf8(&m.preview).ok().map(str::to_owned),
             utf8_valid: m.utf8_valid,
             compressed: m.compressed,
+            inflated_length: m.inflated.as_ref().and_then(Inflated::length),
+            inflated_preview: m
+                .inflated
+                .as_ref()
+                .and_then(Inflated::preview)
+                .and_then(|p| utf8_prefix(p)),
+            inflated_preview_hex: m
+                .inflated
+                .as_ref()
+                .and_then(Inflated::preview)
+                .map(|p| HEXLOWER.encode(p)),
+            inflated_note: m.inflated.as_ref().and_then(Inflated::note),
             close_code: m.close.as_ref().and_then(|c| c.code),
             close_code_name: m.close.as_ref().and_then(crate::proto::Close::code_name),
             close_reason: m.close.as_ref().map(|c| c.reason.clone()),
@@ -378,5 +399,16 @@ impl HeadJson {
                 })
                 .collect(),
         }
+    }
+}
+
+// Bytes as text when they are UTF-8, a character cut by a preview's end allowed.
+fn utf8_prefix(bytes: &[u8]) -> Option<String> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Some(text.to_owned()),
+        Err(e) if e.error_len().is_none() => std::str::from_utf8(&bytes[..e.valid_up_to()])
+            .ok()
+            .map(str::to_owned),
+        Err(_) => None,
     }
 }

@@ -85,6 +85,7 @@ fn model(sent: &[Sent], config: Config) -> Vec<(Option<Message>, Vec<Violation>)
                         utf8_valid: (opcode == OpCode::Text && !compressed)
                             .then(|| std::str::from_utf8(&data).is_ok()),
                         compressed,
+                        inflated: None,
                         close: None,
                     });
                 }
@@ -101,6 +102,7 @@ fn model(sent: &[Sent], config: Config) -> Vec<(Option<Message>, Vec<Violation>)
                     preview: Bytes::from(kept.clone()),
                     utf8_valid: None,
                     compressed: false,
+                    inflated: None,
                     close: (opcode == OpCode::Close).then(|| close_of(&kept)),
                 });
             }

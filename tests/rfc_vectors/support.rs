@@ -161,6 +161,7 @@ pub(crate) fn text_message(index: u64, first_frame: u64, frame_count: u64, text:
         preview: Bytes::copy_from_slice(text),
         utf8_valid: Some(true),
         compressed: false,
+        inflated: None,
         close: None,
     }
 }
@@ -176,6 +177,7 @@ pub(crate) fn control_message(opcode: OpCode, payload: &[u8]) -> Message {
         preview: Bytes::copy_from_slice(payload),
         utf8_valid: None,
         compressed: false,
+        inflated: None,
         close: None,
     }
 }

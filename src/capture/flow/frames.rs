@@ -4,9 +4,10 @@
 use bytes::Bytes;
 
 use super::super::Limits;
+use super::super::deflate::Inflater;
 use super::super::parts::{Learned, Timed};
 use super::{Flow, Mode, Used};
-use crate::proto::{Config, Dissector, Event};
+use crate::proto::{Config, Dissector, Event, Inflated};
 
 impl Flow {
     pub(super) fn feed_frames(
@@ -47,6 +48,21 @@ impl Flow {
                 }
                 Event::Message(mut message) => {
                     learned.push(Learned::Message(message.index));
+                    // Inflated before the limit is checked: under context takeover a message
+                    // not kept still fills the window the next ones refer to.
+                    if message.compressed
+                        && let Some(params) = self.deflate
+                    {
+                        let direction = self.direction;
+                        let inflater = self
+                            .inflater
+                            .get_or_insert_with(|| Inflater::new(params, direction));
+                        message.inflated = Some(inflater.inflate(
+                            &message.preview,
+                            !message.is_truncated(),
+                            limits.preview_cap,
+                        ));
+                    }
                     if used.messages >= limits.max_frames {
                         self.messages_dropped += 1;
                         continue;
@@ -64,6 +80,9 @@ impl Flow {
                         }
                         _ => self.keep(&message.preview, limits, used),
                     };
+                    if let Some(Inflated::Done { preview, .. }) = &mut message.inflated {
+                        *preview = self.keep(preview, limits, used);
+                    }
                     self.messages.push(Timed {
                         at_us,
                         item: message,

@@ -3,6 +3,7 @@
 use bytes::Bytes;
 
 use super::super::body::{Chunked, Framing, framing};
+use super::super::deflate::DeflateParams;
 use super::super::parts::{HttpMessage, Learned, Problem};
 use super::super::{Direction, Limits};
 use super::{BodyMode, Flow, Mode, Used};
@@ -89,6 +90,7 @@ impl Flow {
                             && !is_request
                         {
                             self.allowed_rsv = negotiated_rsv(&message.head);
+                            self.deflate = DeflateParams::from_response(&message.head);
                         }
                         self.upgraded_offset = Some(end);
                         Mode::Frames(None)

@@ -7,6 +7,7 @@ mod http;
 use bytes::Bytes;
 
 use super::body::Chunked;
+use super::deflate::{DeflateParams, Inflater};
 use super::parts::{HttpMessage, Learned, Problem, Timed};
 use super::{Direction, Limits};
 use crate::proto::{Dissector, Frame, Incomplete, Message, RsvBits};
@@ -76,6 +77,11 @@ pub struct Flow {
     /// The reserved bits the handshake's extensions gave a meaning (RSV1 for
     /// permessage-deflate, RFC 7692). Set from the 101 answer, for both directions.
     pub(super) allowed_rsv: RsvBits,
+    /// The permessage-deflate parameters the 101 settled, if it negotiated that extension;
+    /// set like `allowed_rsv`.
+    pub(super) deflate: Option<DeflateParams>,
+    // This direction's inflater, made with the first compressed message.
+    inflater: Option<Inflater>,
 }
 
 impl Flow {
@@ -102,6 +108,8 @@ impl Flow {
             upgraded_offset: None,
             final_responses: 0,
             allowed_rsv: RsvBits(0),
+            deflate: None,
+            inflater: None,
         }
     }
 

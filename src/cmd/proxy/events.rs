@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::capture::{ConnId, Connection, Direction, Learned, Transcript, Update};
 use crate::proto::handshake::{check_request, check_response};
 use crate::proto::http::{Head, StartLine};
-use crate::proto::{Derivation, Frame};
+use crate::proto::{Derivation, Frame, Inflated};
 use crate::render::json::{HeadJson, ViolationJson};
 
 /// One line of output.
@@ -137,6 +137,16 @@ pub struct FrameEvent {
     pub preview_truncated: bool,
     /// The rules it breaks, each with its RFC 6455 section.
     pub violations: Vec<ViolationJson>,
+    /// On the frame that completes a permessage-deflate message: the message's inflated
+    /// length (display only; the relayed bytes are untouched). A lower bound when
+    /// `inflated_note` says so.
+    pub inflated_length: Option<u64>,
+    /// The inflated message as text when it is UTF-8, up to `--max-payload` bytes.
+    pub inflated_preview: Option<String>,
+    /// The same bytes as hex.
+    pub inflated_preview_hex: Option<String>,
+    /// Why a compressed message was not inflated, or that inflating stopped at its bound.
+    pub inflated_note: Option<String>,
 }
 
 /// The close event.
@@ -200,13 +210,15 @@ fn learned_event(
                 .binary_search_by_key(&index, |f| f.item.index)
                 .ok()?;
             let timed = &flow.frames[at];
-            Some(Event::Frame(Box::new(frame(
-                c.id,
-                direction,
-                timed.at_us,
-                &timed.item,
-                max_payload,
-            ))))
+            let mut event = frame(c.id, direction, timed.at_us, &timed.item, max_payload);
+            if let Some(inflated) = inflated_by(flow, index) {
+                let shown = inflated.preview().map(|p| &p[..p.len().min(max_payload)]);
+                event.inflated_length = inflated.length();
+                event.inflated_preview = shown.and_then(text);
+                event.inflated_preview_hex = shown.map(|p| HEXLOWER.encode(p));
+                event.inflated_note = inflated.note();
+            }
+            Some(Event::Frame(Box::new(event)))
         }
         (Direction::ServerToClient, Learned::Head(index) | Learned::Body(index)) => {
             let response = c.responses().http.get(index)?;
@@ -309,7 +321,20 @@ fn frame(
         payload_text: text(shown),
         preview_truncated: (shown.len() as u64) < f.payload_len(),
         violations: f.violations.iter().map(ViolationJson::from).collect(),
+        inflated_length: None,
+        inflated_preview: None,
+        inflated_preview_hex: None,
+        inflated_note: None,
     }
+}
+
+// What the compressed message the frame `index` completed inflated to, if it did complete one.
+fn inflated_by(flow: &crate::capture::Flow, index: u64) -> Option<&Inflated> {
+    let at = flow
+        .messages
+        .binary_search_by_key(&index, |m| m.item.last_frame)
+        .ok()?;
+    flow.messages[at].item.inflated.as_ref()
 }
 
 fn close(c: &Connection) -> Event {

@@ -1,0 +1,92 @@
+//! The proxy in front of a server that negotiates permessage-deflate: the compressed frame is
+//! relayed byte for byte, and the capture and the JSON Lines show it inflated.
+
+#[path = "common/proxy.rs"]
+mod proxy_common;
+
+use proxy_common::proxy;
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use tokio::net::{TcpListener, TcpStream};
+use wslab::capture::{ConnId, Direction, Learned, Update};
+use wslab::cmd::proxy::events::{Event, events};
+use wslab::proto::{Derivation, Inflated};
+
+const KEY: &str = "dGhlIHNhbXBsZSBub25jZQ==";
+// RFC 7692 §7.2.3.1: "Hello" compressed, in one unmasked text frame with RSV1 set.
+const HELLO: [u8; 9] = [0xc1, 0x07, 0xf2, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0x00];
+
+fn request() -> Vec<u8> {
+    format!(
+        "GET /raw HTTP/1.1\r\nHost: upstream\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+         Sec-WebSocket-Key: {KEY}\r\nSec-WebSocket-Version: 13\r\n\
+         Sec-WebSocket-Extensions: permessage-deflate\r\n\r\n"
+    )
+    .into_bytes()
+}
+
+fn response() -> Vec<u8> {
+    format!(
+        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+         Sec-WebSocket-Accept: {}\r\nSec-WebSocket-Extensions: permessage-deflate\r\n\r\n",
+        Derivation::new(KEY).accept
+    )
+    .into_bytes()
+}
+
+async fn read_head(stream: &mut TcpStream) -> Vec<u8> {
+    let mut head = Vec::new();
+    while !head.ends_with(b"\r\n\r\n") {
+        let mut byte = [0u8];
+        if stream.read(&mut byte).await.unwrap() == 0 {
+            break;
+        }
+        head.push(byte[0]);
+    }
+    head
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_compressed_frame_is_relayed_unchanged_and_shown_inflated() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let proxy = proxy(listener.local_addr().unwrap()).await;
+    let upstream = async {
+        let (mut stream, _) = listener.accept().await.unwrap();
+        read_head(&mut stream).await;
+        stream.write_all(&response()).await.unwrap();
+        stream.write_all(&HELLO).await.unwrap();
+        stream.shutdown().await.unwrap();
+        let mut rest = Vec::new();
+        stream.read_to_end(&mut rest).await.unwrap();
+    };
+    let client = async {
+        let mut stream = TcpStream::connect(proxy.addr()).await.unwrap();
+        stream.write_all(&request()).await.unwrap();
+        assert_eq!(read_head(&mut stream).await, response());
+        let mut rest = Vec::new();
+        stream.read_to_end(&mut rest).await.unwrap();
+        stream.shutdown().await.unwrap();
+        rest
+    };
+    let ((), got) = tokio::join!(upstream, client);
+    assert_eq!(got, HELLO, "the compressed frame changed on the way");
+    proxy.idle().await;
+    proxy.recorder().read(|t| {
+        let c = t.connection(ConnId(0)).unwrap();
+        let m = &c.responses().messages[0].item;
+        assert!(m.compressed);
+        let Some(Inflated::Done {
+            preview, length, ..
+        }) = &m.inflated
+        else {
+            panic!("not inflated: {:?}", m.inflated)
+        };
+        assert_eq!((&preview[..], *length), (&b"Hello"[..], 5));
+        let update = Update::Learned(c.id, Direction::ServerToClient, Learned::Frame(0));
+        let Some(Event::Frame(frame)) = events(t, update, 256).into_iter().next() else {
+            panic!("no frame event")
+        };
+        assert_eq!(frame.inflated_length, Some(5));
+        assert_eq!(frame.inflated_preview.as_deref(), Some("Hello"));
+        assert_eq!(frame.payload_hex, "f248cdc9c90700");
+    });
+}
