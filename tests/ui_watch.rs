@@ -25,10 +25,31 @@ fn screen(w: &mut Watch, recorder: &Recorder, (width, height): (u16, u16)) -> St
     let mut out = String::new();
     for y in 0..height {
         let line: String = (0..width).map(|x| buffer[(x, y)].symbol()).collect();
-        out.push_str(line.trim_end());
+        out.push_str(&steady(&mask(line.trim_end())));
         out.push('\n');
     }
-    mask(&out)
+    out
+}
+
+// The widest time sets the width of the frames' time column, and on a loaded machine a
+// frame may come 10 ms or more after its connection opened: the column is narrowed back to
+// one digit, and the room given back before the right border, so the layout stays put.
+fn steady(line: &str) -> String {
+    let mut out = line.to_owned();
+    while let Some(i) = out.find("+##") {
+        out.replace_range(i..i + 3, "+#");
+    }
+    if let Some(end) = out.find("        time") {
+        let start = out[..end].rfind('#').map_or(end, |h| h + 1);
+        if out[start..end].chars().all(|c| c == ' ') {
+            out.replace_range(start..end + 8, "       ");
+        }
+    }
+    let removed = line.chars().count() - out.chars().count();
+    if removed > 0 && out.ends_with('│') {
+        out.insert_str(out.len() - '│'.len_utf8(), &" ".repeat(removed));
+    }
+    out
 }
 
 // Times and ports vary run to run: a number before "ms" or after "127.0.0.1:" is hidden.
@@ -143,4 +164,45 @@ async fn the_proxy_view_over_two_clients() {
     let shown = screen(&mut w, &recorder, (120, 40));
     assert!(shown.contains("2 connections, 0 open"), "{shown}");
     lab.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_upstream_failure_is_listed_with_its_sentence() {
+    // Bound then dropped: the port is free, and nothing listens on it.
+    let free = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = free.local_addr().unwrap();
+    drop(free);
+    let proxy = proxy_common::proxy(addr).await;
+    let target = url::parse(&format!("ws://{}/echo", proxy.addr())).unwrap();
+    let clients = Recorder::new(Limits::default());
+    let refused = WsClient::connect(&target, &clients, &options("client")).await;
+    assert!(refused.is_err(), "the proxy answers 502");
+    drop(refused);
+    proxy.idle().await;
+    let mut w = Watch::new("proxy");
+    let shown = screen(&mut w, proxy.recorder(), (120, 40));
+    let error = w.rows[0].error.clone().unwrap_or_default();
+    assert!(error.contains("refused the connection"), "{error}");
+    assert!(shown.contains("/echo closed ↑0 ↓0 ✗0"), "{shown}");
+    assert!(
+        shown.contains("││✗ the upstream ws://127.0.0.1:")
+            && shown.contains("refused the connection"),
+        "the selected connection's sentence, in full: {shown}"
+    );
+}
+
+#[test]
+fn a_wider_time_column_is_narrowed_back() {
+    assert_eq!(
+        steady("│  #        time    opcode│"),
+        "│  #       time    opcode │"
+    );
+    assert_eq!(
+        steady("│  1   +##.###ms →  text│"),
+        "│  1   +#.###ms →  text │"
+    );
+    assert_eq!(
+        steady("│  1   +#.###ms →  text│"),
+        "│  1   +#.###ms →  text│"
+    );
 }

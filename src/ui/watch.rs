@@ -190,6 +190,16 @@ fn draw_pane(frame: &mut Frame, area: Rect, watch: &Watch, recorder: &Recorder, 
         return;
     };
     let conn = row.id;
+    // The list has room for a few words of it at most; the selected one's is said in full.
+    let inner = match &row.error {
+        Some(error) if inner.height > 4 => {
+            let [said, rest] =
+                Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(inner);
+            widgets::say(frame, said, theme.bad, &format!("✗ {}", printable(error)));
+            rest
+        }
+        _ => inner,
+    };
     recorder.read(|t| {
         let conns: Vec<&Connection> = t.connection(conn).into_iter().collect();
         if conns.is_empty() {
