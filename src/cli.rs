@@ -150,8 +150,8 @@ pub struct ProxyArgs {
     /// The server to relay to, as ws://HOST:PORT[/PATH]; only the host and port are used.
     #[arg(long, value_name = "URL")]
     pub upstream: String,
-    /// Write JSON Lines to standard output (the terminal view is not built yet, so this is
-    /// also what happens without it).
+    /// Write JSON Lines to standard output instead of showing the terminal view (they are
+    /// also what happens when there is no terminal).
     #[arg(long)]
     pub no_tui: bool,
     /// Frames the capture keeps at once; later ones are counted as dropped.

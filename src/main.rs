@@ -24,7 +24,10 @@ fn main() -> ExitCode {
         Some(Command::Serve(args)) => cmd::serve::run(args, palette, &mut out),
         Some(Command::Lessons(args)) => cmd::lessons::run(&args.command, &mut out),
         Some(Command::Lesson(args)) => cmd::lesson::run(args, palette, &mut out),
-        Some(Command::Proxy(args)) => cmd::proxy::run(args, &mut out),
+        Some(Command::Proxy(args)) => {
+            let theme = cmd::learn::theme(cli.learn.theme, cli.color);
+            cmd::proxy::run(args, &theme, &mut out)
+        }
         Some(Command::Connect(args)) => {
             let sends = wslab::cli::connect_sends(&matches);
             cmd::connect::run(args, &sends, palette, &mut out)

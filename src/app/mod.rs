@@ -9,6 +9,7 @@ pub mod keymap;
 pub mod layout;
 pub mod progress;
 mod update;
+pub mod watch;
 
 pub use update::{panes, predicting, update};
 

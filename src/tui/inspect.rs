@@ -81,7 +81,9 @@ pub fn run(
             for request in requests {
                 match request {
                     Request::Quit => return Ok(()),
-                    Request::Save => inspector.event(Event::Refused(save(recorder))),
+                    Request::Save => {
+                        inspector.event(Event::Refused(save(recorder, "inspect")));
+                    }
                     Request::Connect => link = connect(url, options, recorder, &tx),
                     Request::Send(kind, text) => match command(kind, &text) {
                         Ok(cmd) => {
@@ -102,14 +104,15 @@ pub fn run(
     result
 }
 
-/// Writes the capture beside the user, as pcap (for Wireshark) and HAR; says where or why not.
-fn save(recorder: &Recorder) -> String {
+/// Writes the capture beside the user as `wslab-<name>-<secs>.pcap` (for Wireshark) and
+/// `.har`; says where, or why not.
+pub(super) fn save(recorder: &Recorder, name: &str) -> String {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
     let mut written = Vec::new();
     for ext in ["pcap", "har"] {
-        let path = std::path::PathBuf::from(format!("wslab-inspect-{secs}.{ext}"));
+        let path = std::path::PathBuf::from(format!("wslab-{name}-{secs}.{ext}"));
         match crate::cmd::save::Target::check(&path).and_then(|t| t.write(recorder)) {
             Ok(()) => written.push(path.display().to_string()),
             Err(e) => return e.to_string(),

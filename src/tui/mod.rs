@@ -4,6 +4,7 @@
 
 pub mod inspect;
 pub mod store;
+pub mod watch;
 
 use std::sync::Arc;
 

@@ -22,6 +22,11 @@ pub(super) fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         (Screen::Lesson, Mode::Learn) => HELP_LESSON,
         (Screen::Lesson, Mode::Present { .. }) => HELP_PRESENT,
     };
+    overlay(frame, keys, theme);
+}
+
+/// A centred box listing `keys`, each with what it does, over the screen.
+pub(super) fn overlay(frame: &mut Frame, keys: &[(&str, &str)], theme: &Theme) {
     // " key  description" in a border: the widest key column plus the widest description.
     let width = keys
         .iter()

@@ -18,7 +18,7 @@ use crate::net::Recorder;
 
 /// The action the widgets are told they draw: a WebSocket connection, which is what the
 /// inspector opens.
-fn action() -> Option<&'static Action> {
+pub(super) fn action() -> Option<&'static Action> {
     static ACTION: OnceLock<Option<Action>> = OnceLock::new();
     ACTION
         .get_or_init(|| toml::from_str::<Action>("kind = \"websocket\"").ok())

@@ -9,6 +9,7 @@ pub mod panes;
 mod present;
 pub mod prose;
 pub mod theme;
+pub mod watch;
 pub mod widgets;
 
 use ratatui::Frame;

@@ -1,10 +1,9 @@
-//! `wslab proxy`: the lossless proxy in the foreground, every event written as a JSON line.
-//! The terminal view is not built yet; without `--no-tui` a note says so and the JSON Lines
-//! follow all the same.
+//! `wslab proxy`: the lossless proxy in the foreground, shown in the terminal view
+//! (`tui::watch`), or with `--no-tui` (or no terminal) every event written as a JSON line.
 
 pub mod events;
 
-use std::io::Write;
+use std::io::{IsTerminal as _, Write};
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
@@ -19,13 +18,14 @@ use crate::cli::ProxyArgs;
 use crate::net::Recorder;
 use crate::net::proxy::{Proxy, ProxyConfig, ProxyTimeouts, UpstreamFailure};
 use crate::net::url;
+use crate::ui::Theme;
 use events::{Event, events, write};
 
-/// Runs the proxy until Ctrl-C.
+/// Runs the proxy until Ctrl-C (or `q` in the terminal view).
 ///
 /// # Errors
 /// When the upstream URL is not usable, the address cannot be bound, or output fails.
-pub fn run(args: &ProxyArgs, out: &mut impl Write) -> anyhow::Result<ExitCode> {
+pub fn run(args: &ProxyArgs, theme: &Theme, out: &mut impl Write) -> anyhow::Result<ExitCode> {
     let upstream = url::parse(&args.upstream).map_err(|e| BadInput(format!("--upstream: {e}")))?;
     // Checked before anything listens, so a typo costs no session.
     let save = args
@@ -47,11 +47,49 @@ pub fn run(args: &ProxyArgs, out: &mut impl Write) -> anyhow::Result<ExitCode> {
         timeouts: ProxyTimeouts::default(),
     };
     if !args.no_tui {
+        if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
+            return runtime.block_on(watch(config, save.as_ref(), theme));
+        }
         eprintln!(
-            "wslab: the proxy's terminal view is not built yet; JSON Lines follow on standard output, as with --no-tui"
+            "wslab: no terminal for the proxy's view; JSON Lines follow on standard output, as with --no-tui"
         );
     }
     runtime.block_on(serve(config, args.max_payload, save.as_ref(), out))
+}
+
+/// The proxy under the terminal view; the capture is kept (within its limits) for the view
+/// and for `--save`, written when the user quits.
+async fn watch(
+    config: ProxyConfig,
+    save: Option<&super::save::Target>,
+    theme: &Theme,
+) -> anyhow::Result<ExitCode> {
+    let (listen, upstream) = (config.listen, config.upstream.to_string());
+    let recorder = config.recorder();
+    let proxy = Proxy::start(config, recorder.clone()).await.map_err(|e| {
+        anyhow::anyhow!(
+            "cannot listen on {listen}: {}",
+            super::serve::bind_error(&e)
+        )
+    })?;
+    let exposed = !listen.ip().is_loopback();
+    let title = format!("proxy {} → {upstream}", proxy.addr());
+    let shown = crate::tui::watch::run(&recorder, &title, theme).await;
+    proxy.shutdown().await;
+    shown?;
+    if exposed {
+        // Said after the view, which hid the screen while it ran.
+        eprintln!(
+            "wslab: warning: the proxy was reachable from other machines at {listen}; it relayed to {upstream} with no authentication"
+        );
+    }
+    let connections = recorder.read(|t| t.connections().count());
+    eprintln!("wslab: proxy stopped: {connections} connections in the capture");
+    if let Some(target) = save {
+        target.write(&recorder)?;
+        eprintln!("wslab: the capture is saved in {}", target.path.display());
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn serve(

@@ -1,0 +1,411 @@
+//! `wslab proxy`'s terminal view: the connections the proxy relays, and one connection's
+//! panes. The state and its key handling, with no I/O: the event loop hands it a summary of
+//! the capture ([`Watch::refresh`]) and carries out its [`Request`]s.
+
+use super::inspect::PANES;
+use super::keymap::Key;
+use crate::capture::{ConnId, Connection, Direction, Transcript};
+use crate::lesson::model::Pane;
+use crate::proto::OpCode;
+use crate::proto::http::StartLine;
+
+/// Which directions the counts include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DirFilter {
+    /// Both ways.
+    Both,
+    /// Client to server only.
+    Up,
+    /// Server to client only.
+    Down,
+}
+
+impl DirFilter {
+    /// Its name on screen.
+    pub fn name(self) -> &'static str {
+        match self {
+            DirFilter::Both => "both",
+            DirFilter::Up => "client→server",
+            DirFilter::Down => "server→client",
+        }
+    }
+}
+
+/// Which frames the counts include.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KindFilter {
+    /// Every frame.
+    All,
+    /// Text, binary and continuation.
+    Data,
+    /// Ping and pong.
+    Control,
+    /// Close.
+    Close,
+}
+
+impl KindFilter {
+    /// Its name on screen.
+    pub fn name(self) -> &'static str {
+        match self {
+            KindFilter::All => "all",
+            KindFilter::Data => "data",
+            KindFilter::Control => "control",
+            KindFilter::Close => "close",
+        }
+    }
+}
+
+/// One connection, summed up for the list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    /// Its number in the capture.
+    pub id: ConnId,
+    /// The client's address, as text.
+    pub client: String,
+    /// The request target of its first request (its handshake's path), if one came.
+    pub target: String,
+    /// Whether it is still open.
+    pub open: bool,
+    /// Frames stored, by direction (client→server first), then data, control, close.
+    pub frames: [[u64; 3]; 2],
+    /// Rule violations flagged in its frames.
+    pub violations: u64,
+    /// The sentence that ended it (an upstream failure), if any.
+    pub error: Option<String>,
+    /// Whether a text frame's payload preview holds the search text.
+    pub text_hit: bool,
+}
+
+impl Row {
+    /// The summary of `c`; `query` is looked for in its text frames (empty: no hit).
+    pub fn of(c: &Connection, query: &str) -> Self {
+        let mut frames = [[0; 3]; 2];
+        let mut violations = 0;
+        let mut text_hit = false;
+        for (d, direction) in Direction::BOTH.iter().enumerate() {
+            for f in &c.flow(*direction).frames {
+                let opcode = f.item.header.opcode();
+                let class = match opcode {
+                    OpCode::Close => 2,
+                    o if o.is_control() => 1,
+                    _ => 0,
+                };
+                frames[d][class] += 1;
+                violations += f.item.violations.len() as u64;
+                if !query.is_empty()
+                    && !text_hit
+                    && opcode == OpCode::Text
+                    && String::from_utf8_lossy(&f.item.payload).contains(query)
+                {
+                    text_hit = true;
+                }
+            }
+        }
+        let target = c
+            .requests()
+            .http
+            .first()
+            .and_then(|m| match &m.head.start {
+                StartLine::Request { target, .. } => Some(target.clone()),
+                StartLine::Response { .. } => None,
+            })
+            .unwrap_or_default();
+        Self {
+            id: c.id,
+            client: c.client.map(|a| a.to_string()).unwrap_or_default(),
+            target,
+            open: c.closed_us.is_none(),
+            frames,
+            violations,
+            error: c.error.clone(),
+            text_hit,
+        }
+    }
+
+    /// Frames one way that pass the kind filter.
+    pub fn count(&self, direction: Direction, kind: KindFilter) -> u64 {
+        let f = self.frames[usize::from(direction != Direction::ClientToServer)];
+        match kind {
+            KindFilter::All => f.iter().sum(),
+            KindFilter::Data => f[0],
+            KindFilter::Control => f[1],
+            KindFilter::Close => f[2],
+        }
+    }
+
+    /// Every frame stored, both ways.
+    pub fn total(&self) -> u64 {
+        self.frames.iter().flatten().sum()
+    }
+
+    fn matches(&self, query: &str) -> bool {
+        query.is_empty()
+            || self.text_hit
+            || self.target.contains(query)
+            || self.client.contains(query)
+    }
+}
+
+/// What the view asks of its event loop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Request {
+    /// Write the capture to files.
+    Save,
+    /// Leave (the command then stops the proxy).
+    Quit,
+}
+
+/// Where the arrow keys go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    /// The connection list.
+    List,
+    /// The selected connection's pane.
+    Pane,
+}
+
+/// The proxy view's state.
+#[derive(Debug, Clone)]
+pub struct Watch {
+    /// Where the proxy listens, and where it relays to.
+    pub title: String,
+    /// Every connection, oldest first, as of the last refresh (or the pause).
+    pub rows: Vec<Row>,
+    /// The connection chosen by hand; while following, the newest shown.
+    pub chosen: Option<ConnId>,
+    /// Where the arrow keys go.
+    pub focus: Focus,
+    /// The pane shown, in [`PANES`].
+    pub pane: usize,
+    /// The selected frame, when not following.
+    pub frame: usize,
+    /// The byte cursor in the selected frame.
+    pub cursor: usize,
+    /// Follow the tail: the newest connection and its newest frame.
+    pub follow: bool,
+    /// Frames stored in all when the view was paused; `None` while live.
+    pub paused: Option<u64>,
+    /// Frames stored in all, as of the last refresh, paused or not.
+    pub live_frames: u64,
+    /// The search text; empty for none.
+    pub query: String,
+    /// The search line has the keyboard.
+    pub typing: bool,
+    /// The direction filter.
+    pub dir: DirFilter,
+    /// The opcode filter.
+    pub kind: KindFilter,
+    /// One line for the user.
+    pub status: Option<String>,
+    /// The help overlay is up.
+    pub help: bool,
+}
+
+impl Watch {
+    /// A view of a proxy described by `title`, following the tail.
+    pub fn new(title: &str) -> Self {
+        Self {
+            title: title.to_owned(),
+            rows: Vec::new(),
+            chosen: None,
+            focus: Focus::List,
+            pane: 0,
+            frame: 0,
+            cursor: 0,
+            follow: true,
+            paused: None,
+            live_frames: 0,
+            query: String::new(),
+            typing: false,
+            dir: DirFilter::Both,
+            kind: KindFilter::All,
+            status: None,
+            help: false,
+        }
+    }
+
+    /// Takes in the capture as it is now. While paused, the list stays as it was and only
+    /// the count of new frames moves.
+    pub fn refresh(&mut self, t: &Transcript) {
+        let rows: Vec<Row> = t.connections().map(|c| Row::of(c, &self.query)).collect();
+        self.live_frames = rows.iter().map(Row::total).sum();
+        if self.paused.is_none() {
+            self.rows = rows;
+        } else {
+            // The search still works on a frozen list: only its hits are taken in.
+            for row in &mut self.rows {
+                row.text_hit = rows.iter().any(|r| r.id == row.id && r.text_hit);
+            }
+        }
+    }
+
+    /// The rows the search lets through.
+    pub fn visible(&self) -> Vec<&Row> {
+        self.rows
+            .iter()
+            .filter(|r| r.matches(&self.query))
+            .collect()
+    }
+
+    /// The connection whose panes are shown.
+    pub fn selected(&self) -> Option<&Row> {
+        let visible = self.visible();
+        if self.follow {
+            return visible.last().copied();
+        }
+        self.chosen
+            .and_then(|id| visible.iter().find(|r| r.id == id).copied())
+            .or_else(|| visible.last().copied())
+    }
+
+    /// The frame to select in the panes: past the end means the last one (the widgets clamp).
+    pub fn frame_shown(&self) -> usize {
+        if !self.follow {
+            return self.frame;
+        }
+        match self.paused {
+            // Frozen at the frame that was last when the view paused.
+            Some(_) => self.selected().map_or(0, |r| {
+                usize::try_from(r.total().saturating_sub(1)).unwrap_or(0)
+            }),
+            None => usize::MAX,
+        }
+    }
+
+    /// Frames captured since the pause.
+    pub fn new_frames(&self) -> Option<u64> {
+        self.paused.map(|at| self.live_frames.saturating_sub(at))
+    }
+
+    /// The pane shown.
+    pub fn pane(&self) -> Pane {
+        PANES[self.pane % PANES.len()]
+    }
+
+    /// Applies a key; returns what to do.
+    pub fn key(&mut self, key: Key) -> Vec<Request> {
+        if key == Key::CtrlC {
+            return vec![Request::Quit];
+        }
+        if self.help {
+            self.help = false;
+            return Vec::new();
+        }
+        if self.typing {
+            self.search(key);
+            return Vec::new();
+        }
+        match key {
+            Key::Char('q') => return vec![Request::Quit],
+            Key::Char('s') => return vec![Request::Save],
+            Key::Char('?') => self.help = true,
+            Key::Char('/') => {
+                self.typing = true;
+                self.query.clear();
+            }
+            Key::Esc => self.query.clear(),
+            Key::Tab | Key::BackTab => {
+                self.focus = match self.focus {
+                    Focus::List => Focus::Pane,
+                    Focus::Pane => Focus::List,
+                };
+            }
+            Key::Char(']') => self.pane_step(1),
+            Key::Char('[') => self.pane_step(-1),
+            Key::Char('f') => {
+                self.follow = !self.follow;
+                if !self.follow {
+                    self.unfollow();
+                }
+            }
+            Key::Char('p') => {
+                self.paused = match self.paused {
+                    Some(_) => None,
+                    None => Some(self.live_frames),
+                };
+            }
+            Key::Char('d') => {
+                self.dir = match self.dir {
+                    DirFilter::Both => DirFilter::Up,
+                    DirFilter::Up => DirFilter::Down,
+                    DirFilter::Down => DirFilter::Both,
+                };
+            }
+            Key::Char('o') => {
+                self.kind = match self.kind {
+                    KindFilter::All => KindFilter::Data,
+                    KindFilter::Data => KindFilter::Control,
+                    KindFilter::Control => KindFilter::Close,
+                    KindFilter::Close => KindFilter::All,
+                };
+            }
+            Key::Up | Key::Char('k') => self.step(-1),
+            Key::Down | Key::Char('j') => self.step(1),
+            Key::Left | Key::Char('h') => self.cursor = self.cursor.saturating_sub(1),
+            Key::Right | Key::Char('l') => self.cursor = self.cursor.saturating_add(1),
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn search(&mut self, key: Key) {
+        match key {
+            Key::Char(c) if self.query.chars().count() < 256 => self.query.push(c),
+            Key::Backspace => {
+                self.query.pop();
+            }
+            Key::Enter => self.typing = false,
+            Key::Esc => {
+                self.typing = false;
+                self.query.clear();
+            }
+            _ => {}
+        }
+    }
+
+    // Browsing by hand starts from what was shown while following.
+    fn unfollow(&mut self) {
+        self.follow = false;
+        let selected = self.selected().map(|r| (r.id, r.total()));
+        if let Some((id, total)) = selected {
+            self.chosen = Some(id);
+            self.frame = usize::try_from(total.saturating_sub(1)).unwrap_or(0);
+        }
+    }
+
+    fn step(&mut self, by: isize) {
+        if self.follow {
+            self.unfollow();
+        }
+        match self.focus {
+            Focus::Pane => {
+                self.frame = self.frame.saturating_add_signed(by);
+                self.cursor = 0;
+            }
+            Focus::List => {
+                let visible = self.visible();
+                let at = self
+                    .chosen
+                    .and_then(|id| visible.iter().position(|r| r.id == id))
+                    .unwrap_or(visible.len().saturating_sub(1));
+                let to = at
+                    .saturating_add_signed(by)
+                    .min(visible.len().saturating_sub(1));
+                self.chosen = visible.get(to).map(|r| r.id);
+                self.frame = 0;
+                self.cursor = 0;
+            }
+        }
+    }
+
+    fn pane_step(&mut self, by: isize) {
+        let n = PANES.len().cast_signed();
+        self.pane = usize::try_from((self.pane.cast_signed() + by).rem_euclid(n)).unwrap_or(0);
+        self.cursor = 0;
+    }
+}
+
+#[cfg(test)]
+#[path = "watch_tests.rs"]
+mod tests;

@@ -1,0 +1,148 @@
+use super::*;
+
+fn row(id: u64, target: &str, up: u64, down: u64) -> Row {
+    Row {
+        id: ConnId(id),
+        client: format!("127.0.0.1:{}", 5000 + id),
+        target: target.to_owned(),
+        open: true,
+        frames: [[up, 0, 0], [down, 0, 0]],
+        violations: 0,
+        error: None,
+        text_hit: false,
+    }
+}
+
+fn watch(rows: Vec<Row>) -> Watch {
+    let mut w = Watch::new("proxy");
+    w.live_frames = rows.iter().map(Row::total).sum();
+    w.rows = rows;
+    w
+}
+
+fn typed(w: &mut Watch, text: &str) {
+    for c in text.chars() {
+        w.key(Key::Char(c));
+    }
+}
+
+#[test]
+fn following_shows_the_newest_and_arrows_choose_by_hand() {
+    let mut w = watch(vec![
+        row(1, "/a", 1, 1),
+        row(2, "/b", 2, 2),
+        row(3, "/c", 0, 0),
+    ]);
+    assert_eq!(w.selected().map(|r| r.id), Some(ConnId(3)));
+    assert_eq!(w.frame_shown(), usize::MAX, "the newest frame");
+    w.key(Key::Up);
+    assert!(!w.follow);
+    assert_eq!(w.selected().map(|r| r.id), Some(ConnId(2)));
+    w.key(Key::Up);
+    w.key(Key::Up);
+    assert_eq!(
+        w.selected().map(|r| r.id),
+        Some(ConnId(1)),
+        "stops at the top"
+    );
+    w.key(Key::Char('f'));
+    assert!(w.follow);
+    assert_eq!(w.selected().map(|r| r.id), Some(ConnId(3)));
+}
+
+#[test]
+fn tab_gives_the_arrows_to_the_frames() {
+    let mut w = watch(vec![row(1, "/a", 2, 2)]);
+    w.key(Key::Tab);
+    assert_eq!(w.focus, Focus::Pane);
+    w.key(Key::Up);
+    assert_eq!(w.frame, 2, "from the last of four frames, one up");
+    w.key(Key::Right);
+    w.key(Key::Right);
+    assert_eq!(w.cursor, 2);
+    w.key(Key::Down);
+    assert_eq!((w.frame, w.cursor), (3, 0));
+    w.key(Key::Char(']'));
+    assert_eq!(w.pane(), Pane::Fields);
+    w.key(Key::Char('['));
+    w.key(Key::Char('['));
+    assert_eq!(w.pane(), Pane::Timeline);
+    w.key(Key::Tab);
+    assert_eq!(w.focus, Focus::List);
+}
+
+#[test]
+fn a_search_filters_the_list_and_esc_clears_it() {
+    let mut w = watch(vec![row(1, "/chat", 1, 1), row(2, "/echo", 1, 1)]);
+    w.rows[0].text_hit = false;
+    w.key(Key::Char('/'));
+    typed(&mut w, "echo");
+    assert!(w.typing);
+    assert_eq!(w.key(Key::Char('q')), [], "q is typed, not quit");
+    w.key(Key::Backspace);
+    assert_eq!(w.visible().len(), 1);
+    assert_eq!(w.visible()[0].id, ConnId(2));
+    w.key(Key::Enter);
+    assert!(!w.typing);
+    w.key(Key::Esc);
+    assert_eq!(w.visible().len(), 2);
+    w.key(Key::Char('/'));
+    typed(&mut w, "5001");
+    assert_eq!(w.visible()[0].id, ConnId(1), "the client's address matches");
+    w.key(Key::Esc);
+    assert!(w.query.is_empty() && !w.typing);
+}
+
+#[test]
+fn pause_freezes_the_list_and_counts_new_frames() {
+    let mut w = watch(vec![row(1, "/a", 1, 1)]);
+    w.key(Key::Char('p'));
+    assert_eq!(w.new_frames(), Some(0));
+    // What a refresh does while paused: the live count moves, the rows stay.
+    w.live_frames = 7;
+    assert_eq!(w.new_frames(), Some(5));
+    assert_eq!(w.rows[0].total(), 2);
+    assert_eq!(
+        w.frame_shown(),
+        1,
+        "the last frame at the pause, not the tail"
+    );
+    w.key(Key::Char('p'));
+    assert_eq!(w.new_frames(), None);
+}
+
+#[test]
+fn filters_cycle_and_choose_the_counts() {
+    let mut w = watch(vec![Row {
+        frames: [[3, 1, 1], [2, 1, 0]],
+        ..row(1, "/a", 0, 0)
+    }]);
+    let r = w.rows[0].clone();
+    assert_eq!(r.count(Direction::ClientToServer, w.kind), 5);
+    w.key(Key::Char('o'));
+    assert_eq!(w.kind, KindFilter::Data);
+    assert_eq!(r.count(Direction::ServerToClient, w.kind), 2);
+    w.key(Key::Char('o'));
+    w.key(Key::Char('o'));
+    assert_eq!(r.count(Direction::ClientToServer, w.kind), 1, "close");
+    w.key(Key::Char('o'));
+    assert_eq!(w.kind, KindFilter::All);
+    for expected in [DirFilter::Up, DirFilter::Down, DirFilter::Both] {
+        w.key(Key::Char('d'));
+        assert_eq!(w.dir, expected);
+    }
+}
+
+#[test]
+fn help_save_and_quit() {
+    let mut w = watch(Vec::new());
+    w.key(Key::Char('?'));
+    assert!(w.help);
+    assert_eq!(w.key(Key::Char('q')), [], "a key closes the help first");
+    assert!(!w.help);
+    assert_eq!(w.key(Key::Char('s')), [Request::Save]);
+    assert_eq!(w.key(Key::Char('q')), [Request::Quit]);
+    let mut w = watch(Vec::new());
+    w.key(Key::Char('/'));
+    assert_eq!(w.key(Key::CtrlC), [Request::Quit], "even while typing");
+}

@@ -1,0 +1,92 @@
+//! `wslab proxy`'s event loop: the terminal and the keys, over a proxy that runs already.
+//! It starts nothing: it reads the running proxy's [`Recorder`] and redraws when the capture
+//! changes, at most [`FRAME`] apart, so that a burst of traffic costs a few redraws and the
+//! relay never waits on the screen (the recorder's broadcast drops for a slow watcher).
+
+use std::time::Duration;
+
+use anyhow::Context as _;
+use tokio::sync::broadcast::error::{RecvError, TryRecvError};
+use tokio::sync::mpsc;
+use tokio::time::MissedTickBehavior;
+
+use crate::app::Msg;
+use crate::app::watch::{Request, Watch};
+use crate::net::Recorder;
+use crate::ui::{Theme, watch};
+
+/// The shortest time between two redraws caused by traffic: about 30 a second.
+pub const FRAME: Duration = Duration::from_millis(33);
+
+/// What reaches the loop.
+enum Input {
+    /// A key or the terminal's size.
+    Term(Msg),
+    /// SIGTERM, or the terminal gone.
+    Stop,
+}
+
+/// Shows the capture in `recorder` until the user quits; the caller then stops the proxy.
+///
+/// # Errors
+/// When the terminal cannot be drawn to.
+pub async fn run(recorder: &Recorder, title: &str, theme: &Theme) -> anyhow::Result<()> {
+    let mut terminal = super::enter();
+    let result = event_loop(&mut terminal, recorder, title, theme).await;
+    super::leave();
+    result
+}
+
+async fn event_loop(
+    terminal: &mut ratatui::DefaultTerminal,
+    recorder: &Recorder,
+    title: &str,
+    theme: &Theme,
+) -> anyhow::Result<()> {
+    let (tx, mut rx) = mpsc::unbounded_channel::<Input>();
+    super::spawn_input(tx.clone(), |msg| Some(msg.map_or(Input::Stop, Input::Term)));
+    super::spawn_signals(tx, Input::Stop);
+    let mut updates = recorder.subscribe();
+    let mut tick = tokio::time::interval(FRAME);
+    tick.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    let mut view = Watch::new(title);
+    let mut listening = true;
+    loop {
+        recorder.read(|t| view.refresh(t));
+        terminal
+            .draw(|f| watch::draw(f, &view, recorder, theme))
+            .context("drawing the screen")?;
+        // Traffic seen since the last redraw.
+        let mut pending = false;
+        // Wait for a reason to redraw: a key at once, traffic at the next tick.
+        loop {
+            tokio::select! {
+                input = rx.recv() => {
+                    let requests = match input {
+                        None | Some(Input::Stop) => return Ok(()),
+                        Some(Input::Term(Msg::Key(key))) => view.key(key),
+                        Some(Input::Term(_)) => Vec::new(),
+                    };
+                    for request in requests {
+                        match request {
+                            Request::Quit => return Ok(()),
+                            Request::Save => {
+                                view.status = Some(super::inspect::save(recorder, "proxy"));
+                            }
+                        }
+                    }
+                    break;
+                }
+                update = updates.recv(), if listening => {
+                    match update {
+                        Ok(_) | Err(RecvError::Lagged(_)) => pending = true,
+                        Err(RecvError::Closed) => listening = false,
+                    }
+                    // Everything already queued counts as the same change.
+                    while let Ok(_) | Err(TryRecvError::Lagged(_)) = updates.try_recv() {}
+                }
+                _ = tick.tick(), if pending => break,
+            }
+        }
+    }
+}
