@@ -66,12 +66,17 @@ async fn watch(
 ) -> anyhow::Result<ExitCode> {
     let (listen, upstream) = (config.listen, config.upstream.to_string());
     let recorder = config.recorder();
-    let proxy = Proxy::start(config, recorder.clone()).await.map_err(|e| {
+    let mut proxy = Proxy::start(config, recorder.clone()).await.map_err(|e| {
         anyhow::anyhow!(
             "cannot listen on {listen}: {}",
             super::serve::bind_error(&e)
         )
     })?;
+    // The view shows each failure from its connection's record; the channel is drained so
+    // that it never fills and reports drops that no one missed.
+    if let Some(mut failures) = proxy.failures() {
+        tokio::spawn(async move { while failures.recv().await.is_some() {} });
+    }
     let exposed = !listen.ip().is_loopback();
     let title = format!("proxy {} → {upstream}", proxy.addr());
     let shown = crate::tui::watch::run(&recorder, &title, theme).await;
