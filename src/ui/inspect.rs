@@ -1,29 +1,14 @@
 //! The inspector's screen: the connection's state, the live pane (frames, fields, heads,
 //! accept, timeline, the same widgets the lessons use), the composer, and the keys.
 
-use std::sync::OnceLock;
-
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-use super::widgets::{self, PaneCtx};
 use super::{Theme, panes};
 use crate::app::inspect::{Focus, Inspector, Link, PANES};
-use crate::capture::Connection;
-use crate::lesson::Action;
-use crate::lesson::outcome::ActionRun;
 use crate::net::Recorder;
-
-/// The action the widgets are told they draw: a WebSocket connection, which is what the
-/// inspector opens.
-pub(super) fn action() -> Option<&'static Action> {
-    static ACTION: OnceLock<Option<Action>> = OnceLock::new();
-    ACTION
-        .get_or_init(|| toml::from_str::<Action>("kind = \"websocket\"").ok())
-        .as_ref()
-}
 
 /// Draws the inspector.
 pub fn draw(frame: &mut Frame, inspector: &Inspector, recorder: &Recorder, theme: &Theme) {
@@ -47,49 +32,31 @@ pub fn draw(frame: &mut Frame, inspector: &Inspector, recorder: &Recorder, theme
         ])),
         title,
     );
-    let mut tabs = vec![Span::raw(" ")];
-    for (i, pane) in PANES.iter().enumerate() {
-        let style = if i == inspector.pane {
-            theme.selected
-        } else {
-            theme.dim
-        };
-        tabs.push(Span::styled(format!(" {} ", panes::title(*pane)), style));
-    }
     let focused = inspector.focus == Focus::Pane;
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(if focused { theme.focus } else { theme.border })
-        .title(Line::from(tabs));
-    let inner = block.inner(body);
-    frame.render_widget(block, body);
-    match (inspector.conn(), action()) {
-        (Some(conn), Some(action)) => recorder.read(|t| {
-            let conns: Vec<&Connection> = t.connection(conn).into_iter().collect();
-            let run = ActionRun {
-                conns: vec![conn],
-                ..ActionRun::default()
-            };
-            let ctx = PaneCtx {
-                action,
-                run: &run,
-                conns: &conns,
-                transcript: t,
-                // Following the tail: the widgets clamp the selection to the last frame.
-                selected: if inspector.follow {
-                    usize::MAX
-                } else {
-                    inspector.selected
-                },
-                cursor: inspector.cursor,
-                focused,
-            };
-            widgets::draw(frame, inner, theme, inspector.pane(), &ctx);
-        }),
-        _ => frame.render_widget(
+    let inner = panes::tabbed(frame, body, PANES, inspector.pane, focused, theme);
+    // Following the tail: the widgets clamp the selection to the last frame.
+    let selected = if inspector.follow {
+        usize::MAX
+    } else {
+        inspector.selected
+    };
+    let drawn = inspector.conn().is_some_and(|conn| {
+        panes::draw_connection(
+            frame,
+            inner,
+            theme,
+            recorder,
+            conn,
+            inspector.pane(),
+            (selected, inspector.cursor),
+            focused,
+        )
+    });
+    if !drawn {
+        frame.render_widget(
             Paragraph::new(Span::styled("No connection yet.", theme.dim)),
             inner,
-        ),
+        );
     }
     let editing = inspector.focus == Focus::Composer;
     let composer_block = Block::default()

@@ -73,21 +73,24 @@ pub fn text(pane: Pane, action: &Action, run: &ActionRun, t: &Transcript) -> Vec
     out.lines().map(str::to_owned).collect()
 }
 
-/// Draws the step's pane number `index` in `area`, with its tabs in the title.
-pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, focused: bool) {
-    let list = crate::app::panes(app);
-    let Some(view) = app.lesson.as_ref() else {
-        return;
-    };
-    let index = view.pane.min(list.len().saturating_sub(1));
+/// Draws a pane's border with the panes' names as tabs in its title, `selected` lit; returns
+/// the area inside, for the pane itself.
+pub fn tabbed(
+    frame: &mut Frame,
+    area: Rect,
+    panes: impl IntoIterator<Item = Pane>,
+    selected: usize,
+    focused: bool,
+    theme: &Theme,
+) -> Rect {
     let mut tabs = vec![Span::raw(" ")];
-    for (i, (_, pane)) in list.iter().enumerate() {
-        let style = if i == index {
+    for (i, pane) in panes.into_iter().enumerate() {
+        let style = if i == selected {
             theme.selected
         } else {
             theme.dim
         };
-        tabs.push(Span::styled(format!(" {} ", title(*pane)), style));
+        tabs.push(Span::styled(format!(" {} ", title(pane)), style));
     }
     let block = Block::default()
         .borders(Borders::ALL)
@@ -95,6 +98,71 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, focused: bo
         .title(Line::from(tabs));
     let inner = block.inner(area);
     frame.render_widget(block, area);
+    inner
+}
+
+/// What a live connection's panes are told they draw: a WebSocket action, which is what the
+/// inspector and the proxy show.
+fn websocket_action() -> Option<&'static Action> {
+    static ACTION: std::sync::OnceLock<Option<Action>> = std::sync::OnceLock::new();
+    ACTION
+        .get_or_init(|| toml::from_str::<Action>("kind = \"websocket\"").ok())
+        .as_ref()
+}
+
+/// One connection of a live capture drawn as `pane`, as the inspector and the proxy view show
+/// it; `false` when the capture no longer holds it.
+#[allow(clippy::too_many_arguments)] // The pane's own state, passed as the lessons pass it.
+pub fn draw_connection(
+    frame: &mut Frame,
+    area: Rect,
+    theme: &Theme,
+    recorder: &crate::net::Recorder,
+    conn: crate::capture::ConnId,
+    pane: Pane,
+    (selected, cursor): (usize, usize),
+    focused: bool,
+) -> bool {
+    let Some(action) = websocket_action() else {
+        return false;
+    };
+    recorder.read(|t| {
+        let conns: Vec<&Connection> = t.connection(conn).into_iter().collect();
+        if conns.is_empty() {
+            return false;
+        }
+        let run = ActionRun {
+            conns: vec![conn],
+            ..ActionRun::default()
+        };
+        let ctx = widgets::PaneCtx {
+            action,
+            run: &run,
+            conns: &conns,
+            transcript: t,
+            selected,
+            cursor,
+            focused,
+        };
+        widgets::draw(frame, area, theme, pane, &ctx)
+    })
+}
+
+/// Draws the step's pane number `index` in `area`, with its tabs in the title.
+pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, focused: bool) {
+    let list = crate::app::panes(app);
+    let Some(view) = app.lesson.as_ref() else {
+        return;
+    };
+    let index = view.pane.min(list.len().saturating_sub(1));
+    let inner = tabbed(
+        frame,
+        area,
+        list.iter().map(|(_, p)| *p),
+        index,
+        focused,
+        theme,
+    );
     if let Some(pane) = list.get(index).copied()
         && draw_widget(frame, app, theme, inner, pane, focused)
     {

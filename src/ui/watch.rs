@@ -6,12 +6,11 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-use super::widgets::{self, PaneCtx, cut, printable, top_for};
+use super::widgets::{self, cut, printable, top_for};
 use super::{Theme, help, panes};
 use crate::app::inspect::PANES;
 use crate::app::watch::{DirFilter, Focus, Row, Watch};
-use crate::capture::{Connection, Direction};
-use crate::lesson::outcome::ActionRun;
+use crate::capture::Direction;
 use crate::net::Recorder;
 
 /// The keys, for the `?` overlay.
@@ -169,23 +168,9 @@ fn row_line<'a>(r: &Row, selected: bool, watch: &Watch, width: usize, theme: &Th
 }
 
 fn draw_pane(frame: &mut Frame, area: Rect, watch: &Watch, recorder: &Recorder, theme: &Theme) {
-    let mut tabs = vec![Span::raw(" ")];
-    for (i, pane) in PANES.iter().enumerate() {
-        let style = if i == watch.pane {
-            theme.selected
-        } else {
-            theme.dim
-        };
-        tabs.push(Span::styled(format!(" {} ", panes::title(*pane)), style));
-    }
     let focused = watch.focus == Focus::Pane;
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(if focused { theme.focus } else { theme.border })
-        .title(Line::from(tabs));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let (Some(row), Some(action)) = (watch.selected(), super::inspect::action()) else {
+    let inner = panes::tabbed(frame, area, PANES, watch.pane, focused, theme);
+    let Some(row) = watch.selected() else {
         widgets::say(frame, inner, theme.dim, "No connection selected.");
         return;
     };
@@ -200,27 +185,19 @@ fn draw_pane(frame: &mut Frame, area: Rect, watch: &Watch, recorder: &Recorder, 
         }
         _ => inner,
     };
-    recorder.read(|t| {
-        let conns: Vec<&Connection> = t.connection(conn).into_iter().collect();
-        if conns.is_empty() {
-            widgets::say(frame, inner, theme.dim, "This connection left the capture.");
-            return;
-        }
-        let run = ActionRun {
-            conns: vec![conn],
-            ..ActionRun::default()
-        };
-        let ctx = PaneCtx {
-            action,
-            run: &run,
-            conns: &conns,
-            transcript: t,
-            selected: watch.frame_shown(),
-            cursor: watch.cursor,
-            focused,
-        };
-        widgets::draw(frame, inner, theme, watch.pane(), &ctx);
-    });
+    let shown = (watch.frame_shown(), watch.cursor);
+    if !panes::draw_connection(
+        frame,
+        inner,
+        theme,
+        recorder,
+        conn,
+        watch.pane(),
+        shown,
+        focused,
+    ) {
+        widgets::say(frame, inner, theme.dim, "This connection left the capture.");
+    }
 }
 
 fn draw_filters(frame: &mut Frame, area: Rect, watch: &Watch, theme: &Theme) {
