@@ -85,8 +85,8 @@ async fn a_compressed_frame_is_relayed_unchanged_and_shown_inflated() {
         let Some(Event::Frame(frame)) = events(t, update, 256).into_iter().next() else {
             panic!("no frame event")
         };
-        assert_eq!(frame.inflated_length, Some(5));
-        assert_eq!(frame.inflated_preview.as_deref(), Some("Hello"));
+        assert_eq!(frame.inflated.inflated_length, Some(5));
+        assert_eq!(frame.inflated.inflated_preview.as_deref(), Some("Hello"));
         assert_eq!(frame.payload_hex, "f248cdc9c90700");
     });
 }

@@ -228,15 +228,10 @@ pub struct MessageJson {
     pub utf8_valid: Option<bool>,
     /// Compressed by an extension.
     pub compressed: bool,
-    /// For a compressed message that was inflated for display: its inflated length
-    /// (`length` stays the compressed one). A lower bound when `inflated_note` says so.
-    pub inflated_length: Option<u64>,
-    /// The inflated bytes, up to the preview cap, as text when they are UTF-8.
-    pub inflated_preview: Option<String>,
-    /// The same bytes as hex.
-    pub inflated_preview_hex: Option<String>,
-    /// Why a compressed message was not inflated, or that inflating stopped at its bound.
-    pub inflated_note: Option<String>,
+    /// For a compressed message: what it inflated to, for display (`length` stays the
+    /// compressed one).
+    #[serde(flatten)]
+    pub inflated: InflatedJson,
     /// Close code.
     pub close_code: Option<u16>,
     /// Close code name.
@@ -259,21 +254,40 @@ impl From<&Message> for MessageJson {
             payload_text: std::str::from_utf8(&m.preview).ok().map(str::to_owned),
             utf8_valid: m.utf8_valid,
             compressed: m.compressed,
-            inflated_length: m.inflated.as_ref().and_then(Inflated::length),
-            inflated_preview: m
-                .inflated
-                .as_ref()
-                .and_then(Inflated::preview)
-                .and_then(|p| utf8_prefix(p)),
-            inflated_preview_hex: m
-                .inflated
-                .as_ref()
-                .and_then(Inflated::preview)
-                .map(|p| HEXLOWER.encode(p)),
-            inflated_note: m.inflated.as_ref().and_then(Inflated::note),
+            inflated: InflatedJson::new(m.inflated.as_ref(), usize::MAX),
             close_code: m.close.as_ref().and_then(|c| c.code),
             close_code_name: m.close.as_ref().and_then(crate::proto::Close::code_name),
             close_reason: m.close.as_ref().map(|c| c.reason.clone()),
+        }
+    }
+}
+
+/// What a permessage-deflate message inflated to, as four fields every JSON view shares;
+/// all `null` when nothing was inflated.
+#[derive(Debug, Default, Serialize)]
+pub struct InflatedJson {
+    /// The inflated length. A lower bound when `inflated_note` says so.
+    pub inflated_length: Option<u64>,
+    /// The inflated bytes, up to the view's limit, as text when they are UTF-8.
+    pub inflated_preview: Option<String>,
+    /// The same bytes as hex.
+    pub inflated_preview_hex: Option<String>,
+    /// Why a compressed message was not inflated, or that inflating stopped at its bound.
+    pub inflated_note: Option<String>,
+}
+
+impl InflatedJson {
+    /// The fields for `inflated`, its preview cut to `max` bytes.
+    pub fn new(inflated: Option<&Inflated>, max: usize) -> Self {
+        let Some(inflated) = inflated else {
+            return Self::default();
+        };
+        let shown = inflated.preview().map(|p| &p[..p.len().min(max)]);
+        Self {
+            inflated_length: inflated.length(),
+            inflated_preview: shown.and_then(utf8_prefix),
+            inflated_preview_hex: shown.map(|p| HEXLOWER.encode(p)),
+            inflated_note: inflated.note(),
         }
     }
 }
@@ -403,7 +417,7 @@ impl HeadJson {
 }
 
 // Bytes as text when they are UTF-8, a character cut by a preview's end allowed.
-fn utf8_prefix(bytes: &[u8]) -> Option<String> {
+pub(crate) fn utf8_prefix(bytes: &[u8]) -> Option<String> {
     match std::str::from_utf8(bytes) {
         Ok(text) => Some(text.to_owned()),
         Err(e) if e.error_len().is_none() => std::str::from_utf8(&bytes[..e.valid_up_to()])

@@ -10,7 +10,7 @@ use crate::capture::{ConnId, Connection, Direction, Learned, Transcript, Update}
 use crate::proto::handshake::{check_request, check_response};
 use crate::proto::http::{Head, StartLine};
 use crate::proto::{Derivation, Frame, Inflated};
-use crate::render::json::{HeadJson, ViolationJson};
+use crate::render::json::{HeadJson, InflatedJson, ViolationJson, utf8_prefix};
 
 /// One line of output.
 #[derive(Debug, Serialize)]
@@ -137,16 +137,10 @@ pub struct FrameEvent {
     pub preview_truncated: bool,
     /// The rules it breaks, each with its RFC 6455 section.
     pub violations: Vec<ViolationJson>,
-    /// On the frame that completes a permessage-deflate message: the message's inflated
-    /// length (display only; the relayed bytes are untouched). A lower bound when
-    /// `inflated_note` says so.
-    pub inflated_length: Option<u64>,
-    /// The inflated message as text when it is UTF-8, up to `--max-payload` bytes.
-    pub inflated_preview: Option<String>,
-    /// The same bytes as hex.
-    pub inflated_preview_hex: Option<String>,
-    /// Why a compressed message was not inflated, or that inflating stopped at its bound.
-    pub inflated_note: Option<String>,
+    /// On the frame that completes a permessage-deflate message: what the message inflated
+    /// to, up to `--max-payload` bytes (display only; the relayed bytes are untouched).
+    #[serde(flatten)]
+    pub inflated: InflatedJson,
 }
 
 /// The close event.
@@ -211,13 +205,7 @@ fn learned_event(
                 .ok()?;
             let timed = &flow.frames[at];
             let mut event = frame(c.id, direction, timed.at_us, &timed.item, max_payload);
-            if let Some(inflated) = inflated_by(flow, index) {
-                let shown = inflated.preview().map(|p| &p[..p.len().min(max_payload)]);
-                event.inflated_length = inflated.length();
-                event.inflated_preview = shown.and_then(text);
-                event.inflated_preview_hex = shown.map(|p| HEXLOWER.encode(p));
-                event.inflated_note = inflated.note();
-            }
+            event.inflated = InflatedJson::new(inflated_by(flow, index), max_payload);
             Some(Event::Frame(Box::new(event)))
         }
         (Direction::ServerToClient, Learned::Head(index) | Learned::Body(index)) => {
@@ -318,13 +306,10 @@ fn frame(
         length: f.payload_len(),
         header_hex: HEXLOWER.encode(f.header.bytes()),
         payload_hex: HEXLOWER.encode(shown),
-        payload_text: text(shown),
+        payload_text: utf8_prefix(shown),
         preview_truncated: (shown.len() as u64) < f.payload_len(),
         violations: f.violations.iter().map(ViolationJson::from).collect(),
-        inflated_length: None,
-        inflated_preview: None,
-        inflated_preview_hex: None,
-        inflated_note: None,
+        inflated: InflatedJson::default(),
     }
 }
 
@@ -369,17 +354,6 @@ fn close(c: &Connection) -> Event {
         frames_dropped: requests.frames_dropped + responses.frames_dropped,
         error: c.error.clone(),
     })
-}
-
-// The payload as text when it is UTF-8, a character cut by the preview's end included.
-fn text(shown: &[u8]) -> Option<String> {
-    match std::str::from_utf8(shown) {
-        Ok(text) => Some(text.to_owned()),
-        Err(e) if e.error_len().is_none() => std::str::from_utf8(&shown[..e.valid_up_to()])
-            .ok()
-            .map(str::to_owned),
-        Err(_) => None,
-    }
 }
 
 /// Writes one event as a line.
