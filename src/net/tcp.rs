@@ -37,3 +37,20 @@ pub async fn accept(
     let conn = recorder.open(label, Some(peer), stream.local_addr().ok());
     Ok(Tap::new(stream, recorder.clone(), conn, End::Server))
 }
+
+/// What a listener's loop does after `accept` failed: an error that concerns one half-open
+/// connection is no reason to wait; any other (out of file descriptors, say) waits a little
+/// rather than spin.
+pub(crate) async fn after_accept_error(error: &io::Error) {
+    let per_connection = matches!(
+        error.kind(),
+        io::ErrorKind::ConnectionAborted
+            | io::ErrorKind::ConnectionReset
+            | io::ErrorKind::InvalidInput
+            | io::ErrorKind::NotConnected
+    );
+    if !per_connection {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+

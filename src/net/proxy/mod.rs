@@ -250,9 +250,7 @@ async fn accept_loop(mut a: Accepting) {
                     task.await;
                 });
             }
-            Err(error) if is_per_connection(&error) => {}
-            // Out of file descriptors or similar: wait a little rather than spin.
-            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            Err(error) => super::tcp::after_accept_error(&error).await,
         }
     }
     drop(a.listener);
@@ -260,13 +258,3 @@ async fn accept_loop(mut a: Accepting) {
     connections.shutdown().await;
 }
 
-// Errors that concern one half-open connection, not the listener.
-fn is_per_connection(error: &io::Error) -> bool {
-    matches!(
-        error.kind(),
-        io::ErrorKind::ConnectionAborted
-            | io::ErrorKind::ConnectionReset
-            | io::ErrorKind::InvalidInput
-            | io::ErrorKind::NotConnected
-    )
-}
