@@ -53,4 +53,3 @@ pub(crate) async fn after_accept_error(error: &io::Error) {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
 }
-

@@ -8,7 +8,6 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
-use futures_util::FutureExt as _;
 use tokio::sync::broadcast;
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 
@@ -103,16 +102,7 @@ async fn serve(
     save: Option<&super::save::Target>,
     out: &mut impl Write,
 ) -> anyhow::Result<ExitCode> {
-    let mut stop = Box::pin(tokio::signal::ctrl_c());
-    // Installed on the first poll, before anything is printed: a Ctrl-C as soon as the
-    // address appears still reaches this handler, and the summary is printed.
-    let mut stopped = match (&mut stop).now_or_never() {
-        Some(result) => {
-            result.context("cannot watch for Ctrl-C")?;
-            true
-        }
-        None => false,
-    };
+    let (mut stop, mut stopped) = super::serve::ctrl_c()?;
     let (listen, upstream) = (config.listen, config.upstream.to_string());
     let recorder = config.recorder();
     // Subscribed before the first connection can open, so none is missed.

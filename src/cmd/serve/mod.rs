@@ -36,22 +36,34 @@ pub fn run(args: &ServeArgs, palette: Palette, out: &mut impl Write) -> anyhow::
     runtime.block_on(serve(args, palette, out))
 }
 
-async fn serve(
-    args: &ServeArgs,
-    palette: Palette,
-    out: &mut impl Write,
-) -> anyhow::Result<ExitCode> {
+/// A Ctrl-C watch, installed now, and whether Ctrl-C came already. The handler is installed
+/// on the first poll; polled before anything is printed, a Ctrl-C that comes as soon as the
+/// banner appears (or while a burst of updates keeps the loop busy) reaches this handler
+/// rather than the default one, and the summary is printed.
+///
+/// # Errors
+/// When the signal cannot be watched.
+pub(crate) fn ctrl_c() -> anyhow::Result<(
+    std::pin::Pin<Box<impl std::future::Future<Output = io::Result<()>>>>,
+    bool,
+)> {
     let mut stop = Box::pin(tokio::signal::ctrl_c());
-    // The handler is installed on the first poll. Polled before anything is printed, a Ctrl-C
-    // that comes as soon as the banner appears (or while a burst of updates keeps the loop
-    // busy) reaches this handler rather than the default one, and the summary is printed.
-    let mut stopped = match (&mut stop).now_or_never() {
+    let stopped = match (&mut stop).now_or_never() {
         Some(result) => {
             result.context("cannot watch for Ctrl-C")?;
             true
         }
         None => false,
     };
+    Ok((stop, stopped))
+}
+
+async fn serve(
+    args: &ServeArgs,
+    palette: Palette,
+    out: &mut impl Write,
+) -> anyhow::Result<ExitCode> {
+    let (mut stop, mut stopped) = ctrl_c()?;
     let bind = SocketAddr::new(args.bind, args.port);
     let recorder = Recorder::default();
     // Subscribed before the first connection can open, so none is missed.

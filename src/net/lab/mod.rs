@@ -279,4 +279,3 @@ async fn accept_one(
         Err(error) => super::tcp::after_accept_error(&error).await,
     }
 }
-

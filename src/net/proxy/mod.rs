@@ -257,4 +257,3 @@ async fn accept_loop(mut a: Accepting) {
     // Each aborted task drops its sockets; the client's tap records the close.
     connections.shutdown().await;
 }
-
