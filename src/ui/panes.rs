@@ -20,11 +20,6 @@ use crate::render::frame::Options;
 use crate::render::lesson::{chart, http_heads, timeline};
 use crate::render::style::Palette;
 
-/// A pane's title, as its tab shows it: its name in lesson files.
-pub fn title(pane: Pane) -> &'static str {
-    pane.name()
-}
-
 /// The text of `pane` for an action that has run: plain lines, to be styled and scrolled.
 pub fn text(pane: Pane, action: &Action, run: &ActionRun, t: &Transcript) -> Vec<String> {
     let conns: Vec<&Connection> = run
@@ -90,7 +85,7 @@ pub fn tabbed(
         } else {
             theme.dim
         };
-        tabs.push(Span::styled(format!(" {} ", title(pane)), style));
+        tabs.push(Span::styled(format!(" {} ", pane.name()), style));
     }
     let block = Block::default()
         .borders(Borders::ALL)
