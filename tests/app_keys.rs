@@ -43,6 +43,36 @@ fn custom() -> App {
     App::new(vec![lesson], vec![1], 1, Progress::default(), Mode::Learn)
 }
 
+/// Starts a lab for `lesson`, as the event loop does, and runs its first step for real.
+async fn first_step_ran(a: &mut App, lesson: usize) -> Runner {
+    let runner = Runner::start(Settings {
+        quick: true,
+        ..Settings::default()
+    })
+    .await
+    .unwrap();
+    update(
+        a,
+        Msg::Started {
+            lesson,
+            recorder: runner.recorder().clone(),
+        },
+    );
+    let mut runs = Vec::new();
+    for action in &a.lessons[lesson].steps[0].actions {
+        runs.push(runner.run(action, None).await);
+    }
+    update(
+        a,
+        Msg::Ran {
+            lesson,
+            step: 0,
+            runs,
+        },
+    );
+    runner
+}
+
 #[test]
 fn the_menu_moves_and_opens_a_lesson() {
     let mut a = app(Mode::Learn);
@@ -219,31 +249,7 @@ async fn a_computed_answer_is_judged_against_the_bytes_just_captured() {
     let mut a = app(Mode::Learn);
     let lesson = index_of(&a, "07-masking");
     a.open(lesson);
-    let runner = Runner::start(Settings {
-        quick: true,
-        ..Settings::default()
-    })
-    .await
-    .unwrap();
-    update(
-        &mut a,
-        Msg::Started {
-            lesson,
-            recorder: runner.recorder().clone(),
-        },
-    );
-    let mut runs = Vec::new();
-    for action in &a.lessons[lesson].steps[0].actions {
-        runs.push(runner.run(action, None).await);
-    }
-    update(
-        &mut a,
-        Msg::Ran {
-            lesson,
-            step: 0,
-            runs,
-        },
-    );
+    let runner = first_step_ran(&mut a, lesson).await;
     // Step 1's second check asks for byte 10 of the client's frame: the RFC's 58.
     let step = &a.lessons[lesson].steps[0];
     let check = step
@@ -456,31 +462,7 @@ async fn the_frame_selection_and_the_byte_cursor_stop_at_the_last_one() {
     let mut a = app(Mode::Learn);
     let lesson = index_of(&a, "06-frame");
     a.open(lesson);
-    let runner = Runner::start(Settings {
-        quick: true,
-        ..Settings::default()
-    })
-    .await
-    .unwrap();
-    update(
-        &mut a,
-        Msg::Started {
-            lesson,
-            recorder: runner.recorder().clone(),
-        },
-    );
-    let mut runs = Vec::new();
-    for action in &a.lessons[lesson].steps[0].actions {
-        runs.push(runner.run(action, None).await);
-    }
-    update(
-        &mut a,
-        Msg::Ran {
-            lesson,
-            step: 0,
-            runs,
-        },
-    );
+    let runner = first_step_ran(&mut a, lesson).await;
     keys(&mut a, &[Key::Tab]);
     assert_eq!(a.lesson.as_ref().unwrap().focus, Focus::Pane);
     // Hello, its echo, and the two closes: four frames, so the fifth Down stays on the last.
