@@ -1,5 +1,5 @@
-//! Pure knowledge of RFC 6455 and HTTP/1.1: dissectors, derivations and rules. No I/O here;
-//! bytes come in as slices, explanations go out as data.
+//! Pure knowledge of RFC 6455, HTTP/1.1 and the TLS record layer: dissectors, derivations and
+//! rules. No I/O here; bytes come in as slices, explanations go out as data.
 
 pub mod accept;
 mod chunk;
@@ -14,6 +14,7 @@ pub mod http;
 pub mod mask;
 pub mod message;
 mod reassembly;
+pub mod tls;
 pub mod utf8;
 pub mod violation;
 
