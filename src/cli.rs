@@ -69,7 +69,7 @@ pub enum ThemeChoice {
     after_help = "Keys: type a message and Enter sends it; ↑↓ choose what to send (text, binary as hex, ping, pong, close as 'code reason', fragments as a|b|c); Tab to the frames: ↑↓ a frame, ←→ a byte, [ ] pane, f follow, R reconnect, q quit."
 )]
 pub struct InspectArgs {
-    /// The server: ws://host:port/path.
+    /// The server: ws://host:port/path or wss://host:port/path.
     pub url: String,
     /// A subprotocol to offer; repeat for more, in order of preference.
     #[arg(long = "protocol", value_name = "NAME")]
@@ -80,6 +80,26 @@ pub struct InspectArgs {
     /// Seconds to wait for the connection and the handshake.
     #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
     pub timeout: f64,
+    /// For wss:// URLs.
+    #[command(flatten)]
+    pub tls: TlsArgs,
+}
+
+/// Options for wss:// URLs, shared by `connect` and `inspect`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct TlsArgs {
+    /// For wss://: trust the CA certificates in this PEM file instead of the system's, such as
+    /// the lab's (`wslab serve --tls` prints its path).
+    #[arg(long, value_name = "FILE", conflicts_with = "insecure")]
+    pub ca: Option<std::path::PathBuf>,
+    /// For wss://: accept any certificate. The traffic is still encrypted, but anyone on the
+    /// path could pose as the server; wslab warns every time.
+    #[arg(long)]
+    pub insecure: bool,
+    /// For wss://: append the TLS session secrets to FILE in the SSLKEYLOGFILE format, so that
+    /// Wireshark or tshark can decrypt a saved pcap (`-o tls.keylog_file:FILE`).
+    #[arg(long, value_name = "FILE")]
+    pub keylog: Option<std::path::PathBuf>,
 }
 
 /// `wslab present`.
@@ -324,6 +344,11 @@ pub struct ServeArgs {
     /// Payload bytes to show per frame in the hex dump, with -v.
     #[arg(long, value_name = "BYTES", default_value_t = 256)]
     pub max_payload: usize,
+    /// Also serve wss:// and https:// on the same port, with a certificate made now for
+    /// localhost, 127.0.0.1 and `::1`, signed by a CA made now. Its PEM is saved in the data
+    /// directory, for `--ca` and for a browser.
+    #[arg(long)]
+    pub tls: bool,
 }
 
 /// `wslab connect`.
@@ -335,13 +360,17 @@ pub struct ServeArgs {
     Examples:\n  \
     wslab connect ws://127.0.0.1:9001/echo --send hello --ping hb\n  \
     wslab connect ws://127.0.0.1:9001/echo --key dGhlIHNhbXBsZSBub25jZQ== --mask 37fa213d --send Hello\n  \
-    wslab connect ws://127.0.0.1:9001/ticker --expect 3\n\n\
+    wslab connect ws://127.0.0.1:9001/ticker --expect 3\n  \
+    wslab connect wss://localhost:9001/echo --ca ~/.local/share/wslab/lab-ca.pem --send hi --keylog keys.txt --save hi.pcap\n\n\
     Exit status: 0 when the exchange followed the rules, 1 when it failed or a peer broke a \
     rule, 2 on a usage error."
 )]
 pub struct ConnectArgs {
-    /// The server, as `ws://HOST[:PORT]/PATH`.
+    /// The server, as `ws://HOST[:PORT]/PATH` or `wss://HOST[:PORT]/PATH`.
     pub url: String,
+    /// For wss:// URLs.
+    #[command(flatten)]
+    pub tls: TlsArgs,
     /// Pin the Sec-WebSocket-Key (base64 of 16 bytes), so the Accept is predictable.
     #[arg(long, value_name = "KEY")]
     pub key: Option<String>,

@@ -64,12 +64,43 @@ fn a_url_that_cannot_be_parsed() {
 }
 
 #[test]
-fn wss_is_not_supported_yet_and_says_so() {
+fn wss_to_a_plain_http_server_says_it_is_not_tls() {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    // A plain server reads the ClientHello as a garbled request and answers in clear.
+    let server = thread::spawn(move || {
+        let (mut socket, _) = listener.accept().expect("accept");
+        let mut hello = [0u8; 512];
+        let _ = socket.read(&mut hello);
+        let _ = socket.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+    });
+    let out = wslab(&[
+        "connect",
+        &format!("wss://127.0.0.1:{port}/echo"),
+        "--insecure",
+    ]);
+    server.join().expect("server");
     assert_one_sentence(
-        &wslab(&["connect", "wss://127.0.0.1:1/"]),
-        2,
-        "wss:// (WebSocket over TLS) is not supported yet",
+        &out,
+        1,
+        "the server did not answer with TLS; is it a plain ws:// server?",
     );
+}
+
+#[test]
+fn a_ca_file_that_is_not_pem_is_named() {
+    let dir = std::env::temp_dir().join(format!("wslab-ca-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join("not-a-ca.pem");
+    std::fs::write(&path, "hello").expect("write");
+    let out = wslab(&[
+        "connect",
+        "wss://127.0.0.1:1/",
+        "--ca",
+        path.to_str().expect("utf-8"),
+    ]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_one_sentence(&out, 2, "is not a PEM certificate");
 }
 
 #[test]

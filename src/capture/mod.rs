@@ -9,6 +9,7 @@ pub mod measure;
 pub mod parts;
 pub mod selfcheck;
 pub mod timing;
+pub mod tls;
 pub mod transcript;
 
 pub use flow::Flow;
@@ -16,6 +17,16 @@ pub use parts::{HttpMessage, Learned, Problem, Timed};
 pub use transcript::{ChunkRecord, ConnId, Connection, Transcript, Update};
 
 use crate::proto::Side;
+
+/// Which bytes a tap records. A plain connection has only the one layer; a TLS connection has
+/// both, recorded by two taps on the same connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Layer {
+    /// What the endpoints exchange: HTTP and WebSocket, in clear.
+    App,
+    /// What crosses the wire under TLS: records, mostly ciphertext.
+    Tls,
+}
 
 /// Which way bytes went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

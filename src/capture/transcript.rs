@@ -8,7 +8,8 @@ use bytes::Bytes;
 use super::flow::{Flow, Used};
 use super::parts::{HttpMessage, Learned};
 use super::selfcheck::{Delivered, Verdict};
-use super::{Direction, Limits};
+use super::tls::TlsLayer;
+use super::{Direction, Layer, Limits};
 use crate::proto::http::StartLine;
 
 /// A connection's number within its transcript, from 0.
@@ -28,9 +29,11 @@ pub struct ChunkRecord {
     pub conn: ConnId,
     /// Which way it went.
     pub direction: Direction,
+    /// The endpoints' bytes, or the TLS records under them.
+    pub layer: Layer,
     /// When, in µs since the capture began (monotonic).
     pub at_us: u64,
-    /// Its offset within its direction's bytes.
+    /// Its offset within its direction's bytes at its layer.
     pub offset: u64,
     /// How many bytes.
     pub len: u64,
@@ -57,6 +60,8 @@ pub struct Connection {
     pub error: Option<String>,
     /// The self-check of the end that recorded it, once that end has made it.
     pub self_check: Option<Verdict>,
+    /// The bytes under TLS, for a wss:// or https:// connection.
+    pub tls: Option<TlsLayer>,
     flows: [Flow; 2],
 }
 
@@ -159,6 +164,7 @@ impl Transcript {
                 closed_us: None,
                 error: None,
                 self_check: None,
+                tls: None,
                 flows: [
                     Flow::new(Direction::ClientToServer),
                     Flow::new(Direction::ServerToClient),
@@ -176,19 +182,12 @@ impl Transcript {
         at_us: u64,
         bytes: &[u8],
     ) -> Vec<Update> {
-        let Some(connection) = self.connections.get_mut(&conn) else {
-            return Vec::new();
-        };
-        if bytes.is_empty() {
+        if bytes.is_empty() || !self.connections.contains_key(&conn) {
             return Vec::new();
         }
-        let listed = self.chunks.len() < self.limits.max_chunks;
-        let kept = if listed && self.raw_kept + bytes.len() <= self.limits.max_raw_bytes {
-            self.raw_kept += bytes.len();
-            Bytes::copy_from_slice(bytes)
-        } else {
-            self.raw_dropped += bytes.len() as u64;
-            Bytes::new()
+        let (listed, kept) = self.keep(bytes);
+        let Some(connection) = self.connections.get_mut(&conn) else {
+            return Vec::new();
         };
         let [requests, responses] = &mut connection.flows;
         let (flow, asked) = match direction {
@@ -199,6 +198,7 @@ impl Transcript {
             self.chunks.push(ChunkRecord {
                 conn,
                 direction,
+                layer: Layer::App,
                 at_us,
                 offset: flow.bytes,
                 len: bytes.len() as u64,
@@ -217,6 +217,63 @@ impl Transcript {
             .into_iter()
             .map(|l| Update::Learned(conn, direction, l))
             .collect()
+    }
+
+    /// Records one chunk of the ciphertext under TLS.
+    pub fn record_tls(
+        &mut self,
+        conn: ConnId,
+        direction: Direction,
+        at_us: u64,
+        bytes: &[u8],
+    ) -> Vec<Update> {
+        if bytes.is_empty() || !self.connections.contains_key(&conn) {
+            return Vec::new();
+        }
+        let (listed, kept) = self.keep(bytes);
+        let Some(connection) = self.connections.get_mut(&conn) else {
+            return Vec::new();
+        };
+        let flow = connection
+            .tls
+            .get_or_insert_with(TlsLayer::default)
+            .flow_mut(direction);
+        if listed {
+            self.chunks.push(ChunkRecord {
+                conn,
+                direction,
+                layer: Layer::Tls,
+                at_us,
+                offset: flow.bytes,
+                len: bytes.len() as u64,
+                bytes: kept,
+            });
+        } else {
+            self.chunks_dropped += 1;
+        }
+        flow.bytes += bytes.len() as u64;
+        Vec::new()
+    }
+
+    /// Records that one direction of the ciphertext ended.
+    pub fn end_tls(&mut self, conn: ConnId, direction: Direction, at_us: u64) -> Vec<Update> {
+        if let Some(tls) = self.connections.get_mut(&conn).and_then(|c| c.tls.as_mut()) {
+            tls.flow_mut(direction).ended_us.get_or_insert(at_us);
+        }
+        Vec::new()
+    }
+
+    // Whether a new chunk is listed, and its bytes if the raw budget allows.
+    fn keep(&mut self, bytes: &[u8]) -> (bool, Bytes) {
+        let listed = self.chunks.len() < self.limits.max_chunks;
+        let kept = if listed && self.raw_kept + bytes.len() <= self.limits.max_raw_bytes {
+            self.raw_kept += bytes.len();
+            Bytes::copy_from_slice(bytes)
+        } else {
+            self.raw_dropped += bytes.len() as u64;
+            Bytes::new()
+        };
+        (listed, kept)
     }
 
     /// Records that a direction ended: the reader saw EOF, or the writer shut down.
@@ -243,6 +300,10 @@ impl Transcript {
             return Vec::new();
         };
         if connection.closed_us.is_some() {
+            // A TLS connection's lower tap may close it before the failure is explained.
+            if connection.error.is_none() {
+                connection.error = error;
+            }
             return Vec::new();
         }
         connection.closed_us = Some(at_us);
@@ -314,17 +375,32 @@ impl Transcript {
         self.raw_kept = self.raw_kept.saturating_sub(freed);
     }
 
-    /// Every chunk, in the order they were recorded.
+    /// Every chunk of both layers, in the order they were recorded.
     pub fn chunks(&self) -> &[ChunkRecord] {
         &self.chunks
+    }
+
+    /// Whether `chunk` crossed the wire as it is: the TLS layer of a TLS connection, the app
+    /// layer of any other. What a packet capture holds.
+    pub fn on_wire(&self, chunk: &ChunkRecord) -> bool {
+        let tls = self
+            .connections
+            .get(&chunk.conn)
+            .is_some_and(|c| c.tls.is_some());
+        (chunk.layer == Layer::Tls) == tls
     }
 
     /// The kept bytes of one direction, in order. Shorter than the flow's byte count when the
     /// raw budget or the chunk limit ran out.
     pub fn raw(&self, conn: ConnId, direction: Direction) -> Vec<u8> {
+        self.raw_at(Layer::App, conn, direction)
+    }
+
+    /// As [`Transcript::raw`], at either layer.
+    pub fn raw_at(&self, layer: Layer, conn: ConnId, direction: Direction) -> Vec<u8> {
         let mut out = Vec::new();
         for chunk in &self.chunks {
-            if chunk.conn == conn && chunk.direction == direction {
+            if chunk.conn == conn && chunk.direction == direction && chunk.layer == layer {
                 out.extend_from_slice(&chunk.bytes);
             }
         }

@@ -87,6 +87,7 @@ pub fn plan(args: &ConnectArgs, sends: &[Send]) -> Result<Plan, BadInput> {
         None => (1000, String::new()),
         Some(text) => close_arg(text, &mut notes)?,
     };
+    let tls = super::tls_options(&args.tls, url.secure, &mut notes)?;
     Ok(Plan {
         url,
         options: ClientOptions {
@@ -96,6 +97,7 @@ pub fn plan(args: &ConnectArgs, sends: &[Send]) -> Result<Plan, BadInput> {
             timeout: Duration::from_secs_f64(args.timeout),
             masking,
             label: "connect".into(),
+            tls,
         },
         sends,
         expect: args.expect,

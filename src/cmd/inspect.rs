@@ -8,6 +8,7 @@ use super::BadInput;
 use crate::capture::Limits;
 use crate::cli::{ColorChoice, InspectArgs, LearnArgs};
 use crate::net::client::ClientOptions;
+use crate::net::tls::Trust;
 use crate::net::{Recorder, url};
 
 /// Runs the inspector.
@@ -39,7 +40,19 @@ pub fn run(args: &InspectArgs, learn: &LearnArgs, color: ColorChoice) -> anyhow:
         )
         .into());
     }
+    let mut notes = Vec::new();
+    let tls = super::tls_options(&args.tls, target.secure, &mut notes)?;
+    for note in &notes {
+        eprintln!("wslab: note: {note}");
+    }
+    // The console's title says it too: the note above is gone once the screen is taken.
+    let title = if matches!(tls.trust, Trust::Insecure) {
+        format!("{} (certificate NOT checked: --insecure)", args.url)
+    } else {
+        args.url.clone()
+    };
     let options = ClientOptions {
+        tls,
         headers,
         protocols: args.protocols.clone(),
         timeout: Duration::from_secs_f64(args.timeout),
@@ -48,6 +61,6 @@ pub fn run(args: &InspectArgs, learn: &LearnArgs, color: ColorChoice) -> anyhow:
     };
     let recorder = Recorder::new(Limits::default());
     let theme = super::learn::theme(learn.theme, color);
-    crate::tui::inspect::run(&target, &args.url, &options, &recorder, &theme)?;
+    crate::tui::inspect::run(&target, &title, &options, &recorder, &theme)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -15,12 +15,46 @@ pub mod serve;
 use std::io::IsTerminal as _;
 
 use crate::cli::ColorChoice;
+use crate::net::tls::{TlsOptions, Trust};
 use crate::render::style::Palette;
 
 /// Input the user gave that cannot be used; the message says what is wrong.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct BadInput(pub String);
+
+/// The TLS options `--ca`, `--insecure` and `--keylog` describe. `--insecure` adds a warning
+/// to `notes`, printed on every run: skipping the check must never become invisible.
+///
+/// # Errors
+/// [`BadInput`] for a CA file or key log that cannot be used, found before any socket opens.
+pub fn tls_options(
+    args: &crate::cli::TlsArgs,
+    secure: bool,
+    notes: &mut Vec<String>,
+) -> Result<TlsOptions, BadInput> {
+    if !secure && (args.ca.is_some() || args.insecure || args.keylog.is_some()) {
+        notes.push("--ca, --insecure and --keylog apply to wss:// URLs; this ws:// URL is plain TCP, so they are ignored".into());
+    }
+    let trust = match (&args.ca, args.insecure) {
+        (Some(path), _) => Trust::Ca(path.clone()),
+        (None, true) if secure => {
+            notes.push("--insecure: the server's certificate is not checked. The traffic is encrypted, but anyone on the path could pose as the server".into());
+            Trust::Insecure
+        }
+        (None, _) => Trust::System,
+    };
+    let options = TlsOptions {
+        trust,
+        keylog: args.keylog.clone(),
+    };
+    if secure {
+        options
+            .client_config()
+            .map_err(|e| BadInput(e.to_string()))?;
+    }
+    Ok(options)
+}
 
 /// The palette for standard output, honouring `--color` and `NO_COLOR`.
 pub fn palette(choice: ColorChoice) -> Palette {

@@ -80,7 +80,11 @@ fn folder(path: &Path) -> &Path {
     }
 }
 
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// Writes `bytes` to `path` whole or not at all: to a temporary file beside it, then a rename.
+///
+/// # Errors
+/// The file system's error; the temporary file is removed.
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

@@ -45,6 +45,17 @@ pub enum ClientError {
         /// The limit.
         secs: f64,
     },
+    /// TLS could not be set up or its handshake failed (wss://).
+    #[error("{0}")]
+    Tls(#[from] crate::net::tls::TlsError),
+    /// The TLS handshake did not finish in time.
+    #[error("the TLS handshake with {addr} did not finish within {secs} s")]
+    TlsTimeout {
+        /// Where.
+        addr: SocketAddr,
+        /// The limit.
+        secs: f64,
+    },
     /// The request could not be built from what the user gave.
     #[error("cannot build the handshake request: {detail}")]
     BadRequest {
@@ -156,7 +167,11 @@ impl ClientError {
                 if closing
                     && matches!(
                         e.kind(),
-                        io::ErrorKind::ConnectionReset | io::ErrorKind::BrokenPipe
+                        io::ErrorKind::ConnectionReset
+                            | io::ErrorKind::BrokenPipe
+                            // A TLS peer that hangs up without close_notify after the
+                            // WebSocket close: the close handshake already ended the session.
+                            | io::ErrorKind::UnexpectedEof
                     ) =>
             {
                 None

@@ -10,6 +10,7 @@ pub mod proxy;
 pub mod recorder;
 pub mod tap;
 pub mod tcp;
+pub mod tls;
 pub mod url;
 
 pub use client::{ClientOptions, Masking, Outgoing, WsClient};

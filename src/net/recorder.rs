@@ -8,7 +8,7 @@ use std::time::Instant;
 use tokio::sync::broadcast;
 
 use crate::capture::selfcheck::{Delivered, Verdict};
-use crate::capture::{ConnId, Direction, Limits, Transcript, Update};
+use crate::capture::{ConnId, Direction, Layer, Limits, Transcript, Update};
 
 // Updates waiting for a slow watcher. A watcher that falls further behind is told how many it
 // missed (broadcast's `Lagged`) rather than slowing the sockets down.
@@ -85,17 +85,23 @@ impl Recorder {
         })
     }
 
-    /// Records bytes that crossed.
-    pub fn record(&self, conn: ConnId, direction: Direction, bytes: &[u8]) {
+    /// Records bytes that crossed, at one layer.
+    pub fn record(&self, layer: Layer, conn: ConnId, direction: Direction, bytes: &[u8]) {
         let at = self.now_us();
-        let updates = self.lock().record(conn, direction, at, bytes);
+        let updates = match layer {
+            Layer::App => self.lock().record(conn, direction, at, bytes),
+            Layer::Tls => self.lock().record_tls(conn, direction, at, bytes),
+        };
         self.publish(updates);
     }
 
-    /// Records that a direction ended.
-    pub fn end(&self, conn: ConnId, direction: Direction) {
+    /// Records that a direction ended, at one layer.
+    pub fn end(&self, layer: Layer, conn: ConnId, direction: Direction) {
         let at = self.now_us();
-        let updates = self.lock().end(conn, direction, at);
+        let updates = match layer {
+            Layer::App => self.lock().end(conn, direction, at),
+            Layer::Tls => self.lock().end_tls(conn, direction, at),
+        };
         self.publish(updates);
     }
 

@@ -8,7 +8,7 @@ use std::task::{Context, Poll};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
 use super::recorder::Recorder;
-use crate::capture::{ConnId, Direction};
+use crate::capture::{ConnId, Direction, Layer};
 
 /// Which end of the connection this process is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,17 +36,28 @@ pub struct Tap<S> {
     recorder: Recorder,
     conn: Option<ConnId>,
     end: End,
+    layer: Layer,
 }
 
 impl<S> Tap<S> {
-    /// Wraps `inner`, recording into `recorder` as connection `conn`.
+    /// Wraps `inner`, recording into `recorder` as connection `conn`: the bytes the endpoints
+    /// exchange.
     pub fn new(inner: S, recorder: Recorder, conn: Option<ConnId>, end: End) -> Self {
         Self {
             inner,
             recorder,
             conn,
             end,
+            layer: Layer::App,
         }
+    }
+
+    /// Wraps the TCP stream under a TLS session: what it records is the ciphertext, kept as
+    /// the connection's TLS layer.
+    pub fn under_tls(inner: S, recorder: Recorder, conn: Option<ConnId>, end: End) -> Self {
+        let mut tap = Self::new(inner, recorder, conn, end);
+        tap.layer = Layer::Tls;
+        tap
     }
 
     /// The connection's id in the transcript.
@@ -94,9 +105,10 @@ impl<S: AsyncRead + Unpin> AsyncRead for Tap<S> {
                 if let Some(conn) = this.conn {
                     let new = &buf.filled()[before..];
                     if new.is_empty() && asked {
-                        this.recorder.end(conn, this.end.reads());
+                        this.recorder.end(this.layer, conn, this.end.reads());
                     } else {
-                        this.recorder.record(conn, this.end.reads(), new);
+                        this.recorder
+                            .record(this.layer, conn, this.end.reads(), new);
                     }
                 }
             }
@@ -119,7 +131,7 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for Tap<S> {
             Poll::Ready(Ok(n)) => {
                 if let Some(conn) = this.conn {
                     this.recorder
-                        .record(conn, this.end.reads().reverse(), &buf[..*n]);
+                        .record(this.layer, conn, this.end.reads().reverse(), &buf[..*n]);
                 }
             }
             Poll::Ready(Err(error)) => this.failed(error),
@@ -136,7 +148,8 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for Tap<S> {
         let this = self.get_mut();
         let polled = Pin::new(&mut this.inner).poll_shutdown(cx);
         if let (Poll::Ready(Ok(())), Some(conn)) = (&polled, this.conn) {
-            this.recorder.end(conn, this.end.reads().reverse());
+            this.recorder
+                .end(this.layer, conn, this.end.reads().reverse());
         }
         polled
     }

@@ -7,20 +7,41 @@ use tokio::net::{TcpListener, TcpStream};
 
 use super::recorder::Recorder;
 use super::tap::{End, Tap};
+use super::tls::Stream;
+use crate::capture::ConnId;
 
-/// A tapped TCP stream.
-pub type TappedTcp = Tap<TcpStream>;
+/// A tapped TCP stream, plain or under TLS.
+pub type TappedTcp = Tap<Stream>;
 
 /// Connects to `addr` and taps the stream, labelled `label` in the transcript.
 ///
 /// # Errors
 /// The socket error, e.g. connection refused.
 pub async fn connect(addr: SocketAddr, recorder: &Recorder, label: &str) -> io::Result<TappedTcp> {
+    let (stream, conn) = open(addr, recorder, label).await?;
+    Ok(Tap::new(
+        Stream::Tcp(stream),
+        recorder.clone(),
+        conn,
+        End::Client,
+    ))
+}
+
+/// Connects to `addr` and starts recording a connection, untapped as yet: for a stream that
+/// TLS will wrap before it is tapped.
+///
+/// # Errors
+/// The socket error, e.g. connection refused.
+pub async fn open(
+    addr: SocketAddr,
+    recorder: &Recorder,
+    label: &str,
+) -> io::Result<(TcpStream, Option<ConnId>)> {
     let stream = TcpStream::connect(addr).await?;
     // Small writes are the point of a lesson: each send should leave as its own segment.
     stream.set_nodelay(true)?;
     let conn = recorder.open(label, stream.local_addr().ok(), Some(addr));
-    Ok(Tap::new(stream, recorder.clone(), conn, End::Client))
+    Ok((stream, conn))
 }
 
 /// Accepts one connection and taps it.
@@ -32,10 +53,28 @@ pub async fn accept(
     recorder: &Recorder,
     label: &str,
 ) -> io::Result<TappedTcp> {
+    let (stream, conn) = accept_untapped(listener, recorder, label).await?;
+    Ok(Tap::new(
+        Stream::Tcp(stream),
+        recorder.clone(),
+        conn,
+        End::Server,
+    ))
+}
+
+/// Accepts one connection and starts recording it, untapped as yet, as [`open`].
+///
+/// # Errors
+/// The socket error.
+pub async fn accept_untapped(
+    listener: &TcpListener,
+    recorder: &Recorder,
+    label: &str,
+) -> io::Result<(TcpStream, Option<ConnId>)> {
     let (stream, peer) = listener.accept().await?;
     stream.set_nodelay(true)?;
     let conn = recorder.open(label, Some(peer), stream.local_addr().ok());
-    Ok(Tap::new(stream, recorder.clone(), conn, End::Server))
+    Ok((stream, conn))
 }
 
 /// What a listener's loop does after `accept` failed: an error that concerns one half-open

@@ -1,13 +1,16 @@
-//! `ws://` URLs: what `connect` and `inspect` accept, with one sentence per mistake.
+//! `ws://` and `wss://` URLs: what `connect` and `inspect` accept, with one sentence per
+//! mistake.
 
 use std::fmt;
 
-/// A parsed `ws://host:port/path?query`.
+/// A parsed `ws://host:port/path?query` or `wss://…`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WsUrl {
+    /// `wss://`: WebSocket over TLS.
+    pub secure: bool,
     /// The host, as written (a name, an IPv4 address, or an IPv6 address without brackets).
     pub host: String,
-    /// The port: given, or 80.
+    /// The port: given, or 80 (443 for wss://).
     pub port: u16,
     /// Path and query, starting with `/`.
     pub target: String,
@@ -21,7 +24,7 @@ impl WsUrl {
         } else {
             self.host.clone()
         };
-        if self.port == 80 {
+        if self.port == self.default_port() {
             host
         } else {
             format!("{host}:{}", self.port)
@@ -29,9 +32,27 @@ impl WsUrl {
     }
 }
 
+impl WsUrl {
+    /// The scheme's own port (RFC 6455 §3): 80 for ws://, 443 for wss://.
+    pub fn default_port(&self) -> u16 {
+        if self.secure { 443 } else { 80 }
+    }
+
+    /// `ws` or `wss`.
+    pub fn scheme(&self) -> &'static str {
+        if self.secure { "wss" } else { "ws" }
+    }
+}
+
 impl fmt::Display for WsUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "ws://{}{}", self.host_header(), self.target)
+        write!(
+            f,
+            "{}://{}{}",
+            self.scheme(),
+            self.host_header(),
+            self.target
+        )
     }
 }
 
@@ -41,11 +62,8 @@ pub enum UrlError {
     /// No scheme.
     #[error("{0:?} is not a URL: write it as ws://HOST:PORT/PATH, e.g. ws://127.0.0.1:9001/echo")]
     NoScheme(String),
-    /// wss:// is planned, not built.
-    #[error("wss:// (WebSocket over TLS) is not supported yet; use a ws:// URL")]
-    Secure,
     /// http:// or anything else.
-    #[error("{0}:// is not a WebSocket scheme: use ws://")]
+    #[error("{0}:// is not a WebSocket scheme: use ws:// or wss://")]
     Scheme(String),
     /// `ws://` with nothing after it.
     #[error("the URL has no host: write it as ws://HOST:PORT/PATH")]
@@ -67,11 +85,11 @@ pub fn parse(text: &str) -> Result<WsUrl, UrlError> {
     let Some((scheme, rest)) = text.split_once("://") else {
         return Err(UrlError::NoScheme(text.to_string()));
     };
-    match scheme.to_ascii_lowercase().as_str() {
-        "ws" => {}
-        "wss" => return Err(UrlError::Secure),
+    let secure = match scheme.to_ascii_lowercase().as_str() {
+        "ws" => false,
+        "wss" => true,
         other => return Err(UrlError::Scheme(other.to_string())),
-    }
+    };
     if rest.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(UrlError::BadCharacter("a space or a control character"));
     }
@@ -88,14 +106,20 @@ pub fn parse(text: &str) -> Result<WsUrl, UrlError> {
     let authority = authority
         .rsplit_once('@')
         .map_or(authority, |(_, host)| host);
-    let (host, port) = split_host_port(authority)?;
+    let default = if secure { 443 } else { 80 };
+    let (host, port) = split_host_port(authority, default)?;
     if host.is_empty() {
         return Err(UrlError::NoHost);
     }
-    Ok(WsUrl { host, port, target })
+    Ok(WsUrl {
+        secure,
+        host,
+        port,
+        target,
+    })
 }
 
-fn split_host_port(authority: &str) -> Result<(String, u16), UrlError> {
+fn split_host_port(authority: &str, default: u16) -> Result<(String, u16), UrlError> {
     let (host, port) = if let Some(rest) = authority.strip_prefix('[') {
         let Some((host, after)) = rest.split_once(']') else {
             return Err(UrlError::NoHost);
@@ -108,7 +132,7 @@ fn split_host_port(authority: &str) -> Result<(String, u16), UrlError> {
         }
     };
     let port = match port {
-        None => 80,
+        None => default,
         Some(text) => match text.parse::<u16>() {
             Ok(p) if p > 0 => p,
             _ => return Err(UrlError::BadPort(text.to_string())),
@@ -141,12 +165,23 @@ mod tests {
     }
 
     #[test]
+    fn wss_urls_default_to_port_443() {
+        let url = parse("wss://localhost/echo").unwrap();
+        assert!(url.secure);
+        assert_eq!(url.port, 443);
+        assert_eq!(url.to_string(), "wss://localhost/echo");
+        let other = parse("WSS://127.0.0.1:8443/").unwrap();
+        assert_eq!(other.host_header(), "127.0.0.1:8443");
+        assert_eq!(other.to_string(), "wss://127.0.0.1:8443/");
+        assert_eq!(parse("ws://h:443/").unwrap().host_header(), "h:443");
+    }
+
+    #[test]
     fn each_mistake_gets_its_own_sentence() {
         assert_eq!(
             parse("localhost:9001"),
             Err(UrlError::NoScheme("localhost:9001".into()))
         );
-        assert_eq!(parse("wss://localhost/"), Err(UrlError::Secure));
         assert_eq!(
             parse("http://localhost/"),
             Err(UrlError::Scheme("http".into()))
@@ -168,6 +203,5 @@ mod tests {
             parse("ws://localhost/#top"),
             Err(UrlError::BadCharacter(_))
         ));
-        assert!(UrlError::Secure.to_string().contains("not supported yet"));
     }
 }

@@ -127,6 +127,7 @@ async fn exchange(runner: &Runner, plan: &Plan<'_>) -> ActionRun {
         timeout: runner.settings.timeout,
         masking: masking(plan.mask),
         label: "client".to_owned(),
+        ..ClientOptions::default()
     };
     let mut client = match WsClient::connect(&url, &runner.recorder, &options).await {
         Ok(client) => client,

@@ -61,12 +61,21 @@ fn events(t: &Transcript) -> Vec<Event> {
     for c in t.connections() {
         timed.push((c.opened_us, 0, Event::Open(c.id, c.opened_us)));
         for d in Direction::BOTH {
-            if let Some(at) = c.flow(d).ended_us.or(c.closed_us) {
+            // A TLS connection's wire is its TLS layer, which ends when TCP does.
+            let ended = c
+                .tls
+                .as_ref()
+                .map_or(c.flow(d).ended_us, |l| l.flow(d).ended_us);
+            if let Some(at) = ended.or(c.closed_us) {
                 timed.push((at, 2, Event::Fin(c.id, d, at)));
             }
         }
     }
     for (i, chunk) in t.chunks().iter().enumerate() {
+        // What crossed the wire: ciphertext for a TLS connection, never both layers.
+        if !t.on_wire(chunk) {
+            continue;
+        }
         timed.push((chunk.at_us, 1, Event::Chunk(i)));
     }
     // Stable: chunks keep the order they were recorded in; at one instant an open comes

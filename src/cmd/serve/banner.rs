@@ -2,7 +2,9 @@
 
 use std::fmt::Write as _;
 
+use super::SavedCert;
 use crate::net::lab::{FAULTS, HTTP_ENDPOINTS, Lab, WS_ENDPOINTS};
+use crate::net::tls::LabCert;
 use crate::render::style::{Palette, Role};
 
 /// What the lab serves, with URLs to copy.
@@ -43,5 +45,42 @@ pub fn banner(lab: &Lab, p: Palette) -> String {
         }
     }
     out.push_str("\nEvery connection is shown below. Press Ctrl-C to stop.\n\n");
+    out
+}
+
+/// What `--tls` adds: where the certificate is, its fingerprint, and how to use it.
+pub fn tls(lab: &Lab, cert: &LabCert, saved: &SavedCert, p: Palette) -> String {
+    let mut out = String::new();
+    let heading = p.paint(Role::Heading, "TLS (wss:// and https://) on the same port");
+    let _ = writeln!(out, "{heading}");
+    let wss = lab.wss_url("/echo").unwrap_or_default();
+    let https = wss.replacen("wss://", "https://", 1).replace("/echo", "/");
+    let _ = writeln!(out, "  {wss}  {}", p.paint(Role::Dim, "/echo over TLS"));
+    let _ = writeln!(
+        out,
+        "  {https}  {}",
+        p.paint(Role::Dim, "the page over TLS")
+    );
+    let _ = writeln!(
+        out,
+        "  certificate for {}, SHA-256 fingerprint\n    {}",
+        crate::net::tls::NAMES.join(", "),
+        cert.fingerprint()
+    );
+    let _ = writeln!(
+        out,
+        "  signed by a CA made now, saved as {}",
+        saved.ca.display()
+    );
+    let _ = writeln!(
+        out,
+        "  (the server certificate itself: {})",
+        saved.cert.display()
+    );
+    let _ = writeln!(
+        out,
+        "  Try: wslab connect {wss} --ca {} --send hi --keylog keys.txt --save hi.pcap\n",
+        saved.ca.display()
+    );
     out
 }

@@ -5,6 +5,7 @@ mod lines;
 
 use std::io::{self, Write};
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -12,10 +13,12 @@ use anyhow::Context as _;
 use futures_util::FutureExt as _;
 use tokio::sync::broadcast::error::RecvError;
 
+use super::save::write_atomically;
 use crate::capture::{ConnId, Direction, Learned, Transcript, Update};
 use crate::cli::ServeArgs;
 use crate::net::Recorder;
-use crate::net::lab::{Lab, LabConfig};
+use crate::net::lab::{Lab, LabConfig, Timeouts};
+use crate::net::tls::LabCert;
 use crate::render::frame::{self as frame_view, Options};
 use crate::render::style::{Palette, Role};
 
@@ -72,9 +75,20 @@ async fn serve(
         bind,
         tick: Duration::from_millis(args.tick_ms),
     };
-    let lab = Lab::start(config, recorder.clone())
-        .await
-        .map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {}", bind_error(&e)))?;
+    let cert = if args.tls {
+        Some(LabCert::generate()?)
+    } else {
+        None
+    };
+    let started = match &cert {
+        Some(cert) => {
+            Lab::start_tls(config, Timeouts::default(), recorder.clone(), cert.clone()).await
+        }
+        None => Lab::start(config, recorder.clone()).await,
+    };
+    let lab =
+        started.map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {}", bind_error(&e)))?;
+    let saved = cert.as_ref().map(save_cert).transpose()?;
     if !args.bind.is_loopback() {
         eprintln!(
             "wslab: warning: the lab is reachable from other machines at {}; it is a teaching server with no authentication",
@@ -82,6 +96,9 @@ async fn serve(
         );
     }
     out.write_all(banner(&lab, palette).as_bytes())?;
+    if let (Some(cert), Some(saved)) = (&cert, &saved) {
+        out.write_all(banner::tls(&lab, cert, saved, palette).as_bytes())?;
+    }
     out.flush()?;
     let mut printer = Printer {
         palette,
@@ -111,6 +128,37 @@ async fn serve(
     writeln!(out, "\n{}", printer.summary(&recorder))?;
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Where the lab's certificates were saved.
+#[derive(Debug)]
+pub struct SavedCert {
+    /// The CA's PEM: what `--ca` takes and what a browser imports.
+    pub ca: PathBuf,
+    /// The server certificate's PEM.
+    pub cert: PathBuf,
+}
+
+// Saves both PEMs in the data directory, each replaced whole, so that a client started while
+// the lab restarts reads the old CA or the new one, never half of one. The private key is
+// never written: it lives as long as the lab.
+fn save_cert(cert: &LabCert) -> anyhow::Result<SavedCert> {
+    let Some(dir) = crate::tui::store::data_dir() else {
+        anyhow::bail!(
+            "cannot find a data directory to save the lab's certificate in; set WSLAB_DATA_DIR to a folder"
+        );
+    };
+    std::fs::create_dir_all(&dir)
+        .with_context(|| format!("cannot create the data directory {}", dir.display()))?;
+    let saved = SavedCert {
+        ca: dir.join("lab-ca.pem"),
+        cert: dir.join("lab-cert.pem"),
+    };
+    for (path, pem) in [(&saved.ca, cert.ca_pem()), (&saved.cert, cert.leaf_pem())] {
+        write_atomically(path, pem.as_bytes())
+            .with_context(|| format!("cannot save the certificate as {}", path.display()))?;
+    }
+    Ok(saved)
 }
 
 /// The bind error in words.

@@ -3,6 +3,7 @@
 //! and written as they are, under the library, through the same tap.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::{SinkExt as _, StreamExt as _};
@@ -21,7 +22,10 @@ use messages::{fragment_frames, raw_fragments};
 
 use super::client_error::{ClientError, explain_failed_handshake};
 use super::recorder::Recorder;
+use super::tap::{End, Tap};
 use super::tcp::{self, TappedTcp};
+use super::tls::Stream;
+use super::tls::{self, TlsOptions};
 use super::url::WsUrl;
 use crate::capture::ConnId;
 use crate::capture::selfcheck::Delivered;
@@ -61,6 +65,8 @@ pub struct ClientOptions {
     pub masking: Masking,
     /// The connection's label in the transcript.
     pub label: String,
+    /// Whom to trust and where to log keys, for wss:// URLs.
+    pub tls: TlsOptions,
 }
 
 impl Default for ClientOptions {
@@ -72,6 +78,7 @@ impl Default for ClientOptions {
             timeout: Duration::from_secs(10),
             masking: Masking::Library,
             label: "client".into(),
+            tls: TlsOptions::default(),
         }
     }
 }
@@ -129,7 +136,12 @@ impl WsClient {
         options: &ClientOptions,
     ) -> Result<Self, ClientError> {
         let addrs = resolve(url).await?;
-        let stream = connect_any(&addrs, recorder, options).await?;
+        let tls = if url.secure {
+            Some((options.tls.client_config()?, url.host.as_str()))
+        } else {
+            None
+        };
+        let stream = connect_any(&addrs, recorder, options, tls).await?;
         let conn = stream.conn();
         let request = build_request(url, options)?;
         let config = WebSocketConfig::default()
@@ -346,23 +358,34 @@ impl WsClient {
     }
 }
 
+/// A TLS configuration and the host name to check the certificate against.
+type Secure<'a> = Option<(Arc<rustls::ClientConfig>, &'a str)>;
+
 async fn connect_any(
     addrs: &[SocketAddr],
     recorder: &Recorder,
     options: &ClientOptions,
+    secure: Secure<'_>,
 ) -> Result<TappedTcp, ClientError> {
     let secs = options.timeout.as_secs_f64();
     let mut last = None;
     // `localhost` may name ::1 first while the server listens on 127.0.0.1 only: try each.
     for &addr in addrs {
-        match tokio::time::timeout(
-            options.timeout,
-            tcp::connect(addr, recorder, &options.label),
-        )
-        .await
+        match tokio::time::timeout(options.timeout, tcp::open(addr, recorder, &options.label)).await
         {
             Err(_) => last = Some(ClientError::ConnectTimeout { addr, secs }),
-            Ok(Ok(stream)) => return Ok(stream),
+            Ok(Ok((stream, conn))) => {
+                let Some((config, host)) = secure else {
+                    let tap = Tap::new(Stream::Tcp(stream), recorder.clone(), conn, End::Client);
+                    return Ok(tap);
+                };
+                // A TLS failure is the server's answer, not a reason to try another address.
+                let handshake = tls::client(stream, conn, recorder, config, host);
+                return match tokio::time::timeout(options.timeout, handshake).await {
+                    Ok(done) => done.map_err(ClientError::Tls),
+                    Err(_) => Err(ClientError::TlsTimeout { addr, secs }),
+                };
+            }
             Ok(Err(error)) => last = Some(ClientError::from_connect(addr, &error)),
         }
     }

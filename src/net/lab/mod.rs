@@ -9,6 +9,7 @@ mod faults;
 pub mod feed;
 mod http;
 pub mod rewind;
+mod secure;
 mod ws;
 
 use std::io;
@@ -24,6 +25,7 @@ pub use faults::FAULTS;
 pub use ws::SUBPROTOCOLS;
 
 use super::recorder::Recorder;
+use super::tls::LabCert;
 use feed::Feed;
 
 /// The WebSocket endpoints, with what each does.
@@ -110,6 +112,8 @@ pub(crate) struct Shared {
     pub(crate) feed: Feed,
     pub(crate) chat: broadcast::Sender<ws::ChatLine>,
     pub(crate) timeouts: Timeouts,
+    /// The TLS configuration, when the lab also serves wss:// and https://.
+    pub(crate) tls: Option<Arc<rustls::ServerConfig>>,
 }
 
 /// A running lab server. Dropping it stops it too, without waiting; [`Lab::shutdown`] waits
@@ -119,6 +123,7 @@ pub struct Lab {
     addr: SocketAddr,
     recorder: Recorder,
     shared: Arc<Shared>,
+    cert: Option<LabCert>,
     stop: Option<oneshot::Sender<()>>,
     accepting: JoinHandle<()>,
     ticking: JoinHandle<()>,
@@ -142,12 +147,40 @@ impl Lab {
         timeouts: Timeouts,
         recorder: Recorder,
     ) -> io::Result<Lab> {
+        Self::launch(config, timeouts, recorder, None).await
+    }
+
+    /// As [`Lab::start`], also serving wss:// and https:// on the same port with `cert`. The
+    /// first byte a client sends tells TLS (a handshake record, 0x16) from plain HTTP.
+    ///
+    /// # Errors
+    /// When the address cannot be bound, or rustls refuses the certificate.
+    pub async fn start_tls(
+        config: LabConfig,
+        timeouts: Timeouts,
+        recorder: Recorder,
+        cert: LabCert,
+    ) -> io::Result<Lab> {
+        Self::launch(config, timeouts, recorder, Some(cert)).await
+    }
+
+    async fn launch(
+        config: LabConfig,
+        timeouts: Timeouts,
+        recorder: Recorder,
+        cert: Option<LabCert>,
+    ) -> io::Result<Lab> {
+        let tls = match &cert {
+            Some(cert) => Some(cert.server_config().map_err(io::Error::other)?),
+            None => None,
+        };
         let listener = TcpListener::bind(config.bind).await?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
             feed: Feed::default(),
             chat: broadcast::channel(ws::CHAT_BACKLOG).0,
             timeouts,
+            tls,
         });
         let ticking = tokio::spawn({
             let shared = shared.clone();
@@ -164,6 +197,7 @@ impl Lab {
             addr,
             recorder,
             shared,
+            cert,
             stop: Some(stop),
             accepting,
             ticking,
@@ -179,6 +213,18 @@ impl Lab {
     /// written as loopback, which reaches it from this machine.
     pub fn url(&self, path: &str) -> String {
         format!("ws://{}{path}", self.reachable())
+    }
+
+    /// A `wss://` URL for `path`, when the lab serves TLS. It names `localhost` when the lab
+    /// listens on loopback, as the certificate does; an address works too.
+    pub fn wss_url(&self, path: &str) -> Option<String> {
+        self.cert.as_ref()?;
+        Some(format!("wss://{}{path}", self.reachable()))
+    }
+
+    /// The certificate, when the lab serves TLS.
+    pub fn cert(&self) -> Option<&LabCert> {
+        self.cert.as_ref()
     }
 
     /// An `http://` URL for `path`, as [`Lab::url`].
@@ -272,9 +318,14 @@ async fn accept_one(
         connections.join_next().await;
         return;
     }
-    match super::tcp::accept(listener, recorder, "lab").await {
-        Ok(stream) => {
-            connections.spawn(dispatch::handle(stream, shared.clone()));
+    match super::tcp::accept_untapped(listener, recorder, "lab").await {
+        Ok((stream, conn)) => {
+            let (recorder, shared) = (recorder.clone(), shared.clone());
+            connections.spawn(async move {
+                if let Some(stream) = secure::tap(stream, conn, &recorder, &shared).await {
+                    dispatch::handle(stream, shared).await;
+                }
+            });
         }
         Err(error) => super::tcp::after_accept_error(&error).await,
     }

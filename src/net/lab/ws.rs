@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use futures_util::{Sink, SinkExt as _, StreamExt as _};
-use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt as _};
 use tokio::sync::broadcast::{self, error::RecvError};
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::handshake::server::{ErrorResponse, Request, Response};
@@ -125,8 +125,15 @@ pub(super) async fn serve<S>(
     // Before the stream (and its tap) is dropped: the connection's close is what `serve`
     // waits for to show the verdict.
     check.finish(finished);
+    // Shut down rather than only drop: under TLS this sends close_notify (RFC 8446 §6.1), so
+    // the client can tell the end from a truncation; on TCP it is the FIN a drop would send.
+    let _ = tokio::time::timeout(SHUTDOWN_TIME, ws.get_mut().shutdown()).await;
     drop(ws);
 }
+
+// How long the lab waits for its close_notify and FIN to be written to a client that no
+// longer reads.
+const SHUTDOWN_TIME: std::time::Duration = std::time::Duration::from_secs(5);
 
 // The handshake callback. Signature fixed by tungstenite's `Callback`.
 #[allow(clippy::unnecessary_wraps, clippy::result_large_err)]

@@ -19,6 +19,7 @@ fn shared() -> Shared {
         feed: Feed::default(),
         chat: broadcast::channel(CHAT_BACKLOG).0,
         timeouts: crate::net::lab::Timeouts::default(),
+        tls: None,
     }
 }
 

@@ -19,7 +19,7 @@ use tokio::net::TcpStream;
 use super::error::UpstreamError;
 use super::pump::{Half, Pump, PumpError};
 use super::{Events, ProxyConfig, UpstreamFailure};
-use crate::capture::Direction;
+use crate::capture::{Direction, Layer};
 use crate::net::tcp::TappedTcp;
 
 // What the drain after a 502 reads at most, so that a client that never stops sending cannot
@@ -183,7 +183,9 @@ fn tell(client: &TappedTcp, events: &Reporter, error: UpstreamError) {
 fn record(client: &TappedTcp, sentence: String) {
     if let Some(conn) = client.conn() {
         // The server's side ended first: the close is the upstream's doing.
-        client.recorder().end(conn, Direction::ServerToClient);
+        client
+            .recorder()
+            .end(Layer::App, conn, Direction::ServerToClient);
         client.recorder().close(conn, Some(sentence));
     }
 }

@@ -1,0 +1,47 @@
+//! Plain or TLS: the lab serves both on one port and tells them apart by the first byte.
+
+use std::sync::Arc;
+
+use tokio::net::TcpStream;
+
+use super::Shared;
+use crate::capture::ConnId;
+use crate::net::recorder::Recorder;
+use crate::net::tap::{End, Tap};
+use crate::net::tcp::TappedTcp;
+use crate::net::tls::{self, HANDSHAKE_RECORD, Stream};
+
+/// Taps a freshly accepted stream: under and above TLS when the client starts a TLS handshake
+/// and the lab has a certificate, plainly otherwise. `None` when the TLS handshake failed; the
+/// failure is recorded with the connection.
+pub(super) async fn tap(
+    stream: TcpStream,
+    conn: Option<ConnId>,
+    recorder: &Recorder,
+    shared: &Arc<Shared>,
+) -> Option<TappedTcp> {
+    let plain = |stream| Tap::new(Stream::Tcp(stream), recorder.clone(), conn, End::Server);
+    let Some(config) = &shared.tls else {
+        return Some(plain(stream));
+    };
+    let mut first = [0u8; 1];
+    // Peeking leaves the byte for whoever reads next. A client that sends nothing is given to
+    // the plain path, whose head timeout answers it.
+    let peeked = tokio::time::timeout(shared.timeouts.head, stream.peek(&mut first)).await;
+    if !matches!(peeked, Ok(Ok(1))) || first[0] != HANDSHAKE_RECORD {
+        return Some(plain(stream));
+    }
+    let handshake = tls::server(stream, conn, recorder, config.clone());
+    match tokio::time::timeout(shared.timeouts.head, handshake).await {
+        Ok(Ok(stream)) => Some(stream),
+        Ok(Err(_)) => None,
+        Err(_) => {
+            if let Some(conn) = conn {
+                let limit = shared.timeouts.head.as_secs_f64();
+                let sentence = format!("the TLS handshake did not finish within {limit} s");
+                recorder.close(conn, Some(sentence));
+            }
+            None
+        }
+    }
+}
