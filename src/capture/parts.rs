@@ -88,4 +88,7 @@ pub enum Learned {
     Message(u64),
     /// The bytes stopped making sense; see `problem`.
     Problem,
+    /// A TLS record with this index (per direction) is complete, in the connection's TLS
+    /// layer.
+    Record(u64),
 }

@@ -251,8 +251,10 @@ impl Transcript {
         } else {
             self.chunks_dropped += 1;
         }
-        flow.bytes += bytes.len() as u64;
-        Vec::new()
+        flow.feed(bytes, at_us, self.limits.max_frames)
+            .into_iter()
+            .map(|index| Update::Learned(conn, direction, Learned::Record(index)))
+            .collect()
     }
 
     /// Records that one direction of the ciphertext ended.

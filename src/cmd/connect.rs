@@ -358,6 +358,14 @@ fn report(
             );
             text.push_str(&frames);
         }
+        if let Some(tls) = &connection.tls {
+            text.push('\n');
+            if args.brief {
+                let _ = writeln!(text, "{}", crate::render::tls::totals(connection, tls));
+            } else {
+                text.push_str(&crate::render::tls::eavesdropper(connection, palette));
+            }
+        }
         text.push('\n');
         text.push_str(&summary(connection, palette));
         text

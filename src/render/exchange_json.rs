@@ -36,6 +36,45 @@ pub struct ExchangeJson {
     pub error: Option<String>,
     /// The self-check's verdict, in one sentence, once it has run.
     pub self_check: Option<String>,
+    /// For wss://, the TLS records as they crossed the wire, both directions in order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tls_records: Option<Vec<TlsRecordJson>>,
+}
+
+/// A TLS record as an eavesdropper sees it.
+#[derive(Debug, Serialize)]
+pub struct TlsRecordJson {
+    /// "client-to-server" or "server-to-client".
+    pub direction: &'static str,
+    /// µs since the connection opened.
+    pub at_us: u64,
+    /// Its offset in its direction's bytes on the wire.
+    pub offset: u64,
+    /// handshake, `application_data`, …
+    pub content_type: &'static str,
+    /// The body's length; the record is 5 bytes more.
+    pub length: u16,
+    /// In words, as the text view shows it.
+    pub summary: String,
+}
+
+fn tls_records(connection: &Connection) -> Option<Vec<TlsRecordJson>> {
+    let tls = connection.tls.as_ref()?;
+    let mut records: Vec<TlsRecordJson> = Direction::BOTH
+        .iter()
+        .flat_map(|&d| {
+            tls.flow(d).records.iter().map(move |s| TlsRecordJson {
+                direction: d.name(),
+                at_us: s.at_us.saturating_sub(connection.opened_us),
+                offset: s.record.offset,
+                content_type: s.record.content_type.name(),
+                length: s.record.length,
+                summary: crate::render::tls::record_summary(&s.record),
+            })
+        })
+        .collect();
+    records.sort_by_key(|r| r.at_us);
+    Some(records)
 }
 
 /// A frame with its time and direction.
@@ -152,6 +191,7 @@ impl ExchangeJson {
             problems,
             error: None,
             self_check: None,
+            tls_records: tls_records(connection),
         }
     }
 }

@@ -14,13 +14,15 @@ use futures_util::FutureExt as _;
 use tokio::sync::broadcast::error::RecvError;
 
 use super::save::write_atomically;
-use crate::capture::{ConnId, Direction, Learned, Transcript, Update};
+use crate::capture::{ConnId, Connection, Direction, Learned, Transcript, Update};
 use crate::cli::ServeArgs;
 use crate::net::Recorder;
 use crate::net::lab::{Lab, LabConfig, Timeouts};
 use crate::net::tls::LabCert;
+use crate::proto::tls::ContentType;
 use crate::render::frame::{self as frame_view, Options};
 use crate::render::style::{Palette, Role};
+use crate::render::tls::record_summary;
 
 use crate::render::exchange::frame_summary;
 use crate::render::http::start_line;
@@ -305,8 +307,46 @@ impl Printer {
                 Some(problem) => format!("{tag} {} {problem}\n", p.paint(Role::Bad, "✗")),
                 None => String::new(),
             },
+            Learned::Record(index) => self.record(connection, direction, index, &tag),
             Learned::Body(_) | Learned::Message(_) => String::new(),
         }
+    }
+
+    // The hellos and alerts in clear, always: they say who connected and how it went. Every
+    // record with -v.
+    fn record(
+        &self,
+        connection: &Connection,
+        direction: Direction,
+        index: u64,
+        tag: &str,
+    ) -> String {
+        let Some(tls) = &connection.tls else {
+            return String::new();
+        };
+        let Some(sealed) = tls
+            .flow(direction)
+            .records
+            .iter()
+            .rev()
+            .find(|s| s.record.index == index)
+        else {
+            return String::new();
+        };
+        let record = &sealed.record;
+        let milestone = !record.encrypted
+            && matches!(
+                record.content_type,
+                ContentType::Handshake | ContentType::Alert
+            );
+        if !(milestone || self.verbose) {
+            return String::new();
+        }
+        format!(
+            "{} {tag} TLS {}\n",
+            time(sealed.at_us, self.palette),
+            record_summary(record)
+        )
     }
 
     fn closed(&mut self, t: &Transcript, conn: ConnId) -> String {
@@ -334,8 +374,24 @@ impl Printer {
             }
             _ => String::new(),
         };
+        // In and out are what the endpoints exchanged; under TLS, the wire carried more.
+        let wire = connection
+            .tls
+            .as_ref()
+            .map(|tls| {
+                let (c2s, s2c) = (
+                    tls.flow(Direction::ClientToServer).bytes,
+                    tls.flow(Direction::ServerToClient).bytes,
+                );
+                format!(
+                    " over TLS ({} in, {} out on the wire)",
+                    size(c2s),
+                    size(s2c)
+                )
+            })
+            .unwrap_or_default();
         format!(
-            "{check}{} closed after {}: {} in, {} out{error}\n",
+            "{check}{} closed after {}: {} in, {} out{wire}{error}\n",
             self.palette.paint(Role::Heading, &conn.to_string()),
             crate::render::exchange::ms(lasted),
             size(bytes_in),

@@ -354,6 +354,9 @@ impl WsClient {
     /// A timeout, or the server breaking the protocol.
     pub async fn drain(&mut self) -> Result<(), ClientError> {
         while self.recv().await?.is_some() {}
+        // Under TLS, close_notify (RFC 8446 §6.1), so the server can tell the end from a
+        // truncation; on TCP, the FIN a drop would send. A server already gone is no error.
+        let _ = tokio::time::timeout(self.timeout, self.ws.get_mut().shutdown()).await;
         Ok(())
     }
 }
