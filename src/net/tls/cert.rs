@@ -53,8 +53,11 @@ impl LabCert {
         ca.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
         // A name of its own per run: a CA file kept from an earlier run then fails as an
         // unknown issuer, which says what to do, not as a puzzling bad signature.
+        let mut id = [0u8; 4];
+        getrandom::fill(&mut id).map_err(|e| TlsError::Generate(e.to_string()))?;
         let made = format!(
-            "wslab lab CA, made {:04}-{:02}-{:02} {:02}:{:02}:{:02} UTC on this machine",
+            "wslab lab CA {}, made {:04}-{:02}-{:02} {:02}:{:02}:{:02} UTC on this machine",
+            data_encoding::HEXLOWER.encode(&id),
             now.year(),
             u8::from(now.month()),
             now.day(),
