@@ -27,6 +27,14 @@ pub(super) fn extent(app: &App) -> Option<(usize, Option<usize>)> {
                 });
             Some((rows, cursor))
         }
+        Pane::Tls => {
+            let records = conns
+                .iter()
+                .filter_map(|c| c.tls.as_ref())
+                .flat_map(|tls| Direction::BOTH.map(|d| tls.flow(d).records.len()))
+                .sum();
+            Some((records, None))
+        }
         Pane::Heads => {
             let lines: usize = conns
                 .iter()

@@ -5,13 +5,23 @@ use super::keymap::Key;
 use crate::capture::ConnId;
 use crate::lesson::model::Pane;
 
-/// The panes the inspector shows, in tab order.
+/// The panes of a live view of plain connections (the proxy's), in tab order.
 pub const PANES: [Pane; 5] = [
     Pane::Frames,
     Pane::Fields,
     Pane::Heads,
     Pane::Accept,
     Pane::Timeline,
+];
+
+/// The inspector's panes: those, and the TLS layer, which a wss:// URL has.
+pub const INSPECT_PANES: [Pane; 6] = [
+    Pane::Frames,
+    Pane::Fields,
+    Pane::Heads,
+    Pane::Accept,
+    Pane::Timeline,
+    Pane::Tls,
 ];
 
 /// What the composer sends.
@@ -127,7 +137,7 @@ pub struct Inspector {
     pub link: Link,
     /// The connections made, oldest first; the last is shown.
     pub conns: Vec<ConnId>,
-    /// The pane shown, in [`PANES`].
+    /// The pane shown, in [`INSPECT_PANES`].
     pub pane: usize,
     /// Where the keys go.
     pub focus: Focus,
@@ -249,7 +259,7 @@ impl Inspector {
     }
 
     fn pane_step(&mut self, by: isize) {
-        let n = PANES.len().cast_signed();
+        let n = INSPECT_PANES.len().cast_signed();
         self.pane = usize::try_from((self.pane.cast_signed() + by).rem_euclid(n)).unwrap_or(0);
         self.selected = 0;
         self.cursor = 0;
@@ -284,7 +294,7 @@ impl Inspector {
 
     /// The pane shown.
     pub fn pane(&self) -> Pane {
-        PANES[self.pane % PANES.len()]
+        INSPECT_PANES[self.pane % INSPECT_PANES.len()]
     }
 }
 
@@ -378,6 +388,12 @@ mod tests {
         i.key(Key::Char(']'));
         assert_eq!(i.pane(), Pane::Fields);
         i.key(Key::Char('['));
+        i.key(Key::Char('['));
+        assert_eq!(
+            i.pane(),
+            Pane::Tls,
+            "back past the first pane wraps to the last"
+        );
         i.key(Key::Char('['));
         assert_eq!(i.pane(), Pane::Timeline);
         i.key(Key::Up);

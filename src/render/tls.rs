@@ -104,21 +104,41 @@ fn carried_frames(
     out
 }
 
+/// What the endpoints know record `index` of `direction` carried, when it can be matched.
+pub fn carried_note(connection: &Connection, direction: Direction, index: u64) -> Option<String> {
+    let tls = connection.tls.as_ref()?;
+    let map = tls
+        .flow(direction)
+        .carried(connection.flow(direction).bytes)?;
+    carried_frames(connection, direction, &map)
+        .into_iter()
+        .find(|(record, _)| *record == index)
+        .map(|(_, what)| what)
+}
+
 /// The eavesdropper's view: every record of both directions in the order they crossed, what
 /// the hellos say in clear, and, from the endpoints' side, which frame each record carried.
 pub fn eavesdropper(connection: &Connection, p: Palette) -> String {
+    if connection.tls.is_none() {
+        return String::new();
+    }
+    format!(
+        "{}\n{}",
+        p.paint(
+            Role::Heading,
+            "── On the wire: what an eavesdropper sees ──"
+        ),
+        records(connection, p)
+    )
+}
+
+/// The records of both directions in the order they crossed, with what each carried, and the
+/// totals; no heading.
+pub fn records(connection: &Connection, p: Palette) -> String {
     let mut out = String::new();
     let Some(tls) = &connection.tls else {
         return out;
     };
-    let _ = writeln!(
-        out,
-        "{}",
-        p.paint(
-            Role::Heading,
-            "── On the wire: what an eavesdropper sees ──"
-        )
-    );
     let mut rows: Vec<(u64, Direction, &Sealed)> = Vec::new();
     for direction in Direction::BOTH {
         for sealed in &tls.flow(direction).records {
@@ -238,6 +258,26 @@ pub fn overheads(connection: &Connection) -> Vec<Overhead> {
                 record_bytes: u64::from(sealed.record.length) + 5,
             });
         }
+    }
+    out
+}
+
+/// The measured cost per message, one line each: what [`overheads`] found.
+pub fn overhead_lines(connection: &Connection) -> String {
+    let mut out = String::new();
+    for o in overheads(connection) {
+        let _ = writeln!(
+            out,
+            "  {} frame {}: {} B of WebSocket frame crossed as a {} B record: +{} B",
+            o.direction.arrow(),
+            o.frame,
+            o.frame_bytes,
+            o.record_bytes,
+            o.record_bytes.saturating_sub(o.frame_bytes)
+        );
+    }
+    if !out.is_empty() {
+        out.push_str("  (TLS 1.3: a 5-byte record header, a 16-byte AEAD tag and 1 byte of hidden content type per record)\n");
     }
     out
 }

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::{Theme, panes};
-use crate::app::inspect::{Focus, Inspector, Link, PANES};
+use crate::app::inspect::{Focus, INSPECT_PANES, Inspector, Link};
 use crate::net::Recorder;
 
 /// Draws the inspector.
@@ -33,7 +33,7 @@ pub fn draw(frame: &mut Frame, inspector: &Inspector, recorder: &Recorder, theme
         title,
     );
     let focused = inspector.focus == Focus::Pane;
-    let inner = panes::tabbed(frame, body, PANES, inspector.pane, focused, theme);
+    let inner = panes::tabbed(frame, body, INSPECT_PANES, inspector.pane, focused, theme);
     // Following the tail: the widgets clamp the selection to the last frame.
     let selected = if inspector.follow {
         usize::MAX

@@ -72,6 +72,8 @@ pub enum Pane {
     Chart,
     /// Frames of every connection on one time axis.
     Timeline,
+    /// A TLS connection's records as an eavesdropper sees them, with what each carried.
+    Tls,
 }
 
 impl Pane {
@@ -85,6 +87,7 @@ impl Pane {
             Pane::Compare => "compare",
             Pane::Chart => "chart",
             Pane::Timeline => "timeline",
+            Pane::Tls => "tls",
         }
     }
 }

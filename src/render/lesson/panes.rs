@@ -90,6 +90,21 @@ pub(super) fn pane(pane: Pane, action: &Action, run: &ActionRun, t: &Transcript)
             }
         }
         Pane::Timeline => out.push_str(&section("Timeline", &timeline(&conns))),
+        Pane::Tls => {
+            for c in &conns {
+                let title = label(c, "On the wire: what an eavesdropper sees");
+                let mut body = crate::render::tls::records(c, PLAIN);
+                let cost = crate::render::tls::overhead_lines(c);
+                if !cost.is_empty() {
+                    body.push_str("\nWhat TLS cost per message, measured:\n");
+                    body.push_str(&cost);
+                }
+                if c.tls.is_none() {
+                    body = "This connection is plain TCP: there are no TLS records, and the frames above are what crossed the wire.\n".into();
+                }
+                out.push_str(&section(&title, &body));
+            }
+        }
         Pane::Compare => {
             if let Some(m) = &run.measured {
                 out.push_str(&compare(m));

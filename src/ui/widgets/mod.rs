@@ -7,6 +7,7 @@ pub mod derivation;
 pub mod frames;
 pub mod heads;
 pub mod timeline;
+pub mod tls;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -50,6 +51,7 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, pane: Pane, ctx: &Pane
         Pane::Timeline => timeline::draw(frame, area, theme, ctx),
         Pane::Frames => frames::draw(frame, area, theme, ctx),
         Pane::Fields => frames::draw_fields(frame, area, theme, ctx),
+        Pane::Tls => tls::draw(frame, area, theme, ctx),
     }
     true
 }

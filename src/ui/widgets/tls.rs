@@ -1,0 +1,165 @@
+//! The TLS pane: a wss:// connection's records as an eavesdropper sees them, one row each in
+//! the order they crossed, and the selected record's header decoded over its bytes. Below
+//! them, from the endpoints' side, what the record carried.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::{PaneCtx, highlight, say, top_for};
+use crate::capture::tls::Sealed;
+use crate::capture::{Connection, Direction, Layer};
+use crate::render::exchange::ms;
+use crate::render::tls::{carried_note, overhead_lines, record_summary, totals};
+use crate::ui::Theme;
+
+/// The rows the detail under the list takes.
+const DETAIL: u16 = 7;
+
+/// One record on the connection's clock.
+pub struct Row<'a> {
+    /// Which of the action's connections, from 0.
+    pub conn: usize,
+    /// Who sent it.
+    pub direction: Direction,
+    /// The record.
+    pub sealed: &'a Sealed,
+}
+
+/// Every record of `conns`' TLS layers, in the order they crossed.
+pub fn rows<'a>(conns: &[&'a Connection]) -> Vec<Row<'a>> {
+    let mut rows: Vec<Row<'a>> = Vec::new();
+    for (conn, c) in conns.iter().enumerate() {
+        let Some(tls) = &c.tls else {
+            continue;
+        };
+        for direction in Direction::BOTH {
+            rows.extend(tls.flow(direction).records.iter().map(|sealed| Row {
+                conn,
+                direction,
+                sealed,
+            }));
+        }
+    }
+    // Stable: records of one instant keep their direction's order.
+    rows.sort_by_key(|r| r.sealed.at_us);
+    rows
+}
+
+/// Draws the pane; `ctx.selected` is a record.
+pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, ctx: &PaneCtx<'_>) {
+    if area.is_empty() {
+        return;
+    }
+    let rows = rows(ctx.conns);
+    if rows.is_empty() {
+        let text = if ctx.conns.iter().any(|c| c.tls.is_some()) {
+            "No TLS record has crossed yet."
+        } else {
+            "This connection is plain TCP (ws://): there is no TLS layer, and the frames are what crossed the wire."
+        };
+        say(frame, area, theme.dim, text);
+        return;
+    }
+    let [list, detail] =
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(DETAIL)]).areas(area);
+    let selected = ctx.selected.min(rows.len() - 1);
+    let height = usize::from(list.height);
+    let top = top_for(selected, rows.len(), height);
+    let start = ctx.conns.iter().map(|c| c.opened_us).min().unwrap_or(0);
+    let lines: Vec<Line> = rows
+        .iter()
+        .skip(top)
+        .take(height)
+        .map(|row| {
+            let record = &row.sealed.record;
+            let style = if record.problems.is_empty() {
+                theme.text
+            } else {
+                theme.bad
+            };
+            Line::from(vec![
+                Span::styled(
+                    format!("{:>11} ", ms(row.sealed.at_us.saturating_sub(start))),
+                    theme.dim,
+                ),
+                Span::styled(format!("{} ", row.direction.arrow()), theme.heading),
+                Span::styled(record_summary(record), style),
+            ])
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), list);
+    if ctx.focused {
+        highlight(frame, list, selected - top, theme.selected);
+    }
+    if let Some(row) = rows.get(selected) {
+        draw_detail(frame, detail, theme, ctx, row);
+    }
+}
+
+fn draw_detail(frame: &mut Frame, area: Rect, theme: &Theme, ctx: &PaneCtx<'_>, row: &Row<'_>) {
+    let Some(connection) = ctx.conns.get(row.conn) else {
+        return;
+    };
+    let record = &row.sealed.record;
+    let wire = ctx
+        .transcript
+        .raw_at(Layer::Tls, connection.id, row.direction);
+    let at = |offset: u64| {
+        usize::try_from(offset)
+            .ok()
+            .and_then(|o| wire.get(o).copied())
+    };
+    let hex = |range: std::ops::Range<u64>| -> String {
+        range
+            .filter_map(at)
+            .map(|b| format!("{b:02x}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let header = record.header_span();
+    let body = record.body_span();
+    let shown = body.start..body.end.min(body.start + 24);
+    let more = if body.end > shown.end { " …" } else { "" };
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled("header ", theme.dim),
+            Span::styled(hex(header.start..header.start + 1), theme.fields[0]),
+            Span::raw(" "),
+            Span::styled(hex(header.start + 1..header.start + 3), theme.fields[1]),
+            Span::raw(" "),
+            Span::styled(hex(header.start + 3..header.end), theme.fields[2]),
+            Span::styled(
+                format!(
+                    "   type {} · version 0x{:04x} ({}) · length {}",
+                    record.content_type.name(),
+                    record.version,
+                    record.version_name(),
+                    record.length
+                ),
+                theme.text,
+            ),
+        ]),
+        Line::from(vec![
+            Span::styled("body   ", theme.dim),
+            Span::styled(format!("{}{more}", hex(shown)), theme.fields[3]),
+        ]),
+    ];
+    for problem in &record.problems {
+        lines.push(Line::from(Span::styled(format!("✗ {problem}"), theme.bad)));
+    }
+    if let Some(what) = carried_note(connection, row.direction, record.index) {
+        lines.push(Line::from(vec![
+            Span::styled("the endpoints know it carried ", theme.dim),
+            Span::styled(what, theme.good),
+        ]));
+    }
+    if let Some(tls) = &connection.tls {
+        lines.push(Line::from(Span::styled(totals(connection, tls), theme.dim)));
+    }
+    if let Some(first) = overhead_lines(connection).lines().next() {
+        lines.push(Line::from(Span::styled(first.trim().to_owned(), theme.dim)));
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+}
