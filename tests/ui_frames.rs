@@ -7,6 +7,7 @@ use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
+use wslab::app::filter::FrameFilter;
 use wslab::capture::{ConnId, Connection, Direction, Limits, Transcript};
 use wslab::lesson::Pane;
 use wslab::lesson::model::{Action, Websocket};
@@ -121,6 +122,7 @@ fn render(t: &Transcript, ids: &[ConnId], view: View, width: u16, height: u16) -
         selected: view.selected,
         cursor: view.cursor,
         focused: view.focused,
+        filter: FrameFilter::default(),
     };
     let theme = Theme::new(ThemeName::Dark);
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("a test terminal");
@@ -340,6 +342,7 @@ fn draw_into_zero(t: &Transcript, conn: ConnId, view: View) {
         selected: view.selected,
         cursor: view.cursor,
         focused: view.focused,
+        filter: FrameFilter::default(),
     };
     let theme = Theme::new(ThemeName::Plain);
     let mut terminal = Terminal::new(TestBackend::new(4, 4)).expect("a test terminal");

@@ -4,6 +4,7 @@
 //! No I/O and no drawing here, so every key sequence is testable without a terminal.
 
 mod extent;
+pub mod filter;
 pub mod inspect;
 pub mod keymap;
 pub mod layout;

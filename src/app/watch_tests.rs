@@ -134,6 +134,43 @@ fn filters_cycle_and_choose_the_counts() {
 }
 
 #[test]
+fn the_frame_selection_moves_over_the_frames_the_filters_show() {
+    // Up: 3 data, 1 control, 1 close; down: 2 data, 1 control.
+    let mut w = watch(vec![Row {
+        frames: [[3, 1, 1], [2, 1, 0]],
+        ..row(1, "/a", 0, 0)
+    }]);
+    assert_eq!(w.frames_shown_hidden(), (8, 0));
+    w.key(Key::Tab);
+    w.key(Key::Up);
+    assert_eq!(w.frame, 6, "one up from the last of eight");
+    w.key(Key::Char('o'));
+    assert_eq!(w.frames_shown_hidden(), (5, 3));
+    assert_eq!(w.frame, 4, "clamped to the last data frame");
+    w.key(Key::Down);
+    w.key(Key::Down);
+    assert_eq!(w.frame, 4, "keys past the end do not pile up");
+    w.key(Key::Char('d'));
+    assert_eq!(w.frames_shown_hidden(), (3, 5), "the client's data frames");
+    assert_eq!(w.frame, 2);
+    w.key(Key::Up);
+    w.key(Key::Up);
+    w.key(Key::Up);
+    assert_eq!(w.frame, 0, "stops at the first");
+    w.key(Key::Char('o'));
+    w.key(Key::Char('o'));
+    assert_eq!(
+        w.filter().describe().as_deref(),
+        Some("client→server close only")
+    );
+    assert_eq!(w.frames_shown_hidden(), (1, 7));
+    w.key(Key::Char('f'));
+    assert_eq!(w.frame_shown(), usize::MAX, "following: the last shown");
+    w.key(Key::Char('p'));
+    assert_eq!(w.frame_shown(), 0, "paused: the last shown at the pause");
+}
+
+#[test]
 fn help_save_and_quit() {
     let mut w = watch(Vec::new());
     w.key(Key::Char('?'));

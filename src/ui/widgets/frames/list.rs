@@ -81,27 +81,26 @@ pub(super) fn lines<'a>(
 fn window<'a>(rows: &Rows<'a>, selected: &Selected<'a>, top: usize, n: usize) -> Vec<Row<'a>> {
     let mut out = Vec::with_capacity(n);
     let mut start = 0;
-    for (conn, wire) in &rows.conns {
+    for shown in &rows.conns {
         if out.len() >= n {
             break;
         }
-        let end = start + rows.label_rows() + wire.len();
+        let end = start + rows.label_rows() + shown.len();
         if end <= top {
             start = end;
             continue;
         }
         if rows.labelled && start >= top {
-            out.push(Row::Label(conn));
+            out.push(Row::Label(shown.conn));
         }
         let first = top.saturating_sub(start + rows.label_rows());
         let wanted = n - out.len();
-        for (i, entry) in wire.starting_at(first).take(wanted).enumerate() {
-            let pos = first + i;
+        for (pos, entry) in shown.starting_at(first).take(wanted) {
             out.push(Row::Frame {
                 pos,
-                selected: std::ptr::eq(*conn, selected.conn) && pos == selected.pos,
+                selected: std::ptr::eq(shown.conn, selected.conn) && pos == selected.pos,
                 entry,
-                opened_us: conn.opened_us,
+                opened_us: shown.conn.opened_us,
             });
         }
         start = end;
