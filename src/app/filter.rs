@@ -89,10 +89,14 @@ pub struct FrameFilter {
     pub dir: DirFilter,
     /// The opcodes shown.
     pub kind: KindFilter,
+    /// While a view is paused: each way (client→server first), the frames that had come
+    /// when it paused. Later frames, those with an index from this on, are not shown yet.
+    pub upto: Option<[u64; 2]>,
 }
 
 impl FrameFilter {
-    /// Whether every frame passes, so that a view can skip looking at each.
+    /// Whether every frame's direction and opcode pass, so that a view can skip looking at
+    /// each (the pause's `upto` cuts the tail off, and needs no look at each).
     pub fn is_all(&self) -> bool {
         self.dir == DirFilter::Both && self.kind == KindFilter::All
     }
@@ -100,6 +104,12 @@ impl FrameFilter {
     /// Whether a frame going `direction` with `opcode` is shown.
     pub fn passes(&self, direction: Direction, opcode: OpCode) -> bool {
         self.dir.passes(direction) && self.kind.passes(opcode)
+    }
+
+    /// Whether a frame going `direction` with index `index` had come by the pause.
+    pub fn had_come(&self, direction: Direction, index: u64) -> bool {
+        self.upto
+            .is_none_or(|upto| index < upto[usize::from(direction != Direction::ClientToServer)])
     }
 
     /// What the filter keeps, for a title; `None` when it keeps everything.

@@ -29,6 +29,8 @@ pub struct Row {
     pub error: Option<String>,
     /// Whether a text frame's payload preview holds the search text.
     pub text_hit: bool,
+    /// Frames that came after the view paused, not in `frames` yet; 0 while live.
+    pub arrived: u64,
 }
 
 impl Row {
@@ -69,6 +71,7 @@ impl Row {
             violations,
             error: c.error.clone(),
             text_hit,
+            arrived: 0,
         }
     }
 
@@ -191,9 +194,12 @@ impl Watch {
         if self.paused.is_none() {
             self.rows = rows;
         } else {
-            // The search still works on a frozen list: only its hits are taken in.
+            // The search still works on a frozen list: only its hits are taken in, with
+            // the count of what came since.
             for row in &mut self.rows {
-                row.text_hit = rows.iter().any(|r| r.id == row.id && r.text_hit);
+                let live = rows.iter().find(|r| r.id == row.id);
+                row.text_hit = live.is_some_and(|r| r.text_hit);
+                row.arrived = live.map_or(0, |r| r.total().saturating_sub(row.total()));
             }
         }
     }
@@ -230,11 +236,18 @@ impl Watch {
         }
     }
 
-    /// Which frames the frames panes show.
+    /// Which frames the panes show: the filters', and while paused only the selected
+    /// connection's frames that had come by then. The proxy's view never lets stored frames
+    /// go, so the count stored each way is also the index of the next frame that way.
     pub fn filter(&self) -> FrameFilter {
+        let upto = self
+            .paused
+            .and(self.selected())
+            .map(|r| r.frames.map(|d| d.iter().sum()));
         FrameFilter {
             dir: self.dir,
             kind: self.kind,
+            upto,
         }
     }
 

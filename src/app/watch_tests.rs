@@ -1,4 +1,17 @@
 use super::*;
+use crate::capture::Limits;
+use crate::proto::encode::{FrameSpec, encode};
+
+const REQUEST: &[u8] = b"GET /a HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+const RESPONSE: &[u8] = b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n";
+
+// A text frame each way, at `at` µs.
+fn exchange(t: &mut Transcript, conn: ConnId, at: u64) {
+    let up = encode(FrameSpec::new(OpCode::Text, Some([1, 2, 3, 4])), b"hi");
+    t.record(conn, Direction::ClientToServer, at, &up);
+    let down = encode(FrameSpec::new(OpCode::Text, None), b"hi");
+    t.record(conn, Direction::ServerToClient, at + 1, &down);
+}
 
 fn row(id: u64, target: &str, up: u64, down: u64) -> Row {
     Row {
@@ -10,6 +23,7 @@ fn row(id: u64, target: &str, up: u64, down: u64) -> Row {
         violations: 0,
         error: None,
         text_hit: false,
+        arrived: 0,
     }
 }
 
@@ -109,6 +123,45 @@ fn pause_freezes_the_list_and_counts_new_frames() {
     );
     w.key(Key::Char('p'));
     assert_eq!(w.new_frames(), None);
+}
+
+#[test]
+fn pause_holds_the_panes_at_the_frames_that_had_come() {
+    let mut t = Transcript::new(Limits::default());
+    let (conn, _) = t.open("c", None, None, 0).expect("room");
+    t.record(conn, Direction::ClientToServer, 1, REQUEST);
+    t.record(conn, Direction::ServerToClient, 2, RESPONSE);
+    exchange(&mut t, conn, 10);
+    let mut w = Watch::new("proxy");
+    w.refresh(&t);
+    assert_eq!(w.filter().upto, None, "live: every frame");
+    w.key(Key::Char('p'));
+    exchange(&mut t, conn, 20);
+    exchange(&mut t, conn, 30);
+    w.refresh(&t);
+    assert_eq!(w.filter().upto, Some([1, 1]), "one frame each way had come");
+    assert_eq!(w.rows[0].arrived, 4);
+    assert_eq!(
+        w.frames_shown_hidden(),
+        (2, 0),
+        "the new frames are not hidden, not yet"
+    );
+    w.key(Key::Tab);
+    w.key(Key::Down);
+    w.key(Key::Down);
+    assert_eq!(
+        w.frame, 1,
+        "the selection stops at the last frame of the pause"
+    );
+    let filter = w.filter();
+    assert!(filter.had_come(Direction::ServerToClient, 0));
+    assert!(!filter.had_come(Direction::ServerToClient, 1));
+    w.key(Key::Char('p'));
+    w.refresh(&t);
+    assert_eq!(w.filter().upto, None);
+    assert_eq!(w.rows[0].arrived, 0);
+    w.key(Key::Down);
+    assert_eq!(w.frame, 2, "live again: the new frames can be chosen");
 }
 
 #[test]

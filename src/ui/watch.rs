@@ -202,13 +202,22 @@ fn draw_pane(frame: &mut Frame, area: Rect, watch: &Watch, recorder: &Recorder, 
     }
 }
 
-/// What the frames pane leaves out of the selected connection, if anything.
+/// What the panes leave out of the selected connection, if anything: what the filters hide,
+/// and what came after the pause.
 fn pane_note(watch: &Watch) -> Option<String> {
     let (_, hidden) = watch.frames_shown_hidden();
-    watch
+    let filtered = watch
         .filter()
         .describe()
-        .map(|kept| format!("{kept} · {hidden} hidden"))
+        .map(|kept| format!("{kept} · {hidden} hidden"));
+    let paused = watch.paused.map(|_| {
+        let arrived = watch.selected().map_or(0, |r| r.arrived);
+        format!("paused, {arrived} new")
+    });
+    match (filtered, paused) {
+        (Some(f), Some(p)) => Some(format!("{f} · {p}")),
+        (f, p) => f.or(p),
+    }
 }
 
 fn draw_filters(frame: &mut Frame, area: Rect, watch: &Watch, theme: &Theme) {

@@ -188,7 +188,7 @@ impl<'a> Rows<'a> {
         let conns: Vec<Shown<'a>> = conns
             .iter()
             .map(|c| {
-                let wire = Wire::new(c);
+                let wire = Wire::until(c, &filter);
                 let kept = (!filter.is_all()).then(|| {
                     wire.starting_at(0)
                         .enumerate()
