@@ -8,10 +8,10 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use super::wire::Entry;
-use super::{Rows, Selected};
+use super::{Rows, Selected, inflated};
 use crate::capture::Connection;
 use crate::proto::message::parse_close;
-use crate::proto::{Frame, OpCode};
+use crate::proto::{Frame, Message, OpCode};
 use crate::ui::Theme;
 
 /// One row in sight.
@@ -24,6 +24,8 @@ enum Row<'a> {
         selected: bool,
         entry: Entry<'a>,
         opened_us: u64,
+        /// The compressed message the frame completed, shown inflated.
+        message: Option<&'a Message>,
     },
 }
 
@@ -69,8 +71,9 @@ pub(super) fn lines<'a>(
                 selected,
                 entry,
                 opened_us,
+                message,
             } => frame_line(
-                *pos, *selected, entry, *opened_us, &columns, width, theme, focused,
+                *pos, *selected, entry, *opened_us, *message, &columns, width, theme, focused,
             ),
         });
     }
@@ -101,6 +104,7 @@ fn window<'a>(rows: &Rows<'a>, selected: &Selected<'a>, top: usize, n: usize) ->
                 selected: std::ptr::eq(shown.conn, selected.conn) && pos == selected.pos,
                 entry,
                 opened_us: shown.conn.opened_us,
+                message: inflated::message_of(shown.conn, &entry),
             });
         }
         start = end;
@@ -155,6 +159,7 @@ fn frame_line(
     selected: bool,
     entry: &Entry<'_>,
     opened_us: u64,
+    message: Option<&Message>,
     c: &Columns,
     width: usize,
     theme: &Theme,
@@ -194,7 +199,13 @@ fn frame_line(
         )));
         used += 9;
     }
-    let (text, quiet) = preview(f, width.saturating_sub(used));
+    let room = width.saturating_sub(used);
+    let (text, quiet) = message
+        .and_then(|m| inflated::preview(m, room))
+        .map_or_else(
+            || preview(f, room),
+            |(text, quiet)| (cut(&text, room), quiet),
+        );
     spans.push(Span::styled(
         text,
         st(if quiet { theme.dim } else { theme.text }),

@@ -8,6 +8,7 @@
 
 mod detail;
 mod fit;
+mod inflated;
 mod list;
 mod wire;
 
