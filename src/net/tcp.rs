@@ -33,6 +33,20 @@ pub async fn accept(
     label: &str,
 ) -> io::Result<TappedTcp> {
     let (stream, peer) = listener.accept().await?;
+    tap_accepted(stream, peer, recorder, label)
+}
+
+/// Taps a connection accepted from `peer`, for a listener that looks at it before deciding
+/// to serve it.
+///
+/// # Errors
+/// The socket error.
+pub fn tap_accepted(
+    stream: TcpStream,
+    peer: SocketAddr,
+    recorder: &Recorder,
+    label: &str,
+) -> io::Result<TappedTcp> {
     stream.set_nodelay(true)?;
     let conn = recorder.open(label, Some(peer), stream.local_addr().ok());
     Ok(Tap::new(stream, recorder.clone(), conn, End::Server))

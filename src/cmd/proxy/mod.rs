@@ -15,7 +15,7 @@ use super::BadInput;
 use crate::capture::{ConnId, Direction, Learned, Limits, Update};
 use crate::cli::ProxyArgs;
 use crate::net::Recorder;
-use crate::net::proxy::{Proxy, ProxyConfig, ProxyTimeouts, UpstreamFailure};
+use crate::net::proxy::{Proxy, ProxyConfig, ProxyTimeouts, TurnedAway, UpstreamFailure};
 use crate::net::url;
 use crate::ui::Theme;
 use events::{Event, events, write};
@@ -44,6 +44,7 @@ pub fn run(args: &ProxyArgs, theme: &Theme, out: &mut impl Write) -> anyhow::Res
             ..Limits::default()
         },
         timeouts: ProxyTimeouts::default(),
+        max_connections: args.max_connections,
     };
     if !args.no_tui {
         if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
@@ -64,6 +65,7 @@ async fn watch(
     theme: &Theme,
 ) -> anyhow::Result<ExitCode> {
     let (listen, upstream) = (config.listen, config.upstream.to_string());
+    let max = config.max_connections;
     let recorder = config.recorder();
     let mut proxy = Proxy::start(config, recorder.clone()).await.map_err(|e| {
         anyhow::anyhow!(
@@ -76,11 +78,22 @@ async fn watch(
     if let Some(mut failures) = proxy.failures() {
         tokio::spawn(async move { while failures.recv().await.is_some() {} });
     }
+    // Turned-away clients are never recorded, so the view cannot show them: they are
+    // counted, and said on stderr once the view is gone.
+    if let Some(mut away) = proxy.turned_away() {
+        tokio::spawn(async move { while away.recv().await.is_some() {} });
+    }
     let exposed = !listen.ip().is_loopback();
     let title = format!("proxy {} → {upstream}", proxy.addr());
     let shown = crate::tui::watch::run(&recorder, &title, theme).await;
+    let turned_away = proxy.turned_away_count();
     proxy.shutdown().await;
     shown?;
+    if turned_away > 0 {
+        eprintln!(
+            "wslab: {turned_away} clients were turned away with a 503: too many connections ({max}); --max-connections raises the cap"
+        );
+    }
     if exposed {
         // Said after the view, which hid the screen while it ran.
         eprintln!(
@@ -136,6 +149,9 @@ async fn serve(
     let mut failures = proxy
         .failures()
         .context("the proxy's failures were taken")?;
+    let mut away = proxy
+        .turned_away()
+        .context("the proxy's turned-away clients were taken")?;
     while !stopped {
         tokio::select! {
             biased;
@@ -145,6 +161,7 @@ async fn serve(
             }
             // Before the updates, so that a failure's sentence comes before its close.
             Some(failure) = failures.recv() => printer.failure(&failure, out)?,
+            Some(turned) = away.recv() => printer.turned_away(&turned, out)?,
             update = updates.recv() => match update {
                 Ok(update) => {
                     let (batch, lagged) = batch(update, &mut updates);
@@ -160,6 +177,7 @@ async fn serve(
         out.flush()?;
     }
     let dropped = proxy.failures_dropped();
+    let turned_away = proxy.turned_away_count();
     proxy.shutdown().await;
     // The connections the stop closed, and anything else still queued.
     loop {
@@ -172,11 +190,15 @@ async fn serve(
     while let Ok(failure) = failures.try_recv() {
         printer.failure(&failure, out)?;
     }
+    while let Ok(turned) = away.try_recv() {
+        printer.turned_away(&turned, out)?;
+    }
     out.flush()?;
     eprintln!(
-        "wslab: proxy stopped: {} connections ({} failed upstream), {} bytes from clients, {} bytes from the upstream, {} events dropped",
+        "wslab: proxy stopped: {} connections ({} failed upstream, {} turned away), {} bytes from clients, {} bytes from the upstream, {} events dropped",
         printer.connections,
         printer.upstream_failures,
+        turned_away,
         printer.bytes_up,
         printer.bytes_down,
         printer.dropped + dropped
@@ -224,6 +246,8 @@ pub struct Printer {
     pub dropped: u64,
     /// Connections the upstream failed.
     pub upstream_failures: u64,
+    /// Clients turned away whose event was written.
+    pub turned_away: u64,
     /// Keep what was written in the capture, for `--save`: then the capture's own limits,
     /// not forgetting, bound the memory.
     pub keep: bool,
@@ -248,6 +272,7 @@ impl Printer {
             bytes_down: 0,
             dropped: 0,
             upstream_failures: 0,
+            turned_away: 0,
             keep: false,
         }
     }
@@ -344,6 +369,29 @@ impl Printer {
             self.show(recorder, Update::Closed(conn), out)?;
         }
         Ok(())
+    }
+
+    /// Writes a client turned away; the first also goes to stderr, where a person reads,
+    /// and no more of them, which come by the thousand in a flood.
+    ///
+    /// # Errors
+    /// When the output fails.
+    pub fn turned_away(&mut self, away: &TurnedAway, out: &mut impl Write) -> std::io::Result<()> {
+        if self.turned_away == 0 {
+            eprintln!(
+                "wslab: {}: turning new clients away with a 503 until one of the connections ends (--max-connections raises the cap)",
+                away.refusal
+            );
+        }
+        self.turned_away += 1;
+        write(
+            out,
+            &Event::TurnedAway {
+                client: away.client.to_string(),
+                error: away.refusal.id(),
+                message: away.refusal.to_string(),
+            },
+        )
     }
 
     fn failure(&mut self, failure: &UpstreamFailure, out: &mut impl Write) -> std::io::Result<()> {
