@@ -11,6 +11,7 @@ pub mod layout;
 pub mod progress;
 mod update;
 pub mod watch;
+mod watch_row;
 
 pub use update::{panes, predicting, update};
 

@@ -1,5 +1,6 @@
 use super::*;
-use crate::capture::Limits;
+use crate::capture::{Direction, Limits};
+use crate::proto::OpCode;
 use crate::proto::encode::{FrameSpec, encode};
 
 const REQUEST: &[u8] = b"GET /a HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
