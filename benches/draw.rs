@@ -9,6 +9,7 @@ use std::time::Instant;
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use wslab::app::filter::FrameFilter;
 use wslab::capture::{ConnId, Connection, Direction, Limits, Transcript};
 use wslab::lesson::Pane;
 use wslab::lesson::model::{Action, Websocket};
@@ -115,6 +116,7 @@ fn main() {
                 selected: i * 7919 % frames,
                 cursor: i % 40,
                 focused: true,
+                filter: FrameFilter::default(),
             };
             let began = Instant::now();
             let result = terminal.draw(|frame| {

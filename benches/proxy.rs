@@ -62,6 +62,7 @@ async fn proxy_to(upstream: SocketAddr, print: bool) -> Proxy {
         upstream: url::parse(&format!("ws://{upstream}/")).unwrap(),
         limits: wslab::capture::Limits::default(),
         timeouts: ProxyTimeouts::default(),
+        max_connections: wslab::net::proxy::MAX_CONNECTIONS,
     };
     let recorder = config.recorder();
     if !print {

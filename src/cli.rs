@@ -177,6 +177,10 @@ pub struct ProxyArgs {
     /// Frames the capture keeps at once; later ones are counted as dropped.
     #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
     pub max_frames: u64,
+    /// Connections relayed at once; past it, a new client is answered 503 and closed (and
+    /// not recorded) until one of them ends.
+    #[arg(long, value_name = "N", default_value_t = crate::net::proxy::MAX_CONNECTIONS, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
+    pub max_connections: usize,
     /// Payload bytes each frame event shows, as hex and text; the true length is always
     /// given, and `preview_truncated` says when it was cut.
     #[arg(long, value_name = "BYTES", default_value_t = crate::cmd::proxy::DEFAULT_MAX_PAYLOAD)]

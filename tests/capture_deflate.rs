@@ -102,6 +102,33 @@ fn compressed_messages_are_inflated_for_display_and_the_frames_keep_their_bytes(
         line,
         "Message 1 · text · 1 frame · compressed 7 B → 5 B inflated: \"Hello\"\n"
     );
+
+    // The HAR gives what the application sent, as Chrome shows it, and the wire's size.
+    let har: serde_json::Value =
+        serde_json::from_str(&wslab::capture::export::har::har(&t, 0)).expect("JSON");
+    let messages = &har["log"]["entries"][0]["_webSocketMessages"];
+    let received: Vec<&serde_json::Value> = messages
+        .as_array()
+        .expect("messages")
+        .iter()
+        .filter(|m| m["type"] == "receive")
+        .collect();
+    assert_eq!(received.len(), 2);
+    assert_eq!(received[0]["data"], "Hello");
+    assert_eq!(received[0]["opcode"], 1);
+    assert_eq!(received[0]["_compressedLength"], 7);
+    assert!(received[0].get("_truncated").is_none());
+    let sent = messages
+        .as_array()
+        .expect("messages")
+        .iter()
+        .find(|m| m["type"] == "send")
+        .expect("the client's first");
+    assert_eq!(
+        sent["data"],
+        first.as_str(),
+        "inflated with the client's window"
+    );
 }
 
 #[test]
@@ -125,6 +152,13 @@ fn corrupt_compressed_data_gives_a_note() {
         note.starts_with("the compressed payload does not inflate"),
         "{note}"
     );
+    // Not inflated, the HAR keeps the wire bytes and says why.
+    let har: serde_json::Value =
+        serde_json::from_str(&wslab::capture::export::har::har(&t, 0)).expect("JSON");
+    let message = &har["log"]["entries"][0]["_webSocketMessages"][0];
+    assert_eq!(message["data"], "////");
+    assert_eq!(message["opcode"], 2);
+    assert_eq!(message["_inflateNote"], note.as_str());
 }
 
 #[test]

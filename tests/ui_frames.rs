@@ -7,6 +7,7 @@ use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
+use wslab::app::filter::FrameFilter;
 use wslab::capture::{ConnId, Connection, Direction, Limits, Transcript};
 use wslab::lesson::Pane;
 use wslab::lesson::model::{Action, Websocket};
@@ -121,6 +122,7 @@ fn render(t: &Transcript, ids: &[ConnId], view: View, width: u16, height: u16) -
         selected: view.selected,
         cursor: view.cursor,
         focused: view.focused,
+        filter: FrameFilter::default(),
     };
     let theme = Theme::new(ThemeName::Dark);
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("a test terminal");
@@ -340,6 +342,7 @@ fn draw_into_zero(t: &Transcript, conn: ConnId, view: View) {
         selected: view.selected,
         cursor: view.cursor,
         focused: view.focused,
+        filter: FrameFilter::default(),
     };
     let theme = Theme::new(ThemeName::Plain);
     let mut terminal = Terminal::new(TestBackend::new(4, 4)).expect("a test terminal");
@@ -348,4 +351,32 @@ fn draw_into_zero(t: &Transcript, conn: ConnId, view: View) {
             widgets::draw(frame, Rect::new(2, 2, 0, 0), &theme, view.pane, &ctx);
         })
         .expect("drawn");
+}
+
+#[test]
+fn a_compressed_message_is_shown_inflated_with_both_sizes() {
+    let mut t = Transcript::new(Limits::default());
+    let (conn, _) = t.open("deflate", None, None, 0).expect("room");
+    let request = String::from_utf8_lossy(REQUEST).replace(
+        "\r\n\r\n",
+        "\r\nSec-WebSocket-Extensions: permessage-deflate\r\n\r\n",
+    );
+    let response = String::from_utf8_lossy(RESPONSE).replace(
+        "\r\n\r\n",
+        "\r\nSec-WebSocket-Extensions: permessage-deflate\r\n\r\n",
+    );
+    t.record(conn, Direction::ClientToServer, 100, request.as_bytes());
+    t.record(conn, Direction::ServerToClient, 300, response.as_bytes());
+    // RFC 7692 §7.2.3.1: "Hello" compressed, in one unmasked text frame with RSV1 set.
+    let hello = [0xc1, 0x07, 0xf2, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0x00];
+    t.record(conn, Direction::ServerToClient, 900, &hello);
+    let shown = text(&render(&t, &[conn], FRAMES, 100, 24));
+    assert!(
+        shown.contains("←  text     7  1   0   inflated \"Hello\""),
+        "the row shows the inflated text: {shown}"
+    );
+    assert!(
+        shown.contains("message 1: compressed 7 B → inflated 5 B: \"Hello\""),
+        "the detail gives both sizes: {shown}"
+    );
 }

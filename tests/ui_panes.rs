@@ -6,6 +6,7 @@
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
+use wslab::app::filter::FrameFilter;
 use wslab::capture::Connection;
 use wslab::capture::measure::{Figure, Measured, Row};
 use wslab::lesson::{Action, Pane};
@@ -77,6 +78,7 @@ fn draw(runner: &Runner, action: &Action, run: &ActionRun, view: View) -> Buffer
                 selected: view.selected,
                 cursor: 0,
                 focused: view.focused,
+                filter: FrameFilter::default(),
             },
             view,
         )
@@ -388,6 +390,7 @@ fn draw_measured(run: &ActionRun, view: View) -> Buffer {
             selected: view.selected,
             cursor: 0,
             focused: view.focused,
+            filter: FrameFilter::default(),
         },
         view,
     )

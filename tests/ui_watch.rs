@@ -1,12 +1,14 @@
 //! The proxy's terminal view on ratatui's `TestBackend`, at 80×24 and 120×40, over real
 //! traffic: two clients through a proxy to the lab, one idle, one sending Hello and a ping.
-//! Then a search that filters the list, and a pause that freezes the counts.
+//! Then the filters narrowing the frames, a search that filters the list, and a pause that
+//! freezes the counts and the panes.
 
 #[path = "common/proxy.rs"]
 mod proxy_common;
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use wslab::app::filter::FrameFilter;
 use wslab::app::keymap::Key;
 use wslab::app::watch::Watch;
 use wslab::capture::{ConnId, Limits};
@@ -120,6 +122,24 @@ async fn the_proxy_view_over_two_clients() {
         );
     }
 
+    // The filters narrow the frames pane too: the client's control frames are the ping
+    // alone, still numbered as the capture numbers it.
+    w.key(Key::Char('o'));
+    w.key(Key::Char('o'));
+    w.key(Key::Char('d'));
+    let shown = screen(&mut w, &recorder, (120, 40));
+    assert!(
+        shown.contains("client→server control only · 3 hidden"),
+        "{shown}"
+    );
+    assert!(shown.contains("frame 3 · client → server"), "{shown}");
+    insta::assert_snapshot!("watch_filtered_120x40", shown);
+    w.key(Key::Char('o'));
+    w.key(Key::Char('o'));
+    w.key(Key::Char('d'));
+    w.key(Key::Char('d'));
+    assert_eq!(w.filter(), FrameFilter::default());
+
     // A search for a text frame's payload keeps the connection that carried it.
     w.key(Key::Char('/'));
     for c in "Hello".chars() {
@@ -149,10 +169,18 @@ async fn the_proxy_view_over_two_clients() {
     assert!(shown.contains("paused · 2 new frames"), "{shown}");
     assert_eq!(w.rows[1].total(), 4, "frozen at Hello and the ping");
     assert!(shown.contains("↑2 ↓2"), "{shown}");
+    // The panes are frozen too: "more" and its echo wait for the unpause.
+    assert!(shown.contains("paused, 2 new ┘"), "{shown}");
+    assert!(!shown.contains("\"more\""), "{shown}");
+    insta::assert_snapshot!("watch_paused_120x40", shown);
     w.key(Key::Char('p'));
     let shown = screen(&mut w, &recorder, (120, 40));
     assert_eq!(w.rows[1].total(), 6);
     assert!(shown.contains("↑3 ↓3"), "{shown}");
+    assert!(
+        shown.contains("\"more\"") && !shown.contains("paused"),
+        "{shown}"
+    );
 
     client.close(1000, "").await.unwrap();
     client.drain().await.unwrap();

@@ -4,12 +4,14 @@
 //! No I/O and no drawing here, so every key sequence is testable without a terminal.
 
 mod extent;
+pub mod filter;
 pub mod inspect;
 pub mod keymap;
 pub mod layout;
 pub mod progress;
 mod update;
 pub mod watch;
+mod watch_row;
 
 pub use update::{panes, predicting, update};
 

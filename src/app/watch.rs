@@ -2,150 +2,12 @@
 //! panes. The state and its key handling, with no I/O: the event loop hands it a summary of
 //! the capture ([`Watch::refresh`]) and carries out its [`Request`]s.
 
+pub use super::filter::{DirFilter, FrameFilter, KindFilter};
 use super::inspect::PANES;
 use super::keymap::Key;
-use crate::capture::{ConnId, Connection, Direction, Transcript};
+pub use super::watch_row::Row;
+use crate::capture::{ConnId, Transcript};
 use crate::lesson::model::Pane;
-use crate::proto::OpCode;
-use crate::proto::http::StartLine;
-
-/// Which directions the counts include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DirFilter {
-    /// Both ways.
-    Both,
-    /// Client to server only.
-    Up,
-    /// Server to client only.
-    Down,
-}
-
-impl DirFilter {
-    /// Its name on screen.
-    pub fn name(self) -> &'static str {
-        match self {
-            DirFilter::Both => "both",
-            DirFilter::Up => "client→server",
-            DirFilter::Down => "server→client",
-        }
-    }
-}
-
-/// Which frames the counts include.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KindFilter {
-    /// Every frame.
-    All,
-    /// Text, binary and continuation.
-    Data,
-    /// Ping and pong.
-    Control,
-    /// Close.
-    Close,
-}
-
-impl KindFilter {
-    /// Its name on screen.
-    pub fn name(self) -> &'static str {
-        match self {
-            KindFilter::All => "all",
-            KindFilter::Data => "data",
-            KindFilter::Control => "control",
-            KindFilter::Close => "close",
-        }
-    }
-}
-
-/// One connection, summed up for the list.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Row {
-    /// Its number in the capture.
-    pub id: ConnId,
-    /// The client's address, as text.
-    pub client: String,
-    /// The request target of its first request (its handshake's path), if one came.
-    pub target: String,
-    /// Whether it is still open.
-    pub open: bool,
-    /// Frames stored, by direction (client→server first), then data, control, close.
-    pub frames: [[u64; 3]; 2],
-    /// Rule violations flagged in its frames.
-    pub violations: u64,
-    /// The sentence that ended it (an upstream failure), if any.
-    pub error: Option<String>,
-    /// Whether a text frame's payload preview holds the search text.
-    pub text_hit: bool,
-}
-
-impl Row {
-    /// The summary of `c`; `query` is looked for in its text frames (empty: no hit).
-    pub fn of(c: &Connection, query: &str) -> Self {
-        let mut frames = [[0; 3]; 2];
-        let mut violations = 0;
-        let mut text_hit = false;
-        for (d, direction) in Direction::BOTH.iter().enumerate() {
-            for f in &c.flow(*direction).frames {
-                let opcode = f.item.header.opcode();
-                let class = match opcode {
-                    OpCode::Close => 2,
-                    o if o.is_control() => 1,
-                    _ => 0,
-                };
-                frames[d][class] += 1;
-                violations += f.item.violations.len() as u64;
-                if !query.is_empty()
-                    && !text_hit
-                    && opcode == OpCode::Text
-                    && String::from_utf8_lossy(&f.item.payload).contains(query)
-                {
-                    text_hit = true;
-                }
-            }
-        }
-        let target = c
-            .requests()
-            .http
-            .first()
-            .and_then(|m| match &m.head.start {
-                StartLine::Request { target, .. } => Some(target.clone()),
-                StartLine::Response { .. } => None,
-            })
-            .unwrap_or_default();
-        Self {
-            id: c.id,
-            client: c.client.map(|a| a.to_string()).unwrap_or_default(),
-            target,
-            open: c.closed_us.is_none(),
-            frames,
-            violations,
-            error: c.error.clone(),
-            text_hit,
-        }
-    }
-
-    /// Frames one way that pass the kind filter.
-    pub fn count(&self, direction: Direction, kind: KindFilter) -> u64 {
-        let f = self.frames[usize::from(direction != Direction::ClientToServer)];
-        match kind {
-            KindFilter::All => f.iter().sum(),
-            KindFilter::Data => f[0],
-            KindFilter::Control => f[1],
-            KindFilter::Close => f[2],
-        }
-    }
-
-    /// Every frame stored, both ways.
-    pub fn total(&self) -> u64 {
-        self.frames.iter().flatten().sum()
-    }
-
-    fn matches(&self, query: &str) -> bool {
-        query.is_empty()
-            || self.text_hit
-            || self.target.contains(query)
-            || self.client.contains(query)
-    }
-}
 
 /// What the view asks of its event loop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -178,7 +40,7 @@ pub struct Watch {
     pub focus: Focus,
     /// The pane shown, in [`PANES`].
     pub pane: usize,
-    /// The selected frame, when not following.
+    /// The selected frame among those the filters show, when not following.
     pub frame: usize,
     /// The byte cursor in the selected frame.
     pub cursor: usize,
@@ -192,9 +54,9 @@ pub struct Watch {
     pub query: String,
     /// The search line has the keyboard.
     pub typing: bool,
-    /// The direction filter.
+    /// The direction filter, for the counts and the frames panes.
     pub dir: DirFilter,
-    /// The opcode filter.
+    /// The opcode filter, for the counts and the frames panes.
     pub kind: KindFilter,
     /// One line for the user.
     pub status: Option<String>,
@@ -233,9 +95,12 @@ impl Watch {
         if self.paused.is_none() {
             self.rows = rows;
         } else {
-            // The search still works on a frozen list: only its hits are taken in.
+            // The search still works on a frozen list: only its hits are taken in, with
+            // the count of what came since.
             for row in &mut self.rows {
-                row.text_hit = rows.iter().any(|r| r.id == row.id && r.text_hit);
+                let live = rows.iter().find(|r| r.id == row.id);
+                row.text_hit = live.is_some_and(|r| r.text_hit);
+                row.arrived = live.map_or(0, |r| r.total().saturating_sub(row.total()));
             }
         }
     }
@@ -259,18 +124,46 @@ impl Watch {
             .or_else(|| visible.last().copied())
     }
 
-    /// The frame to select in the panes: past the end means the last one (the widgets clamp).
+    /// The frame to select in the panes, among those the filters show: past the end means
+    /// the last one (the widgets clamp).
     pub fn frame_shown(&self) -> usize {
         if !self.follow {
             return self.frame;
         }
         match self.paused {
             // Frozen at the frame that was last when the view paused.
-            Some(_) => self.selected().map_or(0, |r| {
-                usize::try_from(r.total().saturating_sub(1)).unwrap_or(0)
-            }),
+            Some(_) => self.last_frame(),
             None => usize::MAX,
         }
+    }
+
+    /// Which frames the panes show: the filters', and while paused only the selected
+    /// connection's frames that had come by then. The proxy's view never lets stored frames
+    /// go, so the count stored each way is also the index of the next frame that way.
+    pub fn filter(&self) -> FrameFilter {
+        let upto = self
+            .paused
+            .and(self.selected())
+            .map(|r| r.frames.map(|d| d.iter().sum()));
+        FrameFilter {
+            dir: self.dir,
+            kind: self.kind,
+            upto,
+        }
+    }
+
+    /// The selected connection's frames that the filters show, and those they hide.
+    pub fn frames_shown_hidden(&self) -> (u64, u64) {
+        self.selected().map_or((0, 0), |r| {
+            let shown = r.shown(self.filter());
+            (shown, r.total().saturating_sub(shown))
+        })
+    }
+
+    // The last frame the filters show on the selected connection; 0 when none.
+    fn last_frame(&self) -> usize {
+        let (shown, _) = self.frames_shown_hidden();
+        usize::try_from(shown.saturating_sub(1)).unwrap_or(usize::MAX)
     }
 
     /// Frames captured since the pause.
@@ -331,6 +224,7 @@ impl Watch {
                     DirFilter::Up => DirFilter::Down,
                     DirFilter::Down => DirFilter::Both,
                 };
+                self.refilter();
             }
             Key::Char('o') => {
                 self.kind = match self.kind {
@@ -339,6 +233,7 @@ impl Watch {
                     KindFilter::Control => KindFilter::Close,
                     KindFilter::Close => KindFilter::All,
                 };
+                self.refilter();
             }
             Key::Up | Key::Char('k') => self.step(-1),
             Key::Down | Key::Char('j') => self.step(1),
@@ -367,11 +262,17 @@ impl Watch {
     // Browsing by hand starts from what was shown while following.
     fn unfollow(&mut self) {
         self.follow = false;
-        let selected = self.selected().map(|r| (r.id, r.total()));
-        if let Some((id, total)) = selected {
+        if let Some(id) = self.selected().map(|r| r.id) {
             self.chosen = Some(id);
-            self.frame = usize::try_from(total.saturating_sub(1)).unwrap_or(0);
+            self.frame = self.last_frame();
         }
+    }
+
+    // The selection counts the frames shown: fewer of them may leave it past the end, where
+    // keys would pile up unseen.
+    fn refilter(&mut self) {
+        self.frame = self.frame.min(self.last_frame());
+        self.cursor = 0;
     }
 
     fn step(&mut self, by: isize) {
@@ -380,7 +281,7 @@ impl Watch {
         }
         match self.focus {
             Focus::Pane => {
-                self.frame = self.frame.saturating_add_signed(by);
+                self.frame = self.frame.saturating_add_signed(by).min(self.last_frame());
                 self.cursor = 0;
             }
             Focus::List => {

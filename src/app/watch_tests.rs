@@ -1,4 +1,18 @@
 use super::*;
+use crate::capture::{Direction, Limits};
+use crate::proto::OpCode;
+use crate::proto::encode::{FrameSpec, encode};
+
+const REQUEST: &[u8] = b"GET /a HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+const RESPONSE: &[u8] = b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n";
+
+// A text frame each way, at `at` µs.
+fn exchange(t: &mut Transcript, conn: ConnId, at: u64) {
+    let up = encode(FrameSpec::new(OpCode::Text, Some([1, 2, 3, 4])), b"hi");
+    t.record(conn, Direction::ClientToServer, at, &up);
+    let down = encode(FrameSpec::new(OpCode::Text, None), b"hi");
+    t.record(conn, Direction::ServerToClient, at + 1, &down);
+}
 
 fn row(id: u64, target: &str, up: u64, down: u64) -> Row {
     Row {
@@ -10,6 +24,7 @@ fn row(id: u64, target: &str, up: u64, down: u64) -> Row {
         violations: 0,
         error: None,
         text_hit: false,
+        arrived: 0,
     }
 }
 
@@ -112,6 +127,45 @@ fn pause_freezes_the_list_and_counts_new_frames() {
 }
 
 #[test]
+fn pause_holds_the_panes_at_the_frames_that_had_come() {
+    let mut t = Transcript::new(Limits::default());
+    let (conn, _) = t.open("c", None, None, 0).expect("room");
+    t.record(conn, Direction::ClientToServer, 1, REQUEST);
+    t.record(conn, Direction::ServerToClient, 2, RESPONSE);
+    exchange(&mut t, conn, 10);
+    let mut w = Watch::new("proxy");
+    w.refresh(&t);
+    assert_eq!(w.filter().upto, None, "live: every frame");
+    w.key(Key::Char('p'));
+    exchange(&mut t, conn, 20);
+    exchange(&mut t, conn, 30);
+    w.refresh(&t);
+    assert_eq!(w.filter().upto, Some([1, 1]), "one frame each way had come");
+    assert_eq!(w.rows[0].arrived, 4);
+    assert_eq!(
+        w.frames_shown_hidden(),
+        (2, 0),
+        "the new frames are not hidden, not yet"
+    );
+    w.key(Key::Tab);
+    w.key(Key::Down);
+    w.key(Key::Down);
+    assert_eq!(
+        w.frame, 1,
+        "the selection stops at the last frame of the pause"
+    );
+    let filter = w.filter();
+    assert!(filter.had_come(Direction::ServerToClient, 0));
+    assert!(!filter.had_come(Direction::ServerToClient, 1));
+    w.key(Key::Char('p'));
+    w.refresh(&t);
+    assert_eq!(w.filter().upto, None);
+    assert_eq!(w.rows[0].arrived, 0);
+    w.key(Key::Down);
+    assert_eq!(w.frame, 2, "live again: the new frames can be chosen");
+}
+
+#[test]
 fn filters_cycle_and_choose_the_counts() {
     let mut w = watch(vec![Row {
         frames: [[3, 1, 1], [2, 1, 0]],
@@ -131,6 +185,43 @@ fn filters_cycle_and_choose_the_counts() {
         w.key(Key::Char('d'));
         assert_eq!(w.dir, expected);
     }
+}
+
+#[test]
+fn the_frame_selection_moves_over_the_frames_the_filters_show() {
+    // Up: 3 data, 1 control, 1 close; down: 2 data, 1 control.
+    let mut w = watch(vec![Row {
+        frames: [[3, 1, 1], [2, 1, 0]],
+        ..row(1, "/a", 0, 0)
+    }]);
+    assert_eq!(w.frames_shown_hidden(), (8, 0));
+    w.key(Key::Tab);
+    w.key(Key::Up);
+    assert_eq!(w.frame, 6, "one up from the last of eight");
+    w.key(Key::Char('o'));
+    assert_eq!(w.frames_shown_hidden(), (5, 3));
+    assert_eq!(w.frame, 4, "clamped to the last data frame");
+    w.key(Key::Down);
+    w.key(Key::Down);
+    assert_eq!(w.frame, 4, "keys past the end do not pile up");
+    w.key(Key::Char('d'));
+    assert_eq!(w.frames_shown_hidden(), (3, 5), "the client's data frames");
+    assert_eq!(w.frame, 2);
+    w.key(Key::Up);
+    w.key(Key::Up);
+    w.key(Key::Up);
+    assert_eq!(w.frame, 0, "stops at the first");
+    w.key(Key::Char('o'));
+    w.key(Key::Char('o'));
+    assert_eq!(
+        w.filter().describe().as_deref(),
+        Some("client→server close only")
+    );
+    assert_eq!(w.frames_shown_hidden(), (1, 7));
+    w.key(Key::Char('f'));
+    assert_eq!(w.frame_shown(), usize::MAX, "following: the last shown");
+    w.key(Key::Char('p'));
+    assert_eq!(w.frame_shown(), 0, "paused: the last shown at the pause");
 }
 
 #[test]

@@ -72,9 +72,42 @@ pub async fn accept_untapped(
     label: &str,
 ) -> io::Result<(TcpStream, Option<ConnId>)> {
     let (stream, peer) = listener.accept().await?;
+    open_accepted(stream, peer, recorder, label)
+}
+
+/// Starts recording a connection accepted from `peer`, untapped as yet.
+///
+/// # Errors
+/// The socket error.
+pub fn open_accepted(
+    stream: TcpStream,
+    peer: SocketAddr,
+    recorder: &Recorder,
+    label: &str,
+) -> io::Result<(TcpStream, Option<ConnId>)> {
     stream.set_nodelay(true)?;
     let conn = recorder.open(label, Some(peer), stream.local_addr().ok());
     Ok((stream, conn))
+}
+
+/// Taps a connection accepted from `peer`, for a listener that looks at it before deciding
+/// to serve it.
+///
+/// # Errors
+/// The socket error.
+pub fn tap_accepted(
+    stream: TcpStream,
+    peer: SocketAddr,
+    recorder: &Recorder,
+    label: &str,
+) -> io::Result<TappedTcp> {
+    let (stream, conn) = open_accepted(stream, peer, recorder, label)?;
+    Ok(Tap::new(
+        Stream::Tcp(stream),
+        recorder.clone(),
+        conn,
+        End::Server,
+    ))
 }
 
 /// What a listener's loop does after `accept` failed: an error that concerns one half-open

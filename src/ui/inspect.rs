@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::{Theme, panes};
+use crate::app::filter::FrameFilter;
 use crate::app::inspect::{Focus, INSPECT_PANES, Inspector, Link};
 use crate::net::Recorder;
 
@@ -50,6 +51,7 @@ pub fn draw(frame: &mut Frame, inspector: &Inspector, recorder: &Recorder, theme
             inspector.pane(),
             (selected, inspector.cursor),
             focused,
+            FrameFilter::default(),
         )
     });
     if !drawn {

@@ -10,6 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::{Theme, widgets};
+use crate::app::filter::FrameFilter;
 use crate::app::{App, Live};
 use crate::capture::{Connection, Transcript};
 use crate::lesson::model::{Action, Pane};
@@ -84,6 +85,21 @@ pub fn tabbed(
     focused: bool,
     theme: &Theme,
 ) -> Rect {
+    tabbed_noted(frame, area, panes, selected, focused, theme, None)
+}
+
+/// [`tabbed`], with `note` on the bottom border, at the right: what the pane leaves out, say.
+/// The top border is the tabs', and a note there would hide the last of them on a narrow
+/// screen.
+pub fn tabbed_noted(
+    frame: &mut Frame,
+    area: Rect,
+    panes: impl IntoIterator<Item = Pane>,
+    selected: usize,
+    focused: bool,
+    theme: &Theme,
+    note: Option<Line<'static>>,
+) -> Rect {
     let mut tabs = vec![Span::raw(" ")];
     for (i, pane) in panes.into_iter().enumerate() {
         let style = if i == selected {
@@ -93,10 +109,13 @@ pub fn tabbed(
         };
         tabs.push(Span::styled(format!(" {} ", pane.name()), style));
     }
-    let block = Block::default()
+    let mut block = Block::default()
         .borders(Borders::ALL)
         .border_style(if focused { theme.focus } else { theme.border })
         .title(Line::from(tabs));
+    if let Some(note) = note {
+        block = block.title_bottom(note.right_aligned());
+    }
     let inner = block.inner(area);
     frame.render_widget(block, area);
     inner
@@ -112,7 +131,7 @@ fn websocket_action() -> Option<&'static Action> {
 }
 
 /// One connection of a live capture drawn as `pane`, as the inspector and the proxy view show
-/// it; `false` when the capture no longer holds it.
+/// it, its frames narrowed by `filter`; `false` when the capture no longer holds it.
 #[allow(clippy::too_many_arguments)] // The pane's own state, passed as the lessons pass it.
 pub fn draw_connection(
     frame: &mut Frame,
@@ -123,6 +142,7 @@ pub fn draw_connection(
     pane: Pane,
     (selected, cursor): (usize, usize),
     focused: bool,
+    filter: FrameFilter,
 ) -> bool {
     let Some(action) = websocket_action() else {
         return false;
@@ -144,6 +164,7 @@ pub fn draw_connection(
             selected,
             cursor,
             focused,
+            filter,
         };
         widgets::draw(frame, area, theme, pane, &ctx)
     })
@@ -253,6 +274,7 @@ fn draw_widget(
             selected: view.selected,
             cursor: view.cursor,
             focused,
+            filter: FrameFilter::default(),
         };
         let drawn = widgets::draw(frame, rest, theme, pane, &ctx);
         if drawn {

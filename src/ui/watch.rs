@@ -23,8 +23,8 @@ pub const KEYS: &[(&str, &str)] = &[
     ("p", "pause the view (relaying and capture go on)"),
     ("/", "search targets, clients and text frames"),
     ("Esc", "clear the search"),
-    ("d", "direction filter for the list's counts"),
-    ("o", "opcode filter for the list's counts"),
+    ("d", "direction filter for the counts and frames"),
+    ("o", "opcode filter for the counts and frames"),
     ("s", "save the capture as .pcap and .har"),
     ("q Ctrl-C", "quit and stop the proxy"),
     ("?", "this help"),
@@ -169,7 +169,8 @@ fn row_line<'a>(r: &Row, selected: bool, watch: &Watch, width: usize, theme: &Th
 
 fn draw_pane(frame: &mut Frame, area: Rect, watch: &Watch, recorder: &Recorder, theme: &Theme) {
     let focused = watch.focus == Focus::Pane;
-    let inner = panes::tabbed(frame, area, PANES, watch.pane, focused, theme);
+    let note = pane_note(watch).map(|n| Line::styled(format!(" {n} "), theme.bad));
+    let inner = panes::tabbed_noted(frame, area, PANES, watch.pane, focused, theme, note);
     let Some(row) = watch.selected() else {
         widgets::say(frame, inner, theme.dim, "No connection selected.");
         return;
@@ -195,8 +196,27 @@ fn draw_pane(frame: &mut Frame, area: Rect, watch: &Watch, recorder: &Recorder, 
         watch.pane(),
         shown,
         focused,
+        watch.filter(),
     ) {
         widgets::say(frame, inner, theme.dim, "This connection left the capture.");
+    }
+}
+
+/// What the panes leave out of the selected connection, if anything: what the filters hide,
+/// and what came after the pause.
+fn pane_note(watch: &Watch) -> Option<String> {
+    let (_, hidden) = watch.frames_shown_hidden();
+    let filtered = watch
+        .filter()
+        .describe()
+        .map(|kept| format!("{kept} · {hidden} hidden"));
+    let paused = watch.paused.map(|_| {
+        let arrived = watch.selected().map_or(0, |r| r.arrived);
+        format!("paused, {arrived} new")
+    });
+    match (filtered, paused) {
+        (Some(f), Some(p)) => Some(format!("{f} · {p}")),
+        (f, p) => f.or(p),
     }
 }
 
@@ -219,7 +239,7 @@ fn draw_filters(frame: &mut Frame, area: Rect, watch: &Watch, theme: &Theme) {
     }
     spans.push(Span::styled(
         format!(
-            " d {} · o {} (list counts only)",
+            " d {} · o {} (counts and frames)",
             watch.dir.name(),
             watch.kind.name()
         ),

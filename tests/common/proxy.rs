@@ -32,6 +32,7 @@ pub fn config(upstream: SocketAddr, connect: Duration) -> ProxyConfig {
             connect,
             linger: Duration::from_secs(5),
         },
+        max_connections: wslab::net::proxy::MAX_CONNECTIONS,
     }
 }
 

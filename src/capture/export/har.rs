@@ -6,13 +6,17 @@
 //! ping 9, pong 10), where Chrome shows only data. `data` is text for opcode 1 and base64 for
 //! every other opcode, as Chrome writes binary messages; a message longer than its preview
 //! carries `_truncated: true` and its true `_length`.
+//!
+//! A permessage-deflate message that inflated carries the inflated payload as `data`, as
+//! Chrome shows it, with `_compressedLength` for what crossed the wire; one that did not
+//! keeps the wire bytes and says why in `_inflateNote`.
 
 use data_encoding::BASE64;
 use serde_json::{Value, json};
 
 use crate::capture::{Connection, Direction, HttpMessage, Transcript};
-use crate::proto::OpCode;
 use crate::proto::http::{Head, StartLine};
+use crate::proto::{Inflated, Message, OpCode};
 
 /// The transcript as a HAR 1.2 document. `base_unix_us` is the wall-clock time of the
 /// transcript's zero (see the module `export`).
@@ -198,10 +202,11 @@ impl Entry<'_> {
             };
             for m in &self.connection.flow(direction).messages {
                 let message = &m.item;
+                let (payload, length) = payload(message);
                 let data = if message.opcode == OpCode::Text {
-                    message.text_lossy()
+                    String::from_utf8_lossy(payload).into_owned()
                 } else {
-                    BASE64.encode(&message.preview)
+                    BASE64.encode(payload)
                 };
                 let at = self.base.saturating_add(m.at_us);
                 let mut v = json!({
@@ -210,9 +215,15 @@ impl Entry<'_> {
                     "opcode": message.opcode.bits(),
                     "data": data,
                 });
-                if message.is_truncated() {
+                if (payload.len() as u64) < length {
                     v["_truncated"] = json!(true);
-                    v["_length"] = json!(message.length);
+                    v["_length"] = json!(length);
+                }
+                if message.compressed {
+                    v["_compressedLength"] = json!(message.length);
+                    if let Some(note) = message.inflated.as_ref().and_then(Inflated::note) {
+                        v["_inflateNote"] = json!(note);
+                    }
                 }
                 let server_side = direction == Direction::ServerToClient;
                 all.push((m.at_us, server_side, message.index, v));
@@ -221,6 +232,18 @@ impl Entry<'_> {
         // Messages read in one chunk share an instant; the client's go first, then by index.
         all.sort_by_key(|(at, side, index, _)| (*at, *side, *index));
         all.into_iter().map(|(.., v)| v).collect()
+    }
+}
+
+/// The payload a message's `data` carries, and its true length: for a compressed message that
+/// inflated, the inflated bytes, which are what the application sent and what Chrome shows;
+/// for any other, the bytes that crossed.
+fn payload(message: &Message) -> (&[u8], u64) {
+    match &message.inflated {
+        Some(Inflated::Done {
+            preview, length, ..
+        }) => (preview, *length),
+        _ => (&message.preview, message.length),
     }
 }
 

@@ -66,6 +66,15 @@ pub enum Event {
         /// The sentence, as sent to the client in the 502.
         message: String,
     },
+    /// A client turned away at once, answered 503, and not recorded.
+    TurnedAway {
+        /// The client's address.
+        client: String,
+        /// A stable id: "too-many-connections".
+        error: &'static str,
+        /// The sentence, as sent to the client in the 503.
+        message: String,
+    },
     /// Updates missed because this output fell behind the traffic.
     Dropped {
         /// How many.

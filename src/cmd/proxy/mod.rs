@@ -2,9 +2,9 @@
 //! (`tui::watch`), or with `--no-tui` (or no terminal) every event written as a JSON line.
 
 pub mod events;
+mod printer;
 
 use std::io::{IsTerminal as _, Write};
-use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
@@ -12,13 +12,13 @@ use tokio::sync::broadcast;
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 
 use super::BadInput;
-use crate::capture::{ConnId, Direction, Learned, Limits, Update};
+use crate::capture::{Limits, Update};
 use crate::cli::ProxyArgs;
-use crate::net::Recorder;
-use crate::net::proxy::{Proxy, ProxyConfig, ProxyTimeouts, UpstreamFailure};
+use crate::net::proxy::{Proxy, ProxyConfig, ProxyTimeouts};
 use crate::net::url;
 use crate::ui::Theme;
-use events::{Event, events, write};
+use events::{Event, write};
+pub use printer::{DEFAULT_MAX_PAYLOAD, Printer};
 
 /// Runs the proxy until Ctrl-C (or `q` in the terminal view).
 ///
@@ -44,6 +44,7 @@ pub fn run(args: &ProxyArgs, theme: &Theme, out: &mut impl Write) -> anyhow::Res
             ..Limits::default()
         },
         timeouts: ProxyTimeouts::default(),
+        max_connections: args.max_connections,
     };
     if !args.no_tui {
         if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
@@ -64,6 +65,7 @@ async fn watch(
     theme: &Theme,
 ) -> anyhow::Result<ExitCode> {
     let (listen, upstream) = (config.listen, config.upstream.to_string());
+    let max = config.max_connections;
     let recorder = config.recorder();
     let mut proxy = Proxy::start(config, recorder.clone()).await.map_err(|e| {
         anyhow::anyhow!(
@@ -76,11 +78,22 @@ async fn watch(
     if let Some(mut failures) = proxy.failures() {
         tokio::spawn(async move { while failures.recv().await.is_some() {} });
     }
+    // Turned-away clients are never recorded, so the view cannot show them: they are
+    // counted, and said on stderr once the view is gone.
+    if let Some(mut away) = proxy.turned_away() {
+        tokio::spawn(async move { while away.recv().await.is_some() {} });
+    }
     let exposed = !listen.ip().is_loopback();
     let title = format!("proxy {} → {upstream}", proxy.addr());
     let shown = crate::tui::watch::run(&recorder, &title, theme).await;
+    let turned_away = proxy.turned_away_count();
     proxy.shutdown().await;
     shown?;
+    if turned_away > 0 {
+        eprintln!(
+            "wslab: {turned_away} clients were turned away with a 503: too many connections ({max}); --max-connections raises the cap"
+        );
+    }
     if exposed {
         // Said after the view, which hid the screen while it ran.
         eprintln!(
@@ -136,6 +149,9 @@ async fn serve(
     let mut failures = proxy
         .failures()
         .context("the proxy's failures were taken")?;
+    let mut away = proxy
+        .turned_away()
+        .context("the proxy's turned-away clients were taken")?;
     while !stopped {
         tokio::select! {
             biased;
@@ -145,6 +161,7 @@ async fn serve(
             }
             // Before the updates, so that a failure's sentence comes before its close.
             Some(failure) = failures.recv() => printer.failure(&failure, out)?,
+            Some(turned) = away.recv() => printer.turned_away(&turned, out)?,
             update = updates.recv() => match update {
                 Ok(update) => {
                     let (batch, lagged) = batch(update, &mut updates);
@@ -160,6 +177,7 @@ async fn serve(
         out.flush()?;
     }
     let dropped = proxy.failures_dropped();
+    let turned_away = proxy.turned_away_count();
     proxy.shutdown().await;
     // The connections the stop closed, and anything else still queued.
     loop {
@@ -172,11 +190,15 @@ async fn serve(
     while let Ok(failure) = failures.try_recv() {
         printer.failure(&failure, out)?;
     }
+    while let Ok(turned) = away.try_recv() {
+        printer.turned_away(&turned, out)?;
+    }
     out.flush()?;
     eprintln!(
-        "wslab: proxy stopped: {} connections ({} failed upstream), {} bytes from clients, {} bytes from the upstream, {} events dropped",
+        "wslab: proxy stopped: {} connections ({} failed upstream, {} turned away), {} bytes from clients, {} bytes from the upstream, {} events dropped",
         printer.connections,
         printer.upstream_failures,
+        turned_away,
         printer.bytes_up,
         printer.bytes_down,
         printer.dropped + dropped
@@ -206,156 +228,4 @@ pub fn batch(
         }
     }
     (batch, None)
-}
-
-/// Writes each update as it comes, and lets the capture forget what has been written, so
-/// that a proxy left running for days stays within its limits.
-#[derive(Debug)]
-pub struct Printer {
-    /// Payload bytes shown per frame.
-    pub max_payload: usize,
-    /// Connections seen.
-    pub connections: u64,
-    /// Bytes from clients, over closed connections.
-    pub bytes_up: u64,
-    /// Bytes from the upstream, over closed connections.
-    pub bytes_down: u64,
-    /// Updates missed because the output fell behind.
-    pub dropped: u64,
-    /// Connections the upstream failed.
-    pub upstream_failures: u64,
-    /// Keep what was written in the capture, for `--save`: then the capture's own limits,
-    /// not forgetting, bound the memory.
-    pub keep: bool,
-}
-
-impl Default for Printer {
-    fn default() -> Self {
-        Self::new(DEFAULT_MAX_PAYLOAD)
-    }
-}
-
-/// Payload bytes a frame event shows unless `--max-payload` says otherwise.
-pub const DEFAULT_MAX_PAYLOAD: usize = 256;
-
-impl Printer {
-    /// A printer that shows `max_payload` bytes of each frame's payload.
-    pub fn new(max_payload: usize) -> Self {
-        Self {
-            max_payload,
-            connections: 0,
-            bytes_up: 0,
-            bytes_down: 0,
-            dropped: 0,
-            upstream_failures: 0,
-            keep: false,
-        }
-    }
-
-    /// Writes the events of one update.
-    ///
-    /// # Errors
-    /// When the output fails.
-    pub fn show(
-        &mut self,
-        recorder: &Recorder,
-        update: Update,
-        out: &mut impl Write,
-    ) -> std::io::Result<()> {
-        self.show_all(recorder, &[update], out)
-    }
-
-    /// Writes the events of several updates, reading the transcript once: each read holds
-    /// the lock the taps record under, so fewer reads leave more time to the traffic.
-    ///
-    /// # Errors
-    /// When the output fails.
-    pub fn show_all(
-        &mut self,
-        recorder: &Recorder,
-        updates: &[Update],
-        out: &mut impl Write,
-    ) -> std::io::Result<()> {
-        let all: Vec<Event> = recorder.read(|t| {
-            updates
-                .iter()
-                .flat_map(|&update| events(t, update, self.max_payload))
-                .collect()
-        });
-        for event in &all {
-            match event {
-                Event::Open { .. } => self.connections += 1,
-                Event::Close(close) => {
-                    self.bytes_up += close.bytes_client_to_server;
-                    self.bytes_down += close.bytes_server_to_client;
-                }
-                _ => {}
-            }
-            write(out, event)?;
-        }
-        // Written once, never needed again: the frame limit stays for new frames. Frames
-        // arrive in order, so the last index of each flow lets go of all before it.
-        let mut released: Vec<(ConnId, Direction, u64)> = Vec::new();
-        for update in updates {
-            if let Update::Learned(conn, direction, Learned::Frame(index)) = *update {
-                match released
-                    .iter_mut()
-                    .find(|r| r.0 == conn && r.1 == direction)
-                {
-                    Some(r) => r.2 = r.2.max(index),
-                    None => released.push((conn, direction, index)),
-                }
-            }
-        }
-        if self.keep {
-            return Ok(());
-        }
-        for (conn, direction, index) in released {
-            recorder.release_frames(conn, direction, index);
-        }
-        for update in updates {
-            if let Update::Closed(conn) = *update {
-                recorder.forget(conn);
-            }
-        }
-        Ok(())
-    }
-
-    /// After `n` missed updates: says so, then writes and forgets every closed connection,
-    /// whose close may have been among those missed, so that memory stays bounded.
-    ///
-    /// # Errors
-    /// When the output fails.
-    pub fn lagged(
-        &mut self,
-        recorder: &Recorder,
-        n: u64,
-        out: &mut impl Write,
-    ) -> std::io::Result<()> {
-        self.dropped += n;
-        write(out, &Event::Dropped { events: n })?;
-        let closed: Vec<ConnId> = recorder.read(|t| {
-            t.connections()
-                .filter(|c| c.closed_us.is_some())
-                .map(|c| c.id)
-                .collect()
-        });
-        for conn in closed {
-            self.show(recorder, Update::Closed(conn), out)?;
-        }
-        Ok(())
-    }
-
-    fn failure(&mut self, failure: &UpstreamFailure, out: &mut impl Write) -> std::io::Result<()> {
-        self.upstream_failures += 1;
-        write(
-            out,
-            &Event::UpstreamError {
-                conn: failure.conn.map(|c| c.0),
-                client: failure.client.map(|a: SocketAddr| a.to_string()),
-                error: failure.error.id(),
-                message: failure.error.to_string(),
-            },
-        )
-    }
 }

@@ -13,18 +13,15 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::Poll;
 
-use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use tokio::io::AsyncWriteExt as _;
 use tokio::net::TcpStream;
 
+use super::answer;
 use super::error::UpstreamError;
 use super::pump::{Half, Pump, PumpError};
 use super::{Events, ProxyConfig, UpstreamFailure};
 use crate::capture::{Direction, Layer};
 use crate::net::tcp::TappedTcp;
-
-// What the drain after a 502 reads at most, so that a client that never stops sending cannot
-// hold the connection.
-const DRAIN_LIMIT: usize = 1024 * 1024;
 
 /// Serves one accepted, tapped client until both directions have ended or one side failed.
 pub(super) async fn serve(mut client: TappedTcp, config: Arc<ProxyConfig>, events: Events) {
@@ -129,38 +126,20 @@ fn client_has_answer(client: &TappedTcp) -> bool {
     })
 }
 
-// Answers the client `502 Bad Gateway` with the sentence, ends its side, and reads what it
-// still sends until it closes: closing with unread bytes would reset the connection, and the
-// client might lose the answer.
+// Answers the client `502 Bad Gateway` with the sentence (see `answer`).
 async fn refuse(
     client: &mut TappedTcp,
     config: &ProxyConfig,
     events: &Reporter,
     error: UpstreamError,
 ) {
-    let body = format!("{error}\n");
-    let answer = format!(
-        "HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    let written = client.write_all(answer.as_bytes()).await.is_ok();
-    let shut = written && client.shutdown().await.is_ok();
+    let sentence = error.to_string();
+    let shut = answer::answer(client, "502 Bad Gateway", &sentence).await;
     // Told before the drain: the answer is out, and a watcher should not wait for the
     // client to hang up to hear why.
-    let sentence = error.to_string();
     tell(client, events, error);
     if shut {
-        let drain = async {
-            let mut buf = [0u8; 4096];
-            let mut total = 0;
-            while total < DRAIN_LIMIT {
-                match client.read(&mut buf).await {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => total += n,
-                }
-            }
-        };
-        let _ = tokio::time::timeout(config.timeouts.linger, drain).await;
+        answer::drain(client, config.timeouts.linger).await;
     }
     record(client, sentence);
 }

@@ -78,3 +78,24 @@ impl UpstreamError {
         }
     }
 }
+
+/// Why the proxy turned a client away before relaying anything: the client gets a
+/// `503 Service Unavailable` with the sentence as its body.
+#[derive(Debug, Error, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// The proxy relays as many connections as it may at once.
+    #[error("wslab proxy: too many connections ({max}); try again later")]
+    TooManyConnections {
+        /// The cap, `--max-connections`.
+        max: usize,
+    },
+}
+
+impl Refusal {
+    /// A stable kebab-case identifier, for JSON output and tests.
+    pub fn id(&self) -> &'static str {
+        match self {
+            Self::TooManyConnections { .. } => "too-many-connections",
+        }
+    }
+}

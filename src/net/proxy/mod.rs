@@ -7,6 +7,7 @@
 //! recorder's updates are a bounded broadcast that drops for a slow watcher, and
 //! [`UpstreamFailure`]s go through a bounded channel that drops and counts likewise.
 
+mod answer;
 mod connection;
 mod error;
 mod pump;
@@ -21,17 +22,23 @@ use tokio::net::TcpListener;
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::{JoinHandle, JoinSet};
 
-pub use error::UpstreamError;
+pub use error::{Refusal, UpstreamError};
 
 use super::recorder::Recorder;
 use super::url::WsUrl;
 use crate::capture::{ConnId, Limits};
 
-/// Connections relayed at once; past it, new clients wait in the kernel's backlog.
-pub const MAX_CONNECTIONS: usize = 4096;
+/// Connections relayed at once unless [`ProxyConfig::max_connections`] says otherwise: the
+/// lab's figure. Past it, new clients are turned away with a 503.
+pub const MAX_CONNECTIONS: usize = super::lab::MAX_CONNECTIONS;
 
-// Upstream failures waiting for a slow watcher; more are dropped and counted.
+// Upstream failures, or clients turned away, waiting for a slow watcher; more are dropped
+// and counted.
 const EVENT_BACKLOG: usize = 1024;
+
+// Clients being answered 503 at once. Past it, one is closed without an answer, so that a
+// flood costs neither memory nor tasks.
+const TURNING_AWAY: usize = 64;
 
 /// How long the proxy waits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,6 +70,9 @@ pub struct ProxyConfig {
     pub limits: Limits,
     /// The timeouts.
     pub timeouts: ProxyTimeouts,
+    /// Connections relayed at once; past it, a new client is answered 503 and closed, and
+    /// is not recorded.
+    pub max_connections: usize,
 }
 
 impl ProxyConfig {
@@ -84,16 +94,34 @@ pub struct UpstreamFailure {
     pub error: UpstreamError,
 }
 
-/// The sending side of the failure channel: it never waits, and counts what it drops.
+/// A client the proxy turned away before relaying or recording anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TurnedAway {
+    /// The client's address.
+    pub client: SocketAddr,
+    /// Why, as the 503's body says it.
+    pub refusal: Refusal,
+}
+
+/// The sending side of the event channels: they never wait, and count what they drop.
 #[derive(Debug, Clone)]
 pub(crate) struct Events {
     sender: mpsc::Sender<UpstreamFailure>,
+    away: mpsc::Sender<TurnedAway>,
+    away_count: Arc<AtomicU64>,
     dropped: Arc<AtomicU64>,
 }
 
 impl Events {
     fn send(&self, failure: UpstreamFailure) {
         if self.sender.try_send(failure).is_err() {
+            self.dropped.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    fn turned_away(&self, away: TurnedAway) {
+        self.away_count.fetch_add(1, Ordering::Relaxed);
+        if self.away.try_send(away).is_err() {
             self.dropped.fetch_add(1, Ordering::Relaxed);
         }
     }
@@ -107,6 +135,8 @@ pub struct Proxy {
     recorder: Recorder,
     active: watch::Receiver<usize>,
     failures: Option<mpsc::Receiver<UpstreamFailure>>,
+    away: Option<mpsc::Receiver<TurnedAway>>,
+    away_count: Arc<AtomicU64>,
     dropped: Arc<AtomicU64>,
     stop: Option<oneshot::Sender<()>>,
     accepting: JoinHandle<()>,
@@ -122,9 +152,13 @@ impl Proxy {
         let listener = TcpListener::bind(config.listen).await?;
         let addr = listener.local_addr()?;
         let (sender, failures) = mpsc::channel(EVENT_BACKLOG);
+        let (away_sender, away) = mpsc::channel(EVENT_BACKLOG);
         let dropped = Arc::new(AtomicU64::new(0));
+        let away_count = Arc::new(AtomicU64::new(0));
         let events = Events {
             sender,
+            away: away_sender,
+            away_count: away_count.clone(),
             dropped: dropped.clone(),
         };
         let (active, active_rx) = watch::channel(0);
@@ -142,6 +176,8 @@ impl Proxy {
             recorder,
             active: active_rx,
             failures: Some(failures),
+            away: Some(away),
+            away_count,
             dropped,
             stop: Some(stop),
             accepting,
@@ -176,7 +212,18 @@ impl Proxy {
         self.failures.take()
     }
 
-    /// Upstream failures dropped because their watcher fell behind.
+    /// The clients turned away, as it happens; `None` after the first call.
+    pub fn turned_away(&mut self) -> Option<mpsc::Receiver<TurnedAway>> {
+        self.away.take()
+    }
+
+    /// Clients turned away so far, whether or not their event was dropped.
+    pub fn turned_away_count(&self) -> u64 {
+        self.away_count.load(Ordering::Relaxed)
+    }
+
+    /// Upstream failures and clients turned away whose event was dropped because their
+    /// watcher fell behind.
     pub fn failures_dropped(&self) -> u64 {
         self.dropped.load(Ordering::Relaxed)
     }
@@ -227,21 +274,39 @@ impl Drop for Active {
 
 async fn accept_loop(mut a: Accepting) {
     let mut connections = JoinSet::new();
+    let mut turning = JoinSet::new();
     loop {
         while connections.try_join_next().is_some() {}
-        if connections.len() >= MAX_CONNECTIONS {
-            tokio::select! {
-                biased;
-                _ = &mut a.stop => break,
-                _ = connections.join_next() => continue,
-            }
-        }
+        while turning.try_join_next().is_some() {}
         let accepted = tokio::select! {
             biased;
             _ = &mut a.stop => break,
-            accepted = super::tcp::accept(&a.listener, &a.recorder, "proxy") => accepted,
+            accepted = a.listener.accept() => accepted,
         };
-        match accepted {
+        let (stream, peer) = match accepted {
+            Ok(accepted) => accepted,
+            Err(error) => {
+                super::tcp::after_accept_error(&error).await;
+                continue;
+            }
+        };
+        // The live count, not the set's length: a task that has just ended may not have
+        // been reaped yet, and its client should not cost a newcomer its place.
+        if *a.active.borrow() >= a.config.max_connections {
+            let refusal = Refusal::TooManyConnections {
+                max: a.config.max_connections,
+            };
+            a.events.turned_away(TurnedAway {
+                client: peer,
+                refusal,
+            });
+            if turning.len() < TURNING_AWAY {
+                let linger = a.config.timeouts.linger;
+                turning.spawn(answer::turn_away(stream, refusal, linger));
+            }
+            continue;
+        }
+        match super::tcp::tap_accepted(stream, peer, &a.recorder, "proxy") {
             Ok(client) => {
                 let active = Active::new(&a.active);
                 let task = connection::serve(client, a.config.clone(), a.events.clone());
@@ -254,6 +319,7 @@ async fn accept_loop(mut a: Accepting) {
         }
     }
     drop(a.listener);
+    turning.shutdown().await;
     // Each aborted task drops its sockets; the client's tap records the close.
     connections.shutdown().await;
 }

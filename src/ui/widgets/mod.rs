@@ -15,6 +15,7 @@ use ratatui::style::Style;
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::Theme;
+use crate::app::filter::FrameFilter;
 use crate::capture::{Connection, Transcript};
 use crate::lesson::Pane;
 use crate::lesson::model::Action;
@@ -38,6 +39,8 @@ pub struct PaneCtx<'a> {
     pub cursor: usize,
     /// Whether the pane has the keyboard.
     pub focused: bool,
+    /// Which frames the frames panes list; `selected` counts only these.
+    pub filter: FrameFilter,
 }
 
 /// Draws `pane` with its widget; `false` when no widget draws it, so the caller falls back

@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::{PaneCtx, highlight, printable, say, top_for};
+use crate::app::filter::FrameFilter;
 use crate::capture::{Connection, Direction};
 use crate::proto::Frame as WsFrame;
 use crate::render::exchange::{Item, ms, timeline};
@@ -27,12 +28,14 @@ struct Row<'a> {
 
 /// Every frame of `conns` in time order. Only references are gathered here; the lines are
 /// built for the rows in sight.
-fn rows<'a>(conns: &[&'a Connection]) -> Vec<Row<'a>> {
+fn rows<'a>(conns: &[&'a Connection], filter: &FrameFilter) -> Vec<Row<'a>> {
     let mut rows: Vec<Row<'a>> = conns
         .iter()
         .enumerate()
         .flat_map(|(conn, c)| {
             timeline(c).into_iter().filter_map(move |e| match e.what {
+                // A paused view does not show what came after the pause here either.
+                Item::Frame(frame) if !filter.had_come(e.direction, frame.index) => None,
                 Item::Frame(frame) => Some(Row {
                     at_us: e.at_us,
                     conn,
@@ -53,7 +56,7 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, ctx: &PaneCtx<'_>) {
     if area.is_empty() {
         return;
     }
-    let rows = rows(ctx.conns);
+    let rows = rows(ctx.conns, &ctx.filter);
     let Some(start) = ctx.conns.iter().map(|c| c.opened_us).min() else {
         say(frame, area, theme.dim, "No connection was captured.");
         return;

@@ -8,8 +8,8 @@ use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
-use super::Selected;
 use super::fit::{Grow, Section, assemble, fit};
+use super::{Selected, inflated};
 use crate::proto::{Field, FieldKind, Frame, FrameHeader, fields};
 use crate::render::frame::direction;
 use crate::ui::Theme;
@@ -20,16 +20,17 @@ pub(super) const MAX_PAYLOAD: usize = 64;
 
 // The sections, in the order they are shown.
 const TITLE: usize = 0;
-const BITS: usize = 1;
-const HEAD: usize = 2;
-const TABLE: usize = 3;
-const DUMP: usize = 4;
-const LANE: usize = 5;
-const NOTE: usize = 6;
-const LEGEND: usize = 7;
-const HINT: usize = 8;
-const BAD: usize = 9;
-const OK: usize = 10;
+const INFLATED: usize = 1;
+const BITS: usize = 2;
+const HEAD: usize = 3;
+const TABLE: usize = 4;
+const DUMP: usize = 5;
+const LANE: usize = 6;
+const NOTE: usize = 7;
+const LEGEND: usize = 8;
+const HINT: usize = 9;
+const BAD: usize = 10;
+const OK: usize = 11;
 
 /// What to show first when the height is short: a broken rule, the byte under the cursor and
 /// what it means, then the rest of the bytes and fields, then the aids.
@@ -38,6 +39,7 @@ const PLAN: &[(usize, Grow)] = &[
     (DUMP, Grow::Exactly(1)),
     (LANE, Grow::Exactly(1)),
     (TITLE, Grow::Exactly(1)),
+    (INFLATED, Grow::Exactly(1)),
     (TABLE, Grow::Exactly(1)),
     (DUMP, Grow::AsMuchAsFits),
     (NOTE, Grow::Exactly(1)),
@@ -72,6 +74,14 @@ pub(super) fn lines(
         f.payload_len()
     );
     sections[TITLE] = Section::one(Line::styled(title, theme.heading));
+    if let Some(message) = inflated::message_of(sel.conn, &sel.entry) {
+        let text = format!(
+            "message {}: {}",
+            message.index + 1,
+            inflated::sizes(message, usize::from(area.width))
+        );
+        sections[INFLATED] = Section::one(Line::styled(text, theme.code));
+    }
     sections[BITS] = bits(f, &fields, cursor, theme);
     let (head, table) = table(f, &fields, cursor, theme);
     sections[HEAD] = Section::one(head);

@@ -8,10 +8,10 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use super::wire::Entry;
-use super::{Rows, Selected};
+use super::{Rows, Selected, inflated};
 use crate::capture::Connection;
 use crate::proto::message::parse_close;
-use crate::proto::{Frame, OpCode};
+use crate::proto::{Frame, Message, OpCode};
 use crate::ui::Theme;
 
 /// One row in sight.
@@ -24,6 +24,8 @@ enum Row<'a> {
         selected: bool,
         entry: Entry<'a>,
         opened_us: u64,
+        /// The compressed message the frame completed, shown inflated.
+        message: Option<&'a Message>,
     },
 }
 
@@ -69,8 +71,9 @@ pub(super) fn lines<'a>(
                 selected,
                 entry,
                 opened_us,
+                message,
             } => frame_line(
-                *pos, *selected, entry, *opened_us, &columns, width, theme, focused,
+                *pos, *selected, entry, *opened_us, *message, &columns, width, theme, focused,
             ),
         });
     }
@@ -81,27 +84,27 @@ pub(super) fn lines<'a>(
 fn window<'a>(rows: &Rows<'a>, selected: &Selected<'a>, top: usize, n: usize) -> Vec<Row<'a>> {
     let mut out = Vec::with_capacity(n);
     let mut start = 0;
-    for (conn, wire) in &rows.conns {
+    for shown in &rows.conns {
         if out.len() >= n {
             break;
         }
-        let end = start + rows.label_rows() + wire.len();
+        let end = start + rows.label_rows() + shown.len();
         if end <= top {
             start = end;
             continue;
         }
         if rows.labelled && start >= top {
-            out.push(Row::Label(conn));
+            out.push(Row::Label(shown.conn));
         }
         let first = top.saturating_sub(start + rows.label_rows());
         let wanted = n - out.len();
-        for (i, entry) in wire.starting_at(first).take(wanted).enumerate() {
-            let pos = first + i;
+        for (pos, entry) in shown.starting_at(first).take(wanted) {
             out.push(Row::Frame {
                 pos,
-                selected: std::ptr::eq(*conn, selected.conn) && pos == selected.pos,
+                selected: std::ptr::eq(shown.conn, selected.conn) && pos == selected.pos,
                 entry,
-                opened_us: conn.opened_us,
+                opened_us: shown.conn.opened_us,
+                message: inflated::message_of(shown.conn, &entry),
             });
         }
         start = end;
@@ -156,6 +159,7 @@ fn frame_line(
     selected: bool,
     entry: &Entry<'_>,
     opened_us: u64,
+    message: Option<&Message>,
     c: &Columns,
     width: usize,
     theme: &Theme,
@@ -195,7 +199,13 @@ fn frame_line(
         )));
         used += 9;
     }
-    let (text, quiet) = preview(f, width.saturating_sub(used));
+    let room = width.saturating_sub(used);
+    let (text, quiet) = message
+        .and_then(|m| inflated::preview(m, room))
+        .map_or_else(
+            || preview(f, room),
+            |(text, quiet)| (cut(&text, room), quiet),
+        );
     spans.push(Span::styled(
         text,
         st(if quiet { theme.dim } else { theme.text }),

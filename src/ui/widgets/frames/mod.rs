@@ -8,6 +8,7 @@
 
 mod detail;
 mod fit;
+mod inflated;
 mod list;
 mod wire;
 
@@ -17,6 +18,7 @@ use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
 use super::PaneCtx;
+use crate::app::filter::FrameFilter;
 use crate::capture::Connection;
 use crate::ui::Theme;
 use wire::{Entry, Wire};
@@ -48,9 +50,14 @@ fn draw_weighted(frame: &mut Frame, area: Rect, theme: &Theme, ctx: &PaneCtx<'_>
     if area.width == 0 || area.height == 0 {
         return;
     }
-    let rows = Rows::new(ctx.conns);
+    let rows = Rows::new(ctx.conns, ctx.filter);
     let Some(selected) = rows.select(ctx.selected) else {
-        let text = Line::styled("No frames were captured for this action.", theme.dim);
+        let text = if ctx.filter.is_all() {
+            "No frames were captured for this action."
+        } else {
+            "No frame passes the filters."
+        };
+        let text = Line::styled(text, theme.dim);
         frame.render_widget(Paragraph::new(text), area);
         return;
     };
@@ -124,17 +131,53 @@ fn split(area: Rect, weight: Weight, rows: usize) -> (Rect, Rect) {
     (list, detail)
 }
 
-/// The list's rows: each connection's frames, after a label row when there are several.
+/// The list's rows: each connection's frames that the filter shows, after a label row when
+/// there are several.
 struct Rows<'a> {
-    conns: Vec<(&'a Connection, Wire<'a>)>,
+    conns: Vec<Shown<'a>>,
     labelled: bool,
     frames: usize,
+}
+
+/// One connection's frames as the list shows them.
+struct Shown<'a> {
+    conn: &'a Connection,
+    wire: Wire<'a>,
+    /// The wire positions the filter lets through, in order; `None` when it lets all through,
+    /// so that an unfiltered list of 100,000 frames is never walked.
+    kept: Option<Vec<usize>>,
+}
+
+impl<'a> Shown<'a> {
+    fn len(&self) -> usize {
+        self.kept.as_ref().map_or(self.wire.len(), Vec::len)
+    }
+
+    /// The wire position of the `i`th frame shown: its number in the capture, less one.
+    fn position(&self, i: usize) -> Option<usize> {
+        match &self.kept {
+            Some(kept) => kept.get(i).copied(),
+            None => (i < self.wire.len()).then_some(i),
+        }
+    }
+
+    /// The frames shown from the `i`th on, each with its wire position.
+    fn starting_at(&self, i: usize) -> Box<dyn Iterator<Item = (usize, Entry<'a>)> + '_> {
+        match &self.kept {
+            Some(kept) => Box::new(
+                kept.iter()
+                    .skip(i)
+                    .filter_map(|&pos| Some((pos, self.wire.get(pos)?))),
+            ),
+            None => Box::new((i..).zip(self.wire.starting_at(i))),
+        }
+    }
 }
 
 /// The selected frame and where it sits.
 struct Selected<'a> {
     conn: &'a Connection,
-    /// Its position among its connection's frames, in wire order.
+    /// Its position among its connection's frames, in wire order, whatever the filter.
     pos: usize,
     /// Its row in the list, label rows included.
     row: usize,
@@ -142,9 +185,26 @@ struct Selected<'a> {
 }
 
 impl<'a> Rows<'a> {
-    fn new(conns: &[&'a Connection]) -> Self {
-        let conns: Vec<_> = conns.iter().map(|c| (*c, Wire::new(c))).collect();
-        let frames = conns.iter().map(|(_, w)| w.len()).sum();
+    fn new(conns: &[&'a Connection], filter: FrameFilter) -> Self {
+        let conns: Vec<Shown<'a>> = conns
+            .iter()
+            .map(|c| {
+                let wire = Wire::until(c, &filter);
+                let kept = (!filter.is_all()).then(|| {
+                    wire.starting_at(0)
+                        .enumerate()
+                        .filter(|(_, e)| filter.passes(e.direction, e.frame.header.opcode()))
+                        .map(|(pos, _)| pos)
+                        .collect()
+                });
+                Shown {
+                    conn: c,
+                    wire,
+                    kept,
+                }
+            })
+            .collect();
+        let frames = conns.iter().map(Shown::len).sum();
         Self {
             labelled: conns.len() > 1,
             conns,
@@ -161,21 +221,23 @@ impl<'a> Rows<'a> {
         self.frames + self.label_rows() * self.conns.len()
     }
 
-    /// Frame `index` across all connections, clamped to the last; `None` with no frames.
+    /// Frame `index` of those shown, across all connections, clamped to the last; `None`
+    /// with none shown.
     fn select(&self, index: usize) -> Option<Selected<'a>> {
         let mut left = index.min(self.frames.checked_sub(1)?);
         let mut row = 0;
-        for (conn, wire) in &self.conns {
-            if left < wire.len() {
+        for shown in &self.conns {
+            if left < shown.len() {
+                let pos = shown.position(left)?;
                 return Some(Selected {
-                    conn,
-                    pos: left,
+                    conn: shown.conn,
+                    pos,
                     row: row + self.label_rows() + left,
-                    entry: wire.get(left)?,
+                    entry: shown.wire.get(pos)?,
                 });
             }
-            left -= wire.len();
-            row += self.label_rows() + wire.len();
+            left -= shown.len();
+            row += self.label_rows() + shown.len();
         }
         None
     }

@@ -2,6 +2,7 @@
 //! 100,000 frames, and a draw needs only the few in sight. Each direction's frames are
 //! already in time order, so the k-th frame of the merge is found by binary search.
 
+use crate::app::filter::FrameFilter;
 use crate::capture::{Connection, Direction, Timed};
 use crate::proto::Frame;
 
@@ -28,6 +29,18 @@ impl<'a> Wire<'a> {
         Self {
             client: &connection.requests().frames,
             server: &connection.responses().frames,
+        }
+    }
+
+    /// The frames of `connection` that had come by the pause `filter` holds, if any.
+    pub fn until(connection: &'a Connection, filter: &FrameFilter) -> Self {
+        let all = Self::new(connection);
+        let cut = |frames: &'a [Timed<Frame>], direction| {
+            &frames[..frames.partition_point(|f| filter.had_come(direction, f.item.index))]
+        };
+        Self {
+            client: cut(all.client, Direction::ClientToServer),
+            server: cut(all.server, Direction::ServerToClient),
         }
     }
 

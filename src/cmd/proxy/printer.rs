@@ -1,0 +1,192 @@
+//! The JSON Lines writer of `wslab proxy --no-tui`: each update's events as they come, and
+//! what the capture may then forget.
+
+use std::io::Write;
+use std::net::SocketAddr;
+
+use super::events::{Event, events, write};
+use crate::capture::{ConnId, Direction, Learned, Update};
+use crate::net::Recorder;
+use crate::net::proxy::{TurnedAway, UpstreamFailure};
+
+/// Writes each update as it comes, and lets the capture forget what has been written, so
+/// that a proxy left running for days stays within its limits.
+#[derive(Debug)]
+pub struct Printer {
+    /// Payload bytes shown per frame.
+    pub max_payload: usize,
+    /// Connections seen.
+    pub connections: u64,
+    /// Bytes from clients, over closed connections.
+    pub bytes_up: u64,
+    /// Bytes from the upstream, over closed connections.
+    pub bytes_down: u64,
+    /// Updates missed because the output fell behind.
+    pub dropped: u64,
+    /// Connections the upstream failed.
+    pub upstream_failures: u64,
+    /// Clients turned away whose event was written.
+    pub turned_away: u64,
+    /// Keep what was written in the capture, for `--save`: then the capture's own limits,
+    /// not forgetting, bound the memory.
+    pub keep: bool,
+}
+
+impl Default for Printer {
+    fn default() -> Self {
+        Self::new(DEFAULT_MAX_PAYLOAD)
+    }
+}
+
+/// Payload bytes a frame event shows unless `--max-payload` says otherwise.
+pub const DEFAULT_MAX_PAYLOAD: usize = 256;
+
+impl Printer {
+    /// A printer that shows `max_payload` bytes of each frame's payload.
+    pub fn new(max_payload: usize) -> Self {
+        Self {
+            max_payload,
+            connections: 0,
+            bytes_up: 0,
+            bytes_down: 0,
+            dropped: 0,
+            upstream_failures: 0,
+            turned_away: 0,
+            keep: false,
+        }
+    }
+
+    /// Writes the events of one update.
+    ///
+    /// # Errors
+    /// When the output fails.
+    pub fn show(
+        &mut self,
+        recorder: &Recorder,
+        update: Update,
+        out: &mut impl Write,
+    ) -> std::io::Result<()> {
+        self.show_all(recorder, &[update], out)
+    }
+
+    /// Writes the events of several updates, reading the transcript once: each read holds
+    /// the lock the taps record under, so fewer reads leave more time to the traffic.
+    ///
+    /// # Errors
+    /// When the output fails.
+    pub fn show_all(
+        &mut self,
+        recorder: &Recorder,
+        updates: &[Update],
+        out: &mut impl Write,
+    ) -> std::io::Result<()> {
+        let all: Vec<Event> = recorder.read(|t| {
+            updates
+                .iter()
+                .flat_map(|&update| events(t, update, self.max_payload))
+                .collect()
+        });
+        for event in &all {
+            match event {
+                Event::Open { .. } => self.connections += 1,
+                Event::Close(close) => {
+                    self.bytes_up += close.bytes_client_to_server;
+                    self.bytes_down += close.bytes_server_to_client;
+                }
+                _ => {}
+            }
+            write(out, event)?;
+        }
+        // Written once, never needed again: the frame limit stays for new frames. Frames
+        // arrive in order, so the last index of each flow lets go of all before it.
+        let mut released: Vec<(ConnId, Direction, u64)> = Vec::new();
+        for update in updates {
+            if let Update::Learned(conn, direction, Learned::Frame(index)) = *update {
+                match released
+                    .iter_mut()
+                    .find(|r| r.0 == conn && r.1 == direction)
+                {
+                    Some(r) => r.2 = r.2.max(index),
+                    None => released.push((conn, direction, index)),
+                }
+            }
+        }
+        if self.keep {
+            return Ok(());
+        }
+        for (conn, direction, index) in released {
+            recorder.release_frames(conn, direction, index);
+        }
+        for update in updates {
+            if let Update::Closed(conn) = *update {
+                recorder.forget(conn);
+            }
+        }
+        Ok(())
+    }
+
+    /// After `n` missed updates: says so, then writes and forgets every closed connection,
+    /// whose close may have been among those missed, so that memory stays bounded.
+    ///
+    /// # Errors
+    /// When the output fails.
+    pub fn lagged(
+        &mut self,
+        recorder: &Recorder,
+        n: u64,
+        out: &mut impl Write,
+    ) -> std::io::Result<()> {
+        self.dropped += n;
+        write(out, &Event::Dropped { events: n })?;
+        let closed: Vec<ConnId> = recorder.read(|t| {
+            t.connections()
+                .filter(|c| c.closed_us.is_some())
+                .map(|c| c.id)
+                .collect()
+        });
+        for conn in closed {
+            self.show(recorder, Update::Closed(conn), out)?;
+        }
+        Ok(())
+    }
+
+    /// Writes a client turned away; the first also goes to stderr, where a person reads,
+    /// and no more of them, which come by the thousand in a flood.
+    ///
+    /// # Errors
+    /// When the output fails.
+    pub fn turned_away(&mut self, away: &TurnedAway, out: &mut impl Write) -> std::io::Result<()> {
+        if self.turned_away == 0 {
+            eprintln!(
+                "wslab: {}: turning new clients away with a 503 until one of the connections ends (--max-connections raises the cap)",
+                away.refusal
+            );
+        }
+        self.turned_away += 1;
+        write(
+            out,
+            &Event::TurnedAway {
+                client: away.client.to_string(),
+                error: away.refusal.id(),
+                message: away.refusal.to_string(),
+            },
+        )
+    }
+
+    pub(super) fn failure(
+        &mut self,
+        failure: &UpstreamFailure,
+        out: &mut impl Write,
+    ) -> std::io::Result<()> {
+        self.upstream_failures += 1;
+        write(
+            out,
+            &Event::UpstreamError {
+                conn: failure.conn.map(|c| c.0),
+                client: failure.client.map(|a: SocketAddr| a.to_string()),
+                error: failure.error.id(),
+                message: failure.error.to_string(),
+            },
+        )
+    }
+}
