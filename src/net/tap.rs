@@ -77,7 +77,7 @@ impl<S> Tap<S> {
 
     fn failed(&self, error: &io::Error) {
         if let Some(conn) = self.conn {
-            self.recorder.close(conn, Some(error.to_string()));
+            self.recorder.close(conn, Some(explain(error)));
         }
     }
 }
@@ -152,5 +152,15 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for Tap<S> {
                 .end(this.layer, conn, this.end.reads().reverse());
         }
         polled
+    }
+}
+
+/// An I/O error in words. A plain TCP end is a read of 0 bytes, not an error, so an unexpected
+/// EOF comes from TLS: the peer hung up without `close_notify`.
+fn explain(error: &io::Error) -> String {
+    if error.kind() == io::ErrorKind::UnexpectedEof {
+        "the peer closed the connection without TLS close_notify (RFC 8446 §6.1), so the end cannot be told from a cut".to_owned()
+    } else {
+        error.to_string()
     }
 }

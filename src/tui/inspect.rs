@@ -66,7 +66,10 @@ pub fn run(
                 return Ok(());
             };
             let requests = match input {
-                Input::Stop => return Ok(()),
+                Input::Stop => {
+                    link.goodbye().await;
+                    return Ok(());
+                }
                 Input::Conn(event) => {
                     inspector.event(event);
                     Vec::new()
@@ -80,14 +83,17 @@ pub fn run(
             };
             for request in requests {
                 match request {
-                    Request::Quit => return Ok(()),
+                    Request::Quit => {
+                        link.goodbye().await;
+                        return Ok(());
+                    }
                     Request::Save => {
                         inspector.event(Event::Refused(save(recorder, "inspect")));
                     }
                     Request::Connect => link = connect(url, options, recorder, &tx),
                     Request::Send(kind, text) => match command(kind, &text) {
                         Ok(cmd) => {
-                            if link.send(cmd).is_err() {
+                            if link.cmds.send(cmd).is_err() {
                                 inspector.event(Event::Refused(
                                     "Not connected: R reconnects.".to_owned(),
                                 ));
@@ -173,22 +179,41 @@ fn command(kind: SendKind, text: &str) -> Result<Cmd, String> {
     })
 }
 
-/// Starts a connection task; the returned sender takes what to send.
+/// A connection task and what it is told to send.
+struct Link {
+    cmds: mpsc::UnboundedSender<Cmd>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Link {
+    /// Lets the connection close with 1001 going away (RFC 6455 §7.4.1) and waits for it, a
+    /// little: quitting must not hang on a server that does not answer.
+    async fn goodbye(self) {
+        drop(self.cmds);
+        let _ = tokio::time::timeout(GOODBYE_TIME, self.task).await;
+    }
+}
+
+/// How long quitting waits for the server's close reply.
+const GOODBYE_TIME: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Starts a connection task. Dropping the link's sender (a reconnect, or quitting) closes the
+/// connection it had.
 fn connect(
     url: &WsUrl,
     options: &ClientOptions,
     recorder: &Recorder,
     tx: &mpsc::UnboundedSender<Input>,
-) -> mpsc::UnboundedSender<Cmd> {
-    let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
-    tokio::spawn(connection(
+) -> Link {
+    let (cmds, cmd_rx) = mpsc::unbounded_channel();
+    let task = tokio::spawn(connection(
         url.clone(),
         options.clone(),
         recorder.clone(),
         cmd_rx,
         tx.clone(),
     ));
-    cmd_tx
+    Link { cmds, task }
 }
 
 async fn connection(
@@ -222,7 +247,17 @@ async fn connection(
     let why = loop {
         tokio::select! {
             cmd = cmds.recv() => match cmd {
-                None => break None,
+                None => {
+                    // The console moved on: close as an endpoint going away, then read the
+                    // server's reply so the capture holds the whole closing handshake.
+                    let bye = async {
+                        if client.close(1001, "going away").await.is_ok() {
+                            let _ = client.drain().await;
+                        }
+                    };
+                    let _ = tokio::time::timeout(GOODBYE_TIME, bye).await;
+                    break None;
+                }
                 Some(Cmd::Send(o)) => {
                     if let Err(e) = client.send(o).await {
                         break Some(e.to_string());

@@ -26,6 +26,11 @@ pub use printer::{DEFAULT_MAX_PAYLOAD, Printer};
 /// When the upstream URL is not usable, the address cannot be bound, or output fails.
 pub fn run(args: &ProxyArgs, theme: &Theme, out: &mut impl Write) -> anyhow::Result<ExitCode> {
     let upstream = url::parse(&args.upstream).map_err(|e| BadInput(format!("--upstream: {e}")))?;
+    if upstream.secure {
+        // Relaying TLS verbatim would show only records; decrypting it would mean ending TLS
+        // here and starting it again, which is no longer the same bytes on both sides.
+        return Err(BadInput("--upstream: the proxy relays plain ws:// byte for byte; a wss:// upstream would have to be decrypted and re-encrypted, so it is not supported. Run the server without TLS on loopback, or use `wslab connect`/`inspect` with wss:// to see both layers".into()).into());
+    }
     // Checked before anything listens, so a typo costs no session.
     let save = args
         .save
