@@ -27,9 +27,10 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde_json::{Value, json};
 use tokio::sync::broadcast::{self, error::RecvError};
-use wslab::capture::{ConnId, Connection, Flow, Transcript, Update};
+use wslab::capture::{ConnId, Connection, Direction, Flow, Layer, Transcript, Update};
 use wslab::net::Recorder;
-use wslab::net::lab::{Lab, LabConfig};
+use wslab::net::lab::{Lab, LabConfig, Timeouts};
+use wslab::net::tls::LabCert;
 use wslab::proto::OpCode;
 use wslab::proto::http::StartLine;
 
@@ -64,6 +65,17 @@ const WAIT_FOR_ECHO: &str = r#"new Promise((resolve) => {
 
 #[tokio::test]
 async fn the_page_echoes_in_a_real_browser_and_the_lab_captured_its_masked_frames() {
+    echo_in_browser(false).await;
+}
+
+/// The same page over https://, its WebSocket over wss://: the browser trusts exactly the
+/// lab's key (by its SPKI hash), and the lab holds both layers of the connection.
+#[tokio::test]
+async fn over_wss_the_browser_s_frames_are_captured_above_tls_and_hidden_below() {
+    echo_in_browser(true).await;
+}
+
+async fn echo_in_browser(tls: bool) {
     let chromium = match find_chromium() {
         Ok(path) => path,
         Err(why) => {
@@ -77,13 +89,17 @@ async fn the_page_echoes_in_a_real_browser_and_the_lab_captured_its_masked_frame
         tick: NEVER,
         ..LabConfig::default()
     };
-    let lab = Lab::start(config, Recorder::default()).await.unwrap();
+    let (lab, extra) = start_lab(config, tls).await;
     // Subscribed before the browser starts, so no update can slip past.
     let mut updates = lab.recorder().subscribe();
     let started = Instant::now();
-    let (mut browser, mut devtools) = Browser::launch(&chromium)
+    let (mut browser, mut devtools) = Browser::launch(&chromium, &extra)
         .unwrap_or_else(|e| panic!("{} does not start: {e}", chromium.display()));
-    let url = lab.http_url("/");
+    let url = if tls {
+        lab.http_url("/").replacen("http://", "https://", 1)
+    } else {
+        lab.http_url("/")
+    };
     let page = tokio::task::spawn_blocking(move || devtools.load_and_wait_for_echo(&url));
 
     // Past the deadline, or on the browser's error, the panic drops `browser`, which kills it.
@@ -153,10 +169,52 @@ async fn the_page_echoes_in_a_real_browser_and_the_lab_captured_its_masked_frame
             "no server frame is masked: {:?}",
             from_lab.frames
         );
+
+        // 3. Over wss://, the wire held only TLS records: neither the line nor the upgrade.
+        assert_eq!(
+            c.tls.is_some(),
+            tls,
+            "a TLS layer exactly when the page came over https"
+        );
+        if tls {
+            assert_hidden_below_tls(t, conn);
+        }
     });
 
     drop(browser);
     lab.shutdown().await;
+}
+
+/// A lab, over TLS too when `tls`, and the flags that make chromium trust exactly its key.
+async fn start_lab(config: LabConfig, tls: bool) -> (Lab, Vec<String>) {
+    if !tls {
+        return (
+            Lab::start(config, Recorder::default()).await.unwrap(),
+            Vec::new(),
+        );
+    }
+    let cert = LabCert::generate().unwrap();
+    let trust = format!(
+        "--ignore-certificate-errors-spki-list={}",
+        cert.spki_sha256()
+    );
+    let lab = Lab::start_tls(config, Timeouts::default(), Recorder::default(), cert)
+        .await
+        .unwrap();
+    (lab, vec![trust])
+}
+
+fn assert_hidden_below_tls(t: &Transcript, conn: ConnId) {
+    for d in Direction::BOTH {
+        let wire = t.raw_at(Layer::Tls, conn, d);
+        assert!(!wire.is_empty());
+        for needle in [HELLO.as_bytes(), b"Upgrade".as_slice()] {
+            assert!(
+                !wire.windows(needle.len()).any(|w| w == needle),
+                "{d:?} shows {needle:?}"
+            );
+        }
+    }
 }
 
 /// Where chromium is, or why the test is skipped; see the top of this file.
@@ -259,7 +317,7 @@ struct Browser {
 
 impl Browser {
     /// Starts headless chromium with a fresh profile, its debugging pipe on our end.
-    fn launch(chromium: &Path) -> io::Result<(Browser, Devtools)> {
+    fn launch(chromium: &Path, extra: &[String]) -> io::Result<(Browser, Devtools)> {
         let nanos = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .unwrap_or_default()
@@ -286,6 +344,7 @@ impl Browser {
                 "--no-default-browser-check",
                 "--remote-debugging-pipe",
             ])
+            .args(extra)
             .arg(format!("--user-data-dir={}", profile.display()))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

@@ -7,8 +7,8 @@ use crate::net::lab::{FAULTS, HTTP_ENDPOINTS, Lab, WS_ENDPOINTS};
 use crate::net::tls::LabCert;
 use crate::render::style::{Palette, Role};
 
-/// What the lab serves, with URLs to copy.
-pub fn banner(lab: &Lab, p: Palette) -> String {
+/// What the lab serves, with URLs to copy; `more` (the TLS part) goes before the last line.
+pub fn banner(lab: &Lab, more: &str, p: Palette) -> String {
     let ws = |list: &[(&str, &'static str)]| -> Vec<(String, &'static str)> {
         list.iter()
             .map(|(path, what)| (lab.url(path), *what))
@@ -43,6 +43,10 @@ pub fn banner(lab: &Lab, p: Palette) -> String {
         if *title == "HTTP endpoints" {
             let _ = writeln!(out, "\nOpen {} in a browser to try it.", lab.http_url("/"));
         }
+    }
+    if !more.is_empty() {
+        out.push('\n');
+        out.push_str(more);
     }
     out.push_str("\nEvery connection is shown below. Press Ctrl-C to stop.\n\n");
     out
@@ -79,8 +83,13 @@ pub fn tls(lab: &Lab, cert: &LabCert, saved: &SavedCert, p: Palette) -> String {
     );
     let _ = writeln!(
         out,
-        "  Try: wslab connect {wss} --ca {} --send hi --keylog keys.txt --save hi.pcap\n",
+        "  Try: wslab connect {wss} --ca {} --send hi --keylog keys.txt --save hi.pcap",
         saved.ca.display()
+    );
+    let _ = writeln!(
+        out,
+        "  A browser: import the CA, or start Chromium with --ignore-certificate-errors-spki-list={}",
+        cert.spki_sha256()
     );
     out
 }

@@ -97,10 +97,11 @@ async fn serve(
             lab.addr()
         );
     }
-    out.write_all(banner(&lab, palette).as_bytes())?;
-    if let (Some(cert), Some(saved)) = (&cert, &saved) {
-        out.write_all(banner::tls(&lab, cert, saved, palette).as_bytes())?;
-    }
+    let tls = match (&cert, &saved) {
+        (Some(cert), Some(saved)) => banner::tls(&lab, cert, saved, palette),
+        _ => String::new(),
+    };
+    out.write_all(banner(&lab, &tls, palette).as_bytes())?;
     out.flush()?;
     let mut printer = Printer {
         palette,

@@ -24,6 +24,7 @@ pub struct LabCert {
     key: Arc<PrivatePkcs8KeyDer<'static>>,
     ca_pem: String,
     leaf_pem: String,
+    spki: Vec<u8>,
 }
 
 impl std::fmt::Debug for LabCert {
@@ -81,6 +82,7 @@ impl LabCert {
         let leaf_cert = leaf.signed_by(&leaf_key, &issuer).map_err(failed)?;
 
         Ok(Self {
+            spki: rcgen::PublicKeyData::subject_public_key_info(&leaf_key),
             ca_pem: ca_cert.pem(),
             leaf_pem: leaf_cert.pem(),
             ca: ca_cert.der().clone(),
@@ -104,6 +106,13 @@ impl LabCert {
         let digest = ring::digest::digest(&ring::digest::SHA256, &self.leaf);
         let hex: Vec<String> = digest.as_ref().iter().map(|b| format!("{b:02X}")).collect();
         hex.join(":")
+    }
+
+    /// The base64 SHA-256 of the server key's `SubjectPublicKeyInfo`: what Chromium's
+    /// `--ignore-certificate-errors-spki-list` takes to trust this one key and no other.
+    pub fn spki_sha256(&self) -> String {
+        let digest = ring::digest::digest(&ring::digest::SHA256, &self.spki);
+        data_encoding::BASE64.encode(digest.as_ref())
     }
 
     /// A root store holding only this CA, for the lab's own clients.
