@@ -454,3 +454,23 @@ fn tshark_decrypts(dir: &std::path::Path, pcap: &[u8], keys: &std::path::Path) {
         "tshark shows the text frame: {text}"
     );
 }
+
+#[tokio::test]
+async fn the_har_names_the_secure_scheme() {
+    let lab = tls_lab().await;
+    let (recorder, _client) = hello(&lab, &wss(&lab, "/echo"), &trusting(&lab)).await;
+    let har = recorder.read(|t| export(t, Format::Har, 0));
+    let har: serde_json::Value = serde_json::from_slice(&har).expect("valid JSON");
+    let url = har["log"]["entries"][0]["request"]["url"]
+        .as_str()
+        .expect("a URL");
+    assert!(url.starts_with("wss://"), "{url}");
+    let messages = har["log"]["entries"][0]["_webSocketMessages"]
+        .as_array()
+        .expect("messages");
+    assert!(
+        messages.iter().any(|m| m["data"] == "Hello"),
+        "{messages:?}"
+    );
+    lab.shutdown().await;
+}

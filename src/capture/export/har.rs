@@ -114,7 +114,13 @@ impl Entry<'_> {
             .map(str::to_owned)
             .or_else(|| self.connection.server.map(|s| s.to_string()))
             .unwrap_or_default();
-        let scheme = if upgraded { "ws" } else { "http" };
+        // Under TLS the same request went to wss:// or https://, as a browser's HAR says.
+        let scheme = match (upgraded, self.connection.tls.is_some()) {
+            (true, false) => "ws",
+            (true, true) => "wss",
+            (false, false) => "http",
+            (false, true) => "https",
+        };
         let url = if target.starts_with('/') {
             format!("{scheme}://{host}{target}")
         } else {
