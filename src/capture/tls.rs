@@ -143,3 +143,69 @@ impl TlsLayer {
         self.flows.iter().map(|f| f.bytes).sum()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(kind: u8, body: usize) -> Vec<u8> {
+        let mut out = vec![kind, 0x03, 0x03];
+        out.extend_from_slice(&u16::try_from(body).unwrap().to_be_bytes());
+        out.resize(5 + body, 0xaa);
+        out
+    }
+
+    // The shape of a TLS 1.3 client's direction: hello, CCS, encrypted Finished, then data.
+    fn flow(data: &[usize], close_notify: bool) -> TlsFlow {
+        let mut flow = TlsFlow::default();
+        let mut bytes = record(22, 40);
+        bytes.extend(record(20, 1));
+        bytes.extend(record(23, 53));
+        for &n in data {
+            bytes.extend(record(23, n + 17));
+        }
+        if close_notify {
+            bytes.extend(record(23, 19));
+        }
+        flow.feed(&bytes, 1, 100);
+        flow
+    }
+
+    #[test]
+    fn records_are_matched_to_plaintext_by_offset() {
+        let flow = flow(&[158, 11, 8], false);
+        let carried = flow.carried(177).expect("158 + 11 + 8 add up");
+        let ranges: Vec<_> = carried.iter().map(|c| c.plaintext.clone()).collect();
+        assert_eq!(ranges, [0..158, 158..169, 169..177]);
+        assert_eq!(
+            carried[0].record, 3,
+            "after the hello, the CCS and the Finished"
+        );
+    }
+
+    #[test]
+    fn a_trailing_close_notify_is_set_aside() {
+        let flow = flow(&[158, 11], true);
+        let carried = flow.carried(169).expect("matched without the alert");
+        assert_eq!(carried.len(), 2);
+        assert_eq!(carried[1].plaintext, 158..169);
+    }
+
+    #[test]
+    fn nothing_is_guessed_when_no_run_adds_up() {
+        let flow = flow(&[158, 11], false);
+        assert_eq!(flow.carried(170), None);
+        assert_eq!(flow.carried(0), None);
+    }
+
+    #[test]
+    fn records_past_the_limit_are_counted_and_matching_stops() {
+        let mut flow = TlsFlow::default();
+        let bytes: Vec<u8> = (0..5).flat_map(|_| record(23, 20)).collect();
+        let done = flow.feed(&bytes, 1, 3);
+        assert_eq!(done.len(), 5, "every completed record is announced");
+        assert_eq!((flow.records.len(), flow.records_dropped), (3, 2));
+        assert_eq!(flow.record_count(), 5);
+        assert_eq!(flow.carried(15), None);
+    }
+}
