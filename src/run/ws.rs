@@ -114,19 +114,23 @@ pub(super) async fn fault(runner: &Runner, a: &Fault) -> ActionRun {
 
 async fn exchange(runner: &Runner, plan: &Plan<'_>) -> ActionRun {
     let mut run = ActionRun::default();
-    let (target, tls) = match (plan.tls, runner.lab.wss_url(&plan.path), runner.lab.cert()) {
-        (true, Some(target), Some(cert)) => {
+    let (target, tls) = match (plan.tls, runner.lab.cert()) {
+        // By name, as a browser would: an IP address is never sent as SNI (RFC 6066 §3), and
+        // the ClientHello's server name is what the lesson shows in clear.
+        (true, Some(cert)) => {
             let tls = TlsOptions {
                 trust: Trust::Roots(Arc::new(cert.roots())),
                 keylog: None,
             };
-            (target, tls)
+            let port = runner.lab.addr().port();
+            (format!("wss://localhost:{port}{}", plan.path), tls)
         }
-        (true, _, _) => {
-            run.error = Some("the lab does not serve TLS, so it cannot be reached over wss://".into());
+        (true, None) => {
+            run.error =
+                Some("the lab does not serve TLS, so it cannot be reached over wss://".into());
             return run;
         }
-        (false, _, _) => (runner.lab.url(&plan.path), TlsOptions::default()),
+        (false, _) => (runner.lab.url(&plan.path), TlsOptions::default()),
     };
     let url = match url::parse(&target) {
         Ok(url) => url,
