@@ -94,6 +94,7 @@ fn main() {
         mask: None,
         receive: None,
         send: Vec::new(),
+        tls: false,
         panes: vec![Pane::Frames, Pane::Fields],
     });
     let run = ActionRun {

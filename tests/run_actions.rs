@@ -1,9 +1,10 @@
 //! The runner's actions on real loopback sockets, one by one: what each puts on the wire, read
 //! back from the runner's transcript. No sleeps but the actions' own pacing; port 0.
 
-use wslab::capture::{Connection, Direction};
+use wslab::capture::{Connection, Direction, Layer};
 use wslab::lesson::Action;
-use wslab::lesson::model::InputField;
+use wslab::lesson::check::{Unanswerable, compute};
+use wslab::lesson::model::{From, InputField, Probe};
 use wslab::proto::OpCode;
 use wslab::run::{ActionRun, Runner, Settings};
 
@@ -53,6 +54,76 @@ async fn a_pinned_websocket_action_puts_the_rfc_bytes_on_the_wire() {
         assert_eq!(
             opcodes(c, Direction::ServerToClient),
             [OpCode::Text, OpCode::Pong, OpCode::Close]
+        );
+    });
+    runner.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_tls_websocket_action_hides_the_text_on_the_wire_but_not_from_the_endpoints() {
+    let (runner, run) = start(
+        "kind = \"websocket\"\ntls = true\nsend = [{ text = \"Hello, eavesdropper\" }]\npanes = [\"tls\", \"frames\"]",
+    )
+    .await;
+    assert!(!run.failed(), "{:?}", run.error);
+    assert_eq!(run.conns.len(), 1);
+    runner.recorder().read(|t| {
+        let c = t.connection(run.conns[0]).unwrap();
+        let tls = c.tls.as_ref().expect("a TLS layer");
+        let text = b"Hello, eavesdropper";
+        let has = |bytes: &[u8]| bytes.windows(text.len()).any(|w| w == text);
+        for d in [Direction::ClientToServer, Direction::ServerToClient] {
+            let wire = t.raw_at(Layer::Tls, c.id, d);
+            assert!(
+                !wire.is_empty() && !has(&wire),
+                "{d:?}: the text is not on the wire"
+            );
+            assert!(!wire.windows(7).any(|w| w == b"Upgrade"), "nor the upgrade");
+            assert!(
+                tls.flow(d).records.len() >= 3,
+                "{d:?}: records were dissected"
+            );
+        }
+        // The server's echo is unmasked, so the plaintext holds the text as it is.
+        assert!(has(&t.raw(c.id, Direction::ServerToClient)));
+        let sent = &c.flow(Direction::ClientToServer).frames[0].item;
+        assert_eq!(sent.payload.as_ref(), text);
+        assert_eq!(
+            opcodes(c, Direction::ServerToClient),
+            [OpCode::Text, OpCode::Close]
+        );
+        // TLS 1.3's cost per record: 5 of header, 1 of content type, 16 of tag.
+        let overhead = Probe::TlsOverhead {
+            from: From::Client,
+            frame: 1,
+            action: None,
+        };
+        assert_eq!(compute(&overhead, c).as_deref(), Ok("22"));
+        let records = Probe::TlsRecords {
+            from: From::Server,
+            action: None,
+        };
+        let n = tls.flow(Direction::ServerToClient).records.len();
+        assert_eq!(compute(&records, c), Ok(n.to_string()));
+    });
+    runner.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_plain_websocket_action_on_the_tls_lab_has_no_tls_layer() {
+    let (runner, run) = start("kind = \"websocket\"\nsend = [{ text = \"x\" }]").await;
+    assert!(!run.failed(), "{:?}", run.error);
+    runner.recorder().read(|t| {
+        let c = t.connection(run.conns[0]).unwrap();
+        assert!(c.tls.is_none());
+        let records = Probe::TlsRecords {
+            from: From::Client,
+            action: None,
+        };
+        assert_eq!(compute(&records, c), Err(Unanswerable::NoTls));
+        assert!(
+            t.raw(c.id, Direction::ClientToServer)
+                .starts_with(b"GET /echo")
         );
     });
     runner.shutdown().await;

@@ -87,6 +87,7 @@ fn action() -> Action {
         mask: None,
         receive: None,
         send: Vec::new(),
+        tls: false,
         panes: vec![Pane::Frames, Pane::Fields],
     })
 }

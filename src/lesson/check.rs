@@ -56,6 +56,19 @@ pub enum Unanswerable {
     /// The frame has no masking key.
     #[error("frame {0} is not masked, so it has no masking key")]
     NotMasked(usize),
+    /// The connection was plain TCP, so it has no TLS records.
+    #[error("the connection did not use TLS, so it has no records to read")]
+    NoTls,
+    /// The frame shared its record with other bytes, or none could be matched to it.
+    #[error(
+        "{from} frame {frame} did not travel alone in one TLS record, so its own cost cannot be told apart"
+    )]
+    NotAlone {
+        /// Which side.
+        from: &'static str,
+        /// The frame, from 1.
+        frame: usize,
+    },
 }
 
 /// How `format` writes `text` canonically, or `None` if `text` is not of that format.
@@ -222,7 +235,35 @@ pub fn compute(probe: &Probe, conn: &Connection) -> Result<String, Unanswerable>
             crate::proto::http::StartLine::Request { .. } => Err(Unanswerable::NoHead("server")),
         },
         Probe::HeadBytes { from, .. } => Ok(head(conn, *from)?.len.to_string()),
+        Probe::TlsRecords { from, .. } => {
+            let tls = conn.tls.as_ref().ok_or(Unanswerable::NoTls)?;
+            Ok(tls.flow(direction(*from)).record_count().to_string())
+        }
+        Probe::TlsOverhead { from, frame: n, .. } => tls_overhead(conn, *from, *n),
     }
+}
+
+/// The record that carried frame `n` and nothing else, minus the frame: 5 B of header, the
+/// 1 B of hidden content type and the 16 B tag in TLS 1.3, read from this run's records.
+fn tls_overhead(conn: &Connection, from: From, n: usize) -> Result<String, Unanswerable> {
+    let tls = conn.tls.as_ref().ok_or(Unanswerable::NoTls)?;
+    let f = frame(conn, from, n)?;
+    let span = f.span();
+    let flow = tls.flow(direction(from));
+    let alone = Unanswerable::NotAlone {
+        from: from.name(),
+        frame: n,
+    };
+    let carried = flow
+        .carried(conn.flow(direction(from)).bytes)
+        .ok_or_else(|| alone.clone())?;
+    let record = carried
+        .iter()
+        .find(|c| c.plaintext == span)
+        .and_then(|c| flow.records.iter().find(|s| s.record.index == c.record))
+        .ok_or(alone)?;
+    let wire = u64::from(record.record.length) + 5;
+    Ok(wire.saturating_sub(span.end - span.start).to_string())
 }
 
 fn head(conn: &Connection, from: From) -> Result<&crate::proto::http::Head, Unanswerable> {

@@ -16,7 +16,8 @@ use crate::lesson::Action;
 use crate::lesson::model::InputField;
 pub use crate::lesson::outcome::ActionRun;
 use crate::net::Recorder;
-use crate::net::lab::{Lab, LabConfig};
+use crate::net::lab::{Lab, LabConfig, Timeouts};
+use crate::net::tls::LabCert;
 
 /// How actions run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,10 +47,10 @@ pub struct Runner {
 }
 
 impl Runner {
-    /// Starts a lab on 127.0.0.1 with a port the system picks.
+    /// Starts a lab on 127.0.0.1 with a port the system picks, serving ws:// and wss:// there.
     ///
     /// # Errors
-    /// When the lab cannot listen.
+    /// When the lab cannot listen, or its certificate cannot be made.
     pub async fn start(settings: Settings) -> io::Result<Self> {
         // The lab records its own side apart, so the lesson's transcript holds each connection
         // once, as the client saw it. Its feed only moves when an action publishes, so a
@@ -58,7 +59,16 @@ impl Runner {
             bind: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             tick: Duration::from_secs(24 * 3600),
         };
-        let lab = Lab::start(config, Recorder::new(Limits::default())).await?;
+        // A CA of its own each run, trusted by this runner's clients alone: `tls = true`
+        // actions reach the same port over wss://, and plain ones are unchanged.
+        let cert = LabCert::generate().map_err(io::Error::other)?;
+        let lab = Lab::start_tls(
+            config,
+            Timeouts::default(),
+            Recorder::new(Limits::default()),
+            cert,
+        )
+        .await?;
         Ok(Self {
             settings,
             recorder: Recorder::new(Limits::default()),

@@ -1,11 +1,14 @@
 //! The `websocket` and `fault` actions: a handshake, the sends, the replies, the close.
 
+use std::sync::Arc;
+
 use bytes::Bytes;
 use tokio_tungstenite::tungstenite::Message;
 
 use super::{ActionRun, Runner};
 use crate::lesson::model::{Fault, InputField, Send, Websocket};
 use crate::net::client::{ClientOptions, Masking, Outgoing, WsClient};
+use crate::net::tls::{TlsOptions, Trust};
 use crate::net::url;
 use crate::proto::OpCode;
 
@@ -21,6 +24,8 @@ struct Plan<'a> {
     /// Pongs to wait for: one per ping sent, so that a ping's answer is on screen before the
     /// client closes.
     pongs: u32,
+    /// Over wss://, trusting the lab's CA.
+    tls: bool,
 }
 
 /// The gap between two updates the runner publishes for /ticker.
@@ -81,6 +86,7 @@ pub(super) async fn websocket(
         pongs: pings(&sends),
         sends,
         receive,
+        tls: a.tls,
     };
     let mut run = exchange(runner, &plan).await;
     run.notes.splice(0..0, notes);
@@ -99,6 +105,7 @@ pub(super) async fn fault(runner: &Runner, a: &Fault) -> ActionRun {
         receive: u32::MAX,
         // A misbehaving peer may never answer; the fault's own end is what is awaited.
         pongs: 0,
+        tls: false,
     };
     let mut run = exchange(runner, &plan).await;
     run.expected = true;
@@ -107,7 +114,24 @@ pub(super) async fn fault(runner: &Runner, a: &Fault) -> ActionRun {
 
 async fn exchange(runner: &Runner, plan: &Plan<'_>) -> ActionRun {
     let mut run = ActionRun::default();
-    let target = runner.lab.url(&plan.path);
+    let (target, tls) = match (plan.tls, runner.lab.cert()) {
+        // By name, as a browser would: an IP address is never sent as SNI (RFC 6066 §3), and
+        // the ClientHello's server name is what the lesson shows in clear.
+        (true, Some(cert)) => {
+            let tls = TlsOptions {
+                trust: Trust::Roots(Arc::new(cert.roots())),
+                keylog: None,
+            };
+            let port = runner.lab.addr().port();
+            (format!("wss://localhost:{port}{}", plan.path), tls)
+        }
+        (true, None) => {
+            run.error =
+                Some("the lab does not serve TLS, so it cannot be reached over wss://".into());
+            return run;
+        }
+        (false, _) => (runner.lab.url(&plan.path), TlsOptions::default()),
+    };
     let url = match url::parse(&target) {
         Ok(url) => url,
         Err(e) => {
@@ -127,7 +151,7 @@ async fn exchange(runner: &Runner, plan: &Plan<'_>) -> ActionRun {
         timeout: runner.settings.timeout,
         masking: masking(plan.mask),
         label: "client".to_owned(),
-        ..ClientOptions::default()
+        tls,
     };
     let mut client = match WsClient::connect(&url, &runner.recorder, &options).await {
         Ok(client) => client,

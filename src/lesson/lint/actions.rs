@@ -20,9 +20,24 @@ pub(super) fn lint_action(
     for pane in action.panes() {
         let fits = match pane {
             Pane::Compare | Pane::Chart => measured,
+            Pane::Tls => action.tls(),
             _ => !measured,
         };
-        if !fits {
+        if !fits && *pane == Pane::Tls && matches!(action, Action::Websocket(_)) {
+            err(
+                "panes",
+                "the pane \"tls\" shows TLS records, but this websocket action is plain ws://; add tls = true"
+                    .to_owned(),
+            );
+        } else if !fits && *pane == Pane::Tls {
+            err(
+                "panes",
+                format!(
+                    "the pane \"tls\" does not fit a {} action; it needs a websocket action with tls = true",
+                    action.kind()
+                ),
+            );
+        } else if !fits {
             err(
                 "panes",
                 format!(

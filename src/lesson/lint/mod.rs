@@ -210,10 +210,16 @@ fn computable(step: &Step, probe: &Probe) -> Result<(), String> {
             action.kind()
         ));
     }
+    if matches!(probe, Probe::TlsRecords { .. } | Probe::TlsOverhead { .. }) && !action.tls() {
+        return Err(format!(
+            "the answer reads TLS records, but action {} is not a websocket action with tls = true",
+            index + 1
+        ));
+    }
     let (from, frame) = match probe {
-        Probe::FrameBytes { from, frame, .. } | Probe::FrameField { from, frame, .. } => {
-            (*from, *frame)
-        }
+        Probe::FrameBytes { from, frame, .. }
+        | Probe::FrameField { from, frame, .. }
+        | Probe::TlsOverhead { from, frame, .. } => (*from, *frame),
         Probe::Accept { .. } | Probe::Sha1 { .. } if matches!(action, Action::Http(_)) => {
             return Err(format!(
                 "action {} is http; it sends no Sec-WebSocket-Key",

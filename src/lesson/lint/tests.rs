@@ -154,3 +154,60 @@ fn incomplete_lessons_and_thin_ones_are_warnings_not_errors() {
     );
     assert!(said.iter().any(|m| m.contains("0 check(s)")), "{said:?}");
 }
+
+#[test]
+fn the_tls_pane_fits_only_a_tls_action() {
+    let ok = messages(
+        "[[action]]\nkind = \"websocket\"\ntls = true\nsend = [{ text = \"x\" }]\npanes = [\"tls\", \"heads\", \"frames\"]",
+    );
+    assert!(ok.is_empty(), "{ok:?}");
+    let plain = messages("[[action]]\nkind = \"websocket\"\npanes = [\"tls\"]");
+    assert!(
+        plain[0].ends_with(
+            "the pane \"tls\" shows TLS records, but this websocket action is plain ws://; add tls = true"
+        ),
+        "{plain:?}"
+    );
+    let http = messages("[[action]]\nkind = \"http\"\npanes = [\"tls\"]");
+    assert!(
+        http[0].ends_with(
+            "the pane \"tls\" does not fit a http action; it needs a websocket action with tls = true"
+        ),
+        "{http:?}"
+    );
+    let fault =
+        messages("[[action]]\nkind = \"fault\"\nname = \"wrong-accept\"\npanes = [\"tls\"]");
+    assert!(
+        fault[0].contains("does not fit a fault action"),
+        "{fault:?}"
+    );
+}
+
+#[test]
+fn tls_answers_need_a_tls_action_and_a_frame_that_exists() {
+    let check = |probe: &str| {
+        format!(
+            "[[check]]\nkind = \"computed\"\nquestion = \"q\"\ncompute = {probe}\nfeedback = \"f\"\nhints = [\"h\"]"
+        )
+    };
+    let tls = "[[action]]\nkind = \"websocket\"\ntls = true\nsend = [{ text = \"x\" }]\n";
+    let plain = "[[action]]\nkind = \"websocket\"\nsend = [{ text = \"x\" }]\n";
+    let records = check("{ of = \"tls-records\", from = \"client\" }");
+    let overhead = check("{ of = \"tls-overhead\", from = \"client\", frame = 1 }");
+    assert!(messages(&format!("{tls}{records}")).is_empty());
+    assert!(messages(&format!("{tls}{overhead}")).is_empty());
+    for probe in [&records, &overhead] {
+        let e = messages(&format!("{plain}{probe}"));
+        assert!(
+            e[0].ends_with(
+                "the answer reads TLS records, but action 1 is not a websocket action with tls = true"
+            ),
+            "{e:?}"
+        );
+    }
+    let past = messages(&format!(
+        "{tls}{}",
+        check("{ of = \"tls-overhead\", from = \"client\", frame = 3 }")
+    ));
+    assert!(past[0].contains("gives only 2 frame(s)"), "{past:?}");
+}

@@ -52,6 +52,11 @@ impl Action {
             Action::Messages(a) => &a.panes,
         }
     }
+
+    /// Whether it connects over TLS (`tls = true`), so that its capture has records.
+    pub fn tls(&self) -> bool {
+        matches!(self, Action::Websocket(a) if a.tls)
+    }
 }
 
 /// The panes a step can show.
@@ -197,6 +202,10 @@ pub struct Websocket {
     /// What to send, in order.
     #[serde(default)]
     pub send: Vec<Send>,
+    /// Connect with `wss://`: TLS first, trusting the lab's own CA, then the same handshake
+    /// inside it. The capture then holds the ciphertext too, for the `tls` pane.
+    #[serde(default)]
+    pub tls: bool,
     /// See [`Action::panes`].
     #[serde(default = "handshake_panes")]
     pub panes: Vec<Pane>,

@@ -224,6 +224,25 @@ pub enum Probe {
         #[serde(default)]
         action: Option<usize>,
     },
+    /// How many TLS records one side sent, as an eavesdropper counts them (`tls = true`).
+    TlsRecords {
+        /// Which side.
+        from: From,
+        /// Which action.
+        #[serde(default)]
+        action: Option<usize>,
+    },
+    /// The bytes TLS added to one frame: the size of the record that carried it alone,
+    /// header included, minus the frame's own bytes (`tls = true`).
+    TlsOverhead {
+        /// Which side sent it.
+        from: From,
+        /// Which frame.
+        frame: usize,
+        /// Which action.
+        #[serde(default)]
+        action: Option<usize>,
+    },
 }
 
 fn one_usize() -> usize {
@@ -241,7 +260,9 @@ impl Probe {
             | Probe::Sha1 { action }
             | Probe::Header { action, .. }
             | Probe::Status { action }
-            | Probe::HeadBytes { action, .. } => *action,
+            | Probe::HeadBytes { action, .. }
+            | Probe::TlsRecords { action, .. }
+            | Probe::TlsOverhead { action, .. } => *action,
         }
     }
 
@@ -254,9 +275,11 @@ impl Probe {
                 Field::Payload => Format::Text,
                 _ => Format::Number,
             },
-            Probe::FrameCount { .. } | Probe::Status { .. } | Probe::HeadBytes { .. } => {
-                Format::Number
-            }
+            Probe::FrameCount { .. }
+            | Probe::Status { .. }
+            | Probe::HeadBytes { .. }
+            | Probe::TlsRecords { .. }
+            | Probe::TlsOverhead { .. } => Format::Number,
             Probe::Accept { .. } | Probe::Header { .. } => Format::Text,
         }
     }

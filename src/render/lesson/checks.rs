@@ -189,6 +189,13 @@ fn source(step: &Step, probe: Option<&Probe>) -> String {
         Probe::Header { from, name, .. } => format!("the {name} header the {} sent", from.name()),
         Probe::Status { .. } => "the status line the server sent".to_owned(),
         Probe::HeadBytes { from, .. } => format!("the {}'s head, counted", from.name()),
+        Probe::TlsRecords { from, .. } => {
+            format!("the TLS records the {} sent, under TLS", from.name())
+        }
+        Probe::TlsOverhead { from, frame, .. } => format!(
+            "the TLS record that carried {} frame {frame}, minus the frame",
+            from.name()
+        ),
     };
     format!(" *(computed from this run's capture: {what}{live})*")
 }
