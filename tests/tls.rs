@@ -51,6 +51,12 @@ fn wss(lab: &Lab, path: &str) -> WsUrl {
     url::parse(&lab.wss_url(path).expect("a TLS lab")).expect("parses")
 }
 
+/// The same lab by the same name over plain ws://, so that the Host header matches.
+fn ws_by_name(lab: &Lab, path: &str) -> WsUrl {
+    let secure = lab.wss_url(path).expect("a TLS lab");
+    url::parse(&secure.replacen("wss://", "ws://", 1)).expect("parses")
+}
+
 /// Sends "Hello" with the pinned mask, reads the echo, closes; returns the client's capture.
 async fn hello(lab: &Lab, target: &WsUrl, options: &ClientOptions) -> (Recorder, WsClient) {
     let recorder = Recorder::default();
@@ -127,7 +133,7 @@ async fn the_plaintext_layer_dissects_exactly_as_ws_does() {
     let lab = tls_lab().await;
     let options = trusting(&lab);
     let (secure, s) = hello(&lab, &wss(&lab, "/echo"), &options).await;
-    let (plain, p) = hello(&lab, &common::url(&lab, "/echo"), &options).await;
+    let (plain, p) = hello(&lab, &ws_by_name(&lab, "/echo"), &options).await;
     let (s, p) = (s.conn().expect("s"), p.conn().expect("p"));
     let view = |r: &Recorder, conn| {
         r.read(|t| {
@@ -209,12 +215,7 @@ async fn the_ciphertext_holds_none_of_the_plaintext() {
 #[tokio::test]
 async fn the_record_dissector_reads_the_real_hellos() {
     let lab = tls_lab().await;
-    let target = url::parse(
-        &lab.wss_url("/echo")
-            .expect("tls")
-            .replace("127.0.0.1", "localhost"),
-    )
-    .expect("parses");
+    let target = url::parse(&lab.wss_url("/echo").expect("tls")).expect("parses");
     let (recorder, client) = hello(&lab, &target, &trusting(&lab)).await;
     let conn = client.conn().expect("recorded");
     recorder.read(|t| {

@@ -164,12 +164,7 @@ async fn the_tls_pane_over_wss() {
         },
         ..ClientOptions::default()
     };
-    let target = url::parse(
-        &lab.wss_url("/echo")
-            .unwrap()
-            .replace("127.0.0.1", "localhost"),
-    )
-    .unwrap();
+    let target = url::parse(&lab.wss_url("/echo").unwrap()).unwrap();
     let mut client = WsClient::connect(&target, &recorder, &options)
         .await
         .unwrap();

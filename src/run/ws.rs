@@ -115,15 +115,15 @@ pub(super) async fn fault(runner: &Runner, a: &Fault) -> ActionRun {
 async fn exchange(runner: &Runner, plan: &Plan<'_>) -> ActionRun {
     let mut run = ActionRun::default();
     let (target, tls) = match (plan.tls, runner.lab.cert()) {
-        // By name, as a browser would: an IP address is never sent as SNI (RFC 6066 §3), and
-        // the ClientHello's server name is what the lesson shows in clear.
+        // By name (the lab's wss:// URL says localhost), as a browser would: an IP address is
+        // never sent as SNI (RFC 6066 §3), and the ClientHello's server name is what the
+        // lesson shows in clear.
         (true, Some(cert)) => {
             let tls = TlsOptions {
                 trust: Trust::Roots(Arc::new(cert.roots())),
                 keylog: None,
             };
-            let port = runner.lab.addr().port();
-            (format!("wss://localhost:{port}{}", plan.path), tls)
+            (runner.lab.wss_url(&plan.path).unwrap_or_default(), tls)
         }
         (true, None) => {
             run.error =

@@ -219,7 +219,14 @@ impl Lab {
     /// listens on loopback, as the certificate does; an address works too.
     pub fn wss_url(&self, path: &str) -> Option<String> {
         self.cert.as_ref()?;
-        Some(format!("wss://{}{path}", self.reachable()))
+        let addr = self.reachable();
+        // A name, because a client sends no server name (SNI) for an address, and the
+        // eavesdropper's view should show the one a browser would send.
+        if addr.ip().is_loopback() {
+            Some(format!("wss://localhost:{}{path}", addr.port()))
+        } else {
+            Some(format!("wss://{addr}{path}"))
+        }
     }
 
     /// The certificate, when the lab serves TLS.
