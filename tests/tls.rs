@@ -351,7 +351,61 @@ async fn trust_is_as_documented() {
         "{error:?}"
     );
     let _ = std::fs::remove_dir_all(&dir);
+    let recorder = lab.recorder().clone();
     lab.shutdown().await;
+    // The lab's side of each refusal is closed with what the lab saw: the client hung up
+    // mid-handshake (rustls' client does not always get its alert out before it does).
+    recorder.read(|t| {
+        let refused: Vec<_> = t
+            .connections()
+            .filter(|c| c.flow(Direction::ClientToServer).bytes == 0)
+            .collect();
+        assert_eq!(refused.len(), 2);
+        for c in refused {
+            assert!(c.closed_us.is_some());
+            if let Some(error) = &c.error {
+                assert!(
+                    error.starts_with("the connection closed during the TLS handshake")
+                        || error.starts_with("the peer refused the TLS handshake"),
+                    "{error}"
+                );
+            }
+        }
+    });
+}
+
+#[tokio::test]
+async fn a_client_that_stops_mid_handshake_is_let_go_with_a_reason() {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let config = LabConfig {
+        tick: NEVER,
+        ..LabConfig::default()
+    };
+    let timeouts = Timeouts {
+        head: Duration::from_millis(200),
+        ..Timeouts::default()
+    };
+    let cert = LabCert::generate().expect("made");
+    let lab = Lab::start_tls(config, timeouts, Recorder::default(), cert)
+        .await
+        .expect("starts");
+    let mut socket = tokio::net::TcpStream::connect(lab.addr())
+        .await
+        .expect("connects");
+    // A handshake record's header, promising 512 bytes that never come.
+    socket
+        .write_all(&[0x16, 0x03, 0x01, 0x02, 0x00])
+        .await
+        .expect("written");
+    let mut rest = Vec::new();
+    let _ = socket.read_to_end(&mut rest).await;
+    let recorder = lab.recorder().clone();
+    lab.shutdown().await;
+    let error = recorder.read(|t| t.connections().next().and_then(|c| c.error.clone()));
+    assert_eq!(
+        error.as_deref(),
+        Some("the TLS handshake did not finish within 0.2 s")
+    );
 }
 
 #[tokio::test]

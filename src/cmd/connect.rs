@@ -363,7 +363,7 @@ fn report(
             if args.brief {
                 let _ = writeln!(text, "{}", crate::render::tls::totals(connection, tls));
             } else {
-                text.push_str(&crate::render::tls::eavesdropper(connection, palette));
+                text.push_str(&crate::render::tls::eavesdropper(t, connection, palette));
             }
         }
         text.push('\n');

@@ -48,14 +48,6 @@ pub enum ClientError {
     /// TLS could not be set up or its handshake failed (wss://).
     #[error("{0}")]
     Tls(#[from] crate::net::tls::TlsError),
-    /// The TLS handshake did not finish in time.
-    #[error("the TLS handshake with {addr} did not finish within {secs} s")]
-    TlsTimeout {
-        /// Where.
-        addr: SocketAddr,
-        /// The limit.
-        secs: f64,
-    },
     /// The request could not be built from what the user gave.
     #[error("cannot build the handshake request: {detail}")]
     BadRequest {

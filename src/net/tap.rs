@@ -84,7 +84,9 @@ impl<S> Tap<S> {
 
 impl<S> Drop for Tap<S> {
     fn drop(&mut self) {
-        if let Some(conn) = self.conn {
+        // The tap under TLS leaves the close to the tap above it, or, when the handshake
+        // fails, to the code that says why: dropped first, it would close without a reason.
+        if let (Some(conn), Layer::App) = (self.conn, self.layer) {
             self.recorder.close(conn, None);
         }
     }

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use super::exchange::ms;
 use super::style::{Palette, Role};
 use crate::capture::tls::{Carried, Sealed, TlsLayer};
-use crate::capture::{Connection, Direction};
+use crate::capture::{Connection, Direction, Layer, Transcript};
 use crate::proto::tls::{ContentType, Hello, TlsRecord, version_name};
 
 /// One line for a record: its type, size, and what can be read of it in clear.
@@ -118,7 +118,7 @@ pub fn carried_note(connection: &Connection, direction: Direction, index: u64) -
 
 /// The eavesdropper's view: every record of both directions in the order they crossed, what
 /// the hellos say in clear, and, from the endpoints' side, which frame each record carried.
-pub fn eavesdropper(connection: &Connection, p: Palette) -> String {
+pub fn eavesdropper(t: &Transcript, connection: &Connection, p: Palette) -> String {
     if connection.tls.is_none() {
         return String::new();
     }
@@ -128,17 +128,19 @@ pub fn eavesdropper(connection: &Connection, p: Palette) -> String {
             Role::Heading,
             "── On the wire: what an eavesdropper sees ──"
         ),
-        records(connection, p)
+        records(t, connection, p)
     )
 }
 
-/// The records of both directions in the order they crossed, with what each carried, and the
-/// totals; no heading.
-pub fn records(connection: &Connection, p: Palette) -> String {
+/// The records of both directions in the order they crossed, each with its first bytes (the
+/// 5-byte header, then the start of the body) and what it carried, and the totals; no
+/// heading.
+pub fn records(t: &Transcript, connection: &Connection, p: Palette) -> String {
     let mut out = String::new();
     let Some(tls) = &connection.tls else {
         return out;
     };
+    let wire = Direction::BOTH.map(|d| t.raw_at(Layer::Tls, connection.id, d));
     let mut rows: Vec<(u64, Direction, &Sealed)> = Vec::new();
     for direction in Direction::BOTH {
         for sealed in &tls.flow(direction).records {
@@ -162,6 +164,15 @@ pub fn records(connection: &Connection, p: Palette) -> String {
             ms(at.saturating_sub(connection.opened_us)),
             direction.arrow(),
             record_summary(&sealed.record)
+        );
+        let raw = &wire[usize::from(direction == Direction::ServerToClient)];
+        let _ = writeln!(
+            out,
+            "{}",
+            p.paint(
+                Role::Dim,
+                &format!("{:>16}{}", "", first_bytes(raw, &sealed.record))
+            )
         );
         if let Some((_, _, what)) = carried
             .iter()
@@ -198,6 +209,30 @@ pub fn records(connection: &Connection, p: Palette) -> String {
     }
     let _ = writeln!(out, "  {}", p.paint(Role::Dim, &totals(connection, tls)));
     out
+}
+
+/// A record's header and the first bytes of its body in hex, `|` between them; empty when the
+/// bytes were not kept.
+fn first_bytes(raw: &[u8], record: &TlsRecord) -> String {
+    let hex = |range: std::ops::Range<u64>| -> Option<String> {
+        let start = usize::try_from(range.start).ok()?;
+        let end = usize::try_from(range.end).ok()?.min(raw.len());
+        let bytes = raw.get(start..end)?;
+        Some(
+            bytes
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<Vec<_>>()
+                .join(" "),
+        )
+    };
+    let body = record.body_span();
+    let shown = body.start..body.end.min(body.start + 12);
+    let more = if body.end > shown.end { " …" } else { "" };
+    match (hex(record.header_span()), hex(shown)) {
+        (Some(head), Some(body)) if !head.is_empty() => format!("{head} | {body}{more}"),
+        _ => String::new(),
+    }
 }
 
 /// What TLS added: bytes on the wire against the endpoints' bytes.

@@ -58,7 +58,7 @@ pub fn text(pane: Pane, action: &Action, run: &ActionRun, t: &Transcript) -> Vec
         Pane::Timeline => out.push_str(&timeline(&conns)),
         Pane::Tls => {
             for c in &conns {
-                out.push_str(&crate::render::tls::records(c, plain));
+                out.push_str(&crate::render::tls::records(t, c, plain));
                 out.push_str(&crate::render::tls::overhead_lines(c));
             }
         }

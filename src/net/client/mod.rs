@@ -383,11 +383,8 @@ async fn connect_any(
                     return Ok(tap);
                 };
                 // A TLS failure is the server's answer, not a reason to try another address.
-                let handshake = tls::client(stream, conn, recorder, config, host);
-                return match tokio::time::timeout(options.timeout, handshake).await {
-                    Ok(done) => done.map_err(ClientError::Tls),
-                    Err(_) => Err(ClientError::TlsTimeout { addr, secs }),
-                };
+                let handshake = tls::client(stream, conn, recorder, config, host, options.timeout);
+                return handshake.await.map_err(ClientError::Tls);
             }
             Ok(Err(error)) => last = Some(ClientError::from_connect(addr, &error)),
         }

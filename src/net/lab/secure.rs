@@ -31,17 +31,8 @@ pub(super) async fn tap(
     if !matches!(peeked, Ok(Ok(1))) || first[0] != HANDSHAKE_RECORD {
         return Some(plain(stream));
     }
-    let handshake = tls::server(stream, conn, recorder, config.clone());
-    match tokio::time::timeout(shared.timeouts.head, handshake).await {
-        Ok(Ok(stream)) => Some(stream),
-        Ok(Err(_)) => None,
-        Err(_) => {
-            if let Some(conn) = conn {
-                let limit = shared.timeouts.head.as_secs_f64();
-                let sentence = format!("the TLS handshake did not finish within {limit} s");
-                recorder.close(conn, Some(sentence));
-            }
-            None
-        }
-    }
+    // A failure or a timeout is recorded with the connection by `tls::server`.
+    tls::server(stream, conn, recorder, config.clone(), shared.timeouts.head)
+        .await
+        .ok()
 }

@@ -6,7 +6,7 @@ use std::io;
 use rustls::{AlertDescription, CertificateError};
 
 /// A TLS problem.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum TlsError {
     /// rcgen could not make the lab's certificate.
     #[error("cannot generate the lab's TLS certificate: {0}")]
@@ -58,6 +58,9 @@ pub enum TlsError {
     /// The peer refused with an alert.
     #[error("the peer refused the TLS handshake with the alert {0}")]
     Alert(String),
+    /// The handshake did not finish in time.
+    #[error("the TLS handshake did not finish within {0} s")]
+    Timeout(f64),
     /// The peer hung up during the handshake.
     #[error("the connection closed during the TLS handshake")]
     Closed,

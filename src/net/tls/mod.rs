@@ -9,6 +9,7 @@ mod error;
 mod stream;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use rustls::pki_types::ServerName;
 use tokio::net::TcpStream;
@@ -32,63 +33,99 @@ pub fn provider() -> Arc<rustls::crypto::CryptoProvider> {
 }
 
 /// Performs the client side of the TLS handshake on `tcp` for `host`, with a tap under TLS
-/// and one above it, both recording as `conn`.
+/// and one above it, both recording as `conn`; at most `limit`.
 ///
 /// # Errors
-/// The handshake's failure, in one sentence.
+/// The handshake's failure, in one sentence; it is recorded with the connection too.
 pub async fn client(
     tcp: TcpStream,
     conn: Option<ConnId>,
     recorder: &Recorder,
     config: Arc<rustls::ClientConfig>,
     host: &str,
+    limit: Duration,
 ) -> Result<Tap<Stream>, TlsError> {
-    let name = ServerName::try_from(host.to_string())
-        .map_err(|_| TlsError::Handshake(format!("{host:?} is not a host name TLS can check")))?;
+    let mut guard = Closing::new(recorder, conn);
+    let Ok(name) = ServerName::try_from(host.to_string()) else {
+        return Err(guard.fail(TlsError::Handshake(format!(
+            "{host:?} is not a host name TLS can check"
+        ))));
+    };
     let under = Tap::under_tls(tcp, recorder.clone(), conn, End::Client);
     let connector = tokio_rustls::TlsConnector::from(config);
-    match connector.connect(name, under).await {
-        Ok(tls) => Ok(Tap::new(
-            Stream::Tls(Box::new(tls.into())),
-            recorder.clone(),
-            conn,
-            End::Client,
-        )),
-        Err(error) => {
-            let error = TlsError::from_handshake(&error, host);
-            if let Some(conn) = conn {
-                recorder.close(conn, Some(error.to_string()));
-            }
-            Err(error)
+    match tokio::time::timeout(limit, connector.connect(name, under)).await {
+        Ok(Ok(tls)) => {
+            guard.done();
+            Ok(Tap::new(
+                Stream::Tls(Box::new(tls.into())),
+                recorder.clone(),
+                conn,
+                End::Client,
+            ))
         }
+        Ok(Err(error)) => Err(guard.fail(TlsError::from_handshake(&error, host))),
+        Err(_) => Err(guard.fail(TlsError::Timeout(limit.as_secs_f64()))),
     }
 }
 
 /// Performs the server side of the TLS handshake on `tcp`, tapped as [`client`] is.
 ///
 /// # Errors
-/// The handshake's failure, in one sentence.
+/// The handshake's failure, in one sentence; it is recorded with the connection too.
 pub async fn server(
     tcp: TcpStream,
     conn: Option<ConnId>,
     recorder: &Recorder,
     config: Arc<rustls::ServerConfig>,
+    limit: Duration,
 ) -> Result<Tap<Stream>, TlsError> {
+    let mut guard = Closing::new(recorder, conn);
     let under = Tap::under_tls(tcp, recorder.clone(), conn, End::Server);
     let acceptor = tokio_rustls::TlsAcceptor::from(config);
-    match acceptor.accept(under).await {
-        Ok(tls) => Ok(Tap::new(
-            Stream::Tls(Box::new(tls.into())),
-            recorder.clone(),
-            conn,
-            End::Server,
-        )),
-        Err(error) => {
-            let error = TlsError::from_handshake(&error, "");
-            if let Some(conn) = conn {
-                recorder.close(conn, Some(error.to_string()));
-            }
-            Err(error)
+    match tokio::time::timeout(limit, acceptor.accept(under)).await {
+        Ok(Ok(tls)) => {
+            guard.done();
+            Ok(Tap::new(
+                Stream::Tls(Box::new(tls.into())),
+                recorder.clone(),
+                conn,
+                End::Server,
+            ))
+        }
+        Ok(Err(error)) => Err(guard.fail(TlsError::from_handshake(&error, ""))),
+        Err(_) => Err(guard.fail(TlsError::Timeout(limit.as_secs_f64()))),
+    }
+}
+
+/// Closes the connection in the transcript if the handshake does not finish: with the reason
+/// when it failed, without one when it was cancelled (a lab shutting down). The tap under TLS
+/// does not close on its own, so that the reason comes first.
+struct Closing<'a> {
+    recorder: &'a Recorder,
+    conn: Option<ConnId>,
+}
+
+impl<'a> Closing<'a> {
+    fn new(recorder: &'a Recorder, conn: Option<ConnId>) -> Self {
+        Self { recorder, conn }
+    }
+
+    fn fail(&mut self, error: TlsError) -> TlsError {
+        if let Some(conn) = self.conn.take() {
+            self.recorder.close(conn, Some(error.to_string()));
+        }
+        error
+    }
+
+    fn done(&mut self) {
+        self.conn = None;
+    }
+}
+
+impl Drop for Closing<'_> {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn {
+            self.recorder.close(conn, None);
         }
     }
 }

@@ -93,7 +93,7 @@ pub(super) fn pane(pane: Pane, action: &Action, run: &ActionRun, t: &Transcript)
         Pane::Tls => {
             for c in &conns {
                 let title = label(c, "On the wire: what an eavesdropper sees");
-                let mut body = crate::render::tls::records(c, PLAIN);
+                let mut body = crate::render::tls::records(t, c, PLAIN);
                 let cost = crate::render::tls::overhead_lines(c);
                 if !cost.is_empty() {
                     body.push_str("\nWhat TLS cost per message, measured:\n");
