@@ -176,6 +176,11 @@ impl WsClient {
         self.conn
     }
 
+    /// For wss://, the TLS version and cipher suite agreed, as code points.
+    pub fn tls_agreed(&self) -> Option<(u16, u16)> {
+        self.ws.get_ref().get_ref().agreed()
+    }
+
     /// The subprotocol the server chose, if any.
     pub fn protocol(&self) -> Option<&str> {
         self.protocol.as_deref()

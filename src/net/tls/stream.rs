@@ -42,23 +42,16 @@ impl Stream {
         matches!(self, Self::Tls(_))
     }
 
-    /// The TLS version and cipher suite agreed, in the RFCs' words, once the handshake is done.
-    pub fn agreed(&self) -> Option<(String, String)> {
+    /// The TLS version and cipher suite rustls agreed, as their code points (0x0304 is TLS
+    /// 1.3), once the handshake is done: what the dissector must read from the `ServerHello`.
+    pub fn agreed(&self) -> Option<(u16, u16)> {
         let Self::Tls(tls) = self else {
             return None;
         };
         let state = tls.get_ref().1;
-        let version = state
-            .protocol_version()?
-            .as_str()
-            .unwrap_or("unknown")
-            .to_string();
-        let suite = state
-            .negotiated_cipher_suite()?
-            .suite()
-            .as_str()
-            .unwrap_or("unknown");
-        Some((version, suite.to_string()))
+        let version = u16::from(state.protocol_version()?);
+        let suite = u16::from(state.negotiated_cipher_suite()?.suite());
+        Some((version, suite))
     }
 }
 
