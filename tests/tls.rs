@@ -532,3 +532,31 @@ async fn the_har_names_the_secure_scheme() {
     );
     lab.shutdown().await;
 }
+
+#[tokio::test]
+async fn json_lines_list_the_records_with_what_they_carried() {
+    let lab = tls_lab().await;
+    let (recorder, _client) = hello(&lab, &wss(&lab, "/echo"), &trusting(&lab)).await;
+    let lines = recorder.read(|t| export(t, Format::JsonLines, 0));
+    let records: Vec<serde_json::Value> = String::from_utf8(lines)
+        .expect("UTF-8")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .filter(|v: &serde_json::Value| v["type"] == "tls-record")
+        .collect();
+    assert_eq!(records[0]["content_type"], "handshake");
+    assert!(
+        records[0]["summary"]
+            .as_str()
+            .expect("text")
+            .contains("ClientHello")
+    );
+    assert!(
+        records.iter().any(|r| r["direction"] == "client-to-server"
+            && r["carried"]
+                .as_str()
+                .is_some_and(|c| c.starts_with("frame 1 (text, 11 B)"))),
+        "the Hello frame's record is named: {records:?}"
+    );
+    lab.shutdown().await;
+}

@@ -1,6 +1,6 @@
 //! JSON Lines: one object per event, in time order, for scripts. The events are `open`,
-//! `http-head`, `frame`, `message` and `close`. Heads, frames and messages have the fields of
-//! `--json` (render/json.rs).
+//! `http-head`, `frame`, `message` and `close`, and `tls-record` for each record under TLS.
+//! Heads, frames and messages have the fields of `--json` (render/json.rs).
 //!
 //! Every line also has:
 //! - `conn`, the connection's number;
@@ -92,6 +92,24 @@ fn of_connection(c: &Connection, base: u64) -> Vec<(u64, u8, Value)> {
             1,
             stamp(item, entry.at_us, Some(entry.direction)),
         ));
+    }
+    if let Some(tls) = &c.tls {
+        for d in Direction::BOTH {
+            for sealed in &tls.flow(d).records {
+                let r = &sealed.record;
+                let record = json!({
+                    "type": "tls-record",
+                    "index": r.index,
+                    "offset": r.offset,
+                    "content_type": r.content_type.name(),
+                    "version": r.version,
+                    "length": r.length,
+                    "summary": crate::render::tls::record_summary(r),
+                    "carried": crate::render::tls::carried_note(c, d, r.index),
+                });
+                events.push((sealed.at_us, 1, stamp(record, sealed.at_us, Some(d))));
+            }
+        }
     }
     if let Some(at) = c.closed_us {
         let close = json!({ "type": "close", "error": c.error });
