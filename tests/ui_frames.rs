@@ -377,7 +377,7 @@ fn a_compressed_message_is_shown_inflated_with_both_sizes() {
         "the row shows the inflated text: {shown}"
     );
     assert!(
-        shown.contains("message 1: compressed 7 B → inflated 5 B: \"Hello\""),
+        shown.contains("message 1: compressed 7 B → 5 B inflated: \"Hello\""),
         "the detail gives both sizes: {shown}"
     );
 }

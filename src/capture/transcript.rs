@@ -182,10 +182,13 @@ impl Transcript {
         at_us: u64,
         bytes: &[u8],
     ) -> Vec<Update> {
-        if bytes.is_empty() || !self.connections.contains_key(&conn) {
+        let Some(offset) = self.connections.get(&conn).map(|c| c.flow(direction).bytes) else {
+            return Vec::new();
+        };
+        if bytes.is_empty() {
             return Vec::new();
         }
-        let (listed, kept) = self.keep(bytes);
+        self.list(Layer::App, conn, direction, at_us, offset, bytes);
         let Some(connection) = self.connections.get_mut(&conn) else {
             return Vec::new();
         };
@@ -194,19 +197,6 @@ impl Transcript {
             Direction::ClientToServer => (requests, &[][..]),
             Direction::ServerToClient => (responses, &requests.http[..]),
         };
-        if listed {
-            self.chunks.push(ChunkRecord {
-                conn,
-                direction,
-                layer: Layer::App,
-                at_us,
-                offset: flow.bytes,
-                len: bytes.len() as u64,
-                bytes: kept,
-            });
-        } else {
-            self.chunks_dropped += 1;
-        }
         let learned = flow.feed(bytes, at_us, &self.limits, &mut self.used, asked);
         // The client's frames follow the 101 (it must wait for it, §4.1), so the extensions
         // the answer negotiated are known before the client's dissector is made.
@@ -227,10 +217,17 @@ impl Transcript {
         at_us: u64,
         bytes: &[u8],
     ) -> Vec<Update> {
-        if bytes.is_empty() || !self.connections.contains_key(&conn) {
+        let Some(connection) = self.connections.get(&conn) else {
+            return Vec::new();
+        };
+        if bytes.is_empty() {
             return Vec::new();
         }
-        let (listed, kept) = self.keep(bytes);
+        let offset = connection
+            .tls
+            .as_ref()
+            .map_or(0, |l| l.flow(direction).bytes);
+        self.list(Layer::Tls, conn, direction, at_us, offset, bytes);
         let Some(connection) = self.connections.get_mut(&conn) else {
             return Vec::new();
         };
@@ -238,19 +235,6 @@ impl Transcript {
             .tls
             .get_or_insert_with(TlsLayer::default)
             .flow_mut(direction);
-        if listed {
-            self.chunks.push(ChunkRecord {
-                conn,
-                direction,
-                layer: Layer::Tls,
-                at_us,
-                offset: flow.bytes,
-                len: bytes.len() as u64,
-                bytes: kept,
-            });
-        } else {
-            self.chunks_dropped += 1;
-        }
         flow.feed(bytes, at_us, self.limits.max_frames)
             .into_iter()
             .map(|index| Update::Learned(conn, direction, Learned::Record(index)))
@@ -265,17 +249,38 @@ impl Transcript {
         Vec::new()
     }
 
-    // Whether a new chunk is listed, and its bytes if the raw budget allows.
-    fn keep(&mut self, bytes: &[u8]) -> (bool, Bytes) {
-        let listed = self.chunks.len() < self.limits.max_chunks;
-        let kept = if listed && self.raw_kept + bytes.len() <= self.limits.max_raw_bytes {
+    // Lists a chunk at `offset` of its layer's direction, with its bytes if the raw budget
+    // allows; past the chunk limit, only counts it.
+    fn list(
+        &mut self,
+        layer: Layer,
+        conn: ConnId,
+        direction: Direction,
+        at_us: u64,
+        offset: u64,
+        bytes: &[u8],
+    ) {
+        if self.chunks.len() >= self.limits.max_chunks {
+            self.raw_dropped += bytes.len() as u64;
+            self.chunks_dropped += 1;
+            return;
+        }
+        let kept = if self.raw_kept + bytes.len() <= self.limits.max_raw_bytes {
             self.raw_kept += bytes.len();
             Bytes::copy_from_slice(bytes)
         } else {
             self.raw_dropped += bytes.len() as u64;
             Bytes::new()
         };
-        (listed, kept)
+        self.chunks.push(ChunkRecord {
+            conn,
+            direction,
+            layer,
+            at_us,
+            offset,
+            len: bytes.len() as u64,
+            bytes: kept,
+        });
     }
 
     /// Records that a direction ended: the reader saw EOF, or the writer shut down.

@@ -386,6 +386,18 @@ pub fn message(message: &Message, number: u64, p: Palette) -> String {
 
 // A compressed message's sizes side by side, and what it inflates to when that is known.
 fn compressed(message: &Message) -> String {
+    compressed_sizes(message, |preview| {
+        if message.opcode == OpCode::Binary {
+            short_hex(preview)
+        } else {
+            quote(&String::from_utf8_lossy(preview))
+        }
+    })
+}
+
+/// A compressed message's sizes side by side, then the inflated payload as `shown` writes it,
+/// or why there is none: one wording for the plain views and the terminal's.
+pub fn compressed_sizes(message: &Message, shown: impl FnOnce(&[u8]) -> String) -> String {
     let wire = format!("compressed {} B", message.length);
     match &message.inflated {
         None => format!("{wire} (permessage-deflate; not inflated here)"),
@@ -396,17 +408,15 @@ fn compressed(message: &Message) -> String {
             beyond_bound,
         }) => {
             let more = if *beyond_bound { "more than " } else { "" };
-            let shown = if message.opcode == OpCode::Binary {
-                short_hex(preview)
-            } else {
-                quote(&String::from_utf8_lossy(preview))
-            };
             let cut = if (preview.len() as u64) < *length {
                 " (preview)"
             } else {
                 ""
             };
-            format!("{wire} → {more}{length} B inflated{cut}: {shown}")
+            format!(
+                "{wire} → {more}{length} B inflated{cut}: {}",
+                shown(preview)
+            )
         }
     }
 }

@@ -5,7 +5,7 @@
 use super::wire::Entry;
 use crate::capture::Connection;
 use crate::proto::{Inflated, Message, OpCode};
-use crate::render::frame::hex_preview;
+use crate::render::frame::{compressed_sizes, hex_preview};
 
 /// The compressed message that the frame in `entry` completed, if it completed one.
 pub(super) fn message_of<'a>(conn: &'a Connection, entry: &Entry<'_>) -> Option<&'a Message> {
@@ -33,27 +33,7 @@ pub(super) fn preview(message: &Message, room: usize) -> Option<(String, bool)> 
 
 /// The detail's line: both sizes, then the inflated payload or why there is none.
 pub(super) fn sizes(message: &Message, room: usize) -> String {
-    let wire = format!("compressed {} B", message.length);
-    match &message.inflated {
-        None => format!("{wire} (permessage-deflate; not inflated here)"),
-        Some(Inflated::Failed(why)) => format!("{wire}; {why}"),
-        Some(Inflated::Done {
-            preview,
-            length,
-            beyond_bound,
-        }) => {
-            let more = if *beyond_bound { "more than " } else { "" };
-            let cut = if (preview.len() as u64) < *length {
-                " (preview)"
-            } else {
-                ""
-            };
-            format!(
-                "{wire} → inflated {more}{length} B{cut}: {}",
-                shown(message.opcode, preview, room)
-            )
-        }
-    }
+    compressed_sizes(message, |preview| shown(message.opcode, preview, room))
 }
 
 /// Inflated bytes as text when they are UTF-8 (quoted, so that control bytes are escaped),
