@@ -7,6 +7,8 @@
 mod exchange_common;
 #[path = "common/pcap_reader.rs"]
 mod pcap_reader;
+#[path = "common/tshark.rs"]
+mod tshark;
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
@@ -139,27 +141,12 @@ async fn a_loopback_exchange_reads_back_byte_for_byte() {
 
 /// tshark, when installed, dissects the file as WebSocket; its opcodes in packet order.
 fn tshark_agrees(file: &[u8], expected: &str) {
-    let found = std::process::Command::new("sh")
-        .args(["-c", "command -v tshark"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        println!("skipped: no tshark");
+    let Some(text) = tshark::read(
+        file,
+        &["-Y", "websocket", "-T", "fields", "-e", "websocket.opcode"],
+    ) else {
         return;
-    }
-    let dir = std::env::temp_dir().join(format!("wslab-export-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let path = dir.join("capture.pcap");
-    std::fs::write(&path, file).expect("written");
-    let out = std::process::Command::new("tshark")
-        .arg("-r")
-        .arg(&path)
-        .args(["-Y", "websocket", "-T", "fields", "-e", "websocket.opcode"])
-        .output()
-        .expect("tshark runs");
-    let _ = std::fs::remove_dir_all(&dir);
-    let text = String::from_utf8_lossy(&out.stdout);
-    println!("tshark: {}", text.trim());
+    };
     let opcodes: Vec<&str> = text.split_whitespace().flat_map(|l| l.split(',')).collect();
     assert_eq!(opcodes.join(","), expected, "tshark's opcodes");
 }

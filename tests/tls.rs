@@ -6,6 +6,8 @@
 mod common;
 #[path = "common/pcap_reader.rs"]
 mod pcap_reader;
+#[path = "common/tshark.rs"]
+mod tshark;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -470,42 +472,29 @@ async fn the_key_log_lets_tshark_decrypt_the_pcap() {
         "the first payload byte is a TLS handshake record"
     );
     assert!(!payload.windows(5).any(|w| w == b"Hello"));
-    tshark_decrypts(&dir, &pcap, &keys);
+    tshark_decrypts(&pcap, &keys);
     let _ = std::fs::remove_dir_all(&dir);
     lab.shutdown().await;
 }
 
 /// tshark, when installed, decrypts the pcap with the key log and finds the text frame.
-fn tshark_decrypts(dir: &std::path::Path, pcap: &[u8], keys: &std::path::Path) {
-    let found = std::process::Command::new("sh")
-        .args(["-c", "command -v tshark"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        println!("skipped: tshark is not installed, so the decryption was not checked");
+fn tshark_decrypts(pcap: &[u8], keys: &std::path::Path) {
+    let keylog = format!("tls.keylog_file:{}", keys.display());
+    let args = [
+        "-o",
+        &keylog,
+        "-Y",
+        "websocket",
+        "-T",
+        "fields",
+        "-e",
+        "websocket.opcode",
+        "-e",
+        "websocket.payload.text",
+    ];
+    let Some(text) = tshark::read(pcap, &args) else {
         return;
-    }
-    let path = dir.join("wss.pcap");
-    std::fs::write(&path, pcap).expect("written");
-    let out = std::process::Command::new("tshark")
-        .arg("-r")
-        .arg(&path)
-        .arg("-o")
-        .arg(format!("tls.keylog_file:{}", keys.display()))
-        .args([
-            "-Y",
-            "websocket",
-            "-T",
-            "fields",
-            "-e",
-            "websocket.opcode",
-            "-e",
-            "websocket.payload.text",
-        ])
-        .output()
-        .expect("tshark runs");
-    let text = String::from_utf8_lossy(&out.stdout);
-    println!("tshark: {}", text.trim());
+    };
     assert!(
         text.lines()
             .any(|l| l.starts_with("1\t") && l.contains("Hello")),

@@ -70,6 +70,17 @@ impl Recorder {
         f(&self.lock())
     }
 
+    /// The connections that have closed and are still held: what a live printer that missed
+    /// updates shows and forgets, so that memory stays bounded.
+    pub fn closed(&self) -> Vec<ConnId> {
+        self.read(|t| {
+            t.connections()
+                .filter(|c| c.closed_us.is_some())
+                .map(|c| c.id)
+                .collect()
+        })
+    }
+
     /// Starts recording a connection; `None` once the connection limit is reached.
     pub fn open(
         &self,

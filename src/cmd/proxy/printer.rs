@@ -138,13 +138,7 @@ impl Printer {
     ) -> std::io::Result<()> {
         self.dropped += n;
         write(out, &Event::Dropped { events: n })?;
-        let closed: Vec<ConnId> = recorder.read(|t| {
-            t.connections()
-                .filter(|c| c.closed_us.is_some())
-                .map(|c| c.id)
-                .collect()
-        });
-        for conn in closed {
+        for conn in recorder.closed() {
             self.show(recorder, Update::Closed(conn), out)?;
         }
         Ok(())

@@ -230,13 +230,7 @@ impl Printer {
     /// After missed updates: shows and forgets every closed connection, whose Closed update
     /// may have been among those missed, so that memory stays bounded.
     fn sweep(&mut self, recorder: &Recorder, out: &mut impl Write) -> io::Result<()> {
-        let closed: Vec<ConnId> = recorder.read(|t| {
-            t.connections()
-                .filter(|c| c.closed_us.is_some())
-                .map(|c| c.id)
-                .collect()
-        });
-        for conn in closed {
+        for conn in recorder.closed() {
             self.show(recorder, Update::Closed(conn), out)?;
         }
         Ok(())

@@ -56,12 +56,7 @@ pub async fn client(
     match tokio::time::timeout(limit, connector.connect(name, under)).await {
         Ok(Ok(tls)) => {
             guard.done();
-            Ok(Tap::new(
-                Stream::Tls(Box::new(tls.into())),
-                recorder.clone(),
-                conn,
-                End::Client,
-            ))
+            Ok(above(tls.into(), recorder, conn, End::Client))
         }
         Ok(Err(error)) => Err(guard.fail(TlsError::from_handshake(&error, host))),
         Err(_) => Err(guard.fail(TlsError::Timeout(limit.as_secs_f64()))),
@@ -85,16 +80,21 @@ pub async fn server(
     match tokio::time::timeout(limit, acceptor.accept(under)).await {
         Ok(Ok(tls)) => {
             guard.done();
-            Ok(Tap::new(
-                Stream::Tls(Box::new(tls.into())),
-                recorder.clone(),
-                conn,
-                End::Server,
-            ))
+            Ok(above(tls.into(), recorder, conn, End::Server))
         }
         Ok(Err(error)) => Err(guard.fail(TlsError::from_handshake(&error, ""))),
         Err(_) => Err(guard.fail(TlsError::Timeout(limit.as_secs_f64()))),
     }
+}
+
+/// The tap above TLS: it records the plaintext as the connection's usual flows.
+fn above(
+    tls: tokio_rustls::TlsStream<Tap<TcpStream>>,
+    recorder: &Recorder,
+    conn: Option<ConnId>,
+    end: End,
+) -> Tap<Stream> {
+    Tap::new(Stream::Tls(Box::new(tls)), recorder.clone(), conn, end)
 }
 
 /// Closes the connection in the transcript if the handshake does not finish: with the reason
