@@ -449,6 +449,19 @@ async fn the_key_log_lets_tshark_decrypt_the_pcap() {
     };
     let (recorder, _client) = hello(&lab, &wss(&lab, "/echo"), &options).await;
     let log = std::fs::read_to_string(&keys).expect("the key log is written");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(&keys)
+            .expect("exists")
+            .permissions()
+            .mode();
+        assert_eq!(
+            mode & 0o077,
+            0,
+            "session secrets are for their owner only: {mode:o}"
+        );
+    }
     for label in [
         "CLIENT_HANDSHAKE_TRAFFIC_SECRET",
         "SERVER_HANDSHAKE_TRAFFIC_SECRET",

@@ -111,9 +111,12 @@ struct KeyLogFile {
 
 impl KeyLogFile {
     fn open(path: &Path) -> Result<Self, TlsError> {
-        let file = File::options()
-            .create(true)
-            .append(true)
+        let mut options = File::options();
+        options.create(true).append(true);
+        // Secrets: readable by their owner only, as a private key would be.
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let file = options
             .open(path)
             .map_err(|e| TlsError::KeyLog(path.display().to_string(), e.to_string()))?;
         Ok(Self {
