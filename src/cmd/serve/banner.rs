@@ -71,6 +71,10 @@ pub fn tls(lab: &Lab, cert: &LabCert, saved: &SavedCert, p: Palette) -> String {
         crate::net::tls::NAMES.join(", "),
         cert.fingerprint()
     );
+    if !lab.addr().ip().is_loopback() {
+        let warning = "it names only this machine: clients elsewhere will see a name mismatch";
+        let _ = writeln!(out, "  {}", p.paint(Role::Bad, warning));
+    }
     let _ = writeln!(
         out,
         "  signed by a CA made now, saved as {}",
