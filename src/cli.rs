@@ -138,7 +138,7 @@ pub enum Command {
     Serve(Box<ServeArgs>),
     /// Run a scripted WebSocket exchange against a ws:// server and explain every byte.
     Connect(Box<ConnectArgs>),
-    /// Run a lesson for real and print it from start to finish (plain text, Markdown).
+    /// Run a lesson for real: in the terminal UI, or printed from start to finish with --plain.
     Lesson(LessonArgs),
     /// Present lessons to a class: large prose, one live pane, speaker notes on a key.
     Present(PresentArgs),
@@ -208,7 +208,8 @@ pub struct LessonArgs {
     /// Every lesson, in order.
     #[arg(long)]
     pub all: bool,
-    /// Print the lesson as text (Markdown) instead of opening the terminal UI.
+    /// Print the lesson as text (Markdown) instead of opening the terminal UI; the default
+    /// without a terminal, and with --all or --save.
     #[arg(long)]
     pub plain: bool,
     /// Also write each lesson's capture to FILE: .pcap, .har or .jsonl/.ndjson, by the

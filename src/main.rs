@@ -23,7 +23,7 @@ fn main() -> ExitCode {
         Some(Command::Decode(args)) => cmd::decode::run(args, palette, &mut out),
         Some(Command::Serve(args)) => cmd::serve::run(args, palette, &mut out),
         Some(Command::Lessons(args)) => cmd::lessons::run(&args.command, &mut out),
-        Some(Command::Lesson(args)) => cmd::lesson::run(args, palette, &mut out),
+        Some(Command::Lesson(args)) => cmd::lesson::run(args, &cli.learn, cli.color, &mut out),
         Some(Command::Proxy(args)) => {
             let theme = cmd::learn::theme(cli.learn.theme, cli.color);
             cmd::proxy::run(args, &theme, &mut out)

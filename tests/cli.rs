@@ -418,3 +418,18 @@ fn inspect_without_a_terminal_or_with_a_bad_url_says_so() {
         "{err}"
     );
 }
+
+#[test]
+fn a_lesson_without_a_terminal_is_printed_and_says_why() {
+    let out = wslab(&["lesson", "1", "--quick"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out).trim(),
+        "wslab: note: there is no terminal here, so the lesson is printed as plain text (--plain)"
+    );
+    assert!(
+        stdout(&out).starts_with("# Lesson 1 of 18"),
+        "{}",
+        stdout(&out)
+    );
+}

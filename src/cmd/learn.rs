@@ -36,15 +36,36 @@ pub fn run(
     present: Option<&PresentArgs>,
     color: ColorChoice,
 ) -> anyhow::Result<ExitCode> {
-    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+    let dir = present
+        .and_then(|p| p.lessons.as_deref())
+        .or(args.lessons.as_deref());
+    let wanted = present.and_then(|p| p.lesson.as_deref());
+    open(args, present.is_some(), wanted, dir, color)
+}
+
+/// Whether the terminal UI can run here: both ends are a terminal.
+pub fn has_terminal() -> bool {
+    std::io::stdout().is_terminal() && std::io::stdin().is_terminal()
+}
+
+/// Opens the terminal UI, self-paced or in classroom mode (`present`), at lesson `wanted`
+/// when one is given, else at the menu.
+///
+/// # Errors
+/// [`BadInput`] without a terminal, for an unknown lesson, or when the lessons do not load.
+pub fn open(
+    args: &LearnArgs,
+    present: bool,
+    wanted: Option<&str>,
+    dir: Option<&std::path::Path>,
+    color: ColorChoice,
+) -> anyhow::Result<ExitCode> {
+    if !has_terminal() {
         return Err(BadInput(
             "the lesson menu needs a terminal; without one, `wslab lessons list` and `wslab lesson ID --plain` print the lessons".to_owned(),
         )
         .into());
     }
-    let dir = present
-        .and_then(|p| p.lessons.as_deref())
-        .or(args.lessons.as_deref());
     let library = super::lessons::library(dir)?;
     if library.lessons.is_empty() {
         for p in library
@@ -88,7 +109,7 @@ pub fn run(
         ));
     }
     let numbers = library.lessons.iter().map(|l| library.number(l)).collect();
-    let mode = if present.is_some() {
+    let mode = if present {
         Mode::Present {
             notes: false,
             blank: false,
@@ -105,7 +126,7 @@ pub fn run(
         mode,
     );
     app.status = status;
-    if let Some(wanted) = present.and_then(|p| p.lesson.as_deref()) {
+    if let Some(wanted) = wanted {
         let Some(index) = library
             .find(wanted)
             .and_then(|l| library.lessons.iter().position(|x| x.id == l.id))

@@ -6,17 +6,27 @@ use std::process::ExitCode;
 
 use super::BadInput;
 use super::save::Target;
-use crate::cli::LessonArgs;
+use crate::cli::{ColorChoice, LearnArgs, LessonArgs};
 use crate::lesson::{Lesson, Severity};
 use crate::render::lesson::{Plain, header, step};
-use crate::render::style::Palette;
 use crate::run::{Runner, Settings};
 
 /// Runs `wslab lesson`.
 ///
 /// # Errors
 /// [`BadInput`] for an unknown lesson or a lesson file with errors; I/O errors on output.
-pub fn run(args: &LessonArgs, _palette: Palette, out: &mut impl Write) -> anyhow::Result<ExitCode> {
+pub fn run(
+    args: &LessonArgs,
+    learn: &LearnArgs,
+    color: ColorChoice,
+    out: &mut impl Write,
+) -> anyhow::Result<ExitCode> {
+    // One lesson on a terminal, without --plain: the lesson in the terminal UI, self-paced,
+    // its progress saved as the menu's is.
+    if !args.plain && !args.all && args.save.is_none() && super::learn::has_terminal() {
+        let dir = args.lessons.as_deref().or(learn.lessons.as_deref());
+        return super::learn::open(learn, false, args.id.as_deref(), dir, color);
+    }
     let library = super::lessons::library(args.lessons.as_deref())?;
     let chosen: Vec<&Lesson> = if args.all {
         library.lessons.iter().collect()
@@ -65,9 +75,14 @@ pub fn run(args: &LessonArgs, _palette: Palette, out: &mut impl Write) -> anyhow
         );
     }
     if !args.plain {
-        eprintln!(
-            "wslab: note: the terminal UI is not built yet, so the lesson is printed as plain text (--plain)"
-        );
+        let why = if args.all {
+            "--all prints the whole course; the terminal UI opens one lesson at a time"
+        } else if args.save.is_some() {
+            "--save runs the lesson as plain text"
+        } else {
+            "there is no terminal here"
+        };
+        eprintln!("wslab: note: {why}, so the lesson is printed as plain text (--plain)");
     }
     let save = args.save.as_deref().map(Target::check).transpose()?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
