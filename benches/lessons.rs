@@ -39,7 +39,9 @@ fn main() {
     for lesson in &library.lessons {
         let started = Instant::now();
         let bytes = runtime.block_on(async {
-            let runner = Runner::start(settings).await.expect("the lab starts");
+            let runner = Runner::start(settings.clone())
+                .await
+                .expect("the lab starts");
             let mut bytes = 0;
             for (i, s) in lesson.steps.iter().enumerate() {
                 let mut runs = Vec::new();

@@ -229,6 +229,10 @@ pub struct LessonArgs {
     /// A folder of lessons laid over the built-in ones (see docs/lessons.md).
     #[arg(long, value_name = "DIR")]
     pub lessons: Option<std::path::PathBuf>,
+    /// Append the TLS secrets of the lesson's wss:// actions to FILE (SSLKEYLOGFILE format),
+    /// so that a --save'd pcap opens decrypted in Wireshark (`-o tls.keylog_file:FILE`).
+    #[arg(long, value_name = "FILE")]
+    pub keylog: Option<std::path::PathBuf>,
 }
 
 /// `wslab lessons`.

@@ -562,3 +562,53 @@ async fn json_lines_list_the_records_with_what_they_carried() {
     );
     lab.shutdown().await;
 }
+
+#[test]
+fn a_lesson_s_pcap_and_key_log_decrypt_together() {
+    let dir = std::env::temp_dir().join(format!("wslab-lesson-keylog-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let (pcap, keys) = (dir.join("l15.pcap"), dir.join("keys.txt"));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_wslab"))
+        .args(["lesson", "15", "--plain", "--save"])
+        .arg(&pcap)
+        .arg("--keylog")
+        .arg(&keys)
+        .output()
+        .expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let log = std::fs::read_to_string(&keys).expect("the key log is written");
+    let sessions = log
+        .lines()
+        .filter(|l| l.starts_with("CLIENT_TRAFFIC_SECRET_0 "))
+        .count();
+    assert!(sessions >= 2, "one session per wss:// action: {log}");
+    let file = std::fs::read(&pcap).expect("the pcap is written");
+    let keylog = format!("tls.keylog_file:{}", keys.display());
+    if let Some(text) = tshark::read(
+        &file,
+        &[
+            "-o",
+            &keylog,
+            "-Y",
+            "websocket",
+            "-T",
+            "fields",
+            "-e",
+            "websocket.payload.text",
+        ],
+    ) {
+        // Step 1's plain ws:// frames, and step 2's same PIN decrypted from wss://.
+        let pins = text.lines().filter(|l| *l == "my PIN is 2468").count();
+        assert_eq!(
+            pins, 4,
+            "sent and echoed, over ws:// and over wss://: {text}"
+        );
+        assert!(text.lines().any(|l| l == "Hello"), "step 3's Hello: {text}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -23,7 +23,8 @@ pub fn run(
 ) -> anyhow::Result<ExitCode> {
     // One lesson on a terminal, without --plain: the lesson in the terminal UI, self-paced,
     // its progress saved as the menu's is.
-    if !args.plain && !args.all && args.save.is_none() && super::learn::has_terminal() {
+    let printed = args.plain || args.all || args.save.is_some() || args.keylog.is_some();
+    if !printed && super::learn::has_terminal() {
         let dir = args.lessons.as_deref().or(learn.lessons.as_deref());
         return super::learn::open(learn, false, args.id.as_deref(), dir, color);
     }
@@ -74,23 +75,20 @@ pub fn run(
             "wslab: note: no step of this lesson takes your own value, so --input is not used"
         );
     }
-    if !args.plain {
-        let why = if args.all {
-            "--all prints the whole course; the terminal UI opens one lesson at a time"
-        } else if args.save.is_some() {
-            "--save runs the lesson as plain text"
-        } else {
-            "there is no terminal here"
-        };
+    if let Some(why) = why_plain(args) {
         eprintln!("wslab: note: {why}, so the lesson is printed as plain text (--plain)");
     }
     let save = args.save.as_deref().map(Target::check).transpose()?;
+    if let Some(path) = &args.keylog {
+        crate::net::tls::check_keylog(path).map_err(|e| BadInput(e.to_string()))?;
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()?;
     let settings = Settings {
         quick: args.quick,
+        keylog: args.keylog.clone(),
         ..Settings::default()
     };
     let opts = Plain { notes: args.notes };
@@ -109,7 +107,7 @@ pub fn run(
         });
         runtime.block_on(run_lesson(
             lesson,
-            (settings, save.as_ref()),
+            (settings.clone(), save.as_ref()),
             opts,
             args.input.as_deref(),
             out,
@@ -127,6 +125,19 @@ pub fn run(
 }
 
 // `run.1` is where to save the lesson's capture, if anywhere.
+/// Why a lesson is printed though `--plain` was not given; `None` when it was.
+fn why_plain(args: &LessonArgs) -> Option<&'static str> {
+    Some(if args.plain {
+        return None;
+    } else if args.all {
+        "--all prints the whole course; the terminal UI opens one lesson at a time"
+    } else if args.save.is_some() || args.keylog.is_some() {
+        "--save and --keylog run the lesson as plain text"
+    } else {
+        "there is no terminal here"
+    })
+}
+
 async fn run_lesson(
     lesson: &Lesson,
     run: (Settings, Option<&Target>),

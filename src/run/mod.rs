@@ -20,12 +20,15 @@ use crate::net::lab::{Lab, LabConfig, Timeouts};
 use crate::net::tls::LabCert;
 
 /// How actions run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
     /// Shorten the measured experiments, for tests; their figures are still measured.
     pub quick: bool,
     /// The longest wait for a connection, a handshake or a reply.
     pub timeout: Duration,
+    /// Where `tls = true` actions append their TLS secrets (SSLKEYLOGFILE format), so that a
+    /// saved pcap of the lesson can be decrypted in Wireshark.
+    pub keylog: Option<std::path::PathBuf>,
 }
 
 impl Default for Settings {
@@ -33,6 +36,7 @@ impl Default for Settings {
         Self {
             quick: false,
             timeout: Duration::from_secs(10),
+            keylog: None,
         }
     }
 }

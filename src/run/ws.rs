@@ -121,7 +121,7 @@ async fn exchange(runner: &Runner, plan: &Plan<'_>) -> ActionRun {
         (true, Some(cert)) => {
             let tls = TlsOptions {
                 trust: Trust::Roots(Arc::new(cert.roots())),
-                keylog: None,
+                keylog: runner.settings.keylog.clone(),
             };
             (runner.lab.wss_url(&plan.path).unwrap_or_default(), tls)
         }

@@ -116,7 +116,7 @@ async fn event_loop(
                             }
                         });
                     }
-                    let tx = tx.clone();
+                    let (tx, settings) = (tx.clone(), settings.clone());
                     tokio::spawn(async move {
                         let event = match Runner::start(settings).await {
                             Ok(r) => Event2::Ready(lesson, Arc::new(r)),

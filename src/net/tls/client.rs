@@ -102,6 +102,15 @@ fn ca_file(path: &Path) -> Result<RootCertStore, TlsError> {
     Ok(roots)
 }
 
+/// Opens (creating it, owner-only) the key log at `path`, to find a path that cannot be
+/// written before any connection needs it.
+///
+/// # Errors
+/// [`TlsError::KeyLog`] naming the path and the system's reason.
+pub fn check_keylog(path: &Path) -> Result<(), TlsError> {
+    KeyLogFile::open(path).map(drop)
+}
+
 /// Appends each secret as `LABEL CLIENT_RANDOM SECRET` in hex, one line each: the NSS key log
 /// format that Wireshark's `tls.keylog_file` reads. Appended, so several runs can share a file.
 #[derive(Debug)]
