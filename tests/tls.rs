@@ -612,3 +612,36 @@ fn a_lesson_s_pcap_and_key_log_decrypt_together() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn a_silent_client_of_a_tls_lab_gets_the_plain_408() {
+    use tokio::io::AsyncReadExt as _;
+    let config = LabConfig {
+        tick: NEVER,
+        ..LabConfig::default()
+    };
+    let timeouts = Timeouts {
+        head: Duration::from_millis(200),
+        ..Timeouts::default()
+    };
+    let cert = LabCert::generate().expect("made");
+    let lab = Lab::start_tls(config, timeouts, Recorder::default(), cert)
+        .await
+        .expect("starts");
+    let mut socket = tokio::net::TcpStream::connect(lab.addr())
+        .await
+        .expect("connects");
+    // Nothing sent: neither TLS nor HTTP. The lab answers as a plain lab does.
+    let mut answer = Vec::new();
+    let _ = socket.read_to_end(&mut answer).await;
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(
+        answer.starts_with("HTTP/1.1 408 Request Timeout"),
+        "{answer}"
+    );
+    assert!(
+        answer.contains("no complete request head within 0.2 s"),
+        "{answer}"
+    );
+    lab.shutdown().await;
+}

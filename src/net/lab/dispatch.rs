@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncReadExt as _, AsyncWrite, AsyncWriteExt as _};
+use tokio::time::Instant;
 
 use super::rewind::Rewind;
 use super::{Shared, faults, http, ws};
@@ -20,10 +21,11 @@ pub(super) const DRAIN_LIMIT: u64 = 1024 * 1024;
 // How long the lab waits for a refused client to hang up before it hangs up itself.
 const DRAIN_TIME: Duration = Duration::from_secs(30);
 
-/// Serves one connection. Every failure ends this connection only.
-pub(super) async fn handle(mut stream: TappedTcp, shared: Arc<Shared>) {
+/// Serves one connection, whose request head must be complete by `deadline`. Every failure
+/// ends this connection only.
+pub(super) async fn handle(mut stream: TappedTcp, shared: Arc<Shared>, deadline: Instant) {
     let limit = shared.timeouts.head;
-    let Ok(read) = tokio::time::timeout(limit, read_head(&mut stream)).await else {
+    let Ok(read) = tokio::time::timeout_at(deadline, read_head(&mut stream)).await else {
         // Within the same limit again, so that a client that neither sends nor reads holds its
         // slot for a bounded time.
         let body = format!(

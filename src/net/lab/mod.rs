@@ -329,8 +329,11 @@ async fn accept_one(
         Ok((stream, conn)) => {
             let (recorder, shared) = (recorder.clone(), shared.clone());
             connections.spawn(async move {
-                if let Some(stream) = secure::tap(stream, conn, &recorder, &shared).await {
-                    dispatch::handle(stream, shared).await;
+                // One budget from accept to a complete head, the TLS handshake included.
+                let deadline = tokio::time::Instant::now() + shared.timeouts.head;
+                if let Some(stream) = secure::tap(stream, conn, &recorder, &shared, deadline).await
+                {
+                    dispatch::handle(stream, shared, deadline).await;
                 }
             });
         }

@@ -19,20 +19,22 @@ pub(super) async fn tap(
     conn: Option<ConnId>,
     recorder: &Recorder,
     shared: &Arc<Shared>,
+    deadline: tokio::time::Instant,
 ) -> Option<TappedTcp> {
     let plain = |stream| Tap::new(Stream::Tcp(stream), recorder.clone(), conn, End::Server);
     let Some(config) = &shared.tls else {
         return Some(plain(stream));
     };
     let mut first = [0u8; 1];
-    // Peeking leaves the byte for whoever reads next. A client that sends nothing is given to
-    // the plain path, whose head timeout answers it.
-    let peeked = tokio::time::timeout(shared.timeouts.head, stream.peek(&mut first)).await;
+    // Peeking leaves the byte for whoever reads next. A client that sends nothing by the
+    // deadline is given to the plain path, which answers 408 at once.
+    let peeked = tokio::time::timeout_at(deadline, stream.peek(&mut first)).await;
     if !matches!(peeked, Ok(Ok(1))) || first[0] != HANDSHAKE_RECORD {
         return Some(plain(stream));
     }
     // A failure or a timeout is recorded with the connection by `tls::server`.
-    tls::server(stream, conn, recorder, config.clone(), shared.timeouts.head)
+    let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+    tls::server(stream, conn, recorder, config.clone(), left)
         .await
         .ok()
 }

@@ -59,7 +59,7 @@ pub enum TlsError {
     #[error("the peer refused the TLS handshake with the alert {0}")]
     Alert(String),
     /// The handshake did not finish in time.
-    #[error("the TLS handshake did not finish within {0} s")]
+    #[error("the TLS handshake did not finish within {} s", seconds(*.0))]
     Timeout(f64),
     /// The peer hung up during the handshake.
     #[error("the connection closed during the TLS handshake")]
@@ -67,6 +67,13 @@ pub enum TlsError {
     /// Anything else.
     #[error("the TLS handshake failed: {0}")]
     Handshake(String),
+}
+
+/// Seconds to a tenth, without a trailing ".0": a limit met part-way through a budget reads
+/// as the budget (0.2, 30), not as 0.199312.
+fn seconds(secs: f64) -> String {
+    let text = format!("{secs:.1}");
+    text.strip_suffix(".0").map_or(text.clone(), str::to_owned)
 }
 
 impl TlsError {
