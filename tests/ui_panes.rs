@@ -527,3 +527,46 @@ fn empty_captures_say_so() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_tls_pane_lists_the_records_and_survives_any_size() {
+    let (runner, action, secure) = run(&format!(
+        "kind = \"websocket\"\ntls = true\n{PINNED}\nsend = [{{ text = \"Hello\" }}]\npanes = [\"tls\"]"
+    ))
+    .await;
+    assert!(!secure.failed(), "{:?}", secure.error);
+    let wide = screen(&draw(&runner, &action, &secure, View::new(Pane::Tls, WIDE)));
+    assert!(
+        wide.contains("ClientHello (SNI localhost, ALPN http/1.1"),
+        "{wide}"
+    );
+    assert!(
+        wide.contains("header 16 03 01 00"),
+        "the first record's header: {wide}"
+    );
+    assert!(
+        !wide.contains("\"Hello\""),
+        "no plaintext in the eavesdropper's view: {wide}"
+    );
+    // The last record selected: the detail follows the selection.
+    let last = screen(&draw(
+        &runner,
+        &action,
+        &secure,
+        View::new(Pane::Tls, WIDE).selected(usize::MAX),
+    ));
+    assert!(last.contains("header 17 03 03 00"), "{last}");
+    tiny(&runner, &action, &secure, Pane::Tls);
+
+    let (runner, action, plain_run) = run(&format!("kind = \"websocket\"\n{PINNED}")).await;
+    let plain = screen(&draw(
+        &runner,
+        &action,
+        &plain_run,
+        View::new(Pane::Tls, WIDE),
+    ));
+    assert!(
+        plain.contains("This connection is plain TCP (ws://)"),
+        "{plain}"
+    );
+}
