@@ -3,11 +3,13 @@
 //! 1. Capture: bytes per second through `Transcript::record` (copy, HTTP head, dissector,
 //!    stored previews) against the bare dissector on the same chunks.
 //! 2. Echo over loopback: the median round trip of a 1 KiB echo between wslab's client and
-//!    the lab (both ends tapped and recorded) against the same libraries with no tap.
+//!    the lab (both ends tapped and recorded) against the same libraries with no tap, and the
+//!    same echo over wss:// (TLS 1.3, both layers tapped at both ends): what TLS costs.
 //!
 //! Run with `cargo bench --bench wire`; `WSLAB_BENCH_QUICK=1` makes it a smoke run.
 
 use std::hint::black_box;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -15,7 +17,8 @@ use futures_util::{SinkExt as _, StreamExt as _};
 use tokio::net::{TcpListener, TcpStream};
 use tokio_tungstenite::tungstenite::Message;
 use wslab::capture::{Direction, Limits, Transcript};
-use wslab::net::lab::{Lab, LabConfig};
+use wslab::net::lab::{Lab, LabConfig, Timeouts};
+use wslab::net::tls::{LabCert, TlsOptions, Trust};
 use wslab::net::{ClientOptions, Outgoing, Recorder, WsClient};
 use wslab::proto::encode::{FrameSpec, encode};
 use wslab::proto::{Config, Dissector, OpCode, Side};
@@ -134,13 +137,49 @@ async fn plain_round_trips(addr: std::net::SocketAddr, n: usize, payload: &Bytes
     samples
 }
 
-async fn tapped_round_trips(lab: &Lab, n: usize, payload: &Bytes) -> Vec<f64> {
+/// How long each of `n` fresh connections takes to open: TCP, TLS when `secure`, and the
+/// WebSocket handshake, as wslab's client sees it.
+async fn connect_times(lab: &Lab, secure: bool, n: usize) -> Vec<f64> {
+    let (url, options) = target(lab, secure);
+    let mut samples = Vec::with_capacity(n);
+    for _ in 0..n {
+        // A recorder per connection, as a lesson's action has, so that none fills up.
+        let recorder = Recorder::default();
+        let start = Instant::now();
+        let mut client = WsClient::connect(&url, &recorder, &options)
+            .await
+            .expect("handshake");
+        samples.push(start.elapsed().as_secs_f64() * 1e6);
+        client.close(1000, "").await.expect("close");
+        client.drain().await.expect("closed");
+    }
+    samples
+}
+
+fn target(lab: &Lab, secure: bool) -> (wslab::net::url::WsUrl, ClientOptions) {
+    let (target, options) = match lab.cert() {
+        Some(cert) if secure => (
+            lab.wss_url("/echo").expect("a TLS lab"),
+            ClientOptions {
+                tls: TlsOptions {
+                    trust: Trust::Roots(Arc::new(cert.roots())),
+                    keylog: None,
+                },
+                ..ClientOptions::default()
+            },
+        ),
+        _ => (lab.url("/echo"), ClientOptions::default()),
+    };
+    (wslab::net::url::parse(&target).expect("url"), options)
+}
+
+async fn tapped_round_trips(lab: &Lab, secure: bool, n: usize, payload: &Bytes) -> Vec<f64> {
     let recorder = Recorder::new(Limits {
         max_raw_bytes: 4 << 20,
         ..Limits::default()
     });
-    let url = wslab::net::url::parse(&lab.url("/echo")).expect("url");
-    let mut client = WsClient::connect(&url, &recorder, &ClientOptions::default())
+    let (url, options) = target(lab, secure);
+    let mut client = WsClient::connect(&url, &recorder, &options)
         .await
         .expect("handshake");
     let mut samples = Vec::with_capacity(n);
@@ -166,23 +205,33 @@ fn echo_table() {
     let payload = Bytes::from(vec![0x5a; 1024]);
     runtime.block_on(async {
         let plain = plain_echo_server().await;
-        let lab = Lab::start(
+        let lab = Lab::start_tls(
             LabConfig {
                 tick: Duration::from_secs(3600),
                 ..LabConfig::default()
             },
+            Timeouts::default(),
             Recorder::new(Limits {
                 max_raw_bytes: 4 << 20,
                 ..Limits::default()
             }),
+            LabCert::generate().expect("a certificate"),
         )
         .await
         .expect("lab");
-        // Warm both paths up before measuring.
+        // Warm every path up before measuring.
         plain_round_trips(plain, 50, &payload).await;
-        tapped_round_trips(&lab, 50, &payload).await;
-        let bare = median(plain_round_trips(plain, n, &payload).await);
-        let tapped = median(tapped_round_trips(&lab, n, &payload).await);
+        tapped_round_trips(&lab, false, 50, &payload).await;
+        tapped_round_trips(&lab, true, 50, &payload).await;
+        // In ten interleaved rounds, so that the machine drifting (clock, other work) during
+        // the run falls on every path alike rather than on whichever came last.
+        let (mut bare, mut tapped, mut secure) = (Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..10 {
+            bare.extend(plain_round_trips(plain, n / 10, &payload).await);
+            tapped.extend(tapped_round_trips(&lab, false, n / 10, &payload).await);
+            secure.extend(tapped_round_trips(&lab, true, n / 10, &payload).await);
+        }
+        let (bare, tapped, secure) = (median(bare), median(tapped), median(secure));
         println!();
         println!("Echo round trip over loopback, 1 KiB binary, median of {n}");
         println!("{:<36} {:>10.1} µs", "tokio-tungstenite, no tap", bare);
@@ -191,6 +240,24 @@ fn echo_table() {
             "wslab client ↔ lab, both ends tapped", tapped
         );
         println!("{:<36} {:>10.2}", "ratio", tapped / bare);
+        println!(
+            "{:<36} {:>10.1} µs",
+            "the same over wss://, 2 layers tapped", secure
+        );
+        println!("{:<36} {:>10.1} µs", "added by TLS", secure - tapped);
+
+        let m = if quick() { 20 } else { 500 };
+        let (mut ws, mut wss) = (Vec::new(), Vec::new());
+        for _ in 0..10 {
+            ws.extend(connect_times(&lab, false, m / 10).await);
+            wss.extend(connect_times(&lab, true, m / 10).await);
+        }
+        let (ws, wss) = (median(ws), median(wss));
+        println!();
+        println!("Opening a connection (TCP, TLS 1.3, the WebSocket handshake), median of {m}");
+        println!("{:<36} {:>10.1} µs", "ws://", ws);
+        println!("{:<36} {:>10.1} µs", "wss://", wss);
+        println!("{:<36} {:>10.1} µs", "added by TLS", wss - ws);
     });
 }
 
