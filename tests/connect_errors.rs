@@ -201,3 +201,26 @@ fn bad_arguments_are_named() {
     assert_one_sentence(&wslab(&["connect", url, "--timeout=-1"]), 2, "--timeout");
     assert_one_sentence(&wslab(&["connect", url, "--timeout", "0"]), 2, "--timeout");
 }
+
+#[test]
+fn a_server_that_hangs_in_the_tls_handshake_times_out() {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let (tx, rx) = std::sync::mpsc::channel::<()>();
+    // Accepts, reads nothing, answers nothing, until the test is done.
+    let server = thread::spawn(move || {
+        let (socket, _) = listener.accept().expect("accept");
+        let _ = rx.recv();
+        drop(socket);
+    });
+    let out = wslab(&[
+        "connect",
+        &format!("wss://127.0.0.1:{port}/"),
+        "--insecure",
+        "--timeout",
+        "0.3",
+    ]);
+    drop(tx);
+    server.join().expect("server");
+    assert_one_sentence(&out, 1, "the TLS handshake did not finish within 0.3 s");
+}
