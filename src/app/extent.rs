@@ -14,17 +14,27 @@ const SHOWN_PAYLOAD: u64 = 64;
 /// frame. `None` where the pane's length is not known here.
 pub(super) fn extent(app: &App) -> Option<(usize, Option<usize>)> {
     let view = app.lesson.as_ref()?;
-    shown(app, |pane, conns| match pane {
+    shown(app, |pane, conns| pane_extent(pane, conns, view.selected))
+}
+
+/// How far the selection and cursor go in `pane` over `conns`, with row `selected` chosen:
+/// the rows, and for frames the last cursor position in the selected frame. `None` where the
+/// pane's length is not known here. The lessons and the inspector both keep to it.
+pub fn pane_extent(
+    pane: Pane,
+    conns: &[&Connection],
+    selected: usize,
+) -> Option<(usize, Option<usize>)> {
+    match pane {
         Pane::Frames | Pane::Fields | Pane::Timeline => {
             let rows: usize = conns
                 .iter()
                 .map(|c| c.requests().frames.len() + c.responses().frames.len())
                 .sum();
-            let cursor =
-                nth_frame(conns, view.selected.min(rows.saturating_sub(1))).map(|(f, _)| {
-                    let shown = f.header_len() + f.payload_len().min(SHOWN_PAYLOAD);
-                    usize::try_from(shown.saturating_sub(1)).unwrap_or(usize::MAX)
-                });
+            let cursor = nth_frame(conns, selected.min(rows.saturating_sub(1))).map(|(f, _)| {
+                let shown = f.header_len() + f.payload_len().min(SHOWN_PAYLOAD);
+                usize::try_from(shown.saturating_sub(1)).unwrap_or(usize::MAX)
+            });
             Some((rows, cursor))
         }
         Pane::Tls => {
@@ -44,7 +54,7 @@ pub(super) fn extent(app: &App) -> Option<(usize, Option<usize>)> {
             Some((lines, None))
         }
         _ => None,
-    })
+    }
 }
 
 /// Calls `f` with the pane shown and its action's connections, once the step has run.

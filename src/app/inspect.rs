@@ -287,6 +287,25 @@ impl Inspector {
         }
     }
 
+    /// Keeps the selection and the byte cursor within what the pane shows, given its extent
+    /// (see [`super::pane_extent`]), so that keys pressed past the end do not pile up
+    /// where nothing shows them. Following, the selection is the last row anyway.
+    pub fn clamp(&mut self, extent: Option<(usize, Option<usize>)>) {
+        let Some((rows, cursor)) = extent else {
+            return;
+        };
+        let last = rows.saturating_sub(1);
+        // Following, the last row is the one shown: browsing starts from there.
+        self.selected = if self.follow {
+            last
+        } else {
+            self.selected.min(last)
+        };
+        if let Some(end) = cursor {
+            self.cursor = self.cursor.min(end);
+        }
+    }
+
     /// The connection shown: the newest.
     pub fn conn(&self) -> Option<ConnId> {
         self.conns.last().copied()
@@ -400,5 +419,34 @@ mod tests {
         assert!(!i.follow);
         i.key(Key::Char('f'));
         assert!(i.follow);
+    }
+
+    #[test]
+    fn keys_past_the_end_do_not_pile_up() {
+        let mut i = Inspector::new("ws://x/");
+        i.key(Key::Tab);
+        // Following a capture of 5 frames: the last one is selected, and Up goes one back.
+        i.clamp(Some((5, Some(10))));
+        assert_eq!(i.selected, 4);
+        i.key(Key::Up);
+        assert_eq!((i.selected, i.follow), (3, false));
+        for _ in 0..20 {
+            i.key(Key::Down);
+            i.clamp(Some((5, Some(10))));
+        }
+        for _ in 0..20 {
+            i.key(Key::Right);
+            i.clamp(Some((5, Some(10))));
+        }
+        assert_eq!(
+            (i.selected, i.cursor),
+            (4, 10),
+            "at the last frame's last byte"
+        );
+        i.key(Key::Up);
+        assert_eq!(i.selected, 3, "one key back is one frame back");
+        // A pane of unknown length is left alone.
+        i.clamp(None);
+        assert_eq!(i.selected, 3);
     }
 }

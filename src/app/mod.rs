@@ -13,6 +13,7 @@ mod update;
 pub mod watch;
 mod watch_row;
 
+pub use extent::pane_extent;
 pub use update::{panes, predicting, update};
 
 use crate::lesson::model::InputField;

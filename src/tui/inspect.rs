@@ -6,8 +6,8 @@ use bytes::Bytes;
 use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message;
 
-use crate::app::Msg;
 use crate::app::inspect::{Event, Inspector, Request, SendKind};
+use crate::app::{Msg, pane_extent};
 use crate::capture::{ConnId, Direction};
 use crate::hexinput::parse_hex;
 use crate::net::Recorder;
@@ -59,6 +59,14 @@ pub fn run(
         }
         let mut link = connect(url, options, recorder, &tx);
         loop {
+            // Within what the pane shows, now that the capture may have grown or the keys moved.
+            let extent = inspector.conn().and_then(|conn| {
+                recorder.read(|t| {
+                    let c = t.connection(conn)?;
+                    pane_extent(inspector.pane(), &[c], inspector.selected)
+                })
+            });
+            inspector.clamp(extent);
             terminal
                 .draw(|f| inspect::draw(f, &inspector, recorder, theme))
                 .context("drawing the screen")?;
