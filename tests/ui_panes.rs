@@ -570,3 +570,39 @@ async fn the_tls_pane_lists_the_records_and_survives_any_size() {
         "{plain}"
     );
 }
+
+#[tokio::test]
+async fn the_timeline_keeps_to_the_proxy_view_s_filters() {
+    use wslab::app::filter::{DirFilter, KindFilter};
+    let (runner, action, run) = run(&format!(
+        "kind = \"websocket\"\n{PINNED}\nsend = [{{ text = \"Hello\" }}, {{ ping = \"hb\" }}]"
+    ))
+    .await;
+    let control_up = FrameFilter {
+        dir: DirFilter::Up,
+        kind: KindFilter::Control,
+        upto: None,
+    };
+    let shown = runner.recorder().read(|t| {
+        let conns: Vec<&Connection> = run
+            .conns
+            .iter()
+            .filter_map(|id| t.connection(*id))
+            .collect();
+        let ctx = PaneCtx {
+            action: &action,
+            run: &run,
+            conns: &conns,
+            transcript: t,
+            selected: 0,
+            cursor: 0,
+            focused: false,
+            filter: control_up,
+        };
+        screen(&draw_ctx(&ctx, View::new(Pane::Timeline, WIDE)))
+    });
+    assert!(shown.contains("ping"), "the client's ping is kept: {shown}");
+    for hidden in ["text", "pong", "close"] {
+        assert!(!shown.contains(hidden), "{hidden} is filtered out: {shown}");
+    }
+}

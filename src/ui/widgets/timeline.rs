@@ -34,8 +34,13 @@ fn rows<'a>(conns: &[&'a Connection], filter: &FrameFilter) -> Vec<Row<'a>> {
         .enumerate()
         .flat_map(|(conn, c)| {
             timeline(c).into_iter().filter_map(move |e| match e.what {
-                // A paused view does not show what came after the pause here either.
-                Item::Frame(frame) if !filter.had_come(e.direction, frame.index) => None,
+                // A paused or filtered view shows here what its frames pane shows.
+                Item::Frame(frame)
+                    if !filter.had_come(e.direction, frame.index)
+                        || !filter.passes(e.direction, frame.header.opcode()) =>
+                {
+                    None
+                }
                 Item::Frame(frame) => Some(Row {
                     at_us: e.at_us,
                     conn,
