@@ -31,10 +31,8 @@ pub fn pane_extent(
                 .iter()
                 .map(|c| c.requests().frames.len() + c.responses().frames.len())
                 .sum();
-            let cursor = nth_frame(conns, selected.min(rows.saturating_sub(1))).map(|(f, _)| {
-                let shown = f.header_len() + f.payload_len().min(SHOWN_PAYLOAD);
-                usize::try_from(shown.saturating_sub(1)).unwrap_or(usize::MAX)
-            });
+            let cursor =
+                nth_frame(conns, selected.min(rows.saturating_sub(1))).map(|(f, _)| last_cursor(f));
             Some((rows, cursor))
         }
         Pane::Tls => {
@@ -55,6 +53,12 @@ pub fn pane_extent(
         }
         _ => None,
     }
+}
+
+/// The last byte of `frame` its hex dump shows: the cursor stops there.
+pub(super) fn last_cursor(frame: &Frame) -> usize {
+    let shown = frame.header_len() + frame.payload_len().min(SHOWN_PAYLOAD);
+    usize::try_from(shown.saturating_sub(1)).unwrap_or(usize::MAX)
 }
 
 /// Calls `f` with the pane shown and its action's connections, once the step has run.

@@ -8,6 +8,7 @@ use super::keymap::Key;
 pub use super::watch_row::Row;
 use crate::capture::{ConnId, Transcript};
 use crate::lesson::model::Pane;
+use crate::render::exchange::{Item, timeline};
 
 /// What the view asks of its event loop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,6 +104,35 @@ impl Watch {
                 row.arrived = live.map_or(0, |r| r.total().saturating_sub(row.total()));
             }
         }
+        if let Some(last) = self.last_cursor(t) {
+            self.cursor = self.cursor.min(last);
+        }
+    }
+
+    // The last byte the frames panes' cursor can reach in the selected frame, so that ←→
+    // pressed past the end do not pile up where nothing shows them.
+    fn last_cursor(&self, t: &Transcript) -> Option<usize> {
+        if !matches!(self.pane(), Pane::Frames | Pane::Fields) {
+            return None;
+        }
+        let connection = t.connection(self.selected()?.id)?;
+        let filter = self.filter();
+        let shown = timeline(connection)
+            .into_iter()
+            .filter_map(|e| match e.what {
+                Item::Frame(f)
+                    if filter.passes(e.direction, f.header.opcode())
+                        && filter.had_come(e.direction, f.index) =>
+                {
+                    Some(f)
+                }
+                _ => None,
+            });
+        let frame = match self.frame_shown() {
+            usize::MAX => shown.last()?,
+            n => shown.take(n.saturating_add(1)).last()?,
+        };
+        Some(super::extent::last_cursor(frame))
     }
 
     /// The rows the search lets through.

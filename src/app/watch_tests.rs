@@ -237,3 +237,31 @@ fn help_save_and_quit() {
     w.key(Key::Char('/'));
     assert_eq!(w.key(Key::CtrlC), [Request::Quit], "even while typing");
 }
+
+#[test]
+fn the_byte_cursor_stops_at_the_selected_frame_s_last_byte() {
+    let mut t = Transcript::new(Limits::default());
+    let (conn, _) = t.open("c", None, None, 0).expect("room");
+    t.record(conn, Direction::ClientToServer, 1, REQUEST);
+    t.record(conn, Direction::ServerToClient, 2, RESPONSE);
+    exchange(&mut t, conn, 10);
+    let mut w = Watch::new("proxy");
+    w.refresh(&t);
+    // Following: the newest frame is selected.
+    w.key(Key::Tab);
+    for _ in 0..30 {
+        w.key(Key::Right);
+        w.refresh(&t);
+    }
+    // The newest frame, the server's "hi": 2 bytes of header and 2 of payload.
+    assert_eq!(w.cursor, 3);
+    w.key(Key::Left);
+    assert_eq!(w.cursor, 2, "one key back is one byte back");
+    // The client's masked "hi" is 8 bytes long: browsing to it, the cursor can go further.
+    w.key(Key::Up);
+    for _ in 0..30 {
+        w.key(Key::Right);
+        w.refresh(&t);
+    }
+    assert_eq!((w.frame, w.cursor), (0, 7));
+}
