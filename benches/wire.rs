@@ -161,10 +161,7 @@ fn target(lab: &Lab, secure: bool) -> (wslab::net::url::WsUrl, ClientOptions) {
         Some(cert) if secure => (
             lab.wss_url("/echo").expect("a TLS lab"),
             ClientOptions {
-                tls: TlsOptions {
-                    trust: Trust::Roots(Arc::new(cert.roots())),
-                    keylog: None,
-                },
+                tls: TlsOptions::new(Trust::Roots(Arc::new(cert.roots())), None),
                 ..ClientOptions::default()
             },
         ),

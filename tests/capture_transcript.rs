@@ -391,3 +391,33 @@ fn released_frames_return_their_place_under_the_limit() {
     // The messages stay, with their previews, for the self-check.
     assert!(flow.messages.iter().all(|m| &m.item.preview[..] == b"tick"));
 }
+
+#[test]
+fn a_range_is_read_across_chunks_and_layers_stay_apart() {
+    use wslab::capture::{Layer, Limits as L};
+    let mut t = Transcript::new(L::default());
+    let (conn, _) = t.open("c", None, None, 0).expect("room");
+    let d = Direction::ClientToServer;
+    t.record_tls(conn, d, 1, &[0x16, 0x03, 0x01]);
+    t.record_tls(conn, d, 2, &[0x00, 0x02, 0xaa, 0xbb]);
+    t.record(conn, d, 3, b"GET");
+    assert_eq!(
+        t.bytes_at(Layer::Tls, conn, d, 1..5),
+        [0x03, 0x01, 0x00, 0x02]
+    );
+    assert_eq!(
+        t.bytes_at(Layer::Tls, conn, d, 5..99),
+        [0xaa, 0xbb],
+        "cut at what was kept"
+    );
+    assert_eq!(t.bytes_at(Layer::App, conn, d, 0..2), b"GE");
+    assert!(
+        t.bytes_at(Layer::Tls, conn, Direction::ServerToClient, 0..5)
+            .is_empty()
+    );
+    assert_eq!(
+        t.bytes_at(Layer::Tls, conn, d, 0..7),
+        t.raw_at(Layer::Tls, conn, d),
+        "the whole range is the whole stream"
+    );
+}

@@ -24,10 +24,10 @@ async fn the_key_log_lets_tshark_decrypt_the_pcap() {
     std::fs::create_dir_all(&dir).expect("dir");
     let keys = dir.join("keys.txt");
     let options = ClientOptions {
-        tls: TlsOptions {
-            trust: Trust::Roots(Arc::new(lab.cert().expect("tls").roots())),
-            keylog: Some(keys.clone()),
-        },
+        tls: TlsOptions::new(
+            Trust::Roots(Arc::new(lab.cert().expect("tls").roots())),
+            Some(keys.clone()),
+        ),
         ..trusting(&lab)
     };
     let (recorder, _client) = hello(&lab, &wss(&lab, "/echo"), &options).await;

@@ -19,10 +19,7 @@ use wslab::net::{ClientError, ClientOptions, Recorder, WsClient};
 
 async fn refused(lab: &Lab, trust: Trust) -> ClientError {
     let options = ClientOptions {
-        tls: TlsOptions {
-            trust,
-            keylog: None,
-        },
+        tls: TlsOptions::new(trust, None),
         ..trusting(lab)
     };
     WsClient::connect(&wss(lab, "/echo"), &Recorder::default(), &options)
@@ -40,20 +37,14 @@ async fn trust_is_as_documented() {
     let ca = dir.join("lab-ca.pem");
     std::fs::write(&ca, lab.cert().expect("tls").ca_pem()).expect("written");
     let options = ClientOptions {
-        tls: TlsOptions {
-            trust: Trust::Ca(ca),
-            keylog: None,
-        },
+        tls: TlsOptions::new(Trust::Ca(ca), None),
         ..trusting(&lab)
     };
     hello(&lab, &wss(&lab, "/echo"), &options).await;
 
     // --insecure: any certificate.
     let options = ClientOptions {
-        tls: TlsOptions {
-            trust: Trust::Insecure,
-            keylog: None,
-        },
+        tls: TlsOptions::new(Trust::Insecure, None),
         ..trusting(&lab)
     };
     hello(&lab, &wss(&lab, "/echo"), &options).await;
@@ -141,10 +132,7 @@ async fn wss_to_a_plain_lab_says_it_is_not_tls() {
     let lab = common::lab(NEVER).await;
     let target = url::parse(&lab.url("/echo").replace("ws://", "wss://")).expect("parses");
     let options = ClientOptions {
-        tls: TlsOptions {
-            trust: Trust::Insecure,
-            keylog: None,
-        },
+        tls: TlsOptions::new(Trust::Insecure, None),
         ..common::options()
     };
     let error = WsClient::connect(&target, &Recorder::default(), &options)

@@ -158,10 +158,7 @@ async fn the_tls_pane_over_wss() {
         key: Some("dGhlIHNhbXBsZSBub25jZQ==".into()),
         masking: Masking::Pinned([0x37, 0xfa, 0x21, 0x3d]),
         label: "inspect".into(),
-        tls: TlsOptions {
-            trust: Trust::Roots(roots),
-            keylog: None,
-        },
+        tls: TlsOptions::new(Trust::Roots(roots), None),
         ..ClientOptions::default()
     };
     let target = url::parse(&lab.wss_url("/echo").unwrap()).unwrap();

@@ -403,6 +403,32 @@ impl Transcript {
         self.raw_at(Layer::App, conn, direction)
     }
 
+    /// The kept bytes of `range` (offsets in one direction at one layer), copying only
+    /// those: what a view that shows a few bytes of a long stream reads. Shorter than the
+    /// range where bytes were not kept.
+    pub fn bytes_at(
+        &self,
+        layer: Layer,
+        conn: ConnId,
+        direction: Direction,
+        range: std::ops::Range<u64>,
+    ) -> Vec<u8> {
+        let mut out = Vec::new();
+        for chunk in &self.chunks {
+            if chunk.conn != conn || chunk.direction != direction || chunk.layer != layer {
+                continue;
+            }
+            let end = chunk.offset + chunk.bytes.len() as u64;
+            let (from, to) = (range.start.max(chunk.offset), range.end.min(end));
+            if from < to {
+                // Both within the chunk's kept bytes, by the bounds just taken.
+                let at = |o: u64| usize::try_from(o - chunk.offset).unwrap_or(usize::MAX);
+                out.extend_from_slice(chunk.bytes.get(at(from)..at(to)).unwrap_or_default());
+            }
+        }
+        out
+    }
+
     /// As [`Transcript::raw`], at either layer.
     pub fn raw_at(&self, layer: Layer, conn: ConnId, direction: Direction) -> Vec<u8> {
         let mut out = Vec::new();

@@ -44,10 +44,7 @@ pub fn tls_options(
         }
         (None, _) => Trust::System,
     };
-    let options = TlsOptions {
-        trust,
-        keylog: args.keylog.clone(),
-    };
+    let options = TlsOptions::new(trust, args.keylog.clone());
     if secure {
         options
             .client_config()

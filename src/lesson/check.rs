@@ -2,8 +2,6 @@
 //! the capture, so that "what is byte 1 of the frame you sent?" is judged against the bytes
 //! that were really sent.
 
-use data_encoding::HEXLOWER;
-
 use super::model::{Answer, Check, CheckKind, Field, Format, From, Probe, Step};
 use super::predict::opens_connection;
 use crate::capture::{Connection, Direction};
@@ -193,7 +191,7 @@ pub fn compute(probe: &Probe, conn: &Connection) -> Result<String, Unanswerable>
                 end,
                 len: wire.len(),
             })?;
-            Ok(spaced_hex(bytes))
+            Ok(crate::proto::fields::hex_bytes(bytes))
         }
         Probe::FrameField {
             from,
@@ -210,7 +208,9 @@ pub fn compute(probe: &Probe, conn: &Connection) -> Result<String, Unanswerable>
                 Field::Mask => u8::from(h.masked()).to_string(),
                 Field::Length => f.payload_len().to_string(),
                 Field::HeaderLength => f.header_len().to_string(),
-                Field::MaskingKey => spaced_hex(&h.mask_key().ok_or(Unanswerable::NotMasked(*n))?),
+                Field::MaskingKey => crate::proto::fields::hex_bytes(
+                    &h.mask_key().ok_or(Unanswerable::NotMasked(*n))?,
+                ),
                 Field::Payload => String::from_utf8_lossy(&f.payload).into_owned(),
                 Field::CloseCode => {
                     let (close, _) = parse_close(&f.payload, f.is_complete());
@@ -220,7 +220,9 @@ pub fn compute(probe: &Probe, conn: &Connection) -> Result<String, Unanswerable>
         }
         Probe::FrameCount { from, .. } => Ok(conn.flow(direction(*from)).frames.len().to_string()),
         Probe::Accept { .. } => Ok(Derivation::new(&key(conn)?).accept),
-        Probe::Sha1 { .. } => Ok(spaced_hex(&Derivation::new(&key(conn)?).sha1)),
+        Probe::Sha1 { .. } => Ok(crate::proto::fields::hex_bytes(
+            &Derivation::new(&key(conn)?).sha1,
+        )),
         Probe::Header { from, name, .. } => {
             let head = head(conn, *from)?;
             head.header(name)
@@ -282,12 +284,6 @@ fn key(conn: &Connection) -> Result<String, Unanswerable> {
             from: "client",
             name: "Sec-WebSocket-Key".to_owned(),
         })
-}
-
-fn spaced_hex(bytes: &[u8]) -> String {
-    let hex = HEXLOWER.encode(bytes);
-    let pairs: Vec<&str> = (0..hex.len()).step_by(2).map(|i| &hex[i..i + 2]).collect();
-    pairs.join(" ")
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use super::exchange::ms;
 use super::style::{Palette, Role};
 use crate::capture::tls::{Carried, Sealed, TlsLayer};
 use crate::capture::{Connection, Direction, Layer, Transcript};
+use crate::proto::fields::hex_bytes;
 use crate::proto::tls::{ContentType, Hello, TlsRecord, version_name};
 
 /// One line for a record: its type, size, and what can be read of it in clear.
@@ -214,23 +215,18 @@ pub fn records(t: &Transcript, connection: &Connection, p: Palette) -> String {
 /// A record's header and the first bytes of its body in hex, `|` between them; empty when the
 /// bytes were not kept.
 fn first_bytes(raw: &[u8], record: &TlsRecord) -> String {
-    let hex = |range: std::ops::Range<u64>| -> Option<String> {
+    let slice = |range: std::ops::Range<u64>| {
         let start = usize::try_from(range.start).ok()?;
         let end = usize::try_from(range.end).ok()?.min(raw.len());
-        let bytes = raw.get(start..end)?;
-        Some(
-            bytes
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect::<Vec<_>>()
-                .join(" "),
-        )
+        raw.get(start..end)
     };
     let body = record.body_span();
     let shown = body.start..body.end.min(body.start + 12);
     let more = if body.end > shown.end { " …" } else { "" };
-    match (hex(record.header_span()), hex(shown)) {
-        (Some(head), Some(body)) if !head.is_empty() => format!("{head} | {body}{more}"),
+    match (slice(record.header_span()), slice(shown)) {
+        (Some(head), Some(body)) if !head.is_empty() => {
+            format!("{} | {}{more}", hex_bytes(head), hex_bytes(body))
+        }
         _ => String::new(),
     }
 }

@@ -119,10 +119,10 @@ async fn exchange(runner: &Runner, plan: &Plan<'_>) -> ActionRun {
         // never sent as SNI (RFC 6066 §3), and the ClientHello's server name is what the
         // lesson shows in clear.
         (true, Some(cert)) => {
-            let tls = TlsOptions {
-                trust: Trust::Roots(Arc::new(cert.roots())),
-                keylog: runner.settings.keylog.clone(),
-            };
+            let tls = TlsOptions::new(
+                Trust::Roots(Arc::new(cert.roots())),
+                runner.settings.keylog.clone(),
+            );
             (runner.lab.wss_url(&plan.path).unwrap_or_default(), tls)
         }
         (true, None) => {

@@ -31,10 +31,7 @@ pub fn trusting(lab: &Lab) -> ClientOptions {
         key: Some(KEY.into()),
         masking: Masking::Pinned(MASK),
         timeout: Duration::from_secs(10),
-        tls: TlsOptions {
-            trust: Trust::Roots(Arc::new(roots)),
-            keylog: None,
-        },
+        tls: TlsOptions::new(Trust::Roots(Arc::new(roots)), None),
         ..ClientOptions::default()
     }
 }

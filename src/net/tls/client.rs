@@ -3,7 +3,7 @@
 use std::fs::File;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::pki_types::pem::PemObject as _;
@@ -34,14 +34,36 @@ pub struct TlsOptions {
     pub trust: Trust,
     /// Where to append the session secrets in the SSLKEYLOGFILE format, if anywhere.
     pub keylog: Option<PathBuf>,
+    // The configuration, once built: the system's roots and a CA file are read once, and the
+    // key log opened once, however often a command checks them or a console reconnects.
+    built: Arc<OnceLock<Arc<rustls::ClientConfig>>>,
 }
 
 impl TlsOptions {
-    /// The rustls configuration these options describe, ALPN `http/1.1` included.
+    /// Options that trust `trust` and log keys to `keylog`.
+    pub fn new(trust: Trust, keylog: Option<PathBuf>) -> Self {
+        Self {
+            trust,
+            keylog,
+            built: Arc::default(),
+        }
+    }
+
+    /// The rustls configuration these options describe, ALPN `http/1.1` included; built on
+    /// the first call, shared by the options' clones after.
     ///
     /// # Errors
     /// One [`TlsError`] per problem with the CA file or the key log file.
     pub fn client_config(&self) -> Result<Arc<rustls::ClientConfig>, TlsError> {
+        if let Some(config) = self.built.get() {
+            return Ok(config.clone());
+        }
+        let config = self.build()?;
+        // Two racing first calls build twice; either result is the same configuration.
+        Ok(self.built.get_or_init(|| config).clone())
+    }
+
+    fn build(&self) -> Result<Arc<rustls::ClientConfig>, TlsError> {
         let builder = rustls::ClientConfig::builder_with_provider(super::provider())
             .with_safe_default_protocol_versions()
             .map_err(|e| TlsError::Config(e.to_string()))?;

@@ -37,11 +37,6 @@ impl Stream {
         self.tcp().peer_addr()
     }
 
-    /// Whether this is a TLS stream.
-    pub fn is_tls(&self) -> bool {
-        matches!(self, Self::Tls(_))
-    }
-
     /// The TLS version and cipher suite rustls agreed, as their code points (0x0304 is TLS
     /// 1.3), once the handshake is done: what the dissector must read from the `ServerHello`.
     pub fn agreed(&self) -> Option<(u16, u16)> {

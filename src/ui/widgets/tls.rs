@@ -10,6 +10,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use super::{PaneCtx, highlight, say, top_for};
 use crate::capture::tls::Sealed;
 use crate::capture::{Connection, Direction, Layer};
+use crate::proto::fields::hex_bytes;
 use crate::render::exchange::ms;
 use crate::render::tls::{carried_note, overhead_lines, record_summary, totals};
 use crate::ui::Theme;
@@ -103,20 +104,12 @@ fn draw_detail(frame: &mut Frame, area: Rect, theme: &Theme, ctx: &PaneCtx<'_>, 
         return;
     };
     let record = &row.sealed.record;
-    let wire = ctx
-        .transcript
-        .raw_at(Layer::Tls, connection.id, row.direction);
-    let at = |offset: u64| {
-        usize::try_from(offset)
-            .ok()
-            .and_then(|o| wire.get(o).copied())
-    };
-    let hex = |range: std::ops::Range<u64>| -> String {
-        range
-            .filter_map(at)
-            .map(|b| format!("{b:02x}"))
-            .collect::<Vec<_>>()
-            .join(" ")
+    // Only the bytes shown are read: a redraw must not copy a long connection's stream.
+    let read = |range: std::ops::Range<u64>| {
+        let bytes = ctx
+            .transcript
+            .bytes_at(Layer::Tls, connection.id, row.direction, range);
+        hex_bytes(&bytes)
     };
     let header = record.header_span();
     let body = record.body_span();
@@ -125,11 +118,11 @@ fn draw_detail(frame: &mut Frame, area: Rect, theme: &Theme, ctx: &PaneCtx<'_>, 
     let mut lines = vec![
         Line::from(vec![
             Span::styled("header ", theme.dim),
-            Span::styled(hex(header.start..header.start + 1), theme.fields[0]),
+            Span::styled(read(header.start..header.start + 1), theme.fields[0]),
             Span::raw(" "),
-            Span::styled(hex(header.start + 1..header.start + 3), theme.fields[1]),
+            Span::styled(read(header.start + 1..header.start + 3), theme.fields[1]),
             Span::raw(" "),
-            Span::styled(hex(header.start + 3..header.end), theme.fields[2]),
+            Span::styled(read(header.start + 3..header.end), theme.fields[2]),
             Span::styled(
                 format!(
                     "   type {} · version 0x{:04x} ({}) · length {}",
@@ -143,7 +136,7 @@ fn draw_detail(frame: &mut Frame, area: Rect, theme: &Theme, ctx: &PaneCtx<'_>, 
         ]),
         Line::from(vec![
             Span::styled("body   ", theme.dim),
-            Span::styled(format!("{}{more}", hex(shown)), theme.fields[3]),
+            Span::styled(format!("{}{more}", read(shown)), theme.fields[3]),
         ]),
     ];
     for problem in &record.problems {
