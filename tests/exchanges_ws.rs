@@ -13,7 +13,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use exchange_common::{
     KEY, NEVER, assert_same_bytes_both_ends, assert_self_check, connect, connect_with, finish, lab,
-    options,
+    options, pinned, round_trip,
 };
 use tokio_tungstenite::tungstenite::Message;
 use wslab::capture::Direction;
@@ -39,14 +39,12 @@ async fn handshake_and_echo_at_each_length_boundary() {
         };
         assert_eq!(echo, payload);
     }
-    client
-        .send(Outgoing::Text("héllo".into()))
-        .await
-        .expect("sent");
-    assert_eq!(
-        client.recv().await.expect("echo"),
-        Some(Message::text("héllo"))
-    );
+    round_trip(
+        &mut client,
+        Outgoing::Text("héllo".into()),
+        Message::text("héllo"),
+    )
+    .await;
     finish(&mut client).await;
     let conn = client.conn().expect("recorded");
     assert_self_check(&recorder, &client, true);
@@ -158,14 +156,12 @@ async fn ping_gets_its_pong_and_the_round_trip_is_measured() {
     let lab = lab(NEVER).await;
     let recorder = Recorder::default();
     let mut client = connect(&lab, "/echo", &recorder).await;
-    client
-        .send(Outgoing::Ping(Bytes::from_static(b"hb-1")))
-        .await
-        .expect("sent");
-    assert_eq!(
-        client.recv().await.expect("pong"),
-        Some(Message::Pong(Bytes::from_static(b"hb-1")))
-    );
+    round_trip(
+        &mut client,
+        Outgoing::Ping(Bytes::from_static(b"hb-1")),
+        Message::Pong(Bytes::from_static(b"hb-1")),
+    )
+    .await;
     // An unsolicited pong is lawful (§5.5.3) and gets no answer.
     client
         .send(Outgoing::Pong(Bytes::from_static(b"unasked")))
@@ -255,21 +251,16 @@ async fn close_started_by_the_server_when_a_client_frame_is_unmasked() {
 async fn a_pinned_masking_key_gives_the_rfc_bytes() {
     let lab = lab(NEVER).await;
     let recorder = Recorder::default();
-    let options = ClientOptions {
-        masking: Masking::Pinned([0x37, 0xfa, 0x21, 0x3d]),
-        ..options()
-    };
+    let options = pinned();
     let mut client = connect_with(&lab, "/echo", &recorder, &options)
         .await
         .expect("handshake");
-    client
-        .send(Outgoing::Text("Hello".into()))
-        .await
-        .expect("sent");
-    assert_eq!(
-        client.recv().await.expect("echo"),
-        Some(Message::text("Hello"))
-    );
+    round_trip(
+        &mut client,
+        Outgoing::Text("Hello".into()),
+        Message::text("Hello"),
+    )
+    .await;
     finish(&mut client).await;
     let conn = client.conn().expect("recorded");
     let first = recorder.read(|t| {

@@ -6,48 +6,39 @@
 mod exchange_common;
 
 use bytes::Bytes;
-use exchange_common::{NEVER, connect_with, finish, lab, options};
+use exchange_common::{NEVER, connect_with, finish, lab, pinned, round_trip};
 use serde_json::Value;
 use tokio_tungstenite::tungstenite::Message;
 use wslab::capture::export::{Format, export, har, jsonl};
-use wslab::net::{ClientOptions, Masking, Outgoing, Recorder};
+use wslab::net::{Outgoing, Recorder};
 
 const BASE: u64 = 1_700_000_000_000_000;
 
 async fn exchange() -> Recorder {
     let lab = lab(NEVER).await;
     let recorder = Recorder::default();
-    let opts = ClientOptions {
-        masking: Masking::Pinned([0x37, 0xfa, 0x21, 0x3d]),
-        ..options()
-    };
+    let opts = pinned();
     let mut client = connect_with(&lab, "/echo?room=1", &recorder, &opts)
         .await
         .expect("the handshake succeeds");
-    client
-        .send(Outgoing::Text("Hello".into()))
-        .await
-        .expect("sent");
-    assert_eq!(
-        client.recv().await.expect("echo"),
-        Some(Message::text("Hello"))
-    );
-    client
-        .send(Outgoing::Ping(Bytes::from_static(b"hb")))
-        .await
-        .expect("sent");
-    assert_eq!(
-        client.recv().await.expect("pong"),
-        Some(Message::Pong(Bytes::from_static(b"hb")))
-    );
-    client
-        .send(Outgoing::Binary(Bytes::from_static(&[1, 2, 3])))
-        .await
-        .expect("sent");
-    assert_eq!(
-        client.recv().await.expect("echo"),
-        Some(Message::binary(vec![1u8, 2, 3]))
-    );
+    round_trip(
+        &mut client,
+        Outgoing::Text("Hello".into()),
+        Message::text("Hello"),
+    )
+    .await;
+    round_trip(
+        &mut client,
+        Outgoing::Ping(Bytes::from_static(b"hb")),
+        Message::Pong(Bytes::from_static(b"hb")),
+    )
+    .await;
+    round_trip(
+        &mut client,
+        Outgoing::Binary(Bytes::from_static(&[1, 2, 3])),
+        Message::binary(vec![1u8, 2, 3]),
+    )
+    .await;
     finish(&mut client).await;
     recorder
 }

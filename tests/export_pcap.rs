@@ -13,12 +13,12 @@ mod tshark;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use bytes::Bytes;
-use exchange_common::{NEVER, connect_with, finish, lab, options};
+use exchange_common::{NEVER, connect_with, finish, lab, pinned, round_trip};
 use pcap_reader::{FIN, connections, read, stream};
 use tokio_tungstenite::tungstenite::Message;
 use wslab::capture::export::pcap::{MAX_SEGMENT, pcap};
 use wslab::capture::{Direction, Limits, Transcript};
-use wslab::net::{ClientOptions, Masking, Outgoing, Recorder};
+use wslab::net::{Outgoing, Recorder};
 use wslab::proto::{Config, Dissector, Event, Side};
 
 const BASE: u64 = 1_700_000_000_000_000;
@@ -40,29 +40,22 @@ const SERVER_FRAMES: [&[u8]; 2] = [
 async fn hello_exchange() -> Recorder {
     let lab = lab(NEVER).await;
     let recorder = Recorder::default();
-    let opts = ClientOptions {
-        masking: Masking::Pinned([0x37, 0xfa, 0x21, 0x3d]),
-        ..options()
-    };
+    let opts = pinned();
     let mut client = connect_with(&lab, "/echo", &recorder, &opts)
         .await
         .expect("the handshake succeeds");
-    client
-        .send(Outgoing::Text("Hello".into()))
-        .await
-        .expect("sent");
-    assert_eq!(
-        client.recv().await.expect("echo"),
-        Some(Message::text("Hello"))
-    );
-    client
-        .send(Outgoing::Ping(Bytes::from_static(b"Hello")))
-        .await
-        .expect("sent");
-    assert_eq!(
-        client.recv().await.expect("pong"),
-        Some(Message::Pong(Bytes::from_static(b"Hello")))
-    );
+    round_trip(
+        &mut client,
+        Outgoing::Text("Hello".into()),
+        Message::text("Hello"),
+    )
+    .await;
+    round_trip(
+        &mut client,
+        Outgoing::Ping(Bytes::from_static(b"Hello")),
+        Message::Pong(Bytes::from_static(b"Hello")),
+    )
+    .await;
     finish(&mut client).await;
     recorder
 }

@@ -19,7 +19,7 @@ use wslab::proto::tls::{ContentType, Hello};
 #[tokio::test]
 async fn an_echo_over_wss_is_captured_at_both_layers() {
     let lab = tls_lab().await;
-    let (recorder, client) = hello(&lab, &wss(&lab, "/echo"), &trusting(&lab)).await;
+    let (recorder, client) = hello(&wss(&lab, "/echo"), &trusting(&lab)).await;
     assert_self_check(&recorder, &client, true);
     let conn = client.conn().expect("recorded");
     recorder.read(|t| {
@@ -74,8 +74,8 @@ async fn an_echo_over_wss_is_captured_at_both_layers() {
 async fn the_plaintext_layer_dissects_exactly_as_ws_does() {
     let lab = tls_lab().await;
     let options = trusting(&lab);
-    let (secure, s) = hello(&lab, &wss(&lab, "/echo"), &options).await;
-    let (plain, p) = hello(&lab, &ws_by_name(&lab, "/echo"), &options).await;
+    let (secure, s) = hello(&wss(&lab, "/echo"), &options).await;
+    let (plain, p) = hello(&ws_by_name(&lab, "/echo"), &options).await;
     let (s, p) = (s.conn().expect("s"), p.conn().expect("p"));
     let view = |r: &Recorder, conn| {
         r.read(|t| {
@@ -126,7 +126,7 @@ async fn the_plaintext_layer_dissects_exactly_as_ws_does() {
 #[tokio::test]
 async fn the_ciphertext_holds_none_of_the_plaintext() {
     let lab = tls_lab().await;
-    let (recorder, client) = hello(&lab, &wss(&lab, "/echo"), &trusting(&lab)).await;
+    let (recorder, client) = hello(&wss(&lab, "/echo"), &trusting(&lab)).await;
     let conn = client.conn().expect("recorded");
     let needles: [&[u8]; 6] = [
         b"Upgrade",
@@ -158,7 +158,7 @@ async fn the_ciphertext_holds_none_of_the_plaintext() {
 async fn the_record_dissector_reads_the_real_hellos() {
     let lab = tls_lab().await;
     let target = url::parse(&lab.wss_url("/echo").expect("tls")).expect("parses");
-    let (recorder, client) = hello(&lab, &target, &trusting(&lab)).await;
+    let (recorder, client) = hello(&target, &trusting(&lab)).await;
     let conn = client.conn().expect("recorded");
     recorder.read(|t| {
         let tls = t.connection(conn).expect("c").tls.as_ref().expect("tls");
@@ -237,7 +237,7 @@ async fn the_record_dissector_reads_the_real_hellos() {
 #[tokio::test]
 async fn the_har_names_the_secure_scheme() {
     let lab = tls_lab().await;
-    let (recorder, _client) = hello(&lab, &wss(&lab, "/echo"), &trusting(&lab)).await;
+    let (recorder, _client) = hello(&wss(&lab, "/echo"), &trusting(&lab)).await;
     let har = recorder.read(|t| export(t, Format::Har, 0));
     let har: serde_json::Value = serde_json::from_slice(&har).expect("valid JSON");
     let url = har["log"]["entries"][0]["request"]["url"]
@@ -257,7 +257,7 @@ async fn the_har_names_the_secure_scheme() {
 #[tokio::test]
 async fn json_lines_list_the_records_with_what_they_carried() {
     let lab = tls_lab().await;
-    let (recorder, _client) = hello(&lab, &wss(&lab, "/echo"), &trusting(&lab)).await;
+    let (recorder, _client) = hello(&wss(&lab, "/echo"), &trusting(&lab)).await;
     let lines = recorder.read(|t| export(t, Format::JsonLines, 0));
     let records: Vec<serde_json::Value> = String::from_utf8(lines)
         .expect("UTF-8")

@@ -30,7 +30,7 @@ async fn the_key_log_lets_tshark_decrypt_the_pcap() {
         ),
         ..trusting(&lab)
     };
-    let (recorder, _client) = hello(&lab, &wss(&lab, "/echo"), &options).await;
+    let (recorder, _client) = hello(&wss(&lab, "/echo"), &options).await;
     let log = std::fs::read_to_string(&keys).expect("the key log is written");
     #[cfg(unix)]
     {

@@ -40,14 +40,14 @@ async fn trust_is_as_documented() {
         tls: TlsOptions::new(Trust::Ca(ca), None),
         ..trusting(&lab)
     };
-    hello(&lab, &wss(&lab, "/echo"), &options).await;
+    hello(&wss(&lab, "/echo"), &options).await;
 
     // --insecure: any certificate.
     let options = ClientOptions {
         tls: TlsOptions::new(Trust::Insecure, None),
         ..trusting(&lab)
     };
-    hello(&lab, &wss(&lab, "/echo"), &options).await;
+    hello(&wss(&lab, "/echo"), &options).await;
 
     // --ca with another CA (another run's): the plain unknown-issuer sentence.
     let other = dir.join("other-ca.pem");

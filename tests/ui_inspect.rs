@@ -1,6 +1,9 @@
 //! The inspector's screen on ratatui's `TestBackend`, at 80×24 and 120×40, over a real
 //! exchange with the lab: what `wslab inspect` shows after sending Hello and a ping.
 
+#[path = "common/screen.rs"]
+mod screen;
+
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use wslab::app::inspect::{Event, Inspector};
@@ -16,13 +19,7 @@ fn screen(i: &Inspector, recorder: &Recorder, (w, h): (u16, u16)) -> String {
     terminal
         .draw(|f| inspect::draw(f, i, recorder, &Theme::new(ThemeName::Dark)))
         .unwrap();
-    let buffer = terminal.backend().buffer();
-    let mut out = String::new();
-    for y in 0..h {
-        let line: String = (0..w).map(|x| buffer[(x, y)].symbol()).collect();
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
+    let out = screen::text(terminal.backend().buffer());
     // Times and the port vary run to run.
     let mut masked = String::new();
     let mut chars = out.chars().peekable();
@@ -47,7 +44,7 @@ fn screen(i: &Inspector, recorder: &Recorder, (w, h): (u16, u16)) -> String {
         masked.push_str(&word);
         word.clear();
     }
-    squeeze(&masked)
+    screen::squeeze(&masked)
 }
 
 #[tokio::test]
@@ -109,30 +106,6 @@ async fn the_console_after_hello_and_a_ping() {
             .contains("closed: closed with 1000 (Normal Closure) · R reconnects")
     );
     lab.shutdown().await;
-}
-
-/// Runs of spaces shrunk to two: a time that needs one more digit under load widens its
-/// column and shifts the rest of the row, and that must not fail a snapshot.
-fn squeeze(text: &str) -> String {
-    text.lines()
-        .map(|line| {
-            let mut out = String::with_capacity(line.len());
-            let mut spaces = 0;
-            for c in line.chars() {
-                if c == ' ' {
-                    spaces += 1;
-                    if spaces <= 2 {
-                        out.push(c);
-                    }
-                } else {
-                    spaces = 0;
-                    out.push(c);
-                }
-            }
-            out.push('\n');
-            out
-        })
-        .collect()
 }
 
 /// The TLS pane over a real wss:// exchange with the lab: the records an eavesdropper sees.
@@ -207,7 +180,7 @@ async fn the_tls_pane_over_wss() {
             out + "\n"
         })
         .collect();
-    insta::assert_snapshot!("inspect_tls_120x40", squeeze(&masked));
+    insta::assert_snapshot!("inspect_tls_120x40", screen::squeeze(&masked));
     client.close(1000, "").await.unwrap();
     client.drain().await.unwrap();
     lab.shutdown().await;

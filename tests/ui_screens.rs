@@ -3,6 +3,9 @@
 //! come from real runs on loopback; the digits that vary run to run (times, ports, dates,
 //! random keys) are masked before comparing.
 
+#[path = "common/screen.rs"]
+mod screen;
+
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use wslab::app::keymap::Key;
@@ -31,17 +34,8 @@ fn screen(app: &App, (w, h): (u16, u16)) -> String {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
     let theme = Theme::new(ThemeName::Dark);
     terminal.draw(|f| ui::draw(f, app, &theme)).unwrap();
-    let buffer = terminal.backend().buffer();
-    let mut out = String::new();
-    for y in 0..h {
-        let mut line = String::new();
-        for x in 0..w {
-            line.push_str(buffer[(x, y)].symbol());
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    squeeze(&mask(&out))
+    let out = screen::text(terminal.backend().buffer());
+    screen::squeeze(&mask(&out))
 }
 
 /// Replaces the digits of what varies between runs: "12.345 ms", ":40317", and base64 keys.
@@ -171,28 +165,4 @@ fn tiny_terminals_do_not_panic() {
     for size in [(1, 1), (10, 3), (20, 5)] {
         let _ = screen(&a, size);
     }
-}
-
-/// Runs of spaces shrunk to two: a time that needs one more digit under load widens its
-/// column and shifts the rest of the row, and that must not fail a snapshot.
-fn squeeze(text: &str) -> String {
-    text.lines()
-        .map(|line| {
-            let mut out = String::with_capacity(line.len());
-            let mut spaces = 0;
-            for c in line.chars() {
-                if c == ' ' {
-                    spaces += 1;
-                    if spaces <= 2 {
-                        out.push(c);
-                    }
-                } else {
-                    spaces = 0;
-                    out.push(c);
-                }
-            }
-            out.push('\n');
-            out
-        })
-        .collect()
 }

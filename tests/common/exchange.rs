@@ -6,11 +6,12 @@
 
 use std::time::Duration;
 
+use tokio_tungstenite::tungstenite::Message;
 use wslab::capture::selfcheck::Verdict;
 use wslab::capture::{ConnId, Direction};
 use wslab::net::lab::{Lab, LabConfig};
 use wslab::net::url::{self, WsUrl};
-use wslab::net::{ClientError, ClientOptions, Recorder, WsClient};
+use wslab::net::{ClientError, ClientOptions, Masking, Outgoing, Recorder, WsClient};
 
 pub const KEY: &str = "dGhlIHNhbXBsZSBub25jZQ==";
 
@@ -36,6 +37,23 @@ pub fn options() -> ClientOptions {
         timeout: Duration::from_secs(10),
         ..ClientOptions::default()
     }
+}
+
+/// RFC 6455 §5.7's masking key: pinned, so that the frames repeat byte for byte.
+pub const MASK: [u8; 4] = [0x37, 0xfa, 0x21, 0x3d];
+
+/// [`options`] with [`MASK`] pinned.
+pub fn pinned() -> ClientOptions {
+    ClientOptions {
+        masking: Masking::Pinned(MASK),
+        ..options()
+    }
+}
+
+/// Sends `outgoing` and checks that the next message from the server is `expected`.
+pub async fn round_trip(client: &mut WsClient, outgoing: Outgoing, expected: Message) {
+    client.send(outgoing).await.expect("sent");
+    assert_eq!(client.recv().await.expect("a reply"), Some(expected));
 }
 
 pub async fn connect(lab: &Lab, path: &str, recorder: &Recorder) -> WsClient {

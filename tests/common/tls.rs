@@ -6,13 +6,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::common::{KEY, NEVER, finish};
+use crate::common::{KEY, MASK, NEVER, finish, round_trip};
+use tokio_tungstenite::tungstenite::Message;
 use wslab::net::lab::{Lab, LabConfig, Timeouts};
 use wslab::net::tls::{LabCert, TlsOptions, Trust};
 use wslab::net::url::{self, WsUrl};
 use wslab::net::{ClientOptions, Masking, Outgoing, Recorder, WsClient};
-
-pub const MASK: [u8; 4] = [0x37, 0xfa, 0x21, 0x3d];
 
 pub async fn tls_lab() -> Lab {
     let config = LabConfig {
@@ -47,18 +46,13 @@ pub fn ws_by_name(lab: &Lab, path: &str) -> WsUrl {
 }
 
 /// Sends "Hello" with the pinned mask, reads the echo, closes; returns the client's capture.
-pub async fn hello(lab: &Lab, target: &WsUrl, options: &ClientOptions) -> (Recorder, WsClient) {
+pub async fn hello(target: &WsUrl, options: &ClientOptions) -> (Recorder, WsClient) {
     let recorder = Recorder::default();
     let mut client = WsClient::connect(target, &recorder, options)
         .await
         .expect("the handshake succeeds");
-    client
-        .send(Outgoing::Text("Hello".into()))
-        .await
-        .expect("sent");
-    let echo = client.recv().await.expect("no error").expect("an echo");
-    assert_eq!(echo.into_text().expect("text").as_str(), "Hello");
+    let text = Outgoing::Text("Hello".into());
+    round_trip(&mut client, text, Message::text("Hello")).await;
     finish(&mut client).await;
-    let _ = lab;
     (recorder, client)
 }
