@@ -307,10 +307,6 @@ impl Transcript {
             return Vec::new();
         };
         if connection.closed_us.is_some() {
-            // A TLS connection's lower tap may close it before the failure is explained.
-            if connection.error.is_none() {
-                connection.error = error;
-            }
             return Vec::new();
         }
         connection.closed_us = Some(at_us);
