@@ -494,3 +494,190 @@ async fn the_frame_selection_and_the_byte_cursor_stop_at_the_last_one() {
     assert_eq!(cursor(&a), 2);
     runner.shutdown().await;
 }
+
+/// The screen as plain text, for asserting what a learner can read.
+fn drawn(app: &App, (w, h): (u16, u16)) -> String {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use wslab::ui::{self, Theme, ThemeName};
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal
+        .draw(|f| ui::draw(f, app, &Theme::new(ThemeName::Dark)))
+        .unwrap();
+    let buffer = terminal.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buffer.area.height {
+        for x in 0..buffer.area.width {
+            out.push_str(buffer[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Every (lesson, step, check) of the shipped lessons.
+fn every_check(a: &App) -> Vec<(usize, usize, usize)> {
+    let mut all = Vec::new();
+    for (l, lesson) in a.lessons.iter().enumerate() {
+        for (s, step) in lesson.steps.iter().enumerate() {
+            all.extend((0..step.checks.len()).map(|c| (l, s, c)));
+        }
+    }
+    all
+}
+
+fn at(a: &App) -> (usize, usize, usize) {
+    let v = a.lesson.as_ref().unwrap();
+    (v.index, v.step, v.check)
+}
+
+#[test]
+fn every_check_of_every_lesson_is_reached_by_keys_and_shown_self_paced() {
+    let mut a = app(Mode::Learn);
+    let all = every_check(&a);
+    // The shipped lessons hold more checks than steps: a step's later checks must be reachable.
+    let steps: usize = a.lessons.iter().map(|l| l.steps.len()).sum();
+    assert!(all.len() > steps, "{} checks in {steps} steps", all.len());
+    let mut seen = Vec::new();
+    for l in 0..a.lessons.len() {
+        a.open(l);
+        for s in 0..a.lessons[l].steps.len() {
+            assert_eq!(at(&a).1, s);
+            let n = a.lessons[l].steps[s].checks.len();
+            if n > 0 {
+                // Tab reaches the check panel from the prose, past the pane if there is one.
+                keys(&mut a, &[Key::Tab]);
+                if a.lesson.as_ref().unwrap().focus != Focus::Check {
+                    keys(&mut a, &[Key::Tab]);
+                }
+                assert_eq!(a.lesson.as_ref().unwrap().focus, Focus::Check);
+                for c in 0..n {
+                    assert_eq!(at(&a), (l, s, c));
+                    seen.push(at(&a));
+                    let screen = drawn(&a, (120, 40));
+                    assert!(
+                        screen.contains(&format!("Check {} of {n}", c + 1)),
+                        "lesson {l} step {s} check {c}:\n{screen}"
+                    );
+                    keys(&mut a, &[Key::PageDown]);
+                }
+                // Past the last check PgDn stays there, and PgUp walks back to the first.
+                assert_eq!(at(&a), (l, s, n - 1));
+                keys(&mut a, &vec![Key::PageUp; n]);
+                assert_eq!(at(&a), (l, s, 0));
+                keys(&mut a, &[Key::Esc]);
+            }
+            keys(&mut a, &[Key::Right]);
+        }
+        keys(&mut a, &[Key::Esc]);
+    }
+    assert_eq!(seen, all);
+}
+
+#[test]
+fn every_check_of_every_lesson_is_reached_in_class_with_the_next_key() {
+    let mut a = app(Mode::Present {
+        notes: false,
+        blank: false,
+        revealed: false,
+    });
+    let all = every_check(&a);
+    let mut seen = Vec::new();
+    for l in 0..a.lessons.len() {
+        a.open(l);
+        let lesson = a.lessons[l].clone();
+        let stops: usize = lesson.steps.iter().map(|s| s.checks.len().max(1)).sum();
+        // → alone walks the lesson: each step once per check, then on.
+        for _ in 0..stops {
+            let (_, s, c) = at(&a);
+            let step = &lesson.steps[s];
+            if let Some(check) = step.checks.get(c) {
+                seen.push(at(&a));
+                let screen = drawn(&a, (160, 45));
+                let question = check.question.trim();
+                let start: String = question.chars().take(30).collect();
+                assert!(
+                    screen.contains(&format!("? {start}")),
+                    "lesson {l} step {s} check {c}: {start:?} not on\n{screen}"
+                );
+                if step.checks.len() > 1 {
+                    assert!(screen.contains(&format!(
+                        "question {} of {}",
+                        c + 1,
+                        step.checks.len()
+                    )));
+                }
+                // Each check's answer is revealed on its own, and hidden again for the next.
+                keys(&mut a, &[Key::Char('a')]);
+                assert!(matches!(a.mode, Mode::Present { revealed: true, .. }));
+            }
+            let before = at(&a);
+            keys(&mut a, &[Key::Right]);
+            if at(&a) != before {
+                assert!(matches!(
+                    a.mode,
+                    Mode::Present {
+                        revealed: false,
+                        ..
+                    }
+                ));
+            }
+        }
+        let last = lesson.steps.len() - 1;
+        assert_eq!(at(&a).1, last, "lesson {l}: → stops at the last step");
+        // ← walks back over the same stops, to the first check of the first step.
+        keys(&mut a, &vec![Key::Left; stops]);
+        assert_eq!(at(&a), (l, 0, 0));
+        keys(&mut a, &[Key::Esc]);
+    }
+    assert_eq!(seen, all);
+}
+
+#[test]
+fn enter_after_a_right_answer_moves_to_the_next_check_then_the_next_step() {
+    let mut a = app(Mode::Learn);
+    // A step, not a lesson's last, whose several checks are all choices.
+    let fits = |s: &wslab::lesson::Step| {
+        s.checks.len() > 1
+            && s.checks
+                .iter()
+                .all(|c| c.kind == wslab::lesson::model::CheckKind::Choice)
+    };
+    let (l, s) = a
+        .lessons
+        .iter()
+        .enumerate()
+        .find_map(|(l, lesson)| {
+            let last = lesson.steps.len() - 1;
+            lesson.steps[..last].iter().position(fits).map(|s| (l, s))
+        })
+        .expect("a step with several choice checks");
+    a.open(l);
+    for _ in 0..s {
+        keys(&mut a, &[Key::Right]);
+    }
+    keys(&mut a, &[Key::Tab]);
+    if a.lesson.as_ref().unwrap().focus != Focus::Check {
+        keys(&mut a, &[Key::Tab]);
+    }
+    let checks = a.lessons[l].steps[s].checks.clone();
+    for (c, check) in checks.iter().enumerate() {
+        assert_eq!(at(&a), (l, s, c));
+        let right = wslab::lesson::check::right_answer(check, None).unwrap();
+        let letter = char::from(b'a' + right.parse::<u8>().unwrap() - 1);
+        keys(&mut a, &[Key::Char(letter)]);
+        let screen = drawn(&a, (120, 40));
+        assert!(screen.contains("✓ Right."), "{screen}");
+        let next = if c + 1 < checks.len() {
+            format!("Enter: check {} of {}", c + 2, checks.len())
+        } else {
+            "Enter: the next step".to_owned()
+        };
+        assert!(screen.contains(&next), "{screen}");
+        keys(&mut a, &[Key::Enter]);
+    }
+    assert_eq!(at(&a), (l, s + 1, 0));
+    let id = a.lessons[l].id.clone();
+    let done = &a.progress.lessons[&id].checks;
+    assert!((0..checks.len()).all(|c| done.contains(&format!("{s}.{c}"))));
+}

@@ -91,6 +91,10 @@ pub enum Command {
     NextField,
     /// Move the byte cursor to the previous field of the selected frame.
     PrevField,
+    /// The step's next check (self-paced, from the check panel).
+    NextCheck,
+    /// The step's previous check (self-paced, from the check panel).
+    PrevCheck,
 }
 
 /// Keys on the lesson menu.
@@ -125,6 +129,8 @@ pub fn lesson(key: Key, in_check: bool, in_pane: bool) -> Option<Command> {
             Key::Char('h') => return Some(Command::Hint),
             Key::Char(c @ '1'..='9') => return Some(Command::Pick(c as u8 - b'0')),
             Key::Char(c @ 'a'..='f') => return Some(Command::Pick(c as u8 - b'a' + 1)),
+            Key::PageDown => return Some(Command::NextCheck),
+            Key::PageUp => return Some(Command::PrevCheck),
             _ => {}
         }
     }
@@ -179,8 +185,12 @@ pub const HELP_LESSON: &[(&str, &str)] = &[
     ("w b (pane)", "next / previous field of the frame"),
     ("[ ]", "previous / next pane"),
     ("↑ ↓ j k", "scroll, or select a header, frame or option"),
-    ("Enter", "choose, answer, open"),
+    (
+        "Enter",
+        "choose, answer, open; after a right answer, the next check",
+    ),
     ("1-9 a-f", "pick an option (checks)"),
+    ("PgDn PgUp", "next / previous check of the step (checks)"),
     ("h", "a hint (checks)"),
     ("i", "type your own value, where the step allows"),
     ("r", "run the live action again"),
@@ -191,8 +201,8 @@ pub const HELP_LESSON: &[(&str, &str)] = &[
 
 /// Classroom keys, for the help overlay.
 pub const HELP_PRESENT: &[(&str, &str)] = &[
-    ("→ Space n", "next step"),
-    ("← p", "previous step"),
+    ("→ Space n", "next check of the step, then the next step"),
+    ("← p", "previous check, then the previous step"),
     ("Tab [ ]", "next / previous live pane"),
     ("s", "speaker notes on / off"),
     ("a", "reveal the answer"),

@@ -74,7 +74,8 @@ fn checks_height(app: &App, area: Rect) -> u16 {
     };
     if let Some(a) = answering {
         lines += match a.verdict {
-            Some(true) => wrapped(&format!("✓ Right. {}", check.feedback.trim())),
+            // The feedback, then where Enter goes next.
+            Some(true) => wrapped(&format!("✓ Right. {}", check.feedback.trim())) + 1,
             Some(false) => 1,
             None => 0,
         };

@@ -72,10 +72,11 @@ fn key_pressed(app: &mut App, key: Key) -> Vec<Effect> {
     let command = match (app.screen, app.mode) {
         (Screen::Menu, _) => keymap::menu(key),
         (Screen::Lesson, Mode::Learn) => {
-            let in_choice = app.lesson.as_ref().is_some_and(|v| v.focus == Focus::Check)
-                && current_check_kind(app) == Some(CheckKind::Choice);
+            // Typed answers take their characters before this (see `typing`), so in the
+            // check panel only keys that are not text reach the key map.
+            let in_check = app.lesson.as_ref().is_some_and(|v| v.focus == Focus::Check);
             let in_pane = app.lesson.as_ref().is_some_and(|v| v.focus == Focus::Pane);
-            keymap::lesson(key, in_choice, in_pane)
+            keymap::lesson(key, in_check, in_pane)
         }
         (Screen::Lesson, Mode::Present { .. }) => keymap::present(key),
     };
@@ -109,10 +110,17 @@ fn typing(app: &mut App, key: Key) -> Option<Vec<Effect>> {
     let view = app.lesson.as_mut()?;
     let answering = view.answers.get_mut(view.step)?.get_mut(view.check)?;
     match key {
-        Key::Char(c) if answering.typed.chars().count() < 200 => answering.typed.push(c),
+        // An edited answer waits to be judged again.
+        Key::Char(c) if answering.typed.chars().count() < 200 => {
+            answering.typed.push(c);
+            answering.verdict = None;
+        }
         Key::Backspace => {
             answering.typed.pop();
+            answering.verdict = None;
         }
+        // Judged right already: Enter moves on (see `Command::Enter`).
+        Key::Enter if answering.verdict == Some(true) => return None,
         Key::Enter => return Some(submit(app)),
         _ => return None,
     }
@@ -162,13 +170,47 @@ fn command_given(app: &mut App, command: Command) -> Vec<Effect> {
         Command::Enter => match app.screen {
             Screen::Menu => app.open(app.menu),
             Screen::Lesson => match app.lesson.as_ref().map(|v| v.focus) {
+                // A check answered right: Enter moves on, to the step's next check or, after
+                // its last, to the next step.
+                Some(Focus::Check) if answered_right(app) => {
+                    if to_check(app, 1) {
+                        Vec::new()
+                    } else {
+                        go_to_step(app, 1)
+                    }
+                }
                 Some(Focus::Check) => submit(app),
                 Some(Focus::Prose) => go_to_step(app, 1),
                 _ => Vec::new(),
             },
         },
+        // In class the presenter walks through each check of a step before the next step.
+        Command::NextStep if matches!(app.mode, Mode::Present { .. }) && to_check(app, 1) => {
+            Vec::new()
+        }
+        Command::PrevStep if matches!(app.mode, Mode::Present { .. }) && to_check(app, -1) => {
+            Vec::new()
+        }
+        Command::PrevStep if matches!(app.mode, Mode::Present { .. }) => {
+            // Back into the previous step lands on its last check, the one shown last.
+            let before = app.lesson.as_ref().map(|v| v.step);
+            let effects = go_to_step(app, -1);
+            let last = app.step().map_or(0, |s| s.checks.len().saturating_sub(1));
+            if let Some(view) = app.lesson.as_mut().filter(|v| Some(v.step) != before) {
+                view.check = last;
+            }
+            effects
+        }
         Command::NextStep => go_to_step(app, 1),
         Command::PrevStep => go_to_step(app, -1),
+        Command::NextCheck => {
+            to_check(app, 1);
+            Vec::new()
+        }
+        Command::PrevCheck => {
+            to_check(app, -1);
+            Vec::new()
+        }
         Command::NextPane | Command::PrevPane => {
             let n = panes(app).len();
             if let Some(view) = app.lesson.as_mut()
@@ -314,7 +356,12 @@ fn moved(app: &mut App, command: Command) {
                 .get_mut(view.step)
                 .and_then(|c| c.get_mut(view.check))
             {
-                a.choice = step(options, a.choice);
+                let choice = step(options, a.choice);
+                if choice != a.choice {
+                    // Another option selected waits to be judged.
+                    a.choice = choice;
+                    a.verdict = None;
+                }
             }
         }
     }
@@ -331,6 +378,34 @@ pub fn panes(app: &App) -> Vec<(usize, Pane)> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// Moves to the step's check `delta` away; false when there is none there. In class the
+/// answer of the new check starts hidden.
+fn to_check(app: &mut App, delta: isize) -> bool {
+    let n = app.step().map_or(0, |s| s.checks.len());
+    let Some(view) = app.lesson.as_mut() else {
+        return false;
+    };
+    let Some(next) = view.check.checked_add_signed(delta).filter(|c| *c < n) else {
+        return false;
+    };
+    view.check = next;
+    if let Mode::Present { revealed, .. } = &mut app.mode {
+        *revealed = false;
+    }
+    app.status = None;
+    true
+}
+
+/// Whether the check in focus has been answered right.
+fn answered_right(app: &App) -> bool {
+    app.lesson.as_ref().is_some_and(|view| {
+        view.answers
+            .get(view.step)
+            .and_then(|a| a.get(view.check))
+            .is_some_and(|a| a.verdict == Some(true))
+    })
 }
 
 fn answering(app: &mut App) -> Option<&mut Answering> {

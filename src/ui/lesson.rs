@@ -149,10 +149,20 @@ fn draw_check(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         }
     }
     match answering.verdict {
-        Some(true) => lines.push(Line::from(vec![
-            Span::styled("✓ Right. ", theme.good),
-            Span::styled(check.feedback.trim().to_owned(), theme.text),
-        ])),
+        Some(true) => {
+            lines.push(Line::from(vec![
+                Span::styled("✓ Right. ", theme.good),
+                Span::styled(check.feedback.trim().to_owned(), theme.text),
+            ]));
+            let next = if view.check + 1 < step.checks.len() {
+                format!("Enter: check {} of {}", view.check + 2, step.checks.len())
+            } else if view.step + 1 < lesson_steps(app) {
+                "Enter: the next step".to_owned()
+            } else {
+                "The lesson's last check: Esc goes back to the menu.".to_owned()
+            };
+            lines.push(Line::from(Span::styled(next, theme.dim)));
+        }
         Some(false) => lines.push(Line::from(Span::styled("✗ Not yet: try again.", theme.bad))),
         None => {}
     }
@@ -164,8 +174,14 @@ fn draw_check(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     } else {
         ""
     };
+    // Where the other checks of the step are, so that none is missed.
+    let others = if step.checks.len() > 1 {
+        " · PgDn PgUp"
+    } else {
+        ""
+    };
     let title = format!(
-        " Check {} of {}{predict} ",
+        " Check {} of {}{predict}{others} ",
         view.check + 1,
         step.checks.len()
     );
@@ -183,4 +199,8 @@ fn draw_check(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             .wrap(Wrap { trim: false }),
         area,
     );
+}
+
+fn lesson_steps(app: &App) -> usize {
+    app.current().map_or(0, |(lesson, _)| lesson.steps.len())
 }

@@ -46,6 +46,14 @@ pub(super) fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
                 format!("   {} / {}", view.step + 1, lesson.steps.len()),
                 theme.dim,
             ),
+            Span::styled(
+                if step.checks.len() > 1 {
+                    format!(" · question {} of {}", view.check + 1, step.checks.len())
+                } else {
+                    String::new()
+                },
+                theme.dim,
+            ),
         ])),
         title,
     );
