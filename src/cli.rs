@@ -183,7 +183,7 @@ pub struct ProxyArgs {
     pub max_connections: usize,
     /// Payload bytes each frame event shows, as hex and text; the true length is always
     /// given, and `preview_truncated` says when it was cut.
-    #[arg(long, value_name = "BYTES", default_value_t = crate::cmd::proxy::DEFAULT_MAX_PAYLOAD)]
+    #[arg(long, value_name = "BYTES", default_value_t = crate::proto::limits::SHOWN_PAYLOAD)]
     pub max_payload: usize,
     /// When the proxy stops, write what it captured to FILE: .pcap (Wireshark), .har or
     /// .jsonl, by the extension.
@@ -320,7 +320,7 @@ pub struct DecodeArgs {
     #[arg(long)]
     pub deflate: bool,
     /// Payload bytes to show per frame in the hex dump.
-    #[arg(long, value_name = "BYTES", default_value_t = 256)]
+    #[arg(long, value_name = "BYTES", default_value_t = crate::proto::limits::SHOWN_PAYLOAD)]
     pub max_payload: usize,
     /// Print JSON Lines (one object per frame and per message) instead of text.
     #[arg(long)]
@@ -351,7 +351,7 @@ pub struct ServeArgs {
     #[arg(long, short)]
     pub verbose: bool,
     /// Payload bytes to show per frame in the hex dump, with -v.
-    #[arg(long, value_name = "BYTES", default_value_t = 256)]
+    #[arg(long, value_name = "BYTES", default_value_t = crate::proto::limits::SHOWN_PAYLOAD)]
     pub max_payload: usize,
     /// Also serve wss:// and https:// on the same port, with a certificate made now for
     /// localhost, 127.0.0.1 and `::1`, signed by a CA made now. Its PEM is saved in the data
@@ -428,7 +428,7 @@ pub struct ConnectArgs {
     #[arg(long)]
     pub brief: bool,
     /// Payload bytes to show per frame in the hex dump.
-    #[arg(long, value_name = "BYTES", default_value_t = 256)]
+    #[arg(long, value_name = "BYTES", default_value_t = crate::proto::limits::SHOWN_PAYLOAD)]
     pub max_payload: usize,
     /// Print one JSON object with the whole transcript instead of text.
     #[arg(long)]

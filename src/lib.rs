@@ -9,6 +9,8 @@ pub mod app;
 pub mod capture;
 pub mod cli;
 pub mod cmd;
+pub mod export;
+pub mod files;
 pub mod hexinput;
 pub mod lesson;
 pub mod net;

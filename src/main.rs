@@ -43,7 +43,7 @@ fn main() -> ExitCode {
         {
             ExitCode::SUCCESS
         }
-        Err(e) if e.is::<BadInput>() => {
+        Err(e) if e.is::<BadInput>() || e.is::<wslab::files::save::SaveError>() => {
             eprintln!("wslab: {e}");
             ExitCode::from(2)
         }

@@ -105,7 +105,7 @@ fn compressed_messages_are_inflated_for_display_and_the_frames_keep_their_bytes(
 
     // The HAR gives what the application sent, as Chrome shows it, and the wire's size.
     let har: serde_json::Value =
-        serde_json::from_str(&wslab::capture::export::har::har(&t, 0)).expect("JSON");
+        serde_json::from_str(&wslab::export::har::har(&t, 0)).expect("JSON");
     let messages = &har["log"]["entries"][0]["_webSocketMessages"];
     let received: Vec<&serde_json::Value> = messages
         .as_array()
@@ -154,7 +154,7 @@ fn corrupt_compressed_data_gives_a_note() {
     );
     // Not inflated, the HAR keeps the wire bytes and says why.
     let har: serde_json::Value =
-        serde_json::from_str(&wslab::capture::export::har::har(&t, 0)).expect("JSON");
+        serde_json::from_str(&wslab::export::har::har(&t, 0)).expect("JSON");
     let message = &har["log"]["entries"][0]["_webSocketMessages"][0];
     assert_eq!(message["data"], "////");
     assert_eq!(message["opcode"], 2);

@@ -9,7 +9,7 @@ use bytes::Bytes;
 use exchange_common::{NEVER, connect_with, finish, lab, pinned, round_trip};
 use serde_json::Value;
 use tokio_tungstenite::tungstenite::Message;
-use wslab::capture::export::{Format, export, har, jsonl};
+use wslab::export::{Format, export, har, jsonl};
 use wslab::net::{Outgoing, Recorder};
 
 const BASE: u64 = 1_700_000_000_000_000;

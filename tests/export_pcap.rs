@@ -16,8 +16,8 @@ use bytes::Bytes;
 use exchange_common::{NEVER, connect_with, finish, lab, pinned, round_trip};
 use pcap_reader::{FIN, connections, read, stream};
 use tokio_tungstenite::tungstenite::Message;
-use wslab::capture::export::pcap::{MAX_SEGMENT, pcap};
 use wslab::capture::{Direction, Limits, Transcript};
+use wslab::export::pcap::{MAX_SEGMENT, pcap};
 use wslab::net::{Outgoing, Recorder};
 use wslab::proto::{Config, Dissector, Event, Side};
 

@@ -13,7 +13,7 @@ mod tshark;
 use std::sync::Arc;
 
 use tls_common::{hello, tls_lab, trusting, wss};
-use wslab::capture::export::{Format, export};
+use wslab::export::{Format, export};
 use wslab::net::ClientOptions;
 use wslab::net::tls::{TlsOptions, Trust};
 

@@ -3,7 +3,6 @@
 
 pub mod body;
 pub mod deflate;
-pub mod export;
 pub mod flow;
 pub mod measure;
 pub mod parts;

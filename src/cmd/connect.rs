@@ -9,10 +9,10 @@ use bytes::Bytes;
 use tokio_tungstenite::tungstenite::Message;
 
 use super::BadInput;
-use super::save::Target;
 use crate::capture::selfcheck::{Delivered, Verdict};
 use crate::capture::{ConnId, Direction, Limits, Transcript};
 use crate::cli::{ConnectArgs, Send};
+use crate::files::save::Target;
 use crate::hexinput::parse_hex;
 use crate::net::url::{self, WsUrl};
 use crate::net::{ClientError, ClientOptions, Masking, Outgoing, Recorder, WsClient};

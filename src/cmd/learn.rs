@@ -8,9 +8,10 @@ use super::BadInput;
 use crate::app::progress::Progress;
 use crate::app::{App, Mode};
 use crate::cli::{ColorChoice, LearnArgs, PresentArgs, ThemeChoice};
+use crate::files::store::{self, Store};
 use crate::lesson::Severity;
 use crate::run::Settings;
-use crate::tui::{self, store::Store};
+use crate::tui;
 use crate::ui::{Theme, ThemeName};
 
 /// The theme `--theme` and `--color` ask for; `NO_COLOR` wins, as it promises users.
@@ -77,7 +78,7 @@ pub fn open(
         }
         return Err(BadInput("no lesson loads; `wslab lessons check` says why".to_owned()).into());
     }
-    let store = tui::store::data_dir().map(Store::new);
+    let store = store::data_dir().map(Store::new);
     let (progress, mut status) = match &store {
         Some(store) if args.reset_progress => match store.reset() {
             Ok(()) => (

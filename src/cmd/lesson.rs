@@ -5,8 +5,8 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use super::BadInput;
-use super::save::Target;
 use crate::cli::{ColorChoice, LearnArgs, LessonArgs};
+use crate::files::save::Target;
 use crate::lesson::{Lesson, Severity};
 use crate::render::lesson::{Plain, header, step};
 use crate::run::{Runner, Settings};

@@ -9,7 +9,6 @@ pub mod learn;
 pub mod lesson;
 pub mod lessons;
 pub mod proxy;
-pub mod save;
 pub mod serve;
 
 use std::io::IsTerminal as _;
@@ -22,6 +21,12 @@ use crate::render::style::Palette;
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct BadInput(pub String);
+
+impl From<crate::files::save::SaveError> for BadInput {
+    fn from(e: crate::files::save::SaveError) -> Self {
+        Self(e.0)
+    }
+}
 
 /// The TLS options `--ca`, `--insecure` and `--keylog` describe. `--insecure` adds a warning
 /// to `notes`, printed on every run: skipping the check must never become invisible.

@@ -11,6 +11,7 @@ pub mod frame;
 pub mod handshake;
 pub mod headers;
 pub mod http;
+pub mod limits;
 pub mod mask;
 pub mod message;
 mod reassembly;

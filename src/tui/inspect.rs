@@ -127,7 +127,7 @@ pub(super) fn save(recorder: &Recorder, name: &str) -> String {
     let mut written = Vec::new();
     for ext in ["pcap", "har"] {
         let path = std::path::PathBuf::from(format!("wslab-{name}-{secs}.{ext}"));
-        match crate::cmd::save::Target::check(&path).and_then(|t| t.write(recorder)) {
+        match crate::files::save::Target::check(&path).and_then(|t| t.write(recorder)) {
             Ok(()) => written.push(path.display().to_string()),
             Err(e) => return e.to_string(),
         }

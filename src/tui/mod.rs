@@ -3,7 +3,6 @@
 //! `app::update`, carries out the effects, and draws.
 
 pub mod inspect;
-pub mod store;
 pub mod watch;
 
 use std::sync::Arc;
@@ -18,9 +17,9 @@ use tokio::sync::mpsc;
 
 use crate::app::keymap::Key;
 use crate::app::{App, Effect, Msg, update};
+use crate::files::store::Store;
 use crate::run::{Runner, Settings};
 use crate::ui::{self, Theme};
-use store::Store;
 
 /// What reaches the loop.
 enum Event2 {

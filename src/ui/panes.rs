@@ -32,7 +32,7 @@ pub fn text(pane: Pane, action: &Action, run: &ActionRun, t: &Transcript) -> Vec
     let opts = Options {
         palette: plain,
         side: Side::Client,
-        max_payload: 64,
+        max_payload: crate::proto::limits::PANE_PAYLOAD,
     };
     let mut out = String::new();
     match pane {

@@ -35,7 +35,7 @@ pub fn run(args: &ProxyArgs, theme: &Theme, out: &mut impl Write) -> anyhow::Res
     let save = args
         .save
         .as_deref()
-        .map(super::save::Target::check)
+        .map(crate::files::save::Target::check)
         .transpose()?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -66,7 +66,7 @@ pub fn run(args: &ProxyArgs, theme: &Theme, out: &mut impl Write) -> anyhow::Res
 /// and for `--save`, written when the user quits.
 async fn watch(
     config: ProxyConfig,
-    save: Option<&super::save::Target>,
+    save: Option<&crate::files::save::Target>,
     theme: &Theme,
 ) -> anyhow::Result<ExitCode> {
     let (listen, upstream) = (config.listen, config.upstream.to_string());
@@ -117,7 +117,7 @@ async fn watch(
 async fn serve(
     config: ProxyConfig,
     max_payload: usize,
-    save: Option<&super::save::Target>,
+    save: Option<&crate::files::save::Target>,
     out: &mut impl Write,
 ) -> anyhow::Result<ExitCode> {
     let (mut stop, mut stopped) = super::serve::ctrl_c()?;

@@ -39,7 +39,7 @@ impl Default for Printer {
 }
 
 /// Payload bytes a frame event shows unless `--max-payload` says otherwise.
-pub const DEFAULT_MAX_PAYLOAD: usize = 256;
+pub const DEFAULT_MAX_PAYLOAD: usize = crate::proto::limits::SHOWN_PAYLOAD;
 
 impl Printer {
     /// A printer that shows `max_payload` bytes of each frame's payload.

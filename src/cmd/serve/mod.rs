@@ -13,9 +13,9 @@ use anyhow::Context as _;
 use futures_util::FutureExt as _;
 use tokio::sync::broadcast::error::RecvError;
 
-use super::save::write_atomically;
 use crate::capture::{ConnId, Connection, Direction, Learned, Transcript, Update};
 use crate::cli::ServeArgs;
+use crate::files::write_atomically;
 use crate::net::Recorder;
 use crate::net::lab::{Lab, LabConfig, Timeouts};
 use crate::net::tls::LabCert;
@@ -146,7 +146,7 @@ pub struct SavedCert {
 // the lab restarts reads the old CA or the new one, never half of one. The private key is
 // never written: it lives as long as the lab.
 fn save_cert(cert: &LabCert) -> anyhow::Result<SavedCert> {
-    let Some(dir) = crate::tui::store::data_dir() else {
+    let Some(dir) = crate::files::store::data_dir() else {
         anyhow::bail!(
             "cannot find a data directory to save the lab's certificate in; set WSLAB_DATA_DIR to a folder"
         );

@@ -16,7 +16,7 @@ use crate::ui::Theme;
 use crate::ui::widgets::PaneCtx;
 
 /// Payload bytes the dump shows before eliding the rest, as plain mode does.
-pub(super) const MAX_PAYLOAD: usize = 64;
+pub(super) const MAX_PAYLOAD: usize = crate::proto::limits::PANE_PAYLOAD;
 
 // The sections, in the order they are shown.
 const TITLE: usize = 0;

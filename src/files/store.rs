@@ -84,18 +84,13 @@ impl Store {
         }
     }
 
-    /// Writes `progress`: to a temporary file first, synced, then renamed over the old one.
+    /// Writes `progress` atomically: a temporary file, synced, then renamed over the old one.
     ///
     /// # Errors
     /// When the directory cannot be made or written.
     pub fn save(&self, progress: &Progress) -> io::Result<()> {
         std::fs::create_dir_all(&self.dir)?;
-        let tmp = self.dir.join(format!("{FILE}.tmp"));
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(&progress.to_bytes())?;
-        file.sync_all()?;
-        drop(file);
-        std::fs::rename(&tmp, self.dir.join(FILE))
+        super::write_atomically(&self.dir.join(FILE), &progress.to_bytes())
     }
 
     /// Removes the progress file, for `--reset-progress`.

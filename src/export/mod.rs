@@ -13,7 +13,7 @@ pub mod pcap;
 
 use thiserror::Error;
 
-use super::Transcript;
+use crate::capture::Transcript;
 
 pub use har::har;
 pub use jsonl::jsonl;

@@ -3,12 +3,16 @@
 //! no exchange; the file is written to a temporary name beside it and renamed into place, so
 //! a reader never sees half a capture and a failed write leaves any older file whole.
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use super::BadInput;
-use crate::capture::export::{Format, export};
+use super::{folder, write_atomically};
+use crate::export::{Format, export};
 use crate::net::Recorder;
+
+/// A capture that cannot be saved there, in one sentence; the commands exit 2 with it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct SaveError(pub String);
 
 /// Where to save, and as what.
 #[derive(Debug, Clone)]
@@ -23,12 +27,12 @@ impl Target {
     /// Checks a `--save` path: a known extension, and a folder that exists.
     ///
     /// # Errors
-    /// [`BadInput`] in one sentence naming the extensions or the missing folder.
-    pub fn check(path: &Path) -> Result<Self, BadInput> {
-        let format = Format::from_path(path).map_err(|e| BadInput(format!("--save: {e}")))?;
+    /// [`SaveError`] in one sentence naming the extensions or the missing folder.
+    pub fn check(path: &Path) -> Result<Self, SaveError> {
+        let format = Format::from_path(path).map_err(|e| SaveError(format!("--save: {e}")))?;
         let folder = folder(path);
         if !folder.is_dir() {
-            return Err(BadInput(format!(
+            return Err(SaveError(format!(
                 "--save: cannot write {}: the folder {} does not exist",
                 path.display(),
                 folder.display()
@@ -63,44 +67,14 @@ impl Target {
     /// Exports the recorder's transcript and writes it.
     ///
     /// # Errors
-    /// [`BadInput`] in one sentence when the file cannot be written.
-    pub fn write(&self, recorder: &Recorder) -> Result<(), BadInput> {
+    /// [`SaveError`] in one sentence when the file cannot be written.
+    pub fn write(&self, recorder: &Recorder) -> Result<(), SaveError> {
         // The wall-clock base is taken now, with the transcript's "now", so both clocks agree.
         let base = recorder.unix_base_us();
         let bytes = recorder.read(|t| export(t, self.format, base));
         write_atomically(&self.path, &bytes)
-            .map_err(|e| BadInput(format!("--save: cannot write {}: {e}", self.path.display())))
+            .map_err(|e| SaveError(format!("--save: cannot write {}: {e}", self.path.display())))
     }
-}
-
-fn folder(path: &Path) -> &Path {
-    match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    }
-}
-
-/// Writes `bytes` to `path` whole or not at all: to a temporary file beside it, then a rename.
-///
-/// # Errors
-/// The file system's error; the temporary file is removed.
-pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    // Beside the target, so the rename stays on one file system and is atomic.
-    let temp = folder(path).join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut file = std::fs::File::create(&temp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&temp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    result
 }
 
 #[cfg(test)]

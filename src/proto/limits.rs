@@ -1,0 +1,16 @@
+//! The protocol's size limits and wslab's display bounds, named once. Every layer that checks
+//! or shows a size uses these, so a rule and its sentence cannot drift apart.
+
+/// The most payload a control frame (close, ping, pong) may carry (RFC 6455 §5.5).
+pub const CONTROL_PAYLOAD_MAX: usize = 125;
+
+/// The most bytes of reason a close frame holds after its 2-byte code (RFC 6455 §5.5:
+/// 125 − 2).
+pub const CLOSE_REASON_MAX: usize = CONTROL_PAYLOAD_MAX - 2;
+
+/// Payload bytes a printed view (decode, connect, JSON Lines) shows of each frame unless
+/// `--max-payload` says otherwise; the true length is always given beside it.
+pub const SHOWN_PAYLOAD: usize = 256;
+
+/// Payload bytes a terminal pane shows of the selected frame: a few hex rows that fit.
+pub const PANE_PAYLOAD: usize = 64;
