@@ -14,9 +14,9 @@ pub mod watch;
 mod watch_row;
 
 pub use extent::pane_extent;
-pub use update::{panes, predicting, update};
+pub use update::{predicting, update};
 
-use crate::lesson::model::InputField;
+use crate::lesson::model::{InputField, Pane};
 use crate::lesson::outcome::ActionRun;
 use crate::lesson::{Lesson, Step};
 use crate::net::Recorder;
@@ -298,4 +298,17 @@ impl App {
         let (lesson, view) = self.current()?;
         lesson.steps.get(view.step)
     }
+}
+
+/// The step's panes in order: every action's, as (action, pane).
+pub fn panes(app: &App) -> Vec<(usize, Pane)> {
+    app.step()
+        .map(|s| {
+            s.actions
+                .iter()
+                .enumerate()
+                .flat_map(|(i, a)| a.panes().iter().map(move |p| (i, *p)))
+                .collect()
+        })
+        .unwrap_or_default()
 }

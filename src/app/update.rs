@@ -4,9 +4,9 @@ use ratatui::layout::Rect;
 
 use super::keymap::{self, Command, Key};
 use super::layout;
-use super::{Answering, App, Effect, Focus, Live, Mode, Msg, Screen};
+use super::{Answering, App, Effect, Focus, Live, Mode, Msg, Screen, panes};
 use crate::lesson::check::is_right;
-use crate::lesson::model::{CheckKind, Pane};
+use crate::lesson::model::CheckKind;
 use crate::render::lesson::computed;
 
 /// Applies `msg` to `app`; returns what the event loop must do.
@@ -365,19 +365,6 @@ fn moved(app: &mut App, command: Command) {
             }
         }
     }
-}
-
-/// The step's panes in order: every action's, as (action, pane).
-pub fn panes(app: &App) -> Vec<(usize, Pane)> {
-    app.step()
-        .map(|s| {
-            s.actions
-                .iter()
-                .enumerate()
-                .flat_map(|(i, a)| a.panes().iter().map(move |p| (i, *p)))
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// Moves to the step's check `delta` away; false when there is none there. In class the

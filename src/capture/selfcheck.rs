@@ -3,7 +3,7 @@
 
 use bytes::Bytes;
 
-use super::{Connection, Direction};
+use super::Flow;
 use crate::proto::{Message, OpCode};
 
 /// A message as the application saw it: delivered by the WebSocket library, or handed to it.
@@ -155,14 +155,13 @@ impl Delivered {
         &self.messages
     }
 
-    /// Checks them against `direction` of the capture. With `finished` false (the exchange
-    /// stopped on an error), only the messages the library got to deliver are compared, since
-    /// the capture may hold the message that broke a rule.
-    pub fn check(&self, connection: &Connection, direction: Direction, finished: bool) -> Verdict {
+    /// Checks them against the captured `flow` of the direction they crossed. With `finished`
+    /// false (the exchange stopped on an error), only the messages the library got to deliver
+    /// are compared, since the capture may hold the message that broke a rule.
+    pub fn check(&self, flow: &Flow, finished: bool) -> Verdict {
         if self.overflowed {
             return Verdict::Skipped("more messages than the self-check keeps");
         }
-        let flow = connection.flow(direction);
         if flow.messages_dropped > 0 {
             return Verdict::Skipped("the capture's message limit was reached");
         }
@@ -170,7 +169,7 @@ impl Delivered {
         if !finished {
             captured.truncate(self.messages.len());
         }
-        match compare(direction.name(), &captured, &self.messages) {
+        match compare(flow.direction.name(), &captured, &self.messages) {
             Ok(()) => Verdict::Agree(self.messages.len()),
             Err(mismatch) => Verdict::Differ(mismatch),
         }

@@ -331,7 +331,7 @@ impl Transcript {
         finished: bool,
     ) -> Option<Verdict> {
         let connection = self.connections.get_mut(&conn)?;
-        let verdict = delivered.check(connection, direction, finished);
+        let verdict = delivered.check(connection.flow(direction), finished);
         connection.self_check = Some(verdict.clone());
         Some(verdict)
     }

@@ -316,7 +316,7 @@ fn report(
     let verdict = outcome.connected.then(|| {
         outcome
             .delivered
-            .check(connection, Direction::ServerToClient, finished)
+            .check(connection.flow(Direction::ServerToClient), finished)
     });
     let broken: usize = [connection.requests(), connection.responses()]
         .iter()

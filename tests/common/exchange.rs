@@ -76,8 +76,9 @@ pub fn assert_self_check(recorder: &Recorder, client: &WsClient, finished: bool)
     let conn = client.conn().expect("recorded");
     let verdict = recorder.read(|t| {
         client.delivered().check(
-            t.connection(conn).expect("connection"),
-            Direction::ServerToClient,
+            t.connection(conn)
+                .expect("connection")
+                .flow(Direction::ServerToClient),
             finished,
         )
     });

@@ -36,6 +36,8 @@ mod hello;
 mod names;
 mod problem;
 mod record;
+mod spanned;
+pub use spanned::Spanned;
 #[cfg(test)]
 mod tests;
 
@@ -48,5 +50,5 @@ pub use names::{
 };
 pub use problem::{MAX_CIPHERTEXT_LEN, MAX_PLAINTEXT_LEN, TlsProblem};
 pub use record::{
-    Alert, IncompleteRecord, RECORD_HEADER_LEN, Spanned, TLS13_TAG_LEN, Tls13Overhead, TlsRecord,
+    Alert, IncompleteRecord, RECORD_HEADER_LEN, TLS13_TAG_LEN, Tls13Overhead, TlsRecord,
 };
