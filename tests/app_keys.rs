@@ -6,7 +6,6 @@ use wslab::app::progress::Progress;
 use wslab::app::{App, Effect, Focus, Live, Mode, Msg, Screen, update};
 use wslab::cmd::lessons::library;
 use wslab::lesson::model::InputField;
-use wslab::net::Recorder;
 use wslab::run::{Runner, Settings};
 
 fn app(mode: Mode) -> App {
@@ -55,7 +54,7 @@ async fn first_step_ran(a: &mut App, lesson: usize) -> Runner {
         a,
         Msg::Started {
             lesson,
-            recorder: runner.recorder().clone(),
+            capture: std::sync::Arc::new(runner.recorder().snapshot()),
         },
     );
     let mut runs = Vec::new();
@@ -68,6 +67,14 @@ async fn first_step_ran(a: &mut App, lesson: usize) -> Runner {
             lesson,
             step: 0,
             runs,
+        },
+    );
+    // As the terminal loop does before it draws: the capture as it is now.
+    update(
+        a,
+        Msg::Captured {
+            lesson,
+            capture: std::sync::Arc::new(runner.recorder().snapshot()),
         },
     );
     runner
@@ -96,7 +103,7 @@ fn a_lab_that_starts_runs_the_step_and_its_result_is_kept() {
         &mut a,
         Msg::Started {
             lesson: 0,
-            recorder: Recorder::default(),
+            capture: std::sync::Arc::default(),
         },
     );
     assert_eq!(
@@ -136,7 +143,7 @@ fn steps_move_save_progress_and_run_once() {
         &mut a,
         Msg::Started {
             lesson: 0,
-            recorder: Recorder::default(),
+            capture: std::sync::Arc::default(),
         },
     );
     update(
@@ -293,7 +300,7 @@ fn a_typed_value_reruns_the_step_with_it() {
         &mut a,
         Msg::Started {
             lesson,
-            recorder: Recorder::default(),
+            capture: std::sync::Arc::default(),
         },
     );
     let step = a.lessons[lesson]

@@ -6,7 +6,8 @@ mod screen;
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use wslab::app::inspect::{Event, Inspector};
+use std::sync::Arc;
+use wslab::app::inspect::{Inspector, Msg, update};
 use wslab::app::keymap::Key;
 use wslab::capture::Limits;
 use wslab::net::client::{ClientOptions, Masking, Outgoing, WsClient};
@@ -14,10 +15,12 @@ use wslab::net::lab::{Lab, LabConfig};
 use wslab::net::{Recorder, url};
 use wslab::ui::{Theme, ThemeName, inspect};
 
-fn screen(i: &Inspector, recorder: &Recorder, (w, h): (u16, u16)) -> String {
+fn screen(i: &mut Inspector, recorder: &Recorder, (w, h): (u16, u16)) -> String {
+    // As the terminal loop does before it draws: the capture as it is now.
+    update(i, Msg::Captured(Arc::new(recorder.snapshot())));
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
     terminal
-        .draw(|f| inspect::draw(f, i, recorder, &Theme::new(ThemeName::Dark)))
+        .draw(|f| inspect::draw(f, i, &Theme::new(ThemeName::Dark)))
         .unwrap();
     let out = screen::text(terminal.backend().buffer());
     // Times and the port vary run to run.
@@ -71,38 +74,44 @@ async fn the_console_after_hello_and_a_ping() {
         .unwrap();
     client.recv().await.unwrap();
     let mut i = Inspector::new("ws://127.0.0.1:PORT/echo");
-    i.event(Event::Opened {
-        conn: client.conn(),
-        protocol: None,
-    });
+    update(
+        &mut i,
+        Msg::Opened {
+            conn: client.conn(),
+            protocol: None,
+        },
+    );
     for c in "draft".chars() {
-        i.key(Key::Char(c));
+        update(&mut i, Msg::Key(Key::Char(c)));
     }
     for size in [(80, 24), (120, 40)] {
         insta::assert_snapshot!(
             format!("inspect_{}x{}", size.0, size.1),
-            screen(&i, &recorder, size)
+            screen(&mut i, &recorder, size)
         );
     }
     // Browsing: the first frame selected, the cursor on its second byte, the heads pane.
-    i.key(Key::Tab);
-    i.key(Key::Home);
-    i.key(Key::Right);
+    update(&mut i, Msg::Key(Key::Tab));
+    update(&mut i, Msg::Key(Key::Home));
+    update(&mut i, Msg::Key(Key::Right));
     insta::assert_snapshot!(
         "inspect_frame_selected_80x24",
-        screen(&i, &recorder, (80, 24))
+        screen(&mut i, &recorder, (80, 24))
     );
-    i.key(Key::Char(']'));
-    i.key(Key::Char(']'));
-    insta::assert_snapshot!("inspect_heads_80x24", screen(&i, &recorder, (80, 24)));
+    update(&mut i, Msg::Key(Key::Char(']')));
+    update(&mut i, Msg::Key(Key::Char(']')));
+    insta::assert_snapshot!("inspect_heads_80x24", screen(&mut i, &recorder, (80, 24)));
     client.close(1000, "").await.unwrap();
     client.drain().await.unwrap();
-    i.event(Event::Closed {
-        conn: client.conn(),
-        why: "closed with 1000 (Normal Closure)".into(),
-    });
+    update(
+        &mut i,
+        Msg::Closed {
+            conn: client.conn(),
+            why: "closed with 1000 (Normal Closure)".into(),
+        },
+    );
     assert!(
-        screen(&i, &recorder, (120, 24))
+        screen(&mut i, &recorder, (120, 24))
             .contains("closed: closed with 1000 (Normal Closure) · R reconnects")
     );
     lab.shutdown().await;
@@ -141,15 +150,18 @@ async fn the_tls_pane_over_wss() {
     client.send(Outgoing::Text("Hello".into())).await.unwrap();
     client.recv().await.unwrap();
     let mut i = Inspector::new("wss://localhost:PORT/echo");
-    i.event(Event::Opened {
-        conn: client.conn(),
-        protocol: None,
-    });
-    i.key(Key::Tab);
+    update(
+        &mut i,
+        Msg::Opened {
+            conn: client.conn(),
+            protocol: None,
+        },
+    );
+    update(&mut i, Msg::Key(Key::Tab));
     // Back from the first pane to the last: tls.
-    i.key(Key::Char('['));
-    i.key(Key::Home);
-    let shown = screen(&i, &recorder, (120, 40));
+    update(&mut i, Msg::Key(Key::Char('[')));
+    update(&mut i, Msg::Key(Key::Home));
+    let shown = screen(&mut i, &recorder, (120, 40));
     assert!(
         shown.contains("ClientHello (SNI localhost, ALPN http/1.1, offers TLS 1.3"),
         "{shown}"

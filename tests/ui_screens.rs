@@ -103,7 +103,7 @@ async fn lesson_six(mode: Mode) -> (App, Runner) {
         &mut a,
         Msg::Started {
             lesson,
-            recorder: runner.recorder().clone(),
+            capture: std::sync::Arc::new(runner.recorder().snapshot()),
         },
     );
     let mut runs = Vec::new();
@@ -116,6 +116,14 @@ async fn lesson_six(mode: Mode) -> (App, Runner) {
             lesson,
             step: 0,
             runs,
+        },
+    );
+    // As the terminal loop does before it draws: the capture as it is now.
+    update(
+        &mut a,
+        Msg::Captured {
+            lesson,
+            capture: std::sync::Arc::new(runner.recorder().snapshot()),
         },
     );
     (a, runner)

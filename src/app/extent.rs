@@ -69,14 +69,13 @@ fn shown<R>(app: &App, f: impl FnOnce(Pane, &[&Connection]) -> Option<R>) -> Opt
         return None;
     };
     let run = runs.get(action)?;
-    app.recorder.as_ref()?.read(|t| {
-        let conns: Vec<&Connection> = run
-            .conns
-            .iter()
-            .filter_map(|id| t.connection(*id))
-            .collect();
-        f(pane, &conns)
-    })
+    let t = app.capture.as_deref()?;
+    let conns: Vec<&Connection> = run
+        .conns
+        .iter()
+        .filter_map(|id| t.connection(*id))
+        .collect();
+    f(pane, &conns)
 }
 
 /// The `n`th frame of the connections, each connection's frames in wire order, one

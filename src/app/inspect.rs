@@ -1,8 +1,11 @@
-//! `wslab inspect URL`: an interactive client console. The state and its update, as for the
-//! lessons: keys and connection events in, effects out (connect, send, close), no I/O.
+//! `wslab inspect URL`: an interactive client console. The state and its [`update`], in the
+//! same shape as the lessons': messages in (keys, connection events, snapshots of the
+//! capture), effects out (connect, send, save, quit), no I/O.
+
+use std::sync::Arc;
 
 use super::keymap::Key;
-use crate::capture::ConnId;
+use crate::capture::{ConnId, Snapshot};
 use crate::lesson::model::Pane;
 
 /// The panes of a live view of plain connections (the proxy's), in tab order.
@@ -81,9 +84,9 @@ pub enum Link {
     Closed(String),
 }
 
-/// What the console sends or asks for.
+/// What the console asks the terminal loop to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Request {
+pub enum Effect {
     /// Connect (again).
     Connect,
     /// Send something.
@@ -94,9 +97,11 @@ pub enum Request {
     Quit,
 }
 
-/// Events from the connection.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Event {
+/// What happens to the console: keys, the connection's news, and the capture's snapshots.
+#[derive(Debug, Clone)]
+pub enum Msg {
+    /// A key.
+    Key(Key),
     /// The handshake is done.
     Opened {
         /// The connection in the transcript.
@@ -111,10 +116,10 @@ pub enum Event {
         /// What happened.
         why: String,
     },
-    /// Something arrived or left: redraw.
-    Traffic,
-    /// A send could not be made: why (bad hex, not connected).
-    Refused(String),
+    /// The capture changed: the terminal loop took a new snapshot of it.
+    Captured(Arc<Snapshot>),
+    /// One sentence to show: why a send could not be made, or where a save went.
+    Status(String),
     /// The terminal's size.
     Resize(u16, u16),
 }
@@ -159,6 +164,8 @@ pub struct Inspector {
     pub quit: bool,
     /// The terminal's size.
     pub size: (u16, u16),
+    /// The capture as last taken: what the panes draw.
+    pub capture: Arc<Snapshot>,
 }
 
 impl Inspector {
@@ -179,14 +186,14 @@ impl Inspector {
             help: false,
             quit: false,
             size: (80, 24),
+            capture: Arc::default(),
         }
     }
 
-    /// Applies a key; returns what to do.
-    pub fn key(&mut self, key: Key) -> Vec<Request> {
+    fn key(&mut self, key: Key) -> Vec<Effect> {
         if key == Key::CtrlC {
             self.quit = true;
-            return vec![Request::Quit];
+            return vec![Effect::Quit];
         }
         if self.help {
             self.help = false;
@@ -198,7 +205,7 @@ impl Inspector {
         }
     }
 
-    fn composing(&mut self, key: Key) -> Vec<Request> {
+    fn composing(&mut self, key: Key) -> Vec<Effect> {
         match key {
             Key::Char(c) if self.draft.chars().count() < 4096 => self.draft.push(c),
             Key::Backspace => {
@@ -214,21 +221,21 @@ impl Inspector {
                 }
                 let text = std::mem::take(&mut self.draft);
                 self.follow = true;
-                return vec![Request::Send(self.kind, text)];
+                return vec![Effect::Send(self.kind, text)];
             }
             _ => {}
         }
         Vec::new()
     }
 
-    fn browsing(&mut self, key: Key) -> Vec<Request> {
+    fn browsing(&mut self, key: Key) -> Vec<Effect> {
         match key {
             Key::Char('q') => {
                 self.quit = true;
-                return vec![Request::Quit];
+                return vec![Effect::Quit];
             }
             Key::Char('?') => self.help = true,
-            Key::Char('s') => return vec![Request::Save],
+            Key::Char('s') => return vec![Effect::Save],
             Key::Tab | Key::Char('i') => self.focus = Focus::Composer,
             Key::Char(']') => self.pane_step(1),
             Key::Char('[') | Key::BackTab => self.pane_step(-1),
@@ -251,7 +258,7 @@ impl Inspector {
             Key::Char('R') if matches!(self.link, Link::Closed(_)) => {
                 self.link = Link::Connecting;
                 self.status = None;
-                return vec![Request::Connect];
+                return vec![Effect::Connect];
             }
             _ => {}
         }
@@ -265,15 +272,15 @@ impl Inspector {
         self.cursor = 0;
     }
 
-    /// Applies a connection event.
-    pub fn event(&mut self, event: Event) {
-        match event {
-            Event::Opened { conn, protocol } => {
+    fn event(&mut self, msg: Msg) {
+        match msg {
+            Msg::Key(_) => {}
+            Msg::Opened { conn, protocol } => {
                 self.conns.extend(conn);
                 self.link = Link::Open(protocol);
                 self.status = None;
             }
-            Event::Closed { conn, why } => {
+            Msg::Closed { conn, why } => {
                 if let Some(conn) = conn
                     && !self.conns.contains(&conn)
                 {
@@ -281,16 +288,25 @@ impl Inspector {
                 }
                 self.link = Link::Closed(why);
             }
-            Event::Traffic => {}
-            Event::Refused(why) => self.status = Some(why),
-            Event::Resize(w, h) => self.size = (w, h),
+            Msg::Captured(capture) => self.capture = capture,
+            Msg::Status(said) => self.status = Some(said),
+            Msg::Resize(w, h) => self.size = (w, h),
         }
     }
 
-    /// Keeps the selection and the byte cursor within what the pane shows, given its extent
-    /// (see [`super::pane_extent`]), so that keys pressed past the end do not pile up
-    /// where nothing shows them. Following, the selection is the last row anyway.
-    pub fn clamp(&mut self, extent: Option<(usize, Option<usize>)>) {
+    /// Keeps the selection and the byte cursor within what the pane shows of the capture, so
+    /// that keys pressed past the end do not pile up where nothing shows them. Following,
+    /// the selection is the last row anyway.
+    fn clamp(&mut self) {
+        let extent = self.conn().and_then(|conn| {
+            let c = self.capture.connection(conn)?;
+            super::pane_extent(self.pane(), &[c], self.selected)
+        });
+        self.clamp_to(extent);
+    }
+
+    /// [`Self::clamp`] to a pane of `rows` rows whose selected frame ends at byte `cursor`.
+    fn clamp_to(&mut self, extent: Option<(usize, Option<usize>)>) {
         let Some((rows, cursor)) = extent else {
             return;
         };
@@ -317,13 +333,26 @@ impl Inspector {
     }
 }
 
+/// Applies `msg` to the console; returns what the terminal loop must do.
+pub fn update(inspector: &mut Inspector, msg: Msg) -> Vec<Effect> {
+    let effects = match msg {
+        Msg::Key(key) => inspector.key(key),
+        other => {
+            inspector.event(other);
+            Vec::new()
+        }
+    };
+    inspector.clamp();
+    effects
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn typed(i: &mut Inspector, text: &str) {
         for c in text.chars() {
-            i.key(Key::Char(c));
+            update(i, Msg::Key(Key::Char(c)));
         }
     }
 
@@ -331,122 +360,140 @@ mod tests {
     fn the_composer_sends_what_was_typed_once_connected() {
         let mut i = Inspector::new("ws://x/echo");
         typed(&mut i, "hi");
-        assert!(i.key(Key::Enter).is_empty(), "not connected yet");
+        assert!(
+            update(&mut i, Msg::Key(Key::Enter)).is_empty(),
+            "not connected yet"
+        );
         assert!(
             i.status
                 .as_deref()
                 .unwrap_or_default()
                 .contains("Not connected")
         );
-        i.event(Event::Opened {
-            conn: Some(ConnId(1)),
-            protocol: None,
-        });
+        update(
+            &mut i,
+            Msg::Opened {
+                conn: Some(ConnId(1)),
+                protocol: None,
+            },
+        );
         assert_eq!(
-            i.key(Key::Enter),
-            [Request::Send(SendKind::Text, "hi".into())]
+            update(&mut i, Msg::Key(Key::Enter)),
+            [Effect::Send(SendKind::Text, "hi".into())]
         );
         assert!(i.draft.is_empty());
-        i.key(Key::Down);
+        update(&mut i, Msg::Key(Key::Down));
         typed(&mut i, "de ad");
         assert_eq!(
-            i.key(Key::Enter),
-            [Request::Send(SendKind::Binary, "de ad".into())]
+            update(&mut i, Msg::Key(Key::Enter)),
+            [Effect::Send(SendKind::Binary, "de ad".into())]
         );
-        i.key(Key::Up);
-        i.key(Key::Up);
+        update(&mut i, Msg::Key(Key::Up));
+        update(&mut i, Msg::Key(Key::Up));
         assert_eq!(i.kind, SendKind::Fragments, "the kinds wrap around");
     }
 
     #[test]
     fn q_types_in_the_composer_and_quits_in_the_pane() {
         let mut i = Inspector::new("ws://x/");
-        assert!(i.key(Key::Char('q')).is_empty());
+        assert!(update(&mut i, Msg::Key(Key::Char('q'))).is_empty());
         assert_eq!(i.draft, "q");
-        i.key(Key::Tab);
-        assert_eq!(i.key(Key::Char('q')), [Request::Quit]);
+        update(&mut i, Msg::Key(Key::Tab));
+        assert_eq!(update(&mut i, Msg::Key(Key::Char('q'))), [Effect::Quit]);
         assert!(i.quit);
     }
 
     #[test]
     fn s_saves_from_the_capture_and_types_in_the_composer() {
         let mut i = Inspector::new("ws://x/");
-        assert!(i.key(Key::Char('s')).is_empty(), "a letter in the composer");
-        i.key(Key::Tab);
-        assert_eq!(i.key(Key::Char('s')), [Request::Save]);
+        assert!(
+            update(&mut i, Msg::Key(Key::Char('s'))).is_empty(),
+            "a letter in the composer"
+        );
+        update(&mut i, Msg::Key(Key::Tab));
+        assert_eq!(update(&mut i, Msg::Key(Key::Char('s'))), [Effect::Save]);
     }
 
     #[test]
     fn a_closed_connection_offers_to_reconnect() {
         let mut i = Inspector::new("ws://x/");
-        i.event(Event::Opened {
-            conn: Some(ConnId(1)),
-            protocol: Some("chat".into()),
-        });
-        i.event(Event::Closed {
-            conn: Some(ConnId(1)),
-            why: "the server reset the connection".into(),
-        });
-        i.key(Key::Tab);
-        assert_eq!(i.key(Key::Char('R')), [Request::Connect]);
+        update(
+            &mut i,
+            Msg::Opened {
+                conn: Some(ConnId(1)),
+                protocol: Some("chat".into()),
+            },
+        );
+        update(
+            &mut i,
+            Msg::Closed {
+                conn: Some(ConnId(1)),
+                why: "the server reset the connection".into(),
+            },
+        );
+        update(&mut i, Msg::Key(Key::Tab));
+        assert_eq!(update(&mut i, Msg::Key(Key::Char('R'))), [Effect::Connect]);
         assert_eq!(i.link, Link::Connecting);
-        i.event(Event::Opened {
-            conn: Some(ConnId(2)),
-            protocol: None,
-        });
+        update(
+            &mut i,
+            Msg::Opened {
+                conn: Some(ConnId(2)),
+                protocol: None,
+            },
+        );
         assert_eq!(i.conn(), Some(ConnId(2)), "the newest connection is shown");
         // R does nothing while connected.
-        assert!(i.key(Key::Char('R')).is_empty());
+        assert!(update(&mut i, Msg::Key(Key::Char('R'))).is_empty());
     }
 
     #[test]
     fn panes_cycle_and_browsing_stops_following() {
         let mut i = Inspector::new("ws://x/");
-        i.key(Key::Tab);
+        update(&mut i, Msg::Key(Key::Tab));
         assert_eq!(i.pane(), Pane::Frames);
-        i.key(Key::Char(']'));
+        update(&mut i, Msg::Key(Key::Char(']')));
         assert_eq!(i.pane(), Pane::Fields);
-        i.key(Key::Char('['));
-        i.key(Key::Char('['));
+        update(&mut i, Msg::Key(Key::Char('[')));
+        update(&mut i, Msg::Key(Key::Char('[')));
         assert_eq!(
             i.pane(),
             Pane::Tls,
             "back past the first pane wraps to the last"
         );
-        i.key(Key::Char('['));
+        update(&mut i, Msg::Key(Key::Char('[')));
         assert_eq!(i.pane(), Pane::Timeline);
-        i.key(Key::Up);
+        update(&mut i, Msg::Key(Key::Up));
         assert!(!i.follow);
-        i.key(Key::Char('f'));
+        update(&mut i, Msg::Key(Key::Char('f')));
         assert!(i.follow);
     }
 
     #[test]
     fn keys_past_the_end_do_not_pile_up() {
         let mut i = Inspector::new("ws://x/");
-        i.key(Key::Tab);
+        update(&mut i, Msg::Key(Key::Tab));
         // Following a capture of 5 frames: the last one is selected, and Up goes one back.
-        i.clamp(Some((5, Some(10))));
+        i.clamp_to(Some((5, Some(10))));
         assert_eq!(i.selected, 4);
-        i.key(Key::Up);
+        update(&mut i, Msg::Key(Key::Up));
         assert_eq!((i.selected, i.follow), (3, false));
         for _ in 0..20 {
-            i.key(Key::Down);
-            i.clamp(Some((5, Some(10))));
+            update(&mut i, Msg::Key(Key::Down));
+            i.clamp_to(Some((5, Some(10))));
         }
         for _ in 0..20 {
-            i.key(Key::Right);
-            i.clamp(Some((5, Some(10))));
+            update(&mut i, Msg::Key(Key::Right));
+            i.clamp_to(Some((5, Some(10))));
         }
         assert_eq!(
             (i.selected, i.cursor),
             (4, 10),
             "at the last frame's last byte"
         );
-        i.key(Key::Up);
+        update(&mut i, Msg::Key(Key::Up));
         assert_eq!(i.selected, 3, "one key back is one frame back");
         // A pane of unknown length is left alone.
-        i.clamp(None);
+        i.clamp_to(None);
         assert_eq!(i.selected, 3);
     }
 }

@@ -9,17 +9,19 @@ pub mod inspect;
 pub mod keymap;
 pub mod layout;
 pub mod progress;
+mod proxy_row;
+pub mod proxy_view;
 mod update;
-pub mod watch;
-mod watch_row;
 
 pub use extent::pane_extent;
 pub use update::{predicting, update};
 
+use std::sync::Arc;
+
+use crate::capture::Snapshot;
 use crate::lesson::model::{InputField, Pane};
 use crate::lesson::outcome::ActionRun;
 use crate::lesson::{Lesson, Step};
-use crate::net::Recorder;
 use keymap::Key;
 use progress::Progress;
 
@@ -180,12 +182,19 @@ pub enum Msg {
         /// Rows.
         height: u16,
     },
-    /// A lesson's lab is up; its transcript is `recorder`.
+    /// A lesson's lab is up, and its capture is as `capture` shows.
     Started {
         /// Which lesson.
         lesson: usize,
-        /// Where the lesson's connections are recorded.
-        recorder: Recorder,
+        /// The lesson's capture, as it was when the lab came up.
+        capture: Arc<Snapshot>,
+    },
+    /// The lesson's capture changed: the terminal loop took a new snapshot of it.
+    Captured {
+        /// Which lesson.
+        lesson: usize,
+        /// The capture now.
+        capture: Arc<Snapshot>,
     },
     /// A lesson's lab did not start.
     StartFailed {
@@ -228,8 +237,9 @@ pub struct App {
     pub help: bool,
     /// One line for the learner: progress reset, a save that failed.
     pub status: Option<String>,
-    /// The open lesson's transcript.
-    pub recorder: Option<Recorder>,
+    /// The open lesson's capture, as last taken: what the panes draw and the computed checks
+    /// read. `None` until its lab is up.
+    pub capture: Option<Arc<Snapshot>>,
     /// Set once the app should end.
     pub quit: bool,
     /// The terminal's size, columns and rows.
@@ -261,7 +271,7 @@ impl App {
             lesson: None,
             help: false,
             status: None,
-            recorder: None,
+            capture: None,
             quit: false,
             size: (80, 24),
         }
@@ -282,7 +292,7 @@ impl App {
         };
         self.lesson = Some(LessonView::new(index, lesson, step));
         self.screen = Screen::Lesson;
-        self.recorder = None;
+        self.capture = None;
         self.menu = index;
         vec![Effect::Open(index)]
     }

@@ -30,10 +30,16 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.size = (width, height);
             Vec::new()
         }
-        Msg::Started { lesson, recorder } => {
+        Msg::Started { lesson, capture } => {
             if app.lesson.as_ref().is_some_and(|v| v.index == lesson) {
-                app.recorder = Some(recorder);
+                app.capture = Some(capture);
                 return run_if_needed(app);
+            }
+            Vec::new()
+        }
+        Msg::Captured { lesson, capture } => {
+            if app.lesson.as_ref().is_some_and(|v| v.index == lesson) && app.capture.is_some() {
+                app.capture = Some(capture);
             }
             Vec::new()
         }
@@ -148,7 +154,7 @@ fn command_given(app: &mut App, command: Command) -> Vec<Effect> {
             if app.screen == Screen::Lesson {
                 app.screen = Screen::Menu;
                 app.lesson = None;
-                app.recorder = None;
+                app.capture = None;
                 return vec![Effect::Save];
             }
             vec![Effect::Save, Effect::Quit]
@@ -451,7 +457,7 @@ pub(super) fn run_if_needed(app: &mut App) -> Vec<Effect> {
         .lesson
         .as_ref()
         .is_some_and(|v| v.live.get(v.step) == Some(&Live::NotRun));
-    if !pending || app.recorder.is_none() || predicting(app) {
+    if !pending || app.capture.is_none() || predicting(app) {
         return Vec::new();
     }
     rerun(app)
@@ -483,7 +489,7 @@ pub fn predicting(app: &App) -> bool {
 fn rerun(app: &mut App) -> Vec<Effect> {
     let has_actions = app.step().is_some_and(|s| !s.actions.is_empty());
     let field = app.step().and_then(|s| s.input.as_ref()).map(|i| i.field);
-    if app.recorder.is_none() || !has_actions {
+    if app.capture.is_none() || !has_actions {
         return Vec::new();
     }
     let Some(view) = app.lesson.as_mut() else {
@@ -518,9 +524,9 @@ fn submit(app: &mut App) -> Vec<Effect> {
     };
     let right_value = match (check.kind, view.live.get(view.step)) {
         (CheckKind::Computed, Some(Live::Done(runs))) => app
-            .recorder
-            .as_ref()
-            .and_then(|r| r.read(|t| computed(step, check, runs, t)))
+            .capture
+            .as_deref()
+            .and_then(|t| computed(step, check, runs, t))
             .and_then(Result::ok),
         (CheckKind::Computed, _) => {
             app.status = Some(

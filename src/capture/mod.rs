@@ -7,12 +7,14 @@ pub mod flow;
 pub mod measure;
 pub mod parts;
 pub mod selfcheck;
+pub mod snapshot;
 pub mod timing;
 pub mod tls;
 pub mod transcript;
 
 pub use flow::Flow;
 pub use parts::{HttpMessage, Learned, Problem, Timed};
+pub use snapshot::Snapshot;
 pub use transcript::{ChunkRecord, ConnId, Connection, Transcript, Update};
 
 use crate::proto::Side;

@@ -27,7 +27,7 @@ pub struct Sealed {
 }
 
 /// One direction of the ciphertext.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct TlsFlow {
     /// Bytes seen so far.
     pub bytes: u64,
@@ -123,7 +123,7 @@ impl TlsFlow {
 }
 
 /// Both directions of a connection's TLS layer.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct TlsLayer {
     flows: [TlsFlow; 2],
 }

@@ -42,7 +42,7 @@ pub struct ChunkRecord {
 }
 
 /// One TCP connection.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Connection {
     /// Its number.
     pub id: ConnId,
@@ -126,6 +126,23 @@ pub struct Transcript {
 }
 
 impl Transcript {
+    /// A copy for a [`Snapshot`](super::snapshot::Snapshot): everything recorded so far. The
+    /// flows' inflaters are not copied (see `flow::NotCopied`), which is why only a snapshot,
+    /// never recorded into, is made this way.
+    pub(super) fn copy(&self) -> Self {
+        Self {
+            limits: self.limits,
+            connections: self.connections.clone(),
+            next_id: self.next_id,
+            chunks: self.chunks.clone(),
+            raw_kept: self.raw_kept,
+            used: self.used,
+            raw_dropped: self.raw_dropped,
+            connections_dropped: self.connections_dropped,
+            chunks_dropped: self.chunks_dropped,
+        }
+    }
+
     /// An empty transcript with these limits.
     pub fn new(limits: Limits) -> Self {
         Self {

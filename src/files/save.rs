@@ -77,6 +77,26 @@ impl Target {
     }
 }
 
+/// Writes the capture beside the user as `wslab-<name>-<secs>.pcap` (for Wireshark) and
+/// `.har`, for the `s` key of the inspector and the proxy view; says where, or why not.
+pub fn save_here(recorder: &Recorder, name: &str) -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let mut written = Vec::new();
+    for ext in ["pcap", "har"] {
+        let path = PathBuf::from(format!("wslab-{name}-{secs}.{ext}"));
+        match Target::check(&path).and_then(|t| t.write(recorder)) {
+            Ok(()) => written.push(path.display().to_string()),
+            Err(e) => return e.to_string(),
+        }
+    }
+    format!(
+        "Saved {}: open the pcap in Wireshark, the HAR in a browser's devtools.",
+        written.join(" and ")
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

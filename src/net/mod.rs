@@ -2,7 +2,6 @@
 //! so that the Transcript holds exactly what crossed the wire.
 
 pub mod client;
-pub mod client_error;
 pub mod http_client;
 pub mod idle;
 pub mod lab;
@@ -13,7 +12,7 @@ pub mod tcp;
 pub mod tls;
 pub mod url;
 
+pub use client::ClientError;
 pub use client::{ClientOptions, Masking, Outgoing, WsClient};
-pub use client_error::ClientError;
 pub use recorder::Recorder;
 pub use tap::{End, Tap};

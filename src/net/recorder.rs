@@ -2,13 +2,14 @@
 //! broadcast of updates for views that follow along live.
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
 
 use tokio::sync::broadcast;
 
 use crate::capture::selfcheck::{Delivered, Verdict};
-use crate::capture::{ConnId, Direction, Layer, Limits, Transcript, Update};
+use crate::capture::{ConnId, Direction, Layer, Limits, Snapshot, Transcript, Update};
 
 // Updates waiting for a slow watcher. A watcher that falls further behind is told how many it
 // missed (broadcast's `Lagged`) rather than slowing the sockets down.
@@ -20,6 +21,8 @@ pub struct Recorder {
     transcript: Arc<Mutex<Transcript>>,
     epoch: Instant,
     updates: broadcast::Sender<Update>,
+    // Counts every change, so a screen can tell without the lock whether its snapshot is old.
+    changes: Arc<AtomicU64>,
 }
 
 impl std::fmt::Debug for Recorder {
@@ -42,6 +45,7 @@ impl Recorder {
             transcript: Arc::new(Mutex::new(Transcript::new(limits))),
             epoch: Instant::now(),
             updates,
+            changes: Arc::new(AtomicU64::new(0)),
         }
     }
 
@@ -63,6 +67,18 @@ impl Recorder {
     /// Updates from now on.
     pub fn subscribe(&self) -> broadcast::Receiver<Update> {
         self.updates.subscribe()
+    }
+
+    /// A copy of the transcript as it is now, for a screen to draw from after the lock is
+    /// let go: the taps wait only for the copy, never for the drawing.
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot::of(&self.lock())
+    }
+
+    /// How many changes the transcript has had: a screen whose snapshot was taken at the same
+    /// count needs no new one. Read without the lock.
+    pub fn changes(&self) -> u64 {
+        self.changes.load(Ordering::Acquire)
     }
 
     /// Reads the transcript. Keep `f` short: taps wait while it runs.
@@ -131,17 +147,21 @@ impl Recorder {
         delivered: &Delivered,
         finished: bool,
     ) -> Option<Verdict> {
-        self.lock().self_check(conn, direction, delivered, finished)
+        let verdict = self.lock().self_check(conn, direction, delivered, finished);
+        self.changes.fetch_add(1, Ordering::AcqRel);
+        verdict
     }
 
     /// Lets go of frames once they have been shown; see [`Transcript::release_frames`].
     pub fn release_frames(&self, conn: ConnId, direction: Direction, through: u64) {
         self.lock().release_frames(conn, direction, through);
+        self.changes.fetch_add(1, Ordering::AcqRel);
     }
 
     /// Lets go of a connection once it has been shown; see [`Transcript::forget`].
     pub fn forget(&self, conn: ConnId) {
         self.lock().forget(conn);
+        self.changes.fetch_add(1, Ordering::AcqRel);
     }
 
     fn lock(&self) -> MutexGuard<'_, Transcript> {
@@ -153,6 +173,8 @@ impl Recorder {
     }
 
     fn publish(&self, updates: impl IntoIterator<Item = Update>) {
+        // Counted before the updates go out, so a watcher woken by one sees the new count.
+        self.changes.fetch_add(1, Ordering::AcqRel);
         for update in updates {
             // No watcher is fine: the transcript keeps everything anyway.
             let _ = self.updates.send(update);

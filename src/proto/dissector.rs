@@ -93,7 +93,7 @@ impl fmt::Display for Incomplete {
 }
 
 // The frame being received: its header is complete, its payload is arriving.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Receiving {
     frame: Frame,
     // The payload kept so far, unmasked; it becomes `frame.payload` when the frame ends.
@@ -120,7 +120,7 @@ struct Receiving {
 /// let Event::Message(message) = &events[1] else { unreachable!() };
 /// assert_eq!(message.text_lossy(), "Hello");
 /// ```
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Dissector {
     config: Config,
     offset: u64,

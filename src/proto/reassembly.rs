@@ -23,7 +23,7 @@ enum Part {
 }
 
 // A data message whose last frame has not arrived yet.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Open {
     opcode: OpCode,
     first_frame: u64,
@@ -39,7 +39,7 @@ struct Open {
 }
 
 /// Follows the frames of one direction and hands back each message as it completes.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct Reassembler {
     open: Option<Open>,
     part: Part,

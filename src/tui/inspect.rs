@@ -1,14 +1,16 @@
 //! `wslab inspect`'s event loop: the terminal, the keys, and one task that owns the
 //! WebSocket connection and does what the console asks (send, close, reconnect).
 
+use std::sync::Arc;
+
 use anyhow::Context as _;
 use bytes::Bytes;
 use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message;
 
-use crate::app::inspect::{Event, Inspector, Request, SendKind};
-use crate::app::{Msg, pane_extent};
+use crate::app::inspect::{Effect, Inspector, Msg, SendKind, update};
 use crate::capture::{ConnId, Direction};
+use crate::files::save::save_here;
 use crate::hexinput::parse_hex;
 use crate::net::Recorder;
 use crate::net::client::{ClientOptions, Outgoing, WsClient};
@@ -20,9 +22,11 @@ use crate::ui::{Theme, inspect};
 /// What reaches the loop.
 enum Input {
     /// A key or the terminal's size.
-    Term(Msg),
-    /// From the connection.
-    Conn(Event),
+    Term(crate::app::Msg),
+    /// News from the connection task.
+    Conn(Msg),
+    /// Bytes crossed: the capture changed.
+    Traffic,
     /// SIGTERM, or the terminal gone.
     Stop,
 }
@@ -55,60 +59,62 @@ pub fn run(
         super::spawn_signals(tx.clone(), Input::Stop);
         let mut inspector = Inspector::new(shown);
         if let Ok(size) = terminal.size() {
-            inspector.event(Event::Resize(size.width, size.height));
+            update(&mut inspector, Msg::Resize(size.width, size.height));
         }
         let mut link = connect(url, options, recorder, &tx);
+        // The capture's change count when the console last got a snapshot of it.
+        let mut seen = None;
         loop {
-            // Within what the pane shows, now that the capture may have grown or the keys moved.
-            let extent = inspector.conn().and_then(|conn| {
-                recorder.read(|t| {
-                    let c = t.connection(conn)?;
-                    pane_extent(inspector.pane(), &[c], inspector.selected)
-                })
-            });
-            inspector.clamp(extent);
+            // One consistent view of the capture per frame drawn, copied only when it changed
+            // (the count first: a change during the copy then brings another copy).
+            let changes = recorder.changes();
+            if seen != Some(changes) {
+                seen = Some(changes);
+                update(&mut inspector, Msg::Captured(Arc::new(recorder.snapshot())));
+            }
             terminal
-                .draw(|f| inspect::draw(f, &inspector, recorder, theme))
+                .draw(|f| inspect::draw(f, &inspector, theme))
                 .context("drawing the screen")?;
             let Some(input) = rx.recv().await else {
                 return Ok(());
             };
-            let requests = match input {
+            let effects = match input {
                 Input::Stop => {
                     link.goodbye().await;
                     return Ok(());
                 }
-                Input::Conn(event) => {
-                    inspector.event(event);
-                    Vec::new()
+                Input::Conn(msg) => update(&mut inspector, msg),
+                Input::Term(crate::app::Msg::Key(key)) => update(&mut inspector, Msg::Key(key)),
+                Input::Term(crate::app::Msg::Resize { width, height }) => {
+                    update(&mut inspector, Msg::Resize(width, height))
                 }
-                Input::Term(Msg::Key(key)) => inspector.key(key),
-                Input::Term(Msg::Resize { width, height }) => {
-                    inspector.event(Event::Resize(width, height));
-                    Vec::new()
-                }
-                Input::Term(_) => Vec::new(),
+                // Traffic only asks for a new snapshot and a redraw, at the loop's top.
+                Input::Traffic | Input::Term(_) => Vec::new(),
             };
-            for request in requests {
-                match request {
-                    Request::Quit => {
+            for effect in effects {
+                match effect {
+                    Effect::Quit => {
                         link.goodbye().await;
                         return Ok(());
                     }
-                    Request::Save => {
-                        inspector.event(Event::Refused(save(recorder, "inspect")));
+                    Effect::Save => {
+                        let said = save_here(recorder, "inspect");
+                        update(&mut inspector, Msg::Status(said));
                     }
-                    Request::Connect => link = connect(url, options, recorder, &tx),
-                    Request::Send(kind, text) => match command(kind, &text) {
-                        Ok(cmd) => {
-                            if link.cmds.send(cmd).is_err() {
-                                inspector.event(Event::Refused(
-                                    "Not connected: R reconnects.".to_owned(),
-                                ));
-                            }
+                    Effect::Connect => link = connect(url, options, recorder, &tx),
+                    Effect::Send(kind, text) => {
+                        let said = match command(kind, &text) {
+                            Ok(cmd) => link
+                                .cmds
+                                .send(cmd)
+                                .err()
+                                .map(|_| "Not connected: R reconnects.".to_owned()),
+                            Err(why) => Some(why),
+                        };
+                        if let Some(said) = said {
+                            update(&mut inspector, Msg::Status(said));
                         }
-                        Err(why) => inspector.event(Event::Refused(why)),
-                    },
+                    }
                 }
             }
         }
@@ -116,26 +122,6 @@ pub fn run(
     super::leave();
     drop(runtime);
     result
-}
-
-/// Writes the capture beside the user as `wslab-<name>-<secs>.pcap` (for Wireshark) and
-/// `.har`; says where, or why not.
-pub(super) fn save(recorder: &Recorder, name: &str) -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let mut written = Vec::new();
-    for ext in ["pcap", "har"] {
-        let path = std::path::PathBuf::from(format!("wslab-{name}-{secs}.{ext}"));
-        match crate::files::save::Target::check(&path).and_then(|t| t.write(recorder)) {
-            Ok(()) => written.push(path.display().to_string()),
-            Err(e) => return e.to_string(),
-        }
-    }
-    format!(
-        "Saved {}: open the pcap in Wireshark, the HAR in a browser's devtools.",
-        written.join(" and ")
-    )
 }
 
 /// What the composer's text means for its kind, or why it cannot be sent.
@@ -231,14 +217,14 @@ async fn connection(
     mut cmds: mpsc::UnboundedReceiver<Cmd>,
     tx: mpsc::UnboundedSender<Input>,
 ) {
-    let event = |e: Event| {
-        let _ = tx.send(Input::Conn(e));
+    let event = |m: Msg| {
+        let _ = tx.send(Input::Conn(m));
     };
     let mut client = match WsClient::connect(&url, &recorder, &options).await {
         Ok(client) => client,
         Err(e) => {
             let conn = recorder.read(|t| t.connections().last().map(|c| c.id));
-            event(Event::Closed {
+            event(Msg::Closed {
                 conn,
                 why: e.to_string(),
             });
@@ -246,7 +232,7 @@ async fn connection(
         }
     };
     let conn = client.conn();
-    event(Event::Opened {
+    event(Msg::Opened {
         conn,
         protocol: client.protocol().map(str::to_owned),
     });
@@ -282,14 +268,18 @@ async fn connection(
                     let _ = client.drain().await;
                     break Some(closed_by_server(&recorder, conn));
                 }
-                Ok(Some(_)) => event(Event::Traffic),
+                Ok(Some(_)) => {
+                    let _ = tx.send(Input::Traffic);
+                }
                 Err(e) => break Some(e.to_string()),
             },
-            _ = updates.recv() => event(Event::Traffic),
+            _ = updates.recv() => {
+                let _ = tx.send(Input::Traffic);
+            }
         }
     };
     if let Some(why) = why {
-        event(Event::Closed { conn, why });
+        event(Msg::Closed { conn, why });
     }
 }
 

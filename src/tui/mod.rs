@@ -3,7 +3,7 @@
 //! `app::update`, carries out the effects, and draws.
 
 pub mod inspect;
-pub mod watch;
+pub mod proxy_view;
 
 use std::sync::Arc;
 
@@ -22,7 +22,7 @@ use crate::run::{Runner, Settings};
 use crate::ui::{self, Theme};
 
 /// What reaches the loop.
-enum Event2 {
+enum Input {
     /// For the app.
     App(Msg),
     /// A lesson's lab is up.
@@ -76,12 +76,12 @@ async fn event_loop(
     store: &Store,
     settings: Settings,
 ) -> anyhow::Result<()> {
-    let (tx, mut rx) = mpsc::unbounded_channel::<Event2>();
-    spawn_input(tx.clone(), |msg| {
-        Some(msg.map_or(Event2::Stop, Event2::App))
-    });
-    spawn_signals(tx.clone(), Event2::Stop);
+    let (tx, mut rx) = mpsc::unbounded_channel::<Input>();
+    spawn_input(tx.clone(), |msg| Some(msg.map_or(Input::Stop, Input::App)));
+    spawn_signals(tx.clone(), Input::Stop);
     let mut runner: Option<(usize, Arc<Runner>)> = None;
+    // The capture's change count when the app last got a snapshot of it.
+    let mut seen: Option<u64> = None;
     if let Ok(size) = terminal.size() {
         update(
             app,
@@ -118,8 +118,8 @@ async fn event_loop(
                     let (tx, settings) = (tx.clone(), settings.clone());
                     tokio::spawn(async move {
                         let event = match Runner::start(settings).await {
-                            Ok(r) => Event2::Ready(lesson, Arc::new(r)),
-                            Err(e) => Event2::App(Msg::StartFailed {
+                            Ok(r) => Input::Ready(lesson, Arc::new(r)),
+                            Err(e) => Input::App(Msg::StartFailed {
                                 lesson,
                                 error: e.to_string(),
                             }),
@@ -138,6 +138,22 @@ async fn event_loop(
                 }
             }
         }
+        // One consistent view of the capture per frame drawn, copied only when it changed.
+        if let Some((lesson, r)) = runner.as_ref() {
+            let changes = r.recorder().changes();
+            if seen != Some(changes) {
+                // The count first: a change during the copy then brings another copy.
+                seen = Some(changes);
+                let capture = Arc::new(r.recorder().snapshot());
+                update(
+                    app,
+                    Msg::Captured {
+                        lesson: *lesson,
+                        capture,
+                    },
+                );
+            }
+        }
         terminal
             .draw(|frame| ui::draw(frame, app, theme))
             .context("drawing the screen")?;
@@ -145,13 +161,15 @@ async fn event_loop(
             return Ok(());
         };
         match event {
-            Event2::App(msg) => pending = update(app, msg),
-            Event2::Ready(lesson, r) => {
-                let recorder = r.recorder().clone();
+            Input::App(msg) => pending = update(app, msg),
+            Input::Ready(lesson, r) => {
+                // The count first: a change during the copy then brings another copy.
+                seen = Some(r.recorder().changes());
+                let capture = Arc::new(r.recorder().snapshot());
                 runner = Some((lesson, r));
-                pending = update(app, Msg::Started { lesson, recorder });
+                pending = update(app, Msg::Started { lesson, capture });
             }
-            Event2::Stop => {
+            Input::Stop => {
                 app.quit = true;
                 return Ok(());
             }
@@ -166,7 +184,7 @@ fn run_step(
     lesson: usize,
     step: usize,
     input: Option<(crate::lesson::model::InputField, String)>,
-    tx: mpsc::UnboundedSender<Event2>,
+    tx: mpsc::UnboundedSender<Input>,
 ) {
     let actions = app
         .lessons
@@ -183,7 +201,7 @@ fn run_step(
                 .map(|(f, v)| (*f, v.as_str()));
             runs.push(runner.run(action, typed).await);
         }
-        let _ = tx.send(Event2::App(Msg::Ran { lesson, step, runs }));
+        let _ = tx.send(Input::App(Msg::Ran { lesson, step, runs }));
     });
 }
 

@@ -9,10 +9,9 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use super::{Theme, panes};
 use crate::app::filter::FrameFilter;
 use crate::app::inspect::{Focus, INSPECT_PANES, Inspector, Link};
-use crate::net::Recorder;
 
 /// Draws the inspector.
-pub fn draw(frame: &mut Frame, inspector: &Inspector, recorder: &Recorder, theme: &Theme) {
+pub fn draw(frame: &mut Frame, inspector: &Inspector, theme: &Theme) {
     let [title, body, composer, keys] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(3),
@@ -46,7 +45,7 @@ pub fn draw(frame: &mut Frame, inspector: &Inspector, recorder: &Recorder, theme
             frame,
             inner,
             theme,
-            recorder,
+            &inspector.capture,
             conn,
             inspector.pane(),
             (selected, inspector.cursor),

@@ -8,8 +8,8 @@ mod menu;
 pub mod panes;
 mod present;
 pub mod prose;
+pub mod proxy_view;
 pub mod theme;
-pub mod watch;
 pub mod widgets;
 
 use ratatui::Frame;

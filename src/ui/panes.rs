@@ -1,8 +1,6 @@
 //! The live panes of a lesson step, drawn from the step's capture. Each pane is a list of
 //! lines with a selected one: a header, a frame, a row.
 
-use std::fmt::Write as _;
-
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -15,65 +13,6 @@ use crate::app::{App, Live};
 use crate::capture::{Connection, Transcript};
 use crate::lesson::model::{Action, Pane};
 use crate::lesson::outcome::ActionRun;
-use crate::proto::Side;
-use crate::render::exchange::{accept_part, frames, request_part, response_part};
-use crate::render::frame::Options;
-use crate::render::lesson::{chart, http_heads, timeline};
-use crate::render::style::Palette;
-
-/// The text of `pane` for an action that has run: plain lines, to be styled and scrolled.
-pub fn text(pane: Pane, action: &Action, run: &ActionRun, t: &Transcript) -> Vec<String> {
-    let conns: Vec<&Connection> = run
-        .conns
-        .iter()
-        .filter_map(|id| t.connection(*id))
-        .collect();
-    let plain = Palette::plain();
-    let opts = Options {
-        palette: plain,
-        side: Side::Client,
-        max_payload: crate::proto::limits::PANE_PAYLOAD,
-    };
-    let mut out = String::new();
-    match pane {
-        Pane::Heads if matches!(action, Action::Http(_)) => out.push_str(&http_heads(&conns)),
-        Pane::Heads => {
-            for c in &conns {
-                out.push_str(&request_part(c, plain));
-                out.push('\n');
-                out.push_str(&response_part(c, plain));
-            }
-        }
-        Pane::Accept => conns
-            .iter()
-            .for_each(|c| out.push_str(&accept_part(c, plain))),
-        Pane::Frames | Pane::Fields => {
-            for c in &conns {
-                if conns.len() > 1 {
-                    let _ = writeln!(out, "── {} ──", c.label);
-                }
-                out.push_str(&frames(c, &opts, pane == Pane::Frames));
-            }
-        }
-        Pane::Timeline => out.push_str(&timeline(&conns)),
-        Pane::Tls => {
-            for c in &conns {
-                out.push_str(&crate::render::tls::records(t, c, plain));
-                out.push_str(&crate::render::tls::overhead_lines(c));
-            }
-        }
-        Pane::Compare | Pane::Chart => {
-            if let Some(m) = &run.measured {
-                out.push_str(&crate::render::lesson::compare(m));
-                out.push_str(&chart(m));
-            }
-        }
-    }
-    if out.trim().is_empty() {
-        out.push_str("Nothing was captured for this pane.");
-    }
-    out.lines().map(str::to_owned).collect()
-}
 
 /// Draws a pane's border with the panes' names as tabs in its title, `selected` lit; returns
 /// the area inside, for the pane itself.
@@ -137,7 +76,7 @@ pub fn draw_connection(
     frame: &mut Frame,
     area: Rect,
     theme: &Theme,
-    recorder: &crate::net::Recorder,
+    transcript: &Transcript,
     conn: crate::capture::ConnId,
     pane: Pane,
     (selected, cursor): (usize, usize),
@@ -147,27 +86,26 @@ pub fn draw_connection(
     let Some(action) = websocket_action() else {
         return false;
     };
-    recorder.read(|t| {
-        let conns: Vec<&Connection> = t.connection(conn).into_iter().collect();
-        if conns.is_empty() {
-            return false;
-        }
-        let run = ActionRun {
-            conns: vec![conn],
-            ..ActionRun::default()
-        };
-        let ctx = widgets::PaneCtx {
-            action,
-            run: &run,
-            conns: &conns,
-            transcript: t,
-            selected,
-            cursor,
-            focused,
-            filter,
-        };
-        widgets::draw(frame, area, theme, pane, &ctx)
-    })
+    let conns: Vec<&Connection> = transcript.connection(conn).into_iter().collect();
+    if conns.is_empty() {
+        return false;
+    }
+    let run = ActionRun {
+        conns: vec![conn],
+        ..ActionRun::default()
+    };
+    let ctx = widgets::PaneCtx {
+        action,
+        run: &run,
+        conns: &conns,
+        transcript,
+        selected,
+        cursor,
+        focused,
+        filter,
+    };
+    widgets::draw(frame, area, theme, pane, &ctx);
+    true
 }
 
 /// Draws the step's pane number `index` in `area`, with its tabs in the title.
@@ -214,9 +152,9 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, focused: bo
     frame.render_widget(Paragraph::new(shown), inner);
 }
 
-/// Draws the pane with its rich widget once its action has run: the action's error and
-/// notes first, a line each, then the widget below them. `false` when there is no widget
-/// for it or nothing has run, so the caller shows text.
+/// Draws the pane with its widget once its action has run: the action's error and notes
+/// first, a line each, then the widget below them. `false` when nothing has run, so the
+/// caller says why in a line.
 fn draw_widget(
     frame: &mut Frame,
     app: &App,
@@ -225,8 +163,8 @@ fn draw_widget(
     (action_index, pane): (usize, Pane),
     focused: bool,
 ) -> bool {
-    let (Some(step), Some(view), Some(recorder)) =
-        (app.step(), app.lesson.as_ref(), app.recorder.as_ref())
+    let (Some(step), Some(view), Some(capture)) =
+        (app.step(), app.lesson.as_ref(), app.capture.as_deref())
     else {
         return false;
     };
@@ -260,38 +198,35 @@ fn draw_widget(
         ratatui::layout::Constraint::Min(0),
     ])
     .areas(area);
-    recorder.read(|t| {
-        let conns: Vec<&Connection> = run
-            .conns
-            .iter()
-            .filter_map(|id| t.connection(*id))
-            .collect();
-        let ctx = widgets::PaneCtx {
-            action,
-            run,
-            conns: &conns,
-            transcript: t,
-            selected: view.selected,
-            cursor: view.cursor,
-            focused,
-            filter: FrameFilter::default(),
-        };
-        let drawn = widgets::draw(frame, rest, theme, pane, &ctx);
-        if drawn {
-            frame.render_widget(
-                Paragraph::new(said).wrap(ratatui::widgets::Wrap { trim: false }),
-                top,
-            );
-        }
-        drawn
-    })
+    let conns: Vec<&Connection> = run
+        .conns
+        .iter()
+        .filter_map(|id| capture.connection(*id))
+        .collect();
+    let ctx = widgets::PaneCtx {
+        action,
+        run,
+        conns: &conns,
+        transcript: capture,
+        selected: view.selected,
+        cursor: view.cursor,
+        focused,
+        filter: FrameFilter::default(),
+    };
+    widgets::draw(frame, rest, theme, pane, &ctx);
+    frame.render_widget(
+        Paragraph::new(said).wrap(ratatui::widgets::Wrap { trim: false }),
+        top,
+    );
+    true
 }
 
+/// What the pane says until its step has run (after that, `draw_widget` draws it).
 fn pane_lines(app: &App, pane: Option<(usize, Pane)>, theme: &Theme) -> Vec<(String, Style)> {
-    let Some((action_index, pane)) = pane else {
+    if pane.is_none() {
         return vec![("This step has no live action.".to_owned(), theme.dim)];
-    };
-    let (Some(step), Some(view)) = (app.step(), app.lesson.as_ref()) else {
+    }
+    let Some(view) = app.lesson.as_ref() else {
         return Vec::new();
     };
     match view.live.get(view.step) {
@@ -302,48 +237,8 @@ fn pane_lines(app: &App, pane: Option<(usize, Pane)>, theme: &Theme) -> Vec<(Str
         Some(Live::NotRun) => vec![("Not run yet: r runs it.".to_owned(), theme.dim)],
         Some(Live::Running) => vec![("Running on real sockets…".to_owned(), theme.dim)],
         Some(Live::Failed(e)) => vec![(format!("The lab server could not start: {e}"), theme.bad)],
-        Some(Live::Done(runs)) => {
-            let (Some(action), Some(run)) =
-                (step.actions.get(action_index), runs.get(action_index))
-            else {
-                return Vec::new();
-            };
-            let mut lines = Vec::new();
-            if let Some(error) = &run.error {
-                let lead = if run.expected {
-                    "The client concluded: "
-                } else {
-                    "This action failed: "
-                };
-                lines.push((
-                    format!("{lead}{error}"),
-                    if run.expected {
-                        theme.heading
-                    } else {
-                        theme.bad
-                    },
-                ));
-            }
-            for note in &run.notes {
-                lines.push((format!("Note: {note}."), theme.dim));
-            }
-            let text = app
-                .recorder
-                .as_ref()
-                .map(|r| r.read(|t| text(pane, action, run, t)))
-                .unwrap_or_default();
-            lines.extend(text.into_iter().map(|l| {
-                let style = if l.contains('✗') {
-                    theme.bad
-                } else if l.starts_with("──") || l.starts_with("Frame ") {
-                    theme.heading
-                } else {
-                    theme.text
-                };
-                (l, style)
-            }));
-            lines
-        }
-        None => Vec::new(),
+        // A step that has run is drawn by its widget (`draw_widget`); there is no text
+        // version of it to fall back to.
+        Some(Live::Done(_)) | None => Vec::new(),
     }
 }

@@ -123,9 +123,9 @@ fn question<'a>(app: &'a App, theme: &Theme, revealed: bool) -> Vec<Line<'a>> {
         if revealed {
             let value = match view.live.get(view.step) {
                 Some(crate::app::Live::Done(runs)) => app
-                    .recorder
-                    .as_ref()
-                    .and_then(|r| r.read(|t| computed(step, check, runs, t)))
+                    .capture
+                    .as_deref()
+                    .and_then(|t| computed(step, check, runs, t))
                     .and_then(Result::ok),
                 _ => None,
             };

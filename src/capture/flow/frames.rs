@@ -56,6 +56,7 @@ impl Flow {
                         let direction = self.direction;
                         let inflater = self
                             .inflater
+                            .0
                             .get_or_insert_with(|| Inflater::new(params, direction));
                         message.inflated = Some(inflater.inflate(
                             &message.preview,

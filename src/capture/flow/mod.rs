@@ -13,7 +13,7 @@ use super::{Direction, Limits};
 use crate::proto::{Dissector, Frame, Incomplete, Message, RsvBits};
 
 /// Where this direction's bytes are in their conversation.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 enum Mode {
     Head(Vec<u8>),
     // `message` is the stored HTTP message, or `None` past the transcript's limit.
@@ -28,7 +28,7 @@ enum Mode {
     Opaque,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 enum BodyMode {
     Length(u64),
     Chunked(Chunked),
@@ -36,7 +36,7 @@ enum BodyMode {
 }
 
 /// One direction of a connection, reassembled.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Flow {
     /// Which direction.
     pub direction: Direction,
@@ -81,7 +81,19 @@ pub struct Flow {
     /// set like `allowed_rsv`.
     pub(super) deflate: Option<DeflateParams>,
     // This direction's inflater, made with the first compressed message.
-    inflater: Option<Inflater>,
+    inflater: NotCopied<Inflater>,
+}
+
+/// State a copy of a flow does not carry: the copy starts without it. flate2's window cannot
+/// be copied, and a copy is only ever a snapshot to read (`Transcript::snapshot`), never one
+/// to record into, so it never needs the inflater.
+#[derive(Debug)]
+pub(super) struct NotCopied<T>(pub(super) Option<T>);
+
+impl<T> Clone for NotCopied<T> {
+    fn clone(&self) -> Self {
+        Self(None)
+    }
 }
 
 impl Flow {
@@ -109,7 +121,7 @@ impl Flow {
             final_responses: 0,
             allowed_rsv: RsvBits(0),
             deflate: None,
-            inflater: None,
+            inflater: NotCopied(None),
         }
     }
 

@@ -1,5 +1,5 @@
 //! `wslab proxy`: the lossless proxy in the foreground, shown in the terminal view
-//! (`tui::watch`), or with `--no-tui` (or no terminal) every event written as a JSON line.
+//! (`tui::proxy_view`), or with `--no-tui` (or no terminal) every event written as a JSON line.
 
 pub mod events;
 mod printer;
@@ -53,7 +53,7 @@ pub fn run(args: &ProxyArgs, theme: &Theme, out: &mut impl Write) -> anyhow::Res
     };
     if !args.no_tui {
         if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
-            return runtime.block_on(watch(config, save.as_ref(), theme));
+            return runtime.block_on(view(config, save.as_ref(), theme));
         }
         eprintln!(
             "wslab: no terminal for the proxy's view; JSON Lines follow on standard output, as with --no-tui"
@@ -64,7 +64,7 @@ pub fn run(args: &ProxyArgs, theme: &Theme, out: &mut impl Write) -> anyhow::Res
 
 /// The proxy under the terminal view; the capture is kept (within its limits) for the view
 /// and for `--save`, written when the user quits.
-async fn watch(
+async fn view(
     config: ProxyConfig,
     save: Option<&crate::files::save::Target>,
     theme: &Theme,
@@ -90,7 +90,7 @@ async fn watch(
     }
     let exposed = !listen.ip().is_loopback();
     let title = format!("proxy {} → {upstream}", proxy.addr());
-    let shown = crate::tui::watch::run(&recorder, &title, theme).await;
+    let shown = crate::tui::proxy_view::run(&recorder, &title, theme).await;
     let turned_away = proxy.turned_away_count();
     proxy.shutdown().await;
     shown?;

@@ -15,12 +15,13 @@ use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::protocol::frame::CloseFrame;
 use tokio_tungstenite::tungstenite::{self, Message};
 
+mod error;
 mod messages;
 
+pub use error::ClientError;
 pub use messages::{Outgoing, app_message};
 use messages::{fragment_frames, raw_fragments};
 
-use super::client_error::{ClientError, explain_failed_handshake};
 use super::recorder::Recorder;
 use super::tap::{End, Tap};
 use super::tcp::{self, TappedTcp};
@@ -31,6 +32,7 @@ use crate::capture::ConnId;
 use crate::capture::selfcheck::Delivered;
 use crate::proto::OpCode;
 use crate::proto::encode::{FrameSpec, encode};
+use error::explain_failed_handshake;
 
 /// The largest message or frame the client accepts: far beyond any lesson, small enough that a
 /// hostile server cannot exhaust memory.

@@ -9,7 +9,7 @@ use super::record::{Alert, IncompleteRecord, RECORD_HEADER_LEN, TlsRecord};
 const HEADER_LEN: usize = RECORD_HEADER_LEN as usize;
 
 // The record being received: its header is complete, its body is arriving.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Receiving {
     record: TlsRecord,
     received: u16,
@@ -30,7 +30,7 @@ struct Receiving {
 /// assert_eq!(records[0].content_type, ContentType::Alert);
 /// assert_eq!(records[0].alert.unwrap().description_name(), "close_notify");
 /// ```
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct TlsDissector {
     offset: u64,
     header: Vec<u8>,

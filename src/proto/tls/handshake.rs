@@ -40,7 +40,7 @@ pub struct HandshakeMessage {
 }
 
 // The message being received.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 struct Pending {
     offset: u64,
     // The whole message so far, header included, while it fits the cap.
@@ -72,7 +72,7 @@ impl Pending {
 }
 
 /// Cuts handshake messages out of the handshake bytes of one direction.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct Reassembler {
     pending: Option<Pending>,
 }

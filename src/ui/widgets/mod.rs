@@ -43,9 +43,8 @@ pub struct PaneCtx<'a> {
     pub filter: FrameFilter,
 }
 
-/// Draws `pane` with its widget; `false` when no widget draws it, so the caller falls back
-/// to text.
-pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, pane: Pane, ctx: &PaneCtx<'_>) -> bool {
+/// Draws `pane` with its widget: every pane has one.
+pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, pane: Pane, ctx: &PaneCtx<'_>) {
     match pane {
         Pane::Heads => heads::draw(frame, area, theme, ctx),
         Pane::Accept => derivation::draw(frame, area, theme, ctx),
@@ -56,7 +55,6 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, pane: Pane, ctx: &Pane
         Pane::Fields => frames::draw_fields(frame, area, theme, ctx),
         Pane::Tls => tls::draw(frame, area, theme, ctx),
     }
-    true
 }
 
 /// The first of `len` rows to show in `height` rows so that `selected` is in sight, a third

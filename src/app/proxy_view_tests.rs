@@ -28,14 +28,14 @@ fn row(id: u64, target: &str, up: u64, down: u64) -> Row {
     }
 }
 
-fn watch(rows: Vec<Row>) -> Watch {
-    let mut w = Watch::new("proxy");
+fn view(rows: Vec<Row>) -> ProxyView {
+    let mut w = ProxyView::new("proxy");
     w.live_frames = rows.iter().map(Row::total).sum();
     w.rows = rows;
     w
 }
 
-fn typed(w: &mut Watch, text: &str) {
+fn typed(w: &mut ProxyView, text: &str) {
     for c in text.chars() {
         w.key(Key::Char(c));
     }
@@ -43,7 +43,7 @@ fn typed(w: &mut Watch, text: &str) {
 
 #[test]
 fn following_shows_the_newest_and_arrows_choose_by_hand() {
-    let mut w = watch(vec![
+    let mut w = view(vec![
         row(1, "/a", 1, 1),
         row(2, "/b", 2, 2),
         row(3, "/c", 0, 0),
@@ -67,7 +67,7 @@ fn following_shows_the_newest_and_arrows_choose_by_hand() {
 
 #[test]
 fn tab_gives_the_arrows_to_the_frames() {
-    let mut w = watch(vec![row(1, "/a", 2, 2)]);
+    let mut w = view(vec![row(1, "/a", 2, 2)]);
     w.key(Key::Tab);
     assert_eq!(w.focus, Focus::Pane);
     w.key(Key::Up);
@@ -88,7 +88,7 @@ fn tab_gives_the_arrows_to_the_frames() {
 
 #[test]
 fn a_search_filters_the_list_and_esc_clears_it() {
-    let mut w = watch(vec![row(1, "/chat", 1, 1), row(2, "/echo", 1, 1)]);
+    let mut w = view(vec![row(1, "/chat", 1, 1), row(2, "/echo", 1, 1)]);
     w.rows[0].text_hit = false;
     w.key(Key::Char('/'));
     typed(&mut w, "echo");
@@ -110,7 +110,7 @@ fn a_search_filters_the_list_and_esc_clears_it() {
 
 #[test]
 fn pause_freezes_the_list_and_counts_new_frames() {
-    let mut w = watch(vec![row(1, "/a", 1, 1)]);
+    let mut w = view(vec![row(1, "/a", 1, 1)]);
     w.key(Key::Char('p'));
     assert_eq!(w.new_frames(), Some(0));
     // What a refresh does while paused: the live count moves, the rows stay.
@@ -133,13 +133,13 @@ fn pause_holds_the_panes_at_the_frames_that_had_come() {
     t.record(conn, Direction::ClientToServer, 1, REQUEST);
     t.record(conn, Direction::ServerToClient, 2, RESPONSE);
     exchange(&mut t, conn, 10);
-    let mut w = Watch::new("proxy");
-    w.refresh(&t);
+    let mut w = ProxyView::new("proxy");
+    w.refresh(Arc::new(Snapshot::of(&t)));
     assert_eq!(w.filter().upto, None, "live: every frame");
     w.key(Key::Char('p'));
     exchange(&mut t, conn, 20);
     exchange(&mut t, conn, 30);
-    w.refresh(&t);
+    w.refresh(Arc::new(Snapshot::of(&t)));
     assert_eq!(w.filter().upto, Some([1, 1]), "one frame each way had come");
     assert_eq!(w.rows[0].arrived, 4);
     assert_eq!(
@@ -158,7 +158,7 @@ fn pause_holds_the_panes_at_the_frames_that_had_come() {
     assert!(filter.had_come(Direction::ServerToClient, 0));
     assert!(!filter.had_come(Direction::ServerToClient, 1));
     w.key(Key::Char('p'));
-    w.refresh(&t);
+    w.refresh(Arc::new(Snapshot::of(&t)));
     assert_eq!(w.filter().upto, None);
     assert_eq!(w.rows[0].arrived, 0);
     w.key(Key::Down);
@@ -167,7 +167,7 @@ fn pause_holds_the_panes_at_the_frames_that_had_come() {
 
 #[test]
 fn filters_cycle_and_choose_the_counts() {
-    let mut w = watch(vec![Row {
+    let mut w = view(vec![Row {
         frames: [[3, 1, 1], [2, 1, 0]],
         ..row(1, "/a", 0, 0)
     }]);
@@ -190,7 +190,7 @@ fn filters_cycle_and_choose_the_counts() {
 #[test]
 fn the_frame_selection_moves_over_the_frames_the_filters_show() {
     // Up: 3 data, 1 control, 1 close; down: 2 data, 1 control.
-    let mut w = watch(vec![Row {
+    let mut w = view(vec![Row {
         frames: [[3, 1, 1], [2, 1, 0]],
         ..row(1, "/a", 0, 0)
     }]);
@@ -226,16 +226,16 @@ fn the_frame_selection_moves_over_the_frames_the_filters_show() {
 
 #[test]
 fn help_save_and_quit() {
-    let mut w = watch(Vec::new());
+    let mut w = view(Vec::new());
     w.key(Key::Char('?'));
     assert!(w.help);
     assert_eq!(w.key(Key::Char('q')), [], "a key closes the help first");
     assert!(!w.help);
-    assert_eq!(w.key(Key::Char('s')), [Request::Save]);
-    assert_eq!(w.key(Key::Char('q')), [Request::Quit]);
-    let mut w = watch(Vec::new());
+    assert_eq!(w.key(Key::Char('s')), [Effect::Save]);
+    assert_eq!(w.key(Key::Char('q')), [Effect::Quit]);
+    let mut w = view(Vec::new());
     w.key(Key::Char('/'));
-    assert_eq!(w.key(Key::CtrlC), [Request::Quit], "even while typing");
+    assert_eq!(w.key(Key::CtrlC), [Effect::Quit], "even while typing");
 }
 
 #[test]
@@ -245,13 +245,13 @@ fn the_byte_cursor_stops_at_the_selected_frame_s_last_byte() {
     t.record(conn, Direction::ClientToServer, 1, REQUEST);
     t.record(conn, Direction::ServerToClient, 2, RESPONSE);
     exchange(&mut t, conn, 10);
-    let mut w = Watch::new("proxy");
-    w.refresh(&t);
+    let mut w = ProxyView::new("proxy");
+    w.refresh(Arc::new(Snapshot::of(&t)));
     // Following: the newest frame is selected.
     w.key(Key::Tab);
     for _ in 0..30 {
         w.key(Key::Right);
-        w.refresh(&t);
+        w.refresh(Arc::new(Snapshot::of(&t)));
     }
     // The newest frame, the server's "hi": 2 bytes of header and 2 of payload.
     assert_eq!(w.cursor, 3);
@@ -261,7 +261,7 @@ fn the_byte_cursor_stops_at_the_selected_frame_s_last_byte() {
     w.key(Key::Up);
     for _ in 0..30 {
         w.key(Key::Right);
-        w.refresh(&t);
+        w.refresh(Arc::new(Snapshot::of(&t)));
     }
     assert_eq!((w.frame, w.cursor), (0, 7));
 }

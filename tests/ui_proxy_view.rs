@@ -8,20 +8,21 @@ mod proxy_common;
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use std::sync::Arc;
 use wslab::app::filter::FrameFilter;
 use wslab::app::keymap::Key;
-use wslab::app::watch::Watch;
+use wslab::app::proxy_view::{Msg, ProxyView, update};
 use wslab::capture::{ConnId, Limits};
 use wslab::net::client::{ClientOptions, Masking, Outgoing, WsClient};
 use wslab::net::lab::{Lab, LabConfig};
 use wslab::net::{Recorder, url};
-use wslab::ui::{Theme, ThemeName, watch};
+use wslab::ui::{Theme, ThemeName, proxy_view};
 
-fn screen(w: &mut Watch, recorder: &Recorder, (width, height): (u16, u16)) -> String {
-    recorder.read(|t| w.refresh(t));
+fn screen(w: &mut ProxyView, recorder: &Recorder, (width, height): (u16, u16)) -> String {
+    update(w, Msg::Captured(Arc::new(recorder.snapshot())));
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     terminal
-        .draw(|f| watch::draw(f, w, recorder, &Theme::new(ThemeName::Dark)))
+        .draw(|f| proxy_view::draw(f, w, &Theme::new(ThemeName::Dark)))
         .unwrap();
     let buffer = terminal.backend().buffer();
     let mut out = String::new();
@@ -114,55 +115,55 @@ async fn the_proxy_view_over_two_clients() {
         .unwrap();
     client.recv().await.unwrap();
     let recorder = proxy.recorder().clone();
-    let mut w = Watch::new("proxy 127.0.0.1:PORT → ws://127.0.0.1:PORT/");
+    let mut w = ProxyView::new("proxy 127.0.0.1:PORT → ws://127.0.0.1:PORT/");
     for size in [(80, 24), (120, 40)] {
         insta::assert_snapshot!(
-            format!("watch_{}x{}", size.0, size.1),
+            format!("proxy_view_{}x{}", size.0, size.1),
             screen(&mut w, &recorder, size)
         );
     }
 
     // The filters narrow the frames pane too: the client's control frames are the ping
     // alone, still numbered as the capture numbers it.
-    w.key(Key::Char('o'));
-    w.key(Key::Char('o'));
-    w.key(Key::Char('d'));
+    update(&mut w, Msg::Key(Key::Char('o')));
+    update(&mut w, Msg::Key(Key::Char('o')));
+    update(&mut w, Msg::Key(Key::Char('d')));
     let shown = screen(&mut w, &recorder, (120, 40));
     assert!(
         shown.contains("client→server control only · 3 hidden"),
         "{shown}"
     );
     assert!(shown.contains("frame 3 · client → server"), "{shown}");
-    insta::assert_snapshot!("watch_filtered_120x40", shown);
-    w.key(Key::Char('o'));
-    w.key(Key::Char('o'));
-    w.key(Key::Char('d'));
-    w.key(Key::Char('d'));
+    insta::assert_snapshot!("proxy_view_filtered_120x40", shown);
+    update(&mut w, Msg::Key(Key::Char('o')));
+    update(&mut w, Msg::Key(Key::Char('o')));
+    update(&mut w, Msg::Key(Key::Char('d')));
+    update(&mut w, Msg::Key(Key::Char('d')));
     assert_eq!(w.filter(), FrameFilter::default());
 
     // A search for a text frame's payload keeps the connection that carried it.
-    w.key(Key::Char('/'));
+    update(&mut w, Msg::Key(Key::Char('/')));
     for c in "Hello".chars() {
-        w.key(Key::Char(c));
+        update(&mut w, Msg::Key(Key::Char(c)));
     }
-    w.key(Key::Enter);
+    update(&mut w, Msg::Key(Key::Enter));
     let shown = screen(&mut w, &recorder, (120, 40));
     assert_eq!(w.visible().len(), 1, "{shown}");
     assert_eq!(w.visible()[0].id, ConnId(1));
     assert!(shown.contains("/Hello · Esc clears"), "{shown}");
-    w.key(Key::Esc);
-    w.key(Key::Char('/'));
+    update(&mut w, Msg::Key(Key::Esc));
+    update(&mut w, Msg::Key(Key::Char('/')));
     for c in "chat".chars() {
-        w.key(Key::Char(c));
+        update(&mut w, Msg::Key(Key::Char(c)));
     }
     screen(&mut w, &recorder, (80, 24));
     assert_eq!(w.visible().len(), 1);
     assert_eq!(w.visible()[0].id, ConnId(0), "the target matches");
-    w.key(Key::Esc);
+    update(&mut w, Msg::Key(Key::Esc));
     assert_eq!(w.visible().len(), 2);
 
     // Paused, the counts stay; the capture goes on, and the new frames are counted.
-    w.key(Key::Char('p'));
+    update(&mut w, Msg::Key(Key::Char('p')));
     client.send(Outgoing::Text("more".into())).await.unwrap();
     client.recv().await.unwrap();
     let shown = screen(&mut w, &recorder, (120, 40));
@@ -172,8 +173,8 @@ async fn the_proxy_view_over_two_clients() {
     // The panes are frozen too: "more" and its echo wait for the unpause.
     assert!(shown.contains("paused, 2 new ┘"), "{shown}");
     assert!(!shown.contains("\"more\""), "{shown}");
-    insta::assert_snapshot!("watch_paused_120x40", shown);
-    w.key(Key::Char('p'));
+    insta::assert_snapshot!("proxy_view_paused_120x40", shown);
+    update(&mut w, Msg::Key(Key::Char('p')));
     let shown = screen(&mut w, &recorder, (120, 40));
     assert_eq!(w.rows[1].total(), 6);
     assert!(shown.contains("↑3 ↓3"), "{shown}");
@@ -207,7 +208,7 @@ async fn an_upstream_failure_is_listed_with_its_sentence() {
     assert!(refused.is_err(), "the proxy answers 502");
     drop(refused);
     proxy.idle().await;
-    let mut w = Watch::new("proxy");
+    let mut w = ProxyView::new("proxy");
     let shown = screen(&mut w, proxy.recorder(), (120, 40));
     let error = w.rows[0].error.clone().unwrap_or_default();
     assert!(error.contains("refused the connection"), "{error}");

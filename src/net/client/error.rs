@@ -7,8 +7,8 @@ use std::net::SocketAddr;
 use tokio_tungstenite::tungstenite::error::{ProtocolError, SubProtocolError};
 use tokio_tungstenite::tungstenite::{self};
 
-use super::recorder::Recorder;
 use crate::capture::ConnId;
+use crate::net::recorder::Recorder;
 use crate::proto::handshake::check_response;
 use crate::proto::http::StartLine;
 

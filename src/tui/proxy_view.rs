@@ -3,17 +3,18 @@
 //! changes, at most [`FRAME`] apart, so that a burst of traffic costs a few redraws and the
 //! relay never waits on the screen (the recorder's broadcast drops for a slow watcher).
 
-use std::time::Duration;
-
 use anyhow::Context as _;
+use std::time::Duration;
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 use tokio::sync::mpsc;
 use tokio::time::MissedTickBehavior;
 
-use crate::app::Msg;
-use crate::app::watch::{Request, Watch};
+use std::sync::Arc;
+
+use crate::app::proxy_view::{Effect, Msg, ProxyView, update};
+use crate::files::save::save_here;
 use crate::net::Recorder;
-use crate::ui::{Theme, watch};
+use crate::ui::{Theme, proxy_view};
 
 /// The shortest time between two redraws caused by traffic: about 30 a second.
 pub const FRAME: Duration = Duration::from_millis(33);
@@ -21,7 +22,7 @@ pub const FRAME: Duration = Duration::from_millis(33);
 /// What reaches the loop.
 enum Input {
     /// A key or the terminal's size.
-    Term(Msg),
+    Term(crate::app::Msg),
     /// SIGTERM, or the terminal gone.
     Stop,
 }
@@ -49,12 +50,20 @@ async fn event_loop(
     let mut updates = recorder.subscribe();
     let mut tick = tokio::time::interval(FRAME);
     tick.set_missed_tick_behavior(MissedTickBehavior::Delay);
-    let mut view = Watch::new(title);
+    let mut view = ProxyView::new(title);
     let mut listening = true;
+    // The capture's change count when the view last got a snapshot of it.
+    let mut seen = None;
     loop {
-        recorder.read(|t| view.refresh(t));
+        // One consistent view of the capture per frame drawn, copied only when it changed
+        // (the count first: a change during the copy then brings another copy).
+        let changes = recorder.changes();
+        if seen != Some(changes) {
+            seen = Some(changes);
+            update(&mut view, Msg::Captured(Arc::new(recorder.snapshot())));
+        }
         terminal
-            .draw(|f| watch::draw(f, &view, recorder, theme))
+            .draw(|f| proxy_view::draw(f, &view, theme))
             .context("drawing the screen")?;
         // Traffic seen since the last redraw.
         let mut pending = false;
@@ -62,16 +71,19 @@ async fn event_loop(
         loop {
             tokio::select! {
                 input = rx.recv() => {
-                    let requests = match input {
+                    let effects = match input {
                         None | Some(Input::Stop) => return Ok(()),
-                        Some(Input::Term(Msg::Key(key))) => view.key(key),
+                        Some(Input::Term(crate::app::Msg::Key(key))) => {
+                            update(&mut view, Msg::Key(key))
+                        }
                         Some(Input::Term(_)) => Vec::new(),
                     };
-                    for request in requests {
-                        match request {
-                            Request::Quit => return Ok(()),
-                            Request::Save => {
-                                view.status = Some(super::inspect::save(recorder, "proxy"));
+                    for effect in effects {
+                        match effect {
+                            Effect::Quit => return Ok(()),
+                            Effect::Save => {
+                                let said = save_here(recorder, "proxy");
+                                update(&mut view, Msg::Status(said));
                             }
                         }
                     }

@@ -1,18 +1,31 @@
 //! `wslab proxy`'s terminal view: the connections the proxy relays, and one connection's
-//! panes. The state and its key handling, with no I/O: the event loop hands it a summary of
-//! the capture ([`Watch::refresh`]) and carries out its [`Request`]s.
+//! panes. The state and its [`update`], in the same shape as the lessons': messages in (keys,
+//! snapshots of the capture), effects out (save, quit), no I/O.
+
+use std::sync::Arc;
 
 pub use super::filter::{DirFilter, FrameFilter, KindFilter};
 use super::inspect::PANES;
 use super::keymap::Key;
-pub use super::watch_row::Row;
-use crate::capture::{ConnId, Transcript};
+pub use super::proxy_row::Row;
+use crate::capture::{ConnId, Snapshot, Transcript};
 use crate::lesson::model::Pane;
 use crate::render::exchange::{Item, timeline};
 
+/// What happens to the view.
+#[derive(Debug, Clone)]
+pub enum Msg {
+    /// A key.
+    Key(Key),
+    /// The capture changed: the event loop took a new snapshot of it.
+    Captured(Arc<Snapshot>),
+    /// One sentence to show, such as where a save went.
+    Status(String),
+}
+
 /// What the view asks of its event loop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Request {
+pub enum Effect {
     /// Write the capture to files.
     Save,
     /// Leave (the command then stops the proxy).
@@ -30,7 +43,7 @@ pub enum Focus {
 
 /// The proxy view's state.
 #[derive(Debug, Clone)]
-pub struct Watch {
+pub struct ProxyView {
     /// Where the proxy listens, and where it relays to.
     pub title: String,
     /// Every connection, oldest first, as of the last refresh (or the pause).
@@ -63,9 +76,11 @@ pub struct Watch {
     pub status: Option<String>,
     /// The help overlay is up.
     pub help: bool,
+    /// The capture as last taken: what the panes draw.
+    pub capture: Arc<Snapshot>,
 }
 
-impl Watch {
+impl ProxyView {
     /// A view of a proxy described by `title`, following the tail.
     pub fn new(title: &str) -> Self {
         Self {
@@ -85,12 +100,15 @@ impl Watch {
             kind: KindFilter::All,
             status: None,
             help: false,
+            capture: Arc::default(),
         }
     }
 
     /// Takes in the capture as it is now. While paused, the list stays as it was and only
     /// the count of new frames moves.
-    pub fn refresh(&mut self, t: &Transcript) {
+    fn refresh(&mut self, capture: Arc<Snapshot>) {
+        self.capture = capture;
+        let t: &Transcript = &self.capture;
         let rows: Vec<Row> = t.connections().map(|c| Row::of(c, &self.query)).collect();
         self.live_frames = rows.iter().map(Row::total).sum();
         if self.paused.is_none() {
@@ -104,7 +122,12 @@ impl Watch {
                 row.arrived = live.map_or(0, |r| r.total().saturating_sub(row.total()));
             }
         }
-        if let Some(last) = self.last_cursor(t) {
+        self.clamp();
+    }
+
+    // Keeps the byte cursor within the selected frame.
+    fn clamp(&mut self) {
+        if let Some(last) = self.last_cursor(&self.capture) {
             self.cursor = self.cursor.min(last);
         }
     }
@@ -207,9 +230,9 @@ impl Watch {
     }
 
     /// Applies a key; returns what to do.
-    pub fn key(&mut self, key: Key) -> Vec<Request> {
+    fn key(&mut self, key: Key) -> Vec<Effect> {
         if key == Key::CtrlC {
-            return vec![Request::Quit];
+            return vec![Effect::Quit];
         }
         if self.help {
             self.help = false;
@@ -220,8 +243,8 @@ impl Watch {
             return Vec::new();
         }
         match key {
-            Key::Char('q') => return vec![Request::Quit],
-            Key::Char('s') => return vec![Request::Save],
+            Key::Char('q') => return vec![Effect::Quit],
+            Key::Char('s') => return vec![Effect::Save],
             Key::Char('?') => self.help = true,
             Key::Char('/') => {
                 self.typing = true;
@@ -337,6 +360,25 @@ impl Watch {
     }
 }
 
+/// Applies `msg` to the view; returns what the event loop must do.
+pub fn update(view: &mut ProxyView, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Key(key) => {
+            let effects = view.key(key);
+            view.clamp();
+            effects
+        }
+        Msg::Captured(capture) => {
+            view.refresh(capture);
+            Vec::new()
+        }
+        Msg::Status(said) => {
+            view.status = Some(said);
+            Vec::new()
+        }
+    }
+}
+
 #[cfg(test)]
-#[path = "watch_tests.rs"]
+#[path = "proxy_view_tests.rs"]
 mod tests;

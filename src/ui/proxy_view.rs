@@ -9,9 +9,8 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use super::widgets::{self, cut, printable, top_for};
 use super::{Theme, help, panes};
 use crate::app::inspect::PANES;
-use crate::app::watch::{DirFilter, Focus, Row, Watch};
+use crate::app::proxy_view::{DirFilter, Focus, ProxyView, Row};
 use crate::capture::Direction;
-use crate::net::Recorder;
 
 /// The keys, for the `?` overlay.
 pub const KEYS: &[(&str, &str)] = &[
@@ -34,8 +33,8 @@ pub const KEYS: &[(&str, &str)] = &[
 const WIDE: u16 = 110;
 const LIST_WIDTH: u16 = 46;
 
-/// Draws the proxy's view of the capture in `recorder`.
-pub fn draw(frame: &mut Frame, watch: &Watch, recorder: &Recorder, theme: &Theme) {
+/// Draws the proxy's view of its capture.
+pub fn draw(frame: &mut Frame, view: &ProxyView, theme: &Theme) {
     let [title, body, filters, keys] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(4),
@@ -43,44 +42,40 @@ pub fn draw(frame: &mut Frame, watch: &Watch, recorder: &Recorder, theme: &Theme
         Constraint::Length(1),
     ])
     .areas(frame.area());
-    draw_title(frame, title, watch, theme);
-    let visible = watch.visible();
+    draw_title(frame, title, view, theme);
+    let visible = view.visible();
     let [list, pane] = if body.width >= WIDE {
         Layout::horizontal([Constraint::Length(LIST_WIDTH), Constraint::Min(20)]).areas(body)
     } else {
         let rows = u16::try_from(visible.len().clamp(1, 6)).unwrap_or(6) + 2;
         Layout::vertical([Constraint::Length(rows), Constraint::Min(3)]).areas(body)
     };
-    draw_list(frame, list, watch, &visible, theme);
-    draw_pane(frame, pane, watch, recorder, theme);
-    draw_filters(frame, filters, watch, theme);
-    let line = watch.status.clone().unwrap_or_else(|| {
+    draw_list(frame, list, view, &visible, theme);
+    draw_pane(frame, pane, view, theme);
+    draw_filters(frame, filters, view, theme);
+    let line = view.status.clone().unwrap_or_else(|| {
         " ↑↓ Tab [ ] ←→ · f follow · p pause · / search · d o filters · s save · ? · q".to_owned()
     });
     frame.render_widget(Paragraph::new(Span::styled(line, theme.dim)), keys);
-    if watch.help {
+    if view.help {
         help::overlay(frame, KEYS, theme);
     }
 }
 
-fn draw_title(frame: &mut Frame, area: Rect, watch: &Watch, theme: &Theme) {
-    let open = watch.rows.iter().filter(|r| r.open).count();
+fn draw_title(frame: &mut Frame, area: Rect, view: &ProxyView, theme: &Theme) {
+    let open = view.rows.iter().filter(|r| r.open).count();
     let mut spans = vec![
-        Span::styled(format!(" {} · ", watch.title), theme.heading),
+        Span::styled(format!(" {} · ", view.title), theme.heading),
         Span::styled(
-            format!("{} connections, {open} open · ", watch.rows.len()),
+            format!("{} connections, {open} open · ", view.rows.len()),
             theme.text,
         ),
         Span::styled(
-            if watch.follow {
-                "following"
-            } else {
-                "browsing"
-            },
+            if view.follow { "following" } else { "browsing" },
             theme.dim,
         ),
     ];
-    if let Some(n) = watch.new_frames() {
+    if let Some(n) = view.new_frames() {
         spans.push(Span::styled(
             format!(" · paused · {n} new frames"),
             theme.bad,
@@ -89,10 +84,10 @@ fn draw_title(frame: &mut Frame, area: Rect, watch: &Watch, theme: &Theme) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-fn draw_list(frame: &mut Frame, area: Rect, watch: &Watch, visible: &[&Row], theme: &Theme) {
+fn draw_list(frame: &mut Frame, area: Rect, view: &ProxyView, visible: &[&Row], theme: &Theme) {
     let block = Block::default()
         .borders(Borders::ALL)
-        .border_style(if watch.focus == Focus::List {
+        .border_style(if view.focus == Focus::List {
             theme.focus
         } else {
             theme.border
@@ -101,7 +96,7 @@ fn draw_list(frame: &mut Frame, area: Rect, watch: &Watch, visible: &[&Row], the
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if visible.is_empty() {
-        let text = if watch.rows.is_empty() {
+        let text = if view.rows.is_empty() {
             "No connection yet: point a client at the proxy."
         } else {
             "No connection matches the search."
@@ -109,7 +104,7 @@ fn draw_list(frame: &mut Frame, area: Rect, watch: &Watch, visible: &[&Row], the
         widgets::say(frame, inner, theme.dim, text);
         return;
     }
-    let selected = watch.selected().map(|r| r.id);
+    let selected = view.selected().map(|r| r.id);
     let at = visible
         .iter()
         .position(|r| Some(r.id) == selected)
@@ -121,16 +116,22 @@ fn draw_list(frame: &mut Frame, area: Rect, watch: &Watch, visible: &[&Row], the
         .iter()
         .skip(top)
         .take(height)
-        .map(|r| row_line(r, Some(r.id) == selected, watch, width, theme))
+        .map(|r| row_line(r, Some(r.id) == selected, view, width, theme))
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);
     widgets::highlight(frame, inner, at - top, theme.selected);
 }
 
-fn row_line<'a>(r: &Row, selected: bool, watch: &Watch, width: usize, theme: &Theme) -> Line<'a> {
-    let up = r.count(Direction::ClientToServer, watch.kind);
-    let down = r.count(Direction::ServerToClient, watch.kind);
-    let counts = match watch.dir {
+fn row_line<'a>(
+    r: &Row,
+    selected: bool,
+    view: &ProxyView,
+    width: usize,
+    theme: &Theme,
+) -> Line<'a> {
+    let up = r.count(Direction::ClientToServer, view.kind);
+    let down = r.count(Direction::ServerToClient, view.kind);
+    let counts = match view.dir {
         DirFilter::Both => format!("↑{up} ↓{down}"),
         DirFilter::Up => format!("↑{up}"),
         DirFilter::Down => format!("↓{down}"),
@@ -167,11 +168,11 @@ fn row_line<'a>(r: &Row, selected: bool, watch: &Watch, width: usize, theme: &Th
     Line::from(spans)
 }
 
-fn draw_pane(frame: &mut Frame, area: Rect, watch: &Watch, recorder: &Recorder, theme: &Theme) {
-    let focused = watch.focus == Focus::Pane;
-    let note = pane_note(watch).map(|n| Line::styled(format!(" {n} "), theme.bad));
-    let inner = panes::tabbed_noted(frame, area, PANES, watch.pane, focused, theme, note);
-    let Some(row) = watch.selected() else {
+fn draw_pane(frame: &mut Frame, area: Rect, view: &ProxyView, theme: &Theme) {
+    let focused = view.focus == Focus::Pane;
+    let note = pane_note(view).map(|n| Line::styled(format!(" {n} "), theme.bad));
+    let inner = panes::tabbed_noted(frame, area, PANES, view.pane, focused, theme, note);
+    let Some(row) = view.selected() else {
         widgets::say(frame, inner, theme.dim, "No connection selected.");
         return;
     };
@@ -186,17 +187,17 @@ fn draw_pane(frame: &mut Frame, area: Rect, watch: &Watch, recorder: &Recorder, 
         }
         _ => inner,
     };
-    let shown = (watch.frame_shown(), watch.cursor);
+    let shown = (view.frame_shown(), view.cursor);
     if !panes::draw_connection(
         frame,
         inner,
         theme,
-        recorder,
+        &view.capture,
         conn,
-        watch.pane(),
+        view.pane(),
         shown,
         focused,
-        watch.filter(),
+        view.filter(),
     ) {
         widgets::say(frame, inner, theme.dim, "This connection left the capture.");
     }
@@ -204,14 +205,14 @@ fn draw_pane(frame: &mut Frame, area: Rect, watch: &Watch, recorder: &Recorder, 
 
 /// What the panes leave out of the selected connection, if anything: what the filters hide,
 /// and what came after the pause.
-fn pane_note(watch: &Watch) -> Option<String> {
-    let (_, hidden) = watch.frames_shown_hidden();
-    let filtered = watch
+fn pane_note(view: &ProxyView) -> Option<String> {
+    let (_, hidden) = view.frames_shown_hidden();
+    let filtered = view
         .filter()
         .describe()
         .map(|kept| format!("{kept} · {hidden} hidden"));
-    let paused = watch.paused.map(|_| {
-        let arrived = watch.selected().map_or(0, |r| r.arrived);
+    let paused = view.paused.map(|_| {
+        let arrived = view.selected().map_or(0, |r| r.arrived);
         format!("paused, {arrived} new")
     });
     match (filtered, paused) {
@@ -220,16 +221,16 @@ fn pane_note(watch: &Watch) -> Option<String> {
     }
 }
 
-fn draw_filters(frame: &mut Frame, area: Rect, watch: &Watch, theme: &Theme) {
+fn draw_filters(frame: &mut Frame, area: Rect, view: &ProxyView, theme: &Theme) {
     let mut spans = Vec::new();
-    if watch.typing || !watch.query.is_empty() {
-        let cursor = if watch.typing { "▏" } else { "" };
+    if view.typing || !view.query.is_empty() {
+        let cursor = if view.typing { "▏" } else { "" };
         spans.push(Span::styled(
-            format!(" /{}{cursor}", printable(&watch.query)),
+            format!(" /{}{cursor}", printable(&view.query)),
             theme.code,
         ));
         spans.push(Span::styled(
-            if watch.typing {
+            if view.typing {
                 " · Enter keeps · Esc clears "
             } else {
                 " · Esc clears "
@@ -240,8 +241,8 @@ fn draw_filters(frame: &mut Frame, area: Rect, watch: &Watch, theme: &Theme) {
     spans.push(Span::styled(
         format!(
             " d {} · o {} (counts and frames)",
-            watch.dir.name(),
-            watch.kind.name()
+            view.dir.name(),
+            view.kind.name()
         ),
         theme.dim,
     ));
