@@ -1,5 +1,4 @@
-//! The command line, as clap derive types. Commands arrive issue by issue; each one listed
-//! here works.
+//! The command line, as clap derive types: every command and flag wslab has, with its help.
 
 use clap::{ArgMatches, Args, Parser, Subcommand, ValueEnum};
 

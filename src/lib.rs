@@ -1,9 +1,11 @@
 //! wslab teaches the WebSocket protocol by doing it for real: every byte it shows crossed a
 //! real socket, and every byte is explained.
 //!
-//! The library is laid out as DESIGN.md describes: `proto` is pure protocol knowledge,
-//! `render` turns it into text and JSON without doing I/O, and `cmd` holds the commands'
-//! edges, where input is read and output printed.
+//! The library is laid out in layers, bottom to top, as docs/ARCHITECTURE.md describes and
+//! tests/architecture.rs enforces: `proto` is pure protocol knowledge, `capture` the pure
+//! transcript of what crossed, `render` and `export` its views, `net` the only code with
+//! sockets, `app` and `ui` the screens' state and drawing, `tui` the terminal loops, and
+//! `cmd` the commands' edges, where input is read and output printed.
 
 pub mod app;
 pub mod capture;

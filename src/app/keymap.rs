@@ -1,4 +1,4 @@
-//! Keys as data: the terminal's key events become [`Key`]s (in `tui.rs`), and each screen
+//! Keys as data: the terminal's key events become [`Key`]s (in `tui/mod.rs`), and each screen
 //! resolves a key to a [`Command`] here, so `update` matches on meaning, not on keys.
 
 /// A key, as the app sees it.

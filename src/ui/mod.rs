@@ -1,5 +1,6 @@
-//! Drawing: a pure function of the [`App`] onto a ratatui frame. No I/O and no sockets here
-//! (the architecture test checks it); the event loop in `tui.rs` calls [`draw`].
+//! Drawing: a pure function of each screen's state onto a ratatui frame (the lessons' [`App`]
+//! here, the inspector's in `inspect`, the proxy view's in `proxy_view`). No I/O and no
+//! sockets here (tests/architecture.rs checks it); the event loops in `tui/` call them.
 
 mod help;
 pub mod inspect;
