@@ -1,7 +1,6 @@
 //! `wslab proxy`: the lossless proxy in the foreground, shown in the terminal view
 //! (`tui::watch`), or with `--no-tui` (or no terminal) every event written as a JSON line.
 
-pub mod events;
 mod printer;
 
 use std::io::{IsTerminal as _, Write};
@@ -16,8 +15,8 @@ use crate::capture::{Limits, Update};
 use crate::cli::ProxyArgs;
 use crate::net::proxy::{Proxy, ProxyConfig, ProxyTimeouts};
 use crate::net::url;
+use crate::render::lines::{Line, ListeningJson, write};
 use crate::ui::Theme;
-use events::{Event, write};
 pub use printer::{DEFAULT_MAX_PAYLOAD, Printer};
 
 /// Runs the proxy until Ctrl-C (or `q` in the terminal view).
@@ -145,10 +144,11 @@ async fn serve(
     printer.keep = save.is_some();
     write(
         out,
-        &Event::Listening {
+        &Line::Listening(ListeningJson {
+            kind: "listening",
             listen: proxy.addr().to_string(),
             upstream,
-        },
+        }),
     )?;
     out.flush()?;
     let mut failures = proxy
