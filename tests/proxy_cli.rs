@@ -74,10 +74,7 @@ async fn no_tui_writes_json_lines_for_handshake_frames_and_close() {
     })
     .await
     .unwrap();
-    let kinds: Vec<&str> = events
-        .iter()
-        .map(|e| e["type"].as_str().unwrap())
-        .collect();
+    let kinds: Vec<&str> = events.iter().map(|e| e["type"].as_str().unwrap()).collect();
     assert_eq!(kinds.first(), Some(&"open"), "{kinds:?}");
     assert!(events.iter().all(|e| e["v"] == 1), "{events:?}");
     let handshake = events.iter().find(|e| e["type"] == "handshake").unwrap();
