@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use tokio::sync::broadcast;
-use tokio::sync::broadcast::error::{RecvError, TryRecvError};
+use tokio::sync::broadcast::error::TryRecvError;
 
 use super::BadInput;
 use crate::capture::{Limits, Update};
@@ -167,17 +167,11 @@ async fn serve(
             // Before the updates, so that a failure's sentence comes before its close.
             Some(failure) = failures.recv() => printer.failure(&failure, out)?,
             Some(turned) = away.recv() => printer.turned_away(&turned, out)?,
-            update = updates.recv() => match update {
-                Ok(update) => {
-                    let (batch, lagged) = batch(update, &mut updates);
-                    printer.show_all(&recorder, &batch, out)?;
-                    if let Some(n) = lagged {
-                        printer.lagged(&recorder, n, out)?;
-                    }
-                }
-                Err(RecvError::Lagged(n)) => printer.lagged(&recorder, n, out)?,
-                Err(RecvError::Closed) => stopped = true,
-            },
+            // Its own arm of this loop, on its own receiver: the relay's tasks never wait
+            // for it, and what it misses is counted (Printer::take).
+            update = updates.recv() => {
+                stopped = !printer.take(&recorder, &update, &mut updates, out)?;
+            }
         }
         out.flush()?;
     }

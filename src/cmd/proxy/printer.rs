@@ -5,6 +5,9 @@
 use std::io::Write;
 use std::net::SocketAddr;
 
+use tokio::sync::broadcast;
+use tokio::sync::broadcast::error::RecvError;
+
 use crate::capture::{ConnId, Direction, Learned, Update};
 use crate::net::Recorder;
 use crate::net::proxy::{TurnedAway, UpstreamFailure};
@@ -61,6 +64,35 @@ impl Printer {
             keep: false,
             base_unix_us: None,
         }
+    }
+
+    /// Writes what one receive from the capture's updates gave: the update with those
+    /// already queued behind it, or the count missed. The relay never waits for this: the
+    /// broadcast channel overwrites the oldest updates of a receiver that falls behind and
+    /// tells it how many it lost, which are written as a `dropped` line and counted.
+    /// `false` once the channel has closed.
+    ///
+    /// # Errors
+    /// When the output fails.
+    pub fn take(
+        &mut self,
+        recorder: &Recorder,
+        received: &Result<Update, RecvError>,
+        updates: &mut broadcast::Receiver<Update>,
+        out: &mut impl Write,
+    ) -> std::io::Result<bool> {
+        match received {
+            Ok(update) => {
+                let (batch, lagged) = super::batch(*update, updates);
+                self.show_all(recorder, &batch, out)?;
+                if let Some(n) = lagged {
+                    self.lagged(recorder, n, out)?;
+                }
+            }
+            Err(RecvError::Lagged(n)) => self.lagged(recorder, *n, out)?,
+            Err(RecvError::Closed) => return Ok(false),
+        }
+        Ok(true)
     }
 
     /// Writes the events of one update.
