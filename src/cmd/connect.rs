@@ -272,8 +272,9 @@ pub fn run(
         // Nothing was captured (the connection never opened): scripts still get an object.
         if args.json {
             let error = outcome.error.as_ref().map(ToString::to_string);
-            let v = crate::render::json::VERSION;
-            writeln!(out, "{}", serde_json::json!({ "v": v, "error": error }))?;
+            let failed = crate::render::exchange_json::FailedJson { error };
+            let json = crate::render::json::versioned(failed);
+            writeln!(out, "{}", serde_json::to_string(&json)?)?;
         }
         (None, 0)
     };

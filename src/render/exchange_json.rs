@@ -60,6 +60,13 @@ fn tls_records(connection: &Connection, base_unix_us: u64) -> Option<Vec<TlsReco
     Some(records)
 }
 
+/// `connect --json` when no connection opened: only why.
+#[derive(Debug, Serialize)]
+pub struct FailedJson {
+    /// The sentence.
+    pub error: Option<String>,
+}
+
 /// Bytes each way.
 #[derive(Debug, Serialize)]
 pub struct BytesJson {

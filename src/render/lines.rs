@@ -480,7 +480,8 @@ pub fn of_transcript(t: &Transcript, base_unix_us: u64) -> Vec<Line> {
     lines
 }
 
-// The updates that built a connection, one kind at a time; the sort above interleaves them.
+// The updates that built a connection, a direction at a time; the sort above interleaves
+// them by time.
 fn updates(c: &Connection) -> Vec<Update> {
     let id = c.id;
     let mut all = vec![Update::Opened(id)];
@@ -494,16 +495,15 @@ fn updates(c: &Connection) -> Vec<Update> {
                 all.push(learned(Learned::Body(i)));
             }
         }
-        all.extend(
-            flow.frames
-                .iter()
-                .map(|f| learned(Learned::Frame(f.item.index))),
-        );
-        all.extend(
-            flow.messages
-                .iter()
-                .map(|m| learned(Learned::Message(m.item.index))),
-        );
+        // Each message right after the frame that completed it, as they came live.
+        let mut messages = flow.messages.iter().peekable();
+        for f in &flow.frames {
+            all.push(learned(Learned::Frame(f.item.index)));
+            while let Some(m) = messages.next_if(|m| m.item.last_frame <= f.item.index) {
+                all.push(learned(Learned::Message(m.item.index)));
+            }
+        }
+        all.extend(messages.map(|m| learned(Learned::Message(m.item.index))));
         if let Some(tls) = &c.tls {
             let records = &tls.flow(direction).records;
             all.extend(
