@@ -180,8 +180,13 @@ fn decode_json_lines_per_frame_and_message() {
     assert_eq!(hello["opcode_name"], "text");
     assert_eq!(hello["masked"], true);
     assert_eq!(hello["mask_key"], "37fa213d");
-    assert_eq!(hello["payload_hex"], "7f9f4d5158");
-    assert_eq!(hello["payload_unmasked_hex"], "48656c6c6f");
+    // Schema v1: `payload_hex` is the data, unmasked; the masked bytes are `wire_payload_hex`.
+    assert!(lines.iter().all(|l| l["v"] == 1), "{lines:?}");
+    assert_eq!(hello["direction"], "client-to-server");
+    assert!(hello["conn"].is_null() && hello["at_us"].is_null());
+    assert_eq!(hello["payload_len"], 5);
+    assert_eq!(hello["wire_payload_hex"], "7f9f4d5158");
+    assert_eq!(hello["payload_hex"], "48656c6c6f");
     assert_eq!(hello["payload_text"], "Hello");
     assert_eq!(hello["fields"][4]["field"], "opcode");
     assert_eq!(hello["fields"][4]["bits"], "....0001");

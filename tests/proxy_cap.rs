@@ -55,7 +55,8 @@ async fn past_the_cap_a_client_is_turned_away_with_a_503() {
     let mut out = Vec::new();
     Printer::default().turned_away(&turned, &mut out).unwrap();
     let line: serde_json::Value = serde_json::from_slice(&out).unwrap();
-    assert_eq!(line["event"], "turned-away");
+    assert_eq!(line["v"], 1);
+    assert_eq!(line["type"], "turned-away");
     assert_eq!(line["error"], "too-many-connections");
     assert_eq!(
         line["message"],

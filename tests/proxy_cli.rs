@@ -39,7 +39,8 @@ async fn no_tui_writes_json_lines_for_handshake_frames_and_close() {
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let mut running = Running(Some(child));
     let first: Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
-    assert_eq!(first["event"], "listening");
+    assert_eq!(first["v"], 1);
+    assert_eq!(first["type"], "listening");
     let listen = first["listen"].as_str().unwrap().to_owned();
 
     let url = format!("ws://{listen}/echo");
@@ -63,7 +64,7 @@ async fn no_tui_writes_json_lines_for_handshake_frames_and_close() {
         let mut events = Vec::new();
         for line in lines.by_ref() {
             let event: Value = serde_json::from_str(&line.unwrap()).unwrap();
-            let done = event["event"] == "close";
+            let done = event["type"] == "close";
             events.push(event);
             if done {
                 break;
@@ -73,21 +74,24 @@ async fn no_tui_writes_json_lines_for_handshake_frames_and_close() {
     })
     .await
     .unwrap();
-    let kinds: Vec<&str> = events
-        .iter()
-        .map(|e| e["event"].as_str().unwrap())
-        .collect();
+    let kinds: Vec<&str> = events.iter().map(|e| e["type"].as_str().unwrap()).collect();
     assert_eq!(kinds.first(), Some(&"open"), "{kinds:?}");
-    let handshake = events.iter().find(|e| e["event"] == "handshake").unwrap();
+    assert!(events.iter().all(|e| e["v"] == 1), "{events:?}");
+    let handshake = events.iter().find(|e| e["type"] == "handshake").unwrap();
     assert_eq!(handshake["status"], 101);
     assert_eq!(handshake["accept_ok"], true);
+    // The heads are lines of their own, before the handshake's.
+    let heads: Vec<&Value> = events.iter().filter(|e| e["type"] == "http-head").collect();
+    assert_eq!(heads.len(), 2, "{heads:?}");
+    assert_eq!(heads[0]["head"], "request");
     assert!(
-        handshake["request"]["start_line"]
+        heads[0]["start_line"]
             .as_str()
             .unwrap()
             .starts_with("GET /echo ")
     );
-    let frames: Vec<&Value> = events.iter().filter(|e| e["event"] == "frame").collect();
+    assert_eq!(heads[1]["direction"], "server-to-client");
+    let frames: Vec<&Value> = events.iter().filter(|e| e["type"] == "frame").collect();
     // The text and its echo, then a close each way.
     assert_eq!(frames.len(), 4, "{frames:?}");
     assert_eq!(frames[0]["direction"], "client-to-server");

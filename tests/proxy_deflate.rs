@@ -8,8 +8,8 @@ use proxy_common::proxy;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream};
 use wslab::capture::{ConnId, Direction, Learned, Update};
-use wslab::cmd::proxy::events::{Event, events};
 use wslab::proto::{Derivation, Inflated};
+use wslab::render::lines::{Line, of_update};
 
 const KEY: &str = "dGhlIHNhbXBsZSBub25jZQ==";
 // RFC 7692 §7.2.3.1: "Hello" compressed, in one unmasked text frame with RSV1 set.
@@ -81,12 +81,19 @@ async fn a_compressed_frame_is_relayed_unchanged_and_shown_inflated() {
             panic!("not inflated: {:?}", m.inflated)
         };
         assert_eq!((&preview[..], *length), (&b"Hello"[..], 5));
-        let update = Update::Learned(c.id, Direction::ServerToClient, Learned::Frame(0));
-        let Some(Event::Frame(frame)) = events(t, update, 256).into_iter().next() else {
-            panic!("no frame event")
+        // The frame line shows the bytes that crossed; the message line what they inflate to.
+        let learned = |l| Update::Learned(c.id, Direction::ServerToClient, l);
+        let Some(Line::Frame(frame)) = of_update(t, learned(Learned::Frame(0)), 0, 256).pop()
+        else {
+            panic!("no frame line")
         };
-        assert_eq!(frame.inflated.inflated_length, Some(5));
-        assert_eq!(frame.inflated.inflated_preview.as_deref(), Some("Hello"));
         assert_eq!(frame.payload_hex, "f248cdc9c90700");
+        let Some(Line::Message(message)) = of_update(t, learned(Learned::Message(0)), 0, 256).pop()
+        else {
+            panic!("no message line")
+        };
+        assert_eq!(message.inflated.inflated_length, Some(5));
+        assert_eq!(message.inflated.inflated_preview.as_deref(), Some("Hello"));
+        assert_eq!(message.payload_len, 7);
     });
 }

@@ -7,7 +7,7 @@ mod common;
 use common::{Lcg, plausible_stream};
 use wslab::proto::{Config, Dissector, Event, RsvBits, Side};
 use wslab::render::frame::{self, Options};
-use wslab::render::json::{FrameJson, MessageJson};
+use wslab::render::json::{FrameJson, MessageJson, Stamp};
 use wslab::render::style::Palette;
 
 #[test]
@@ -30,14 +30,18 @@ fn views_render_anything_the_dissector_finds() {
                 match &event {
                     Event::Frame(f) => {
                         assert!(!frame::frame(f, &opts).is_empty(), "seed {seed}");
-                        serde_json::to_string(&FrameJson::new(f, side)).expect("JSON");
+                        // A proxy's --max-payload cuts previews anywhere, a character included.
+                        let max = opts.max_payload;
+                        let json = FrameJson::new(f, side, Stamp::default(), max);
+                        serde_json::to_string(&json).expect("JSON");
                     }
                     Event::Message(m) => {
                         assert!(
                             !frame::message(m, m.index + 1, palette).is_empty(),
                             "seed {seed}"
                         );
-                        serde_json::to_string(&MessageJson::from(m)).expect("JSON");
+                        let json = MessageJson::new(m, side, Stamp::default(), opts.max_payload);
+                        serde_json::to_string(&json).expect("JSON");
                     }
                 }
             }

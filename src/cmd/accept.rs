@@ -7,8 +7,9 @@ use anyhow::Context as _;
 
 use crate::cli::AcceptArgs;
 use crate::proto::{Derivation, accept};
+use crate::render::accept as view;
+use crate::render::json::{AcceptJson, versioned};
 use crate::render::style::Palette;
-use crate::render::{accept as view, json::AcceptJson};
 
 /// Runs the command, writing to `out`.
 ///
@@ -24,7 +25,7 @@ pub fn run(args: &AcceptArgs, palette: Palette, out: &mut impl Write) -> anyhow:
     let compared = args.compare.as_deref().map(|got| derivation.compare(got));
     if args.json {
         let json = AcceptJson::new(&derivation, random, compared.as_ref());
-        writeln!(out, "{}", serde_json::to_string(&json)?)?;
+        writeln!(out, "{}", serde_json::to_string(&versioned(json))?)?;
     } else {
         if random {
             writeln!(

@@ -263,7 +263,8 @@ pub fn run(
     let outcome = runtime.block_on(exchange(&plan, &recorder));
     // Everything has been read: the taps are dropped, so the transcript is final.
     drop(runtime);
-    let report = recorder.read(|t| report(t, &outcome, args, palette));
+    let base_unix_us = recorder.unix_base_us();
+    let report = recorder.read(|t| report(t, &outcome, args, palette, base_unix_us));
     let (verdict, broken) = if let Some((text, verdict, broken)) = report {
         writeln!(out, "{text}")?;
         (verdict, broken)
@@ -271,7 +272,9 @@ pub fn run(
         // Nothing was captured (the connection never opened): scripts still get an object.
         if args.json {
             let error = outcome.error.as_ref().map(ToString::to_string);
-            writeln!(out, "{}", serde_json::json!({ "error": error }))?;
+            let failed = crate::render::exchange_json::FailedJson { error };
+            let json = crate::render::json::versioned(failed);
+            writeln!(out, "{}", serde_json::to_string(&json)?)?;
         }
         (None, 0)
     };
@@ -310,6 +313,7 @@ fn report(
     outcome: &Outcome,
     args: &ConnectArgs,
     palette: Palette,
+    base_unix_us: u64,
 ) -> Option<(String, Option<Verdict>, usize)> {
     let connection = outcome.conn.and_then(|c| t.connection(c))?;
     let finished = outcome.error.is_none();
@@ -324,10 +328,10 @@ fn report(
         .map(|f| f.item.violations.len())
         .sum();
     let text = if args.json {
-        let mut json = ExchangeJson::new(connection);
+        let mut json = ExchangeJson::new(connection, base_unix_us);
         json.error = outcome.error.as_ref().map(ToString::to_string);
         json.self_check = verdict.as_ref().map(ToString::to_string);
-        serde_json::to_string_pretty(&json).unwrap_or_default()
+        serde_json::to_string_pretty(&crate::render::json::versioned(json)).unwrap_or_default()
     } else {
         let opts = Options {
             palette,

@@ -13,7 +13,7 @@ use crate::proto::http::{Head, StartLine, parse_request, parse_response};
 use crate::proto::{Config, Dissector, Event, Message, RsvBits, Side};
 use crate::render::frame::{self as view, Options};
 use crate::render::http as http_view;
-use crate::render::json::{FrameJson, HeadJson, IncompleteJson, MessageJson};
+use crate::render::json::{FrameJson, HeadJson, IncompleteJson, MessageJson, Stamp, versioned};
 use crate::render::style::{Palette, Role};
 
 /// The most bytes `decode` accepts, so that a huge paste cannot exhaust memory.
@@ -129,11 +129,8 @@ pub fn decode(
     if let Some((head, checks)) = &head {
         broken += checks.iter().filter(|c| !c.passed).count();
         if args.json {
-            writeln!(
-                out,
-                "{}",
-                serde_json::to_string(&HeadJson::new(head, checks))?
-            )?;
+            let none = Stamp::default();
+            line(out, &HeadJson::new(head, checks, none))?;
         } else {
             writeln!(out, "{}", http_view::head(bytes, head, palette))?;
             if !checks.is_empty() {
@@ -149,11 +146,7 @@ pub fn decode(
                 frames += 1;
                 broken += frame.violations.len();
                 if args.json {
-                    writeln!(
-                        out,
-                        "{}",
-                        serde_json::to_string(&FrameJson::new(&frame, side))?
-                    )?;
+                    line(out, &FrameJson::new(&frame, side, Stamp::default(), MAX))?;
                 } else {
                     writeln!(out, "{}", view::frame(&frame, &opts))?;
                 }
@@ -166,10 +159,9 @@ pub fn decode(
                     messages += 1;
                 }
                 if args.json {
-                    writeln!(
+                    line(
                         out,
-                        "{}",
-                        serde_json::to_string(&MessageJson::from(&message))?
+                        &MessageJson::new(&message, side, Stamp::default(), MAX),
                     )?;
                 } else if !message.opcode.is_control() {
                     writeln!(out, "{}", view::message(&message, messages, palette))?;
@@ -190,6 +182,16 @@ pub fn decode(
     } else {
         ExitCode::from(1)
     })
+}
+
+// JSON shows the whole preview the dissector kept; --max-payload bounds the hex dumps only.
+const MAX: usize = usize::MAX;
+
+// One JSON line with the schema version. Decoded bytes have no connection and no time, so
+// their objects' `conn`, `at_us` and `unix_us` are null.
+fn line(out: &mut impl Write, item: &impl serde::Serialize) -> anyhow::Result<()> {
+    writeln!(out, "{}", serde_json::to_string(&versioned(item))?)?;
+    Ok(())
 }
 
 /// With --deflate, compressed messages are inflated as a receiver would: with the leading
@@ -224,7 +226,7 @@ fn footer(
     let incomplete = dissector.incomplete();
     if json {
         if let Some(i) = &incomplete {
-            writeln!(out, "{}", serde_json::to_string(&IncompleteJson::from(i))?)?;
+            line(out, &IncompleteJson::from(i))?;
         }
         return Ok(());
     }

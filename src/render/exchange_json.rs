@@ -1,9 +1,12 @@
-//! A captured connection as one JSON object, for scripts: `connect --json`.
+//! A captured connection as one JSON object, for scripts: `connect --json`. Its heads,
+//! frames, messages and TLS records are the very objects of the JSON Lines (render/lines.rs),
+//! times included: µs since the capture began.
 
 use serde::Serialize;
 
 use super::exchange::{Item, timeline};
-use super::json::{AcceptJson, FrameJson, HeadJson, MessageJson};
+use super::json::{AcceptJson, FrameJson, HeadJson, MessageJson, Stamp};
+use super::lines::{TlsRecordJson, tls_record};
 use crate::capture::timing::RoundTrips;
 use crate::capture::{Connection, Direction};
 use crate::proto::Derivation;
@@ -23,9 +26,9 @@ pub struct ExchangeJson {
     /// The response head and its rules.
     pub response: Option<HeadJson>,
     /// Every frame, both directions, in the order they crossed.
-    pub frames: Vec<TimedFrameJson>,
+    pub frames: Vec<FrameJson>,
     /// Every message, both directions.
-    pub messages: Vec<TimedMessageJson>,
+    pub messages: Vec<MessageJson>,
     /// Byte counts each way.
     pub bytes: BytesJson,
     /// Measured round trips, in µs.
@@ -41,64 +44,27 @@ pub struct ExchangeJson {
     pub tls_records: Option<Vec<TlsRecordJson>>,
 }
 
-/// A TLS record as an eavesdropper sees it.
-#[derive(Debug, Serialize)]
-pub struct TlsRecordJson {
-    /// "client-to-server" or "server-to-client".
-    pub direction: &'static str,
-    /// µs since the connection opened.
-    pub at_us: u64,
-    /// Its offset in its direction's bytes on the wire.
-    pub offset: u64,
-    /// handshake, `application_data`, …
-    pub content_type: &'static str,
-    /// The body's length; the record is 5 bytes more.
-    pub length: u16,
-    /// In words, as the text view shows it.
-    pub summary: String,
-}
-
-fn tls_records(connection: &Connection) -> Option<Vec<TlsRecordJson>> {
+fn tls_records(connection: &Connection, base_unix_us: u64) -> Option<Vec<TlsRecordJson>> {
     let tls = connection.tls.as_ref()?;
+    let stamp = |at_us| Stamp::new(connection.id.0, at_us, base_unix_us);
     let mut records: Vec<TlsRecordJson> = Direction::BOTH
         .iter()
         .flat_map(|&d| {
-            tls.flow(d).records.iter().map(move |s| TlsRecordJson {
-                direction: d.name(),
-                at_us: s.at_us.saturating_sub(connection.opened_us),
-                offset: s.record.offset,
-                content_type: s.record.content_type.name(),
-                length: s.record.length,
-                summary: crate::render::tls::record_summary(&s.record),
-            })
+            tls.flow(d)
+                .records
+                .iter()
+                .map(move |s| tls_record(connection, d, &s.record, stamp(s.at_us)))
         })
         .collect();
-    records.sort_by_key(|r| r.at_us);
+    records.sort_by_key(|r| r.at.at_us);
     Some(records)
 }
 
-/// A frame with its time and direction.
+/// `connect --json` when no connection opened: only why.
 #[derive(Debug, Serialize)]
-pub struct TimedFrameJson {
-    /// "client-to-server" or "server-to-client".
-    pub direction: &'static str,
-    /// µs since the connection opened.
-    pub at_us: u64,
-    /// The frame.
-    #[serde(flatten)]
-    pub frame: FrameJson,
-}
-
-/// A message with its time and direction.
-#[derive(Debug, Serialize)]
-pub struct TimedMessageJson {
-    /// "client-to-server" or "server-to-client".
-    pub direction: &'static str,
-    /// µs since the connection opened.
-    pub at_us: u64,
-    /// The message.
-    #[serde(flatten)]
-    pub message: MessageJson,
+pub struct FailedJson {
+    /// The sentence.
+    pub error: Option<String>,
 }
 
 /// Bytes each way.
@@ -122,8 +88,9 @@ pub struct RoundTripsJson {
 }
 
 impl ExchangeJson {
-    /// The JSON shape of a connection.
-    pub fn new(connection: &Connection) -> Self {
+    /// The JSON shape of a connection; `base_unix_us` is the wall-clock time of the
+    /// capture's zero.
+    pub fn new(connection: &Connection, base_unix_us: u64) -> Self {
         let request = connection.requests().http.first();
         let response = connection.responses().http.first();
         let accept = request
@@ -135,23 +102,14 @@ impl ExchangeJson {
                     .map(|got| d.compare(got));
                 AcceptJson::new(&d, false, compared.as_ref())
             });
-        let since = |at: u64| at.saturating_sub(connection.opened_us);
+        let stamp = |at_us| Stamp::new(connection.id.0, at_us, base_unix_us);
         let mut frames = Vec::new();
         let mut messages = Vec::new();
         for entry in timeline(connection) {
-            let direction = entry.direction.name();
-            let at_us = since(entry.at_us);
+            let (side, at) = (entry.direction.sender(), stamp(entry.at_us));
             match entry.what {
-                Item::Frame(frame) => frames.push(TimedFrameJson {
-                    direction,
-                    at_us,
-                    frame: FrameJson::new(frame, entry.direction.sender()),
-                }),
-                Item::Message(message) => messages.push(TimedMessageJson {
-                    direction,
-                    at_us,
-                    message: MessageJson::from(message),
-                }),
+                Item::Frame(f) => frames.push(FrameJson::new(f, side, at, usize::MAX)),
+                Item::Message(m) => messages.push(MessageJson::new(m, side, at, usize::MAX)),
             }
         }
         let mut problems = Vec::new();
@@ -167,14 +125,16 @@ impl ExchangeJson {
         Self {
             client: connection.client.map(|a| a.to_string()),
             server: connection.server.map(|a| a.to_string()),
-            request: request.map(|r| HeadJson::new(&r.head, &check_request(&r.head))),
+            request: request
+                .map(|r| HeadJson::new(&r.head, &check_request(&r.head), stamp(r.at_us))),
             accept,
             response: match (request, response) {
                 (Some(req), Some(resp)) => Some(HeadJson::new(
                     &resp.head,
                     &check_response(&req.head, &resp.head),
+                    stamp(resp.at_us),
                 )),
-                (None, Some(resp)) => Some(HeadJson::new(&resp.head, &[])),
+                (None, Some(resp)) => Some(HeadJson::new(&resp.head, &[], stamp(resp.at_us))),
                 _ => None,
             },
             frames,
@@ -191,7 +151,7 @@ impl ExchangeJson {
             problems,
             error: None,
             self_check: None,
-            tls_records: tls_records(connection),
+            tls_records: tls_records(connection, base_unix_us),
         }
     }
 }

@@ -1,5 +1,7 @@
-//! JSON shapes for `--json` output. Field names here are a promise to scripts: add, never
-//! rename.
+//! The JSON objects of every JSON output: `--json`, `--save *.jsonl` and `proxy --no-tui`
+//! build the same frame, message and head objects here, so one thing has one shape.
+//! docs/jsonl.md documents schema version [`VERSION`]; field names are a promise to scripts:
+//! add, never rename without a new version.
 
 use data_encoding::HEXLOWER;
 use serde::Serialize;
@@ -9,6 +11,58 @@ use crate::proto::http::{Head, StartLine};
 use crate::proto::{
     AcceptComparison, Derivation, Frame, Incomplete, Inflated, Message, Side, Violation, fields,
 };
+
+/// The schema version: `"v"` on every JSON Lines line and at the top of every `--json`
+/// document, so that a script can tell which names it is reading.
+pub const VERSION: u32 = 1;
+
+/// An object as a line or document of its own: `"v"` first, then the object's fields.
+#[derive(Debug, Serialize)]
+pub struct Versioned<T> {
+    /// Always [`VERSION`].
+    pub v: u32,
+    /// The object.
+    #[serde(flatten)]
+    pub item: T,
+}
+
+/// `item` with the schema version.
+pub fn versioned<T: Serialize>(item: T) -> Versioned<T> {
+    Versioned { v: VERSION, item }
+}
+
+/// Where and when a captured object was seen; all `null` for bytes that were not captured
+/// (`decode`). The same three fields on every object that belongs to a connection.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct Stamp {
+    /// The connection's number in its capture.
+    pub conn: Option<u64>,
+    /// µs since the capture began (monotonic).
+    pub at_us: Option<u64>,
+    /// The same instant, in µs since the Unix epoch.
+    pub unix_us: Option<u64>,
+}
+
+impl Stamp {
+    /// Connection `conn` at `at_us` of a capture whose zero is `base_unix_us`.
+    pub fn new(conn: u64, at_us: u64, base_unix_us: u64) -> Self {
+        Self {
+            conn: Some(conn),
+            at_us: Some(at_us),
+            unix_us: Some(base_unix_us.saturating_add(at_us)),
+        }
+    }
+}
+
+/// The direction's name for bytes sent by `side`: "client-to-server", "server-to-client",
+/// or `None` when no one knows who sent them.
+pub fn direction(side: Side) -> Option<&'static str> {
+    match side {
+        Side::Client => Some("client-to-server"),
+        Side::Server => Some("server-to-client"),
+        Side::Unknown => None,
+    }
+}
 
 /// One derivation.
 #[derive(Debug, Serialize)]
@@ -111,14 +165,19 @@ pub struct FrameJson {
     /// Always "frame".
     #[serde(rename = "type")]
     pub kind: &'static str,
+    /// The connection and the time its last byte crossed.
+    #[serde(flatten)]
+    pub at: Stamp,
+    /// "client-to-server", "server-to-client", or null when unknown.
+    pub direction: Option<&'static str>,
     /// Index within the direction.
     pub index: u64,
-    /// "client", "server" or "unknown".
-    pub from: &'static str,
     /// Stream offset of the first byte.
     pub offset: u64,
     /// Header length.
     pub header_len: u64,
+    /// The header's bytes, as hex.
+    pub header_hex: String,
     /// FIN.
     pub fin: bool,
     /// RSV1.
@@ -141,14 +200,14 @@ pub struct FrameJson {
     pub length_bytes: String,
     /// Declared payload length.
     pub payload_len: u64,
-    /// Whether the previews below hold less than the payload.
-    pub preview_truncated: bool,
-    /// Payload as on the wire, hex.
+    /// The payload, unmasked, as hex: the data, up to the preview's limit.
     pub payload_hex: String,
-    /// Payload unmasked, hex.
-    pub payload_unmasked_hex: String,
-    /// Payload unmasked as text, when it is UTF-8.
+    /// The same bytes as text, when they are UTF-8.
     pub payload_text: Option<String>,
+    /// The payload as it crossed (still masked when MASK is set), as hex, same limit.
+    pub wire_payload_hex: String,
+    /// Whether the previews above hold less than the payload.
+    pub preview_truncated: bool,
     /// Every field with its span.
     pub fields: Vec<FieldJson>,
     /// Rules broken.
@@ -156,11 +215,21 @@ pub struct FrameJson {
 }
 
 impl FrameJson {
-    /// The JSON shape of a frame.
-    pub fn new(frame: &Frame, side: Side) -> Self {
+    /// The JSON shape of a frame sent by `side`, its payload shown up to `max` bytes.
+    pub fn new(frame: &Frame, side: Side, at: Stamp, max: usize) -> Self {
         let h = &frame.header;
         let rsv = h.rsv();
-        let plain = &frame.payload;
+        let plain = &frame.payload[..frame.payload.len().min(max)];
+        let truncated = (plain.len() as u64) < frame.payload_len();
+        // Masked again from the shown bytes only: a proxy shows 256 bytes of a 64 KiB frame.
+        let wire = match h.mask_key() {
+            Some(key) => {
+                let mut wire = plain.to_vec();
+                crate::proto::mask::apply_mask(&mut wire, key, 0);
+                HEXLOWER.encode(&wire)
+            }
+            None => HEXLOWER.encode(plain),
+        };
         let fields = fields(frame, side)
             .into_iter()
             .map(|f| FieldJson {
@@ -177,10 +246,12 @@ impl FrameJson {
             .collect();
         Self {
             kind: "frame",
+            at,
+            direction: direction(side),
             index: frame.index,
-            from: side.name(),
             offset: frame.offset,
             header_len: frame.header_len(),
+            header_hex: HEXLOWER.encode(h.bytes()),
             fin: h.fin(),
             rsv1: rsv.has(1),
             rsv2: rsv.has(2),
@@ -192,10 +263,10 @@ impl FrameJson {
             length_encoding: h.length_encoding().name(),
             length_bytes: HEXLOWER.encode(h.length_bytes()),
             payload_len: frame.payload_len(),
-            preview_truncated: frame.is_truncated(),
-            payload_hex: HEXLOWER.encode(&frame.wire_payload()),
-            payload_unmasked_hex: HEXLOWER.encode(plain),
-            payload_text: std::str::from_utf8(plain).ok().map(str::to_owned),
+            payload_hex: HEXLOWER.encode(plain),
+            payload_text: text(plain, truncated),
+            wire_payload_hex: wire,
+            preview_truncated: truncated,
             fields,
             violations: frame.violations.iter().map(ViolationJson::from).collect(),
         }
@@ -208,6 +279,11 @@ pub struct MessageJson {
     /// Always "message".
     #[serde(rename = "type")]
     pub kind: &'static str,
+    /// The connection and the time its last frame completed it.
+    #[serde(flatten)]
+    pub at: Stamp,
+    /// "client-to-server", "server-to-client", or null when unknown.
+    pub direction: Option<&'static str>,
     /// Index within the direction.
     pub index: u64,
     /// Opcode name of the message.
@@ -216,19 +292,19 @@ pub struct MessageJson {
     pub first_frame: u64,
     /// Frames in the message.
     pub frame_count: u64,
-    /// Total payload length.
-    pub length: u64,
+    /// Total payload length, over its frames (compressed, when `compressed`).
+    pub payload_len: u64,
+    /// Payload as hex, up to the preview's limit.
+    pub payload_hex: String,
+    /// The same bytes as text, when they are UTF-8.
+    pub payload_text: Option<String>,
     /// Whether the preview holds less than the payload.
     pub preview_truncated: bool,
-    /// Payload as hex.
-    pub payload_hex: String,
-    /// Payload as text, when UTF-8.
-    pub payload_text: Option<String>,
     /// For text: whether it is valid UTF-8.
     pub utf8_valid: Option<bool>,
     /// Compressed by an extension.
     pub compressed: bool,
-    /// For a compressed message: what it inflated to, for display (`length` stays the
+    /// For a compressed message: what it inflated to, for display (`payload_len` stays the
     /// compressed one).
     #[serde(flatten)]
     pub inflated: InflatedJson,
@@ -240,21 +316,26 @@ pub struct MessageJson {
     pub close_reason: Option<String>,
 }
 
-impl From<&Message> for MessageJson {
-    fn from(m: &Message) -> Self {
+impl MessageJson {
+    /// The JSON shape of a message sent by `side`, its previews cut to `max` bytes.
+    pub fn new(m: &Message, side: Side, at: Stamp, max: usize) -> Self {
+        let shown = &m.preview[..m.preview.len().min(max)];
+        let truncated = (shown.len() as u64) < m.length;
         Self {
             kind: "message",
+            at,
+            direction: direction(side),
             index: m.index,
             opcode_name: m.opcode.name(),
             first_frame: m.first_frame,
             frame_count: m.frame_count,
-            length: m.length,
-            preview_truncated: m.is_truncated(),
-            payload_hex: HEXLOWER.encode(&m.preview),
-            payload_text: std::str::from_utf8(&m.preview).ok().map(str::to_owned),
+            payload_len: m.length,
+            payload_hex: HEXLOWER.encode(shown),
+            payload_text: text(shown, truncated),
+            preview_truncated: truncated,
             utf8_valid: m.utf8_valid,
             compressed: m.compressed,
-            inflated: InflatedJson::new(m.inflated.as_ref(), usize::MAX),
+            inflated: InflatedJson::new(m.inflated.as_ref(), max),
             close_code: m.close.as_ref().and_then(|c| c.code),
             close_code_name: m.close.as_ref().and_then(crate::proto::Close::code_name),
             close_reason: m.close.as_ref().map(|c| c.reason.clone()),
@@ -329,6 +410,11 @@ pub struct HeadJson {
     /// Always "http-head".
     #[serde(rename = "type")]
     pub kind: &'static str,
+    /// The connection and the time the head was complete.
+    #[serde(flatten)]
+    pub at: Stamp,
+    /// "client-to-server" for a request, "server-to-client" for a response.
+    pub direction: &'static str,
     /// "request" or "response".
     pub head: &'static str,
     /// The start line, without CRLF.
@@ -369,7 +455,7 @@ pub struct RuleJson {
 
 impl HeadJson {
     /// The JSON shape of a head and its checks.
-    pub fn new(head: &Head, checks: &[RuleCheck]) -> Self {
+    pub fn new(head: &Head, checks: &[RuleCheck], at: Stamp) -> Self {
         let (kind, start_line) = match &head.start {
             StartLine::Request {
                 method,
@@ -390,6 +476,12 @@ impl HeadJson {
         };
         Self {
             kind: "http-head",
+            at,
+            direction: if kind == "request" {
+                "client-to-server"
+            } else {
+                "server-to-client"
+            },
             head: kind,
             start_line,
             len: head.len,
@@ -413,6 +505,16 @@ impl HeadJson {
                 })
                 .collect(),
         }
+    }
+}
+
+// A payload's bytes as text when they are UTF-8. Only a preview that stops short may end
+// inside a character; a whole payload that does is not UTF-8.
+fn text(shown: &[u8], truncated: bool) -> Option<String> {
+    if truncated {
+        utf8_prefix(shown)
+    } else {
+        std::str::from_utf8(shown).ok().map(str::to_owned)
     }
 }
 

@@ -8,5 +8,6 @@ pub mod hexdump;
 pub mod http;
 pub mod json;
 pub mod lesson;
+pub mod lines;
 pub mod style;
 pub mod tls;

@@ -1,7 +1,6 @@
 //! `wslab proxy`: the lossless proxy in the foreground, shown in the terminal view
 //! (`tui::proxy_view`), or with `--no-tui` (or no terminal) every event written as a JSON line.
 
-pub mod events;
 mod printer;
 
 use std::io::{IsTerminal as _, Write};
@@ -9,15 +8,15 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use tokio::sync::broadcast;
-use tokio::sync::broadcast::error::{RecvError, TryRecvError};
+use tokio::sync::broadcast::error::TryRecvError;
 
 use super::BadInput;
 use crate::capture::{Limits, Update};
 use crate::cli::ProxyArgs;
 use crate::net::proxy::{Proxy, ProxyConfig, ProxyTimeouts};
 use crate::net::url;
+use crate::render::lines::{Line, ListeningJson, write};
 use crate::ui::Theme;
-use events::{Event, write};
 pub use printer::{DEFAULT_MAX_PAYLOAD, Printer};
 
 /// Runs the proxy until Ctrl-C (or `q` in the terminal view).
@@ -145,10 +144,11 @@ async fn serve(
     printer.keep = save.is_some();
     write(
         out,
-        &Event::Listening {
+        &Line::Listening(ListeningJson {
+            kind: "listening",
             listen: proxy.addr().to_string(),
             upstream,
-        },
+        }),
     )?;
     out.flush()?;
     let mut failures = proxy
@@ -167,17 +167,11 @@ async fn serve(
             // Before the updates, so that a failure's sentence comes before its close.
             Some(failure) = failures.recv() => printer.failure(&failure, out)?,
             Some(turned) = away.recv() => printer.turned_away(&turned, out)?,
-            update = updates.recv() => match update {
-                Ok(update) => {
-                    let (batch, lagged) = batch(update, &mut updates);
-                    printer.show_all(&recorder, &batch, out)?;
-                    if let Some(n) = lagged {
-                        printer.lagged(&recorder, n, out)?;
-                    }
-                }
-                Err(RecvError::Lagged(n)) => printer.lagged(&recorder, n, out)?,
-                Err(RecvError::Closed) => stopped = true,
-            },
+            // Its own arm of this loop, on its own receiver: the relay's tasks never wait
+            // for it, and what it misses is counted (Printer::take).
+            update = updates.recv() => {
+                stopped = !printer.take(&recorder, &update, &mut updates, out)?;
+            }
         }
         out.flush()?;
     }

@@ -1,13 +1,19 @@
-//! The JSON Lines writer of `wslab proxy --no-tui`: each update's events as they come, and
-//! what the capture may then forget.
+//! The JSON Lines writer of `wslab proxy --no-tui`: each update's lines as they come (the
+//! lines of render/lines.rs, which `--save *.jsonl` writes too), and what the capture may
+//! then forget.
 
 use std::io::Write;
 use std::net::SocketAddr;
 
-use super::events::{Event, events, write};
+use tokio::sync::broadcast;
+use tokio::sync::broadcast::error::RecvError;
+
 use crate::capture::{ConnId, Direction, Learned, Update};
 use crate::net::Recorder;
 use crate::net::proxy::{TurnedAway, UpstreamFailure};
+use crate::render::lines::{
+    DroppedJson, Line, TurnedAwayJson, UpstreamErrorJson, of_update, write,
+};
 
 /// Writes each update as it comes, and lets the capture forget what has been written, so
 /// that a proxy left running for days stays within its limits.
@@ -30,6 +36,9 @@ pub struct Printer {
     /// Keep what was written in the capture, for `--save`: then the capture's own limits,
     /// not forgetting, bound the memory.
     pub keep: bool,
+    // The wall-clock time of the capture's zero, taken once, so that every line's
+    // `unix_us` counts from the same instant.
+    base_unix_us: Option<u64>,
 }
 
 impl Default for Printer {
@@ -53,7 +62,37 @@ impl Printer {
             upstream_failures: 0,
             turned_away: 0,
             keep: false,
+            base_unix_us: None,
         }
+    }
+
+    /// Writes what one receive from the capture's updates gave: the update with those
+    /// already queued behind it, or the count missed. The relay never waits for this: the
+    /// broadcast channel overwrites the oldest updates of a receiver that falls behind and
+    /// tells it how many it lost, which are written as a `dropped` line and counted.
+    /// `false` once the channel has closed.
+    ///
+    /// # Errors
+    /// When the output fails.
+    pub fn take(
+        &mut self,
+        recorder: &Recorder,
+        received: &Result<Update, RecvError>,
+        updates: &mut broadcast::Receiver<Update>,
+        out: &mut impl Write,
+    ) -> std::io::Result<bool> {
+        match received {
+            Ok(update) => {
+                let (batch, lagged) = super::batch(*update, updates);
+                self.show_all(recorder, &batch, out)?;
+                if let Some(n) = lagged {
+                    self.lagged(recorder, n, out)?;
+                }
+            }
+            Err(RecvError::Lagged(n)) => self.lagged(recorder, *n, out)?,
+            Err(RecvError::Closed) => return Ok(false),
+        }
+        Ok(true)
     }
 
     /// Writes the events of one update.
@@ -80,22 +119,25 @@ impl Printer {
         updates: &[Update],
         out: &mut impl Write,
     ) -> std::io::Result<()> {
-        let all: Vec<Event> = recorder.read(|t| {
+        let base = *self
+            .base_unix_us
+            .get_or_insert_with(|| recorder.unix_base_us());
+        let all: Vec<Line> = recorder.read(|t| {
             updates
                 .iter()
-                .flat_map(|&update| events(t, update, self.max_payload))
+                .flat_map(|&update| of_update(t, update, base, self.max_payload))
                 .collect()
         });
-        for event in &all {
-            match event {
-                Event::Open { .. } => self.connections += 1,
-                Event::Close(close) => {
+        for line in &all {
+            match line {
+                Line::Open(_) => self.connections += 1,
+                Line::Close(close) => {
                     self.bytes_up += close.bytes_client_to_server;
                     self.bytes_down += close.bytes_server_to_client;
                 }
                 _ => {}
             }
-            write(out, event)?;
+            write(out, line)?;
         }
         // Written once, never needed again: the frame limit stays for new frames. Frames
         // arrive in order, so the last index of each flow lets go of all before it.
@@ -137,7 +179,11 @@ impl Printer {
         out: &mut impl Write,
     ) -> std::io::Result<()> {
         self.dropped += n;
-        write(out, &Event::Dropped { events: n })?;
+        let dropped = DroppedJson {
+            kind: "dropped",
+            events: n,
+        };
+        write(out, &Line::Dropped(dropped))?;
         for conn in recorder.closed() {
             self.show(recorder, Update::Closed(conn), out)?;
         }
@@ -159,11 +205,12 @@ impl Printer {
         self.turned_away += 1;
         write(
             out,
-            &Event::TurnedAway {
+            &Line::TurnedAway(TurnedAwayJson {
+                kind: "turned-away",
                 client: away.client.to_string(),
                 error: away.refusal.id(),
                 message: away.refusal.to_string(),
-            },
+            }),
         )
     }
 
@@ -175,12 +222,13 @@ impl Printer {
         self.upstream_failures += 1;
         write(
             out,
-            &Event::UpstreamError {
+            &Line::UpstreamError(UpstreamErrorJson {
+                kind: "upstream-error",
                 conn: failure.conn.map(|c| c.0),
                 client: failure.client.map(|a: SocketAddr| a.to_string()),
                 error: failure.error.id(),
                 message: failure.error.to_string(),
-            },
+            }),
         )
     }
 }

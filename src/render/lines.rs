@@ -1,0 +1,520 @@
+//! JSON Lines, schema version 1 (docs/jsonl.md): the lines of a capture, made by one piece
+//! of code for `proxy --no-tui` as the updates come and for `--save *.jsonl` afterwards, so
+//! the same frame gives the same line in both. Each line is one object of render/json.rs
+//! or below, its kind in `"type"`; `write` puts `"v"` in front.
+
+use serde::Serialize;
+
+use super::json::{FrameJson, HeadJson, MessageJson, Stamp, versioned};
+use crate::capture::{Connection, Direction, Flow, HttpMessage, Learned, Transcript, Update};
+use crate::proto::Derivation;
+use crate::proto::handshake::{check_request, check_response};
+use crate::proto::http::{Head, StartLine};
+use crate::proto::tls::TlsRecord;
+
+/// One line.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum Line {
+    /// `listening`: the proxy is listening.
+    Listening(ListeningJson),
+    /// `open`: a connection opened.
+    Open(OpenJson),
+    /// `http-head`: an HTTP head was complete.
+    Head(Box<HeadJson>),
+    /// `handshake`: the upgrade was answered.
+    Handshake(Box<HandshakeJson>),
+    /// `http`: a plain HTTP exchange was complete.
+    Http(HttpJson),
+    /// `frame`: a WebSocket frame crossed.
+    Frame(Box<FrameJson>),
+    /// `message`: a message was complete.
+    Message(Box<MessageJson>),
+    /// `tls-record`: a TLS record crossed, under the WebSocket.
+    TlsRecord(TlsRecordJson),
+    /// `close`: a connection ended.
+    Close(CloseJson),
+    /// `upstream-error`: the proxy's upstream failed a connection.
+    UpstreamError(UpstreamErrorJson),
+    /// `turned-away`: the proxy answered a client 503 at once.
+    TurnedAway(TurnedAwayJson),
+    /// `dropped`: the proxy's output fell behind and missed updates.
+    Dropped(DroppedJson),
+}
+
+impl Line {
+    // Where a line sorts in a saved capture: its time, then opens first and closes last.
+    fn order(&self) -> (u64, u8) {
+        let at = |s: &Stamp| s.at_us.unwrap_or(0);
+        match self {
+            Self::Open(o) => (at(&o.at), 0),
+            Self::Close(c) => (at(&c.at), 2),
+            Self::Head(h) => (at(&h.at), 1),
+            Self::Handshake(h) => (at(&h.at), 1),
+            Self::Http(h) => (at(&h.at), 1),
+            Self::Frame(f) => (at(&f.at), 1),
+            Self::Message(m) => (at(&m.at), 1),
+            Self::TlsRecord(r) => (at(&r.at), 1),
+            Self::Listening(_)
+            | Self::UpstreamError(_)
+            | Self::TurnedAway(_)
+            | Self::Dropped(_) => (0, 0),
+        }
+    }
+}
+
+/// The proxy is listening.
+#[derive(Debug, Serialize)]
+pub struct ListeningJson {
+    /// Always "listening".
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// The address clients connect to.
+    pub listen: String,
+    /// Where it relays.
+    pub upstream: String,
+}
+
+/// A connection opened.
+#[derive(Debug, Serialize)]
+pub struct OpenJson {
+    /// Always "open".
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// The connection and when it opened.
+    #[serde(flatten)]
+    pub at: Stamp,
+    /// What opened it: "proxy", "connect", a lesson's connection name, …
+    pub label: String,
+    /// The client's address.
+    pub client: Option<String>,
+    /// The server's address.
+    pub server: Option<String>,
+}
+
+/// The upgrade's answer: its status and what it agreed. Its heads are the `http-head`
+/// lines before it.
+#[derive(Debug, Serialize)]
+pub struct HandshakeJson {
+    /// Always "handshake".
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// The connection and when the answer's head was complete.
+    #[serde(flatten)]
+    pub at: Stamp,
+    /// The answer's status (101 when the upgrade happened).
+    pub status: u16,
+    /// The Accept wslab derives from the request's key.
+    pub accept_expected: Option<String>,
+    /// The Accept the server sent.
+    pub accept_received: Option<String>,
+    /// Whether they match.
+    pub accept_ok: bool,
+    /// The subprotocol the server chose.
+    pub subprotocol: Option<String>,
+    /// The extensions the server accepted.
+    pub extensions: Vec<String>,
+}
+
+/// A plain HTTP exchange.
+#[derive(Debug, Serialize)]
+pub struct HttpJson {
+    /// Always "http".
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// The connection and when the answer was complete.
+    #[serde(flatten)]
+    pub at: Stamp,
+    /// The request's method.
+    pub method: String,
+    /// The request's target.
+    pub target: String,
+    /// The answer's status.
+    pub status: u16,
+    /// Bytes of the request, head and body.
+    pub request_bytes: u64,
+    /// Bytes of the answer, head and body.
+    pub response_bytes: u64,
+}
+
+/// A TLS record as an eavesdropper sees it.
+#[derive(Debug, Serialize)]
+pub struct TlsRecordJson {
+    /// Always "tls-record".
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// The connection and when the record was complete.
+    #[serde(flatten)]
+    pub at: Stamp,
+    /// "client-to-server" or "server-to-client".
+    pub direction: &'static str,
+    /// Index within the direction.
+    pub index: u64,
+    /// Its offset in its direction's bytes on the wire.
+    pub offset: u64,
+    /// handshake, `application_data`, …
+    pub content_type: &'static str,
+    /// The record header's version field.
+    pub version: u16,
+    /// The body's length; the record is 5 bytes more.
+    pub payload_len: u16,
+    /// In words, as the text view shows it.
+    pub summary: String,
+    /// What the record carried, when known.
+    pub carried: Option<String>,
+}
+
+/// A connection ended.
+#[derive(Debug, Serialize)]
+pub struct CloseJson {
+    /// Always "close".
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// The connection and when it closed.
+    #[serde(flatten)]
+    pub at: Stamp,
+    /// Whose side's bytes stopped first: "client" or "server"; "proxy" when the proxy
+    /// stopped with the connection open.
+    pub by: &'static str,
+    /// The first close frame's code, if one crossed.
+    pub code: Option<u16>,
+    /// Its reason, when not empty.
+    pub reason: Option<String>,
+    /// Bytes from the client.
+    pub bytes_client_to_server: u64,
+    /// Bytes from the server.
+    pub bytes_server_to_client: u64,
+    /// Frames not kept, the capture's frame limit being reached.
+    pub frames_dropped: u64,
+    /// Why it ended, if a socket or the upstream failed.
+    pub error: Option<String>,
+}
+
+/// The upstream failed a connection.
+#[derive(Debug, Serialize)]
+pub struct UpstreamErrorJson {
+    /// Always "upstream-error".
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// The connection's number, if it was recorded.
+    pub conn: Option<u64>,
+    /// The client's address.
+    pub client: Option<String>,
+    /// A stable id, e.g. "refused".
+    pub error: &'static str,
+    /// The sentence, as sent to the client in the 502.
+    pub message: String,
+}
+
+/// A client turned away at once, answered 503, and not recorded.
+#[derive(Debug, Serialize)]
+pub struct TurnedAwayJson {
+    /// Always "turned-away".
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// The client's address.
+    pub client: String,
+    /// A stable id: "too-many-connections".
+    pub error: &'static str,
+    /// The sentence, as sent to the client in the 503.
+    pub message: String,
+}
+
+/// Updates missed because the output fell behind the traffic.
+#[derive(Debug, Serialize)]
+pub struct DroppedJson {
+    /// Always "dropped".
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// How many.
+    pub events: u64,
+}
+
+/// Writes one line, `"v"` first.
+///
+/// # Errors
+/// When the output fails.
+pub fn write(out: &mut impl std::io::Write, line: &Line) -> std::io::Result<()> {
+    serde_json::to_writer(&mut *out, &versioned(line))?;
+    out.write_all(b"\n")
+}
+
+/// The lines one update adds, read from the transcript. `base_unix_us` is the wall-clock
+/// time of the capture's zero; payloads are shown up to `max` bytes.
+pub fn of_update(t: &Transcript, update: Update, base_unix_us: u64, max: usize) -> Vec<Line> {
+    let mut lines = Vec::new();
+    let conn = match update {
+        Update::Opened(c) | Update::Learned(c, ..) | Update::Ended(c, _) | Update::Closed(c) => c,
+    };
+    let Some(c) = t.connection(conn) else {
+        return lines;
+    };
+    let stamp = |at_us: u64| Stamp::new(c.id.0, at_us, base_unix_us);
+    match update {
+        Update::Opened(_) => lines.push(Line::Open(OpenJson {
+            kind: "open",
+            at: stamp(c.opened_us),
+            label: c.label.clone(),
+            client: c.client.map(|a| a.to_string()),
+            server: c.server.map(|a| a.to_string()),
+        })),
+        Update::Learned(_, direction, learned) => {
+            learned_lines(c, direction, learned, &stamp, max, &mut lines);
+        }
+        Update::Ended(..) => {}
+        Update::Closed(_) => lines.push(Line::Close(close(c, stamp))),
+    }
+    lines
+}
+
+fn learned_lines(
+    c: &Connection,
+    direction: Direction,
+    learned: Learned,
+    stamp: &impl Fn(u64) -> Stamp,
+    max: usize,
+    lines: &mut Vec<Line>,
+) {
+    let flow = c.flow(direction);
+    let side = direction.sender();
+    match (direction, learned) {
+        (_, Learned::Frame(index)) => {
+            if let Some(f) = find(&flow.frames, index, |f| f.item.index) {
+                let frame = FrameJson::new(&f.item, side, stamp(f.at_us), max);
+                lines.push(Line::Frame(Box::new(frame)));
+            }
+        }
+        (_, Learned::Message(index)) => {
+            if let Some(m) = find(&flow.messages, index, |m| m.item.index) {
+                let message = MessageJson::new(&m.item, side, stamp(m.at_us), max);
+                lines.push(Line::Message(Box::new(message)));
+            }
+        }
+        (_, Learned::Record(index)) => lines.extend(record(c, direction, index, stamp)),
+        (Direction::ClientToServer, Learned::Head(i)) => {
+            if let Some(request) = c.requests().http.get(i) {
+                let checks = check_request(&request.head);
+                let head = HeadJson::new(&request.head, &checks, stamp(request.at_us));
+                lines.push(Line::Head(Box::new(head)));
+            }
+        }
+        (Direction::ServerToClient, Learned::Head(i) | Learned::Body(i)) => {
+            answer(c, i, learned, stamp, lines);
+        }
+        _ => {}
+    }
+}
+
+// A response's lines: its head when the head is complete, then the handshake it answers or,
+// once the whole answer is in, the plain exchange.
+fn answer(
+    c: &Connection,
+    i: usize,
+    learned: Learned,
+    stamp: &impl Fn(u64) -> Stamp,
+    lines: &mut Vec<Line>,
+) {
+    let Some(response) = c.responses().http.get(i) else {
+        return;
+    };
+    let request = c.request_for(i);
+    if matches!(learned, Learned::Head(_)) {
+        let checks = request
+            .map(|r| check_response(&r.head, &response.head))
+            .unwrap_or_default();
+        let head = HeadJson::new(&response.head, &checks, stamp(response.at_us));
+        lines.push(Line::Head(Box::new(head)));
+    }
+    let (Some(request), StartLine::Response { status, .. }) = (request, &response.head.start)
+    else {
+        return;
+    };
+    if is_upgrade(&request.head) {
+        if matches!(learned, Learned::Head(_)) {
+            lines.push(Line::Handshake(Box::new(handshake(
+                request, response, *status, stamp,
+            ))));
+        }
+        return;
+    }
+    // A head with no body is the whole answer; otherwise the body's end is.
+    let whole = match learned {
+        Learned::Head(_) => response.body_complete && response.body_len == 0,
+        _ => response.body_complete,
+    };
+    let StartLine::Request { method, target, .. } = &request.head.start else {
+        return;
+    };
+    if whole {
+        lines.push(Line::Http(HttpJson {
+            kind: "http",
+            at: stamp(response.done_us.unwrap_or(response.at_us)),
+            method: method.clone(),
+            target: target.clone(),
+            status: *status,
+            request_bytes: request.wire_len(),
+            response_bytes: response.wire_len(),
+        }));
+    }
+}
+
+fn is_upgrade(head: &Head) -> bool {
+    head.has_token("upgrade", "websocket")
+}
+
+fn handshake(
+    request: &HttpMessage,
+    response: &HttpMessage,
+    status: u16,
+    stamp: &impl Fn(u64) -> Stamp,
+) -> HandshakeJson {
+    let expected = request
+        .head
+        .header("sec-websocket-key")
+        .map(|key| Derivation::new(key).accept);
+    let received = response
+        .head
+        .header("sec-websocket-accept")
+        .map(str::to_owned);
+    HandshakeJson {
+        kind: "handshake",
+        at: stamp(response.at_us),
+        status,
+        accept_ok: expected.is_some() && expected == received,
+        accept_expected: expected,
+        accept_received: received,
+        subprotocol: response
+            .head
+            .header("sec-websocket-protocol")
+            .map(str::to_owned),
+        extensions: response.head.tokens("sec-websocket-extensions"),
+    }
+}
+
+fn record(
+    c: &Connection,
+    direction: Direction,
+    index: u64,
+    stamp: &impl Fn(u64) -> Stamp,
+) -> Option<Line> {
+    let tls = c.tls.as_ref()?;
+    let sealed = find(&tls.flow(direction).records, index, |s| s.record.index)?;
+    Some(Line::TlsRecord(tls_record(
+        c,
+        direction,
+        &sealed.record,
+        stamp(sealed.at_us),
+    )))
+}
+
+/// The object of one TLS record, as a line and in `connect --json`'s `tls_records`.
+pub fn tls_record(c: &Connection, direction: Direction, r: &TlsRecord, at: Stamp) -> TlsRecordJson {
+    TlsRecordJson {
+        kind: "tls-record",
+        at,
+        direction: direction.name(),
+        index: r.index,
+        offset: r.offset,
+        content_type: r.content_type.name(),
+        version: r.version,
+        payload_len: r.length,
+        summary: super::tls::record_summary(r),
+        carried: super::tls::carried_note(c, direction, r.index),
+    }
+}
+
+// Items kept in index order, some perhaps let go of already: found by their index.
+fn find<T>(items: &[T], index: u64, key: impl Fn(&T) -> u64) -> Option<&T> {
+    let at = items.binary_search_by_key(&index, key).ok()?;
+    items.get(at)
+}
+
+fn close(c: &Connection, stamp: impl Fn(u64) -> Stamp) -> CloseJson {
+    let (requests, responses) = (c.requests(), c.responses());
+    let first_close = [requests, responses]
+        .into_iter()
+        .flat_map(|flow: &Flow| flow.messages.iter())
+        .filter_map(|m| m.item.close.as_ref().map(|close| (m.at_us, close)))
+        .min_by_key(|(at, _)| *at)
+        .map(|(_, close)| close);
+    // The side whose bytes stopped first closed; a reset ends both at once, on the side
+    // that reset. In the proxy, both ending as the connection closed, with no error, is its
+    // own doing: it stopped (Ctrl-C) with the connection still open.
+    let by = match (requests.ended_us, responses.ended_us) {
+        (Some(up), Some(down)) if down < up => "server",
+        (Some(up), Some(down))
+            if up == down && Some(up) == c.closed_us && c.error.is_none() && c.label == "proxy" =>
+        {
+            "proxy"
+        }
+        (None, Some(_)) => "server",
+        _ => "client",
+    };
+    CloseJson {
+        kind: "close",
+        at: stamp(c.closed_us.unwrap_or(c.opened_us)),
+        by,
+        code: first_close.and_then(|close| close.code),
+        reason: first_close
+            .map(|close| close.reason.clone())
+            .filter(|r| !r.is_empty()),
+        bytes_client_to_server: requests.bytes,
+        bytes_server_to_client: responses.bytes,
+        frames_dropped: requests.frames_dropped + responses.frames_dropped,
+        error: c.error.clone(),
+    }
+}
+
+/// Every line of a whole capture, in time order: the updates it was built from, replayed
+/// through [`of_update`], so a saved capture reads as the live lines did.
+pub fn of_transcript(t: &Transcript, base_unix_us: u64) -> Vec<Line> {
+    let mut lines = Vec::new();
+    for c in t.connections() {
+        for update in updates(c) {
+            lines.extend(of_update(t, update, base_unix_us, usize::MAX));
+        }
+    }
+    // Stable: at one instant an open comes first and a close last, and a connection's lines
+    // keep the order its updates came in.
+    lines.sort_by_key(Line::order);
+    lines
+}
+
+// The updates that built a connection, a direction at a time; the sort above interleaves
+// them by time.
+fn updates(c: &Connection) -> Vec<Update> {
+    let id = c.id;
+    let mut all = vec![Update::Opened(id)];
+    for direction in Direction::BOTH {
+        let flow = c.flow(direction);
+        let learned = |l| Update::Learned(id, direction, l);
+        for (i, message) in flow.http.iter().enumerate() {
+            all.push(learned(Learned::Head(i)));
+            // A body that was empty and complete with its head has no update of its own.
+            if !(message.body_complete && message.body_len == 0) {
+                all.push(learned(Learned::Body(i)));
+            }
+        }
+        // Each message right after the frame that completed it, as they came live.
+        let mut messages = flow.messages.iter().peekable();
+        for f in &flow.frames {
+            all.push(learned(Learned::Frame(f.item.index)));
+            while let Some(m) = messages.next_if(|m| m.item.last_frame <= f.item.index) {
+                all.push(learned(Learned::Message(m.item.index)));
+            }
+        }
+        all.extend(messages.map(|m| learned(Learned::Message(m.item.index))));
+        if let Some(tls) = &c.tls {
+            let records = &tls.flow(direction).records;
+            all.extend(
+                records
+                    .iter()
+                    .map(|s| learned(Learned::Record(s.record.index))),
+            );
+        }
+    }
+    if c.closed_us.is_some() {
+        all.push(Update::Closed(id));
+    }
+    all
+}
