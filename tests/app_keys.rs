@@ -187,14 +187,16 @@ fn steps_move_save_progress_and_run_once() {
         [Effect::Save, Effect::Save]
     );
     assert!(a.progress.lessons["t"].steps.contains(&2));
-    // Past the last step: a sentence, no move.
+    // Past the last step: the end card, on the last step; the course has no next lesson.
     keys(&mut a, &[Key::Right, Key::Right, Key::Right]);
     assert_eq!(a.lesson.as_ref().unwrap().step, 2);
+    assert!(a.lesson.as_ref().unwrap().ended);
+    keys(&mut a, &[Key::Right]);
     assert!(
         a.status
             .as_deref()
             .unwrap_or_default()
-            .contains("last step")
+            .contains("last lesson")
     );
 }
 
@@ -375,7 +377,7 @@ fn classroom_keys_toggle_notes_answers_and_blank() {
         revealed: false,
     });
     a.open(0);
-    keys(&mut a, &[Key::Char('s'), Key::Char('a'), Key::Char('b')]);
+    keys(&mut a, &[Key::Char('s'), Key::Enter, Key::Char('.')]);
     assert_eq!(
         a.mode,
         Mode::Present {
@@ -384,8 +386,9 @@ fn classroom_keys_toggle_notes_answers_and_blank() {
             revealed: true
         }
     );
-    // A new step hides the answer again; presenting saves no progress.
-    let effects = keys(&mut a, &[Key::Char('b'), Key::Right]);
+    // Any key brings the screen back and does nothing else; a new step hides the answer
+    // again; presenting saves no progress.
+    let effects = keys(&mut a, &[Key::Char('x'), Key::Right]);
     assert_eq!(
         a.mode,
         Mode::Present {
@@ -615,7 +618,7 @@ fn every_check_of_every_lesson_is_reached_in_class_with_the_next_key() {
                     )));
                 }
                 // Each check's answer is revealed on its own, and hidden again for the next.
-                keys(&mut a, &[Key::Char('a')]);
+                keys(&mut a, &[Key::Enter]);
                 assert!(matches!(a.mode, Mode::Present { revealed: true, .. }));
             }
             let before = at(&a);

@@ -153,9 +153,9 @@ async fn classroom_mode_with_notes_and_the_answer() {
     .await;
     insta::assert_snapshot!("present_80x24", screen(&a, (80, 24)));
     update(&mut a, Msg::Key(Key::Char('s')));
-    update(&mut a, Msg::Key(Key::Char('a')));
+    update(&mut a, Msg::Key(Key::Enter));
     insta::assert_snapshot!("present_notes_answer_120x40", screen(&a, (120, 40)));
-    update(&mut a, Msg::Key(Key::Char('b')));
+    update(&mut a, Msg::Key(Key::Char('.')));
     assert!(
         screen(&a, (80, 24)).trim().is_empty(),
         "a blanked screen shows nothing"

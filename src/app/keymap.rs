@@ -156,7 +156,8 @@ pub fn lesson(key: Key, in_check: bool, in_pane: bool) -> Option<Command> {
     })
 }
 
-/// Keys in classroom mode: few, big, and safe to press by accident.
+/// Keys in classroom mode: few, big, and safe to press by accident. No key is a letter that
+/// names an option on screen (a–f), so the room never sees a key press pick an answer.
 pub fn present(key: Key) -> Option<Command> {
     Some(match key {
         Key::Char('q') | Key::CtrlC => Command::Quit,
@@ -169,8 +170,8 @@ pub fn present(key: Key) -> Option<Command> {
         Key::Up | Key::Char('k') => Command::Up,
         Key::Down | Key::Char('j') => Command::Down,
         Key::Char('s') => Command::Notes,
-        Key::Char('a') => Command::Reveal,
-        Key::Char('b' | '.') => Command::Blank,
+        Key::Enter => Command::Reveal,
+        Key::Char('.') => Command::Blank,
         Key::Char('r') => Command::Rerun,
         _ => return None,
     })
@@ -205,8 +206,8 @@ pub const HELP_PRESENT: &[(&str, &str)] = &[
     ("← p", "previous check, then the previous step"),
     ("Tab [ ]", "next / previous live pane"),
     ("s", "speaker notes on / off"),
-    ("a", "reveal the answer"),
-    ("b .", "blank the screen"),
+    ("Enter", "reveal the answer, or hide it"),
+    (".", "blank the screen; any key brings it back"),
     ("r", "run the live action again"),
     ("q", "quit"),
 ];
@@ -229,6 +230,15 @@ mod tests {
             Some(Command::CursorLeft)
         );
         assert_eq!(lesson(Key::Char('b'), false, false), None);
+    }
+
+    #[test]
+    fn no_classroom_key_is_an_option_letter() {
+        for c in 'a'..='f' {
+            assert_eq!(present(Key::Char(c)), None, "{c} names an option on screen");
+        }
+        assert_eq!(present(Key::Enter), Some(Command::Reveal));
+        assert_eq!(present(Key::Char('.')), Some(Command::Blank));
     }
 
     #[test]

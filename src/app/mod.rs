@@ -115,6 +115,8 @@ pub struct LessonView {
     pub typing: Option<String>,
     /// The value typed for each step's input, used when it runs.
     pub typed: Vec<Option<String>>,
+    /// Past the last step: the end card is shown, and → opens the next lesson.
+    pub ended: bool,
 }
 
 impl LessonView {
@@ -137,6 +139,7 @@ impl LessonView {
                 .collect(),
             typing: None,
             typed: vec![None; n],
+            ended: false,
         }
     }
 }
@@ -290,7 +293,18 @@ impl App {
                 .map_or(0, |p| p.last_step),
             Mode::Present { .. } => 0,
         };
+        let id = lesson.id.clone();
         self.lesson = Some(LessonView::new(index, lesson, step));
+        match &mut self.mode {
+            // The step is on screen from now on, whether or not its lab comes up.
+            Mode::Learn => {
+                let p = self.progress.lesson(&id);
+                p.steps.insert(step);
+                p.last_step = step;
+                self.progress.last_lesson = Some(id);
+            }
+            Mode::Present { revealed, .. } => *revealed = false,
+        }
         self.screen = Screen::Lesson;
         self.capture = None;
         self.menu = index;

@@ -72,6 +72,14 @@ fn key_pressed(app: &mut App, key: Key) -> Vec<Effect> {
         app.help = false;
         return Vec::new();
     }
+    if let Mode::Present { blank, .. } = &mut app.mode
+        && *blank
+    {
+        // A blanked screen is frozen: the first key only brings it back, so the presenter
+        // never changes steps blind.
+        *blank = false;
+        return Vec::new();
+    }
     if let Some(effects) = typing(app, key) {
         return effects;
     }
@@ -377,7 +385,7 @@ fn moved(app: &mut App, command: Command) {
 /// answer of the new check starts hidden.
 fn to_check(app: &mut App, delta: isize) -> bool {
     let n = app.step().map_or(0, |s| s.checks.len());
-    let Some(view) = app.lesson.as_mut() else {
+    let Some(view) = app.lesson.as_mut().filter(|v| !v.ended) else {
         return false;
     };
     let Some(next) = view.check.checked_add_signed(delta).filter(|c| *c < n) else {
@@ -411,9 +419,27 @@ fn go_to_step(app: &mut App, delta: isize) -> Vec<Effect> {
         return Vec::new();
     };
     let n = lesson.steps.len();
-    let Some(next) = view.step.checked_add_signed(delta).filter(|s| *s < n) else {
+    if view.ended {
+        // From the end card: on to the next lesson, or back to the last step.
         if delta > 0 {
-            app.status = Some("That was the last step. Esc goes back to the menu.".to_owned());
+            let next = view.index + 1;
+            if next < app.lessons.len() {
+                return app.open(next);
+            }
+            app.status = Some("That was the last lesson. Esc goes back to the menu.".to_owned());
+        } else if let Some(view) = app.lesson.as_mut() {
+            view.ended = false;
+        }
+        return Vec::new();
+    }
+    let Some(next) = view.step.checked_add_signed(delta).filter(|s| *s < n) else {
+        if delta > 0
+            && let Some(view) = app.lesson.as_mut()
+        {
+            view.ended = true;
+            view.focus = Focus::Prose;
+            view.typing = None;
+            app.status = None;
         }
         return Vec::new();
     };

@@ -159,7 +159,7 @@ fn draw_check(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             } else if view.step + 1 < lesson_steps(app) {
                 "Enter: the next step".to_owned()
             } else {
-                "The lesson's last check: Esc goes back to the menu.".to_owned()
+                "Enter: the end of the lesson".to_owned()
             };
             lines.push(Line::from(Span::styled(next, theme.dim)));
         }

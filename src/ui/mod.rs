@@ -2,6 +2,7 @@
 //! here, the inspector's in `inspect`, the proxy view's in `proxy_view`). No I/O and no
 //! sockets here (tests/architecture.rs checks it); the event loops in `tui/` call them.
 
+mod end;
 mod help;
 pub mod inspect;
 mod lesson;
@@ -20,8 +21,11 @@ pub use theme::{Theme, ThemeName};
 
 /// Draws the whole screen.
 pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
+    let ended = app.lesson.as_ref().is_some_and(|v| v.ended);
+    let blank = matches!(app.mode, Mode::Present { blank: true, .. });
     match (app.screen, app.mode) {
         (Screen::Menu, _) => menu::draw(frame, app, theme),
+        (Screen::Lesson, _) if ended && !blank => end::draw(frame, app, theme),
         (Screen::Lesson, Mode::Learn) => lesson::draw(frame, app, theme),
         (Screen::Lesson, Mode::Present { .. }) => present::draw(frame, app, theme),
     }

@@ -94,7 +94,7 @@ pub(super) fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     }
     frame.render_widget(
         Paragraph::new(Span::styled(
-            " → next · ← back · r run · Tab pane · a answer · s notes · b blank · q quit",
+            " → next · ← back · r run · Tab pane · Enter answer · s notes · . blank · q quit",
             theme.dim,
         )),
         footer,
