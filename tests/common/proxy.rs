@@ -67,7 +67,35 @@ pub fn violations(recorder: &Recorder, direction: Direction) -> Vec<&'static str
     })
 }
 
-/// File descriptors this process holds (Linux); `None` elsewhere.
-pub fn open_fds() -> Option<usize> {
-    std::fs::read_dir("/proc/self/fd").ok().map(Iterator::count)
+/// The TCP sockets this process holds open with `port` at either end (Linux: the socket
+/// inodes of /proc/self/fd, looked up in /proc/net/tcp); `None` elsewhere. Counting only
+/// these, not every descriptor, keeps the count true while other tests in the same process
+/// open and close their own.
+pub fn sockets_on(port: u16) -> Option<usize> {
+    let ours: std::collections::BTreeSet<String> = std::fs::read_dir("/proc/self/fd")
+        .ok()?
+        .flatten()
+        .filter_map(|e| std::fs::read_link(e.path()).ok())
+        .filter_map(|l| {
+            let l = l.to_string_lossy().into_owned();
+            Some(l.strip_prefix("socket:[")?.strip_suffix(']')?.to_owned())
+        })
+        .collect();
+    let table = std::fs::read_to_string("/proc/net/tcp").ok()?;
+    let port_of = |addr: &str| {
+        addr.rsplit_once(':')
+            .and_then(|(_, p)| u16::from_str_radix(p, 16).ok())
+    };
+    Some(
+        table
+            .lines()
+            .skip(1)
+            .filter(|line| {
+                let f: Vec<&str> = line.split_whitespace().collect();
+                f.len() > 9
+                    && ours.contains(f[9])
+                    && (port_of(f[1]) == Some(port) || port_of(f[2]) == Some(port))
+            })
+            .count(),
+    )
 }
