@@ -81,7 +81,15 @@ fn draw_prose(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let (Some(step), Some(view)) = (app.step(), app.lesson.as_ref()) else {
         return;
     };
-    let mut lines = prose::lines(&step.prose, theme);
+    let mut lines = Vec::new();
+    // The lesson's introduction opens its first step.
+    if let Some((lesson, _)) = app.current().filter(|_| view.step == 0)
+        && !lesson.intro.trim().is_empty()
+    {
+        lines.extend(prose::lines(lesson.intro.trim(), theme));
+        lines.push(Line::default());
+    }
+    lines.extend(prose::lines(&step.prose, theme));
     let after = step.after.trim();
     if !after.is_empty() && matches!(view.live.get(view.step), Some(Live::Done(_))) {
         lines.push(Line::default());

@@ -70,25 +70,34 @@ pub(super) fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         .into_iter()
         .map(|l| l.patch_style(Modifier::BOLD))
         .collect();
+    // ↑ ↓ scroll it, where the question and its answer do not fit.
+    let scroll = app.lesson.as_ref().map_or(0, |v| v.scroll);
     frame.render_widget(
         Paragraph::new(lines)
             .block(padded)
-            .wrap(Wrap { trim: false }),
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
         prose_area,
     );
     if has_pane {
         panes::draw(frame, app, theme, pane_area, true);
     }
     if notes {
-        let text = step.notes.clone().unwrap_or_else(|| lesson.notes.clone());
+        let text = step.notes.as_deref().unwrap_or(&lesson.notes);
         let block = Block::default()
             .borders(Borders::TOP)
             .border_style(theme.border)
             .title(Span::styled(" notes ", theme.dim));
+        // As Markdown: a line break in the file is a space, a blank line a new paragraph.
+        let style = prose::notes_style(theme);
+        let lines: Vec<Line> = prose::lines(text, theme)
+            .into_iter()
+            .map(|l| l.patch_style(style))
+            .collect();
         frame.render_widget(
-            Paragraph::new(Span::styled(text, prose::notes_style(theme)))
+            Paragraph::new(lines)
                 .block(block)
-                .wrap(Wrap { trim: true }),
+                .wrap(Wrap { trim: false }),
             notes_area,
         );
     }
@@ -103,19 +112,32 @@ pub(super) fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
 
 /// The step's prose, then its current check as a question, and the answer once revealed.
 fn question<'a>(app: &'a App, theme: &Theme, revealed: bool) -> Vec<Line<'a>> {
-    let (Some((_, view)), Some(step)) = (app.current(), app.step()) else {
+    let (Some((lesson, view)), Some(step)) = (app.current(), app.step()) else {
         return Vec::new();
     };
-    let mut lines = prose::lines(&step.prose, theme);
-    if let Some(check) = step.checks.get(view.check) {
+    let mut lines = Vec::new();
+    if view.step == 0 && !lesson.intro.trim().is_empty() {
+        lines.extend(prose::lines(lesson.intro.trim(), theme));
         lines.push(Line::default());
-        lines.push(Line::from(Span::styled(
-            format!("? {}", check.question.trim()),
-            theme.heading,
-        )));
+    }
+    lines.extend(prose::lines(&step.prose, theme));
+    // What the step says after its live block, once the block has run.
+    let after = step.after.trim();
+    if !after.is_empty() && matches!(view.live.get(view.step), Some(crate::app::Live::Done(_))) {
+        lines.push(Line::default());
+        lines.extend(prose::lines(after, theme));
+    }
+    if let Some(check) = step.checks.get(view.check) {
+        let mut asked = vec![
+            Line::default(),
+            Line::from(Span::styled(
+                format!("? {}", check.question.trim()),
+                theme.heading,
+            )),
+        ];
         for (i, option) in check.options.iter().enumerate() {
             let letter = char::from(b'a' + u8::try_from(i % 26).unwrap_or(0));
-            lines.push(Line::from(Span::styled(
+            asked.push(Line::from(Span::styled(
                 format!("   {letter}) {option}"),
                 theme.text,
             )));
@@ -133,15 +155,22 @@ fn question<'a>(app: &'a App, theme: &Theme, revealed: bool) -> Vec<Line<'a>> {
                 || "run the step first (r)".to_owned(),
                 |a| option_text(check, &a),
             );
-            lines.push(Line::from(vec![
+            asked.push(Line::from(vec![
                 Span::styled("→ ", theme.good),
                 Span::styled(answer, theme.good),
             ]));
-            lines.push(Line::from(Span::styled(
+            asked.push(Line::from(Span::styled(
                 check.feedback.trim().to_owned(),
                 theme.text,
             )));
+            // Revealed, the question and its answer come first, so that they are always
+            // readable however long the prose; the prose follows for reference.
+            asked.remove(0);
+            asked.push(Line::default());
+            asked.extend(lines);
+            return asked;
         }
+        lines.extend(asked);
     }
     lines
 }
