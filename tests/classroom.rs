@@ -166,3 +166,29 @@ fn in_class_enter_reveals_the_answer_and_option_letters_do_nothing() {
     assert!(matches!(a.mode, Mode::Present { revealed: true, .. }));
     assert!(drawn(&a, (160, 45)).contains("→ "));
 }
+
+#[test]
+fn every_theme_paints_its_own_background_on_every_cell() {
+    use ratatui::style::Color;
+    for name in [ThemeName::Dark, ThemeName::Light, ThemeName::HighContrast] {
+        let theme = Theme::new(name);
+        let mut a = app(PRESENT);
+        a.open(5);
+        for (mode, help) in [(PRESENT, false), (Mode::Learn, true)] {
+            a.mode = mode;
+            a.help = help;
+            let mut terminal = Terminal::new(TestBackend::new(120, 36)).unwrap();
+            terminal.draw(|f| ui::draw(f, &a, &theme)).unwrap();
+            let buffer = terminal.backend().buffer();
+            let unpainted = buffer
+                .content()
+                .iter()
+                .filter(|c| matches!(c.bg, Color::Reset))
+                .count();
+            assert_eq!(
+                unpainted, 0,
+                "{name:?}: cells left on the terminal's own background"
+            );
+        }
+    }
+}

@@ -64,6 +64,7 @@ pub(super) fn overlay(frame: &mut Frame, keys: &[(&str, &str)], theme: &Theme) {
     lines.push(Line::default());
     lines.push(Line::from(Span::styled(" any key closes this", theme.dim)));
     frame.render_widget(Clear, area);
+    theme.paint(frame, area);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.focus)

@@ -12,6 +12,7 @@ use crate::app::inspect::{Focus, INSPECT_PANES, Inspector, Link};
 
 /// Draws the inspector.
 pub fn draw(frame: &mut Frame, inspector: &Inspector, theme: &Theme) {
+    theme.paint(frame, frame.area());
     let [title, body, composer, keys] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(3),

@@ -21,6 +21,7 @@ pub use theme::{Theme, ThemeName};
 
 /// Draws the whole screen.
 pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
+    theme.paint(frame, frame.area());
     let ended = app.lesson.as_ref().is_some_and(|v| v.ended);
     let blank = matches!(app.mode, Mode::Present { blank: true, .. });
     match (app.screen, app.mode) {

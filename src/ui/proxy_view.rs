@@ -35,6 +35,7 @@ const LIST_WIDTH: u16 = 46;
 
 /// Draws the proxy's view of its capture.
 pub fn draw(frame: &mut Frame, view: &ProxyView, theme: &Theme) {
+    theme.paint(frame, frame.area());
     let [title, body, filters, keys] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(4),
