@@ -113,6 +113,18 @@ fn lessons_are_pure() {
 }
 
 #[test]
+fn routes_are_pure() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/routes");
+    assert!(rust_files(&root).len() >= 2, "src/routes should exist");
+    let found: Vec<String> = [mentions("routes", UI_AND_RUNTIME), mentions("routes", IO)].concat();
+    assert!(
+        found.is_empty(),
+        "routes/ must do no I/O:\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
 fn app_and_ui_do_no_io() {
     // app/ is the state and update, ui/ draws from it: neither reads files, sockets, the
     // environment or the terminal; tui/ does that for them.
@@ -142,7 +154,7 @@ fn only_net_opens_sockets() {
     ];
     let mut found = Vec::new();
     for module in [
-        "ui", "app", "lesson", "capture", "proto", "render", "cmd", "run",
+        "ui", "app", "lesson", "capture", "proto", "render", "cmd", "run", "routes",
     ] {
         found.extend(mentions(module, SOCKETS));
     }

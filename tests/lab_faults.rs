@@ -14,10 +14,11 @@ use lab_common::{
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpStream;
 use wslab::capture::Direction;
-use wslab::net::lab::{FAULTS, Timeouts};
+use wslab::net::lab::Timeouts;
 use wslab::net::tcp;
 use wslab::proto::encode::{FrameSpec, encode};
 use wslab::proto::{Config, Derivation, Dissector, Event, OpCode, Side, Violation};
+use wslab::routes::Fault;
 
 #[tokio::test]
 async fn handshake_faults_break_the_handshake() {
@@ -191,15 +192,15 @@ async fn faults_end_after_their_time_limit() {
 #[tokio::test]
 async fn every_listed_fault_answers_or_holds() {
     let lab = lab(NEVER).await;
-    assert_eq!(FAULTS.len(), 10);
-    for (path, description) in FAULTS {
-        assert!(path.starts_with("/fault/") && !description.is_empty());
-        if *path == "/fault/hang" {
+    assert_eq!(Fault::ALL.len(), 10);
+    for fault in Fault::ALL {
+        assert!(!fault.description().is_empty());
+        if fault == Fault::Hang {
             continue;
         }
         let mut stream = TcpStream::connect(lab.addr()).await.unwrap();
         stream
-            .write_all(upgrade_request(path, "13").as_bytes())
+            .write_all(upgrade_request(&fault.path(), "13").as_bytes())
             .await
             .unwrap();
         let mut first = [0u8; 1];

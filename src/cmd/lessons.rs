@@ -13,7 +13,7 @@ use crate::cli::LessonsCommand;
 use crate::lesson::lint::{Known, lint};
 use crate::lesson::source::{Library, SourceFile, load};
 use crate::lesson::{Severity, builtin};
-use crate::net::lab::{FAULTS, WS_ENDPOINTS};
+use crate::routes::{Endpoint, Fault};
 
 /// The biggest lesson file read; far beyond any lesson, small enough to refuse a wrong path.
 const MAX_FILE: u64 = 1024 * 1024;
@@ -56,11 +56,8 @@ pub fn read_dir(dir: &Path) -> anyhow::Result<Vec<SourceFile>> {
 
 /// What the lab offers, for the linter.
 pub fn known() -> (Vec<&'static str>, Vec<&'static str>) {
-    let ws: Vec<&str> = WS_ENDPOINTS.iter().map(|(p, _)| *p).collect();
-    let faults: Vec<&str> = FAULTS
-        .iter()
-        .filter_map(|(p, _)| p.strip_prefix("/fault/"))
-        .collect();
+    let ws: Vec<&str> = Endpoint::ALL.into_iter().map(Endpoint::path).collect();
+    let faults: Vec<&str> = Fault::ALL.into_iter().map(Fault::name).collect();
     (ws, faults)
 }
 

@@ -13,6 +13,7 @@ use super::{Shared, faults, http, ws};
 use crate::net::tcp::TappedTcp;
 use crate::proto::handshake::{Rule, check_request};
 use crate::proto::http::{Head, StartLine, parse_request};
+use crate::routes::{Endpoint, Fault};
 
 /// The most bytes read from a peer after the lab has said its last word, so that a client
 /// that keeps sending cannot keep a task busy for ever.
@@ -52,14 +53,22 @@ pub(super) async fn handle(mut stream: TappedTcp, shared: Arc<Shared>, deadline:
         StartLine::Response { .. } => String::new(),
     };
     let path = target.split('?').next().unwrap_or_default();
-    if let Some(fault) = path.strip_prefix("/fault/") {
+    if path.starts_with(Fault::PREFIX) {
         let after_head = buffered.get(head.len..).unwrap_or_default().to_vec();
-        let fault = faults::run(fault, &head, Rewind::new(after_head, stream));
+        let stream = Rewind::new(after_head, stream);
+        let served = async {
+            if let Some(fault) = Fault::from_path(path) {
+                faults::run(fault, &head, stream).await;
+            } else {
+                let body = "wslab lab: no such fault; wslab serve lists them\n";
+                refuse(stream, "404 Not Found", &[], body).await;
+            }
+        };
         // Past the limit the fault is dropped with its stream, which closes the connection.
-        let _ = tokio::time::timeout(shared.timeouts.fault, fault).await;
+        let _ = tokio::time::timeout(shared.timeouts.fault, served).await;
         return;
     }
-    let endpoint = ws::Endpoint::from_path(path);
+    let endpoint = Endpoint::from_path(path);
     if let (Some(endpoint), true) = (endpoint, head.has_token("upgrade", "websocket")) {
         if let Some((status, extra, body)) = handshake_refusal(&head) {
             refuse(stream, status, extra, &body).await;
