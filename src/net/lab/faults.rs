@@ -7,8 +7,9 @@ use data_encoding::BASE64;
 use sha1::{Digest as _, Sha1};
 use tokio::io::{AsyncRead, AsyncReadExt as _, AsyncWrite, AsyncWriteExt as _};
 
-use super::dispatch::{DRAIN_LIMIT, drain, refuse};
+use super::DRAIN_TIME;
 use super::rewind::Rewind;
+use crate::net::refuse::{DRAIN_LIMIT, drain, refuse};
 use crate::proto::encode::{FrameSpec, close_payload, encode};
 use crate::proto::http::Head;
 use crate::proto::limits::CONTROL_PAYLOAD_MAX;
@@ -51,13 +52,13 @@ where
             return;
         }
         Fault::Status200 => {
-            let body = "wslab lab: this is a plain page, not a WebSocket handshake\n";
-            return refuse(stream, "200 OK", &[], body).await;
+            let body = "wslab lab: this is a plain page, not a WebSocket handshake";
+            return refuse(&mut stream, "200 OK", &[], body, DRAIN_TIME).await;
         }
         Fault::Version426 => {
-            let body = "wslab lab: this fault always asks for version 13\n";
+            let body = "wslab lab: this fault always asks for version 13";
             let extra = &["Sec-WebSocket-Version: 13"];
-            return refuse(stream, "426 Upgrade Required", extra, body).await;
+            return refuse(&mut stream, "426 Upgrade Required", extra, body, DRAIN_TIME).await;
         }
         Fault::Garbage => {
             if stream.write_all(GARBAGE).await.is_ok() {
@@ -153,7 +154,7 @@ async fn strict_mask<S: AsyncRead + AsyncWrite + Unpin>(mut stream: Rewind<S>) {
 /// `DRAIN_LIMIT` bytes.
 struct ClientFrames {
     dissector: Dissector,
-    total: u64,
+    total: usize,
 }
 
 impl ClientFrames {
@@ -162,7 +163,7 @@ impl ClientFrames {
             dissector: Dissector::new(Config {
                 side: Side::Client,
                 // Echoed messages come from the preview, so it holds a whole (bounded) message.
-                preview_cap: DRAIN_LIMIT as usize,
+                preview_cap: DRAIN_LIMIT,
                 allowed_rsv: RsvBits(0),
             }),
             total: 0,
@@ -173,7 +174,7 @@ impl ClientFrames {
     async fn next<S: AsyncRead + Unpin>(&mut self, stream: &mut S) -> Option<Vec<Event>> {
         let mut chunk = [0u8; 4096];
         let n = stream.read(&mut chunk).await.ok()?;
-        self.total += n as u64;
+        self.total += n;
         if n == 0 || self.total > DRAIN_LIMIT {
             return None;
         }

@@ -265,6 +265,9 @@ impl Drop for Lab {
     }
 }
 
+// How long the lab waits for a refused client to hang up before it hangs up itself.
+const DRAIN_TIME: Duration = Duration::from_secs(30);
+
 /// Connections the lab serves at once.
 pub const MAX_CONNECTIONS: usize = 1024;
 
