@@ -19,6 +19,7 @@ use crate::capture::selfcheck::Delivered;
 use crate::capture::{ConnId, Direction};
 use crate::net::client::app_message;
 use crate::net::recorder::Recorder;
+use crate::proto::limits::CLOSE_REASON_MAX;
 use crate::routes::Endpoint;
 
 /// The lab's half of the self-check: what tungstenite delivered to an endpoint, compared at
@@ -322,14 +323,11 @@ async fn refuse<S: Sink<Message> + Unpin>(sink: &mut S, error: &Error) {
     };
     let frame = CloseFrame {
         code,
-        reason: cut(&reason, MAX_CLOSE_REASON).to_owned().into(),
+        reason: cut(&reason, CLOSE_REASON_MAX).to_owned().into(),
     };
     // The client may be gone already; then there is no one left to tell.
     let _ = sink.send(Message::Close(Some(frame))).await;
 }
-
-// A close frame's payload is at most 125 bytes, two of them the code (§5.5).
-const MAX_CLOSE_REASON: usize = 123;
 
 fn cut(text: &str, max: usize) -> &str {
     let mut end = text.len().min(max);
