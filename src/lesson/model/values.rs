@@ -3,7 +3,7 @@
 //! read, so a malformed one is a `file:line:col` error there and the runner never meets one.
 //!
 //! An error raised here names the key it belongs to, as "`send` send item 2: …", so that
-//! [`super::super::parse`] can place it at that key: toml places errors inside a tagged table
+//! the parser can place it at that key: toml places errors inside a tagged table
 //! at the whole table.
 
 use std::fmt::Display;

@@ -4,7 +4,7 @@
 use std::ops::Range;
 
 use super::names::{cipher_suite_name, version_name};
-use super::record::Spanned;
+use super::spanned::Spanned;
 
 /// What the random of a `ServerHello` is when it is really a `HelloRetryRequest`: SHA-256 of
 /// "`HelloRetryRequest`" (RFC 8446 §4.1.3).

@@ -36,6 +36,7 @@ mod hello;
 mod names;
 mod problem;
 mod record;
+mod spanned;
 #[cfg(test)]
 mod tests;
 
@@ -48,5 +49,6 @@ pub use names::{
 };
 pub use problem::{MAX_CIPHERTEXT_LEN, MAX_PLAINTEXT_LEN, TlsProblem};
 pub use record::{
-    Alert, IncompleteRecord, RECORD_HEADER_LEN, Spanned, TLS13_TAG_LEN, Tls13Overhead, TlsRecord,
+    Alert, IncompleteRecord, RECORD_HEADER_LEN, TLS13_TAG_LEN, Tls13Overhead, TlsRecord,
 };
+pub use spanned::Spanned;

@@ -16,18 +16,6 @@ pub const RECORD_HEADER_LEN: u16 = 5;
 /// has an 8-byte tag, but almost nothing enables it.)
 pub const TLS13_TAG_LEN: u16 = 16;
 
-/// A value read from the wire, with the stream offsets of its bytes.
-///
-/// A field of a handshake message split over two records has a span that also covers the
-/// second record's header, which sits between its bytes on the wire.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Spanned<T> {
-    /// The value.
-    pub value: T,
-    /// Its bytes, as stream offsets.
-    pub span: Range<u64>,
-}
-
 /// An alert in clear: before encryption starts, or from a peer giving up on the handshake.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Alert {
