@@ -87,7 +87,7 @@ fn main() {
     );
     assert_eq!(held, frames, "the capture kept every frame");
     let action = Action::Websocket(Websocket {
-        path: "/echo".into(),
+        path: wslab::routes::Endpoint::Echo,
         key: None,
         protocols: Vec::new(),
         header: Vec::new(),

@@ -18,6 +18,7 @@ pub mod lesson;
 pub mod net;
 pub mod proto;
 pub mod render;
+pub mod routes;
 pub mod run;
 pub mod tui;
 pub mod ui;

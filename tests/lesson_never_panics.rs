@@ -3,13 +3,8 @@
 
 use proptest::prelude::*;
 use wslab::lesson::builtin;
-use wslab::lesson::lint::{Known, lint};
+use wslab::lesson::lint::lint;
 use wslab::lesson::parse;
-
-const KNOWN: Known<'static> = Known {
-    ws_paths: &["/echo", "/chat", "/ticker", "/goodbye"],
-    faults: &["wrong-accept", "bad-utf8"],
-};
 
 fn texts() -> Vec<String> {
     builtin::files()
@@ -48,7 +43,7 @@ proptest! {
             prop_assert!(p.line >= 1 && p.col >= 1, "{p}");
         }
         if let Some(lesson) = parsed.lesson {
-            let _ = lint(&lesson, KNOWN);
+            let _ = lint(&lesson);
         }
     }
 }

@@ -80,7 +80,7 @@ fn faulty(t: &mut Transcript) -> ConnId {
 
 fn action() -> Action {
     Action::Websocket(Websocket {
-        path: "/echo".into(),
+        path: wslab::routes::Endpoint::Echo,
         key: None,
         protocols: Vec::new(),
         header: Vec::new(),

@@ -8,7 +8,7 @@ use crate::proto::Frame;
 use crate::render::exchange::{Item, timeline};
 
 /// The payload bytes a frame's hex dump shows; the cursor stops at the last of them.
-const SHOWN_PAYLOAD: u64 = 64;
+const SHOWN_PAYLOAD: u64 = crate::proto::limits::PANE_PAYLOAD as u64;
 
 /// The rows of the pane shown and, for frames, the last cursor position in the selected
 /// frame. `None` where the pane's length is not known here.

@@ -13,18 +13,15 @@ use crate::capture::selfcheck::{Delivered, Verdict};
 use crate::capture::{ConnId, Direction, Limits, Transcript};
 use crate::cli::{ConnectArgs, Send};
 use crate::files::save::Target;
-use crate::hexinput::parse_hex;
 use crate::net::url::{self, WsUrl};
 use crate::net::{ClientError, ClientOptions, Masking, Outgoing, Recorder, WsClient};
+use crate::proto::OpCode;
 use crate::proto::accept::validate_key;
-use crate::proto::{OpCode, close_code};
+use crate::proto::send::{self, Kind, SendError, parse_mask};
 use crate::render::exchange::{frames, handshake, handshake_brief, summary};
 use crate::render::exchange_json::ExchangeJson;
 use crate::render::frame::Options;
 use crate::render::style::{Palette, Role};
-
-/// The most bytes one `--send-hex` may carry.
-const MAX_SEND: usize = 16 * 1024 * 1024;
 
 /// What to do, checked before any socket opens.
 #[derive(Debug)]
@@ -66,7 +63,9 @@ pub fn plan(args: &ConnectArgs, sends: &[Send]) -> Result<Plan, BadInput> {
         })
         .collect::<Result<Vec<_>, _>>()?;
     let masking = match (&args.mask, args.unmasked) {
-        (Some(hex), _) => Masking::Pinned(mask_key(hex)?),
+        (Some(hex), _) => {
+            Masking::Pinned(parse_mask(hex).map_err(|e| BadInput(format!("--mask: {e}")))?)
+        }
         (None, true) => {
             notes.push("frames are sent unmasked, breaking RFC 6455 §5.1 on purpose; a server must close the connection, usually with 1002".into());
             Masking::Unmasked
@@ -106,35 +105,15 @@ pub fn plan(args: &ConnectArgs, sends: &[Send]) -> Result<Plan, BadInput> {
     })
 }
 
-fn mask_key(hex: &str) -> Result<[u8; 4], BadInput> {
-    let bytes = parse_hex(hex, 4).map_err(|e| BadInput(format!("--mask: {e}")))?;
-    <[u8; 4]>::try_from(bytes.as_slice()).map_err(|_| {
-        BadInput(format!(
-            "--mask takes exactly 4 bytes (8 hex digits), not {}",
-            bytes.len()
-        ))
-    })
-}
-
 fn outgoing(send: &Send) -> Result<Outgoing, BadInput> {
-    let control = |what: &str, text: &str| {
-        if text.len() > 125 {
-            Err(BadInput(format!(
-                "a {what} carries at most 125 bytes (RFC 6455 §5.5); this one has {}",
-                text.len()
-            )))
-        } else {
-            Ok(Bytes::copy_from_slice(text.as_bytes()))
-        }
+    let (kind, text, option) = match send {
+        Send::Text(text) => (Kind::Text, text, "--send"),
+        Send::Hex(hex) => (Kind::Binary, hex, "--send-hex"),
+        Send::Ping(text) => (Kind::Ping, text, "--ping"),
+        Send::Pong(text) => (Kind::Pong, text, "--pong"),
     };
-    Ok(match send {
-        Send::Text(text) => Outgoing::Text(text.clone()),
-        Send::Hex(hex) => Outgoing::Binary(Bytes::from(
-            parse_hex(hex, MAX_SEND).map_err(|e| BadInput(format!("--send-hex: {e}")))?,
-        )),
-        Send::Ping(text) => Outgoing::Ping(control("ping", text)?),
-        Send::Pong(text) => Outgoing::Pong(control("pong", text)?),
-    })
+    let checked = send::Send::parse(kind, text).map_err(|e| BadInput(format!("{option}: {e}")))?;
+    Ok(Outgoing::from(checked))
 }
 
 /// Splits a data message into `n` frames whose sizes differ by at most one byte (fewer when
@@ -164,17 +143,12 @@ fn close_arg(text: &str, notes: &mut Vec<String>) -> Result<(u16, String), BadIn
             "--close {text:?}: the code must be a number from 0 to 65535, e.g. 1000 or 4000:done"
         ))
     })?;
-    if reason.len() > 123 {
-        return Err(BadInput(format!(
-            "--close: the reason is {} bytes, but a close frame holds at most 123 after the code (§5.5)",
-            reason.len()
-        )));
-    }
-    let info = close_code(code);
-    if !info.allowed_on_wire {
+    send::Send::close(code, reason).map_err(|e| BadInput(format!("--close: {e}")))?;
+    // Sent anyway, to see what the server does: the note says which rule it breaks.
+    if let Err(SendError::CodeNotAllowed { broken }) = send::Send::lawful_close(code, reason) {
         notes.push(format!(
-            "close code {code} ({}) may not be sent in a close frame (§7.4); it is sent anyway",
-            info.name
+            "{broken} (§{}); it is sent anyway",
+            broken.section()
         ));
     }
     Ok((code, reason.to_string()))

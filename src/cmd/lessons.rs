@@ -10,10 +10,9 @@ use std::process::ExitCode;
 
 use super::BadInput;
 use crate::cli::LessonsCommand;
-use crate::lesson::lint::{Known, lint};
+use crate::lesson::lint::lint;
 use crate::lesson::source::{Library, SourceFile, load};
 use crate::lesson::{Severity, builtin};
-use crate::net::lab::{FAULTS, WS_ENDPOINTS};
 
 /// The biggest lesson file read; far beyond any lesson, small enough to refuse a wrong path.
 const MAX_FILE: u64 = 1024 * 1024;
@@ -54,16 +53,6 @@ pub fn read_dir(dir: &Path) -> anyhow::Result<Vec<SourceFile>> {
     Ok(files)
 }
 
-/// What the lab offers, for the linter.
-pub fn known() -> (Vec<&'static str>, Vec<&'static str>) {
-    let ws: Vec<&str> = WS_ENDPOINTS.iter().map(|(p, _)| *p).collect();
-    let faults: Vec<&str> = FAULTS
-        .iter()
-        .filter_map(|(p, _)| p.strip_prefix("/fault/"))
-        .collect();
-    (ws, faults)
-}
-
 /// The built-in lessons with `dir` laid over them, linted.
 ///
 /// # Errors
@@ -74,14 +63,9 @@ pub fn library(dir: Option<&Path>) -> anyhow::Result<Library> {
         None => Vec::new(),
     };
     let mut library = load(&builtin::files(), &overlay);
-    let (ws, faults) = known();
-    let known = Known {
-        ws_paths: &ws,
-        faults: &faults,
-    };
     let mut found = Vec::new();
     for lesson in &library.lessons {
-        found.extend(lint(lesson, known));
+        found.extend(lint(lesson));
     }
     library.problems.extend(found);
     Ok(library)

@@ -4,7 +4,7 @@
 //! a step; a fenced block whose info string is `wslab` holds the step's actions and checks as
 //! TOML. Everything else is prose, kept as written.
 
-use super::model::{FrontMatter, Lesson, Spot, Step, StepBlock};
+use super::model::{FrontMatter, Lesson, Spot, Step, StepBlock, refused_at};
 use super::problem::{Lines, Problem};
 
 /// What parsing one file gave: the lesson if it could be read, and every problem found.
@@ -322,6 +322,12 @@ fn toml_problem(
 ) -> Problem {
     let message = e.message().trim().to_owned();
     let span = e.span().unwrap_or(0..0);
+    // A typed value the model refused names its key: the problem goes there, in its words.
+    if let Some((key, sentence)) = refused_at(&message) {
+        let inside = toml.get(span.start..).unwrap_or_default();
+        let offset = find_key(inside, key).map_or(span.start, |i| span.start + i);
+        return Problem::error(file, lines.at(base + offset), sentence);
+    }
     let offset = refine(toml, span.clone(), &message).unwrap_or(span.start);
     let table = table_at(toml, offset);
     Problem::error(file, lines.at(base + offset), describe(&message, table))
@@ -342,19 +348,23 @@ fn refine(toml: &str, span: std::ops::Range<usize>, message: &str) -> Option<usi
                 .find(&format!("\"{name}\""))
                 .or_else(|| inside.find(&format!("'{name}'")))
         } else {
-            inside
-                .match_indices(name)
-                .find(|(i, _)| {
-                    let before = inside[..*i].chars().next_back();
-                    let after = inside[i + name.len()..].trim_start().chars().next();
-                    before.is_none_or(|c| c == '\n' || c.is_whitespace() || c == '{' || c == ',')
-                        && matches!(after, Some('=' | '.'))
-                })
-                .map(|(i, _)| i)
+            find_key(inside, name)
         };
         return found.map(|i| span.start + i);
     }
     None
+}
+
+/// Where `key` is first written as a key (`key =` or `key.`) in `toml`.
+fn find_key(toml: &str, key: &str) -> Option<usize> {
+    toml.match_indices(key)
+        .find(|(i, _)| {
+            let before = toml[..*i].chars().next_back();
+            let after = toml[i + key.len()..].trim_start().chars().next();
+            before.is_none_or(|c| c == '\n' || c.is_whitespace() || c == '{' || c == ',')
+                && matches!(after, Some('=' | '.'))
+        })
+        .map(|(i, _)| i)
 }
 
 /// The `[[name]]` or `[name]` table whose body holds `offset`.

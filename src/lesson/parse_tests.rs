@@ -38,9 +38,9 @@ fn a_whole_lesson_parses() {
     let Action::Websocket(ws) = &first.actions[0] else {
         panic!("websocket")
     };
-    assert_eq!(ws.path, "/echo");
+    assert_eq!(ws.path, crate::routes::Endpoint::Echo);
     assert_eq!(ws.panes, vec![Pane::Heads, Pane::Accept, Pane::Frames]);
-    assert_eq!(ws.send[0].text.as_deref(), Some("Hello"));
+    assert_eq!(ws.send[0], crate::proto::send::Send::Text("Hello".into()));
     assert_eq!(first.checks.len(), 1);
     assert!(lesson.steps[1].actions.is_empty());
 }

@@ -2,6 +2,7 @@
 //! check` to reject a check about a frame that will never exist.
 
 use super::model::{Action, From, Send};
+use crate::routes::Endpoint;
 
 /// Whether the action opens a connection a check can read: the measured experiments run on
 /// their own lab, so their bytes are figures, not frames to point at.
@@ -22,13 +23,13 @@ pub fn frames_sent(action: &Action, from: From) -> Option<usize> {
     let Action::Websocket(ws) = action else {
         return None;
     };
-    let closes = ws.send.iter().any(|s| s.close.is_some());
+    let closes = ws.send.iter().any(|s| matches!(s, Send::Close { .. }));
     match from {
         // The client's final close, when the file did not write one, is sent all the same.
         From::Client => {
             Some(ws.send.iter().map(client_frames).sum::<usize>() + usize::from(!closes))
         }
-        From::Server if ws.path.split('?').next() == Some("/echo") => {
+        From::Server if ws.path == Endpoint::Echo => {
             Some(ws.send.iter().map(echo_frames).sum::<usize>() + usize::from(!closes))
         }
         From::Server => None,
@@ -36,21 +37,19 @@ pub fn frames_sent(action: &Action, from: From) -> Option<usize> {
 }
 
 fn client_frames(send: &Send) -> usize {
-    match &send.fragments {
-        Some(parts) => parts.len() + usize::from(send.ping_between.is_some()),
-        None => 1,
+    match send {
+        Send::Fragments { parts, ping } => parts.len() + usize::from(ping.is_some()),
+        _ => 1,
     }
 }
 
 /// /echo answers each message with one frame, each ping with a pong, a close with a close,
 /// and an unsolicited pong with nothing.
 fn echo_frames(send: &Send) -> usize {
-    if send.pong.is_some() {
-        0
-    } else if send.fragments.is_some() {
-        1 + usize::from(send.ping_between.is_some())
-    } else {
-        1
+    match send {
+        Send::Pong(_) => 0,
+        Send::Fragments { ping, .. } => 1 + usize::from(ping.is_some()),
+        _ => 1,
     }
 }
 
@@ -71,28 +70,21 @@ mod tests {
     #[test]
     fn echo_frames_are_counted_both_ways() {
         let sends = vec![
-            Send {
-                text: Some("a".into()),
-                ..Send::default()
+            Send::Text("a".into()),
+            Send::Fragments {
+                parts: vec!["a".into(), "b".into(), "c".into()],
+                ping: Some(b"p".to_vec()),
             },
-            Send {
-                fragments: Some(vec!["a".into(), "b".into(), "c".into()]),
-                ping_between: Some("p".into()),
-                ..Send::default()
-            },
-            Send {
-                pong: Some("x".into()),
-                ..Send::default()
-            },
+            Send::Pong(b"x".to_vec()),
         ];
         let action = ws("/echo", sends);
         assert_eq!(frames_sent(&action, From::Client), Some(1 + 4 + 1 + 1));
         assert_eq!(frames_sent(&action, From::Server), Some(1 + 2 + 1));
         let closing = ws(
             "/ticker",
-            vec![Send {
-                close: Some(1000),
-                ..Send::default()
+            vec![Send::Close {
+                code: 1000,
+                reason: String::new(),
             }],
         );
         assert_eq!(frames_sent(&closing, From::Client), Some(1));

@@ -7,6 +7,7 @@ pub mod idle;
 pub mod lab;
 pub mod proxy;
 pub mod recorder;
+pub mod refuse;
 pub mod tap;
 pub mod tcp;
 pub mod tls;

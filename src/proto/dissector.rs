@@ -260,7 +260,7 @@ impl Dissector {
         // A lawful control frame is kept whole whatever the cap, so that a close code and
         // reason are always judged on every byte; 125 bytes cost nothing.
         let cap = if header.opcode().is_control() {
-            cap.max(125)
+            cap.max(super::limits::CONTROL_PAYLOAD_MAX)
         } else {
             cap
         };

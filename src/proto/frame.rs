@@ -180,9 +180,7 @@ impl FrameHeader {
         }
         let length = self.payload_len();
         if opcode.is_control() {
-            if length > 125 {
-                found.push(Violation::ControlFrameTooLong { length });
-            }
+            found.extend(super::control::too_long(length));
             if !self.fin() {
                 found.push(Violation::FragmentedControlFrame);
             }

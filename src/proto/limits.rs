@@ -14,3 +14,7 @@ pub const SHOWN_PAYLOAD: usize = 256;
 
 /// Payload bytes a terminal pane shows of the selected frame: a few hex rows that fit.
 pub const PANE_PAYLOAD: usize = 64;
+
+/// The most bytes one message wslab sends may carry, however it was asked for (a `connect`
+/// option, the inspector, a lesson), so that a typo cannot exhaust memory.
+pub const MESSAGE_MAX: usize = 16 * 1024 * 1024;

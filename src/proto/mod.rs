@@ -4,6 +4,7 @@
 pub mod accept;
 mod chunk;
 pub mod coding;
+pub mod control;
 pub mod dissector;
 pub mod encode;
 pub mod fields;
@@ -15,6 +16,7 @@ pub mod limits;
 pub mod mask;
 pub mod message;
 mod reassembly;
+pub mod send;
 pub mod tls;
 pub mod utf8;
 pub mod violation;

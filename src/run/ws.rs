@@ -2,23 +2,24 @@
 
 use std::sync::Arc;
 
-use bytes::Bytes;
 use tokio_tungstenite::tungstenite::Message;
 
 use super::{ActionRun, Runner};
-use crate::lesson::model::{Fault, InputField, Send, Websocket};
+use crate::lesson::model::{Fault, InputField, Mask, Send, Websocket};
 use crate::net::client::{ClientOptions, Masking, Outgoing, WsClient};
 use crate::net::tls::{TlsOptions, Trust};
 use crate::net::url;
-use crate::proto::OpCode;
+use crate::routes::Endpoint;
 
 /// What a handshake-and-sends action asks for, from either kind.
-struct Plan<'a> {
+struct Plan {
     path: String,
+    /// Whether the runner publishes updates while it waits, as /ticker needs.
+    ticker: bool,
     key: Option<String>,
     protocols: Vec<String>,
     headers: Vec<String>,
-    mask: Option<&'a str>,
+    mask: Option<Mask>,
     sends: Vec<Send>,
     receive: u32,
     /// Pongs to wait for: one per ping sent, so that a ping's answer is on screen before the
@@ -42,15 +43,10 @@ pub(super) async fn websocket(
     let mut notes = Vec::new();
     match input {
         Some((InputField::Text, typed)) => {
-            match sends.iter_mut().find(|s| s.text.is_some()) {
-                Some(send) => send.text = Some(typed.to_owned()),
-                None => sends.insert(
-                    0,
-                    Send {
-                        text: Some(typed.to_owned()),
-                        ..Send::default()
-                    },
-                ),
+            let typed_text = Send::Text(typed.to_owned());
+            match sends.iter_mut().find(|s| matches!(s, Send::Text(_))) {
+                Some(send) => *send = typed_text,
+                None => sends.insert(0, typed_text),
             }
             notes.push(format!("sent the text you gave: {typed:?}"));
         }
@@ -65,24 +61,19 @@ pub(super) async fn websocket(
             "the Sec-WebSocket-Key is random, so it and the Accept differ each run".to_owned(),
         );
     }
-    let echoes = sends
-        .iter()
-        .filter(|s| {
-            s.text.is_some() || s.binary.is_some() || s.bytes.is_some() || s.fragments.is_some()
-        })
-        .count();
-    let path = a.path.split('?').next().unwrap_or_default();
-    let receive = a.receive.unwrap_or(if path == "/echo" {
+    let echoes = sends.iter().filter(|s| s.is_message()).count();
+    let receive = a.receive.unwrap_or(if a.path == Endpoint::Echo {
         u32::try_from(echoes).unwrap_or(u32::MAX)
     } else {
         0
     });
     let plan = Plan {
-        path: a.path.clone(),
+        path: a.path.path().to_owned(),
+        ticker: a.path == Endpoint::Ticker,
         key,
         protocols: a.protocols.clone(),
         headers: a.header.clone(),
-        mask: a.mask.as_deref(),
+        mask: a.mask,
         pongs: pings(&sends),
         sends,
         receive,
@@ -96,11 +87,12 @@ pub(super) async fn websocket(
 /// `kind = "fault"`: the client's refusal, or the server's close, is the lesson.
 pub(super) async fn fault(runner: &Runner, a: &Fault) -> ActionRun {
     let plan = Plan {
-        path: format!("/fault/{}", a.name),
+        path: a.name.path(),
+        ticker: false,
         key: a.key.clone(),
         protocols: Vec::new(),
         headers: Vec::new(),
-        mask: a.mask.as_deref(),
+        mask: a.mask,
         sends: a.send.clone(),
         receive: u32::MAX,
         // A misbehaving peer may never answer; the fault's own end is what is awaited.
@@ -112,7 +104,7 @@ pub(super) async fn fault(runner: &Runner, a: &Fault) -> ActionRun {
     run
 }
 
-async fn exchange(runner: &Runner, plan: &Plan<'_>) -> ActionRun {
+async fn exchange(runner: &Runner, plan: &Plan) -> ActionRun {
     let mut run = ActionRun::default();
     let (target, tls) = match (plan.tls, runner.lab.cert()) {
         // By name (the lab's wss:// URL says localhost), as a browser would: an IP address is
@@ -171,20 +163,18 @@ async fn exchange(runner: &Runner, plan: &Plan<'_>) -> ActionRun {
 async fn talk(
     runner: &Runner,
     client: &mut WsClient,
-    plan: &Plan<'_>,
+    plan: &Plan,
 ) -> Result<(), crate::net::ClientError> {
     let mut closed = false;
     for send in &plan.sends {
-        if let Some(code) = send.close {
-            client
-                .close(code, send.reason.as_deref().unwrap_or_default())
-                .await?;
-            closed = true;
+        // A close starts the closing handshake, after which nothing more may be sent.
+        closed = matches!(send, Send::Close { .. });
+        client.send(Outgoing::from(send.clone())).await?;
+        if closed {
             break;
         }
-        client.send(outgoing(send)).await?;
     }
-    let ticker = plan.path.split('?').next() == Some("/ticker");
+    let ticker = plan.ticker;
     let (mut data, mut pongs, mut published) = (0, 0, 0);
     while !closed && (data < plan.receive || pongs < plan.pongs) {
         // The runner's lab publishes only when asked: one update per message awaited, at a
@@ -214,58 +204,14 @@ async fn talk(
 }
 
 fn pings(sends: &[Send]) -> u32 {
-    let n = sends
-        .iter()
-        .map(|s| usize::from(s.ping.is_some()) + usize::from(s.ping_between.is_some()))
-        .sum::<usize>();
+    let n = sends.iter().map(Send::pings).sum::<usize>();
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-fn masking(mask: Option<&str>) -> Masking {
+fn masking(mask: Option<Mask>) -> Masking {
     match mask {
-        Some("none") => Masking::Unmasked,
-        Some(hex) => u32::from_str_radix(hex, 16)
-            .map_or(Masking::Library, |k| Masking::Pinned(k.to_be_bytes())),
+        Some(Mask::Key(key)) => Masking::Pinned(key),
+        Some(Mask::Unmasked) => Masking::Unmasked,
         None => Masking::Library,
-    }
-}
-
-/// One send as the client's message; the linter has made sure exactly one value is set.
-fn outgoing(send: &Send) -> Outgoing {
-    if let Some(text) = &send.text {
-        return Outgoing::Text(text.clone());
-    }
-    if let Some(hex) = &send.binary {
-        let bytes = crate::hexinput::parse_hex(hex, 1 << 20).unwrap_or_default();
-        return Outgoing::Binary(Bytes::from(bytes));
-    }
-    if let Some(n) = send.bytes {
-        // The pattern 00 01 … ff 00 … lets a learner spot any byte's position in the dump.
-        let bytes: Vec<u8> = (0..n).map(|i| (i % 256) as u8).collect();
-        return Outgoing::Binary(Bytes::from(bytes));
-    }
-    if let Some(p) = &send.ping {
-        return Outgoing::Ping(Bytes::from(p.clone().into_bytes()));
-    }
-    if let Some(p) = &send.pong {
-        return Outgoing::Pong(Bytes::from(p.clone().into_bytes()));
-    }
-    let parts: Vec<Bytes> = send
-        .fragments
-        .iter()
-        .flatten()
-        .map(|p| Bytes::from(p.clone().into_bytes()))
-        .collect();
-    match &send.ping_between {
-        Some(ping) => Outgoing::FragmentsWithPing {
-            opcode: OpCode::Text,
-            parts,
-            after: 0,
-            ping: Bytes::from(ping.clone().into_bytes()),
-        },
-        None => Outgoing::Fragments {
-            opcode: OpCode::Text,
-            parts,
-        },
     }
 }

@@ -4,14 +4,12 @@
 use std::sync::Arc;
 
 use anyhow::Context as _;
-use bytes::Bytes;
 use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message;
 
 use crate::app::inspect::{Effect, Inspector, Msg, SendKind, update};
 use crate::capture::{ConnId, Direction};
 use crate::files::save::save_here;
-use crate::hexinput::parse_hex;
 use crate::net::Recorder;
 use crate::net::client::{ClientOptions, Outgoing, WsClient};
 use crate::net::url::WsUrl;
@@ -126,51 +124,22 @@ pub fn run(
 
 /// What the composer's text means for its kind, or why it cannot be sent.
 fn command(kind: SendKind, text: &str) -> Result<Cmd, String> {
-    let control = |text: &str| {
-        if text.len() > 125 {
-            Err(format!(
-                "a control frame carries at most 125 bytes (RFC 6455 §5.5); this is {}",
-                text.len()
-            ))
-        } else {
-            Ok(Bytes::from(text.to_owned().into_bytes()))
-        }
+    use crate::proto::send::{Kind, Send, SendError};
+    let kind = match kind {
+        SendKind::Text => Kind::Text,
+        SendKind::Binary => Kind::Binary,
+        SendKind::Ping => Kind::Ping,
+        SendKind::Pong => Kind::Pong,
+        SendKind::Close => Kind::Close,
+        SendKind::Fragments => Kind::Fragments,
     };
-    Ok(match kind {
-        SendKind::Text => Cmd::Send(Outgoing::Text(text.to_owned())),
-        SendKind::Binary => {
-            let bytes = parse_hex(text, 1 << 20).map_err(|e| format!("that is not hex: {e}"))?;
-            Cmd::Send(Outgoing::Binary(Bytes::from(bytes)))
-        }
-        SendKind::Ping => Cmd::Send(Outgoing::Ping(control(text)?)),
-        SendKind::Pong => Cmd::Send(Outgoing::Pong(control(text)?)),
-        SendKind::Close => {
-            let (code, reason) = text.trim().split_once(' ').unwrap_or((text.trim(), ""));
-            let code: u16 = if code.is_empty() {
-                1000
-            } else {
-                code.parse()
-                    .map_err(|_| format!("{code:?} is not a close code; type e.g. 1000 bye"))?
-            };
-            if reason.len() > 123 {
-                return Err("a close reason fits in 123 bytes (RFC 6455 §5.5)".to_owned());
-            }
-            Cmd::Close(code, reason.to_owned())
-        }
-        SendKind::Fragments => {
-            let parts: Vec<Bytes> = text
-                .split('|')
-                .map(|p| Bytes::from(p.to_owned().into_bytes()))
-                .collect();
-            if parts.len() < 2 {
-                return Err("separate the fragments with | (at least two)".to_owned());
-            }
-            Cmd::Send(Outgoing::Fragments {
-                opcode: OpCode::Text,
-                parts,
-            })
-        }
-    })
+    match Send::parse(kind, text) {
+        Ok(Send::Close { code, reason }) => Ok(Cmd::Close(code, reason)),
+        Ok(send) => Ok(Cmd::Send(Outgoing::from(send))),
+        Err(SendError::NotHex(e)) => Err(format!("that is not hex: {e}")),
+        Err(e @ SendError::TooFewFragments { .. }) => Err(format!("{e}; separate them with |")),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 /// A connection task and what it is told to send.

@@ -3,17 +3,21 @@
 use std::fmt::Write as _;
 
 use super::SavedCert;
-use crate::net::lab::{FAULTS, HTTP_ENDPOINTS, Lab, WS_ENDPOINTS};
+use crate::net::lab::{HTTP_ENDPOINTS, Lab};
 use crate::net::tls::LabCert;
 use crate::render::style::{Palette, Role};
+use crate::routes::{Endpoint, Fault};
 
 /// What the lab serves, with URLs to copy; `more` (the TLS part) goes before the last line.
 pub fn banner(lab: &Lab, more: &str, p: Palette) -> String {
-    let ws = |list: &[(&str, &'static str)]| -> Vec<(String, &'static str)> {
-        list.iter()
-            .map(|(path, what)| (lab.url(path), *what))
-            .collect()
-    };
+    let endpoints = Endpoint::ALL
+        .into_iter()
+        .map(|e| (lab.url(e.path()), e.description()))
+        .collect();
+    let faults = Fault::ALL
+        .into_iter()
+        .map(|f| (lab.url(&f.path()), f.description()))
+        .collect();
     let http: Vec<(String, &'static str)> = HTTP_ENDPOINTS
         .iter()
         .map(|(endpoint, what)| {
@@ -22,9 +26,9 @@ pub fn banner(lab: &Lab, more: &str, p: Palette) -> String {
         })
         .collect();
     let sections = [
-        ("WebSocket endpoints", ws(WS_ENDPOINTS)),
+        ("WebSocket endpoints", endpoints),
         ("HTTP endpoints", http),
-        ("Misbehaving servers", ws(FAULTS)),
+        ("Misbehaving servers", faults),
     ];
     // The URL column is as wide as the widest URL, so the descriptions line up.
     let width = sections

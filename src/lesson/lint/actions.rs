@@ -1,17 +1,11 @@
-//! The rules for actions: values in range, sends with exactly one lawful value, panes that
-//! fit their action.
+//! The rules for actions: values in range and panes that fit their action. The endpoint, the
+//! fault, the mask and the sends are typed values, checked as the file is parsed.
 
-use super::{Known, MAX_IDLE};
-use crate::lesson::model::{Action, Pane, Send, Spot};
+use super::MAX_IDLE;
+use crate::lesson::model::{Action, Pane, Spot};
 use crate::lesson::problem::Problem;
 
-pub(super) fn lint_action(
-    f: &str,
-    action: &Action,
-    spot: &Spot,
-    known: Known<'_>,
-    out: &mut Vec<Problem>,
-) {
+pub(super) fn lint_action(f: &str, action: &Action, spot: &Spot, out: &mut Vec<Problem>) {
     let mut err = |key: &str, message: String| out.push(Problem::error(f, spot.of(key), message));
     let measured = matches!(
         action,
@@ -61,36 +55,7 @@ pub(super) fn lint_action(
             }
             header_lines(&a.header, &mut err);
         }
-        Action::Websocket(a) => {
-            let path = a.path.split('?').next().unwrap_or_default();
-            if !known.ws_paths.contains(&path) {
-                err(
-                    "path",
-                    format!(
-                        "the lab has no WebSocket endpoint {:?}; it has {}",
-                        a.path,
-                        known.ws_paths.join(", ")
-                    ),
-                );
-            }
-            header_lines(&a.header, &mut err);
-            mask(a.mask.as_deref(), &mut err);
-            sends(&a.send, &mut err);
-        }
-        Action::Fault(a) => {
-            if !known.faults.contains(&a.name.as_str()) {
-                err(
-                    "name",
-                    format!(
-                        "there is no fault {:?}; the lab has {}",
-                        a.name,
-                        known.faults.join(", ")
-                    ),
-                );
-            }
-            mask(a.mask.as_deref(), &mut err);
-            sends(&a.send, &mut err);
-        }
+        Action::Websocket(a) => header_lines(&a.header, &mut err),
         _ => lint_other(action, &mut err),
     }
 }
@@ -158,85 +123,6 @@ fn header_lines(headers: &[String], err: &mut impl FnMut(&str, String)) {
     for h in headers {
         if h.split_once(':').is_none_or(|(n, _)| n.trim().is_empty()) {
             err("header", format!("header {h:?} is not \"Name: value\""));
-        }
-    }
-}
-
-fn mask(mask: Option<&str>, err: &mut impl FnMut(&str, String)) {
-    if let Some(m) = mask
-        && m != "none"
-        && !(m.len() == 8 && m.chars().all(|c| c.is_ascii_hexdigit()))
-    {
-        err(
-            "mask",
-            format!("mask {m:?} must be 8 hex digits, like \"37fa213d\", or \"none\""),
-        );
-    }
-}
-
-fn sends(sends: &[Send], err: &mut impl FnMut(&str, String)) {
-    for (i, s) in sends.iter().enumerate() {
-        let n = i + 1;
-        let set = [
-            s.text.is_some(),
-            s.binary.is_some(),
-            s.bytes.is_some(),
-            s.ping.is_some(),
-            s.pong.is_some(),
-            s.fragments.is_some(),
-            s.close.is_some(),
-        ];
-        if set.iter().filter(|x| **x).count() != 1 {
-            err(
-                "send",
-                format!(
-                    "send item {n} must have exactly one of text, binary, bytes, ping, pong, fragments, close"
-                ),
-            );
-            continue;
-        }
-        if s.ping_between.is_some() && s.fragments.is_none() {
-            err(
-                "send",
-                format!("send item {n}: ping_between goes with fragments"),
-            );
-        }
-        if s.reason.is_some() && s.close.is_none() {
-            err("send", format!("send item {n}: reason goes with close"));
-        }
-        for (what, payload) in [
-            ("ping", &s.ping),
-            ("pong", &s.pong),
-            ("ping_between", &s.ping_between),
-        ] {
-            if payload.as_ref().is_some_and(|p| p.len() > 125) {
-                err(
-                    "send",
-                    format!("send item {n}: a {what} carries at most 125 bytes (RFC 6455 §5.5)"),
-                );
-            }
-        }
-        if let Some(hex) = &s.binary
-            && crate::hexinput::parse_hex(hex, 1 << 20).is_err()
-        {
-            err("send", format!("send item {n}: binary {hex:?} is not hex"));
-        }
-        if s.bytes.is_some_and(|b| b > 16 * 1024 * 1024) {
-            err("send", format!("send item {n}: bytes goes up to 16 MiB"));
-        }
-        if s.fragments.as_ref().is_some_and(|f| f.len() < 2) {
-            err(
-                "send",
-                format!("send item {n}: a fragmented message has at least 2 fragments"),
-            );
-        }
-        if let Some(code) = s.close
-            && (matches!(code, 1004..=1006 | 1015) || !(1000..=4999).contains(&code))
-        {
-            err(
-                "send",
-                format!("send item {n}: close code {code} may not be sent (RFC 6455 §7.4)"),
-            );
         }
     }
 }

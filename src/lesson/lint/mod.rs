@@ -9,20 +9,11 @@ use super::predict::{frames_sent, opens_connection};
 use super::problem::Problem;
 use actions::lint_action;
 
-/// What the lab offers, passed in so this module stays free of the network code.
-#[derive(Debug, Clone, Copy)]
-pub struct Known<'a> {
-    /// WebSocket paths: "/echo".
-    pub ws_paths: &'a [&'a str],
-    /// Fault names: "wrong-accept".
-    pub faults: &'a [&'a str],
-}
-
 /// The most idle connections a lesson may open; the lab serves 1,024 at once.
 pub const MAX_IDLE: u32 = 1000;
 
 /// Every rule `lesson` breaks.
-pub fn lint(lesson: &Lesson, known: Known<'_>) -> Vec<Problem> {
+pub fn lint(lesson: &Lesson) -> Vec<Problem> {
     let mut out = Vec::new();
     let f = lesson.file.as_str();
     if lesson.id.is_empty()
@@ -85,7 +76,7 @@ pub fn lint(lesson: &Lesson, known: Known<'_>) -> Vec<Problem> {
                 line: step.line,
                 keys: vec![],
             });
-            lint_action(f, action, &spot, known, &mut out);
+            lint_action(f, action, &spot, &mut out);
         }
         for (i, check) in step.checks.iter().enumerate() {
             let spot = step.check_spots.get(i).cloned().unwrap_or_else(|| Spot {

@@ -5,9 +5,12 @@ use serde::Deserialize;
 
 mod action;
 mod quiz;
+mod values;
 
+pub use crate::proto::send::Send;
 pub use action::*;
 pub use quiz::*;
+pub use values::{Mask, refused_at};
 
 /// One lesson, parsed.
 #[derive(Debug, Clone, PartialEq)]

@@ -9,6 +9,7 @@ use tokio_tungstenite::tungstenite::protocol::frame::coding::{Data, OpCode as Li
 use crate::capture::selfcheck::AppMessage;
 use crate::proto::OpCode;
 use crate::proto::encode::close_payload;
+use crate::proto::send::Send;
 
 /// Something the client sends.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,6 +40,42 @@ pub enum Outgoing {
         /// The ping's payload.
         ping: Bytes,
     },
+    /// A close frame: [`super::WsClient::send`] starts the closing handshake through the
+    /// library, so that it knows the connection is closing.
+    Close {
+        /// The status code.
+        code: u16,
+        /// The reason.
+        reason: String,
+    },
+}
+
+// A checked send, as the client writes it.
+impl From<Send> for Outgoing {
+    fn from(send: Send) -> Self {
+        let text = |part: String| Bytes::from(part.into_bytes());
+        match send {
+            Send::Text(text) => Outgoing::Text(text),
+            Send::Binary(data) => Outgoing::Binary(Bytes::from(data)),
+            Send::Generated(count) => Outgoing::Binary(Bytes::from(Send::pattern(count))),
+            Send::Ping(data) => Outgoing::Ping(Bytes::from(data)),
+            Send::Pong(data) => Outgoing::Pong(Bytes::from(data)),
+            Send::Close { code, reason } => Outgoing::Close { code, reason },
+            Send::Fragments { parts, ping: None } => Outgoing::Fragments {
+                opcode: OpCode::Text,
+                parts: parts.into_iter().map(text).collect(),
+            },
+            Send::Fragments {
+                parts,
+                ping: Some(ping),
+            } => Outgoing::FragmentsWithPing {
+                opcode: OpCode::Text,
+                parts: parts.into_iter().map(text).collect(),
+                after: 0,
+                ping: Bytes::from(ping),
+            },
+        }
+    }
 }
 
 pub(super) fn fragment_frames(

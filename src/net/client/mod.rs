@@ -198,6 +198,9 @@ impl WsClient {
     /// # Errors
     /// When the connection fails while writing.
     pub async fn send(&mut self, outgoing: Outgoing) -> Result<(), ClientError> {
+        if let Outgoing::Close { code, reason } = outgoing {
+            return self.close(code, &reason).await;
+        }
         match self.masking {
             Masking::Library => self.send_with_library(outgoing).await,
             Masking::Pinned(key) => self.send_raw(outgoing, Some(key)).await,
@@ -218,6 +221,8 @@ impl WsClient {
                 after,
                 ping,
             } => fragment_frames(opcode, parts, Some(&(after, ping))),
+            // Sent by `send` itself, through the library's close.
+            Outgoing::Close { .. } => Vec::new(),
         };
         for message in frames {
             self.ws
@@ -249,6 +254,8 @@ impl WsClient {
                 after,
                 ping,
             } => raw_fragments(&mut put, *opcode, parts, Some((*after, ping))),
+            // Sent by `send` itself, through the library's close.
+            Outgoing::Close { .. } => {}
         }
         // Anything the library queued (an automatic pong) leaves first, so frames never
         // interleave mid-frame.

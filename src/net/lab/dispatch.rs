@@ -1,25 +1,18 @@
 //! Reads a connection's first request head and sends the stream where it belongs. The head is
 //! read here, not by a library, so that one port can serve WebSocket, plain HTTP and the faults.
 
-use std::fmt::Write as _;
 use std::sync::Arc;
-use std::time::Duration;
 
-use tokio::io::{AsyncRead, AsyncReadExt as _, AsyncWrite, AsyncWriteExt as _};
+use tokio::io::{AsyncRead, AsyncReadExt as _};
 use tokio::time::Instant;
 
 use super::rewind::Rewind;
-use super::{Shared, faults, http, ws};
+use super::{DRAIN_TIME, Shared, faults, http, ws};
+use crate::net::refuse::refuse;
 use crate::net::tcp::TappedTcp;
 use crate::proto::handshake::{Rule, check_request};
 use crate::proto::http::{Head, StartLine, parse_request};
-
-/// The most bytes read from a peer after the lab has said its last word, so that a client
-/// that keeps sending cannot keep a task busy for ever.
-pub(super) const DRAIN_LIMIT: u64 = 1024 * 1024;
-
-// How long the lab waits for a refused client to hang up before it hangs up itself.
-const DRAIN_TIME: Duration = Duration::from_secs(30);
+use crate::routes::{Endpoint, Fault};
 
 /// Serves one connection, whose request head must be complete by `deadline`. Every failure
 /// ends this connection only.
@@ -29,10 +22,10 @@ pub(super) async fn handle(mut stream: TappedTcp, shared: Arc<Shared>, deadline:
         // Within the same limit again, so that a client that neither sends nor reads holds its
         // slot for a bounded time.
         let body = format!(
-            "wslab lab: no complete request head within {} s\n",
+            "wslab lab: no complete request head within {} s",
             limit.as_secs_f64()
         );
-        let answer = refuse(stream, "408 Request Timeout", &[], &body);
+        let answer = refuse(&mut stream, "408 Request Timeout", &[], &body, DRAIN_TIME);
         let _ = tokio::time::timeout(limit, answer).await;
         return;
     };
@@ -42,8 +35,8 @@ pub(super) async fn handle(mut stream: TappedTcp, shared: Arc<Shared>, deadline:
     let head = match head {
         Ok(head) => head,
         Err(reason) => {
-            let body = format!("wslab lab: {reason}\n");
-            refuse(stream, "400 Bad Request", &[], &body).await;
+            let body = format!("wslab lab: {reason}");
+            refuse(&mut stream, "400 Bad Request", &[], &body, DRAIN_TIME).await;
             return;
         }
     };
@@ -52,24 +45,32 @@ pub(super) async fn handle(mut stream: TappedTcp, shared: Arc<Shared>, deadline:
         StartLine::Response { .. } => String::new(),
     };
     let path = target.split('?').next().unwrap_or_default();
-    if let Some(fault) = path.strip_prefix("/fault/") {
+    if path.starts_with(Fault::PREFIX) {
         let after_head = buffered.get(head.len..).unwrap_or_default().to_vec();
-        let fault = faults::run(fault, &head, Rewind::new(after_head, stream));
+        let mut stream = Rewind::new(after_head, stream);
+        let served = async {
+            if let Some(fault) = Fault::from_path(path) {
+                faults::run(fault, &head, stream).await;
+            } else {
+                let body = "wslab lab: no such fault; wslab serve lists them";
+                refuse(&mut stream, "404 Not Found", &[], body, DRAIN_TIME).await;
+            }
+        };
         // Past the limit the fault is dropped with its stream, which closes the connection.
-        let _ = tokio::time::timeout(shared.timeouts.fault, fault).await;
+        let _ = tokio::time::timeout(shared.timeouts.fault, served).await;
         return;
     }
-    let endpoint = ws::Endpoint::from_path(path);
+    let endpoint = Endpoint::from_path(path);
     if let (Some(endpoint), true) = (endpoint, head.has_token("upgrade", "websocket")) {
         if let Some((status, extra, body)) = handshake_refusal(&head) {
-            refuse(stream, status, extra, &body).await;
+            refuse(&mut stream, status, extra, &body, DRAIN_TIME).await;
             return;
         }
         if buffered.len() > head.len {
             // tungstenite would drop such a connection without a word; a learner gets one.
             let body = "wslab lab: the client sent bytes after its request without waiting \
-                        for the 101 answer (RFC 6455 §4.1)\n";
-            refuse(stream, "400 Bad Request", &[], body).await;
+                        for the 101 answer (RFC 6455 §4.1)";
+            refuse(&mut stream, "400 Bad Request", &[], body, DRAIN_TIME).await;
             return;
         }
         let check = ws::SelfCheck::new(stream.recorder().clone(), stream.conn());
@@ -110,45 +111,13 @@ fn handshake_refusal(head: &Head) -> Option<(&'static str, &'static [&'static st
         return Some((
             "426 Upgrade Required",
             &["Sec-WebSocket-Version: 13"],
-            format!("wslab lab: {}; this server speaks 13\n", version.detail),
+            format!("wslab lab: {}; this server speaks 13", version.detail),
         ));
     }
     let first = failed.next()?;
     Some((
         "400 Bad Request",
         &[],
-        format!("wslab lab: {}\n", first.detail),
+        format!("wslab lab: {}", first.detail),
     ))
-}
-
-/// Writes a complete answer with a one-line text body, then closes once the client has.
-pub(super) async fn refuse<S: AsyncRead + AsyncWrite + Unpin>(
-    mut stream: S,
-    status: &str,
-    extra_headers: &[&str],
-    body: &str,
-) {
-    let mut head = format!("HTTP/1.1 {status}\r\n");
-    for line in extra_headers {
-        head.push_str(line);
-        head.push_str("\r\n");
-    }
-    head.push_str("Content-Type: text/plain; charset=utf-8\r\n");
-    let _ = write!(head, "Content-Length: {}\r\n", body.len());
-    head.push_str("Connection: close\r\n\r\n");
-    head.push_str(body);
-    if stream.write_all(head.as_bytes()).await.is_err() {
-        return;
-    }
-    let _ = stream.flush().await;
-    let _ = stream.shutdown().await;
-    // Closing with unread bytes would reset the connection and could destroy the answer before
-    // the client reads it; so read what the client still sends, within bounds.
-    let _ = tokio::time::timeout(DRAIN_TIME, drain(&mut stream)).await;
-}
-
-/// Reads and drops bytes until the peer closes, an error, or [`DRAIN_LIMIT`].
-pub(super) async fn drain<S: AsyncRead + Unpin>(stream: &mut S) {
-    let mut sink = tokio::io::sink();
-    let _ = tokio::io::copy(&mut stream.take(DRAIN_LIMIT), &mut sink).await;
 }

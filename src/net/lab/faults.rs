@@ -7,104 +7,67 @@ use data_encoding::BASE64;
 use sha1::{Digest as _, Sha1};
 use tokio::io::{AsyncRead, AsyncReadExt as _, AsyncWrite, AsyncWriteExt as _};
 
-use super::dispatch::{DRAIN_LIMIT, drain, refuse};
+use super::DRAIN_TIME;
 use super::rewind::Rewind;
+use crate::net::refuse::{DRAIN_LIMIT, drain, refuse};
 use crate::proto::encode::{FrameSpec, close_payload, encode};
 use crate::proto::http::Head;
+use crate::proto::limits::CONTROL_PAYLOAD_MAX;
 use crate::proto::message::parse_close;
 use crate::proto::{Config, Derivation, Dissector, Event, OpCode, RsvBits, Side};
-
-/// The misbehaving peers: path, and what goes wrong, in one line.
-pub const FAULTS: &[(&str, &str)] = &[
-    (
-        "/fault/wrong-accept",
-        "101, but Sec-WebSocket-Accept hashes the key without the GUID (§4.2.2)",
-    ),
-    (
-        "/fault/status-200",
-        "200 OK instead of 101 Switching Protocols",
-    ),
-    (
-        "/fault/no-upgrade",
-        "101 without the Upgrade: websocket header",
-    ),
-    (
-        "/fault/version-426",
-        "426 Upgrade Required with Sec-WebSocket-Version: 13, whatever was asked (§4.4)",
-    ),
-    (
-        "/fault/masked-frame",
-        "a correct 101, then a masked text frame; servers must not mask (§5.1)",
-    ),
-    (
-        "/fault/strict-mask",
-        "echoes masked frames; closes with 1002 on the first unmasked one (§5.1)",
-    ),
-    (
-        "/fault/bad-utf8",
-        "a correct 101, then a text frame that is not valid UTF-8 (§8.1)",
-    ),
-    (
-        "/fault/big-ping",
-        "a correct 101, then a ping with 126 bytes of payload; control frames carry 125 (§5.5)",
-    ),
-    (
-        "/fault/garbage",
-        "bytes that are not HTTP at all, then the connection closes",
-    ),
-    ("/fault/hang", "reads the request and never answers"),
-];
+use crate::routes::Fault;
 
 const GARBAGE: &[u8] = b"SSH-2.0-OpenSSH_9.6\r\n\x00\x00\x01\x2c\x0a\x14\xde\xad\xbe\xef";
 const CLIENT_MASK_REASON: &str = "client frames must be masked (RFC 6455 §5.1)";
 
-/// Plays the fault `name` (the path after /fault/) on a stream whose request head has been
-/// read; `stream` replays whatever came after the head.
-pub(super) async fn run<S>(name: &str, head: &Head, mut stream: Rewind<S>)
+/// Plays `fault` on a stream whose request head has been read; `stream` replays whatever came
+/// after the head.
+pub(super) async fn run<S>(fault: Fault, head: &Head, mut stream: Rewind<S>)
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
     let key = head.header("sec-websocket-key").unwrap_or_default().trim();
     let accept = Derivation::new(key).accept;
-    let answer = match name {
-        "wrong-accept" => switching(Some(&without_guid(key)), true, &accept),
-        "no-upgrade" => switching(None, false, &accept),
-        "masked-frame" => with_frame(
+    let answer = match fault {
+        Fault::WrongAccept => switching(Some(&without_guid(key)), true, &accept),
+        Fault::NoUpgrade => switching(None, false, &accept),
+        Fault::MaskedFrame => with_frame(
             &accept,
             OpCode::Text,
             Some([0x6d, 0x61, 0x73, 0x6b]),
             b"masked by mistake",
         ),
-        "bad-utf8" => with_frame(&accept, OpCode::Text, None, b"caf\xc3\xff"),
-        "big-ping" => with_frame(&accept, OpCode::Ping, None, &[b'p'; 126]),
-        "strict-mask" => {
+        Fault::BadUtf8 => with_frame(&accept, OpCode::Text, None, b"caf\xc3\xff"),
+        Fault::BigPing => with_frame(
+            &accept,
+            OpCode::Ping,
+            None,
+            &[b'p'; CONTROL_PAYLOAD_MAX + 1],
+        ),
+        Fault::StrictMask => {
             let answer = switching(None, true, &accept);
             if stream.write_all(&answer).await.is_ok() {
                 strict_mask(stream).await;
             }
             return;
         }
-        "status-200" => {
-            let body = "wslab lab: this is a plain page, not a WebSocket handshake\n";
-            return refuse(stream, "200 OK", &[], body).await;
+        Fault::Status200 => {
+            let body = "wslab lab: this is a plain page, not a WebSocket handshake";
+            return refuse(&mut stream, "200 OK", &[], body, DRAIN_TIME).await;
         }
-        "version-426" => {
-            let body = "wslab lab: this fault always asks for version 13\n";
+        Fault::Version426 => {
+            let body = "wslab lab: this fault always asks for version 13";
             let extra = &["Sec-WebSocket-Version: 13"];
-            return refuse(stream, "426 Upgrade Required", extra, body).await;
+            return refuse(&mut stream, "426 Upgrade Required", extra, body, DRAIN_TIME).await;
         }
-        "garbage" => {
+        Fault::Garbage => {
             if stream.write_all(GARBAGE).await.is_ok() {
                 let _ = stream.shutdown().await;
                 drain(&mut stream).await;
             }
             return;
         }
-        "hang" => return drain(&mut stream).await,
-        _ => {
-            let body = "wslab lab: no such fault; wslab serve lists them\n";
-            return refuse(stream, "404 Not Found", &[], body).await;
-        }
+        Fault::Hang => return drain(&mut stream).await,
     };
     if stream.write_all(&answer).await.is_ok() {
         linger(stream).await;
@@ -191,7 +154,7 @@ async fn strict_mask<S: AsyncRead + AsyncWrite + Unpin>(mut stream: Rewind<S>) {
 /// `DRAIN_LIMIT` bytes.
 struct ClientFrames {
     dissector: Dissector,
-    total: u64,
+    total: usize,
 }
 
 impl ClientFrames {
@@ -200,7 +163,7 @@ impl ClientFrames {
             dissector: Dissector::new(Config {
                 side: Side::Client,
                 // Echoed messages come from the preview, so it holds a whole (bounded) message.
-                preview_cap: DRAIN_LIMIT as usize,
+                preview_cap: DRAIN_LIMIT,
                 allowed_rsv: RsvBits(0),
             }),
             total: 0,
@@ -211,7 +174,7 @@ impl ClientFrames {
     async fn next<S: AsyncRead + Unpin>(&mut self, stream: &mut S) -> Option<Vec<Event>> {
         let mut chunk = [0u8; 4096];
         let n = stream.read(&mut chunk).await.ok()?;
-        self.total += n as u64;
+        self.total += n;
         if n == 0 || self.total > DRAIN_LIMIT {
             return None;
         }

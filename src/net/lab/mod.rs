@@ -21,32 +21,11 @@ use tokio::net::TcpListener;
 use tokio::sync::{broadcast, oneshot};
 use tokio::task::{JoinHandle, JoinSet};
 
-pub use faults::FAULTS;
 pub use ws::SUBPROTOCOLS;
 
 use super::recorder::Recorder;
 use super::tls::LabCert;
 use feed::Feed;
-
-/// The WebSocket endpoints, with what each does.
-pub const WS_ENDPOINTS: &[(&str, &str)] = &[
-    (
-        "/echo",
-        "sends every text and binary message back; answers pings and close",
-    ),
-    (
-        "/chat",
-        "broadcasts every message to all /chat clients, the sender included",
-    ),
-    (
-        "/ticker",
-        "pushes each update of the feed as a text message, unasked",
-    ),
-    (
-        "/goodbye",
-        "says one line, then closes first, with 1001 going away",
-    ),
-];
 
 /// The plain HTTP endpoints, with what each does.
 pub const HTTP_ENDPOINTS: &[(&str, &str)] = &[
@@ -285,6 +264,9 @@ impl Drop for Lab {
         self.ticking.abort();
     }
 }
+
+// How long the lab waits for a refused client to hang up before it hangs up itself.
+const DRAIN_TIME: Duration = Duration::from_secs(30);
 
 /// Connections the lab serves at once.
 pub const MAX_CONNECTIONS: usize = 1024;

@@ -19,6 +19,8 @@ use crate::capture::selfcheck::Delivered;
 use crate::capture::{ConnId, Direction};
 use crate::net::client::app_message;
 use crate::net::recorder::Recorder;
+use crate::proto::limits::CLOSE_REASON_MAX;
+use crate::routes::Endpoint;
 
 /// The lab's half of the self-check: what tungstenite delivered to an endpoint, compared at
 /// the end with what the lab's own tap captured from the client.
@@ -69,27 +71,6 @@ pub(super) const CHAT_BACKLOG: usize = 256;
 const CHAT_MAX_MESSAGE: usize = 64 * 1024;
 const MAX_MESSAGE: usize = 16 * 1024 * 1024;
 
-/// A WebSocket endpoint of the lab.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Endpoint {
-    Echo,
-    Chat,
-    Ticker,
-    Goodbye,
-}
-
-impl Endpoint {
-    pub(super) fn from_path(path: &str) -> Option<Self> {
-        match path {
-            "/echo" => Some(Self::Echo),
-            "/chat" => Some(Self::Chat),
-            "/ticker" => Some(Self::Ticker),
-            "/goodbye" => Some(Self::Goodbye),
-            _ => None,
-        }
-    }
-}
-
 /// Completes the handshake (the request head is replayed by `stream`) and runs the endpoint.
 pub(super) async fn serve<S>(
     stream: S,
@@ -120,7 +101,7 @@ pub(super) async fn serve<S>(
         (Endpoint::Chat, Some(lines)) => chat(&mut ws, lines, &shared, &mut check).await,
         (Endpoint::Ticker, _) => ticker(&mut ws, &shared, &mut check).await,
         (Endpoint::Goodbye, _) => goodbye(&mut ws, &mut check).await,
-        _ => echo(&mut ws, &mut check).await,
+        (Endpoint::Echo | Endpoint::Chat, _) => echo(&mut ws, &mut check).await,
     };
     // Before the stream (and its tap) is dropped: the connection's close is what `serve`
     // waits for to show the verdict.
@@ -342,14 +323,11 @@ async fn refuse<S: Sink<Message> + Unpin>(sink: &mut S, error: &Error) {
     };
     let frame = CloseFrame {
         code,
-        reason: cut(&reason, MAX_CLOSE_REASON).to_owned().into(),
+        reason: cut(&reason, CLOSE_REASON_MAX).to_owned().into(),
     };
     // The client may be gone already; then there is no one left to tell.
     let _ = sink.send(Message::Close(Some(frame))).await;
 }
-
-// A close frame's payload is at most 125 bytes, two of them the code (§5.5).
-const MAX_CLOSE_REASON: usize = 123;
 
 fn cut(text: &str, max: usize) -> &str {
     let mut end = text.len().min(max);

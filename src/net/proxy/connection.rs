@@ -16,11 +16,11 @@ use std::task::Poll;
 use tokio::io::AsyncWriteExt as _;
 use tokio::net::TcpStream;
 
-use super::answer;
 use super::error::UpstreamError;
 use super::pump::{Half, Pump, PumpError};
 use super::{Events, ProxyConfig, UpstreamFailure};
 use crate::capture::{Direction, Layer};
+use crate::net::refuse;
 use crate::net::tcp::TappedTcp;
 
 /// Serves one accepted, tapped client until both directions have ended or one side failed.
@@ -126,7 +126,7 @@ fn client_has_answer(client: &TappedTcp) -> bool {
     })
 }
 
-// Answers the client `502 Bad Gateway` with the sentence (see `answer`).
+// Answers the client `502 Bad Gateway` with the sentence (see `crate::net::refuse`).
 async fn refuse(
     client: &mut TappedTcp,
     config: &ProxyConfig,
@@ -134,12 +134,12 @@ async fn refuse(
     error: UpstreamError,
 ) {
     let sentence = error.to_string();
-    let shut = answer::answer(client, "502 Bad Gateway", &sentence).await;
+    let shut = refuse::answer(client, "502 Bad Gateway", &[], &sentence).await;
     // Told before the drain: the answer is out, and a watcher should not wait for the
     // client to hang up to hear why.
     tell(client, events, error);
     if shut {
-        answer::drain(client, config.timeouts.linger).await;
+        let _ = tokio::time::timeout(config.timeouts.linger, refuse::drain(client)).await;
     }
     record(client, sentence);
 }

@@ -37,7 +37,6 @@ mod names;
 mod problem;
 mod record;
 mod spanned;
-pub use spanned::Spanned;
 #[cfg(test)]
 mod tests;
 
@@ -52,3 +51,4 @@ pub use problem::{MAX_CIPHERTEXT_LEN, MAX_PLAINTEXT_LEN, TlsProblem};
 pub use record::{
     Alert, IncompleteRecord, RECORD_HEADER_LEN, TLS13_TAG_LEN, Tls13Overhead, TlsRecord,
 };
+pub use spanned::Spanned;

@@ -1,5 +1,5 @@
-//! A value read from the wire with the offsets of its bytes: what every field of a hello
-//! and a record carries, so that a view can light the bytes it explains.
+//! A value read from the wire with where its bytes were: the records and the handshake
+//! messages inside them both use it, so it sits below both.
 
 use std::ops::Range;
 

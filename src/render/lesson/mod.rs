@@ -138,7 +138,7 @@ pub fn describe(action: &Action) -> String {
             };
             format!("WebSocket handshake to {}{then}", a.path)
         }
-        Action::Fault(a) => format!("a misbehaving server: /fault/{}", a.name),
+        Action::Fault(a) => format!("a misbehaving server: {}", a.name.path()),
         Action::Chat(a) => format!("{} clients in /chat, {} lines", a.clients, a.lines.len()),
         Action::Duplex(a) => format!(
             "full duplex on /ticker: {} typing indicators up, {} updates down, {} ms apart",
@@ -160,32 +160,21 @@ pub fn describe(action: &Action) -> String {
 }
 
 fn send(s: &Send) -> String {
-    if let Some(t) = &s.text {
-        return format!("text {t:?}");
-    }
-    if let Some(b) = &s.binary {
-        return format!("binary {b}");
-    }
-    if let Some(n) = s.bytes {
-        return format!("{n} binary bytes");
-    }
-    if let Some(p) = &s.ping {
-        return format!("ping {p:?}");
-    }
-    if let Some(p) = &s.pong {
-        return format!("pong {p:?}");
-    }
-    if let Some(f) = &s.fragments {
-        let ping = s
-            .ping_between
-            .as_ref()
-            .map(|p| format!(" with ping {p:?} between"))
-            .unwrap_or_default();
-        return format!("a message in {} fragments{ping}", f.len());
-    }
-    match (s.close, &s.reason) {
-        (Some(code), Some(r)) => format!("close {code} {r:?}"),
-        (Some(code), None) => format!("close {code}"),
-        _ => String::new(),
+    let quoted = |payload: &[u8]| format!("{:?}", String::from_utf8_lossy(payload));
+    match s {
+        Send::Text(t) => format!("text {t:?}"),
+        Send::Binary(b) => format!("binary {}", crate::proto::fields::hex_bytes(b)),
+        Send::Generated(n) => format!("{n} binary bytes"),
+        Send::Ping(p) => format!("ping {}", quoted(p)),
+        Send::Pong(p) => format!("pong {}", quoted(p)),
+        Send::Fragments { parts, ping } => {
+            let ping = ping
+                .as_ref()
+                .map(|p| format!(" with ping {} between", quoted(p)))
+                .unwrap_or_default();
+            format!("a message in {} fragments{ping}", parts.len())
+        }
+        Send::Close { code, reason } if reason.is_empty() => format!("close {code}"),
+        Send::Close { code, reason } => format!("close {code} {reason:?}"),
     }
 }

@@ -19,8 +19,8 @@ use crate::render::style::Palette;
 /// Handouts are plain text: no colour codes.
 const PLAIN: Palette = Palette::new(false);
 
-/// Payload bytes shown in a frame's hex dump before the rest is elided.
-const DUMP: usize = 64;
+/// Payload bytes shown in a frame's hex dump before the rest is elided: as many as a pane.
+const DUMP: usize = crate::proto::limits::PANE_PAYLOAD;
 
 fn section(title: &str, body: &str) -> String {
     if body.trim().is_empty() {
