@@ -5,8 +5,11 @@
 use std::sync::Arc;
 
 use super::keymap::Key;
-use crate::capture::{ConnId, Snapshot};
+use crate::capture::{ConnId, Direction, Snapshot, Transcript};
 use crate::lesson::model::Pane;
+use crate::proto::OpCode;
+use crate::proto::message::parse_close;
+use crate::proto::send::{Kind, Send, SendError};
 
 /// The panes of a live view of plain connections (the proxy's), in tab order.
 pub const PANES: [Pane; 5] = [
@@ -89,8 +92,8 @@ pub enum Link {
 pub enum Effect {
     /// Connect (again).
     Connect,
-    /// Send something.
-    Send(SendKind, String),
+    /// Send this, checked against the protocol's rules already.
+    Send(Send),
     /// Write the capture to a file (pcap for Wireshark, and HAR).
     Save,
     /// Leave.
@@ -219,9 +222,16 @@ impl Inspector {
                     self.status = Some("Not connected: Tab, then R reconnects.".to_owned());
                     return Vec::new();
                 }
-                let text = std::mem::take(&mut self.draft);
-                self.follow = true;
-                return vec![Effect::Send(self.kind, text)];
+                // What cannot be sent is said, and the draft stays for the user to mend.
+                match parse_send(self.kind, &self.draft) {
+                    Ok(send) => {
+                        self.draft.clear();
+                        self.follow = true;
+                        self.status = None;
+                        return vec![Effect::Send(send)];
+                    }
+                    Err(why) => self.status = Some(why),
+                }
             }
             _ => {}
         }
@@ -333,6 +343,55 @@ impl Inspector {
     }
 }
 
+/// What the composer's text means for its kind.
+///
+/// # Errors
+/// Why it cannot be sent, in one sentence that names the rule.
+pub fn parse_send(kind: SendKind, text: &str) -> Result<Send, String> {
+    let kind = match kind {
+        SendKind::Text => Kind::Text,
+        SendKind::Binary => Kind::Binary,
+        SendKind::Ping => Kind::Ping,
+        SendKind::Pong => Kind::Pong,
+        SendKind::Close => Kind::Close,
+        SendKind::Fragments => Kind::Fragments,
+    };
+    Send::parse(kind, text).map_err(|e| match e {
+        SendError::NotHex(e) => format!("that is not hex: {e}"),
+        e @ SendError::TooFewFragments { .. } => format!("{e}; separate them with |"),
+        e => e.to_string(),
+    })
+}
+
+/// How connection `conn` ended, in the words of the last close frame the server sent, read
+/// from the capture.
+pub fn close_wording(t: &Transcript, conn: Option<ConnId>) -> String {
+    let Some(c) = conn.and_then(|conn| t.connection(conn)) else {
+        return "the connection closed".to_owned();
+    };
+    let close = c
+        .flow(Direction::ServerToClient)
+        .frames
+        .iter()
+        .rev()
+        .find(|f| f.item.header.opcode() == OpCode::Close)
+        .map(|f| parse_close(&f.item.payload, true).0);
+    match close {
+        Some(close) => match close.code {
+            Some(n) if close.reason.is_empty() => {
+                format!("closed with {n} ({})", close.code_name().unwrap_or("?"))
+            }
+            Some(n) => format!(
+                "closed with {n} ({}) {:?}",
+                close.code_name().unwrap_or("?"),
+                close.reason
+            ),
+            None => "closed with no code".to_owned(),
+        },
+        None => "the server hung up without a close frame".to_owned(),
+    }
+}
+
 /// Applies `msg` to the console; returns what the terminal loop must do.
 pub fn update(inspector: &mut Inspector, msg: Msg) -> Vec<Effect> {
     let effects = match msg {
@@ -379,14 +438,14 @@ mod tests {
         );
         assert_eq!(
             update(&mut i, Msg::Key(Key::Enter)),
-            [Effect::Send(SendKind::Text, "hi".into())]
+            [Effect::Send(Send::Text("hi".into()))]
         );
         assert!(i.draft.is_empty());
         update(&mut i, Msg::Key(Key::Down));
         typed(&mut i, "de ad");
         assert_eq!(
             update(&mut i, Msg::Key(Key::Enter)),
-            [Effect::Send(SendKind::Binary, "de ad".into())]
+            [Effect::Send(Send::Binary(vec![0xde, 0xad]))]
         );
         update(&mut i, Msg::Key(Key::Up));
         update(&mut i, Msg::Key(Key::Up));
@@ -495,5 +554,88 @@ mod tests {
         // A pane of unknown length is left alone.
         i.clamp_to(None);
         assert_eq!(i.selected, 3);
+    }
+
+    #[test]
+    fn the_composer_s_text_becomes_what_it_says() {
+        assert_eq!(
+            parse_send(SendKind::Text, "hi"),
+            Ok(Send::Text("hi".into()))
+        );
+        assert_eq!(
+            parse_send(SendKind::Binary, "de ad"),
+            Ok(Send::Binary(vec![0xde, 0xad]))
+        );
+        assert_eq!(
+            parse_send(SendKind::Close, "1001 going away"),
+            Ok(Send::Close {
+                code: 1001,
+                reason: "going away".into()
+            })
+        );
+        assert_eq!(
+            parse_send(SendKind::Close, ""),
+            Ok(Send::Close {
+                code: 1000,
+                reason: String::new()
+            })
+        );
+        assert!(
+            matches!(parse_send(SendKind::Fragments, "Hel|lo"), Ok(Send::Fragments { parts, .. }) if parts.len() == 2)
+        );
+    }
+
+    #[test]
+    fn what_cannot_be_sent_is_said_and_the_draft_stays() {
+        let why = |k: SendKind, t: &str| parse_send(k, t).err().unwrap_or_default();
+        let long = "p".repeat(126);
+        assert!(why(SendKind::Binary, "zz").starts_with("that is not hex"));
+        assert!(why(SendKind::Ping, &long).contains("at most 125 bytes (RFC 6455 §5.5)"));
+        assert!(why(SendKind::Close, "bye").contains("is not a close code"));
+        assert!(why(SendKind::Fragments, "one").contains("at least two"));
+        let mut i = Inspector::new("ws://x/");
+        update(
+            &mut i,
+            Msg::Opened {
+                conn: Some(ConnId(1)),
+                protocol: None,
+            },
+        );
+        update(&mut i, Msg::Key(Key::Down));
+        typed(&mut i, "zz");
+        assert!(update(&mut i, Msg::Key(Key::Enter)).is_empty());
+        assert_eq!(i.draft, "zz", "kept, to be mended");
+        assert!(
+            i.status
+                .as_deref()
+                .unwrap_or_default()
+                .starts_with("that is not hex")
+        );
+    }
+
+    #[test]
+    fn the_close_is_worded_from_the_server_s_close_frame() {
+        use crate::capture::Limits;
+        use crate::proto::encode::{FrameSpec, close_payload, encode};
+        let mut t = Transcript::new(Limits::default());
+        let (conn, _) = t.open("inspect", None, None, 0).unwrap();
+        assert_eq!(
+            close_wording(&t, Some(conn)),
+            "the server hung up without a close frame"
+        );
+        let request = b"GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+        let response = b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n";
+        t.record(conn, Direction::ClientToServer, 1, request);
+        t.record(conn, Direction::ServerToClient, 2, response);
+        let close = encode(
+            FrameSpec::new(OpCode::Close, None),
+            &close_payload(1001, "going away"),
+        );
+        t.record(conn, Direction::ServerToClient, 3, &close);
+        assert_eq!(
+            close_wording(&t, Some(conn)),
+            "closed with 1001 (Going Away) \"going away\""
+        );
+        assert_eq!(close_wording(&t, None), "the connection closed");
     }
 }

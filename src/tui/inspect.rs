@@ -7,14 +7,12 @@ use anyhow::Context as _;
 use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message;
 
-use crate::app::inspect::{Effect, Inspector, Msg, SendKind, update};
-use crate::capture::{ConnId, Direction};
+use crate::app::inspect::{Effect, Inspector, Msg, close_wording, update};
 use crate::files::save::save_here;
 use crate::net::Recorder;
 use crate::net::client::{ClientOptions, Outgoing, WsClient};
 use crate::net::url::WsUrl;
-use crate::proto::OpCode;
-use crate::proto::message::parse_close;
+use crate::proto::send::Send;
 use crate::ui::{Theme, inspect};
 
 /// What reaches the loop.
@@ -100,16 +98,13 @@ pub fn run(
                         update(&mut inspector, Msg::Status(said));
                     }
                     Effect::Connect => link = connect(url, options, recorder, &tx),
-                    Effect::Send(kind, text) => {
-                        let said = match command(kind, &text) {
-                            Ok(cmd) => link
-                                .cmds
-                                .send(cmd)
-                                .err()
-                                .map(|_| "Not connected: R reconnects.".to_owned()),
-                            Err(why) => Some(why),
+                    Effect::Send(send) => {
+                        let cmd = match send {
+                            Send::Close { code, reason } => Cmd::Close(code, reason),
+                            send => Cmd::Send(Outgoing::from(send)),
                         };
-                        if let Some(said) = said {
+                        if link.cmds.send(cmd).is_err() {
+                            let said = "Not connected: R reconnects.".to_owned();
                             update(&mut inspector, Msg::Status(said));
                         }
                     }
@@ -120,26 +115,6 @@ pub fn run(
     super::leave();
     drop(runtime);
     result
-}
-
-/// What the composer's text means for its kind, or why it cannot be sent.
-fn command(kind: SendKind, text: &str) -> Result<Cmd, String> {
-    use crate::proto::send::{Kind, Send, SendError};
-    let kind = match kind {
-        SendKind::Text => Kind::Text,
-        SendKind::Binary => Kind::Binary,
-        SendKind::Ping => Kind::Ping,
-        SendKind::Pong => Kind::Pong,
-        SendKind::Close => Kind::Close,
-        SendKind::Fragments => Kind::Fragments,
-    };
-    match Send::parse(kind, text) {
-        Ok(Send::Close { code, reason }) => Ok(Cmd::Close(code, reason)),
-        Ok(send) => Ok(Cmd::Send(Outgoing::from(send))),
-        Err(SendError::NotHex(e)) => Err(format!("that is not hex: {e}")),
-        Err(e @ SendError::TooFewFragments { .. }) => Err(format!("{e}; separate them with |")),
-        Err(e) => Err(e.to_string()),
-    }
 }
 
 /// A connection task and what it is told to send.
@@ -235,7 +210,7 @@ async fn connection(
             read = client.recv() => match read {
                 Ok(Some(Message::Close(_)) | None) => {
                     let _ = client.drain().await;
-                    break Some(closed_by_server(&recorder, conn));
+                    break Some(recorder.read(|t| close_wording(t, conn)));
                 }
                 Ok(Some(_)) => {
                     let _ = tx.send(Input::Traffic);
@@ -249,76 +224,5 @@ async fn connection(
     };
     if let Some(why) = why {
         event(Msg::Closed { conn, why });
-    }
-}
-
-/// How the connection ended, in the words of the last close frame captured.
-fn closed_by_server(recorder: &Recorder, conn: Option<ConnId>) -> String {
-    let Some(conn) = conn else {
-        return "the connection closed".to_owned();
-    };
-    recorder.read(|t| {
-        let Some(c) = t.connection(conn) else {
-            return "the connection closed".to_owned();
-        };
-        let code = |d: Direction| {
-            c.flow(d)
-                .frames
-                .iter()
-                .rev()
-                .find(|f| f.item.header.opcode() == OpCode::Close)
-                .map(|f| parse_close(&f.item.payload, true).0)
-        };
-        match (
-            code(Direction::ServerToClient),
-            code(Direction::ClientToServer),
-        ) {
-            (Some(close), _) => match close.code {
-                Some(n) if close.reason.is_empty() => {
-                    format!("closed with {n} ({})", close.code_name().unwrap_or("?"))
-                }
-                Some(n) => format!(
-                    "closed with {n} ({}) {:?}",
-                    close.code_name().unwrap_or("?"),
-                    close.reason
-                ),
-                None => "closed with no code".to_owned(),
-            },
-            (None, _) => "the server hung up without a close frame".to_owned(),
-        }
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_composer_s_text_becomes_what_it_says() {
-        assert!(
-            matches!(command(SendKind::Text, "hi"), Ok(Cmd::Send(Outgoing::Text(t))) if t == "hi")
-        );
-        assert!(
-            matches!(command(SendKind::Binary, "de ad"), Ok(Cmd::Send(Outgoing::Binary(b))) if b[..] == [0xde, 0xad])
-        );
-        assert!(
-            matches!(command(SendKind::Close, "1001 going away"), Ok(Cmd::Close(1001, r)) if r == "going away")
-        );
-        assert!(matches!(command(SendKind::Close, ""), Ok(Cmd::Close(1000, r)) if r.is_empty()));
-        assert!(
-            matches!(command(SendKind::Fragments, "Hel|lo"), Ok(Cmd::Send(Outgoing::Fragments { parts, .. })) if parts.len() == 2)
-        );
-    }
-
-    #[test]
-    fn what_cannot_be_sent_is_said() {
-        fn why(k: SendKind, t: &str) -> String {
-            command(k, t).err().unwrap_or_default()
-        }
-        let long = "p".repeat(126);
-        assert!(why(SendKind::Binary, "zz").starts_with("that is not hex"));
-        assert!(why(SendKind::Ping, &long).contains("at most 125 bytes (RFC 6455 §5.5)"));
-        assert!(why(SendKind::Close, "bye").contains("is not a close code"));
-        assert!(why(SendKind::Fragments, "one").contains("at least two"));
     }
 }
