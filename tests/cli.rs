@@ -302,7 +302,7 @@ fn a_closed_pipe_is_not_an_error() {
         .expect("runs");
     let mut frame = vec![0x82u8, 0x7f, 0, 0, 0, 0, 0, 1, 0, 0];
     frame.resize(10 + 65536, 0xab);
-    let hex = data_encoding::HEXLOWER.encode(&frame);
+    let hex = hex::encode(&frame);
     let mut stdin = child.stdin.take().expect("piped");
     stdin.write_all(hex.as_bytes()).expect("write");
     drop(stdin);
@@ -319,7 +319,7 @@ fn decode_a_whole_stream_starting_with_its_handshake() {
     stream.extend_from_slice(&[
         0x81, 0x85, 0x37, 0xfa, 0x21, 0x3d, 0x7f, 0x9f, 0x4d, 0x51, 0x58,
     ]);
-    let hex = data_encoding::HEXLOWER.encode(&stream);
+    let hex = hex::encode(&stream);
     let out = wslab(&["decode", &hex], None);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = stdout(&out);
@@ -342,13 +342,7 @@ fn decode_a_whole_stream_starting_with_its_handshake() {
 #[test]
 fn a_broken_handshake_rule_in_the_stream_exits_1() {
     let request = "GET /chat HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: aGVsbG8=\r\nSec-WebSocket-Version: 8\r\n\r\n";
-    let out = wslab(
-        &[
-            "decode",
-            &data_encoding::HEXLOWER.encode(request.as_bytes()),
-        ],
-        None,
-    );
+    let out = wslab(&["decode", &hex::encode(request.as_bytes())], None);
     assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);
     assert!(text.contains(
@@ -363,7 +357,7 @@ fn a_response_head_means_server_frames() {
     let response = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n";
     let mut stream = response.as_bytes().to_vec();
     stream.extend_from_slice(b"\x81\x05Hello");
-    let out = wslab(&["decode", &data_encoding::HEXLOWER.encode(&stream)], None);
+    let out = wslab(&["decode", &hex::encode(&stream)], None);
     assert_eq!(out.status.code(), Some(0));
     let text = stdout(&out);
     assert!(text.contains("as server → client, since it starts with a response"));
@@ -374,10 +368,7 @@ fn a_response_head_means_server_frames() {
 #[test]
 fn a_head_without_its_blank_line_is_named_not_decoded_as_bits() {
     let text = "GET / HTTP/1.1\r\nHost: a\r\n";
-    let out = wslab(
-        &["decode", &data_encoding::HEXLOWER.encode(text.as_bytes())],
-        None,
-    );
+    let out = wslab(&["decode", &hex::encode(text.as_bytes())], None);
     assert!(stdout(&out).contains(
         "✗ The input starts like an HTTP head, but it never ends with a blank line (CRLF CRLF); reading it as frames instead."
     ));

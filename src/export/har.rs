@@ -11,7 +11,8 @@
 //! Chrome shows it, with `_compressedLength` for what crossed the wire; one that did not
 //! keeps the wire bytes and says why in `_inflateNote`.
 
-use data_encoding::BASE64;
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
 use serde_json::{Value, json};
 
 use crate::capture::{Connection, Direction, HttpMessage, Transcript};

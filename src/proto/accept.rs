@@ -1,7 +1,8 @@
 //! The Sec-WebSocket-Accept derivation (RFC 6455 §1.3, §4.2.2), with every step kept as data
 //! so that a view can show it line by line.
 
-use data_encoding::{BASE64, DecodeKind, HEXLOWER};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
 use sha1::{Digest, Sha1};
 use thiserror::Error;
 
@@ -31,6 +32,17 @@ pub enum KeyError {
     BadBase64Length {
         /// How many characters the key has.
         chars: usize,
+    },
+    /// The last character before the padding carries bits past the last byte: not the
+    /// canonical encoding (RFC 4648 §3.5), which a strict decoder refuses.
+    #[error(
+        "character {position} ({found:?}) sets bits past the last byte; base64 of 16 bytes ends in A, Q, g or w before \"==\""
+    )]
+    NotCanonical {
+        /// 1-based character position in the key.
+        position: usize,
+        /// The offending character.
+        found: char,
     },
     /// Valid base64, but of the wrong number of bytes.
     #[error("the key decodes to {decoded} bytes, but it must be exactly 16 bytes")]
@@ -75,7 +87,7 @@ impl Derivation {
         Self {
             key: key.to_owned(),
             key_bytes: validate_key(key),
-            accept: BASE64.encode(&sha1),
+            accept: BASE64.encode(sha1),
             concatenated,
             sha1,
         }
@@ -83,7 +95,7 @@ impl Derivation {
 
     /// The digest in lowercase hex, two digits a byte.
     pub fn sha1_hex(&self) -> String {
-        HEXLOWER.encode(&self.sha1)
+        hex::encode(self.sha1)
     }
 
     /// Compares the derived value with the Sec-WebSocket-Accept a server sent.
@@ -126,19 +138,22 @@ pub fn validate_key(key: &str) -> Result<[u8; 16], KeyError> {
             found,
         });
     }
-    let decoded = BASE64
-        .decode(key.as_bytes())
-        .map_err(|error| match error.kind {
-            DecodeKind::Symbol => KeyError::NotBase64 {
-                position: error.position + 1,
-                found: char::from(key.as_bytes().get(error.position).copied().unwrap_or(b'?')),
-            },
-            DecodeKind::Length | DecodeKind::Padding | DecodeKind::Trailing => {
-                KeyError::BadBase64Length {
-                    chars: key.chars().count(),
-                }
+    // Strict: the standard alphabet with canonical padding, as RFC 4648 §4 writes it.
+    let decoded = BASE64.decode(key.as_bytes()).map_err(|error| match error {
+        base64::DecodeError::InvalidByte(position, byte) => KeyError::NotBase64 {
+            position: position + 1,
+            found: char::from(byte),
+        },
+        base64::DecodeError::InvalidLastSymbol(position, byte) => KeyError::NotCanonical {
+            position: position + 1,
+            found: char::from(byte),
+        },
+        base64::DecodeError::InvalidLength(_) | base64::DecodeError::InvalidPadding => {
+            KeyError::BadBase64Length {
+                chars: key.chars().count(),
             }
-        })?;
+        }
+    })?;
     <[u8; 16]>::try_from(decoded.as_slice()).map_err(|_| KeyError::WrongLength {
         decoded: decoded.len(),
     })
@@ -151,12 +166,26 @@ pub fn validate_key(key: &str) -> Result<[u8; 16], KeyError> {
 pub fn random_key() -> Result<String, getrandom::Error> {
     let mut nonce = [0u8; 16];
     getrandom::fill(&mut nonce)?;
-    Ok(BASE64.encode(&nonce))
+    Ok(BASE64.encode(nonce))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_key_with_stray_bits_is_refused_by_name() {
+        // The RFC's sample key with its last symbol Q changed to R: the same 16 bytes to a
+        // lenient decoder, but not the canonical encoding.
+        assert_eq!(
+            validate_key("dGhlIHNhbXBsZSBub25jZR=="),
+            Err(KeyError::NotCanonical {
+                position: 22,
+                found: 'R'
+            })
+        );
+        assert!(validate_key("dGhlIHNhbXBsZSBub25jZQ==").is_ok());
+    }
 
     #[test]
     fn rfc_6455_section_1_3() {

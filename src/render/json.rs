@@ -3,7 +3,6 @@
 //! docs/jsonl.md documents schema version [`VERSION`]; field names are a promise to scripts:
 //! add, never rename without a new version.
 
-use data_encoding::HEXLOWER;
 use serde::Serialize;
 
 use crate::proto::handshake::RuleCheck;
@@ -106,7 +105,7 @@ impl AcceptJson {
             random_key,
             key_valid: d.key_bytes.is_ok(),
             key_error: d.key_bytes.as_ref().err().map(ToString::to_string),
-            key_bytes_hex: d.key_bytes.as_ref().ok().map(|b| HEXLOWER.encode(b)),
+            key_bytes_hex: d.key_bytes.as_ref().ok().map(hex::encode),
             guid: crate::proto::GUID,
             concatenated: d.concatenated.clone(),
             sha1_hex: d.sha1_hex(),
@@ -226,9 +225,9 @@ impl FrameJson {
             Some(key) => {
                 let mut wire = plain.to_vec();
                 crate::proto::mask::apply_mask(&mut wire, key, 0);
-                HEXLOWER.encode(&wire)
+                hex::encode(&wire)
             }
-            None => HEXLOWER.encode(plain),
+            None => hex::encode(plain),
         };
         let fields = fields(frame, side)
             .into_iter()
@@ -251,7 +250,7 @@ impl FrameJson {
             index: frame.index,
             offset: frame.offset,
             header_len: frame.header_len(),
-            header_hex: HEXLOWER.encode(h.bytes()),
+            header_hex: hex::encode(h.bytes()),
             fin: h.fin(),
             rsv1: rsv.has(1),
             rsv2: rsv.has(2),
@@ -259,11 +258,11 @@ impl FrameJson {
             opcode: h.opcode().bits(),
             opcode_name: h.opcode().name(),
             masked: h.masked(),
-            mask_key: h.mask_key().map(|k| HEXLOWER.encode(&k)),
+            mask_key: h.mask_key().map(hex::encode),
             length_encoding: h.length_encoding().name(),
-            length_bytes: HEXLOWER.encode(h.length_bytes()),
+            length_bytes: hex::encode(h.length_bytes()),
             payload_len: frame.payload_len(),
-            payload_hex: HEXLOWER.encode(plain),
+            payload_hex: hex::encode(plain),
             payload_text: text(plain, truncated),
             wire_payload_hex: wire,
             preview_truncated: truncated,
@@ -330,7 +329,7 @@ impl MessageJson {
             first_frame: m.first_frame,
             frame_count: m.frame_count,
             payload_len: m.length,
-            payload_hex: HEXLOWER.encode(shown),
+            payload_hex: hex::encode(shown),
             payload_text: text(shown, truncated),
             preview_truncated: truncated,
             utf8_valid: m.utf8_valid,
@@ -367,7 +366,7 @@ impl InflatedJson {
         Self {
             inflated_length: inflated.length(),
             inflated_preview: shown.and_then(utf8_prefix),
-            inflated_preview_hex: shown.map(|p| HEXLOWER.encode(p)),
+            inflated_preview_hex: shown.map(hex::encode),
             inflated_note: inflated.note(),
         }
     }

@@ -8,11 +8,11 @@ pub mod proxy_view;
 use std::sync::Arc;
 
 use anyhow::Context as _;
-use ratatui::crossterm::event::{
+use crossterm::event::{
     self, DisableMouseCapture, EnableMouseCapture, Event, KeyCode, KeyEvent, KeyEventKind,
     KeyModifiers, MouseEventKind,
 };
-use ratatui::crossterm::execute;
+use crossterm::execute;
 use tokio::sync::mpsc;
 
 use crate::app::keymap::Key;

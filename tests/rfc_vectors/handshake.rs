@@ -2,7 +2,8 @@
 //! Accept agrees with tungstenite's.
 
 use crate::common::Lcg;
-use data_encoding::BASE64;
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
 use wslab::proto::Derivation;
 
 #[test]
@@ -23,7 +24,7 @@ fn accept_agrees_with_tungstenite_for_many_keys() {
     let mut rng = Lcg(0x5eed);
     for _ in 0..400 {
         let nonce: [u8; 16] = std::array::from_fn(|_| rng.byte());
-        let key = BASE64.encode(&nonce);
+        let key = BASE64.encode(nonce);
         let d = Derivation::new(&key);
         assert_eq!(d.key_bytes, Ok(nonce), "{key}");
         assert_eq!(

@@ -3,7 +3,8 @@
 
 use std::fmt::Write as _;
 
-use data_encoding::BASE64;
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
 use sha1::{Digest as _, Sha1};
 use tokio::io::{AsyncRead, AsyncReadExt as _, AsyncWrite, AsyncWriteExt as _};
 
@@ -99,7 +100,7 @@ fn with_frame(accept: &str, opcode: OpCode, mask: Option<[u8; 4]>, payload: &[u8
 // The most common way to get the Accept wrong: forgetting the GUID. Still base64 of 20 bytes,
 // so only the comparison with the right value can catch it.
 fn without_guid(key: &str) -> String {
-    BASE64.encode(&Sha1::digest(key.as_bytes()))
+    BASE64.encode(Sha1::digest(key.as_bytes()))
 }
 
 /// Reads what the client does after the fault, so that it is recorded, and answers its close.

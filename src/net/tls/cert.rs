@@ -58,7 +58,7 @@ impl LabCert {
         getrandom::fill(&mut id).map_err(|e| TlsError::Generate(e.to_string()))?;
         let made = format!(
             "wslab lab CA {}, made {:04}-{:02}-{:02} {:02}:{:02}:{:02} UTC on this machine",
-            data_encoding::HEXLOWER.encode(&id),
+            hex::encode(id),
             now.year(),
             u8::from(now.month()),
             now.day(),
@@ -112,7 +112,7 @@ impl LabCert {
     /// `--ignore-certificate-errors-spki-list` takes to trust this one key and no other.
     pub fn spki_sha256(&self) -> String {
         let digest = ring::digest::digest(&ring::digest::SHA256, &self.spki);
-        data_encoding::BASE64.encode(digest.as_ref())
+        base64::Engine::encode(&base64::engine::general_purpose::STANDARD, digest.as_ref())
     }
 
     /// A root store holding only this CA, for the lab's own clients.

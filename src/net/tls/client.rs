@@ -160,8 +160,8 @@ impl rustls::KeyLog for KeyLogFile {
     fn log(&self, label: &str, client_random: &[u8], secret: &[u8]) {
         let line = format!(
             "{label} {} {}\n",
-            data_encoding::HEXLOWER.encode(client_random),
-            data_encoding::HEXLOWER.encode(secret)
+            hex::encode(client_random),
+            hex::encode(secret)
         );
         let mut file = self
             .file
