@@ -77,7 +77,9 @@ fn the_proxy_view_over_two_clients() {
     typed(&mut w, "Hello");
     update(&mut w, Msg::Key(Key::Enter));
     // The frames' text is searched when a capture is handed over, not when the query
-    // changes: handed again here, as a new frame would.
+    // changes, and the loop hands one over only when the capture moved: handed again here,
+    // as a new frame would. (On a quiet proxy a text search finds nothing until traffic
+    // comes; see `a_text_search_on_a_quiet_capture`.)
     update(&mut w, Msg::Captured(now(&t)));
     let shown = screen(&w, (120, 40));
     assert_eq!(w.visible().len(), 1, "{shown}");
@@ -87,7 +89,7 @@ fn the_proxy_view_over_two_clients() {
     update(&mut w, Msg::Key(Key::Esc));
     update(&mut w, Msg::Key(Key::Char('/')));
     typed(&mut w, "chat");
-    // Handed again, or the Hello row would keep its hit for the last query.
+    // Handed again, or the Hello row would keep its hit for the last query (the same bug).
     update(&mut w, Msg::Captured(now(&t)));
     assert_eq!(w.visible().len(), 1);
     assert_eq!(w.visible()[0].id, idle, "the target matches");
@@ -112,7 +114,8 @@ fn the_proxy_view_over_two_clients() {
     assert!(!shown.contains("\"more\""), "{shown}");
     snapshots("proxy_view_paused", &w);
     update(&mut w, Msg::Key(Key::Char('p')));
-    // Unpausing takes in the capture held since only at the next hand-over: handed again.
+    // Unpausing takes in the capture held since only at the next hand-over (the same bug,
+    // see `unpausing_a_quiet_capture_shows_what_came`): handed again here.
     update(&mut w, Msg::Captured(now(&t)));
     let shown = screen(&w, (120, 40));
     assert_eq!(w.rows[1].total(), 6);
@@ -168,4 +171,51 @@ fn an_upstream_failure_is_listed_with_its_sentence() {
         "the selected connection's sentence, in full: {shown}"
     );
     snapshots("proxy_view_refused", &w);
+}
+
+/// A search for a frame's text on a capture that does not move: the terminal loop hands the
+/// view a snapshot only when the capture changed, so the hit should come from the keys
+/// alone, and a hit for an older query should not linger. Neither holds yet: `ProxyView`
+/// looks for the text only in `refresh`.
+#[test]
+#[ignore = "known bug: a text search waits for the next capture (src/app/proxy_view.rs refresh)"]
+fn a_text_search_on_a_quiet_capture() {
+    let mut t = transcript();
+    let mut c = open(&mut t, "proxy", client(50_404), addr(PROXY), 0);
+    c.upgrade(100, PROXY, "/echo");
+    hello_and_ping(&mut c, 1_000);
+    let mut w = ProxyView::new("proxy");
+    update(&mut w, Msg::Captured(crate::fixture::snapshot(t)));
+    update(&mut w, Msg::Key(Key::Char('/')));
+    typed(&mut w, "Hello");
+    update(&mut w, Msg::Key(Key::Enter));
+    assert_eq!(w.visible().len(), 1, "the text is found");
+    update(&mut w, Msg::Key(Key::Esc));
+    update(&mut w, Msg::Key(Key::Char('/')));
+    typed(&mut w, "chat");
+    assert_eq!(
+        w.visible().len(),
+        0,
+        "no hit is left over from the last query"
+    );
+}
+
+/// Frames that came while paused, then no more: unpausing should show them at once, since
+/// the view holds the capture already. It does not yet: the rows are rebuilt only in
+/// `refresh`, when the loop hands a new capture over.
+#[test]
+#[ignore = "known bug: unpausing waits for the next capture (src/app/proxy_view.rs refresh)"]
+fn unpausing_a_quiet_capture_shows_what_came() {
+    let mut t = transcript();
+    let mut c = open(&mut t, "proxy", client(50_405), addr(PROXY), 0);
+    c.upgrade(100, PROXY, "/echo");
+    let id = c.id;
+    let mut w = ProxyView::new("proxy");
+    update(&mut w, Msg::Captured(now(&t)));
+    update(&mut w, Msg::Key(Key::Char('p')));
+    hello_and_ping(&mut Conn { t: &mut t, id }, 1_000);
+    update(&mut w, Msg::Captured(now(&t)));
+    assert_eq!(w.rows[0].total(), 0, "paused");
+    update(&mut w, Msg::Key(Key::Char('p')));
+    assert_eq!(w.rows[0].total(), 4, "unpaused, with no new capture since");
 }
