@@ -365,7 +365,9 @@ pub fn update(view: &mut ProxyView, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key) => {
             let effects = view.key(key);
-            view.clamp();
+            // A search, a filter or an unpause changes what the rows show of the capture the
+            // view already holds: take it in again now, not at the next traffic.
+            view.refresh(Arc::clone(&view.capture));
             effects
         }
         Msg::Captured(capture) => {

@@ -1,0 +1,171 @@
+//! The teacher's screen, driven by keys without a terminal: the end of a lesson says so and
+//! leads on, a blanked screen is frozen, and the classroom keys never look like answers.
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use wslab::app::keymap::Key;
+use wslab::app::{App, Effect, Mode, Msg, update};
+use wslab::ui::{self, Theme, ThemeName};
+
+use crate::fixture::app;
+use crate::screen;
+
+const PRESENT: Mode = Mode::Present {
+    notes: false,
+    blank: false,
+    revealed: false,
+};
+
+fn keys(app: &mut App, keys: &[Key]) -> Vec<Effect> {
+    keys.iter()
+        .flat_map(|k| update(app, Msg::Key(*k)))
+        .collect()
+}
+
+fn drawn(app: &App, size: (u16, u16)) -> String {
+    screen::lessons(app, size)
+}
+
+/// Presses → until the lesson's end card is up; returns how many presses it took.
+fn to_the_end(a: &mut App) -> usize {
+    for n in 1..200 {
+        keys(a, &[Key::Right]);
+        if a.lesson.as_ref().unwrap().ended {
+            return n;
+        }
+    }
+    panic!("→ never reached the end of the lesson");
+}
+
+#[test]
+fn the_end_of_a_lesson_says_so_and_leads_to_the_next() {
+    for mode in [Mode::Learn, PRESENT] {
+        let mut a = app(mode);
+        a.open(0);
+        to_the_end(&mut a);
+        let title = a.lessons[0].title.clone();
+        let next = a.lessons[1].title.clone();
+        for size in [(80, 24), (120, 36), (160, 45)] {
+            let screen = drawn(&a, size);
+            assert!(
+                screen.contains(&format!("End of lesson 1: {title}")),
+                "{screen}"
+            );
+            assert!(screen.contains("→ next: lesson 2"), "{screen}");
+            let _ = &next;
+        }
+        if mode == Mode::Learn {
+            assert!(drawn(&a, (120, 36)).contains("You saw 4 of 4 steps"));
+        }
+        // ← goes back to the last step; → comes back to the card, and → again opens lesson 2.
+        keys(&mut a, &[Key::Left]);
+        let view = a.lesson.as_ref().unwrap();
+        assert!(!view.ended);
+        assert_eq!(view.step, a.lessons[0].steps.len() - 1);
+        keys(&mut a, &[Key::Right]);
+        assert!(a.lesson.as_ref().unwrap().ended);
+        let effects = keys(&mut a, &[Key::Right]);
+        assert_eq!(effects, [Effect::Open(1)]);
+        let view = a.lesson.as_ref().unwrap();
+        assert_eq!((view.index, view.step, view.ended), (1, 0, false));
+    }
+}
+
+#[test]
+fn the_last_lesson_s_end_says_the_course_is_over() {
+    let mut a = app(PRESENT);
+    let last = a.lessons.len() - 1;
+    a.open(last);
+    to_the_end(&mut a);
+    assert!(drawn(&a, (120, 36)).contains("That was the last lesson of the course."));
+    assert!(keys(&mut a, &[Key::Right]).is_empty());
+    assert_eq!(a.lesson.as_ref().unwrap().index, last);
+}
+
+#[test]
+fn a_blanked_screen_is_frozen_until_a_key_brings_it_back() {
+    let mut a = app(PRESENT);
+    a.open(5);
+    keys(&mut a, &[Key::Char('.')]);
+    assert!(matches!(a.mode, Mode::Present { blank: true, .. }));
+    assert!(drawn(&a, (80, 24)).trim().is_empty(), "blank shows nothing");
+    // The first key only brings the screen back: → does not change the step blind.
+    keys(&mut a, &[Key::Right]);
+    assert!(matches!(a.mode, Mode::Present { blank: false, .. }));
+    assert_eq!(a.lesson.as_ref().unwrap().step, 0);
+    keys(&mut a, &[Key::Right]);
+    assert_ne!(
+        (
+            a.lesson.as_ref().unwrap().step,
+            a.lesson.as_ref().unwrap().check
+        ),
+        (0, 0),
+        "now it moves"
+    );
+}
+
+#[test]
+fn in_class_enter_reveals_the_answer_and_option_letters_do_nothing() {
+    let mut a = app(PRESENT);
+    // A step with a choice question.
+    let (l, s) = a
+        .lessons
+        .iter()
+        .enumerate()
+        .find_map(|(l, lesson)| {
+            lesson
+                .steps
+                .iter()
+                .position(|s| {
+                    s.checks
+                        .first()
+                        .is_some_and(|c| c.kind == wslab::lesson::model::CheckKind::Choice)
+                })
+                .map(|s| (l, s))
+        })
+        .unwrap();
+    a.open(l);
+    for _ in 0..s {
+        // Past each earlier step's questions.
+        let step = a.lesson.as_ref().unwrap().step;
+        let n = a.lessons[l].steps[step].checks.len().max(1);
+        keys(&mut a, &vec![Key::Right; n]);
+    }
+    assert_eq!(a.lesson.as_ref().unwrap().step, s);
+    for c in ['a', 'b', 'c', 'd'] {
+        keys(&mut a, &[Key::Char(c)]);
+        assert_eq!(a.mode, PRESENT, "{c} changed nothing");
+    }
+    let footer = drawn(&a, (160, 45));
+    assert!(footer.contains("Enter answer"), "{footer}");
+    assert!(footer.contains(". blank"), "{footer}");
+    keys(&mut a, &[Key::Enter]);
+    assert!(matches!(a.mode, Mode::Present { revealed: true, .. }));
+    assert!(drawn(&a, (160, 45)).contains("→ "));
+}
+
+#[test]
+fn every_theme_paints_its_own_background_on_every_cell() {
+    use ratatui::style::Color;
+    for name in [ThemeName::Dark, ThemeName::Light, ThemeName::HighContrast] {
+        let theme = Theme::new(name);
+        let mut a = app(PRESENT);
+        a.open(5);
+        for (mode, help) in [(PRESENT, false), (Mode::Learn, true)] {
+            a.mode = mode;
+            a.help = help;
+            let mut terminal = Terminal::new(TestBackend::new(120, 36)).unwrap();
+            terminal.draw(|f| ui::draw(f, &a, &theme)).unwrap();
+            let buffer = terminal.backend().buffer();
+            let unpainted = buffer
+                .content()
+                .iter()
+                .filter(|c| matches!(c.bg, Color::Reset))
+                .count();
+            assert_eq!(
+                unpainted, 0,
+                "{name:?}: cells left on the terminal's own background"
+            );
+        }
+    }
+}
