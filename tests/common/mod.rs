@@ -4,6 +4,13 @@
 // Each test crate uses a different subset of these.
 #![allow(dead_code)]
 
+pub mod exchange;
+pub mod lab;
+pub mod pcap_reader;
+pub mod proxy;
+pub mod tls;
+pub mod tshark;
+
 /// A deterministic pseudo-random generator (Knuth's MMIX LCG), so that runs repeat.
 pub struct Lcg(pub u64);
 

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::common::{KEY, MASK, NEVER, finish, round_trip};
+use super::exchange::{KEY, MASK, NEVER, finish, round_trip};
 use tokio_tungstenite::tungstenite::Message;
 use wslab::net::lab::{Lab, LabConfig, Timeouts};
 use wslab::net::tls::{LabCert, TlsOptions, Trust};

@@ -3,11 +3,8 @@
 //! (their own taps), what the proxy relayed (its capture), and what the server received and
 //! sent (the lab's capture). No sleeps, no fixed ports.
 
-#[path = "common/proxy.rs"]
-mod proxy_common;
-
+use crate::common::proxy::{proxy, roomy, streams};
 use futures_util::{SinkExt as _, StreamExt as _};
-use proxy_common::{proxy, roomy, streams};
 use tokio_tungstenite::tungstenite::{Bytes, Message};
 use wslab::capture::Direction;
 use wslab::net::Recorder;

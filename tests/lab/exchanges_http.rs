@@ -2,10 +2,7 @@
 //! and without keep-alive: heads and bodies account for every captured byte. Port 0, no
 //! sleeps.
 
-#[path = "common/exchange.rs"]
-mod exchange_common;
-
-use exchange_common::{NEVER, lab};
+use crate::common::exchange::{NEVER, lab};
 use wslab::capture::Direction;
 use wslab::net::Recorder;
 use wslab::net::http_client::{ClientOptions as HttpOptions, HttpClient, Request};

@@ -2,14 +2,9 @@
 //! plaintext layer the same as ws://, the ciphertext layer free of it, the record dissector
 //! against real hellos, and the exports that name the secure scheme.
 
-#[path = "common/exchange.rs"]
-mod common;
-#[path = "common/tls.rs"]
-mod tls_common;
-
+use crate::common::exchange::{KEY, assert_self_check};
+use crate::common::tls::{hello, tls_lab, trusting, ws_by_name, wss};
 use bytes::Bytes;
-use common::{KEY, assert_self_check};
-use tls_common::{hello, tls_lab, trusting, ws_by_name, wss};
 use wslab::capture::{Direction, Layer};
 use wslab::export::{Format, export};
 use wslab::net::Recorder;

@@ -5,16 +5,13 @@
 //! hold in every one. Port 0, no sleeps: every wait is on an event or on the client's own
 //! timeout.
 
-#[path = "common/exchange.rs"]
-mod exchange_common;
-
 use std::time::Duration;
 
-use bytes::Bytes;
-use exchange_common::{
+use crate::common::exchange::{
     KEY, NEVER, assert_same_bytes_both_ends, assert_self_check, connect, connect_with, finish, lab,
     options, pinned, round_trip,
 };
+use bytes::Bytes;
 use tokio_tungstenite::tungstenite::Message;
 use wslab::capture::Direction;
 use wslab::capture::selfcheck::Verdict;

@@ -2,11 +2,8 @@
 //! entry's messages in order with their types, opcodes and data, and one line per event in
 //! time order with counts that match the transcript.
 
-#[path = "common/exchange.rs"]
-mod exchange_common;
-
+use crate::common::exchange::{NEVER, connect_with, finish, lab, pinned, round_trip};
 use bytes::Bytes;
-use exchange_common::{NEVER, connect_with, finish, lab, pinned, round_trip};
 use serde_json::Value;
 use tokio_tungstenite::tungstenite::Message;
 use wslab::export::{Format, export, har, jsonl};

@@ -2,15 +2,12 @@
 //! chat, the ticker, shutdown, and how the echo treats a client that breaks the rules. Checked
 //! from the client's side and in the lab's own transcript. No sleeps, no fixed ports.
 
-#[path = "common/lab.rs"]
-mod lab_common;
-
 use std::time::Duration;
 
-use futures_util::{SinkExt as _, StreamExt as _};
-use lab_common::{
+use crate::common::lab::{
     NEVER, exchange, lab, lab_messages, raw_upgrade, server_frames, split, upgrade_request, ws,
 };
+use futures_util::{SinkExt as _, StreamExt as _};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
 use tokio_tungstenite::tungstenite::{Bytes, Message};

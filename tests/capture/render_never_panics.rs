@@ -1,10 +1,7 @@
 //! Every view renders whatever the dissector finds in random bytes: text with and without
 //! colour, and JSON. A view that panics on odd input would take the terminal down with it.
 
-#[path = "common/mod.rs"]
-mod common;
-
-use common::{Lcg, plausible_stream};
+use crate::common::{Lcg, plausible_stream};
 use wslab::proto::{Config, Dissector, Event, RsvBits, Side};
 use wslab::render::frame::{self, Options};
 use wslab::render::json::{FrameJson, MessageJson, Stamp};

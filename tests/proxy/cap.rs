@@ -2,9 +2,6 @@
 //! answered 503 at once and closed, unrecorded, and the proxy says so; once connections end,
 //! the next client is relayed again.
 
-#[path = "common/proxy.rs"]
-mod proxy_common;
-
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
@@ -15,7 +12,8 @@ use wslab::net::proxy::Proxy;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn past_the_cap_a_client_is_turned_away_with_a_503() {
     let upstream = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let mut config = proxy_common::config(upstream.local_addr().unwrap(), Duration::from_secs(10));
+    let mut config =
+        crate::common::proxy::config(upstream.local_addr().unwrap(), Duration::from_secs(10));
     config.max_connections = 2;
     let recorder = config.recorder();
     let mut proxy = Proxy::start(config, recorder.clone()).await.unwrap();

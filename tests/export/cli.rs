@@ -2,9 +2,6 @@
 //! pcap the test's own reader accepts, and a name with no known extension is refused in one
 //! sentence with exit status 2, before any connection.
 
-#[path = "common/pcap_reader.rs"]
-mod pcap_reader;
-
 use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::time::Duration;
@@ -59,17 +56,17 @@ fn connect_saves_a_pcap_that_reads_back() {
         String::from_utf8_lossy(&out.stderr)
     );
     let bytes = std::fs::read(&file).expect("the file was written");
-    let packets = pcap_reader::read(&bytes);
-    let ends = pcap_reader::connections(&packets);
+    let packets = crate::common::pcap_reader::read(&bytes);
+    let ends = crate::common::pcap_reader::connections(&packets);
     assert_eq!(ends.len(), 1);
     let (client, server) = ends[0];
     assert_eq!(server, lab.addr());
-    let up = pcap_reader::stream(&packets, client, server);
+    let up = crate::common::pcap_reader::stream(&packets, client, server);
     let masked_hello = [
         0x81, 0x85, 0x37, 0xfa, 0x21, 0x3d, 0x7f, 0x9f, 0x4d, 0x51, 0x58,
     ];
     assert!(up.windows(11).any(|w| w == masked_hello), "the §5.7 frame");
-    let down = pcap_reader::stream(&packets, server, client);
+    let down = crate::common::pcap_reader::stream(&packets, server, client);
     assert!(down.starts_with(b"HTTP/1.1 101"));
     // Nothing but the file is left behind: the temporary name was renamed.
     let left: Vec<_> = std::fs::read_dir(&dir).expect("dir").collect();

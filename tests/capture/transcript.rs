@@ -1,12 +1,9 @@
 //! The Transcript, fed by hand: the same bytes reassemble the same way however they are split
 //! into chunks, and every limit holds.
 
-#[path = "common/mod.rs"]
-mod common;
-
 use std::fmt::Write as _;
 
-use common::{Lcg, plausible_stream};
+use crate::common::{Lcg, plausible_stream};
 use wslab::capture::{Direction, Limits, Transcript};
 use wslab::proto::OpCode;
 use wslab::proto::encode::{FrameSpec, encode};

@@ -1,10 +1,7 @@
 //! The proxy in front of a server that negotiates permessage-deflate: the compressed frame is
 //! relayed byte for byte, and the capture and the JSON Lines show it inflated.
 
-#[path = "common/proxy.rs"]
-mod proxy_common;
-
-use proxy_common::proxy;
+use crate::common::proxy::proxy;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream};
 use wslab::capture::{ConnId, Direction, Learned, Update};

@@ -3,9 +3,6 @@
 //! objects for the same frames, messages and heads; and the printer falls behind without the
 //! relay waiting for it, counting what it missed.
 
-#[path = "common/proxy.rs"]
-mod proxy_common;
-
 use std::process::Command;
 use std::time::Duration;
 
@@ -104,7 +101,7 @@ async fn proxy_lines_saved_lines_and_connect_json_agree() {
     let lab = Lab::start(LabConfig::default(), Recorder::default())
         .await
         .unwrap();
-    let config = proxy_common::config(lab.addr(), Duration::from_secs(10));
+    let config = crate::common::proxy::config(lab.addr(), Duration::from_secs(10));
     let recorder = config.recorder();
     let mut updates = recorder.subscribe();
     let proxy = Proxy::start(config, recorder.clone()).await.unwrap();
@@ -201,7 +198,7 @@ async fn a_printer_that_falls_behind_never_holds_the_relay_and_counts_what_it_mi
     let lab = Lab::start(LabConfig::default(), Recorder::default())
         .await
         .unwrap();
-    let config = proxy_common::config(lab.addr(), Duration::from_secs(10));
+    let config = crate::common::proxy::config(lab.addr(), Duration::from_secs(10));
     let recorder = config.recorder();
     // Subscribed, and not read until the traffic is over: the slowest printer there is.
     let mut updates = recorder.subscribe();

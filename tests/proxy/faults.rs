@@ -3,12 +3,9 @@
 //! upstream receives must be exactly what the client wrote, and the capture must flag the
 //! rule broken. No sleeps, no fixed ports.
 
-#[path = "common/proxy.rs"]
-mod proxy_common;
-
 use std::time::Duration;
 
-use proxy_common::{proxy, proxy_with, sockets_on};
+use crate::common::proxy::{proxy, proxy_with, sockets_on};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use wslab::capture::{ConnId, Direction};

@@ -1,16 +1,11 @@
 //! wss:// trust and failures: --ca and --insecure as documented, another CA refused with
 //! the plain sentence, a plain server, and clients that stop or say nothing.
 
-#[path = "common/exchange.rs"]
-mod common;
-#[path = "common/tls.rs"]
-mod tls_common;
-
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::NEVER;
-use tls_common::{hello, tls_lab, trusting, wss};
+use crate::common::exchange::NEVER;
+use crate::common::tls::{hello, tls_lab, trusting, wss};
 use wslab::capture::Direction;
 use wslab::net::lab::{Lab, LabConfig, Timeouts};
 use wslab::net::tls::{LabCert, TlsError, TlsOptions, Trust};
@@ -129,11 +124,11 @@ async fn a_client_that_stops_mid_handshake_is_let_go_with_a_reason() {
 
 #[tokio::test]
 async fn wss_to_a_plain_lab_says_it_is_not_tls() {
-    let lab = common::lab(NEVER).await;
+    let lab = crate::common::exchange::lab(NEVER).await;
     let target = url::parse(&lab.url("/echo").replace("ws://", "wss://")).expect("parses");
     let options = ClientOptions {
         tls: TlsOptions::new(Trust::Insecure, None),
-        ..common::options()
+        ..crate::common::exchange::options()
     };
     let error = WsClient::connect(&target, &Recorder::default(), &options)
         .await

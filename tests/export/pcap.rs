@@ -3,18 +3,11 @@
 //! reassembled and compared with the capture, then dissected again into the RFC 6455 §5.7
 //! frames. tshark, when installed, must agree.
 
-#[path = "common/exchange.rs"]
-mod exchange_common;
-#[path = "common/pcap_reader.rs"]
-mod pcap_reader;
-#[path = "common/tshark.rs"]
-mod tshark;
-
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
+use crate::common::exchange::{NEVER, connect_with, finish, lab, pinned, round_trip};
+use crate::common::pcap_reader::{FIN, connections, read, stream};
 use bytes::Bytes;
-use exchange_common::{NEVER, connect_with, finish, lab, pinned, round_trip};
-use pcap_reader::{FIN, connections, read, stream};
 use tokio_tungstenite::tungstenite::Message;
 use wslab::capture::{Direction, Limits, Transcript};
 use wslab::export::pcap::{MAX_SEGMENT, pcap};
@@ -134,7 +127,7 @@ async fn a_loopback_exchange_reads_back_byte_for_byte() {
 
 /// tshark, when installed, dissects the file as WebSocket; its opcodes in packet order.
 fn tshark_agrees(file: &[u8], expected: &str) {
-    let Some(text) = tshark::read(
+    let Some(text) = crate::common::tshark::read(
         file,
         &["-Y", "websocket", "-T", "fields", "-e", "websocket.opcode"],
     ) else {

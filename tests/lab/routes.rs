@@ -3,11 +3,10 @@
 //! answers as its description says. The checks are exhaustive matches, so a route added
 //! without a test here does not compile. No sleeps, no fixed ports.
 
-#[path = "common/lab.rs"]
-mod lab_common;
-
+use crate::common::lab::{
+    KEY, NEVER, exchange, lab, raw_upgrade, server_frames, upgrade_request, ws,
+};
 use futures_util::{SinkExt as _, StreamExt as _};
-use lab_common::{KEY, NEVER, exchange, lab, raw_upgrade, server_frames, upgrade_request, ws};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;

@@ -2,12 +2,9 @@
 //! fault breaks the rule it names, checked from the client's side and in the lab's own
 //! transcript. No sleeps, no fixed ports.
 
-#[path = "common/lab.rs"]
-mod lab_common;
-
 use std::time::Duration;
 
-use lab_common::{
+use crate::common::lab::{
     KEY, NEVER, exchange, lab, lab_messages, lab_server_frames, lab_with, raw_upgrade,
     server_frames, upgrade_request,
 };

@@ -3,12 +3,9 @@
 //! capture holds the rule that was broken. Port 0, no sleeps: every wait is on an event or on
 //! the client's own timeout.
 
-#[path = "common/exchange.rs"]
-mod exchange_common;
-
 use std::time::Duration;
 
-use exchange_common::{NEVER, assert_self_check, connect, connect_with, lab, options};
+use crate::common::exchange::{NEVER, assert_self_check, connect, connect_with, lab, options};
 use wslab::net::{ClientError, ClientOptions, Recorder};
 use wslab::proto::Violation;
 

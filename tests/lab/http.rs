@@ -1,12 +1,9 @@
 //! The lab's plain HTTP endpoints and its page over real loopback sockets, and the `wslab
 //! serve` binary that shows each connection as it happens. No sleeps, no fixed ports.
 
-#[path = "common/lab.rs"]
-mod lab_common;
-
 use std::time::Duration;
 
-use lab_common::{NEVER, exchange, get, lab, lab_with, split};
+use crate::common::lab::{NEVER, exchange, get, lab, lab_with, split};
 use tokio::io::AsyncReadExt as _;
 use tokio::net::TcpStream;
 use wslab::net::lab::Timeouts;

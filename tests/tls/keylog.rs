@@ -1,18 +1,9 @@
 //! The key log: the TLS secrets in the SSLKEYLOGFILE format, with which tshark decrypts the
 //! pcaps wslab writes, for `connect` and for a lesson.
 
-#[path = "common/exchange.rs"]
-mod common;
-#[path = "common/pcap_reader.rs"]
-mod pcap_reader;
-#[path = "common/tls.rs"]
-mod tls_common;
-#[path = "common/tshark.rs"]
-mod tshark;
-
 use std::sync::Arc;
 
-use tls_common::{hello, tls_lab, trusting, wss};
+use crate::common::tls::{hello, tls_lab, trusting, wss};
 use wslab::export::{Format, export};
 use wslab::net::ClientOptions;
 use wslab::net::tls::{TlsOptions, Trust};
@@ -61,7 +52,7 @@ async fn the_key_log_lets_tshark_decrypt_the_pcap() {
     }
     // The pcap holds the wire: the TLS layer, not the plaintext.
     let pcap = recorder.read(|t| export(t, Format::Pcap, 0));
-    let packets = pcap_reader::read(&pcap);
+    let packets = crate::common::pcap_reader::read(&pcap);
     let payload: Vec<u8> = packets.iter().flat_map(|p| p.payload.clone()).collect();
     assert_eq!(
         payload[0], 0x16,
@@ -88,7 +79,7 @@ fn tshark_decrypts(pcap: &[u8], keys: &std::path::Path) {
         "-e",
         "websocket.payload.text",
     ];
-    let Some(text) = tshark::read(pcap, &args) else {
+    let Some(text) = crate::common::tshark::read(pcap, &args) else {
         return;
     };
     assert!(
@@ -124,7 +115,7 @@ fn a_lesson_s_pcap_and_key_log_decrypt_together() {
     assert!(sessions >= 2, "one session per wss:// action: {log}");
     let file = std::fs::read(&pcap).expect("the pcap is written");
     let keylog = format!("tls.keylog_file:{}", keys.display());
-    if let Some(text) = tshark::read(
+    if let Some(text) = crate::common::tshark::read(
         &file,
         &[
             "-o",

@@ -1,0 +1,9 @@
+//! The wslab binary itself, run as a user runs it: exit statuses, one-sentence errors, and
+//! `connect` against the lab.
+//!
+//! One binary for the theme, so that the tests link once and share tests/common/ (see
+//! docs/ARCHITECTURE.md, "Tests").
+
+mod binary;
+mod connect_errors;
+mod connect_lab;
