@@ -207,13 +207,25 @@ pub struct FrameJson {
     pub wire_payload_hex: String,
     /// Whether the previews above hold less than the payload.
     pub preview_truncated: bool,
-    /// Every field with its span.
-    pub fields: Vec<FieldJson>,
+    /// Every field with its span and meaning: in `--json` documents and `decode`, not in JSON
+    /// Lines, where every field can be read from `header_hex` and writing the explanation
+    /// for every frame cost the proxy's printer more than half its throughput.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Vec<FieldJson>>,
     /// Rules broken.
     pub violations: Vec<ViolationJson>,
 }
 
 impl FrameJson {
+    /// The same object for a JSON Lines stream: without `fields` (see the field).
+    #[must_use]
+    pub fn without_fields(self) -> Self {
+        Self {
+            fields: None,
+            ..self
+        }
+    }
+
     /// The JSON shape of a frame sent by `side`, its payload shown up to `max` bytes.
     pub fn new(frame: &Frame, side: Side, at: Stamp, max: usize) -> Self {
         let h = &frame.header;
@@ -266,7 +278,7 @@ impl FrameJson {
             payload_text: text(plain, truncated),
             wire_payload_hex: wire,
             preview_truncated: truncated,
-            fields,
+            fields: Some(fields),
             violations: frame.violations.iter().map(ViolationJson::from).collect(),
         }
     }

@@ -280,7 +280,7 @@ fn learned_lines(
     match (direction, learned) {
         (_, Learned::Frame(index)) => {
             if let Some(f) = find(&flow.frames, index, |f| f.item.index) {
-                let frame = FrameJson::new(&f.item, side, stamp(f.at_us), max);
+                let frame = FrameJson::new(&f.item, side, stamp(f.at_us), max).without_fields();
                 lines.push(Line::Frame(Box::new(frame)));
             }
         }
