@@ -107,8 +107,12 @@ pub struct TlsArgs {
     after_help = "Keys: → next step · ← back · Tab next pane · s speaker notes · a reveal the answer · b blank the screen · q quit"
 )]
 pub struct PresentArgs {
-    /// The lesson: its id or number. Without one, the menu opens first.
+    /// The lesson: its id or number. Without one, the menu opens first. A lesson left
+    /// mid-way reopens at the step it was on.
     pub lesson: Option<String>,
+    /// Start at this step of the lesson, from 1: `wslab present 6 --step 4`.
+    #[arg(long, value_name = "N", requires = "lesson", value_parser = clap::value_parser!(u16).range(1..))]
+    pub step: Option<u16>,
     /// A folder of lessons laid over the built-in ones.
     #[arg(long, value_name = "DIR")]
     pub lessons: Option<std::path::PathBuf>,

@@ -173,6 +173,7 @@ pub fn present(key: Key) -> Option<Command> {
         Key::Enter => Command::Reveal,
         Key::Char('.') => Command::Blank,
         Key::Char('r') => Command::Rerun,
+        Key::Char('i') => Command::Input,
         _ => return None,
     })
 }
@@ -209,7 +210,8 @@ pub const HELP_PRESENT: &[(&str, &str)] = &[
     ("Enter", "reveal the answer, or hide it"),
     (".", "blank the screen; any key brings it back"),
     ("r", "run the live action again"),
-    ("q", "quit"),
+    ("i", "type the room's value, where the step allows"),
+    ("q", "quit; the lesson reopens at this step"),
 ];
 
 #[cfg(test)]

@@ -291,7 +291,12 @@ impl App {
                 .lessons
                 .get(&lesson.id)
                 .map_or(0, |p| p.last_step),
-            Mode::Present { .. } => 0,
+            Mode::Present { .. } => self
+                .progress
+                .presented
+                .get(&lesson.id)
+                .copied()
+                .unwrap_or(0),
         };
         let id = lesson.id.clone();
         self.lesson = Some(LessonView::new(index, lesson, step));
@@ -309,6 +314,22 @@ impl App {
         self.capture = None;
         self.menu = index;
         vec![Effect::Open(index)]
+    }
+
+    /// Goes straight to step `step` (from 0) of the open lesson, as `present --step` asks;
+    /// `false` when the lesson has no such step.
+    pub fn jump(&mut self, step: usize) -> bool {
+        let Some(n) = self.current().map(|(l, _)| l.steps.len()) else {
+            return false;
+        };
+        if step >= n {
+            return false;
+        }
+        let index = self.lesson.as_ref().map_or(0, |v| v.index);
+        if let Some(lesson) = self.lessons.get(index) {
+            self.lesson = Some(LessonView::new(index, lesson, step));
+        }
+        true
     }
 
     /// The open lesson and its view.

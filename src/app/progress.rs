@@ -29,6 +29,10 @@ pub struct Progress {
     pub lessons: BTreeMap<String, LessonProgress>,
     /// The lesson the learner was in, to resume there.
     pub last_lesson: Option<String>,
+    /// Where each lesson was last presented, by lesson id: a presenter who quits mid-lesson
+    /// reopens it at that step. Absent from files of older versions.
+    #[serde(default)]
+    pub presented: BTreeMap<String, usize>,
 }
 
 impl Default for Progress {
@@ -37,6 +41,7 @@ impl Default for Progress {
             version: VERSION,
             lessons: BTreeMap::new(),
             last_lesson: None,
+            presented: BTreeMap::new(),
         }
     }
 }

@@ -419,6 +419,7 @@ fn go_to_step(app: &mut App, delta: isize) -> Vec<Effect> {
         return Vec::new();
     };
     let n = lesson.steps.len();
+    let id = lesson.id.clone();
     if view.ended {
         // From the end card: on to the next lesson, or back to the last step.
         if delta > 0 {
@@ -440,10 +441,14 @@ fn go_to_step(app: &mut App, delta: isize) -> Vec<Effect> {
             view.focus = Focus::Prose;
             view.typing = None;
             app.status = None;
+            // A lesson presented to its end starts from the top next time.
+            if matches!(app.mode, Mode::Present { .. }) {
+                app.progress.presented.remove(&id);
+                return vec![Effect::Save];
+            }
         }
         return Vec::new();
     };
-    let id = lesson.id.clone();
     if let Some(view) = app.lesson.as_mut() {
         view.step = next;
         view.pane = 0;
@@ -463,6 +468,10 @@ fn go_to_step(app: &mut App, delta: isize) -> Vec<Effect> {
         p.steps.insert(next);
         p.last_step = next;
         app.progress.last_lesson = Some(id);
+        effects.push(Effect::Save);
+    } else {
+        // Presenting saves only where the lesson is, to reopen there after a quit.
+        app.progress.presented.insert(id, next);
         effects.push(Effect::Save);
     }
     effects.extend(run_if_needed(app));

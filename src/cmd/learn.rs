@@ -41,7 +41,8 @@ pub fn run(
         .and_then(|p| p.lessons.as_deref())
         .or(args.lessons.as_deref());
     let wanted = present.and_then(|p| p.lesson.as_deref());
-    open(args, present.is_some(), wanted, dir, color)
+    let step = present.and_then(|p| p.step);
+    open(args, present.is_some(), (wanted, step), dir, color)
 }
 
 /// Whether the terminal UI can run here: both ends are a terminal.
@@ -57,16 +58,10 @@ pub fn has_terminal() -> bool {
 pub fn open(
     args: &LearnArgs,
     present: bool,
-    wanted: Option<&str>,
+    (wanted, step): (Option<&str>, Option<u16>),
     dir: Option<&std::path::Path>,
     color: ColorChoice,
 ) -> anyhow::Result<ExitCode> {
-    if !has_terminal() {
-        return Err(BadInput(
-            "the lesson menu needs a terminal; without one, `wslab lessons list` and `wslab lesson ID --plain` print the lessons".to_owned(),
-        )
-        .into());
-    }
     let library = super::lessons::library(dir)?;
     if library.lessons.is_empty() {
         for p in library
@@ -77,6 +72,37 @@ pub fn open(
             eprintln!("{p}");
         }
         return Err(BadInput("no lesson loads; `wslab lessons check` says why".to_owned()).into());
+    }
+    // The lesson and step asked for, checked before anything else, so that a wrong one is
+    // said even without a terminal.
+    let wanted = match wanted {
+        Some(wanted) => {
+            let Some(index) = library
+                .find(wanted)
+                .and_then(|l| library.lessons.iter().position(|x| x.id == l.id))
+            else {
+                return Err(BadInput(format!(
+                    "there is no lesson {wanted:?}; `wslab lessons list` shows them"
+                ))
+                .into());
+            };
+            let steps = library.lessons[index].steps.len();
+            if let Some(step) = step.filter(|s| usize::from(*s) > steps) {
+                return Err(BadInput(format!(
+                    "lesson {wanted} has {steps} step(s); --step {step} is past its end"
+                ))
+                .into());
+            }
+            Some(index)
+        }
+        None => None,
+    };
+    // Before the progress file is read, let alone reset.
+    if !has_terminal() {
+        return Err(BadInput(
+            "the lesson menu needs a terminal; without one, `wslab lessons list` and `wslab lesson ID --plain` print the lessons".to_owned(),
+        )
+        .into());
     }
     let store = store::data_dir().map(Store::new);
     let (progress, mut status) = match &store {
@@ -127,17 +153,12 @@ pub fn open(
         mode,
     );
     app.status = status;
-    if let Some(wanted) = wanted {
-        let Some(index) = library
-            .find(wanted)
-            .and_then(|l| library.lessons.iter().position(|x| x.id == l.id))
-        else {
-            return Err(BadInput(format!(
-                "there is no lesson {wanted:?}; `wslab lessons list` shows them"
-            ))
-            .into());
-        };
+    if let Some(index) = wanted {
         app.open(index);
+        if let Some(step) = step {
+            // In range: checked above.
+            app.jump(usize::from(step) - 1);
+        }
     }
     let store = store.unwrap_or_else(|| Store::new(std::env::temp_dir().join("wslab")));
     tui::run(app, &theme(args.theme, color), &store, Settings::default())?;

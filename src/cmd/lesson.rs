@@ -26,7 +26,7 @@ pub fn run(
     let printed = args.plain || args.all || args.save.is_some() || args.keylog.is_some();
     if !printed && super::learn::has_terminal() {
         let dir = args.lessons.as_deref().or(learn.lessons.as_deref());
-        return super::learn::open(learn, false, args.id.as_deref(), dir, color);
+        return super::learn::open(learn, false, (args.id.as_deref(), None), dir, color);
     }
     let library = super::lessons::library(args.lessons.as_deref())?;
     let chosen: Vec<&Lesson> = if args.all {

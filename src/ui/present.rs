@@ -101,13 +101,36 @@ pub(super) fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
             notes_area,
         );
     }
-    frame.render_widget(
-        Paragraph::new(Span::styled(
-            " → next · ← back · r run · Tab pane · Enter answer · s notes · . blank · q quit",
-            theme.dim,
-        )),
-        footer,
-    );
+    frame.render_widget(Paragraph::new(footer_line(app, theme)), footer);
+}
+
+/// The footer: the prompt while the presenter types the room's value, a status, or the keys.
+fn footer_line<'a>(app: &'a App, theme: &Theme) -> Line<'a> {
+    let (Some(view), Some(step)) = (app.lesson.as_ref(), app.step()) else {
+        return Line::default();
+    };
+    if let Some(typed) = &view.typing {
+        // The room's value, typed by the presenter: Enter runs the step with it.
+        let prompt = step.input.as_ref().map_or("", |i| i.prompt.as_str());
+        return Line::from(vec![
+            Span::styled(format!(" {prompt} "), theme.heading),
+            Span::styled(format!("{typed}▏"), theme.code),
+        ]);
+    }
+    if let Some(status) = &app.status {
+        return Line::from(Span::styled(format!(" {status}"), theme.heading));
+    }
+    let input = if step.input.is_some() {
+        " · i type"
+    } else {
+        ""
+    };
+    Line::from(Span::styled(
+        format!(
+            " → next · ← back · r run{input} · Tab pane · Enter answer · s notes · . blank · q quit"
+        ),
+        theme.dim,
+    ))
 }
 
 /// The step's prose, then its current check as a question, and the answer once revealed.

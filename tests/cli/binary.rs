@@ -429,3 +429,18 @@ fn a_lesson_without_a_terminal_is_printed_and_says_why() {
         stdout(&out)
     );
 }
+
+#[test]
+fn a_lesson_or_step_that_does_not_exist_is_said_even_without_a_terminal() {
+    let out = wslab(&["present", "6", "--step", "9"], None);
+    assert_bad_input(&out, "lesson 6 has 4 step(s); --step 9 is past its end");
+    let out = wslab(&["present", "99"], None);
+    assert_bad_input(
+        &out,
+        "there is no lesson \"99\"; `wslab lessons list` shows them",
+    );
+    // A step in range gets as far as the terminal, which a pipe is not.
+    let out = wslab(&["present", "6", "--step", "4"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).starts_with("wslab: the lesson menu needs a terminal;"));
+}

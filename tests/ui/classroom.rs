@@ -169,3 +169,89 @@ fn every_theme_paints_its_own_background_on_every_cell() {
         }
     }
 }
+
+#[test]
+fn a_presenter_who_quits_mid_lesson_reopens_where_they_were() {
+    let mut a = app(PRESENT);
+    a.open(5);
+    keys(&mut a, &[Key::Right, Key::Right, Key::Right]);
+    let at = a.lesson.as_ref().unwrap().step;
+    assert!(at > 0);
+    assert_eq!(
+        keys(&mut a, &[Key::Char('q')]),
+        [Effect::Save, Effect::Quit]
+    );
+    // The next start, with the same progress file.
+    let mut b = app(PRESENT);
+    b.progress = a.progress.clone();
+    b.open(5);
+    assert_eq!(b.lesson.as_ref().unwrap().step, at);
+    assert!(
+        b.progress.lessons.is_empty(),
+        "presenting is no learner's progress"
+    );
+    // Presented to its end, the lesson starts from the top next time.
+    to_the_end(&mut b);
+    let mut c = app(PRESENT);
+    c.progress = b.progress.clone();
+    c.open(5);
+    assert_eq!(c.lesson.as_ref().unwrap().step, 0);
+    // `present 6 --step 3` goes straight there.
+    assert!(c.jump(2));
+    assert_eq!(c.lesson.as_ref().unwrap().step, 2);
+    assert!(!c.jump(99));
+}
+
+#[test]
+fn in_class_the_presenter_types_the_room_s_value_and_the_step_runs_with_it() {
+    use wslab::lesson::model::InputField;
+    let mut a = app(PRESENT);
+    let l = a
+        .lessons
+        .iter()
+        .position(|l| l.steps.iter().any(|s| s.input.is_some()))
+        .expect("a lesson with an input");
+    let s = a.lessons[l]
+        .steps
+        .iter()
+        .position(|s| s.input.is_some())
+        .unwrap();
+    a.open(l);
+    assert!(a.jump(s));
+    update(
+        &mut a,
+        Msg::Started {
+            lesson: l,
+            capture: std::sync::Arc::default(),
+        },
+    );
+    // Whatever the lab's start ran has finished.
+    update(
+        &mut a,
+        Msg::Ran {
+            lesson: l,
+            step: s,
+            runs: Vec::new(),
+        },
+    );
+    keys(&mut a, &[Key::Char('i')]);
+    assert!(
+        a.lesson.as_ref().unwrap().typing.is_some(),
+        "i opens the prompt"
+    );
+    let prompt = a.lessons[l].steps[s].input.as_ref().unwrap().prompt.clone();
+    let screen = drawn(&a, (120, 36));
+    assert!(screen.contains(prompt.trim()), "{screen}");
+    let typed: Vec<Key> = "AAAAAAAAAAAAAAAAAAAAAA==".chars().map(Key::Char).collect();
+    keys(&mut a, &typed);
+    let effects = keys(&mut a, &[Key::Enter]);
+    let field: InputField = a.lessons[l].steps[s].input.as_ref().unwrap().field;
+    assert_eq!(
+        effects,
+        [Effect::Run {
+            lesson: l,
+            step: s,
+            input: Some((field, "AAAAAAAAAAAAAAAAAAAAAA==".to_owned()))
+        }]
+    );
+}
