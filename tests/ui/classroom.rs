@@ -255,3 +255,24 @@ fn in_class_the_presenter_types_the_room_s_value_and_the_step_runs_with_it() {
         }]
     );
 }
+
+#[test]
+fn without_colour_a_lane_names_every_byte_s_field() {
+    let a = crate::fixture::lesson_after_hello(Mode::Learn, "06-frame");
+    let plain = Theme::new(ThemeName::Plain);
+    let buffer = screen::draw(120, 40, |f| ui::draw(f, &a, &plain));
+    let text = screen::text(&buffer);
+    // RFC 6455 §5.7's masked Hello, and under it each byte's field.
+    let row = text
+        .lines()
+        .position(|l| l.contains("81 85 37 fa 21 3d 7f 9f"))
+        .expect("the dump");
+    let lane = text.lines().nth(row + 1).unwrap();
+    assert!(lane.contains("fo ml kk kk kk kk pp pp"), "{text}");
+    assert!(text.contains("fo FIN/RSV/opcode"), "{text}");
+    // With colour the dump needs no lane.
+    let coloured = screen::text(&screen::draw(120, 40, |f| {
+        ui::draw(f, &a, &Theme::new(ThemeName::Dark))
+    }));
+    assert!(!coloured.contains("fo ml kk"), "{coloured}");
+}

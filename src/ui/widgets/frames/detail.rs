@@ -302,10 +302,13 @@ fn dump(
     let offset_width = wire.len().saturating_sub(1).to_string().len().max(2);
     let fits = |per: usize| offset_width + 2 + per * 3 + usize::from(per == 16) <= width;
     let per = [16, 8, 4].into_iter().find(|p| fits(*p)).unwrap_or(2);
+    // Without colour (NO_COLOR), a lane under each row names every byte's field, as
+    // `wslab decode` prints it, so the dump still says which byte is which.
+    let lanes = uncoloured(theme);
     let lines = wire
         .chunks(per)
         .enumerate()
-        .map(|(row, bytes)| {
+        .flat_map(|(row, bytes)| {
             let mut spans = vec![Span::styled(
                 format!("{:>offset_width$}  ", row * per),
                 theme.dim,
@@ -324,10 +327,30 @@ fn dump(
                 }
                 spans.push(Span::styled(format!("{b:02x}"), style));
             }
-            Line::from(spans)
+            let mut rows = vec![Line::from(spans)];
+            if lanes {
+                let mut lane = " ".repeat(offset_width + 2);
+                for j in 0..bytes.len() {
+                    if j > 0 {
+                        lane.push_str(if per == 16 && j == 8 { "  " } else { " " });
+                    }
+                    lane.push_str(MARKS[colour_of(h, row * per + j)]);
+                }
+                rows.push(Line::from(Span::styled(lane, theme.dim)));
+            }
+            rows
         })
         .collect();
-    Section::new(lines, cursor / per)
+    let rows_per = if lanes { 2 } else { 1 };
+    Section::new(lines, cursor / per * rows_per)
+}
+
+/// The lane's mark for each field colour, as `wslab decode` writes them.
+const MARKS: [&str; 4] = ["fo", "ml", "kk", "pp"];
+
+/// Whether the theme draws every field alike, so that only a lane can tell them apart.
+fn uncoloured(theme: &Theme) -> bool {
+    theme.fields.iter().all(|s| *s == theme.fields[0])
 }
 
 /// What the byte under the cursor is: the header fields it holds, or for a payload byte its
@@ -406,6 +429,9 @@ fn legend(h: &FrameHeader, payload: bool, theme: &Theme) -> Line<'static> {
     for (i, (colour, name)) in parts.into_iter().enumerate() {
         if i > 0 {
             spans.push(Span::styled(" · ", theme.dim));
+        }
+        if uncoloured(theme) {
+            spans.push(Span::styled(format!("{} ", MARKS[colour]), theme.dim));
         }
         spans.push(Span::styled(name, theme.fields[colour]));
     }
