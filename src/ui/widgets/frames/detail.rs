@@ -304,7 +304,7 @@ fn dump(
     let per = [16, 8, 4].into_iter().find(|p| fits(*p)).unwrap_or(2);
     // Without colour (NO_COLOR), a lane under each row names every byte's field, as
     // `wslab decode` prints it, so the dump still says which byte is which.
-    let lanes = uncoloured(theme);
+    let with_lane = uncoloured(theme);
     let lines = wire
         .chunks(per)
         .enumerate()
@@ -328,7 +328,7 @@ fn dump(
                 spans.push(Span::styled(format!("{b:02x}"), style));
             }
             let mut rows = vec![Line::from(spans)];
-            if lanes {
+            if with_lane {
                 let mut lane = " ".repeat(offset_width + 2);
                 for j in 0..bytes.len() {
                     if j > 0 {
@@ -341,7 +341,7 @@ fn dump(
             rows
         })
         .collect();
-    let rows_per = if lanes { 2 } else { 1 };
+    let rows_per = if with_lane { 2 } else { 1 };
     Section::new(lines, cursor / per * rows_per)
 }
 
