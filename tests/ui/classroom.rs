@@ -272,7 +272,7 @@ fn without_colour_a_lane_names_every_byte_s_field() {
     assert!(text.contains("fo FIN/RSV/opcode"), "{text}");
     // With colour the dump needs no lane.
     let coloured = screen::text(&screen::draw(120, 40, |f| {
-        ui::draw(f, &a, &Theme::new(ThemeName::Dark))
+        ui::draw(f, &a, &Theme::new(ThemeName::Dark));
     }));
     assert!(!coloured.contains("fo ml kk"), "{coloured}");
 }
