@@ -64,7 +64,7 @@ fn checks_height(app: &App, area: Rect) -> u16 {
         return 0;
     };
     let width = usize::from(area.width.saturating_sub(2)).max(1);
-    let wrapped = |text: &str| text.chars().count().div_ceil(width).max(1);
+    let wrapped = |text: &str| wrapped_rows(text, width);
     let answering = view.answers.get(view.step).and_then(|a| a.get(view.check));
     let mut lines = wrapped(check.question.trim());
     lines += if check.kind == CheckKind::Choice {
@@ -116,4 +116,48 @@ pub fn menu_offset(selected: usize, rows: usize) -> usize {
 /// Whether `(x, y)` is inside `r`.
 pub fn contains(r: Rect, x: u16, y: u16) -> bool {
     x >= r.x && x < r.x.saturating_add(r.width) && y >= r.y && y < r.y.saturating_add(r.height)
+}
+
+/// How many rows `text` takes when wrapped at word boundaries to `width` columns, as the
+/// paragraph that shows it wraps: counting characters alone undercounts, and the last line
+/// (the verdict, where Enter goes next) would be cut.
+pub fn wrapped_rows(text: &str, width: usize) -> usize {
+    let width = width.max(1);
+    let mut rows = 0;
+    for line in text.lines() {
+        let mut used = 0;
+        rows += 1;
+        for word in line.split(' ') {
+            let len = word.chars().count();
+            let need = if used == 0 { len } else { used + 1 + len };
+            if need <= width {
+                used = need;
+            } else if len > width {
+                // A word longer than the row is broken across rows.
+                let rest = if used == 0 { len } else { len + 1 };
+                rows += (used + rest).div_ceil(width) - 1;
+                used = (used + rest) % width;
+            } else {
+                rows += 1;
+                used = len;
+            }
+        }
+    }
+    rows.max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrapped_rows;
+
+    #[test]
+    fn rows_are_counted_as_words_wrap() {
+        assert_eq!(wrapped_rows("", 10), 1);
+        assert_eq!(wrapped_rows("one two", 10), 1);
+        // "aaaa bbbb" fits 9; "cccc" goes on a second row even though 14 chars < 2 × 10.
+        assert_eq!(wrapped_rows("aaaa bbbb cccc", 10), 2);
+        assert_eq!(wrapped_rows("aaaaaa bbbbbb", 10), 2);
+        assert_eq!(wrapped_rows("a\nb", 10), 2);
+        assert_eq!(wrapped_rows("abcdefghijklmnopqrstuvwxy", 10), 3);
+    }
 }

@@ -433,7 +433,7 @@ fn a_lesson_without_a_terminal_is_printed_and_says_why() {
 #[test]
 fn a_lesson_or_step_that_does_not_exist_is_said_even_without_a_terminal() {
     let out = wslab(&["present", "6", "--step", "9"], None);
-    assert_bad_input(&out, "lesson 6 has 4 step(s); --step 9 is past its end");
+    assert_bad_input(&out, "lesson 6 has 5 step(s); --step 9 is past its end");
     let out = wslab(&["present", "99"], None);
     assert_bad_input(
         &out,
