@@ -22,7 +22,9 @@ fn main() -> ExitCode {
         Some(Command::Accept(args)) => cmd::accept::run(args, palette, &mut out),
         Some(Command::Decode(args)) => cmd::decode::run(args, palette, &mut out),
         Some(Command::Serve(args)) => cmd::serve::run(args, palette, &mut out),
-        Some(Command::Lessons(args)) => cmd::lessons::run(&args.command, &mut out),
+        Some(Command::Lessons(args)) => {
+            cmd::lessons::run(&args.command, cli.learn.lessons.as_deref(), &mut out)
+        }
         Some(Command::Lesson(args)) => cmd::lesson::run(args, &cli.learn, cli.color, &mut out),
         Some(Command::Proxy(args)) => {
             let theme = cmd::learn::theme(cli.learn.theme, cli.color);

@@ -24,11 +24,12 @@ pub fn run(
     // One lesson on a terminal, without --plain: the lesson in the terminal UI, self-paced,
     // its progress saved as the menu's is.
     let printed = args.plain || args.all || args.save.is_some() || args.keylog.is_some();
+    // `--lessons DIR` means the same before the subcommand as after it.
+    let dir = args.lessons.as_deref().or(learn.lessons.as_deref());
     if !printed && super::learn::has_terminal() {
-        let dir = args.lessons.as_deref().or(learn.lessons.as_deref());
         return super::learn::open(learn, false, (args.id.as_deref(), None), dir, color);
     }
-    let library = super::lessons::library(args.lessons.as_deref())?;
+    let library = super::lessons::library(dir)?;
     let chosen: Vec<&Lesson> = if args.all {
         library.lessons.iter().collect()
     } else {

@@ -75,10 +75,16 @@ pub fn library(dir: Option<&Path>) -> anyhow::Result<Library> {
 ///
 /// # Errors
 /// When a folder cannot be read, or output fails.
-pub fn run(command: &LessonsCommand, out: &mut impl Write) -> anyhow::Result<ExitCode> {
+pub fn run(
+    command: &LessonsCommand,
+    global: Option<&Path>,
+    out: &mut impl Write,
+) -> anyhow::Result<ExitCode> {
     match command {
         LessonsCommand::List { lessons } => {
-            let library = library(lessons.as_deref())?;
+            // `--lessons DIR` means the same before the subcommand as after it.
+            let dir = lessons.as_deref().or(global);
+            let library = library(dir)?;
             for lesson in &library.lessons {
                 let mark = if lesson.incomplete.is_some() {
                     "  (incomplete)"
@@ -96,13 +102,17 @@ pub fn run(command: &LessonsCommand, out: &mut impl Write) -> anyhow::Result<Exi
             }
             let errors = report(&library, &mut std::io::sink(), Severity::Error)?;
             if errors > 0 {
-                eprintln!("wslab: {errors} lesson error(s); run `wslab lessons check` to see them");
+                let check = dir.map_or_else(
+                    || "wslab lessons check".to_owned(),
+                    |d| format!("wslab lessons check {}", d.display()),
+                );
+                eprintln!("wslab: {errors} lesson error(s); run `{check}` to see them");
                 return Ok(ExitCode::FAILURE);
             }
             Ok(ExitCode::SUCCESS)
         }
         LessonsCommand::Check { dir } => {
-            let library = library(dir.as_deref())?;
+            let library = library(dir.as_deref().or(global))?;
             let mut shown = Vec::new();
             let errors = report(&library, &mut shown, Severity::Warning)?;
             // Problems go where compilers put them, so editors can jump to file:line:col.
@@ -111,7 +121,8 @@ pub fn run(command: &LessonsCommand, out: &mut impl Write) -> anyhow::Result<Exi
             writeln!(
                 out,
                 "{} lesson(s) checked: {errors} error(s), {warnings} warning(s)",
-                library.lessons.len()
+                // Every file read, those with errors too, not only those that loaded.
+                library.order.len()
             )?;
             Ok(if errors > 0 {
                 ExitCode::FAILURE

@@ -16,6 +16,72 @@ use wslab::run::{Runner, Settings};
 /// The lessons that ship knowing they lack a capability, each said in its front matter.
 const INCOMPLETE: &[&str] = &["17-subprotocols"];
 
+/// A folder of its own for one test: the name and the process keep tests apart.
+fn folder(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("wslab-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn a_teacher_s_folder_counts_every_file_and_means_the_same_wherever_the_flag_is() {
+    let dir = folder("broken-lessons");
+    std::fs::write(
+        dir.join("99-bad.md"),
+        "+++\nid = \"99-bad\"\ntitle = \"Bad\"\nminutes = 5\nobjectives = [\"o\"]\nnotes = \"n\"\n+++\n## One\nProse.\n```wslab\n[[action]]\nkind = \"nosuch\"\n```\n",
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_wslab"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let d = dir.to_str().unwrap();
+    // The broken file is counted with the 18 built-ins, and its error is at its line.
+    let out = run(&["lessons", "check", d]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout.starts_with("19 lesson(s) checked: 1 error(s)"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("99-bad.md:12:8: error: unknown action kind"),
+        "{stderr}"
+    );
+    // The global flag before the subcommand is the same flag, and the advice names the folder.
+    for args in [
+        vec!["--lessons", d, "lessons", "list"],
+        vec!["lessons", "list", "--lessons", d],
+    ] {
+        let out = run(&args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(
+            stderr.contains(&format!("run `wslab lessons check {d}`")),
+            "{args:?}: {stderr}"
+        );
+    }
+    let out = run(&["--lessons", d, "lessons", "check"]);
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("19 lesson(s) checked"));
+    // A folder that does not exist is refused, wherever the flag is.
+    for args in [
+        vec!["--lessons", "/no/such/folder", "lesson", "1", "--plain"],
+        vec!["lesson", "1", "--plain", "--lessons", "/no/such/folder"],
+    ] {
+        let out = run(&args);
+        assert_ne!(out.status.code(), Some(0), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("cannot read the lesson folder"),
+            "{args:?}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn shipped_lessons_pass_lessons_check() {
     let out = Command::new(env!("CARGO_BIN_EXE_wslab"))
