@@ -83,7 +83,7 @@ pub(super) fn lines(
         sections[INFLATED] = Section::one(Line::styled(text, theme.code));
     }
     sections[BITS] = bits(f, &fields, cursor, theme);
-    let (head, table) = table(f, &fields, cursor, theme);
+    let (head, table) = table(f, &fields, cursor, usize::from(area.width), theme);
     sections[HEAD] = Section::one(head);
     sections[TABLE] = table;
     // The bytes of the field under the cursor are underlined in the dump: selecting bytes
@@ -228,7 +228,13 @@ fn bits(f: &Frame, fields: &[Field], cursor: usize, theme: &Theme) -> Section {
 }
 
 /// The field table: its header line, and its rows with those holding the cursor lit.
-fn table(f: &Frame, fields: &[Field], cursor: usize, theme: &Theme) -> (Line<'static>, Section) {
+fn table(
+    f: &Frame,
+    fields: &[Field],
+    cursor: usize,
+    width: usize,
+    theme: &Theme,
+) -> (Line<'static>, Section) {
     let rows: Vec<[String; 4]> = fields
         .iter()
         .map(|x| {
@@ -255,6 +261,16 @@ fn table(f: &Frame, fields: &[Field], cursor: usize, theme: &Theme) -> (Line<'st
         }
     }
     let cell = |text: &str, w: usize| format!("{text:<w$}  ");
+    // The meaning gets what is left of the row; a longer one ends in "…", never cut silently.
+    let room = width.saturating_sub(widths.iter().map(|w| w + 2).sum::<usize>());
+    let fit = |text: String| -> String {
+        if text.chars().count() <= room || room == 0 {
+            text
+        } else {
+            let kept: String = text.chars().take(room.saturating_sub(1)).collect();
+            format!("{}…", kept.trim_end())
+        }
+    };
     let head = Line::styled(
         names
             .iter()
@@ -278,7 +294,7 @@ fn table(f: &Frame, fields: &[Field], cursor: usize, theme: &Theme) -> (Line<'st
                 Span::styled(cell(&bytes, widths[0]), st(theme.dim)),
                 Span::styled(cell(&name, widths[1]), st(field_style(field.kind, theme))),
                 Span::raw(cell(&value, widths[2])),
-                Span::raw(meaning),
+                Span::raw(fit(meaning)),
             ]);
             if lit {
                 line.style(theme.selected)
