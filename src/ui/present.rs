@@ -31,7 +31,20 @@ pub(super) fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         return;
     };
     let area = frame.area();
-    let notes_height = if notes { (area.height / 4).max(4) } else { 0 };
+    // The notes take the rows they need, as their paragraphs wrap, up to half the screen.
+    let notes_height = if notes {
+        let text = step.notes.as_deref().unwrap_or(&lesson.notes);
+        let width = usize::from(area.width).max(1);
+        let rows: usize = text
+            .split("\n\n")
+            .map(|p| crate::app::layout::wrapped_rows(&p.replace('\n', " "), width) + 1)
+            .sum();
+        u16::try_from(rows + 1)
+            .unwrap_or(u16::MAX)
+            .clamp(4, (area.height / 2).max(4))
+    } else {
+        0
+    };
     let [title, body, notes_area, footer] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Min(4),
