@@ -2,21 +2,20 @@
 //! compressed message's payload as it was captured. Display only: the captured and relayed
 //! bytes are never changed.
 
+use std::ops::ControlFlow;
+
 use bytes::Bytes;
-use flate2::{Decompress, FlushDecompress, Status};
+use flate2::Decompress;
 
 use super::Direction;
 use crate::proto::Inflated;
+use crate::proto::deflate::codec::{Ended, inflate_pieces};
 use crate::proto::http::Head;
 
 /// The most bytes one message is inflated to, kept or not: past it, inflating stops and the
 /// length is reported as a lower bound, so that a decompression bomb costs bounded memory
 /// and time.
 pub const INFLATE_BOUND: u64 = 16 * 1024 * 1024;
-
-/// What RFC 7692 §7.1.1.1 appends before inflating: the empty stored block the sender took
-/// off each message's end (§7.2.1).
-const TAIL: [u8; 4] = [0x00, 0x00, 0xff, 0xff];
 
 /// The permessage-deflate parameters a 101 answer settled (RFC 7692 §7.1). The
 /// `*_max_window_bits` parameters are left out: they only narrow the sender's window, and an
@@ -138,63 +137,33 @@ impl Inflater {
         result
     }
 
+    // Reads through proto's one inflating loop; the bound stops it, as the lab's limit does.
     fn run(&mut self, payload: &[u8], cap: usize, bound: u64) -> Inflated {
         let mut preview = Vec::new();
         let mut length = 0u64;
-        let mut out = vec![0u8; 32 * 1024];
-        'pieces: for mut input in [payload, &TAIL[..]] {
-            loop {
-                let (read, wrote, status) = match self.step(input, &mut out) {
-                    Ok(step) => step,
-                    Err(e) => {
-                        return Inflated::Failed(format!(
-                            "the compressed payload does not inflate: {e}"
-                        ));
-                    }
-                };
-                input = &input[read..];
-                let room = cap.saturating_sub(preview.len()).min(wrote);
-                preview.extend_from_slice(&out[..room]);
-                length += wrote as u64;
-                if length > bound {
-                    return Inflated::Done {
-                        preview: Bytes::from(preview),
-                        length: bound,
-                        beyond_bound: true,
-                    };
-                }
-                if status == Status::StreamEnd {
-                    // A final block (BFINAL) ends the stream: the tail is not needed, and
-                    // the next message starts a new stream with an empty window.
-                    self.state.reset(false);
-                    break 'pieces;
-                }
-                // This piece is done when it is all read and the output had room to spare,
-                // or when a call moved nothing.
-                if (input.is_empty() && wrote < out.len()) || (read == 0 && wrote == 0) {
-                    break;
-                }
+        let ended = inflate_pieces(&mut self.state, payload, |piece| {
+            let room = cap.saturating_sub(preview.len()).min(piece.len());
+            preview.extend_from_slice(&piece[..room]);
+            length += piece.len() as u64;
+            if length > bound {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
             }
+        });
+        match ended {
+            Err(e) => Inflated::Failed(format!("the compressed payload does not inflate: {e}")),
+            Ok(Ended::Stopped) => Inflated::Done {
+                preview: Bytes::from(preview),
+                length: bound,
+                beyond_bound: true,
+            },
+            Ok(Ended::Flushed | Ended::Final) => Inflated::Done {
+                preview: Bytes::from(preview),
+                length,
+                beyond_bound: false,
+            },
         }
-        Inflated::Done {
-            preview: Bytes::from(preview),
-            length,
-            beyond_bound: false,
-        }
-    }
-
-    // One call into the inflater: bytes read, bytes written, and its status.
-    fn step(
-        &mut self,
-        input: &[u8],
-        out: &mut [u8],
-    ) -> Result<(usize, usize, Status), flate2::DecompressError> {
-        let (in_before, out_before) = (self.state.total_in(), self.state.total_out());
-        let status = self.state.decompress(input, out, FlushDecompress::Sync)?;
-        // Each call moves at most one buffer's worth, so the differences fit a usize.
-        let read = usize::try_from(self.state.total_in() - in_before).unwrap_or(input.len());
-        let wrote = usize::try_from(self.state.total_out() - out_before).unwrap_or(out.len());
-        Ok((read, wrote, status))
     }
 }
 
