@@ -230,10 +230,30 @@ fn pane_lines(app: &App, pane: Option<(usize, Pane)>, theme: &Theme) -> Vec<(Str
         return Vec::new();
     };
     match view.live.get(view.step) {
-        Some(Live::NotRun) if crate::app::predicting(app) => vec![(
-            "Predict first: answer the check below (Tab), and the step runs to show who was right. r runs it now.".to_owned(),
-            theme.heading,
-        )],
+        // Short lines, each its own row: this text is not wrapped.
+        Some(Live::NotRun) if crate::app::predicting(app) => match app.mode {
+            crate::app::Mode::Learn => vec![
+                (
+                    "Predict first: answer the check below (Tab),".to_owned(),
+                    theme.heading,
+                ),
+                (
+                    "and the step runs to show who was right.".to_owned(),
+                    theme.heading,
+                ),
+                ("r runs it now.".to_owned(), theme.dim),
+            ],
+            crate::app::Mode::Present { .. } => vec![
+                (
+                    "The class predicts first: ask the question,".to_owned(),
+                    theme.heading,
+                ),
+                (
+                    "then r runs the step to show who was right.".to_owned(),
+                    theme.heading,
+                ),
+            ],
+        },
         Some(Live::NotRun) => vec![("Not run yet: r runs it.".to_owned(), theme.dim)],
         Some(Live::Running) => vec![("Running on real sockets…".to_owned(), theme.dim)],
         Some(Live::Failed(e)) => vec![(format!("The lab server could not start: {e}"), theme.bad)],
