@@ -7,7 +7,7 @@ use wslab::app::keymap::Key;
 use wslab::app::{App, Effect, Mode, Msg, update};
 use wslab::ui::{self, Theme, ThemeName};
 
-use crate::fixture::app;
+use crate::fixture::{app, keys};
 use crate::screen;
 
 const PRESENT: Mode = Mode::Present {
@@ -16,22 +16,12 @@ const PRESENT: Mode = Mode::Present {
     revealed: false,
 };
 
-fn keys(app: &mut App, keys: &[Key]) -> Vec<Effect> {
-    keys.iter()
-        .flat_map(|k| update(app, Msg::Key(*k)))
-        .collect()
-}
-
-fn drawn(app: &App, size: (u16, u16)) -> String {
-    screen::lessons(app, size)
-}
-
-/// Presses → until the lesson's end card is up; returns how many presses it took.
-fn to_the_end(a: &mut App) -> usize {
-    for n in 1..200 {
+/// Presses → until the lesson's end card is up.
+fn to_the_end(a: &mut App) {
+    for _ in 1..200 {
         keys(a, &[Key::Right]);
         if a.lesson.as_ref().unwrap().ended {
-            return n;
+            return;
         }
     }
     panic!("→ never reached the end of the lesson");
@@ -46,17 +36,19 @@ fn the_end_of_a_lesson_says_so_and_leads_to_the_next() {
         let title = a.lessons[0].title.clone();
         let next = a.lessons[1].title.clone();
         for size in [(80, 24), (120, 36), (160, 45)] {
-            let screen = drawn(&a, size);
+            let screen = screen::lessons(&a, size);
             assert!(
                 screen.contains(&format!("End of lesson 1: {title}")),
                 "{screen}"
             );
-            assert!(screen.contains("→ next: lesson 2"), "{screen}");
-            let _ = &next;
+            assert!(
+                screen.contains(&format!("→ next: lesson 2, {next}")),
+                "{screen}"
+            );
         }
         if mode == Mode::Learn {
             let n = a.lessons[0].steps.len();
-            assert!(drawn(&a, (120, 36)).contains(&format!("You saw {n} of {n} steps")));
+            assert!(screen::lessons(&a, (120, 36)).contains(&format!("You saw {n} of {n} steps")));
         }
         // ← goes back to the last step; → comes back to the card, and → again opens lesson 2.
         keys(&mut a, &[Key::Left]);
@@ -78,7 +70,7 @@ fn the_last_lesson_s_end_says_the_course_is_over() {
     let last = a.lessons.len() - 1;
     a.open(last);
     to_the_end(&mut a);
-    assert!(drawn(&a, (120, 36)).contains("That was the last lesson of the course."));
+    assert!(screen::lessons(&a, (120, 36)).contains("That was the last lesson of the course."));
     assert!(keys(&mut a, &[Key::Right]).is_empty());
     assert_eq!(a.lesson.as_ref().unwrap().index, last);
 }
@@ -89,7 +81,10 @@ fn a_blanked_screen_is_frozen_until_a_key_brings_it_back() {
     a.open(5);
     keys(&mut a, &[Key::Char('.')]);
     assert!(matches!(a.mode, Mode::Present { blank: true, .. }));
-    assert!(drawn(&a, (80, 24)).trim().is_empty(), "blank shows nothing");
+    assert!(
+        screen::lessons(&a, (80, 24)).trim().is_empty(),
+        "blank shows nothing"
+    );
     // The first key only brings the screen back: → does not change the step blind.
     keys(&mut a, &[Key::Right]);
     assert!(matches!(a.mode, Mode::Present { blank: false, .. }));
@@ -137,12 +132,12 @@ fn in_class_enter_reveals_the_answer_and_option_letters_do_nothing() {
         keys(&mut a, &[Key::Char(c)]);
         assert_eq!(a.mode, PRESENT, "{c} changed nothing");
     }
-    let footer = drawn(&a, (160, 45));
+    let footer = screen::lessons(&a, (160, 45));
     assert!(footer.contains("Enter answer"), "{footer}");
     assert!(footer.contains(". blank"), "{footer}");
     keys(&mut a, &[Key::Enter]);
     assert!(matches!(a.mode, Mode::Present { revealed: true, .. }));
-    assert!(drawn(&a, (160, 45)).contains("→ "));
+    assert!(screen::lessons(&a, (160, 45)).contains("→ "));
 }
 
 #[test]
@@ -241,7 +236,7 @@ fn in_class_the_presenter_types_the_room_s_value_and_the_step_runs_with_it() {
         "i opens the prompt"
     );
     let prompt = a.lessons[l].steps[s].input.as_ref().unwrap().prompt.clone();
-    let screen = drawn(&a, (120, 36));
+    let screen = screen::lessons(&a, (120, 36));
     assert!(screen.contains(prompt.trim()), "{screen}");
     let typed: Vec<Key> = "AAAAAAAAAAAAAAAAAAAAAA==".chars().map(Key::Char).collect();
     keys(&mut a, &typed);

@@ -6,8 +6,9 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use wslab::app::keymap::Key;
 use wslab::app::progress::Progress;
-use wslab::app::{App, Mode, Msg, update};
+use wslab::app::{App, Effect, Mode, Msg, update};
 use wslab::capture::{ConnId, Direction, Limits, Snapshot, Transcript};
 use wslab::cmd::lessons::library;
 use wslab::lesson::outcome::ActionRun;
@@ -243,4 +244,11 @@ pub fn lesson_after_hello(mode: Mode, lesson: &str) -> App {
     let conn = echo_hello(&mut t);
     first_step_ran(&mut a, index, snapshot(t), vec![conn]);
     a
+}
+
+/// Presses `keys` in turn on the lessons' app; returns every effect asked for.
+pub fn keys(app: &mut App, keys: &[Key]) -> Vec<Effect> {
+    keys.iter()
+        .flat_map(|k| update(app, Msg::Key(*k)))
+        .collect()
 }

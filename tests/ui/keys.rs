@@ -7,14 +7,8 @@ use wslab::app::{App, Effect, Focus, Live, Mode, Msg, Screen, update};
 use wslab::cmd::lessons::library;
 use wslab::lesson::model::InputField;
 
-use crate::fixture::{app, index_of, lesson_after_hello};
+use crate::fixture::{app, index_of, keys, lesson_after_hello};
 use crate::screen;
-
-fn keys(app: &mut App, keys: &[Key]) -> Vec<Effect> {
-    keys.iter()
-        .flat_map(|k| update(app, Msg::Key(*k)))
-        .collect()
-}
 
 /// One lesson of three steps: a plain live step, one that asks for a prediction first, and
 /// another plain one.
