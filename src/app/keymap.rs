@@ -206,6 +206,7 @@ pub const HELP_PRESENT: &[(&str, &str)] = &[
     ("→ Space n", "next check of the step, then the next step"),
     ("← p", "previous check, then the previous step"),
     ("Tab [ ]", "next / previous live pane"),
+    ("↑ ↓ j k", "scroll the prose and the question"),
     ("s", "speaker notes on / off"),
     ("Enter", "reveal the answer, or hide it"),
     (".", "blank the screen; any key brings it back"),

@@ -31,17 +31,8 @@ pub(super) fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         return;
     };
     let area = frame.area();
-    // The notes take the rows they need, as their paragraphs wrap, up to half the screen.
     let notes_height = if notes {
-        let text = step.notes.as_deref().unwrap_or(&lesson.notes);
-        let width = usize::from(area.width).max(1);
-        let rows: usize = text
-            .split("\n\n")
-            .map(|p| crate::app::layout::wrapped_rows(&p.replace('\n', " "), width) + 1)
-            .sum();
-        u16::try_from(rows + 1)
-            .unwrap_or(u16::MAX)
-            .clamp(4, (area.height / 2).max(4))
+        notes_rows(step.notes.as_deref().unwrap_or(&lesson.notes), area)
     } else {
         0
     };
@@ -72,7 +63,15 @@ pub(super) fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     );
     let has_pane = !step.actions.is_empty();
     let [prose_area, pane_area] = if has_pane {
-        Layout::vertical([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(body)
+        // Until the step has run its pane has one line to say, and the question needs the
+        // room: at 80x24 the options were cut off below the pane.
+        let ran = matches!(view.live.get(view.step), Some(crate::app::Live::Done(_)));
+        let prose = if ran { 45 } else { 75 };
+        Layout::vertical([
+            Constraint::Percentage(prose),
+            Constraint::Percentage(100 - prose),
+        ])
+        .areas(body)
     } else {
         [body, body]
     };
@@ -115,6 +114,18 @@ pub(super) fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         );
     }
     frame.render_widget(Paragraph::new(footer_line(app, theme)), footer);
+}
+
+/// The rows the notes take: what their paragraphs need as they wrap, up to half the screen.
+fn notes_rows(text: &str, area: ratatui::layout::Rect) -> u16 {
+    let width = usize::from(area.width).max(1);
+    let rows: usize = text
+        .split("\n\n")
+        .map(|p| crate::app::layout::wrapped_rows(&p.replace('\n', " "), width) + 1)
+        .sum();
+    u16::try_from(rows + 1)
+        .unwrap_or(u16::MAX)
+        .clamp(4, (area.height / 2).max(4))
 }
 
 /// The footer: the prompt while the presenter types the room's value, a status, or the keys.

@@ -272,3 +272,13 @@ fn without_colour_a_lane_names_every_byte_s_field() {
     }));
     assert!(!coloured.contains("fo ml kk"), "{coloured}");
 }
+
+#[test]
+fn at_80x24_a_question_not_yet_run_shows_every_option() {
+    let mut a = app(PRESENT);
+    a.open(crate::fixture::index_of(&a, "06-frame"));
+    let step = &a.lessons[a.lesson.as_ref().unwrap().index].steps[0];
+    let last = step.checks[0].options.last().unwrap().clone();
+    let screen = screen::lessons(&a, (80, 24));
+    assert!(screen.contains(&format!("d) {last}")), "{screen}");
+}
