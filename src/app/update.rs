@@ -124,6 +124,8 @@ fn typing(app: &mut App, key: Key) -> Option<Vec<Effect>> {
     let view = app.lesson.as_mut()?;
     let answering = view.answers.get_mut(view.step)?.get_mut(view.check)?;
     match key {
+        // `?` is the help, as the key line says, even in an answer: no answer holds one.
+        Key::Char('?') => return None,
         // An edited answer waits to be judged again.
         Key::Char(c) if answering.typed.chars().count() < 200 => {
             answering.typed.push(c);

@@ -282,3 +282,15 @@ fn at_80x24_a_question_not_yet_run_shows_every_option() {
     let screen = screen::lessons(&a, (80, 24));
     assert!(screen.contains(&format!("d) {last}")), "{screen}");
 }
+
+#[test]
+fn question_mark_opens_the_help_even_in_a_typed_answer() {
+    let mut a = app(Mode::Learn);
+    a.open(crate::fixture::index_of(&a, "06-frame"));
+    // Step 1's second check is typed: the check panel, then PgDn to it.
+    keys(&mut a, &[Key::Tab, Key::Tab, Key::PageDown]);
+    assert_eq!(a.lesson.as_ref().unwrap().check, 1);
+    keys(&mut a, &[Key::Char('4'), Key::Char('?')]);
+    assert!(a.help, "? opened the help");
+    assert_eq!(a.lesson.as_ref().unwrap().answers[0][1].typed, "4");
+}
