@@ -123,6 +123,13 @@ impl Deflater {
         if out.ends_with(&TRAILER) {
             out.truncate(out.len() - TRAILER.len());
         }
+        // With nothing pending (an empty message right after another flush) zlib writes no
+        // bytes at all, and an empty payload would make the receiver read the 00 00 ff ff it
+        // appends as a block header, garbling every message after. A lone 0x00 opens the
+        // empty stored block that the appended bytes then close (RFC 7692 §7.2.3.6).
+        if out.is_empty() {
+            out.push(0x00);
+        }
         if self.reset_each {
             self.state.reset();
         }
