@@ -361,6 +361,11 @@ pub struct ServeArgs {
     /// directory, for `--ca` and for a browser.
     #[arg(long)]
     pub tls: bool,
+    /// Decline permessage-deflate (RFC 7692): every WebSocket endpoint then answers an offer
+    /// without the extension, and every message crosses uncompressed. Without this flag the
+    /// lab accepts a client's first valid offer and compresses what it sends.
+    #[arg(long)]
+    pub no_deflate: bool,
 }
 
 /// `wslab connect`.

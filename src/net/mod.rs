@@ -8,6 +8,7 @@ pub mod lab;
 pub mod proxy;
 pub mod recorder;
 pub mod refuse;
+pub mod session_stream;
 pub mod tap;
 pub mod tcp;
 pub mod tls;

@@ -4,6 +4,7 @@
 
 use super::coding::OpCode;
 use super::frame::LengthEncoding;
+use super::limits::CLOSE_REASON_MAX;
 use super::mask::apply_mask;
 use super::violation::RsvBits;
 
@@ -94,6 +95,16 @@ pub fn close_payload(code: u16, reason: &str) -> Vec<u8> {
     let mut out = code.to_be_bytes().to_vec();
     out.extend_from_slice(reason.as_bytes());
     out
+}
+
+/// A close reason cut to the 123 bytes that fit beside the code (§5.5), at a character
+/// boundary so that it stays UTF-8 (§5.5.1).
+pub fn close_reason(reason: &str) -> &str {
+    let mut end = reason.len().min(CLOSE_REASON_MAX);
+    while !reason.is_char_boundary(end) {
+        end -= 1;
+    }
+    &reason[..end]
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+mod deflate;
 mod exchanges_faults;
 mod exchanges_http;
 mod exchanges_ws;

@@ -76,6 +76,7 @@ async fn serve(
     let config = LabConfig {
         bind,
         tick: Duration::from_millis(args.tick_ms),
+        deflate: !args.no_deflate,
     };
     let cert = if args.tls {
         Some(LabCert::generate()?)

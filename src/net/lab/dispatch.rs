@@ -7,7 +7,7 @@ use tokio::io::{AsyncRead, AsyncReadExt as _};
 use tokio::time::Instant;
 
 use super::rewind::Rewind;
-use super::{DRAIN_TIME, Shared, faults, http, ws};
+use super::{DRAIN_TIME, Shared, deflate, faults, http, ws};
 use crate::net::refuse::refuse;
 use crate::net::tcp::TappedTcp;
 use crate::proto::handshake::{Rule, check_request};
@@ -71,6 +71,13 @@ pub(super) async fn handle(mut stream: TappedTcp, shared: Arc<Shared>, deadline:
             let body = "wslab lab: the client sent bytes after its request without waiting \
                         for the 101 answer (RFC 6455 §4.1)";
             refuse(&mut stream, "400 Bad Request", &[], body, DRAIN_TIME).await;
+            return;
+        }
+        if let Some((switching, agreed)) = deflate::accept(&head, &shared) {
+            // No self-check here: the session reads with the dissector the capture uses, so
+            // agreeing with it would prove nothing. A check without a connection records none.
+            let check = ws::SelfCheck::new(stream.recorder().clone(), None);
+            ws::serve_session(stream, endpoint, shared, switching, agreed, check).await;
             return;
         }
         let check = ws::SelfCheck::new(stream.recorder().clone(), stream.conn());

@@ -4,6 +4,7 @@
 //! (see [`dispatch`]): tokio-tungstenite for `/echo`, `/chat` and `/ticker`, hyper for the
 //! plain HTTP endpoints, hand-written bytes for the misbehaving peers under `/fault/`.
 
+mod deflate;
 mod dispatch;
 mod faults;
 pub mod feed;
@@ -46,6 +47,9 @@ pub struct LabConfig {
     pub bind: SocketAddr,
     /// Time between the feed's updates.
     pub tick: Duration,
+    /// Whether the WebSocket endpoints accept permessage-deflate (RFC 7692) when a client
+    /// offers it; when false every offer is declined, as `serve --no-deflate` asks.
+    pub deflate: bool,
 }
 
 impl Default for LabConfig {
@@ -53,6 +57,7 @@ impl Default for LabConfig {
         Self {
             bind: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             tick: Duration::from_secs(1),
+            deflate: true,
         }
     }
 }
@@ -93,6 +98,8 @@ pub(crate) struct Shared {
     pub(crate) timeouts: Timeouts,
     /// The TLS configuration, when the lab also serves wss:// and https://.
     pub(crate) tls: Option<Arc<rustls::ServerConfig>>,
+    /// Whether the WebSocket endpoints accept permessage-deflate.
+    pub(crate) deflate: bool,
 }
 
 /// A running lab server. Dropping it stops it too, without waiting; [`Lab::shutdown`] waits
@@ -160,6 +167,7 @@ impl Lab {
             chat: broadcast::channel(ws::CHAT_BACKLOG).0,
             timeouts,
             tls,
+            deflate: config.deflate,
         });
         let ticking = tokio::spawn({
             let shared = shared.clone();

@@ -2,10 +2,9 @@
 
 use std::sync::Arc;
 
-use futures_util::{Sink, SinkExt as _, StreamExt as _};
+use futures_util::{Sink, SinkExt as _, Stream, StreamExt as _};
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt as _};
 use tokio::sync::broadcast::{self, error::RecvError};
-use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::handshake::server::{ErrorResponse, Request, Response};
 use tokio_tungstenite::tungstenite::http::HeaderValue;
 use tokio_tungstenite::tungstenite::http::header::SEC_WEBSOCKET_PROTOCOL;
@@ -19,7 +18,10 @@ use crate::capture::selfcheck::Delivered;
 use crate::capture::{ConnId, Direction};
 use crate::net::client::app_message;
 use crate::net::recorder::Recorder;
-use crate::proto::limits::CLOSE_REASON_MAX;
+use crate::net::session_stream::SessionStream;
+use crate::proto::deflate::Agreed;
+use crate::proto::encode::close_reason;
+use crate::proto::session::Session;
 use crate::routes::Endpoint;
 
 /// The lab's half of the self-check: what tungstenite delivered to an endpoint, compared at
@@ -80,11 +82,7 @@ pub(super) async fn serve<S>(
 ) where
     S: AsyncRead + AsyncWrite + Unpin,
 {
-    let largest = if endpoint == Endpoint::Chat {
-        CHAT_MAX_MESSAGE
-    } else {
-        MAX_MESSAGE
-    };
+    let largest = largest(endpoint);
     let config = WebSocketConfig::default()
         .max_message_size(Some(largest))
         .max_frame_size(Some(largest));
@@ -97,12 +95,7 @@ pub(super) async fn serve<S>(
     else {
         return;
     };
-    let finished = match (endpoint, lines) {
-        (Endpoint::Chat, Some(lines)) => chat(&mut ws, lines, &shared, &mut check).await,
-        (Endpoint::Ticker, _) => ticker(&mut ws, &shared, &mut check).await,
-        (Endpoint::Goodbye, _) => goodbye(&mut ws, &mut check).await,
-        (Endpoint::Echo | Endpoint::Chat, _) => echo(&mut ws, &mut check).await,
-    };
+    let finished = run(&mut ws, endpoint, lines, &shared, &mut check).await;
     // Before the stream (and its tap) is dropped: the connection's close is what `serve`
     // waits for to show the verdict.
     check.finish(finished);
@@ -112,9 +105,76 @@ pub(super) async fn serve<S>(
     drop(ws);
 }
 
+/// Serves an endpoint on wslab's own session, for a connection that agreed permessage-deflate
+/// (tokio-tungstenite 0.30 cannot compress): sends `switching`, the 101 the lab wrote, then
+/// runs the same endpoint code as [`serve`].
+pub(super) async fn serve_session<S>(
+    mut stream: S,
+    endpoint: Endpoint,
+    shared: Arc<Shared>,
+    switching: String,
+    agreed: Agreed,
+    mut check: SelfCheck,
+) where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    let lines = (endpoint == Endpoint::Chat).then(|| shared.chat.subscribe());
+    if stream.write_all(switching.as_bytes()).await.is_err() {
+        return;
+    }
+    let mut ws = SessionStream::new(stream, Session::server(Some(agreed), largest(endpoint)));
+    run(&mut ws, endpoint, lines, &shared, &mut check).await;
+    let _ = tokio::time::timeout(SHUTDOWN_TIME, ws.get_mut().shutdown()).await;
+}
+
+/// What a WebSocket endpoint reads from and writes to: tokio-tungstenite's stream, or wslab's
+/// own session.
+pub(super) trait Socket:
+    Stream<Item = Result<Message, Error>> + Sink<Message, Error = Error> + Unpin
+{
+}
+
+impl<T> Socket for T where
+    T: Stream<Item = Result<Message, Error>> + Sink<Message, Error = Error> + Unpin
+{
+}
+
+async fn run<W: Socket>(
+    ws: &mut W,
+    endpoint: Endpoint,
+    lines: Option<broadcast::Receiver<ChatLine>>,
+    shared: &Shared,
+    check: &mut SelfCheck,
+) -> bool {
+    match (endpoint, lines) {
+        (Endpoint::Chat, Some(lines)) => chat(ws, lines, shared, check).await,
+        (Endpoint::Ticker, _) => ticker(ws, shared, check).await,
+        (Endpoint::Goodbye, _) => goodbye(ws, check).await,
+        (Endpoint::Echo | Endpoint::Chat, _) => echo(ws, check).await,
+    }
+}
+
+// The largest message an endpoint accepts.
+fn largest(endpoint: Endpoint) -> usize {
+    if endpoint == Endpoint::Chat {
+        CHAT_MAX_MESSAGE
+    } else {
+        MAX_MESSAGE
+    }
+}
+
 // How long the lab waits for its close_notify and FIN to be written to a client that no
 // longer reads.
 const SHUTDOWN_TIME: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// The first subprotocol offered in these `Sec-WebSocket-Protocol` values that the lab speaks.
+pub(super) fn subprotocol<'a>(values: impl IntoIterator<Item = &'a str>) -> Option<&'static str> {
+    values
+        .into_iter()
+        .flat_map(|value| value.split(','))
+        .map(str::trim)
+        .find_map(|offered| SUBPROTOCOLS.iter().copied().find(|known| *known == offered))
+}
 
 // The handshake callback. Signature fixed by tungstenite's `Callback`.
 #[allow(clippy::unnecessary_wraps, clippy::result_large_err)]
@@ -122,14 +182,13 @@ fn choose_subprotocol(
     request: &Request,
     mut response: Response,
 ) -> Result<Response, ErrorResponse> {
-    let chosen = request
-        .headers()
-        .get_all(SEC_WEBSOCKET_PROTOCOL)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(','))
-        .map(str::trim)
-        .find_map(|offered| SUBPROTOCOLS.iter().find(|known| **known == offered));
+    let chosen = subprotocol(
+        request
+            .headers()
+            .get_all(SEC_WEBSOCKET_PROTOCOL)
+            .iter()
+            .filter_map(|value| value.to_str().ok()),
+    );
     if let Some(chosen) = chosen {
         response
             .headers_mut()
@@ -142,10 +201,7 @@ fn choose_subprotocol(
 // side ran to its end (the close handshake done). Any other way out (a protocol error, a failed
 // send, a closed channel) is false, since the client may have sent messages that tungstenite
 // never got to deliver, and comparing them all would report a wslab bug that is not one.
-async fn echo<S: AsyncRead + AsyncWrite + Unpin>(
-    ws: &mut WebSocketStream<S>,
-    check: &mut SelfCheck,
-) -> bool {
+async fn echo<W: Socket>(ws: &mut W, check: &mut SelfCheck) -> bool {
     // tungstenite answers a ping and a close while reading; the loop reads on until the close
     // handshake is done and the stream ends.
     while let Some(read) = ws.next().await {
@@ -177,10 +233,7 @@ pub(crate) const GOODBYE_REASON: &str = "going away";
 
 /// The server speaks first and closes first: one text message, then a close with 1001, so a
 /// lesson can show the closing handshake started from the server's side (§7.1.2).
-async fn goodbye<S: AsyncRead + AsyncWrite + Unpin>(
-    ws: &mut WebSocketStream<S>,
-    check: &mut SelfCheck,
-) -> bool {
+async fn goodbye<W: Socket>(ws: &mut W, check: &mut SelfCheck) -> bool {
     let close = CloseFrame {
         code: CloseCode::Away,
         reason: GOODBYE_REASON.into(),
@@ -200,8 +253,8 @@ async fn goodbye<S: AsyncRead + AsyncWrite + Unpin>(
     true
 }
 
-async fn chat<S: AsyncRead + AsyncWrite + Unpin>(
-    ws: &mut WebSocketStream<S>,
+async fn chat<W: Socket>(
+    ws: &mut W,
     mut lines: broadcast::Receiver<ChatLine>,
     shared: &Shared,
     check: &mut SelfCheck,
@@ -234,11 +287,7 @@ async fn chat<S: AsyncRead + AsyncWrite + Unpin>(
     }
 }
 
-async fn ticker<S: AsyncRead + AsyncWrite + Unpin>(
-    ws: &mut WebSocketStream<S>,
-    shared: &Shared,
-    check: &mut SelfCheck,
-) -> bool {
+async fn ticker<W: Socket>(ws: &mut W, shared: &Shared, check: &mut SelfCheck) -> bool {
     let mut latest = shared.feed.watch();
     let mut sent = *latest.borrow_and_update();
     let (mut sink, mut stream) = futures_util::StreamExt::split(ws);
@@ -323,18 +372,10 @@ async fn refuse<S: Sink<Message> + Unpin>(sink: &mut S, error: &Error) {
     };
     let frame = CloseFrame {
         code,
-        reason: cut(&reason, CLOSE_REASON_MAX).to_owned().into(),
+        reason: close_reason(&reason).to_owned().into(),
     };
     // The client may be gone already; then there is no one left to tell.
     let _ = sink.send(Message::Close(Some(frame))).await;
-}
-
-fn cut(text: &str, max: usize) -> &str {
-    let mut end = text.len().min(max);
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    &text[..end]
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use tokio::io::{AsyncWriteExt as _, ReadBuf};
+use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::protocol::Role;
 
 use super::*;
@@ -20,6 +21,7 @@ fn shared() -> Shared {
         chat: broadcast::channel(CHAT_BACKLOG).0,
         timeouts: crate::net::lab::Timeouts::default(),
         tls: None,
+        deflate: true,
     }
 }
 

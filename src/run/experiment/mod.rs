@@ -56,6 +56,7 @@ async fn start_lab() -> Result<(Lab, Recorder), ExperimentError> {
         bind: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
         // Far longer than any experiment: its ticks would be updates nobody scheduled.
         tick: Duration::from_secs(3600),
+        ..LabConfig::default()
     };
     let lab = Lab::start(config, recorder.clone())
         .await
