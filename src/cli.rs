@@ -422,6 +422,13 @@ pub struct ConnectArgs {
     /// Pin the masking key, as 8 hex digits, of every frame the sends write (data, ping,
     /// pong), so their bytes repeat run after run. Those frames are encoded by wslab and
     /// written as they are; the close frame and automatic pongs come from tokio-tungstenite,
+    /// Offer permessage-deflate (RFC 7692); when the server accepts, what is sent goes
+    /// compressed and what comes back is inflated, every byte still shown as it crossed.
+    /// PARAMS are the offer's parameters, such as
+    /// `--deflate="server_no_context_takeover; client_max_window_bits=10"`; plain `--deflate`
+    /// offers `permessage-deflate; client_max_window_bits`, as browsers do.
+    #[arg(long, value_name = "PARAMS", num_args = 0..=1, require_equals = true, default_missing_value = "client_max_window_bits")]
+    pub deflate: Option<String>,
     /// which picks a fresh key for each.
     #[arg(long, value_name = "HEX8", conflicts_with = "unmasked")]
     pub mask: Option<String>,

@@ -31,8 +31,8 @@ use wslab::capture::{ConnId, Connection, Direction, Flow, Layer, Transcript, Upd
 use wslab::net::Recorder;
 use wslab::net::lab::{Lab, LabConfig, Timeouts};
 use wslab::net::tls::LabCert;
-use wslab::proto::OpCode;
 use wslab::proto::http::StartLine;
+use wslab::proto::{Inflated, OpCode};
 
 /// What the page sends once its socket is open (page.html).
 const HELLO: &str = "Hello from the browser";
@@ -61,6 +61,22 @@ const WAIT_FOR_ECHO: &str = r#"new Promise((resolve) => {
     observer.disconnect();
     resolve(report());
   }).observe(log, { attributes: true, attributeFilter: ["data-last-received"] });
+})"#;
+
+// A second socket from the same page: 100 KB of repetitive JSON to /echo and back, and what
+// the browser agreed (its `extensions`, which Chromium fills with permessage-deflate).
+const BIG_ECHO: &str = r#"new Promise((resolve, reject) => {
+  const message = JSON.stringify({ kind: "tick", symbol: "WSLAB", price: 101.25 })
+    .repeat(3000)
+    .slice(0, 100000);
+  const scheme = location.protocol === "https:" ? "wss://" : "ws://";
+  const ws = new WebSocket(scheme + location.host + "/echo");
+  ws.onopen = () => ws.send(message);
+  ws.onmessage = (event) => {
+    resolve({ same: event.data === message, length: event.data.length, extensions: ws.extensions });
+    ws.close();
+  };
+  ws.onerror = () => reject("the second socket failed");
 })"#;
 
 #[tokio::test]
@@ -179,10 +195,42 @@ async fn echo_in_browser(tls: bool) {
         if tls {
             assert_hidden_below_tls(t, conn);
         }
+
+        // 4. The browser offered permessage-deflate and the lab took it.
+        assert_compressed(t, conn, &page);
     });
 
     drop(browser);
     lab.shutdown().await;
+}
+
+/// 100 KB of JSON came back intact to the page, and crossed the wire far smaller than the page
+/// held it, compressed both ways.
+fn assert_compressed(t: &Transcript, conn: ConnId, page: &Value) {
+    let big = &page["big"];
+    assert_eq!(big["same"], true, "{page}");
+    assert_eq!(big["length"], 100_000, "{page}");
+    assert!(
+        big["extensions"]
+            .as_str()
+            .is_some_and(|e| e.starts_with("permessage-deflate")),
+        "{page}"
+    );
+    let second = t
+        .connections()
+        .filter(|c| c.id != conn)
+        .find(|c| c.requests().messages.iter().any(|m| m.item.compressed))
+        .expect("the second socket's connection, with a compressed message");
+    for flow in [second.requests(), second.responses()] {
+        let message = &flow.messages[0].item;
+        let inflated = message.inflated.as_ref().and_then(Inflated::length);
+        assert_eq!(inflated, Some(100_000));
+        assert!(message.length * 10 < 100_000, "{} bytes", message.length);
+        eprintln!(
+            "browser: 100000 bytes crossed as {} (compressed {})",
+            message.length, message.compressed
+        );
+    }
 }
 
 /// A lab, over TLS too when `tls`, and the flags that make chromium trust exactly its key.
@@ -276,11 +324,16 @@ fn is_echo(c: &Connection) -> bool {
     )
 }
 
+// The text messages as the page saw them: inflated by the capture when they crossed
+// compressed.
 fn texts(flow: &Flow) -> Vec<String> {
     flow.messages
         .iter()
         .filter(|m| m.item.opcode == OpCode::Text)
-        .map(|m| String::from_utf8_lossy(&m.item.preview).into_owned())
+        .map(|m| match &m.item.inflated {
+            Some(Inflated::Done { preview, .. }) => String::from_utf8_lossy(preview).into_owned(),
+            _ => String::from_utf8_lossy(&m.item.preview).into_owned(),
+        })
         .collect()
 }
 
@@ -443,7 +496,17 @@ impl Devtools {
         if let Some(exception) = evaluated.get("exceptionDetails") {
             return Err(format!("the page threw: {exception}"));
         }
-        Ok(evaluated["result"]["value"].clone())
+        let mut report = evaluated["result"]["value"].clone();
+        let big = self.call(
+            session,
+            "Runtime.evaluate",
+            json!({ "expression": BIG_ECHO, "awaitPromise": true, "returnByValue": true }),
+        )?;
+        if let Some(exception) = big.get("exceptionDetails") {
+            return Err(format!("the page threw: {exception}"));
+        }
+        report["big"] = big["result"]["value"].clone();
+        Ok(report)
     }
 
     /// Sends one command (to the browser, or to a page's session) and waits for its answer.

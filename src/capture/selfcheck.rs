@@ -4,7 +4,7 @@
 use bytes::Bytes;
 
 use super::Flow;
-use crate::proto::{Message, OpCode};
+use crate::proto::{Inflated, Message, OpCode};
 
 /// A message as the application saw it: delivered by the WebSocket library, or handed to it.
 /// Only a prefix of the payload is kept, as the capture keeps one; the length is always true.
@@ -66,6 +66,22 @@ fn summary(opcode: OpCode, length: u64, preview: &[u8]) -> String {
     format!("{} of {length} bytes {shown:?}", opcode.name())
 }
 
+// A captured message as the application receives it: a compressed one (RFC 7692) as the
+// capture's own inflater read it, which is a second reading of the bytes, independent of the
+// endpoint's. One the capture could not inflate whole is compared by what it can: the
+// inflated length it reached is a lower bound, so only the kept bytes stand.
+fn as_delivered(message: &Message) -> (u64, &[u8]) {
+    match (&message.inflated, message.compressed) {
+        (
+            Some(Inflated::Done {
+                preview, length, ..
+            }),
+            true,
+        ) => (*length, preview),
+        _ => (message.length, &message.preview),
+    }
+}
+
 /// Compares captured messages with delivered ones, in order: opcode, true length, and the
 /// payload bytes both sides kept. `what` names the direction in the error.
 ///
@@ -84,16 +100,16 @@ pub fn compare(
         });
     }
     for (index, (c, d)) in captured.iter().zip(delivered).enumerate() {
+        let (length, preview) = as_delivered(c);
         // Each side may have kept only a prefix (its cap); the bytes both kept must agree.
-        let common = c.preview.len().min(d.prefix.len());
-        let same = c.opcode == d.opcode
-            && c.length == d.length
-            && c.preview[..common] == d.prefix[..common];
+        let common = preview.len().min(d.prefix.len());
+        let same =
+            c.opcode == d.opcode && length == d.length && preview[..common] == d.prefix[..common];
         if !same {
             return Err(Mismatch::Content {
                 what,
                 index,
-                captured: summary(c.opcode, c.length, &c.preview),
+                captured: summary(c.opcode, length, preview),
                 delivered: summary(d.opcode, d.length, &d.prefix),
             });
         }

@@ -17,6 +17,8 @@ use crate::net::url::{self, WsUrl};
 use crate::net::{ClientError, ClientOptions, Masking, Outgoing, Recorder, WsClient};
 use crate::proto::OpCode;
 use crate::proto::accept::validate_key;
+use crate::proto::deflate::negotiate::NAME;
+use crate::proto::deflate::offers;
 use crate::proto::send::{self, Kind, SendError, parse_mask};
 use crate::render::exchange::{frames, handshake, handshake_brief, summary};
 use crate::render::exchange_json::ExchangeJson;
@@ -87,6 +89,7 @@ pub fn plan(args: &ConnectArgs, sends: &[Send]) -> Result<Plan, BadInput> {
         Some(text) => close_arg(text, &mut notes)?,
     };
     let tls = super::tls_options(&args.tls, url.secure, &mut notes)?;
+    let deflate = args.deflate.as_deref().map(deflate_offer).transpose()?;
     Ok(Plan {
         url,
         options: ClientOptions {
@@ -97,12 +100,32 @@ pub fn plan(args: &ConnectArgs, sends: &[Send]) -> Result<Plan, BadInput> {
             masking,
             label: "connect".into(),
             tls,
+            deflate,
         },
         sends,
         expect: args.expect,
         close,
         notes,
     })
+}
+
+// The offer `--deflate` asks for, checked by RFC 7692's rules before anything is sent.
+fn deflate_offer(params: &str) -> Result<String, BadInput> {
+    let params = params.trim();
+    let offer = if params.is_empty() {
+        NAME.to_owned()
+    } else if params.to_ascii_lowercase().starts_with(NAME) {
+        params.to_owned()
+    } else {
+        format!("{NAME}; {params}")
+    };
+    match offers([offer.as_str()]).into_iter().next() {
+        Some(Ok(_)) => Ok(offer),
+        Some(Err(broken)) => Err(BadInput(format!("--deflate: {broken}"))),
+        None => Err(BadInput(format!(
+            "--deflate: {offer:?} is not one permessage-deflate offer"
+        ))),
+    }
 }
 
 fn outgoing(send: &Send) -> Result<Outgoing, BadInput> {

@@ -55,9 +55,39 @@ impl<S> SessionStream<S> {
         }
     }
 
+    /// The session over `io`, where `read` are bytes already read from it past the handshake
+    /// (a server may send its first frame with its 101).
+    pub fn with_read(io: S, session: Session, read: &[u8]) -> Self {
+        let mut stream = Self::new(io, session);
+        stream.take(read);
+        stream
+    }
+
+    /// The socket.
+    pub fn get_ref(&self) -> &S {
+        &self.io
+    }
+
     /// The socket.
     pub fn get_mut(&mut self) -> &mut S {
         &mut self.io
+    }
+
+    // Bytes from the peer, through the session.
+    fn take(&mut self, bytes: &[u8]) {
+        if bytes.is_empty() {
+            return;
+        }
+        let mut got = Vec::new();
+        let result = self.session.feed(bytes, &mut got, &mut self.outbox);
+        self.inbox.extend(got.into_iter().map(message));
+        if let Err(failure) = result {
+            self.failure = Some(failure.to_string());
+        }
+        // After the peer's close nothing more is read (RFC 6455 §5.5.1).
+        if self.session.is_over() || self.session.peer_closed() {
+            self.ended = true;
+        }
     }
 
     /// Why this end failed the connection, once it has: the rule the peer broke.
@@ -97,7 +127,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin> SessionStream<S> {
         if let Err(failure) = result {
             self.failure = Some(failure.to_string());
         }
-        if self.session.is_over() {
+        // After the peer's close nothing more is read (RFC 6455 §5.5.1).
+        if self.session.is_over() || self.session.peer_closed() {
             self.ended = true;
         }
         Poll::Ready(Ok(()))
@@ -111,6 +142,13 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Stream for SessionStream<S> {
         let this = self.get_mut();
         loop {
             if let Some(message) = this.inbox.pop_front() {
+                // The close is answered once the caller has read (and answered) everything
+                // that came before it.
+                if matches!(message, Message::Close(_))
+                    && let Some(reply) = this.session.reply_to_close()
+                {
+                    this.outbox.extend(reply);
+                }
                 return Poll::Ready(Some(Ok(message)));
             }
             if this.ended {

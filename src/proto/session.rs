@@ -25,8 +25,8 @@ pub enum Received {
     Ping(Vec<u8>),
     /// A pong.
     Pong(Vec<u8>),
-    /// A close, with its code and reason if it had them; the reply, if one is due, is already
-    /// among the bytes to send.
+    /// A close, with its code and reason if it had them; the reply, if one is due, comes from
+    /// [`Session::reply_to_close`].
     Close(Option<(u16, String)>),
 }
 
@@ -128,6 +128,8 @@ pub struct Session {
     open: u64,
     sent_close: bool,
     got_close: bool,
+    // The code of the peer's close, which the reply carries back.
+    close_code: Option<u16>,
     failed: bool,
 }
 
@@ -174,6 +176,7 @@ impl Session {
             open: 0,
             sent_close: false,
             got_close: false,
+            close_code: None,
             failed: false,
         }
     }
@@ -192,6 +195,22 @@ impl Session {
     /// Whether the peer's close has arrived.
     pub fn peer_closed(&self) -> bool {
         self.got_close
+    }
+
+    /// The reply to the peer's close, once its close has been read and this end has not sent
+    /// one: the peer's code carried back, without a reason (RFC 6455 §5.5.1). It is the
+    /// caller's to send after it has answered the messages that came before the close, which
+    /// is why reading a close does not queue it.
+    pub fn reply_to_close(&mut self) -> Option<Vec<u8>> {
+        if !self.got_close || self.sent_close {
+            return None;
+        }
+        self.sent_close = true;
+        let reply = self
+            .close_code
+            .map(|code| code.to_be_bytes().to_vec())
+            .unwrap_or_default();
+        Some(self.frame(OpCode::Close, false, &reply))
     }
 
     /// Reads the next bytes from the peer. Messages go into `received`; what this end answers
@@ -354,15 +373,7 @@ impl Session {
                 let close = message
                     .close
                     .and_then(|c| c.code.map(|code| (code, c.reason)));
-                if !self.sent_close {
-                    // The reply carries the peer's code back, without a reason (§5.5.1).
-                    self.sent_close = true;
-                    let reply = close
-                        .as_ref()
-                        .map(|(code, _)| code.to_be_bytes().to_vec())
-                        .unwrap_or_default();
-                    out.extend(self.frame(OpCode::Close, false, &reply));
-                }
+                self.close_code = close.as_ref().map(|(code, _)| *code);
                 received.push(Received::Close(close));
             }
             // Reserved opcodes are violations, already failed on their frame.

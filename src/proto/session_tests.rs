@@ -252,8 +252,14 @@ fn a_close_is_answered_with_its_code_and_ends_the_session() {
         &frame(OpCode::Close, true, false, &close_payload(1000, "bye")),
     );
     assert_eq!(got, [Received::Close(Some((1000, "bye".into())))]);
-    assert_eq!(&frames(&out)[0].payload[..], 1000u16.to_be_bytes());
+    assert!(out.is_empty(), "the reply waits for the caller");
+    assert!(!server.is_over());
+    // What came before the close may still be answered, then the reply goes.
+    assert!(server.send(Outgoing::Text("last echo")).is_ok());
+    let reply = server.reply_to_close().expect("a reply is due");
+    assert_eq!(&frames(&reply)[0].payload[..], 1000u16.to_be_bytes());
     assert!(server.is_over());
+    assert_eq!(server.reply_to_close(), None);
 }
 
 #[test]
@@ -270,5 +276,6 @@ fn a_close_sent_first_ends_the_session_when_the_reply_comes() {
     );
     assert_eq!(got, [Received::Close(Some((1001, String::new())))]);
     assert!(out.is_empty(), "no second close");
+    assert_eq!(server.reply_to_close(), None);
     assert!(server.is_over());
 }

@@ -100,6 +100,11 @@ pub fn response_part(connection: &Connection, p: Palette) -> String {
     out.push_str(&head_view(&response.raw, &response.head, p));
     out.push_str(&explained(&response.head, p));
     out.push('\n');
+    out.push_str(&super::deflate::negotiation(
+        &request.head,
+        &response.head,
+        p,
+    ));
     out.push_str(&rules(
         "Response rules (RFC 6455 §4.2.2)",
         &check_response(&request.head, &response.head),
@@ -145,6 +150,10 @@ pub fn handshake_brief(connection: &Connection, p: Palette) -> String {
             };
         }
         checks.extend(check_response(&request.head, &response.head));
+        // Compression changes every frame that follows, so even the brief view says it.
+        for line in super::deflate::negotiation(&request.head, &response.head, p).lines() {
+            let _ = writeln!(out, "  {line}");
+        }
     }
     let failed: Vec<_> = checks.iter().filter(|c| !c.passed).collect();
     if failed.is_empty() {
@@ -226,8 +235,10 @@ pub fn frame_summary(frame: &Frame) -> String {
             }
         }
     };
+    // RSV1 is shown only when set: under permessage-deflate it marks a compressed message.
+    let rsv1 = if h.rsv().has(1) { " · RSV1" } else { "" };
     format!(
-        "{:<12} {:>7} B · {fin} · {masked} · {preview}",
+        "{:<12} {:>7} B · {fin}{rsv1} · {masked} · {preview}",
         opcode.name(),
         frame.payload_len()
     )

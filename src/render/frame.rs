@@ -395,6 +395,20 @@ fn compressed(message: &Message) -> String {
     })
 }
 
+// How the two sizes compare: the wire's share of the inflated size, or, when compressing made
+// the message longer (short or random data), by how much.
+fn ratio(wire: u64, inflated: u64, lower_bound: bool) -> String {
+    if lower_bound || inflated == 0 {
+        return String::new();
+    }
+    if wire > inflated {
+        return format!(", so compressing made it {} B longer", wire - inflated);
+    }
+    // Tenths of a percent, in integers: exact for any size.
+    let tenths = wire * 1000 / inflated;
+    format!(", the wire carried {}.{}% of it", tenths / 10, tenths % 10)
+}
+
 /// A compressed message's sizes side by side, then the inflated payload as `shown` writes it,
 /// or why there is none: one wording for the plain views and the terminal's.
 pub fn compressed_sizes(message: &Message, shown: impl FnOnce(&[u8]) -> String) -> String {
@@ -414,7 +428,8 @@ pub fn compressed_sizes(message: &Message, shown: impl FnOnce(&[u8]) -> String) 
                 ""
             };
             format!(
-                "{wire} → {more}{length} B inflated{cut}: {}",
+                "{wire} → {more}{length} B inflated{cut}{}: {}",
+                ratio(message.length, *length, *beyond_bound),
                 shown(preview)
             )
         }

@@ -1,6 +1,7 @@
 //! Views as plain text and JSON, built from `proto` data with no I/O: the caller prints them.
 
 pub mod accept;
+pub mod deflate;
 pub mod exchange;
 pub mod exchange_json;
 pub mod frame;

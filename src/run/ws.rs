@@ -144,6 +144,8 @@ async fn exchange(runner: &Runner, plan: &Plan) -> ActionRun {
         masking: masking(plan.mask),
         label: "client".to_owned(),
         tls,
+        // The lessons' lab declines permessage-deflate (see Runner), so no lesson offers it.
+        deflate: None,
     };
     let mut client = match WsClient::connect(&url, &runner.recorder, &options).await {
         Ok(client) => client,

@@ -100,7 +100,7 @@ fn compressed_messages_are_inflated_for_display_and_the_frames_keep_their_bytes(
     let line = wslab::render::frame::message(&down.messages[0].item, 1, Palette::plain());
     assert_eq!(
         line,
-        "Message 1 · text · 1 frame · compressed 7 B → 5 B inflated: \"Hello\"\n"
+        "Message 1 · text · 1 frame · compressed 7 B → 5 B inflated, so compressing made it 2 B longer: \"Hello\"\n"
     );
 
     // The HAR gives what the application sent, as Chrome shows it, and the wire's size.

@@ -5,5 +5,6 @@
 //! docs/ARCHITECTURE.md, "Tests").
 
 mod binary;
+mod connect_deflate;
 mod connect_errors;
 mod connect_lab;

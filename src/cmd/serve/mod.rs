@@ -24,7 +24,11 @@ use crate::render::frame::{self as frame_view, Options};
 use crate::render::style::{Palette, Role};
 use crate::render::tls::record_summary;
 
+use crate::capture::Flow;
+use crate::proto::OpCode;
+use crate::render::deflate::negotiation;
 use crate::render::exchange::frame_summary;
+use crate::render::frame::{compressed_sizes, hex_preview};
 use crate::render::http::start_line;
 pub use banner::banner;
 use lines::{exchange, size, time};
@@ -263,6 +267,12 @@ impl Printer {
                 if self.verbose {
                     text.push_str(&crate::render::http::head(&message.raw, &message.head, p));
                 }
+                // The 101's extensions, in words: what compression, if any, the rest uses.
+                if let (Direction::ServerToClient, 0, Some(request)) =
+                    (direction, index, connection.requests().http.first())
+                {
+                    text.push_str(&negotiation(&request.head, &message.head, p));
+                }
                 // A response with no body is over with its head; one with a body is shown when
                 // its body ends (Learned::Body), even if that came in the same read.
                 if direction == Direction::ServerToClient
@@ -304,7 +314,8 @@ impl Printer {
                 None => String::new(),
             },
             Learned::Record(index) => self.record(connection, direction, index, &tag),
-            Learned::Body(_) | Learned::Message(_) => String::new(),
+            Learned::Message(index) => compressed_line(flow, index, &tag, p),
+            Learned::Body(_) => String::new(),
         }
     }
 
@@ -410,4 +421,31 @@ impl Printer {
             size(self.stats.bytes_out + open_out)
         )
     }
+}
+
+// A compressed message's sizes on the wire and inflated, under its frames: the frame lines
+// show only the compressed bytes. Other messages say nothing more than their frames did.
+fn compressed_line(flow: &Flow, index: u64, tag: &str, p: Palette) -> String {
+    let Some(message) = flow.messages.iter().rev().find(|m| m.item.index == index) else {
+        return String::new();
+    };
+    if !message.item.compressed {
+        return String::new();
+    }
+    let shown = compressed_sizes(&message.item, |preview| {
+        if message.item.opcode == OpCode::Text {
+            format!(
+                "{:?}",
+                String::from_utf8_lossy(&preview[..preview.len().min(40)])
+            )
+        } else {
+            hex_preview(preview, 16)
+        }
+    });
+    // Under the time column, so that it reads as a note on the frames above.
+    format!(
+        "{:>10} {tag} {}\n",
+        "",
+        p.paint(Role::Dim, &format!("permessage-deflate: {shown}"))
+    )
 }

@@ -78,6 +78,14 @@ pub enum ClientError {
         /// The reason phrase.
         reason: String,
     },
+    /// A 101 whose permessage-deflate answer a client must not accept (RFC 7692 §5.1).
+    #[error(
+        "the server's answer to the permessage-deflate offer breaks a rule, so the client fails the connection: {detail}"
+    )]
+    BadExtension {
+        /// The rule, in a sentence that names its section.
+        detail: String,
+    },
     /// A 101 that breaks a rule.
     #[error("the handshake is broken: {detail} (RFC 6455 §{section})")]
     BadHandshake {

@@ -6,9 +6,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures_util::{SinkExt as _, StreamExt as _};
 use tokio::io::AsyncWriteExt as _;
-use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
 use tokio_tungstenite::tungstenite::http::HeaderValue;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
@@ -17,10 +15,13 @@ use tokio_tungstenite::tungstenite::{self, Message};
 
 mod error;
 mod messages;
+mod own;
+mod socket;
 
 pub use error::ClientError;
 pub use messages::{Outgoing, app_message};
 use messages::{fragment_frames, raw_fragments};
+use socket::Ws;
 
 use super::recorder::Recorder;
 use super::tap::{End, Tap};
@@ -31,6 +32,7 @@ use super::url::WsUrl;
 use crate::capture::ConnId;
 use crate::capture::selfcheck::Delivered;
 use crate::proto::OpCode;
+use crate::proto::deflate::{Params, offers};
 use crate::proto::encode::{FrameSpec, encode};
 use error::explain_failed_handshake;
 
@@ -69,6 +71,9 @@ pub struct ClientOptions {
     pub label: String,
     /// Whom to trust and where to log keys, for wss:// URLs.
     pub tls: TlsOptions,
+    /// A permessage-deflate offer (RFC 7692), as the Sec-WebSocket-Extensions value to send:
+    /// then wslab's own session speaks the connection, since tungstenite cannot compress.
+    pub deflate: Option<String>,
 }
 
 impl Default for ClientOptions {
@@ -81,13 +86,14 @@ impl Default for ClientOptions {
             masking: Masking::Library,
             label: "client".into(),
             tls: TlsOptions::default(),
+            deflate: None,
         }
     }
 }
 
 /// A connected WebSocket client.
 pub struct WsClient {
-    ws: WebSocketStream<TappedTcp>,
+    ws: Ws,
     conn: Option<ConnId>,
     timeout: Duration,
     masking: Masking,
@@ -145,22 +151,42 @@ impl WsClient {
         };
         let stream = connect_any(&addrs, recorder, options, tls).await?;
         let conn = stream.conn();
-        let request = build_request(url, options)?;
-        let config = WebSocketConfig::default()
-            .max_message_size(Some(MAX_MESSAGE))
-            .max_frame_size(Some(MAX_MESSAGE));
-        let handshake = tokio_tungstenite::client_async_with_config(request, stream, Some(config));
-        let secs = options.timeout.as_secs_f64();
-        let (ws, response) = match tokio::time::timeout(options.timeout, handshake).await {
-            Err(_) => return Err(ClientError::HandshakeTimeout { secs }),
-            Ok(Err(error)) => return Err(explain_failed_handshake(recorder, conn, &error)),
-            Ok(Ok(done)) => done,
+        let mut request = build_request(url, options)?;
+        let (ws, protocol) = if let Some(offer) = &options.deflate {
+            let offered: Vec<Params> = offers([offer.as_str()])
+                .into_iter()
+                .collect::<Result<_, _>>()
+                .map_err(|e| ClientError::BadRequest {
+                    detail: e.to_string(),
+                })?;
+            let value = HeaderValue::from_str(offer).map_err(|_| ClientError::BadRequest {
+                detail: format!("the offer {offer:?} cannot be a header value"),
+            })?;
+            request
+                .headers_mut()
+                .insert("sec-websocket-extensions", value);
+            let (ws, protocol) =
+                own::handshake(stream, &request, &offered, recorder, conn, options.timeout).await?;
+            (Ws::Own(Box::new(ws)), protocol)
+        } else {
+            let config = WebSocketConfig::default()
+                .max_message_size(Some(MAX_MESSAGE))
+                .max_frame_size(Some(MAX_MESSAGE));
+            let handshake =
+                tokio_tungstenite::client_async_with_config(request, stream, Some(config));
+            let secs = options.timeout.as_secs_f64();
+            let (ws, response) = match tokio::time::timeout(options.timeout, handshake).await {
+                Err(_) => return Err(ClientError::HandshakeTimeout { secs }),
+                Ok(Err(error)) => return Err(explain_failed_handshake(recorder, conn, &error)),
+                Ok(Ok(done)) => done,
+            };
+            let protocol = response
+                .headers()
+                .get("sec-websocket-protocol")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string);
+            (Ws::Library(Box::new(ws)), protocol)
         };
-        let protocol = response
-            .headers()
-            .get("sec-websocket-protocol")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
         Ok(Self {
             ws,
             conn,
@@ -180,7 +206,7 @@ impl WsClient {
 
     /// For wss://, the TLS version and cipher suite agreed, as code points.
     pub fn tls_agreed(&self) -> Option<(u16, u16)> {
-        self.ws.get_ref().get_ref().agreed()
+        self.ws.tcp().get_ref().agreed()
     }
 
     /// The subprotocol the server chose, if any.
@@ -201,10 +227,20 @@ impl WsClient {
         if let Outgoing::Close { code, reason } = outgoing {
             return self.close(code, &reason).await;
         }
+        let fragments = matches!(
+            outgoing,
+            Outgoing::Fragments { .. } | Outgoing::FragmentsWithPing { .. }
+        );
         match self.masking {
+            // The session sends whole messages; fragments it leaves to raw frames, each with a
+            // fresh key as the library would give it (§5.3), uncompressed (RFC 7692 §6 lets any
+            // message go so).
+            Masking::Library if fragments && self.ws.is_own() => {
+                self.send_raw(outgoing, &|| Some(fresh_mask())).await
+            }
             Masking::Library => self.send_with_library(outgoing).await,
-            Masking::Pinned(key) => self.send_raw(outgoing, Some(key)).await,
-            Masking::Unmasked => self.send_raw(outgoing, None).await,
+            Masking::Pinned(key) => self.send_raw(outgoing, &|| Some(key)).await,
+            Masking::Unmasked => self.send_raw(outgoing, &|| None).await,
         }
     }
 
@@ -236,11 +272,11 @@ impl WsClient {
     async fn send_raw(
         &mut self,
         outgoing: Outgoing,
-        mask: Option<[u8; 4]>,
+        mask: &(dyn Fn() -> Option<[u8; 4]> + Sync),
     ) -> Result<(), ClientError> {
         let mut bytes = Vec::new();
         let mut put = |opcode: OpCode, fin: bool, payload: &[u8]| {
-            bytes.extend(encode(FrameSpec::new(opcode, mask).fin(fin), payload));
+            bytes.extend(encode(FrameSpec::new(opcode, mask()).fin(fin), payload));
         };
         match &outgoing {
             Outgoing::Text(text) => put(OpCode::Text, true, text.as_bytes()),
@@ -260,7 +296,7 @@ impl WsClient {
         // Anything the library queued (an automatic pong) leaves first, so frames never
         // interleave mid-frame.
         self.ws.flush().await.map_err(ClientError::from_send)?;
-        let stream = self.ws.get_mut();
+        let stream = self.ws.tcp_mut();
         stream
             .write_all(&bytes)
             .await
@@ -278,6 +314,12 @@ impl WsClient {
             Err(_) => Err(ClientError::ReplyTimeout { secs }),
             Ok(None) => Ok(None),
             Ok(Some(Err(error))) => {
+                // The session has already sent its close, with the rule in its reason.
+                if let Some(why) = self.ws.failure() {
+                    return Err(ClientError::Protocol {
+                        detail: why.to_owned(),
+                    });
+                }
                 let closing = self.closed_by_us;
                 self.fail(&error).await;
                 self.read_error(error, closing)
@@ -370,9 +412,25 @@ impl WsClient {
         while self.recv().await?.is_some() {}
         // Under TLS, close_notify (RFC 8446 §6.1), so the server can tell the end from a
         // truncation; on TCP, the FIN a drop would send. A server already gone is no error.
-        let _ = tokio::time::timeout(self.timeout, self.ws.get_mut().shutdown()).await;
+        let _ = tokio::time::timeout(self.timeout, self.ws.tcp_mut().shutdown()).await;
         Ok(())
     }
+}
+
+/// A masking key from the system's random source, as RFC 6455 §5.3 asks: one the network
+/// cannot predict. Should that source fail, a key is taken from the standard library's
+/// randomly seeded hasher with a counter, which is still unknown to the network.
+pub(crate) fn fresh_mask() -> [u8; 4] {
+    use std::hash::{BuildHasher as _, RandomState};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let mut key = [0u8; 4];
+    if getrandom::fill(&mut key).is_err() {
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let hashed = RandomState::new().hash_one(n);
+        key.copy_from_slice(&hashed.to_le_bytes()[..4]);
+    }
+    key
 }
 
 /// A TLS configuration and the host name to check the certificate against.

@@ -74,9 +74,9 @@ pub(super) async fn handle(mut stream: TappedTcp, shared: Arc<Shared>, deadline:
             return;
         }
         if let Some((switching, agreed)) = deflate::accept(&head, &shared) {
-            // No self-check here: the session reads with the dissector the capture uses, so
-            // agreeing with it would prove nothing. A check without a connection records none.
-            let check = ws::SelfCheck::new(stream.recorder().clone(), None);
+            // The self-check still means something here: the session inflates with its own
+            // window, the capture with another, each from the bytes it saw.
+            let check = ws::SelfCheck::new(stream.recorder().clone(), stream.conn());
             ws::serve_session(stream, endpoint, shared, switching, agreed, check).await;
             return;
         }

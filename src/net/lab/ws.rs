@@ -123,8 +123,11 @@ pub(super) async fn serve_session<S>(
         return;
     }
     let mut ws = SessionStream::new(stream, Session::server(Some(agreed), largest(endpoint)));
-    run(&mut ws, endpoint, lines, &shared, &mut check).await;
-    let _ = tokio::time::timeout(SHUTDOWN_TIME, ws.get_mut().shutdown()).await;
+    let finished = run(&mut ws, endpoint, lines, &shared, &mut check).await;
+    check.finish(finished);
+    // Closing the sink writes what is still queued (a pong, the close reply), then shuts the
+    // socket down: close_notify under TLS, a FIN on TCP.
+    let _ = tokio::time::timeout(SHUTDOWN_TIME, futures_util::SinkExt::close(&mut ws)).await;
 }
 
 /// What a WebSocket endpoint reads from and writes to: tokio-tungstenite's stream, or wslab's

@@ -1,0 +1,143 @@
+//! The opening handshake written and read here rather than by tungstenite, for a client that
+//! offers permessage-deflate: tungstenite 0.30 would refuse the RSV1 frames that follow, so
+//! the connection runs on wslab's own session, and the 101's extension answer is judged by
+//! RFC 7692's rules (§5.1: a client fails the connection on an answer it cannot accept).
+
+use std::fmt::Write as _;
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use tokio_tungstenite::tungstenite::{self, handshake::client::Request};
+
+use super::error::explain_failed_handshake;
+use super::{ClientError, MAX_MESSAGE};
+use crate::capture::ConnId;
+use crate::net::recorder::Recorder;
+use crate::net::session_stream::SessionStream;
+use crate::net::tcp::TappedTcp;
+use crate::proto::deflate::{Params, check_answer};
+use crate::proto::handshake::check_response;
+use crate::proto::http::{Head, StartLine, parse_request, parse_response};
+use crate::proto::session::Session;
+
+/// What the handshake gave: the session, and the subprotocol the server chose.
+pub(super) type Opened = (SessionStream<TappedTcp>, Option<String>);
+
+/// Sends `request` with `offer` in it, reads the answer, and opens the session it agreed.
+pub(super) async fn handshake(
+    mut stream: TappedTcp,
+    request: &Request,
+    offer: &[Params],
+    recorder: &Recorder,
+    conn: Option<ConnId>,
+    timeout: Duration,
+) -> Result<Opened, ClientError> {
+    let bytes = request_bytes(request);
+    let secs = timeout.as_secs_f64();
+    let exchange = async {
+        stream
+            .write_all(bytes.as_bytes())
+            .await
+            .map_err(|e| ClientError::from_io(&e))?;
+        read_head(&mut stream).await
+    };
+    let (head, rest) = match tokio::time::timeout(timeout, exchange).await {
+        Err(_) => return Err(ClientError::HandshakeTimeout { secs }),
+        Ok(Err(error)) => return Err(error),
+        Ok(Ok(None)) => {
+            return Err(explain_failed_handshake(
+                recorder,
+                conn,
+                &tungstenite::Error::ConnectionClosed,
+            ));
+        }
+        Ok(Ok(Some(read))) => read,
+    };
+    // The request as sent, parsed back: the rules compare the two heads.
+    let sent = parse_request(bytes.as_bytes())
+        .ok()
+        .flatten()
+        .ok_or_else(|| ClientError::BadRequest {
+            detail: "the request head could not be read back".into(),
+        })?;
+    if let Some(error) = refused(&sent, &head) {
+        return Err(error);
+    }
+    let answers = head
+        .headers
+        .iter()
+        .filter(|h| h.name.eq_ignore_ascii_case("sec-websocket-extensions"))
+        .map(|h| h.value.as_str());
+    let agreed = check_answer(offer, answers).map_err(|broken| ClientError::BadExtension {
+        detail: broken.to_string(),
+    })?;
+    let protocol = head.header("sec-websocket-protocol").map(str::to_owned);
+    let session = Session::client(agreed, MAX_MESSAGE, super::fresh_mask);
+    Ok((SessionStream::with_read(stream, session, &rest), protocol))
+}
+
+// The request's head as it goes on the wire.
+fn request_bytes(request: &Request) -> String {
+    let target = request
+        .uri()
+        .path_and_query()
+        .map_or("/", |p| p.as_str())
+        .to_owned();
+    let mut out = format!("GET {target} HTTP/1.1\r\n");
+    for (name, value) in request.headers() {
+        let _ = write!(out, "{name}: ");
+        out.push_str(&String::from_utf8_lossy(value.as_bytes()));
+        out.push_str("\r\n");
+    }
+    out.push_str("\r\n");
+    out
+}
+
+// Reads until the response head is complete; the head and the bytes after it, or `None` when
+// the server closed first.
+async fn read_head(stream: &mut TappedTcp) -> Result<Option<(Head, Vec<u8>)>, ClientError> {
+    let mut buffered = Vec::with_capacity(1024);
+    let mut chunk = [0u8; 4096];
+    loop {
+        let n = stream
+            .read(&mut chunk)
+            .await
+            .map_err(|e| ClientError::from_io(&e))?;
+        if n == 0 {
+            return Ok(None);
+        }
+        buffered.extend_from_slice(&chunk[..n]);
+        // Past the head size limit, parse_response answers an error, so this is bounded.
+        match parse_response(&buffered) {
+            Ok(Some(head)) => {
+                let rest = buffered.split_off(head.len);
+                return Ok(Some((head, rest)));
+            }
+            Ok(None) => {}
+            Err(error) => {
+                return Err(ClientError::NotHttp {
+                    detail: error.to_string(),
+                });
+            }
+        }
+    }
+}
+
+// A response that does not open the connection: not 101, or a rule of §4.2.2 broken.
+fn refused(request: &Head, response: &Head) -> Option<ClientError> {
+    if let StartLine::Response { status, reason, .. } = &response.start
+        && *status != 101
+    {
+        return Some(ClientError::Rejected {
+            status: *status,
+            reason: reason.clone(),
+        });
+    }
+    check_response(request, response)
+        .into_iter()
+        .find(|c| !c.passed)
+        .map(|c| ClientError::BadHandshake {
+            detail: c.detail,
+            section: c.rule.section(),
+        })
+}
