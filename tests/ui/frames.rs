@@ -360,7 +360,9 @@ fn a_compressed_message_is_shown_inflated_with_both_sizes() {
         "the row shows the inflated text: {shown}"
     );
     assert!(
-        shown.contains("message 1: compressed 7 B → 5 B inflated, so compressing made it 2 B longer: \"Hello\""),
+        shown.contains(
+            "message 1: compressed 7 B → 5 B inflated, so compressing made it 2 B longer: \"Hello\""
+        ),
         "the detail gives both sizes: {shown}"
     );
 }
