@@ -95,6 +95,7 @@ fn main() {
         receive: None,
         send: Vec::new(),
         tls: false,
+        deflate: None,
         panes: vec![Pane::Frames, Pane::Fields],
     });
     let run = ActionRun {

@@ -17,8 +17,7 @@ use crate::net::url::{self, WsUrl};
 use crate::net::{ClientError, ClientOptions, Masking, Outgoing, Recorder, WsClient};
 use crate::proto::OpCode;
 use crate::proto::accept::validate_key;
-use crate::proto::deflate::negotiate::NAME;
-use crate::proto::deflate::offers;
+use crate::proto::deflate::offer;
 use crate::proto::send::{self, Kind, SendError, parse_mask};
 use crate::render::exchange::{frames, handshake, handshake_brief, summary};
 use crate::render::exchange_json::ExchangeJson;
@@ -111,21 +110,9 @@ pub fn plan(args: &ConnectArgs, sends: &[Send]) -> Result<Plan, BadInput> {
 
 // The offer `--deflate` asks for, checked by RFC 7692's rules before anything is sent.
 fn deflate_offer(params: &str) -> Result<String, BadInput> {
-    let params = params.trim();
-    let offer = if params.is_empty() {
-        NAME.to_owned()
-    } else if params.to_ascii_lowercase().starts_with(NAME) {
-        params.to_owned()
-    } else {
-        format!("{NAME}; {params}")
-    };
-    match offers([offer.as_str()]).into_iter().next() {
-        Some(Ok(_)) => Ok(offer),
-        Some(Err(broken)) => Err(BadInput(format!("--deflate: {broken}"))),
-        None => Err(BadInput(format!(
-            "--deflate: {offer:?} is not one permessage-deflate offer"
-        ))),
-    }
+    offer(params)
+        .map(|(text, _)| text)
+        .map_err(|broken| BadInput(format!("--deflate: {broken}")))
 }
 
 fn outgoing(send: &Send) -> Result<Outgoing, BadInput> {

@@ -6,6 +6,7 @@ use std::ops::Range;
 
 use super::dissector::Side;
 use super::frame::{Frame, LengthEncoding};
+use super::violation::Violation;
 
 /// Which part of a frame a field is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -133,6 +134,16 @@ fn first_byte(frame: &Frame) -> Vec<Field> {
     ] {
         let meaning = match (flag(bit), n) {
             (0, _) => "reserved; 0 unless an extension uses it".to_string(),
+            // The dissector allowed RSV1 only if an extension was negotiated; then the frame
+            // carries no violation for it, and RSV1 marks a compressed message.
+            (_, 1)
+                if !frame
+                    .violations
+                    .iter()
+                    .any(|v| matches!(v, Violation::ReservedBitsSet { bits } if bits.has(1))) =>
+            {
+                "set: this message is compressed (permessage-deflate, RFC 7692 §6)".to_string()
+            }
             (_, 1) => {
                 "set: only meaningful under an extension such as permessage-deflate".to_string()
             }

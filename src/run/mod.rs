@@ -62,9 +62,9 @@ impl Runner {
         let config = LabConfig {
             bind: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             tick: Duration::from_secs(24 * 3600),
-            // The lessons' clients are tungstenite's, which cannot inflate; a lesson that
-            // offers permessage-deflate in its headers shows the offer declined.
-            deflate: false,
+            // A lesson offers permessage-deflate with `deflate = "..."`, and its client then
+            // speaks wslab's own session; the lab accepts as `wslab serve` does.
+            deflate: true,
         };
         // A CA of its own each run, trusted by this runner's clients alone: `tls = true`
         // actions reach the same port over wss://, and plain ones are unchanged.

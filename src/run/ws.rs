@@ -27,6 +27,8 @@ struct Plan {
     pongs: u32,
     /// Over wss://, trusting the lab's CA.
     tls: bool,
+    /// A permessage-deflate offer to send.
+    deflate: Option<String>,
 }
 
 /// The gap between two updates the runner publishes for /ticker.
@@ -78,6 +80,7 @@ pub(super) async fn websocket(
         sends,
         receive,
         tls: a.tls,
+        deflate: a.deflate.clone(),
     };
     let mut run = exchange(runner, &plan).await;
     run.notes.splice(0..0, notes);
@@ -98,6 +101,7 @@ pub(super) async fn fault(runner: &Runner, a: &Fault) -> ActionRun {
         // A misbehaving peer may never answer; the fault's own end is what is awaited.
         pongs: 0,
         tls: false,
+        deflate: None,
     };
     let mut run = exchange(runner, &plan).await;
     run.expected = true;
@@ -144,8 +148,7 @@ async fn exchange(runner: &Runner, plan: &Plan) -> ActionRun {
         masking: masking(plan.mask),
         label: "client".to_owned(),
         tls,
-        // The lessons' lab declines permessage-deflate (see Runner), so no lesson offers it.
-        deflate: None,
+        deflate: plan.deflate.clone(),
     };
     let mut client = match WsClient::connect(&url, &runner.recorder, &options).await {
         Ok(client) => client,

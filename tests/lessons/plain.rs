@@ -14,7 +14,7 @@ use wslab::render::lesson::computed;
 use wslab::run::{Runner, Settings};
 
 /// The lessons that ship knowing they lack a capability, each said in its front matter.
-const INCOMPLETE: &[&str] = &["17-subprotocols"];
+const INCOMPLETE: &[&str] = &[];
 
 /// A folder of its own for one test: the name and the process keep tests apart.
 fn folder(name: &str) -> std::path::PathBuf {

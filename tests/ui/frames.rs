@@ -91,6 +91,7 @@ fn action() -> Action {
         receive: None,
         send: Vec::new(),
         tls: false,
+        deflate: None,
         panes: vec![Pane::Frames, Pane::Fields],
     })
 }

@@ -207,6 +207,10 @@ pub struct Websocket {
     /// inside it. The capture then holds the ciphertext too, for the `tls` pane.
     #[serde(default)]
     pub tls: bool,
+    /// Offer permessage-deflate (RFC 7692) with these parameters, `""` for none: the lab
+    /// accepts, and the client compresses and inflates on wslab's own session.
+    #[serde(default, deserialize_with = "values::deflate")]
+    pub deflate: Option<String>,
     /// See [`Action::panes`].
     #[serde(default = "handshake_panes")]
     pub panes: Vec<Pane>,

@@ -56,6 +56,15 @@ pub(super) fn mask<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Mask>, D::E
     }
 }
 
+/// `deflate = "PARAMS"`: a permessage-deflate offer, by its parameters ("" for none), kept as
+/// the header value to send once it follows RFC 7692's rules for an offer.
+pub(super) fn deflate<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let text = String::deserialize(d)?;
+    crate::proto::deflate::offer(&text)
+        .map(|(offer, _)| Some(offer))
+        .map_err(|broken| refused("deflate", broken.to_string()))
+}
+
 pub(super) fn sends<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Send>, D::Error> {
     let written = Vec::<Written>::deserialize(d)?;
     written

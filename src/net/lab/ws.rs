@@ -5,6 +5,7 @@ use std::sync::Arc;
 use futures_util::{Sink, SinkExt as _, Stream, StreamExt as _};
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt as _};
 use tokio::sync::broadcast::{self, error::RecvError};
+use tokio::sync::watch;
 use tokio_tungstenite::tungstenite::handshake::server::{ErrorResponse, Request, Response};
 use tokio_tungstenite::tungstenite::http::HeaderValue;
 use tokio_tungstenite::tungstenite::http::header::SEC_WEBSOCKET_PROTOCOL;
@@ -86,16 +87,14 @@ pub(super) async fn serve<S>(
     let config = WebSocketConfig::default()
         .max_message_size(Some(largest))
         .max_frame_size(Some(largest));
-    // Joining the room before the 101 is sent means every line sent after the client sees the
-    // 101 reaches it.
-    let lines = (endpoint == Endpoint::Chat).then(|| shared.chat.subscribe());
+    let start = Start::before_the_101(endpoint, &shared);
     let Ok(mut ws) =
         tokio_tungstenite::accept_hdr_async_with_config(stream, choose_subprotocol, Some(config))
             .await
     else {
         return;
     };
-    let finished = run(&mut ws, endpoint, lines, &shared, &mut check).await;
+    let finished = run(&mut ws, endpoint, start, &shared, &mut check).await;
     // Before the stream (and its tap) is dropped: the connection's close is what `serve`
     // waits for to show the verdict.
     check.finish(finished);
@@ -118,12 +117,12 @@ pub(super) async fn serve_session<S>(
 ) where
     S: AsyncRead + AsyncWrite + Unpin,
 {
-    let lines = (endpoint == Endpoint::Chat).then(|| shared.chat.subscribe());
+    let start = Start::before_the_101(endpoint, &shared);
     if stream.write_all(switching.as_bytes()).await.is_err() {
         return;
     }
     let mut ws = SessionStream::new(stream, Session::server(Some(agreed), largest(endpoint)));
-    let finished = run(&mut ws, endpoint, lines, &shared, &mut check).await;
+    let finished = run(&mut ws, endpoint, start, &shared, &mut check).await;
     check.finish(finished);
     // Closing the sink writes what is still queued (a pong, the close reply), then shuts the
     // socket down: close_notify under TLS, a FIN on TCP.
@@ -142,18 +141,44 @@ impl<T> Socket for T where
 {
 }
 
+/// Where a push endpoint starts, taken before the 101 is sent: every chat line and every
+/// feed update published after the client sees the 101 then reaches it, however the tasks
+/// are scheduled.
+pub(super) enum Start {
+    /// /chat: the room, joined.
+    Chat(broadcast::Receiver<ChatLine>),
+    /// /ticker: the feed watched, and the newest update already published, not to be sent.
+    Ticker(watch::Receiver<u64>, u64),
+    /// The other endpoints start when they run.
+    Other,
+}
+
+impl Start {
+    pub(super) fn before_the_101(endpoint: Endpoint, shared: &Shared) -> Self {
+        match endpoint {
+            Endpoint::Chat => Self::Chat(shared.chat.subscribe()),
+            Endpoint::Ticker => {
+                let mut latest = shared.feed.watch();
+                let sent = *latest.borrow_and_update();
+                Self::Ticker(latest, sent)
+            }
+            Endpoint::Echo | Endpoint::Goodbye => Self::Other,
+        }
+    }
+}
+
 async fn run<W: Socket>(
     ws: &mut W,
     endpoint: Endpoint,
-    lines: Option<broadcast::Receiver<ChatLine>>,
+    start: Start,
     shared: &Shared,
     check: &mut SelfCheck,
 ) -> bool {
-    match (endpoint, lines) {
-        (Endpoint::Chat, Some(lines)) => chat(ws, lines, shared, check).await,
-        (Endpoint::Ticker, _) => ticker(ws, shared, check).await,
+    match (endpoint, start) {
+        (_, Start::Chat(lines)) => chat(ws, lines, shared, check).await,
+        (_, Start::Ticker(latest, sent)) => ticker(ws, latest, sent, shared, check).await,
         (Endpoint::Goodbye, _) => goodbye(ws, check).await,
-        (Endpoint::Echo | Endpoint::Chat, _) => echo(ws, check).await,
+        _ => echo(ws, check).await,
     }
 }
 
@@ -290,9 +315,13 @@ async fn chat<W: Socket>(
     }
 }
 
-async fn ticker<W: Socket>(ws: &mut W, shared: &Shared, check: &mut SelfCheck) -> bool {
-    let mut latest = shared.feed.watch();
-    let mut sent = *latest.borrow_and_update();
+async fn ticker<W: Socket>(
+    ws: &mut W,
+    mut latest: watch::Receiver<u64>,
+    mut sent: u64,
+    shared: &Shared,
+    check: &mut SelfCheck,
+) -> bool {
     let (mut sink, mut stream) = futures_util::StreamExt::split(ws);
     let mut closing = false;
     loop {

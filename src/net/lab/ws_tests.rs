@@ -82,7 +82,7 @@ async fn over_duplex(sent: &[(OpCode, &[u8])], endpoint: Endpoint) -> bool {
     match endpoint {
         Endpoint::Echo => echo(&mut ws, &mut check).await,
         Endpoint::Chat => chat(&mut ws, shared.chat.subscribe(), &shared, &mut check).await,
-        Endpoint::Ticker => ticker(&mut ws, &shared, &mut check).await,
+        Endpoint::Ticker => ticker_from_now(&mut ws, &shared, &mut check).await,
         Endpoint::Goodbye => goodbye(&mut ws, &mut check).await,
     }
 }
@@ -114,7 +114,7 @@ async fn a_client_gone_without_a_close_is_not_a_clean_end() {
         let finished = match endpoint {
             Endpoint::Echo => echo(&mut ws, &mut check).await,
             Endpoint::Chat => chat(&mut ws, shared.chat.subscribe(), &shared, &mut check).await,
-            Endpoint::Ticker => ticker(&mut ws, &shared, &mut check).await,
+            Endpoint::Ticker => ticker_from_now(&mut ws, &shared, &mut check).await,
             Endpoint::Goodbye => goodbye(&mut ws, &mut check).await,
         };
         assert!(!finished, "{endpoint:?}");
@@ -144,5 +144,13 @@ async fn a_failed_send_is_not_a_clean_end() {
     // The ticker sends nothing unasked here; the pong for a ping is what fails.
     let mut ws = server(WritesFail(frames(&[(OpCode::Ping, b"p")]))).await;
     let mut check = nobody();
-    assert!(!ticker(&mut ws, &shared, &mut check).await);
+    assert!(!ticker_from_now(&mut ws, &shared, &mut check).await);
+}
+
+// The ticker as `serve` starts it: watching the feed from now.
+async fn ticker_from_now<W: Socket>(ws: &mut W, shared: &Shared, check: &mut SelfCheck) -> bool {
+    let Start::Ticker(latest, sent) = Start::before_the_101(Endpoint::Ticker, shared) else {
+        unreachable!("the ticker's start is a watch");
+    };
+    ticker(ws, latest, sent, shared, check).await
 }

@@ -7,5 +7,5 @@ pub mod params;
 
 pub use codec::{DeflateError, Deflater, InflateError, Inflater, TRAILER};
 pub use negotiate::{
-    Agreed, Choice, NegotiationError, Params, WindowBits, check_answer, choose, offers,
+    Agreed, Choice, NegotiationError, Params, WindowBits, check_answer, choose, offer, offers,
 };

@@ -176,6 +176,14 @@ pub enum NegotiationError {
     /// RFC 6455 §9.1: a server may answer only with an extension the client offered.
     #[error("the answer names permessage-deflate, which the client did not offer (RFC 6455 §9.1)")]
     NotOffered,
+    /// What a person asked to offer is not one permessage-deflate element (RFC 7692 §7).
+    #[error(
+        "{text:?} is not one permessage-deflate offer: give its parameters separated by ';' (RFC 7692 §7)"
+    )]
+    NotOneOffer {
+        /// The text given.
+        text: String,
+    },
 }
 
 impl NegotiationError {
@@ -191,6 +199,7 @@ impl NegotiationError {
             Self::ServerWindowAboveOffer { .. } => "7.1.2.1",
             Self::ServerTakeoverNotAccepted => "7.1.1.1",
             Self::NotOffered => "RFC 6455 9.1",
+            Self::NotOneOffer { .. } => "7",
         }
     }
 }
@@ -250,6 +259,29 @@ fn read(element: &Element, role: Role) -> Result<Params, NegotiationError> {
         }
     }
     Ok(params)
+}
+
+/// The offer a person asks for by its parameters, such as
+/// `server_no_context_takeover; client_max_window_bits=10` (empty for none), as the
+/// Sec-WebSocket-Extensions value to send and what it asks for, checked by the rules an offer
+/// follows. Text that already starts with the extension's name is taken as the whole offer.
+///
+/// # Errors
+/// The rule the offer would break, or [`NegotiationError::NotOneOffer`].
+pub fn offer(params: &str) -> Result<(String, Params), NegotiationError> {
+    let params = params.trim();
+    let text = if params.is_empty() {
+        NAME.to_owned()
+    } else if params.to_ascii_lowercase().starts_with(NAME) {
+        params.to_owned()
+    } else {
+        format!("{NAME}; {params}")
+    };
+    let mut found = offers([text.as_str()]).into_iter();
+    match (found.next(), found.next()) {
+        (Some(read), None) => read.map(|p| (text, p)),
+        _ => Err(NegotiationError::NotOneOffer { text }),
+    }
 }
 
 /// A client's permessage-deflate offers, in order, each read or found wanting. Other
