@@ -29,6 +29,7 @@ fn main() -> anyhow::Result<()> {
     let runtime = tokio::runtime::Runtime::new()?;
     let idle = Idle {
         connections: 1000,
+        deflate: None,
         panes: panes.clone(),
     };
     print(&runtime.block_on(experiment::idle(&idle, quick))?);

@@ -70,24 +70,46 @@ impl IdleConnection {
         label: &str,
         timeout: Duration,
     ) -> Result<Self, IdleError> {
+        Self::open_offering(addr, path, None, recorder, label, timeout).await
+    }
+
+    /// The same, offering `extensions` (a `Sec-WebSocket-Extensions` value) in the request.
+    ///
+    /// # Errors
+    /// An [`IdleError`] naming the cause.
+    pub async fn open_offering(
+        addr: SocketAddr,
+        path: &str,
+        extensions: Option<&str>,
+        recorder: &Recorder,
+        label: &str,
+        timeout: Duration,
+    ) -> Result<Self, IdleError> {
         let secs = timeout.as_secs_f64();
-        tokio::time::timeout(timeout, Self::handshake(addr, path, recorder, label))
-            .await
-            .unwrap_or(Err(IdleError::Timeout { secs }))
+        tokio::time::timeout(
+            timeout,
+            Self::handshake(addr, path, extensions, recorder, label),
+        )
+        .await
+        .unwrap_or(Err(IdleError::Timeout { secs }))
     }
 
     async fn handshake(
         addr: SocketAddr,
         path: &str,
+        extensions: Option<&str>,
         recorder: &Recorder,
         label: &str,
     ) -> Result<Self, IdleError> {
         // A fresh nonce per connection, as §4.1 asks; every key has the same length, so the
         // handshake's byte count does not depend on it.
         let key = random_key().map_err(|e| IdleError::Random(e.to_string()))?;
+        let offer = extensions
+            .map(|value| format!("Sec-WebSocket-Extensions: {value}\r\n"))
+            .unwrap_or_default();
         let request = format!(
             "GET {path} HTTP/1.1\r\nHost: {addr}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
-             Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
+             Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n{offer}\r\n"
         );
         let mut stream = tcp::connect(addr, recorder, label)
             .await

@@ -109,6 +109,7 @@ fn websocket_messages_cost_less_than_http_ones() {
 fn idle_connections_cost_memory_and_a_handshake_each() {
     let action = Idle {
         connections: 1000,
+        deflate: None,
         panes: vec![Pane::Compare, Pane::Chart],
     };
     let _alone = alone();
@@ -134,4 +135,37 @@ fn idle_connections_cost_memory_and_a_handshake_each() {
     } else {
         assert_eq!(m.figure(0, per), Some(Figure::None));
     }
+}
+
+#[test]
+fn idle_connections_that_agreed_deflate_say_so_and_carry_the_offer() {
+    let plain = Idle {
+        connections: 20,
+        deflate: None,
+        panes: vec![Pane::Compare],
+    };
+    let offered = Idle {
+        deflate: Some("permessage-deflate; client_max_window_bits".to_owned()),
+        ..plain.clone()
+    };
+    let _alone = alone();
+    let rt = runtime();
+    let a = rt
+        .block_on(experiment::idle(&plain, true))
+        .expect("the experiment runs");
+    let b = rt
+        .block_on(experiment::idle(&offered, true))
+        .expect("the experiment runs");
+    // The offer and the lab's answer are on the wire: every handshake is longer by both.
+    let (a_bytes, b_bytes) = (
+        count(&a, 0, "handshake bytes per connection"),
+        count(&b, 0, "handshake bytes per connection"),
+    );
+    let extra = "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n".len()
+        + "Sec-WebSocket-Extensions: permessage-deflate\r\n".len();
+    assert_eq!(b_bytes - a_bytes, extra as u64, "{a:#?} {b:#?}");
+    assert!(
+        format!("{b:?}").contains("the lab accepted"),
+        "the notes say what the figure holds: {b:#?}"
+    );
 }

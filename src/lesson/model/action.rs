@@ -287,6 +287,10 @@ pub struct Idle {
     /// How many connections to open and hold.
     #[serde(default = "thousand")]
     pub connections: u32,
+    /// Offer permessage-deflate with these parameters on every connection (`""` for none):
+    /// the lab accepts, and each connection then holds its compression state too.
+    #[serde(default, deserialize_with = "values::deflate")]
+    pub deflate: Option<String>,
     /// See [`Action::panes`].
     #[serde(default = "compare_panes")]
     pub panes: Vec<Pane>,

@@ -47,10 +47,10 @@ pub async fn idle(i: &Idle, quick: bool) -> Result<Measured, ExperimentError> {
         });
     }
     let (lab, recorder) = start_lab().await?;
-    let outcome = measure(&lab, &recorder, k).await;
+    let outcome = measure(&lab, &recorder, k, i.deflate.as_deref()).await;
     lab.shutdown().await;
     let memory = outcome?;
-    Ok(table(asked, k, &memory))
+    Ok(table(asked, k, &memory, i.deflate.as_deref()))
 }
 
 /// What was measured while the connections were open.
@@ -62,10 +62,15 @@ struct Memory {
     unclean_closes: u32,
 }
 
-async fn measure(lab: &Lab, recorder: &Recorder, k: u32) -> Result<Memory, ExperimentError> {
+async fn measure(
+    lab: &Lab,
+    recorder: &Recorder,
+    k: u32,
+    deflate: Option<&str>,
+) -> Result<Memory, ExperimentError> {
     let addr = lab.addr();
     let open = |number: u32, label: &'static str| async move {
-        IdleConnection::open(addr, "/echo", recorder, label, TIMEOUT)
+        IdleConnection::open_offering(addr, "/echo", deflate, recorder, label, TIMEOUT)
             .await
             .map_err(|e| ExperimentError::Idle {
                 number,
@@ -100,7 +105,7 @@ async fn measure(lab: &Lab, recorder: &Recorder, k: u32) -> Result<Memory, Exper
     })
 }
 
-fn table(asked: u32, k: u32, memory: &Memory) -> Measured {
+fn table(asked: u32, k: u32, memory: &Memory, deflate: Option<&str>) -> Measured {
     let bytes = |b: Option<u64>| b.map_or(Figure::None, Figure::Bytes);
     // Memory that went down says nothing about the connections, only that the allocator reused
     // what was freed earlier in this process: no figure then, rather than a 0.
@@ -118,11 +123,21 @@ fn table(asked: u32, k: u32, memory: &Memory) -> Measured {
         "Memory is this process's resident set (VmRSS): before is after the lab started and \
          one warm-up connection came and went, after is once every handshake had completed."
             .to_owned(),
-        "The lab runs in this process, so the figure holds both ends of each connection: the \
-         lab's task with tungstenite's state and buffers, the client's socket with no library \
-         on it, the taps of both, and the capture's record of both handshakes. The kernel's \
-         socket buffers are not in it."
-            .to_owned(),
+        match deflate {
+            None => "The lab runs in this process, so the figure holds both ends of each \
+                     connection: the lab's task with tungstenite's state and buffers, the \
+                     client's socket with no library on it, the taps of both, and the capture's \
+                     record of both handshakes. The kernel's socket buffers are not in it."
+                .to_owned(),
+            Some(offer) => format!(
+                "Each connection offered {offer:?} and the lab accepted, so the lab serves it on \
+                 wslab's own session: a 16 KiB read buffer instead of tungstenite's 128 KiB, and \
+                 a compressor and an inflater for the connection, whose state the compression \
+                 library allocates when they are made. The lab runs in this process, so the \
+                 figure also holds the client's socket with no library on it, the taps of both \
+                 ends, and the capture's record of both handshakes."
+            ),
+        },
         "Anything else this process allocated meanwhile is in the figure too, and the \
          allocator keeps and reuses memory as it sees fit, so it varies from run to run; the \
          handshake bytes, counted from the capture, do not."
