@@ -56,6 +56,8 @@ pub struct Library {
     /// Every lesson file in order, as shown in messages, whether it loaded or not: lesson
     /// numbers count here, so one broken file does not renumber the others.
     pub order: Vec<String>,
+    /// Lessons with errors, read as far as they could be: for linting only, never run.
+    pub partial: Vec<Lesson>,
 }
 
 impl Library {
@@ -120,6 +122,7 @@ pub fn load(builtin: &[SourceFile], overlay: &[SourceFile]) -> Library {
         library.order.push(file.shown.clone());
         let parsed = parse(&file.shown, &file.text);
         library.problems.extend(parsed.problems);
+        library.partial.extend(parsed.partial);
         let Some(lesson) = parsed.lesson else {
             continue;
         };
