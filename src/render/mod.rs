@@ -4,6 +4,7 @@ pub mod accept;
 pub mod exchange;
 pub mod exchange_json;
 pub mod frame;
+pub mod handout;
 pub mod hexdump;
 pub mod http;
 pub mod json;

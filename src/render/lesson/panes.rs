@@ -29,8 +29,17 @@ fn section(title: &str, body: &str) -> String {
     format!("#### {title}\n\n```text\n{}\n```\n\n", body.trim_end())
 }
 
-/// One pane for one action.
-pub(super) fn pane(pane: Pane, action: &Action, run: &ActionRun, t: &Transcript) -> String {
+/// HTTP exchanges listed one line each in a brief copy; the rest are counted.
+const BRIEF_EXCHANGES: usize = 3;
+
+/// One pane for one action; `brief` for the shorter printed copy (see `Plain::brief`).
+pub(super) fn pane(
+    pane: Pane,
+    action: &Action,
+    run: &ActionRun,
+    t: &Transcript,
+    brief: bool,
+) -> String {
     let conns: Vec<&Connection> = run
         .conns
         .iter()
@@ -48,7 +57,11 @@ pub(super) fn pane(pane: Pane, action: &Action, run: &ActionRun, t: &Transcript)
     match pane {
         Pane::Heads => match action {
             Action::Http(_) => {
-                out.push_str(&section("Requests and responses", &http_heads(&conns)));
+                let most = if brief { BRIEF_EXCHANGES } else { usize::MAX };
+                out.push_str(&section(
+                    "Requests and responses",
+                    &http_heads(&conns, most),
+                ));
             }
             _ => {
                 for c in &conns {
@@ -107,9 +120,11 @@ pub(super) fn pane(pane: Pane, action: &Action, run: &ActionRun, t: &Transcript)
         }
         Pane::Compare => {
             if let Some(m) = &run.measured {
-                out.push_str(&compare(m));
+                out.push_str(&compare(m, !brief));
             }
         }
+        // The chart draws the table's figures again; a brief copy keeps the table.
+        Pane::Chart if brief => {}
         Pane::Chart => {
             if let Some(m) = &run.measured {
                 out.push_str(&section(&format!("{} (chart)", m.title), &chart(m)));
@@ -119,8 +134,9 @@ pub(super) fn pane(pane: Pane, action: &Action, run: &ActionRun, t: &Transcript)
     out
 }
 
-/// Each HTTP exchange: the first in full, then one line each, with bytes counted.
-pub fn http_heads(conns: &[&Connection]) -> String {
+/// Each HTTP exchange: the first in full, then one line each, with bytes counted; past `most`
+/// lines, the others are only counted.
+pub fn http_heads(conns: &[&Connection], most: usize) -> String {
     let mut out = String::new();
     let mut n = 0;
     for c in conns {
@@ -144,6 +160,9 @@ pub fn http_heads(conns: &[&Connection]) -> String {
                 out.push_str(&explained(&response.head, PLAIN));
                 out.push('\n');
             }
+            if n > most {
+                continue;
+            }
             let _ = writeln!(
                 out,
                 "exchange {n} on {}: request head {req_head} B + body {} B; response head {answer_head} B + body {} B; {}",
@@ -153,6 +172,9 @@ pub fn http_heads(conns: &[&Connection]) -> String {
                 ms(response.at_us.saturating_sub(request.at_us)),
             );
         }
+    }
+    if n > most {
+        let _ = writeln!(out, "… and {} more exchange(s) like these", n - most);
     }
     let _ = writeln!(out, "{} TCP connection(s) opened", conns.len());
     out
@@ -220,8 +242,8 @@ fn cut(text: &str, max: usize) -> String {
     format!("{kept}…")
 }
 
-/// A measured comparison as a Markdown table, with its notes.
-pub fn compare(m: &Measured) -> String {
+/// A measured comparison as a Markdown table, with its notes when `notes`.
+pub fn compare(m: &Measured, notes: bool) -> String {
     let mut out = format!("#### {}\n\n| |", m.title);
     for c in &m.columns {
         let _ = write!(out, " {c} |");
@@ -239,11 +261,13 @@ pub fn compare(m: &Measured) -> String {
         out.push('\n');
     }
     out.push('\n');
-    for note in &m.notes {
-        let _ = writeln!(out, "- {note}");
-    }
-    if !m.notes.is_empty() {
-        out.push('\n');
+    if notes {
+        for note in &m.notes {
+            let _ = writeln!(out, "- {note}");
+        }
+        if !m.notes.is_empty() {
+            out.push('\n');
+        }
     }
     out
 }
