@@ -18,6 +18,7 @@ pub mod mask;
 pub mod message;
 mod reassembly;
 pub mod send;
+pub mod shown;
 pub mod tls;
 pub mod utf8;
 pub mod violation;

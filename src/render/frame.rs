@@ -240,9 +240,9 @@ fn payload_line(frame: &Frame, opts: &Options) -> String {
             let (close, _) = crate::proto::message::parse_close(payload, !frame.is_truncated());
             match close.code {
                 Some(code) => format!(
-                    "close code {code} ({}), reason {:?}",
+                    "close code {code} ({}), reason {}",
                     close.code_name().unwrap_or("?"),
-                    close.reason
+                    crate::proto::shown::quoted(&close.reason)
                 ),
                 None => "close with no code".into(),
             }
@@ -311,14 +311,9 @@ pub(crate) fn hex_preview(bytes: &[u8], limit: usize) -> String {
     }
 }
 
-/// Text in quotes with control characters escaped, cut at 200 characters.
+/// Text in quotes as wslab shows text (`proto::shown`), cut at about 200 characters.
 fn quote(text: &str) -> String {
-    let cut: String = text.chars().take(200).collect();
-    let mut quoted = format!("{cut:?}");
-    if cut.len() < text.len() {
-        quoted.push_str(" …");
-    }
-    quoted
+    crate::proto::shown::quoted_fit(text, 203, false)
 }
 
 /// Violations as one line each, or a line saying there are none.

@@ -364,3 +364,44 @@ fn a_compressed_message_is_shown_inflated_with_both_sizes() {
         "the detail gives both sizes: {shown}"
     );
 }
+
+#[test]
+fn text_payloads_show_as_text_with_controls_visible_and_cuts_marked() {
+    // Lesson 9's JSON, a text with a tab and a newline, and one longer than the row.
+    let mut t = Transcript::new(Limits::default());
+    let (conn, _) = t
+        .open("client", Some(client(50_399)), Some(addr(SERVER)), 1_000)
+        .expect("room for a connection");
+    let (request, response) = head();
+    let s = Direction::ServerToClient;
+    t.record(conn, Direction::ClientToServer, 1_100, &request);
+    t.record(conn, s, 1_450, &response);
+    let long = "word ".repeat(40);
+    for (at, text) in [
+        (2_000, r#"{"msg":"café"}"#),
+        (2_100, "a\tb\n"),
+        (2_200, long.as_str()),
+    ] {
+        t.record(
+            conn,
+            s,
+            at,
+            &encode(FrameSpec::new(OpCode::Text, None), text.as_bytes()),
+        );
+    }
+    let shown = text(&render(&t, &[conn], FRAMES, 100, 12));
+    assert!(
+        shown.contains(r#""{"msg":"café"}""#),
+        "as written, not escaped: {shown}"
+    );
+    assert!(!shown.contains(r#"\""#), "{shown}");
+    assert!(
+        shown.contains("\"a␉b␊\""),
+        "controls as control pictures: {shown}"
+    );
+    assert!(shown.contains("word word\"…"), "a cut ends with …: {shown}");
+    // The plain text says the same.
+    let plain =
+        wslab::render::exchange::frame_summary(&t.connection(conn).unwrap().flow(s).frames[0].item);
+    assert!(plain.ends_with(r#""{"msg":"café"}""#), "{plain}");
+}

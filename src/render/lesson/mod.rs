@@ -13,6 +13,7 @@ use crate::capture::Transcript;
 use crate::lesson::model::{Action, HeaderSet, Method, Send};
 use crate::lesson::outcome::ActionRun;
 use crate::lesson::{Lesson, Step};
+use crate::proto::shown;
 
 /// What to include.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -180,9 +181,9 @@ pub fn describe(action: &Action) -> String {
 const HEADING_BYTES: usize = 8;
 
 fn send(s: &Send) -> String {
-    let quoted = |payload: &[u8]| format!("{:?}", String::from_utf8_lossy(payload));
+    let quoted = |payload: &[u8]| shown::quoted(&String::from_utf8_lossy(payload));
     match s {
-        Send::Text(t) => format!("text {t:?}"),
+        Send::Text(t) => format!("text {}", shown::quoted(t)),
         // A long payload is shown in the panes below; the heading names its first bytes.
         Send::Binary(b) if b.len() > HEADING_BYTES => format!(
             "binary {} … ({} bytes)",
@@ -201,6 +202,6 @@ fn send(s: &Send) -> String {
             format!("a message in {} fragments{ping}", parts.len())
         }
         Send::Close { code, reason } if reason.is_empty() => format!("close {code}"),
-        Send::Close { code, reason } => format!("close {code} {reason:?}"),
+        Send::Close { code, reason } => format!("close {code} {}", shown::quoted(reason)),
     }
 }

@@ -90,11 +90,10 @@ pub(crate) fn highlight(frame: &mut Frame, area: Rect, row: usize, style: Style)
     }
 }
 
-/// Captured text made safe to draw: a peer's control bytes would move the terminal's cursor.
+/// Captured text made safe to draw, as every view shows text (`proto::shown`): a peer's control
+/// bytes would move the terminal's cursor.
 pub(crate) fn printable(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_control() { '·' } else { c })
-        .collect()
+    crate::proto::shown::visible(text)
 }
 
 /// `text` cut to `max` characters, with an ellipsis when cut.

@@ -1,6 +1,7 @@
 //! The list of frames: one row per frame in sight, built from the rows the window shows and
 //! no others.
 
+use crate::proto::shown;
 use std::fmt::Write as _;
 
 use ratatui::layout::Rect;
@@ -256,9 +257,9 @@ fn preview(f: &Frame, room: usize) -> (String, bool) {
             let (close, _) = parse_close(payload, !f.is_truncated());
             match close.code {
                 Some(code) => format!(
-                    "{code} {} {:?}",
+                    "{code} {} {}",
                     close.code_name().unwrap_or("?"),
-                    close.reason
+                    shown::quoted(&close.reason)
                 ),
                 None => "no code".into(),
             }
@@ -276,7 +277,7 @@ fn preview(f: &Frame, room: usize) -> (String, bool) {
                 Err(_) => None,
             };
             match valid {
-                Some(s) => format!("{s:?}"),
+                Some(s) => shown::quoted_fit(s, room, s.len() < payload.len()),
                 None => hex(payload, room),
             }
         }
