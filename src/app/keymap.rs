@@ -77,6 +77,12 @@ pub enum Command {
     Hint,
     /// Classroom: show or hide the speaker notes.
     Notes,
+    /// Classroom: scroll the speaker notes down.
+    NotesDown,
+    /// Classroom: scroll the speaker notes up.
+    NotesUp,
+    /// Classroom: show or hide the clock.
+    Clock,
     /// Classroom: reveal the current check's answer.
     Reveal,
     /// Classroom: blank the screen, or bring it back.
@@ -170,6 +176,9 @@ pub fn present(key: Key) -> Option<Command> {
         Key::Up | Key::Char('k') => Command::Up,
         Key::Down | Key::Char('j') => Command::Down,
         Key::Char('s') => Command::Notes,
+        Key::Char('J') => Command::NotesDown,
+        Key::Char('K') => Command::NotesUp,
+        Key::Char('t') => Command::Clock,
         Key::Enter => Command::Reveal,
         Key::Char('.') => Command::Blank,
         Key::Char('r') => Command::Rerun,
@@ -208,6 +217,11 @@ pub const HELP_PRESENT: &[(&str, &str)] = &[
     ("Tab [ ]", "next / previous live pane"),
     ("↑ ↓ j k", "scroll the prose and the question"),
     ("s", "speaker notes on / off"),
+    ("J K", "scroll the speaker notes"),
+    (
+        "t",
+        "clock on / off: time since the lesson opened, and its planned minutes",
+    ),
     ("Enter", "reveal the answer, or hide it"),
     (".", "blank the screen; any key brings it back"),
     ("r", "run the live action again"),

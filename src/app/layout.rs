@@ -118,6 +118,40 @@ pub fn contains(r: Rect, x: u16, y: u16) -> bool {
     x >= r.x && x < r.x.saturating_add(r.width) && y >= r.y && y < r.y.saturating_add(r.height)
 }
 
+/// The rows the speaker notes take on a `width` × `height` screen: what their paragraphs need
+/// as they wrap, with the border, up to half the screen.
+pub fn notes_rows(text: &str, width: u16, height: u16) -> u16 {
+    let need = notes_text_rows(text, width) + 1;
+    u16::try_from(need)
+        .unwrap_or(u16::MAX)
+        .clamp(4, (height / 2).max(4))
+}
+
+/// The rows the notes' text needs at `width`, each paragraph followed by a blank row.
+pub fn notes_text_rows(text: &str, width: u16) -> usize {
+    let width = usize::from(width).max(1);
+    text.split("\n\n")
+        .map(|p| wrapped_rows(&p.replace('\n', " "), width) + 1)
+        .sum()
+}
+
+/// The notes of the open step (or of the lesson, when the step has none).
+pub fn notes_text(app: &super::App) -> Option<&str> {
+    let (lesson, view) = app.current()?;
+    let step = lesson.steps.get(view.step)?;
+    Some(step.notes.as_deref().unwrap_or(&lesson.notes))
+}
+
+/// How far the notes can scroll: the rows they need past the rows they are given.
+pub fn notes_scroll_max(app: &super::App) -> u16 {
+    let Some(text) = notes_text(app) else {
+        return 0;
+    };
+    let (width, height) = app.size;
+    let shown = usize::from(notes_rows(text, width, height).saturating_sub(1));
+    u16::try_from(notes_text_rows(text, width).saturating_sub(shown)).unwrap_or(u16::MAX)
+}
+
 /// How many rows `text` takes when wrapped at word boundaries to `width` columns, as the
 /// paragraph that shows it wraps: counting characters alone undercounts, and the last line
 /// (the verdict, where Enter goes next) would be cut.

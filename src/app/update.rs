@@ -30,6 +30,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.size = (width, height);
             Vec::new()
         }
+        Msg::Tick { now_ms } => {
+            app.class.now_ms = now_ms;
+            Vec::new()
+        }
         Msg::Started { lesson, capture } => {
             if app.lesson.as_ref().is_some_and(|v| v.index == lesson) {
                 app.capture = Some(capture);
@@ -314,6 +318,20 @@ fn command_given(app: &mut App, command: Command) -> Vec<Effect> {
             clamp(app);
             Vec::new()
         }
+        Command::NotesDown | Command::NotesUp => {
+            let most = layout::notes_scroll_max(app);
+            let class = &mut app.class;
+            class.notes_scroll = if command == Command::NotesDown {
+                class.notes_scroll.saturating_add(3).min(most)
+            } else {
+                class.notes_scroll.saturating_sub(3).min(most)
+            };
+            Vec::new()
+        }
+        Command::Clock => {
+            app.class.clock = !app.class.clock;
+            Vec::new()
+        }
         Command::Notes | Command::Reveal | Command::Blank => {
             if let Mode::Present {
                 notes,
@@ -451,6 +469,7 @@ fn go_to_step(app: &mut App, delta: isize) -> Vec<Effect> {
         }
         return Vec::new();
     };
+    app.class.notes_scroll = 0;
     if let Some(view) = app.lesson.as_mut() {
         view.step = next;
         view.pane = 0;

@@ -2,13 +2,13 @@
 //! on a key, answers on a key, and a blank screen on a key.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::{Theme, panes, prose};
-use crate::app::{App, Mode};
+use crate::app::{App, Mode, layout};
 use crate::lesson::check::right_answer;
 use crate::render::lesson::computed;
 
@@ -31,8 +31,9 @@ pub(super) fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         return;
     };
     let area = frame.area();
+    let notes_text = step.notes.as_deref().unwrap_or(&lesson.notes);
     let notes_height = if notes {
-        notes_rows(step.notes.as_deref().unwrap_or(&lesson.notes), area)
+        layout::notes_rows(notes_text, area.width, area.height)
     } else {
         0
     };
@@ -61,6 +62,13 @@ pub(super) fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         ])),
         title,
     );
+    // After the title, so that the title's paragraph does not paint over it.
+    if app.class.clock {
+        frame.render_widget(
+            Paragraph::new(clock(app, lesson.minutes, theme)).right_aligned(),
+            title,
+        );
+    }
     let has_pane = !step.actions.is_empty();
     let [prose_area, pane_area] = if has_pane {
         // Until the step has run its pane has one line to say, and the question needs the
@@ -95,37 +103,55 @@ pub(super) fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         panes::draw(frame, app, theme, pane_area, true);
     }
     if notes {
-        let text = step.notes.as_deref().unwrap_or(&lesson.notes);
-        let block = Block::default()
-            .borders(Borders::TOP)
-            .border_style(theme.border)
-            .title(Span::styled(" notes ", theme.dim));
-        // As Markdown: a line break in the file is a space, a blank line a new paragraph.
-        let style = prose::notes_style(theme);
-        let lines: Vec<Line> = prose::lines(text, theme)
-            .into_iter()
-            .map(|l| l.patch_style(style))
-            .collect();
-        frame.render_widget(
-            Paragraph::new(lines)
-                .block(block)
-                .wrap(Wrap { trim: false }),
-            notes_area,
-        );
+        draw_notes(frame, app, theme, notes_text, notes_area);
     }
     frame.render_widget(Paragraph::new(footer_line(app, theme)), footer);
 }
 
-/// The rows the notes take: what their paragraphs need as they wrap, up to half the screen.
-fn notes_rows(text: &str, area: ratatui::layout::Rect) -> u16 {
-    let width = usize::from(area.width).max(1);
-    let rows: usize = text
-        .split("\n\n")
-        .map(|p| crate::app::layout::wrapped_rows(&p.replace('\n', " "), width) + 1)
-        .sum();
-    u16::try_from(rows + 1)
-        .unwrap_or(u16::MAX)
-        .clamp(4, (area.height / 2).max(4))
+/// The speaker notes, as Markdown, scrolled as J and K left them; the title says where.
+fn draw_notes(frame: &mut Frame, app: &App, theme: &Theme, text: &str, area: Rect) {
+    // J and K scroll notes longer than their rows; the title says where they are.
+    let most = layout::notes_scroll_max(app);
+    let scroll = app.class.notes_scroll.min(most);
+    let title = if most == 0 {
+        " notes ".to_owned()
+    } else if scroll < most {
+        format!(" notes · more below: J ↓ K ↑ · row {} ", scroll + 1)
+    } else {
+        format!(" notes · end: K ↑ · row {} ", scroll + 1)
+    };
+    let block = Block::default()
+        .borders(Borders::TOP)
+        .border_style(theme.border)
+        .title(Span::styled(title, theme.dim));
+    // As Markdown: a line break in the file is a space, a blank line a new paragraph.
+    let style = prose::notes_style(theme);
+    let lines: Vec<Line> = prose::lines(text, theme)
+        .into_iter()
+        .map(|l| l.patch_style(style))
+        .collect();
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        area,
+    );
+}
+
+/// The presenter's clock: time since the lesson opened against its planned minutes, in the
+/// warning colour once past them.
+fn clock(app: &App, minutes: u32, theme: &Theme) -> Line<'static> {
+    let secs = app.class.elapsed_secs();
+    let style = if secs > u64::from(minutes) * 60 {
+        theme.bad
+    } else {
+        theme.dim
+    };
+    Line::from(Span::styled(
+        format!("elapsed {}:{:02} of {minutes} min ", secs / 60, secs % 60),
+        style,
+    ))
 }
 
 /// The footer: the prompt while the presenter types the room's value, a status, or the keys.

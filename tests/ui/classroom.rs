@@ -294,3 +294,98 @@ fn question_mark_opens_the_help_even_in_a_typed_answer() {
     assert!(a.help, "? opened the help");
     assert_eq!(a.lesson.as_ref().unwrap().answers[0][1].typed, "4");
 }
+
+#[test]
+fn at_80x24_the_notes_scroll_to_their_last_word() {
+    let mut a = app(PRESENT);
+    update(
+        &mut a,
+        Msg::Resize {
+            width: 80,
+            height: 24,
+        },
+    );
+    // The first step, in any lesson, whose notes need more rows than 80×24 gives them.
+    let mut found = None;
+    'lessons: for lesson in 0..a.lessons.len() {
+        a.open(lesson);
+        for step in 0..a.lessons[lesson].steps.len() {
+            a.jump(step);
+            if wslab::app::layout::notes_scroll_max(&a) > 0 {
+                found = Some((lesson, step));
+                break 'lessons;
+            }
+        }
+    }
+    let (lesson, step) = found.expect("some notes are longer than half of 24 rows");
+    keys(&mut a, &[Key::Char('s')]);
+    let notes = wslab::app::layout::notes_text(&a).unwrap().to_owned();
+    let last = notes.split_whitespace().last().unwrap().to_owned();
+    let before = screen::lessons(&a, (80, 24));
+    assert!(before.contains("more below: J"), "{before}");
+    for _ in 0..40 {
+        keys(&mut a, &[Key::Char('J')]);
+    }
+    let after = screen::lessons(&a, (80, 24));
+    assert!(
+        after.contains("notes · end: K"),
+        "lesson {lesson} step {step}: {after}"
+    );
+    let tail: Vec<&str> = after.lines().rev().skip(1).take(3).collect();
+    assert!(
+        tail.iter().any(|l| l.contains(&last)),
+        "the notes' last word {last:?} shows at the bottom: {after}"
+    );
+    // K scrolls back; a new step starts its notes at the top.
+    keys(&mut a, &[Key::Char('K')]);
+    assert!(screen::lessons(&a, (80, 24)).contains("more below: J"));
+    keys(&mut a, &[Key::Char('J')]);
+    assert!(a.class.notes_scroll > 0);
+    // → walks the step's questions first, with the notes where they were.
+    while a.lesson.as_ref().unwrap().step == step && !a.lesson.as_ref().unwrap().ended {
+        keys(&mut a, &[Key::Right]);
+    }
+    assert_eq!(a.class.notes_scroll, 0);
+}
+
+#[test]
+fn the_presenter_s_clock_shows_time_since_the_lesson_opened_and_its_minutes() {
+    let mut a = app(PRESENT);
+    update(&mut a, Msg::Tick { now_ms: 10_000 });
+    a.open(0);
+    let minutes = a.lessons[0].minutes;
+    update(&mut a, Msg::Tick { now_ms: 135_400 });
+    assert!(
+        !screen::lessons(&a, (80, 24)).contains("elapsed"),
+        "off at first"
+    );
+    keys(&mut a, &[Key::Char('t')]);
+    for size in [(80, 24), (120, 36), (160, 45)] {
+        let shown = screen::lessons(&a, size);
+        assert!(
+            shown
+                .lines()
+                .next()
+                .unwrap()
+                .contains(&format!("elapsed 2:05 of {minutes} min")),
+            "{shown}"
+        );
+    }
+    // Past the planned minutes it is drawn in the warning colour.
+    update(
+        &mut a,
+        Msg::Tick {
+            now_ms: 10_000 + u64::from(minutes) * 60_000 + 1_000,
+        },
+    );
+    let buffer = screen::draw(80, 24, |f| ui::draw(f, &a, &Theme::new(ThemeName::Dark)));
+    let row = screen::row(&buffer, 0);
+    let at = row.find("elapsed").unwrap();
+    let x = u16::try_from(row[..at].chars().count()).unwrap();
+    assert_eq!(
+        buffer[(x, 0)].fg,
+        Theme::new(ThemeName::Dark).bad.fg.unwrap()
+    );
+    keys(&mut a, &[Key::Char('t')]);
+    assert!(!screen::lessons(&a, (80, 24)).contains("elapsed"));
+}
