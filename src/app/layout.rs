@@ -21,7 +21,54 @@ pub struct Areas {
     pub keys: Rect,
 }
 
-/// The lesson screen's areas in `area`.
+/// The lesson screen's areas in `area`, as the screen of the app's mode lays them out.
+pub fn areas(app: &App, area: Rect) -> Areas {
+    match app.mode {
+        super::Mode::Learn => lesson_areas(app, area),
+        super::Mode::Present { notes, .. } => present_areas(app, area, notes),
+    }
+}
+
+/// Classroom mode's areas: a two-row title, the prose with the question over the live pane,
+/// the speaker notes when shown (in `check`, which classroom mode has no panel for), the keys.
+pub fn present_areas(app: &App, area: Rect, notes: bool) -> Areas {
+    let (Some(step), Some(view)) = (app.step(), app.lesson.as_ref()) else {
+        return Areas::default();
+    };
+    let notes_height = match notes_text(app) {
+        Some(text) if notes => notes_rows(text, area.width, area.height),
+        _ => 0,
+    };
+    let [title, body, notes_area, keys] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Min(4),
+        Constraint::Length(notes_height),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let [prose, pane] = if step.actions.is_empty() {
+        [body, Rect::default()]
+    } else {
+        // Until the step has run its pane has one line to say, and the question needs the
+        // room: at 80x24 the options were cut off below the pane.
+        let ran = matches!(view.live.get(view.step), Some(super::Live::Done(_)));
+        let prose = if ran { 45 } else { 75 };
+        Layout::vertical([
+            Constraint::Percentage(prose),
+            Constraint::Percentage(100 - prose),
+        ])
+        .areas(body)
+    };
+    Areas {
+        title,
+        prose,
+        pane,
+        check: notes_area,
+        keys,
+    }
+}
+
+/// The lesson screen's areas in `area`, self-paced.
 pub fn lesson_areas(app: &App, area: Rect) -> Areas {
     let Some(step) = app.step() else {
         return Areas::default();

@@ -96,7 +96,10 @@ fn key_pressed(app: &mut App, key: Key) -> Vec<Effect> {
             let in_pane = app.lesson.as_ref().is_some_and(|v| v.focus == Focus::Pane);
             keymap::lesson(key, in_check, in_pane)
         }
-        (Screen::Lesson, Mode::Present { .. }) => keymap::present(key),
+        (Screen::Lesson, Mode::Present { .. }) => {
+            let in_pane = app.lesson.as_ref().is_some_and(|v| v.focus == Focus::Pane);
+            keymap::present(key, in_pane)
+        }
     };
     command.map(|c| command_given(app, c)).unwrap_or_default()
 }
@@ -247,7 +250,10 @@ fn command_given(app: &mut App, command: Command) -> Vec<Effect> {
         }
         Command::NextFocus => {
             let has_panes = !panes(app).is_empty();
-            let has_checks = app.step().is_some_and(|s| !s.checks.is_empty());
+            // In class the question is on the main screen, not in a panel: Tab goes into the
+            // live pane and back.
+            let has_checks =
+                app.mode == Mode::Learn && app.step().is_some_and(|s| !s.checks.is_empty());
             if let Some(view) = app.lesson.as_mut() {
                 view.focus = match view.focus {
                     Focus::Prose if has_panes => Focus::Pane,
@@ -651,7 +657,7 @@ fn clicked(app: &mut App, x: u16, y: u16) -> Vec<Effect> {
         app.menu = row;
         return Vec::new();
     }
-    let areas = layout::lesson_areas(app, screen);
+    let areas = layout::areas(app, screen);
     let tabs = panes(app);
     let Some(view) = app.lesson.as_mut() else {
         return Vec::new();
@@ -672,7 +678,10 @@ fn clicked(app: &mut App, x: u16, y: u16) -> Vec<Effect> {
             }
         }
     } else if layout::contains(areas.check, x, y) {
-        view.focus = Focus::Check;
+        // In class that area is the speaker notes: the question has no panel to focus.
+        if app.mode == Mode::Learn {
+            view.focus = Focus::Check;
+        }
     } else if layout::contains(areas.prose, x, y) {
         view.focus = Focus::Prose;
     }

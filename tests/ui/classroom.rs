@@ -389,3 +389,91 @@ fn the_presenter_s_clock_shows_time_since_the_lesson_opened_and_its_minutes() {
     keys(&mut a, &[Key::Char('t')]);
     assert!(!screen::lessons(&a, (80, 24)).contains("elapsed"));
 }
+
+#[test]
+fn in_class_tab_gives_the_pane_the_arrows_without_leaving_the_step() {
+    let mut a = crate::fixture::lesson_after_hello(PRESENT, "06-frame");
+    update(
+        &mut a,
+        Msg::Resize {
+            width: 80,
+            height: 24,
+        },
+    );
+    let before = screen::lessons(&a, (80, 24));
+    assert!(
+        !before.contains("← → move the byte cursor"),
+        "no pane hint while the arrows move through the lesson: {before}"
+    );
+    assert!(before.contains("Tab pane keys"), "{before}");
+    keys(&mut a, &[Key::Tab]);
+    let view = a.lesson.as_ref().unwrap();
+    assert_eq!(view.focus, wslab::app::Focus::Pane);
+    let (step, check) = (view.step, view.check);
+    keys(&mut a, &[Key::Down, Key::Right, Key::Right, Key::Char('w')]);
+    let view = a.lesson.as_ref().unwrap();
+    assert_eq!((view.step, view.check), (step, check), "the step stays");
+    assert_eq!(view.selected, 1, "↓ chose the server's frame");
+    assert!(
+        view.cursor >= 2,
+        "→ and w moved the byte cursor: {}",
+        view.cursor
+    );
+    let inside = screen::lessons(&a, (80, 24));
+    assert!(inside.contains("↑ ↓ frame · ← → byte"), "{inside}");
+    keys(&mut a, &[Key::Char('?')]);
+    let help = screen::lessons(&a, (80, 24));
+    assert!(
+        help.contains("move the byte cursor in the selected frame"),
+        "{help}"
+    );
+    keys(&mut a, &[Key::Esc, Key::Esc]);
+    assert_eq!(a.lesson.as_ref().unwrap().focus, wslab::app::Focus::Prose);
+    assert_eq!(
+        a.lesson.as_ref().unwrap().step,
+        step,
+        "Esc leaves the pane, not the lesson"
+    );
+    // Clicks land where present mode draws, not where the self-paced screen would.
+    for size in [(80u16, 24u16), (120, 36), (160, 45)] {
+        update(
+            &mut a,
+            Msg::Resize {
+                width: size.0,
+                height: size.1,
+            },
+        );
+        let areas = wslab::app::layout::areas(&a, ratatui::layout::Rect::new(0, 0, size.0, size.1));
+        let drawn = screen::draw(size.0, size.1, |f| {
+            ui::draw(f, &a, &Theme::new(ThemeName::Dark));
+        });
+        assert!(
+            screen::row(&drawn, areas.pane.y).contains(" frames "),
+            "the pane's tabs are on the row clicks expect at {size:?}"
+        );
+        update(
+            &mut a,
+            Msg::Click {
+                x: areas.pane.x + 5,
+                y: areas.pane.y + 3,
+            },
+        );
+        assert_eq!(
+            a.lesson.as_ref().unwrap().focus,
+            wslab::app::Focus::Pane,
+            "{size:?}"
+        );
+        update(
+            &mut a,
+            Msg::Click {
+                x: areas.prose.x + 5,
+                y: areas.prose.y + 1,
+            },
+        );
+        assert_eq!(
+            a.lesson.as_ref().unwrap().focus,
+            wslab::app::Focus::Prose,
+            "{size:?}"
+        );
+    }
+}
