@@ -477,3 +477,31 @@ fn in_class_tab_gives_the_pane_the_arrows_without_leaving_the_step() {
         );
     }
 }
+
+#[test]
+fn at_projector_sizes_values_are_whole_and_the_room_goes_to_the_text() {
+    // 120×36: the response's Accept is whole, its final '=' included.
+    let a = crate::fixture::lesson_after_hello(PRESENT, "05-switching");
+    let shown = screen::lessons(&a, (120, 36));
+    let accept = shown
+        .lines()
+        .find(|l| l.contains("sec-websocket-accept:") && l.contains('│'))
+        .expect("the Accept line");
+    assert!(
+        accept.contains(&format!("sec-websocket-accept: {}", crate::fixture::ACCEPT)),
+        "{accept}"
+    );
+    // 160×45, the frames pane: the list keeps its rows and the meanings are whole.
+    let a = crate::fixture::lesson_after_hello(PRESENT, "06-frame");
+    let shown = screen::lessons(&a, (160, 45));
+    assert!(
+        shown.contains("reserved; 0 unless an extension uses it"),
+        "{shown}"
+    );
+    assert!(shown.contains("1000 Normal Closure \"\""), "{shown}");
+    // Where a line still does not fit, its cut is marked.
+    let narrow = screen::lessons(&a, (80, 24));
+    for line in narrow.lines().filter(|l| l.contains("reserved; 0")) {
+        assert!(line.contains("uses it") || line.contains('…'), "{line}");
+    }
+}
