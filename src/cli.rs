@@ -269,7 +269,7 @@ pub struct HandoutArgs {
     #[arg(long)]
     pub brief: bool,
     /// The page width in columns, 60 to 200: prose wraps to it, and code lines and tables are
-    /// laid out to fit it.
+    /// laid out to fit it (a row of 16 hex bytes takes 55).
     #[arg(long, value_name = "N", default_value_t = 80)]
     pub width: usize,
     /// Include the speaker notes, for a presenter's copy.

@@ -25,7 +25,7 @@ pub fn run(
     let width = args.width;
     if !(MIN_WIDTH..=MAX_WIDTH).contains(&width) {
         return Err(BadInput(format!(
-            "--width {width} is not a page width wslab lays out; give {MIN_WIDTH} to {MAX_WIDTH} (a hex row takes {MIN_WIDTH})"
+            "--width {width} is not a page width wslab lays out; give {MIN_WIDTH} to {MAX_WIDTH} columns"
         ))
         .into());
     }

@@ -51,7 +51,7 @@ pub fn frame(frame: &Frame, opts: &Options) -> String {
     let _ = writeln!(
         out,
         // People count from 1; the JSON keeps the 0-based index.
-        "{} · {} · bytes {} · {}",
+        "{} · {} · bytes {} of the stream · {}",
         p.paint(Role::Heading, &format!("Frame {}", frame.index + 1)),
         direction(opts.side),
         range_text(span.start, span.end),
@@ -87,8 +87,9 @@ fn table(frame: &Frame, fields: &[Field]) -> String {
                 .header
                 .bytes()
                 .get((f.span.start - frame.offset) as usize);
+            // Counted from the frame's first byte, as the lessons' checks count them.
             [
-                range_text(f.span.start, f.span.end),
+                range_text(f.span.start - frame.offset, f.span.end - frame.offset),
                 byte.and_then(|&b| f.bit_pattern(b)).unwrap_or_default(),
                 f.kind.label().to_string(),
                 f.value.clone(),
@@ -96,7 +97,7 @@ fn table(frame: &Frame, fields: &[Field]) -> String {
             ]
         })
         .collect();
-    let header = ["bytes", "bits", "field", "value", "meaning"].map(String::from);
+    let header = ["byte", "bits", "field", "value", "meaning"].map(String::from);
     let mut widths = [0usize; 4];
     for row in std::iter::once(&header).chain(&rows) {
         for (w, cell) in widths.iter_mut().zip(row) {
@@ -159,7 +160,8 @@ fn dump(frame: &Frame, fields: &[Field], opts: &Options) -> String {
             Cell { byte, role, mark }
         })
         .collect();
-    let mut out = hexdump::render(frame.offset, &cells, opts.palette, "  ");
+    // Offsets count from the frame's first byte, as the field table's do.
+    let mut out = hexdump::render(0, &cells, opts.palette, "  ");
     let hidden = frame.payload_len() - shown as u64;
     if hidden > 0 {
         let why = if shown < frame.payload.len() {
@@ -184,7 +186,12 @@ fn dump(frame: &Frame, fields: &[Field], opts: &Options) -> String {
     if frame.payload_len() > 0 {
         parts.push((Role::Payload, "pp", "payload"));
     }
-    let _ = writeln!(out, "  {}", hexdump::legend(opts.palette, &parts));
+    let _ = writeln!(
+        out,
+        "  {} · {}",
+        hexdump::legend(opts.palette, &parts),
+        hexdump::BASES
+    );
     out
 }
 
@@ -280,7 +287,7 @@ fn payload_line(frame: &Frame, opts: &Options) -> String {
             })
             .collect();
         out.push_str(&hexdump::render(
-            frame.payload_span().start,
+            frame.payload_span().start - frame.offset,
             &cells,
             opts.palette,
             "  ",

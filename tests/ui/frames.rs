@@ -405,3 +405,47 @@ fn text_payloads_show_as_text_with_controls_visible_and_cuts_marked() {
         wslab::render::exchange::frame_summary(&t.connection(conn).unwrap().flow(s).frames[0].item);
     assert!(plain.ends_with(r#""{"msg":"café"}""#), "{plain}");
 }
+
+#[test]
+fn a_frame_has_one_number_and_one_byte_count_in_every_view() {
+    // The server's echo is the second frame on the wire, and the server's frame 1: the name
+    // the lessons, their checks and the plain text give it. Its bytes count from its first.
+    let (t, conn) = capture();
+    let view = View {
+        pane: Pane::Fields,
+        selected: 1,
+        ..FRAMES
+    };
+    let tui = text(&render(&t, &[conn], view, 100, 30));
+    assert!(tui.contains("frame 1 · server → client"), "{tui}");
+    assert!(tui.contains("offsets decimal, bytes hex"), "{tui}");
+    let s = Direction::ServerToClient;
+    let echo = &t.connection(conn).unwrap().flow(s).frames[0].item;
+    let plain = wslab::render::frame::frame(
+        echo,
+        &wslab::render::frame::Options {
+            palette: wslab::render::style::Palette::new(false),
+            side: wslab::proto::Side::Server,
+            max_payload: 64,
+        },
+    );
+    assert!(
+        plain.starts_with("Frame 1 · server → client · bytes "),
+        "{plain}"
+    );
+    assert!(plain.contains(" of the stream"), "{plain}");
+    // Both tables start at byte 0, and both dumps say their bases.
+    for shown in [&tui, &plain] {
+        assert!(
+            shown.lines().any(|l| l.trim_start().starts_with("0 ")
+                && l.contains("FIN")
+                && l.contains("this frame ends its message")),
+            "{shown}"
+        );
+    }
+    assert!(plain.contains("offsets decimal, bytes hex"), "{plain}");
+    assert!(
+        plain.contains("\n     0  81 05 48 65 6c 6c 6f\n"),
+        "{plain}"
+    );
+}

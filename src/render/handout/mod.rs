@@ -8,7 +8,8 @@ use std::fmt::Write as _;
 
 pub use wrap::reflow;
 
-/// The narrowest page: a hex row of 16 bytes with its offset is 60 columns.
+/// The narrowest page: a hex row of 16 bytes with its offset takes 55 columns, a field table's
+/// columns before their meaning about 45.
 pub const MIN_WIDTH: usize = 60;
 /// The widest page worth laying out for.
 pub const MAX_WIDTH: usize = 200;
