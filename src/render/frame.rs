@@ -16,6 +16,19 @@ pub struct Options {
     pub side: Side,
     /// Payload bytes to show in the hex dump before eliding the rest.
     pub max_payload: usize,
+    /// The option that shows more of a payload, when the command has one: a note about an
+    /// elided payload names it only where it exists.
+    pub more: Option<&'static str>,
+}
+
+impl Options {
+    /// Why a payload is shown only in part: the option that shows more, or the cap.
+    fn shown_in_part(&self) -> String {
+        match self.more {
+            Some(flag) => format!("raise {flag} to see more"),
+            None => format!("the first {} are shown here", self.max_payload),
+        }
+    }
 }
 
 /// How many payload bytes the masking walkthrough steps through.
@@ -165,11 +178,11 @@ fn dump(frame: &Frame, fields: &[Field], opts: &Options) -> String {
     let hidden = frame.payload_len() - shown as u64;
     if hidden > 0 {
         let why = if shown < frame.payload.len() {
-            "raise --max-payload to see more"
+            opts.shown_in_part()
         } else if frame.is_complete() {
-            "beyond the preview kept in memory"
+            "beyond the preview kept in memory".to_owned()
         } else {
-            "not received"
+            "not received".to_owned()
         };
         let _ = writeln!(out, "  … {hidden} more payload bytes ({why})");
     }
@@ -295,8 +308,9 @@ fn payload_line(frame: &Frame, opts: &Options) -> String {
         if shown < payload.len() {
             let _ = writeln!(
                 out,
-                "  … {} more (raise --max-payload to see more)",
-                payload.len() - shown
+                "  … {} more ({})",
+                payload.len() - shown,
+                opts.shown_in_part()
             );
         }
     }

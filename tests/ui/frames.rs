@@ -427,6 +427,7 @@ fn a_frame_has_one_number_and_one_byte_count_in_every_view() {
             palette: wslab::render::style::Palette::new(false),
             side: wslab::proto::Side::Server,
             max_payload: 64,
+            more: None,
         },
     );
     assert!(

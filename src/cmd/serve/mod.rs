@@ -291,6 +291,7 @@ impl Printer {
                         palette: p,
                         side: direction.sender(),
                         max_payload: self.max_payload,
+                        more: Some("--max-payload"),
                     };
                     text.push_str(&frame_view::frame(&frame.item, &options));
                 } else if !frame.item.violations.is_empty() {

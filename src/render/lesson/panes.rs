@@ -90,6 +90,8 @@ pub(super) fn pane(
                 palette: PLAIN,
                 side: Side::Client,
                 max_payload: DUMP,
+                // A lesson has no option to show more; the note says how much is shown.
+                more: None,
             };
             for c in &conns {
                 // Each connection's frames are timed from its own opening; the timeline pane
