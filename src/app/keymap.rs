@@ -238,13 +238,14 @@ pub const HELP_PRESENT: &[(&str, &str)] = &[
     ("J K", "scroll the speaker notes"),
     (
         "t",
-        "clock on / off: time since the lesson opened, and its planned minutes",
+        "clock on / off: time taken, against the minutes planned",
     ),
     ("Enter", "reveal the answer, or hide it"),
     (".", "blank the screen; any key brings it back"),
     ("r", "run the live action again"),
     ("i", "type the room's value, where the step allows"),
     ("q", "quit; the lesson reopens at this step"),
+    ("?", "this help"),
 ];
 
 #[cfg(test)]

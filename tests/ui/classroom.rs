@@ -505,3 +505,18 @@ fn at_projector_sizes_values_are_whole_and_the_room_goes_to_the_text() {
         assert!(line.contains("uses it") || line.contains('…'), "{line}");
     }
 }
+
+#[test]
+fn the_help_lists_every_key_whole_at_80x24_in_both_modes() {
+    for (mode, keys_shown) in [
+        (Mode::Learn, wslab::app::keymap::HELP_LESSON),
+        (PRESENT, wslab::app::keymap::HELP_PRESENT),
+    ] {
+        let mut a = crate::fixture::lesson_after_hello(mode, "06-frame");
+        keys(&mut a, &[Key::Char('?')]);
+        let shown = screen::lessons(&a, (80, 24));
+        for (_, what) in keys_shown {
+            assert!(shown.contains(what), "{what:?} is cut or missing: {shown}");
+        }
+    }
+}
