@@ -171,12 +171,24 @@ fn fill(tokens: &[&str], sep: &str, first: &str, rest: &str, width: usize) -> Ve
     let mut lines = Vec::new();
     let mut line = first.to_owned();
     let mut empty = true;
-    for token in tokens {
+    for (i, token) in tokens.iter().enumerate() {
         let wanted = line.chars().count() + sep.chars().count() + token.chars().count();
         if !empty && wanted > width {
-            lines.push(line.trim_end().to_owned());
-            rest.clone_into(&mut line);
-            empty = true;
+            // A line that began with `-`, `1.`, `#` or `>` would start a list, a heading or a
+            // quote: the word before goes down with it.
+            let carried = (sep == " " && i > 0 && starts_block(token))
+                .then(|| line.rsplit_once(' '))
+                .flatten()
+                .filter(|(kept, _)| kept.len() > rest.len() && kept.trim() != first.trim())
+                .map(|(kept, word)| (kept.to_owned(), word.to_owned()));
+            if let Some((kept, word)) = carried {
+                lines.push(kept.trim_end().to_owned());
+                line = format!("{rest}{word}");
+            } else {
+                lines.push(line.trim_end().to_owned());
+                rest.clone_into(&mut line);
+                empty = true;
+            }
         }
         if !empty {
             line.push_str(sep);
@@ -186,6 +198,14 @@ fn fill(tokens: &[&str], sep: &str, first: &str, rest: &str, width: usize) -> Ve
     }
     lines.push(line.trim_end().to_owned());
     lines
+}
+
+/// Whether a line starting with `token` would start a Markdown list item, heading or quote.
+fn starts_block(token: &str) -> bool {
+    let digits = token.chars().take_while(char::is_ascii_digit).count();
+    matches!(token, "-" | "+" | "*" | ">")
+        || (!token.is_empty() && token.chars().all(|c| c == '#'))
+        || (digits > 0 && matches!(&token[digits..], "." | ")"))
 }
 
 /// A line of a code block, broken under its last column when it is too wide: the columns

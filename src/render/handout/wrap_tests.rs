@@ -104,3 +104,18 @@ fn a_token_wider_than_a_code_column_is_broken_into_pieces() {
     assert!(widest(&out) <= 80, "{out}");
     assert_eq!(out.matches('p').count(), 130, "{out}");
 }
+
+#[test]
+fn a_wrapped_line_never_starts_a_list_heading_or_quote() {
+    for marker in ["1.", "-", "#", ">", "12)"] {
+        let text = format!("aaaa bbbb cccc {marker} dddd\n");
+        let out = reflow(&text, 16);
+        for line in out.lines().skip(1) {
+            assert!(
+                !starts_block(line.split(' ').next().unwrap_or("")),
+                "{marker}: {out}"
+            );
+        }
+        assert_eq!(words(&out), words(&text), "{out}");
+    }
+}
