@@ -9,6 +9,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::{Theme, panes, prose};
 use crate::app::{App, Focus, Mode, layout};
+use crate::lesson::Pane;
 use crate::lesson::check::right_answer;
 use crate::render::lesson::computed;
 
@@ -156,13 +157,16 @@ fn footer_line<'a>(app: &'a App, theme: &Theme, width: usize) -> Line<'a> {
     }
     let in_pane = view.focus == Focus::Pane;
     let keys: Vec<&str> = if in_pane {
-        vec![
-            "↑ ↓ frame",
-            "← → byte",
-            "w W field",
-            "[ ] pane",
-            "Tab or Esc back to the step",
-        ]
+        // Only what the pane shown does with the keys: a heads pane has no byte cursor.
+        let pane = crate::app::panes(app).get(view.pane).map(|(_, p)| *p);
+        let mut keys = match pane {
+            Some(Pane::Frames | Pane::Fields) => vec!["↑ ↓ frame", "← → byte", "w W field"],
+            Some(Pane::Heads) => vec!["↑ ↓ header"],
+            Some(Pane::Timeline | Pane::Tls) => vec!["↑ ↓ row"],
+            _ => vec!["↑ ↓ scroll"],
+        };
+        keys.extend(["[ ] pane", "Tab or Esc back to the step"]);
+        keys
     } else {
         // The keys a presenter needs most come first: a narrow screen keeps those.
         let mut keys = vec!["→ next", "← back", "Enter answer", "r run"];

@@ -421,6 +421,12 @@ fn in_class_tab_gives_the_pane_the_arrows_without_leaving_the_step() {
     );
     let inside = screen::lessons(&a, (80, 24));
     assert!(inside.contains("↑ ↓ frame · ← → byte"), "{inside}");
+    // The key line says only what the pane shown does: a heads pane has no byte cursor.
+    let mut heads = crate::fixture::lesson_after_hello(PRESENT, "05-switching");
+    keys(&mut heads, &[Key::Tab]);
+    let line = screen::lessons(&heads, (80, 24));
+    assert!(line.contains("↑ ↓ header · [ ] pane"), "{line}");
+    assert!(!line.contains("← → byte"), "{line}");
     keys(&mut a, &[Key::Char('?')]);
     let help = screen::lessons(&a, (80, 24));
     assert!(
