@@ -44,6 +44,15 @@ fn the_whole_course_without_answers_asks_every_question_and_keys_every_answer_at
         "{keyed} answers, {questions} questions"
     );
     assert!(!lessons.contains("(chart)"), "--brief drops the charts");
+    assert!(
+        !lessons.contains("Request rules (RFC 6455"),
+        "--brief counts the rules that hold"
+    );
+    assert!(lessons.contains("handshake rules hold"));
+    assert!(
+        lessons.contains("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=="),
+        "heads stay"
+    );
     // The bytes stay: the RFC's own masked Hello, as lesson 6 pins it.
     assert!(
         lessons.contains("81 85 37 fa 21 3d 7f 9f"),

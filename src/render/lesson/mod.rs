@@ -24,7 +24,9 @@ pub struct Plain {
     /// key (each [`CheckOutcome::entry`]).
     pub answers: bool,
     /// A shorter copy for print: measured experiments keep their tables and lose their charts
-    /// and notes, a list of many HTTP exchanges keeps its first few; every frame and byte stays.
+    /// and notes, a list of many HTTP exchanges keeps its first few, heads keep their lines
+    /// and byte spans but not the explanation of every header, and the handshake rules that
+    /// hold are counted in one line; every frame and byte stays.
     pub brief: bool,
 }
 

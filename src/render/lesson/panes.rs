@@ -10,7 +10,7 @@ use crate::lesson::outcome::ActionRun;
 use crate::proto::Frame;
 use crate::proto::Side;
 use crate::render::exchange::{
-    Item, accept_part, frame_summary, frames, ms, request_part, response_part,
+    Item, accept_part, frame_summary, frames, handshake_brief, ms, request_part, response_part,
 };
 use crate::render::frame::Options;
 use crate::render::http::{explained, head as head_view};
@@ -60,12 +60,16 @@ pub(super) fn pane(
                 let most = if brief { BRIEF_EXCHANGES } else { usize::MAX };
                 out.push_str(&section(
                     "Requests and responses",
-                    &http_heads(&conns, most),
+                    &http_heads(&conns, most, !brief),
                 ));
             }
             _ => {
                 for c in &conns {
-                    let body = format!("{}\n{}", request_part(c, PLAIN), response_part(c, PLAIN));
+                    let body = if brief {
+                        brief_heads(c)
+                    } else {
+                        format!("{}\n{}", request_part(c, PLAIN), response_part(c, PLAIN))
+                    };
                     out.push_str(&section(&label(c, "Request and response heads"), &body));
                 }
             }
@@ -136,9 +140,28 @@ pub(super) fn pane(
     out
 }
 
-/// Each HTTP exchange: the first in full, then one line each, with bytes counted; past `most`
-/// lines, the others are only counted.
-pub fn http_heads(conns: &[&Connection], most: usize) -> String {
+/// A brief copy's handshake: both heads line by line with their byte spans, then the rules
+/// in one line when they all hold (each broken one on its own); the headers' explanations,
+/// the same in every lesson, are left to the full copy.
+fn brief_heads(c: &Connection) -> String {
+    let mut out = String::new();
+    let (requests, responses) = (c.requests(), c.responses());
+    if let Some(request) = requests.http.first() {
+        out.push_str("── The request ──\n");
+        out.push_str(&head_view(&request.raw, &request.head, PLAIN));
+    }
+    if let Some(response) = responses.http.first() {
+        out.push_str("── The response ──\n");
+        out.push_str(&head_view(&response.raw, &response.head, PLAIN));
+    }
+    out.push('\n');
+    out.push_str(&handshake_brief(c, PLAIN));
+    out
+}
+
+/// Each HTTP exchange: the first in full (its headers explained when `explain`), then one
+/// line each, with bytes counted; past `most` lines, the others are only counted.
+pub fn http_heads(conns: &[&Connection], most: usize, explain: bool) -> String {
     let mut out = String::new();
     let mut n = 0;
     for c in conns {
@@ -152,14 +175,18 @@ pub fn http_heads(conns: &[&Connection], most: usize) -> String {
             if n == 1 {
                 let _ = writeln!(out, "── Request ──");
                 out.push_str(&head_view(&request.raw, &request.head, PLAIN));
-                out.push_str(&explained(&request.head, PLAIN));
+                if explain {
+                    out.push_str(&explained(&request.head, PLAIN));
+                }
                 let _ = writeln!(
                     out,
                     "\n── Response, after {} ──",
                     ms(response.at_us.saturating_sub(request.at_us))
                 );
                 out.push_str(&head_view(&response.raw, &response.head, PLAIN));
-                out.push_str(&explained(&response.head, PLAIN));
+                if explain {
+                    out.push_str(&explained(&response.head, PLAIN));
+                }
                 out.push('\n');
             }
             if n > most {
