@@ -12,7 +12,7 @@ pub const ROW: usize = 16;
 const OFFSET: usize = 4;
 
 /// What a dump's numbers are, for its legend: the one place a reader learns the bases.
-pub const BASES: &str = "offsets decimal, bytes hex";
+pub const BASES: &str = "offsets dec, bytes hex";
 
 /// One byte of a dump with the role that colours it and the lane mark that names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -418,7 +418,7 @@ fn a_frame_has_one_number_and_one_byte_count_in_every_view() {
     };
     let tui = text(&render(&t, &[conn], view, 100, 30));
     assert!(tui.contains("frame 1 · server → client"), "{tui}");
-    assert!(tui.contains("offsets decimal, bytes hex"), "{tui}");
+    assert!(tui.contains("offsets dec, bytes hex"), "{tui}");
     let s = Direction::ServerToClient;
     let echo = &t.connection(conn).unwrap().flow(s).frames[0].item;
     let plain = wslab::render::frame::frame(
@@ -444,7 +444,7 @@ fn a_frame_has_one_number_and_one_byte_count_in_every_view() {
             "{shown}"
         );
     }
-    assert!(plain.contains("offsets decimal, bytes hex"), "{plain}");
+    assert!(plain.contains("offsets dec, bytes hex"), "{plain}");
     assert!(
         plain.contains("\n     0  81 05 48 65 6c 6c 6f\n"),
         "{plain}"
