@@ -143,6 +143,8 @@ pub enum Command {
     Connect(Box<ConnectArgs>),
     /// Run a lesson for real: in the terminal UI, or printed from start to finish with --plain.
     Lesson(LessonArgs),
+    /// Print lessons as a Markdown handout, run for real and laid out to a page width.
+    Handout(HandoutArgs),
     /// Present lessons to a class: large prose, one live pane, speaker notes on a key.
     Present(PresentArgs),
     /// An interactive WebSocket client console: send anything, see every frame explained.
@@ -236,6 +238,49 @@ pub struct LessonArgs {
     /// so that a --save'd pcap opens decrypted in Wireshark (`-o tls.keylog_file:FILE`).
     #[arg(long, value_name = "FILE")]
     pub keylog: Option<std::path::PathBuf>,
+}
+
+/// `wslab handout`.
+#[allow(clippy::struct_excessive_bools)]
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Every lesson chosen is run for real, as `lesson --plain` runs it: the \
+        bytes are those this run captured.\n\n\
+        Examples:\n  \
+        wslab handout --all > course.md                   # the whole course, answers inline\n  \
+        wslab handout 1-3,6 --no-answers > class.md       # lessons 1 to 3 and 6, a key at the end\n  \
+        wslab handout 7 8 --brief --width 72 > masks.md\n  \
+        pandoc course.md -o course.pdf                    # to print (see the README)\n\n\
+        Exit status: 0 when every action ran, 1 when an action or a computed answer failed, \
+        2 on a usage error or a lesson file with errors."
+)]
+pub struct HandoutArgs {
+    /// The lessons: numbers, ids, ranges and lists (1-3,6 or 1 2 or 07-masking).
+    #[arg(required_unless_present = "all", conflicts_with = "all")]
+    pub lessons_chosen: Vec<String>,
+    /// Every lesson, in order.
+    #[arg(long)]
+    pub all: bool,
+    /// Keep the questions, and put their answers in a key at the end.
+    #[arg(long)]
+    pub no_answers: bool,
+    /// A shorter copy: measured experiments keep their tables but not their charts and notes,
+    /// and long lists of HTTP exchanges keep their first few. Every frame and byte stays.
+    #[arg(long)]
+    pub brief: bool,
+    /// The page width in columns, 60 to 200: prose wraps to it, and code lines and tables are
+    /// laid out to fit it (a row of 16 hex bytes takes 55).
+    #[arg(long, value_name = "N", default_value_t = 80)]
+    pub width: usize,
+    /// Include the speaker notes, for a presenter's copy.
+    #[arg(long)]
+    pub notes: bool,
+    /// Shorten the measured experiments (the figures are still measured).
+    #[arg(long)]
+    pub quick: bool,
+    /// A folder of lessons laid over the built-in ones (see docs/lessons.md).
+    #[arg(long, value_name = "DIR")]
+    pub lessons: Option<std::path::PathBuf>,
 }
 
 /// `wslab lessons`.

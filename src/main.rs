@@ -26,6 +26,7 @@ fn main() -> ExitCode {
             cmd::lessons::run(&args.command, cli.learn.lessons.as_deref(), &mut out)
         }
         Some(Command::Lesson(args)) => cmd::lesson::run(args, &cli.learn, cli.color, &mut out),
+        Some(Command::Handout(args)) => cmd::handout::run(args, &cli.learn, &mut out),
         Some(Command::Proxy(args)) => {
             let theme = cmd::learn::theme(cli.learn.theme, cli.color);
             cmd::proxy::run(args, &theme, &mut out)

@@ -382,9 +382,9 @@ pub fn close_wording(t: &Transcript, conn: Option<ConnId>) -> String {
                 format!("closed with {n} ({})", close.code_name().unwrap_or("?"))
             }
             Some(n) => format!(
-                "closed with {n} ({}) {:?}",
+                "closed with {n} ({}) {}",
                 close.code_name().unwrap_or("?"),
-                close.reason
+                crate::proto::shown::quoted(&close.reason)
             ),
             None => "closed with no code".to_owned(),
         },

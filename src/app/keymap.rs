@@ -77,6 +77,12 @@ pub enum Command {
     Hint,
     /// Classroom: show or hide the speaker notes.
     Notes,
+    /// Classroom: scroll the speaker notes down.
+    NotesDown,
+    /// Classroom: scroll the speaker notes up.
+    NotesUp,
+    /// Classroom: show or hide the clock.
+    Clock,
     /// Classroom: reveal the current check's answer.
     Reveal,
     /// Classroom: blank the screen, or bring it back.
@@ -158,18 +164,35 @@ pub fn lesson(key: Key, in_check: bool, in_pane: bool) -> Option<Command> {
 
 /// Keys in classroom mode: few, big, and safe to press by accident. No key is a letter that
 /// names an option on screen (a–f), so the room never sees a key press pick an answer.
-pub fn present(key: Key) -> Option<Command> {
+/// `in_pane` is whether Tab took the keys into the live pane, where the arrows choose a frame
+/// and move the byte cursor instead of moving through the lesson.
+pub fn present(key: Key, in_pane: bool) -> Option<Command> {
+    if in_pane {
+        match key {
+            Key::Left | Key::Char('h') => return Some(Command::CursorLeft),
+            Key::Right | Key::Char('l') => return Some(Command::CursorRight),
+            Key::Char('w') => return Some(Command::NextField),
+            Key::Char('W') => return Some(Command::PrevField),
+            Key::Home => return Some(Command::First),
+            Key::End => return Some(Command::Last),
+            _ => {}
+        }
+    }
     Some(match key {
         Key::Char('q') | Key::CtrlC => Command::Quit,
         Key::Esc => Command::Back,
         Key::Char('?') => Command::Help,
         Key::Right | Key::Char('l' | 'n' | ' ') | Key::PageDown => Command::NextStep,
         Key::Left | Key::Char('h' | 'p') | Key::PageUp => Command::PrevStep,
-        Key::Tab | Key::Char(']') => Command::NextPane,
+        Key::Tab => Command::NextFocus,
+        Key::Char(']') => Command::NextPane,
         Key::BackTab | Key::Char('[') => Command::PrevPane,
         Key::Up | Key::Char('k') => Command::Up,
         Key::Down | Key::Char('j') => Command::Down,
         Key::Char('s') => Command::Notes,
+        Key::Char('J') => Command::NotesDown,
+        Key::Char('K') => Command::NotesUp,
+        Key::Char('t') => Command::Clock,
         Key::Enter => Command::Reveal,
         Key::Char('.') => Command::Blank,
         Key::Char('r') => Command::Rerun,
@@ -205,14 +228,24 @@ pub const HELP_LESSON: &[(&str, &str)] = &[
 pub const HELP_PRESENT: &[(&str, &str)] = &[
     ("→ Space n", "next check of the step, then the next step"),
     ("← p", "previous check, then the previous step"),
-    ("Tab [ ]", "next / previous live pane"),
+    ("[ ]", "previous / next live pane"),
     ("↑ ↓ j k", "scroll the prose and the question"),
+    ("Tab", "into the live pane, and back out (Esc too)"),
+    ("↑ ↓ (pane)", "choose a frame or a header"),
+    ("← → (pane)", "move the byte cursor in the selected frame"),
+    ("w W (pane)", "next / previous field of the frame"),
     ("s", "speaker notes on / off"),
+    ("J K", "scroll the speaker notes"),
+    (
+        "t",
+        "clock on / off: time taken, against the minutes planned",
+    ),
     ("Enter", "reveal the answer, or hide it"),
     (".", "blank the screen; any key brings it back"),
     ("r", "run the live action again"),
     ("i", "type the room's value, where the step allows"),
     ("q", "quit; the lesson reopens at this step"),
+    ("?", "this help"),
 ];
 
 #[cfg(test)]
@@ -238,10 +271,18 @@ mod tests {
     #[test]
     fn no_classroom_key_is_an_option_letter() {
         for c in 'a'..='f' {
-            assert_eq!(present(Key::Char(c)), None, "{c} names an option on screen");
+            for in_pane in [false, true] {
+                assert_eq!(
+                    present(Key::Char(c), in_pane),
+                    None,
+                    "{c} names an option on screen"
+                );
+            }
         }
-        assert_eq!(present(Key::Enter), Some(Command::Reveal));
-        assert_eq!(present(Key::Char('.')), Some(Command::Blank));
+        assert_eq!(present(Key::Enter, false), Some(Command::Reveal));
+        assert_eq!(present(Key::Char('.'), false), Some(Command::Blank));
+        assert_eq!(present(Key::Right, false), Some(Command::NextStep));
+        assert_eq!(present(Key::Right, true), Some(Command::CursorRight));
     }
 
     #[test]
@@ -249,7 +290,8 @@ mod tests {
         for key in [Key::CtrlC, Key::Char('q')] {
             assert_eq!(menu(key), Some(Command::Quit));
             assert_eq!(lesson(key, false, false), Some(Command::Quit));
-            assert_eq!(present(key), Some(Command::Quit));
+            assert_eq!(present(key, false), Some(Command::Quit));
+            assert_eq!(present(key, true), Some(Command::Quit));
         }
     }
 }

@@ -21,7 +21,54 @@ pub struct Areas {
     pub keys: Rect,
 }
 
-/// The lesson screen's areas in `area`.
+/// The lesson screen's areas in `area`, as the screen of the app's mode lays them out.
+pub fn areas(app: &App, area: Rect) -> Areas {
+    match app.mode {
+        super::Mode::Learn => lesson_areas(app, area),
+        super::Mode::Present { notes, .. } => present_areas(app, area, notes),
+    }
+}
+
+/// Classroom mode's areas: a two-row title, the prose with the question over the live pane,
+/// the speaker notes when shown (in `check`, which classroom mode has no panel for), the keys.
+pub fn present_areas(app: &App, area: Rect, notes: bool) -> Areas {
+    let (Some(step), Some(view)) = (app.step(), app.lesson.as_ref()) else {
+        return Areas::default();
+    };
+    let notes_height = match notes_text(app) {
+        Some(text) if notes => notes_rows(text, area.width, area.height),
+        _ => 0,
+    };
+    let [title, body, notes_area, keys] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Min(4),
+        Constraint::Length(notes_height),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let [prose, pane] = if step.actions.is_empty() {
+        [body, Rect::default()]
+    } else {
+        // Until the step has run its pane has one line to say, and the question needs the
+        // room: at 80x24 the options were cut off below the pane.
+        let ran = matches!(view.live.get(view.step), Some(super::Live::Done(_)));
+        let prose = if ran { 45 } else { 75 };
+        Layout::vertical([
+            Constraint::Percentage(prose),
+            Constraint::Percentage(100 - prose),
+        ])
+        .areas(body)
+    };
+    Areas {
+        title,
+        prose,
+        pane,
+        check: notes_area,
+        keys,
+    }
+}
+
+/// The lesson screen's areas in `area`, self-paced.
 pub fn lesson_areas(app: &App, area: Rect) -> Areas {
     let Some(step) = app.step() else {
         return Areas::default();
@@ -116,6 +163,40 @@ pub fn menu_offset(selected: usize, rows: usize) -> usize {
 /// Whether `(x, y)` is inside `r`.
 pub fn contains(r: Rect, x: u16, y: u16) -> bool {
     x >= r.x && x < r.x.saturating_add(r.width) && y >= r.y && y < r.y.saturating_add(r.height)
+}
+
+/// The rows the speaker notes take on a `width` × `height` screen: what their paragraphs need
+/// as they wrap, with the border, up to half the screen.
+pub fn notes_rows(text: &str, width: u16, height: u16) -> u16 {
+    let need = notes_text_rows(text, width) + 1;
+    u16::try_from(need)
+        .unwrap_or(u16::MAX)
+        .clamp(4, (height / 2).max(4))
+}
+
+/// The rows the notes' text needs at `width`, each paragraph followed by a blank row.
+pub fn notes_text_rows(text: &str, width: u16) -> usize {
+    let width = usize::from(width).max(1);
+    text.split("\n\n")
+        .map(|p| wrapped_rows(&p.replace('\n', " "), width) + 1)
+        .sum()
+}
+
+/// The notes of the open step (or of the lesson, when the step has none).
+pub fn notes_text(app: &super::App) -> Option<&str> {
+    let (lesson, view) = app.current()?;
+    let step = lesson.steps.get(view.step)?;
+    Some(step.notes.as_deref().unwrap_or(&lesson.notes))
+}
+
+/// How far the notes can scroll: the rows they need past the rows they are given.
+pub fn notes_scroll_max(app: &super::App) -> u16 {
+    let Some(text) = notes_text(app) else {
+        return 0;
+    };
+    let (width, height) = app.size;
+    let shown = usize::from(notes_rows(text, width, height).saturating_sub(1));
+    u16::try_from(notes_text_rows(text, width).saturating_sub(shown)).unwrap_or(u16::MAX)
 }
 
 /// How many rows `text` takes when wrapped at word boundaries to `width` columns, as the

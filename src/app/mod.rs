@@ -50,6 +50,26 @@ pub enum Mode {
     },
 }
 
+/// The presenter's own tools, kept across steps: the notes' scroll and the clock.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Classroom {
+    /// How far the speaker notes are scrolled, in rows.
+    pub notes_scroll: u16,
+    /// The clock shown: time since the lesson opened, against its planned minutes.
+    pub clock: bool,
+    /// The time now, in ms on the loop's monotonic clock, as the last [`Msg::Tick`] said.
+    pub now_ms: u64,
+    /// When the open lesson was opened, on the same clock.
+    pub opened_ms: u64,
+}
+
+impl Classroom {
+    /// Whole seconds since the lesson opened.
+    pub fn elapsed_secs(&self) -> u64 {
+        self.now_ms.saturating_sub(self.opened_ms) / 1000
+    }
+}
+
 /// Where the keys go on a lesson screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Focus {
@@ -206,6 +226,11 @@ pub enum Msg {
         /// Why, in one sentence.
         error: String,
     },
+    /// The time, about once a second while presenting, for the clock: ms on a monotonic clock.
+    Tick {
+        /// Now.
+        now_ms: u64,
+    },
     /// A step's actions ran.
     Ran {
         /// Which lesson.
@@ -247,6 +272,8 @@ pub struct App {
     pub quit: bool,
     /// The terminal's size, columns and rows.
     pub size: (u16, u16),
+    /// The presenter's tools (classroom mode).
+    pub class: Classroom,
 }
 
 impl App {
@@ -277,6 +304,7 @@ impl App {
             capture: None,
             quit: false,
             size: (80, 24),
+            class: Classroom::default(),
         }
     }
 
@@ -308,7 +336,12 @@ impl App {
                 p.last_step = step;
                 self.progress.last_lesson = Some(id);
             }
-            Mode::Present { revealed, .. } => *revealed = false,
+            Mode::Present { revealed, .. } => {
+                *revealed = false;
+                // The clock times this lesson, from now.
+                self.class.opened_ms = self.class.now_ms;
+                self.class.notes_scroll = 0;
+            }
         }
         self.screen = Screen::Lesson;
         self.capture = None;

@@ -30,6 +30,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.size = (width, height);
             Vec::new()
         }
+        Msg::Tick { now_ms } => {
+            app.class.now_ms = now_ms;
+            Vec::new()
+        }
         Msg::Started { lesson, capture } => {
             if app.lesson.as_ref().is_some_and(|v| v.index == lesson) {
                 app.capture = Some(capture);
@@ -92,7 +96,10 @@ fn key_pressed(app: &mut App, key: Key) -> Vec<Effect> {
             let in_pane = app.lesson.as_ref().is_some_and(|v| v.focus == Focus::Pane);
             keymap::lesson(key, in_check, in_pane)
         }
-        (Screen::Lesson, Mode::Present { .. }) => keymap::present(key),
+        (Screen::Lesson, Mode::Present { .. }) => {
+            let in_pane = app.lesson.as_ref().is_some_and(|v| v.focus == Focus::Pane);
+            keymap::present(key, in_pane)
+        }
     };
     command.map(|c| command_given(app, c)).unwrap_or_default()
 }
@@ -243,7 +250,10 @@ fn command_given(app: &mut App, command: Command) -> Vec<Effect> {
         }
         Command::NextFocus => {
             let has_panes = !panes(app).is_empty();
-            let has_checks = app.step().is_some_and(|s| !s.checks.is_empty());
+            // In class the question is on the main screen, not in a panel: Tab goes into the
+            // live pane and back.
+            let has_checks =
+                app.mode == Mode::Learn && app.step().is_some_and(|s| !s.checks.is_empty());
             if let Some(view) = app.lesson.as_mut() {
                 view.focus = match view.focus {
                     Focus::Prose if has_panes => Focus::Pane,
@@ -312,6 +322,20 @@ fn command_given(app: &mut App, command: Command) -> Vec<Effect> {
                 }
             }
             clamp(app);
+            Vec::new()
+        }
+        Command::NotesDown | Command::NotesUp => {
+            let most = layout::notes_scroll_max(app);
+            let class = &mut app.class;
+            class.notes_scroll = if command == Command::NotesDown {
+                class.notes_scroll.saturating_add(3).min(most)
+            } else {
+                class.notes_scroll.saturating_sub(3).min(most)
+            };
+            Vec::new()
+        }
+        Command::Clock => {
+            app.class.clock = !app.class.clock;
             Vec::new()
         }
         Command::Notes | Command::Reveal | Command::Blank => {
@@ -451,6 +475,7 @@ fn go_to_step(app: &mut App, delta: isize) -> Vec<Effect> {
         }
         return Vec::new();
     };
+    app.class.notes_scroll = 0;
     if let Some(view) = app.lesson.as_mut() {
         view.step = next;
         view.pane = 0;
@@ -632,7 +657,7 @@ fn clicked(app: &mut App, x: u16, y: u16) -> Vec<Effect> {
         app.menu = row;
         return Vec::new();
     }
-    let areas = layout::lesson_areas(app, screen);
+    let areas = layout::areas(app, screen);
     let tabs = panes(app);
     let Some(view) = app.lesson.as_mut() else {
         return Vec::new();
@@ -653,7 +678,10 @@ fn clicked(app: &mut App, x: u16, y: u16) -> Vec<Effect> {
             }
         }
     } else if layout::contains(areas.check, x, y) {
-        view.focus = Focus::Check;
+        // In class that area is the speaker notes: the question has no panel to focus.
+        if app.mode == Mode::Learn {
+            view.focus = Focus::Check;
+        }
     } else if layout::contains(areas.prose, x, y) {
         view.focus = Focus::Prose;
     }

@@ -62,8 +62,10 @@ pub enum Mismatch {
 }
 
 fn summary(opcode: OpCode, length: u64, preview: &[u8]) -> String {
-    let shown: String = String::from_utf8_lossy(&preview[..preview.len().min(24)]).into();
-    format!("{} of {length} bytes {shown:?}", opcode.name())
+    let text = String::from_utf8_lossy(preview);
+    let more = preview.len() as u64 > 24 || (preview.len() as u64) < length;
+    let shown = crate::proto::shown::quoted_fit(&text, 27, more);
+    format!("{} of {length} bytes {shown}", opcode.name())
 }
 
 // A captured message as the application receives it: a compressed one (RFC 7692) as the

@@ -321,6 +321,7 @@ fn report(
             palette,
             side: crate::proto::Side::Client,
             max_payload: args.max_payload,
+            more: Some("--max-payload"),
         };
         let mut text = format!(
             "{}\n\n",

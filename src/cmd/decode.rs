@@ -109,6 +109,7 @@ pub fn decode(
         palette,
         side,
         max_payload: args.max_payload,
+        more: Some("--max-payload"),
     };
     if !args.json {
         writeln!(

@@ -92,7 +92,7 @@ pub fn run(
         keylog: args.keylog.clone(),
         ..Settings::default()
     };
-    let opts = Plain { notes: args.notes };
+    let opts = Plain::full(args.notes);
     let total = library.order.len();
     let mut failures = Vec::new();
     for lesson in chosen {
@@ -112,7 +112,7 @@ pub fn run(
             opts,
             args.input.as_deref(),
             out,
-            &mut failures,
+            (&mut failures, &mut Vec::new()),
         ))?;
     }
     drop(runtime);
@@ -139,15 +139,18 @@ fn why_plain(args: &LessonArgs) -> Option<&'static str> {
     })
 }
 
-async fn run_lesson(
+/// Runs one lesson's actions for real and writes it as Markdown to `out`. What failed goes to
+/// `found.0`; each check's step, number and answer entry to `found.1`, for an answer key.
+pub(super) async fn run_lesson(
     lesson: &Lesson,
     run: (Settings, Option<&Target>),
     opts: Plain,
     input: Option<&str>,
     out: &mut impl Write,
-    failures: &mut Vec<String>,
+    found: (&mut Vec<String>, &mut Vec<(usize, usize, String)>),
 ) -> anyhow::Result<()> {
     let (settings, save) = run;
+    let (failures, answers) = found;
     let runner = match Runner::start(settings).await {
         Ok(runner) => runner,
         Err(e) => {
@@ -180,6 +183,7 @@ async fn run_lesson(
         }
         let (text, outcomes) = runner.recorder().read(|t| step(i + 1, s, &runs, t, opts));
         for (n, o) in outcomes.iter().enumerate() {
+            answers.push((i + 1, n + 1, o.entry.clone()));
             if let Some(e) = &o.error {
                 failures.push(format!(
                     "{} step {} check {}: the answer could not be computed: {e}",
@@ -205,7 +209,7 @@ async fn run_lesson(
     Ok(())
 }
 
-fn print_errors(problems: &[crate::lesson::Problem]) {
+pub(super) fn print_errors(problems: &[crate::lesson::Problem]) {
     for p in problems.iter().filter(|p| p.severity == Severity::Error) {
         eprintln!("{p}");
     }

@@ -67,6 +67,15 @@ pub fn library(dir: Option<&Path>) -> anyhow::Result<Library> {
     for lesson in &library.lessons {
         found.extend(lint(lesson));
     }
+    // A lesson with errors is linted too, so one error does not hide the others; only its
+    // errors count, since what could not be read may be what a warning misses.
+    for lesson in &library.partial {
+        found.extend(
+            lint(lesson)
+                .into_iter()
+                .filter(|p| p.severity == Severity::Error),
+        );
+    }
     library.problems.extend(found);
     Ok(library)
 }

@@ -9,7 +9,9 @@ pub mod outcome;
 pub mod parse;
 pub mod predict;
 pub mod problem;
+pub mod recover;
 pub mod source;
+pub mod toml_error;
 
 pub use model::{Action, Check, Lesson, Pane, Probe, Step};
 pub use parse::{Parsed, parse};

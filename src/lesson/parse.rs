@@ -4,14 +4,19 @@
 //! a step; a fenced block whose info string is `wslab` holds the step's actions and checks as
 //! TOML. Everything else is prose, kept as written.
 
-use super::model::{FrontMatter, Lesson, Spot, Step, StepBlock, refused_at};
+use super::model::{FrontMatter, Lesson, Spot, Step, StepBlock};
 use super::problem::{Lines, Problem};
+use super::recover::{self, Place};
+use super::toml_error::{toggles_string, toml_problem, top_keys};
 
 /// What parsing one file gave: the lesson if it could be read, and every problem found.
 #[derive(Debug, Clone, Default)]
 pub struct Parsed {
     /// The lesson, when its front matter and every step block parsed.
     pub lesson: Option<Lesson>,
+    /// When there were errors: as much of the lesson as could be read, so that `lessons check`
+    /// can still lint its values. Never run.
+    pub partial: Option<Lesson>,
     /// Errors and warnings, in file order.
     pub problems: Vec<Problem>,
 }
@@ -38,15 +43,19 @@ pub fn parse(file: &str, text: &str) -> Parsed {
         ));
         return Parsed {
             lesson: None,
+            partial: None,
             problems,
         };
     };
-    let meta = match toml::from_str::<FrontMatter>(front) {
-        Ok(meta) => Some(meta),
-        Err(e) => {
-            problems.push(toml_problem(file, &lines, front_at, front, &e));
-            None
-        }
+    let place = Place {
+        file,
+        lines: &lines,
+        base: front_at,
+    };
+    let meta = recover::read::<FrontMatter>(place, front, &mut problems);
+    let front_spot = Spot {
+        line: 1,
+        keys: top_keys(front, lines.at(front_at).0),
     };
     let (intro, drafts) = split_steps(file, &lines, text, body_at, &mut problems);
     let mut steps = Vec::new();
@@ -62,21 +71,31 @@ pub fn parse(file: &str, text: &str) -> Parsed {
             "the lesson has no steps; each step starts with a \"## \" heading",
         ));
     }
-    let lesson = match meta {
-        Some(meta) if problems.is_empty() => Some(Lesson {
-            id: meta.id,
-            title: meta.title,
-            minutes: meta.minutes,
-            objectives: meta.objectives,
-            notes: meta.notes,
-            incomplete: meta.incomplete,
-            intro: intro.trim().to_owned(),
-            steps,
-            file: file.to_owned(),
-        }),
-        _ => None,
-    };
-    Parsed { lesson, problems }
+    let lesson = meta.map(|meta| Lesson {
+        id: meta.id,
+        title: meta.title,
+        minutes: meta.minutes,
+        objectives: meta.objectives,
+        notes: meta.notes,
+        incomplete: meta.incomplete,
+        intro: intro.trim().to_owned(),
+        steps,
+        file: file.to_owned(),
+        front: front_spot,
+    });
+    if problems.is_empty() {
+        Parsed {
+            lesson,
+            partial: None,
+            problems,
+        }
+    } else {
+        Parsed {
+            lesson: None,
+            partial: lesson,
+            problems,
+        }
+    }
 }
 
 /// The front matter's text, its offset, and where the body starts.
@@ -108,31 +127,52 @@ fn split_steps(
     let mut drafts: Vec<Draft> = Vec::new();
     // The open fence: its marker, where it opened, and the block text if it is ours.
     let mut fence: Option<(String, usize, Option<String>)> = None;
+    // Whether the open ```wslab block is inside a TOML multi-line string.
+    let mut in_string = false;
     let mut at = body_at;
     for raw in text[body_at..].split_inclusive('\n') {
         let line_at = at;
         at += raw.len();
         let line = raw.trim_end_matches(['\n', '\r']);
         if let Some((marker, opened, block)) = &mut fence {
-            if is_closing(line, marker) {
-                let (opened, block) = (*opened, block.take());
-                fence = None;
-                if let Some(block) = block {
-                    attach_block(file, lines, &mut drafts, opened, block, problems);
-                } else {
-                    push_prose(&mut intro, &mut drafts, raw);
+            let (opened, closing) = (*opened, is_closing(line, marker));
+            // A heading or a new fence cannot be TOML: the block's own closing fence is missing.
+            let swallowed = block.is_some()
+                && !in_string
+                && !closing
+                && (line.starts_with("## ") || opening(line).is_some_and(|(_, i)| !i.is_empty()));
+            if !closing && !swallowed {
+                match block {
+                    Some(block) => {
+                        block.push_str(raw);
+                        in_string ^= toggles_string(line);
+                    }
+                    None => push_prose(&mut intro, &mut drafts, raw),
                 }
                 continue;
             }
+            let block = block.take();
+            fence = None;
             match block {
-                Some(block) => block.push_str(raw),
-                None => push_prose(&mut intro, &mut drafts, raw),
+                Some(block) if swallowed => {
+                    let block = unclosed(file, lines, opened, &block, problems);
+                    attach_block(file, lines, &mut drafts, opened, block, problems);
+                }
+                Some(block) => {
+                    attach_block(file, lines, &mut drafts, opened, block, problems);
+                    continue;
+                }
+                None => {
+                    push_prose(&mut intro, &mut drafts, raw);
+                    continue;
+                }
             }
-            continue;
+            // The swallowed line is Markdown again, read below.
         }
         if let Some((marker, info)) = opening(line) {
             let ours = info == "wslab";
             fence = Some((marker, at, ours.then(String::new)));
+            in_string = false;
             if !ours {
                 push_prose(&mut intro, &mut drafts, raw);
             }
@@ -150,21 +190,52 @@ fn split_steps(
         }
         push_prose(&mut intro, &mut drafts, raw);
     }
-    if let Some((_, opened, block)) = fence {
-        let what = if block.is_some() {
-            "the ```wslab block"
-        } else {
-            "this code block"
-        };
-        // `opened` is just past the fence line; its line is the one before.
-        let line = lines.at(opened.saturating_sub(1)).0;
-        problems.push(Problem::error(
-            file,
-            (line, 1),
-            format!("{what} is never closed; end it with a line of three backticks"),
-        ));
+    match fence {
+        Some((_, opened, Some(block))) => {
+            let block = unclosed(file, lines, opened, &block, problems);
+            attach_block(file, lines, &mut drafts, opened, block, problems);
+        }
+        Some((_, opened, None)) => {
+            // `opened` is just past the fence line; its line is the one before.
+            let line = lines.at(opened.saturating_sub(1)).0;
+            problems.push(Problem::error(
+                file,
+                (line, 1),
+                "this code block is never closed; end it with a line of three backticks",
+            ));
+        }
+        None => {}
     }
     (intro, drafts)
+}
+
+/// A `wslab` block whose closing fence is missing: reports it where the fence belongs, after
+/// the last line that is still TOML, and keeps that TOML so its values are checked too.
+fn unclosed(
+    file: &str,
+    lines: &Lines,
+    opened: usize,
+    block: &str,
+    problems: &mut Vec<Problem>,
+) -> String {
+    let fence_line = lines.at(opened.saturating_sub(1)).0;
+    let rows: Vec<&str> = block.split_inclusive('\n').collect();
+    let toml_rows = (0..=rows.len())
+        .rev()
+        .find(|&n| toml::de::DeTable::parse(&rows[..n].concat()).is_ok())
+        .unwrap_or(0);
+    let last = rows[..toml_rows]
+        .iter()
+        .rposition(|r| !r.trim().is_empty())
+        .map_or(0, |i| i + 1);
+    problems.push(Problem::error(
+        file,
+        (fence_line + last + 1, 1),
+        format!(
+            "the ```wslab block opened on line {fence_line} is never closed; end it here with a line of three backticks"
+        ),
+    ));
+    rows[..last].concat()
 }
 
 /// Prose goes to the intro, to the step before its block, or after it: plain mode shows the
@@ -247,20 +318,7 @@ fn finish_step(
     }
     let (block, action_spots, check_spots) = match draft.block {
         None => (StepBlock::default(), Vec::new(), Vec::new()),
-        Some((at, text)) => match toml::from_str::<StepBlock>(&text) {
-            Ok(block) => {
-                let first = lines.at(at).0;
-                (
-                    block,
-                    spots(&text, first, "action"),
-                    spots(&text, first, "check"),
-                )
-            }
-            Err(e) => {
-                problems.push(toml_problem(file, lines, at, &text, &e));
-                return None;
-            }
-        },
+        Some((at, text)) => read_block(file, lines, at, &text, problems)?,
     };
     Some(Step {
         title: draft.title,
@@ -274,6 +332,69 @@ fn finish_step(
         action_spots,
         check_spots,
     })
+}
+
+/// A step block read table by table, so that an error in one `[[action]]` or `[[check]]`
+/// does not hide the errors in the others. `None` on a syntax error, which leaves no tables to
+/// tell apart.
+fn read_block(
+    file: &str,
+    lines: &Lines,
+    at: usize,
+    text: &str,
+    problems: &mut Vec<Problem>,
+) -> Option<(StepBlock, Vec<Spot>, Vec<Spot>)> {
+    if let Err(e) = toml::de::DeTable::parse(text) {
+        problems.push(toml_problem(file, lines, at, text, &e));
+        return None;
+    }
+    let mut block = StepBlock::default();
+    let (mut action_spots, mut check_spots) = (Vec::new(), Vec::new());
+    let mut lost_action = false;
+    for (offset, piece) in tables(text) {
+        let place = Place {
+            file,
+            lines,
+            base: at + offset,
+        };
+        let first = lines.at(at + offset).0;
+        let Some(part) = recover::read::<StepBlock>(place, piece, problems) else {
+            lost_action |= !spots(piece, first, "action").is_empty();
+            continue;
+        };
+        block.notes = part.notes.or(block.notes);
+        block.input = part.input.or(block.input);
+        block.action.extend(part.action);
+        block.check.extend(part.check);
+        action_spots.extend(spots(piece, first, "action"));
+        check_spots.extend(spots(piece, first, "check"));
+    }
+    if lost_action {
+        // Checks and the input name actions by number; with one unreadable, linting them would
+        // report errors the file does not have. The file has an error already.
+        block.check.clear();
+        check_spots.clear();
+        block.input = None;
+    }
+    Some((block, action_spots, check_spots))
+}
+
+/// The block cut before each `[[action]]` and `[[check]]` header, with each piece's offset:
+/// what comes before the first one, then one table each.
+fn tables(text: &str) -> Vec<(usize, &str)> {
+    let mut cuts = vec![0];
+    let mut in_string = false;
+    let mut at = 0;
+    for raw in text.split_inclusive('\n') {
+        let header = raw.trim().replace(' ', "");
+        if !in_string && at > 0 && (header == "[[action]]" || header == "[[check]]") {
+            cuts.push(at);
+        }
+        in_string ^= toggles_string(raw);
+        at += raw.len();
+    }
+    cuts.push(text.len());
+    cuts.windows(2).map(|w| (w[0], &text[w[0]..w[1]])).collect()
 }
 
 /// The `[[table]]` headers of a block and the keys under each; `first` is the block's first
@@ -310,107 +431,6 @@ fn spots(block: &str, first: usize, table: &str) -> Vec<Spot> {
         }
     }
     found
-}
-
-/// A TOML error as a problem, placed as precisely as the error allows.
-fn toml_problem(
-    file: &str,
-    lines: &Lines,
-    base: usize,
-    toml: &str,
-    e: &toml::de::Error,
-) -> Problem {
-    let message = e.message().trim().to_owned();
-    let span = e.span().unwrap_or(0..0);
-    // A typed value the model refused names its key: the problem goes there, in its words.
-    if let Some((key, sentence)) = refused_at(&message) {
-        let inside = toml.get(span.start..).unwrap_or_default();
-        let offset = find_key(inside, key).map_or(span.start, |i| span.start + i);
-        return Problem::error(file, lines.at(base + offset), sentence);
-    }
-    let offset = refine(toml, span.clone(), &message).unwrap_or(span.start);
-    let table = table_at(toml, offset);
-    Problem::error(file, lines.at(base + offset), describe(&message, table))
-}
-
-/// toml places errors inside a tagged table at the whole table; the name in the message says
-/// which key or value it means, so look for it there.
-fn refine(toml: &str, span: std::ops::Range<usize>, message: &str) -> Option<usize> {
-    // The span may cover only the table's header; the key is somewhere after it.
-    let inside = toml.get(span.start..)?;
-    for (lead, quoted) in [("unknown field `", false), ("unknown variant `", true)] {
-        let Some(rest) = message.strip_prefix(lead) else {
-            continue;
-        };
-        let name = rest.split('`').next()?;
-        let found = if quoted {
-            inside
-                .find(&format!("\"{name}\""))
-                .or_else(|| inside.find(&format!("'{name}'")))
-        } else {
-            find_key(inside, name)
-        };
-        return found.map(|i| span.start + i);
-    }
-    None
-}
-
-/// Where `key` is first written as a key (`key =` or `key.`) in `toml`.
-fn find_key(toml: &str, key: &str) -> Option<usize> {
-    toml.match_indices(key)
-        .find(|(i, _)| {
-            let before = toml[..*i].chars().next_back();
-            let after = toml[i + key.len()..].trim_start().chars().next();
-            before.is_none_or(|c| c == '\n' || c.is_whitespace() || c == '{' || c == ',')
-                && matches!(after, Some('=' | '.'))
-        })
-        .map(|(i, _)| i)
-}
-
-/// The `[[name]]` or `[name]` table whose body holds `offset`.
-fn table_at(toml: &str, offset: usize) -> Option<&str> {
-    let before = toml.get(..offset)?;
-    before.lines().rev().find_map(|l| {
-        let l = l.trim();
-        l.strip_prefix("[[")
-            .and_then(|r| r.strip_suffix("]]"))
-            .or_else(|| l.strip_prefix('[').and_then(|r| r.strip_suffix(']')))
-            .map(str::trim)
-    })
-}
-
-/// toml's wording, with the names a teacher uses.
-fn describe(message: &str, table: Option<&str>) -> String {
-    let first = message.lines().next().unwrap_or(message);
-    if let Some(rest) = first.strip_prefix("unknown variant `") {
-        let name = rest.split('`').next().unwrap_or_default();
-        let expected = rest
-            .split_once(", expected ")
-            .map(|(_, e)| e.replace('`', ""));
-        let what = match table {
-            Some("action") if first.contains("http") => "action kind",
-            Some("check") if first.contains("choice") => "check kind",
-            Some(_) if first.contains("heads") => "pane",
-            Some("check") if first.contains("frame-bytes") => "computed answer (`of`)",
-            _ => "value",
-        };
-        return match expected {
-            Some(e) => format!("unknown {what} \"{name}\"; expected {e}"),
-            None => format!("unknown {what} \"{name}\""),
-        };
-    }
-    if let Some(rest) = first.strip_prefix("unknown field `") {
-        let name = rest.split('`').next().unwrap_or_default();
-        let expected = rest
-            .split_once(", expected ")
-            .map(|(_, e)| e.replace('`', ""));
-        let place = table.map_or_else(String::new, |t| format!(" in [{t}]"));
-        return match expected {
-            Some(e) => format!("unknown field \"{name}\"{place}; expected {e}"),
-            None => format!("unknown field \"{name}\"{place}"),
-        };
-    }
-    format!("bad TOML: {first}")
 }
 
 #[cfg(test)]

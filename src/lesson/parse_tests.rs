@@ -95,12 +95,16 @@ fn a_step_without_prose_is_an_error_at_its_heading() {
 fn missing_or_unclosed_parts_are_named() {
     assert!(errors("no front matter")[0].contains("starts with its front matter"));
     assert!(errors("+++\nid = 1\n")[0].contains("starts with its front matter"));
-    let text = format!("{FRONT}## S\nProse.\n```wslab\n[[action]]\n");
+    let text = format!("{FRONT}## S\nProse.\n```wslab\n[[action]]\nkind = \"http\"\n");
     let errs = errors(&text);
-    assert!(
-        errs[0].starts_with("l.md:10:1: error: the ```wslab block is never closed"),
-        "{errs:?}"
+    assert_eq!(
+        errs,
+        [
+            "l.md:13:1: error: the ```wslab block opened on line 10 is never closed; end it here with a line of three backticks"
+        ]
     );
+    let text = format!("{FRONT}## S\nProse.\n```text\nx\n");
+    assert!(errors(&text)[0].starts_with("l.md:10:1: error: this code block is never closed"));
     let text = format!("{FRONT}```wslab\n```\n## S\nProse.\n");
     assert!(errors(&text)[0].contains("belongs to a step"));
     let text = format!("{FRONT}Only intro.\n");
@@ -130,4 +134,55 @@ fn tables_and_keys_are_located() {
         (15, 1),
         "absent keys point at the table"
     );
+}
+
+#[test]
+fn a_block_that_swallows_a_heading_is_unclosed_and_the_next_step_still_reads() {
+    let text = format!(
+        "{FRONT}## S\nProse.\n```wslab\n[[action]]\nkind = \"http\"\n\n## T\nMore.\n```wslab\n[[action]]\nkind = \"htp\"\n```\n"
+    );
+    let errs = errors(&text);
+    assert_eq!(errs.len(), 2, "{errs:?}");
+    assert!(
+        errs[0]
+            .starts_with("l.md:13:1: error: the ```wslab block opened on line 10 is never closed"),
+        "{errs:?}"
+    );
+    assert!(
+        errs[1].starts_with("l.md:18:8: error: unknown action kind \"htp\""),
+        "{errs:?}"
+    );
+}
+
+#[test]
+fn a_heading_inside_a_multi_line_string_is_not_a_missing_fence() {
+    let text =
+        format!("{FRONT}## S\nProse.\n```wslab\nnotes = \"\"\"\n## not a heading\n\"\"\"\n```\n");
+    assert!(errors(&text).is_empty(), "{:?}", errors(&text));
+}
+
+#[test]
+fn one_bad_table_does_not_hide_the_next() {
+    let text = format!(
+        "{FRONT}## S\nProse.\n```wslab\n[[action]]\nkind = \"http\"\nmethd = 1\n\n[[action]]\nkind = \"websocket\"\nmask = \"zz\"\n```\n"
+    );
+    let parsed = parse("l.md", &text);
+    let errs: Vec<String> = parsed.problems.iter().map(ToString::to_string).collect();
+    assert_eq!(errs.len(), 2, "{errs:?}");
+    assert!(
+        errs[0].starts_with("l.md:13:1: error: unknown field \"methd\""),
+        "{errs:?}"
+    );
+    assert!(
+        errs[1].starts_with("l.md:17:1: error: mask \"zz\" must be 8 hex digits"),
+        "{errs:?}"
+    );
+    assert!(parsed.lesson.is_none());
+    let partial = parsed.partial.expect("read as far as it could be");
+    assert_eq!(
+        partial.steps[0].actions.len(),
+        2,
+        "both read, without the keys at fault"
+    );
+    assert_eq!(partial.steps[0].action_spots[1].line, 15);
 }

@@ -56,6 +56,8 @@ pub struct Library {
     /// Every lesson file in order, as shown in messages, whether it loaded or not: lesson
     /// numbers count here, so one broken file does not renumber the others.
     pub order: Vec<String>,
+    /// Lessons with errors, read as far as they could be: for linting only, never run.
+    pub partial: Vec<Lesson>,
 }
 
 impl Library {
@@ -67,6 +69,48 @@ impl Library {
             let file = self.order.get(n.checked_sub(1)?)?;
             self.lessons.iter().find(|l| &l.file == file)
         })
+    }
+
+    /// The lessons `specs` name, in the order named, each once: numbers, ids, ranges of
+    /// numbers (`1-3`) and comma lists (`1-3,6`).
+    ///
+    /// # Errors
+    /// One sentence naming the first part that names no lesson that loads.
+    pub fn select(&self, specs: &[String]) -> Result<Vec<&Lesson>, String> {
+        let mut chosen: Vec<&Lesson> = Vec::new();
+        for part in specs.iter().flat_map(|s| s.split(',')).map(str::trim) {
+            if part.is_empty() {
+                continue;
+            }
+            let range = part
+                .split_once('-')
+                .and_then(|(a, b)| Some((a.parse::<usize>().ok()?, b.parse::<usize>().ok()?)));
+            let named: Vec<&Lesson> = match range {
+                Some((a, b)) if a > b || a == 0 => {
+                    return Err(format!(
+                        "{part:?} is not a range of lessons; write the lower number first, from 1"
+                    ));
+                }
+                Some((a, b)) => (a..=b)
+                    .map(|n| {
+                        self.find(&n.to_string())
+                            .ok_or_else(|| format!("there is no lesson {n} that loads (in {part:?}); `wslab lessons list` shows them"))
+                    })
+                    .collect::<Result<_, _>>()?,
+                None => vec![self.find(part).ok_or_else(|| {
+                    format!("there is no lesson {part:?} that loads; `wslab lessons list` shows them")
+                })?],
+            };
+            for lesson in named {
+                if !chosen.iter().any(|c| c.id == lesson.id) {
+                    chosen.push(lesson);
+                }
+            }
+        }
+        if chosen.is_empty() {
+            return Err("no lesson was named; give numbers or ids (1-3,6), or --all".to_owned());
+        }
+        Ok(chosen)
     }
 
     /// The lesson's number, from 1, in the index's order.
@@ -120,6 +164,7 @@ pub fn load(builtin: &[SourceFile], overlay: &[SourceFile]) -> Library {
         library.order.push(file.shown.clone());
         let parsed = parse(&file.shown, &file.text);
         library.problems.extend(parsed.problems);
+        library.partial.extend(parsed.partial);
         let Some(lesson) = parsed.lesson else {
             continue;
         };

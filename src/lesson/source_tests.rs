@@ -116,3 +116,36 @@ fn a_bad_or_future_index_is_named() {
     let library = load(&[], &[]);
     assert!(library.problems[0].message.contains("no index.toml"));
 }
+
+#[test]
+fn lessons_are_chosen_by_ranges_lists_and_ids_each_once() {
+    let names = ["01-a.md", "02-b.md", "03-c.md", "04-d.md"];
+    let mut files = vec![index(&names)];
+    for (name, id) in names.iter().zip(["01-a", "02-b", "03-c", "04-d"]) {
+        files.push(file(name, &lesson(id)));
+    }
+    let library = load(&files, &[]);
+    let ids = |specs: &[&str]| -> Result<Vec<String>, String> {
+        let specs: Vec<String> = specs.iter().map(|s| (*s).to_owned()).collect();
+        library
+            .select(&specs)
+            .map(|l| l.iter().map(|l| l.id.clone()).collect())
+    };
+    assert_eq!(
+        ids(&["1-2,4"]),
+        Ok(vec!["01-a".into(), "02-b".into(), "04-d".into()])
+    );
+    assert_eq!(
+        ids(&["3", "1", "03-c"]),
+        Ok(vec!["03-c".into(), "01-a".into()])
+    );
+    assert_eq!(
+        ids(&["02-b"]),
+        Ok(vec!["02-b".into()]),
+        "an id with a dash is not a range"
+    );
+    assert!(ids(&["3-1"]).unwrap_err().contains("lower number first"));
+    assert!(ids(&["2-9"]).unwrap_err().contains("no lesson 5"));
+    assert!(ids(&["nine"]).unwrap_err().contains("no lesson \"nine\""));
+    assert!(ids(&[","]).unwrap_err().contains("no lesson was named"));
+}

@@ -19,6 +19,7 @@ pub mod message;
 mod reassembly;
 pub mod send;
 pub mod session;
+pub mod shown;
 pub mod tls;
 pub mod utf8;
 pub mod violation;

@@ -23,7 +23,7 @@ pub fn derivation(d: &Derivation, compared: Option<&AcceptComparison>, p: Palett
             let text = std::str::from_utf8(bytes)
                 .ok()
                 .filter(|t| t.chars().all(|c| c.is_ascii_graphic() || c == ' '))
-                .map(|t| format!(" ({t:?})"))
+                .map(|t| format!(" ({})", crate::proto::shown::quoted(t)))
                 .unwrap_or_default();
             let _ = writeln!(
                 out,

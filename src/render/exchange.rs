@@ -2,6 +2,7 @@
 //! derived, every frame of both directions in the order they crossed, and a summary with the
 //! measured round trips. `connect`, `serve` and plain-mode lessons print through here.
 
+use crate::proto::shown;
 use std::fmt::Write as _;
 
 use super::accept::derivation;
@@ -209,7 +210,7 @@ pub fn frame_summary(frame: &Frame) -> String {
             let (close, _) = parse_close(&frame.payload, !frame.is_truncated());
             match close.code {
                 Some(code) if close.reason.is_empty() => format!("code {code}"),
-                Some(code) => format!("code {code} {:?}", close.reason),
+                Some(code) => format!("code {code} {}", shown::quoted(&close.reason)),
                 None => "no code".into(),
             }
         }
@@ -217,13 +218,7 @@ pub fn frame_summary(frame: &Frame) -> String {
             if std::str::from_utf8(&frame.payload).is_ok() =>
         {
             let text = String::from_utf8_lossy(&frame.payload);
-            let cut: String = text.chars().take(40).collect();
-            let more = if cut.len() < text.len() || frame.is_truncated() {
-                " …"
-            } else {
-                ""
-            };
-            format!("{cut:?}{more}")
+            shown::quoted_fit(&text, 43, frame.is_truncated())
         }
         _ => {
             let shown = frame_view::hex_preview(&frame.payload, 16);

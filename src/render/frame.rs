@@ -16,6 +16,19 @@ pub struct Options {
     pub side: Side,
     /// Payload bytes to show in the hex dump before eliding the rest.
     pub max_payload: usize,
+    /// The option that shows more of a payload, when the command has one: a note about an
+    /// elided payload names it only where it exists.
+    pub more: Option<&'static str>,
+}
+
+impl Options {
+    /// Why a payload is shown only in part: the option that shows more, or the cap.
+    fn shown_in_part(&self) -> String {
+        match self.more {
+            Some(flag) => format!("raise {flag} to see more"),
+            None => format!("the first {} are shown here", self.max_payload),
+        }
+    }
 }
 
 /// How many payload bytes the masking walkthrough steps through.
@@ -51,7 +64,7 @@ pub fn frame(frame: &Frame, opts: &Options) -> String {
     let _ = writeln!(
         out,
         // People count from 1; the JSON keeps the 0-based index.
-        "{} · {} · bytes {} · {}",
+        "{} · {} · bytes {} of the stream · {}",
         p.paint(Role::Heading, &format!("Frame {}", frame.index + 1)),
         direction(opts.side),
         range_text(span.start, span.end),
@@ -87,8 +100,9 @@ fn table(frame: &Frame, fields: &[Field]) -> String {
                 .header
                 .bytes()
                 .get((f.span.start - frame.offset) as usize);
+            // Counted from the frame's first byte, as the lessons' checks count them.
             [
-                range_text(f.span.start, f.span.end),
+                range_text(f.span.start - frame.offset, f.span.end - frame.offset),
                 byte.and_then(|&b| f.bit_pattern(b)).unwrap_or_default(),
                 f.kind.label().to_string(),
                 f.value.clone(),
@@ -96,7 +110,7 @@ fn table(frame: &Frame, fields: &[Field]) -> String {
             ]
         })
         .collect();
-    let header = ["bytes", "bits", "field", "value", "meaning"].map(String::from);
+    let header = ["byte", "bits", "field", "value", "meaning"].map(String::from);
     let mut widths = [0usize; 4];
     for row in std::iter::once(&header).chain(&rows) {
         for (w, cell) in widths.iter_mut().zip(row) {
@@ -159,15 +173,16 @@ fn dump(frame: &Frame, fields: &[Field], opts: &Options) -> String {
             Cell { byte, role, mark }
         })
         .collect();
-    let mut out = hexdump::render(frame.offset, &cells, opts.palette, "  ");
+    // Offsets count from the frame's first byte, as the field table's do.
+    let mut out = hexdump::render(0, &cells, opts.palette, "  ");
     let hidden = frame.payload_len() - shown as u64;
     if hidden > 0 {
         let why = if shown < frame.payload.len() {
-            "raise --max-payload to see more"
+            opts.shown_in_part()
         } else if frame.is_complete() {
-            "beyond the preview kept in memory"
+            "beyond the preview kept in memory".to_owned()
         } else {
-            "not received"
+            "not received".to_owned()
         };
         let _ = writeln!(out, "  … {hidden} more payload bytes ({why})");
     }
@@ -184,7 +199,12 @@ fn dump(frame: &Frame, fields: &[Field], opts: &Options) -> String {
     if frame.payload_len() > 0 {
         parts.push((Role::Payload, "pp", "payload"));
     }
-    let _ = writeln!(out, "  {}", hexdump::legend(opts.palette, &parts));
+    let _ = writeln!(
+        out,
+        "  {} · {}",
+        hexdump::legend(opts.palette, &parts),
+        hexdump::BASES
+    );
     out
 }
 
@@ -240,9 +260,9 @@ fn payload_line(frame: &Frame, opts: &Options) -> String {
             let (close, _) = crate::proto::message::parse_close(payload, !frame.is_truncated());
             match close.code {
                 Some(code) => format!(
-                    "close code {code} ({}), reason {:?}",
+                    "close code {code} ({}), reason {}",
                     close.code_name().unwrap_or("?"),
-                    close.reason
+                    crate::proto::shown::quoted(&close.reason)
                 ),
                 None => "close with no code".into(),
             }
@@ -280,7 +300,7 @@ fn payload_line(frame: &Frame, opts: &Options) -> String {
             })
             .collect();
         out.push_str(&hexdump::render(
-            frame.payload_span().start,
+            frame.payload_span().start - frame.offset,
             &cells,
             opts.palette,
             "  ",
@@ -288,8 +308,9 @@ fn payload_line(frame: &Frame, opts: &Options) -> String {
         if shown < payload.len() {
             let _ = writeln!(
                 out,
-                "  … {} more (raise --max-payload to see more)",
-                payload.len() - shown
+                "  … {} more ({})",
+                payload.len() - shown,
+                opts.shown_in_part()
             );
         }
     }
@@ -311,14 +332,9 @@ pub(crate) fn hex_preview(bytes: &[u8], limit: usize) -> String {
     }
 }
 
-/// Text in quotes with control characters escaped, cut at 200 characters.
+/// Text in quotes as wslab shows text (`proto::shown`), cut at about 200 characters.
 fn quote(text: &str) -> String {
-    let cut: String = text.chars().take(200).collect();
-    let mut quoted = format!("{cut:?}");
-    if cut.len() < text.len() {
-        quoted.push_str(" …");
-    }
-    quoted
+    crate::proto::shown::quoted_fit(text, 203, false)
 }
 
 /// Violations as one line each, or a line saying there are none.

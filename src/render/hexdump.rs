@@ -8,6 +8,12 @@ use super::style::{Palette, Role};
 /// Bytes shown per row.
 pub const ROW: usize = 16;
 
+/// The least width of the offset column.
+const OFFSET: usize = 4;
+
+/// What a dump's numbers are, for its legend: the one place a reader learns the bases.
+pub const BASES: &str = "offsets dec, bytes hex";
+
 /// One byte of a dump with the role that colours it and the lane mark that names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cell {
@@ -19,17 +25,23 @@ pub struct Cell {
     pub mark: &'static str,
 }
 
-/// Renders cells as rows of 16, each row headed by the stream offset of its first byte.
+/// Renders cells as rows of 16, each row headed by the offset of its first byte from `start`,
+/// in decimal as every offset wslab shows is (the legend says so; the bytes are hex).
 /// Without colour, a lane under each row marks every byte with its field; cells with empty
 /// marks (a dump of one field only) get no lane.
 pub fn render(start: u64, cells: &[Cell], palette: Palette, indent: &str) -> String {
     let mut out = String::new();
+    let last = start + cells.len().saturating_sub(1) as u64;
+    let width = last
+        .checked_ilog10()
+        .map_or(1, |d| d as usize + 1)
+        .max(OFFSET);
     for (row_index, row) in cells.chunks(ROW).enumerate() {
         let offset = start + (row_index * ROW) as u64;
         let _ = write!(
             out,
             "{indent}{}  ",
-            palette.paint(Role::Dim, &format!("{offset:08x}"))
+            palette.paint(Role::Dim, &format!("{offset:>width$}"))
         );
         let mut lane = String::new();
         for (i, cell) in row.iter().enumerate() {
@@ -47,7 +59,7 @@ pub fn render(start: u64, cells: &[Cell], palette: Palette, indent: &str) -> Str
         }
         out.push('\n');
         if !palette.enabled() && !lane.trim().is_empty() {
-            let _ = writeln!(out, "{indent}{}  {}", " ".repeat(8), lane.trim_end());
+            let _ = writeln!(out, "{indent}{}  {}", " ".repeat(width), lane.trim_end());
         }
     }
     out
@@ -84,16 +96,16 @@ mod tests {
 
     #[test]
     fn rows_of_sixteen_with_lanes() {
-        let text = render(0x10, &cells(18), Palette::plain(), "");
+        let text = render(16, &cells(18), Palette::plain(), "");
         assert_eq!(
             text,
-            "00000010  00 01 02 03 04 05 06 07  08 09 0a 0b 0c 0d 0e 0f\n          pp pp pp pp pp pp pp pp  pp pp pp pp pp pp pp pp\n00000020  10 11\n          pp pp\n"
+            "  16  00 01 02 03 04 05 06 07  08 09 0a 0b 0c 0d 0e 0f\n      pp pp pp pp pp pp pp pp  pp pp pp pp pp pp pp pp\n  32  10 11\n      pp pp\n"
         );
     }
 
     #[test]
     fn colour_replaces_the_lane() {
         let text = render(0, &cells(1), Palette::new(true), "");
-        assert_eq!(text, "\x1b[2m00000000\x1b[0m  \x1b[32m00\x1b[0m\n");
+        assert_eq!(text, "\x1b[2m   0\x1b[0m  \x1b[32m00\x1b[0m\n");
     }
 }

@@ -5,6 +5,7 @@ pub mod deflate;
 pub mod exchange;
 pub mod exchange_json;
 pub mod frame;
+pub mod handout;
 pub mod hexdump;
 pub mod http;
 pub mod json;

@@ -76,14 +76,14 @@ pub(super) async fn duplex(runner: &Runner, a: &Duplex) -> ActionRun {
     let every = Duration::from_millis(a.every_ms.max(1));
     let publish = async {
         tokio::time::sleep(every / 2).await;
-        let mut tick = tokio::time::interval(every);
+        let mut tick = spaced(every);
         for n in 1..=a.updates {
             tick.tick().await;
             runner.lab.publish(&format!("update {n}"));
         }
     };
     let talk = async {
-        let mut tick = tokio::time::interval(every);
+        let mut tick = spaced(every);
         let (mut sent, mut got) = (0, 0);
         while sent < a.typing || got < a.updates {
             tokio::select! {
@@ -106,4 +106,13 @@ pub(super) async fn duplex(runner: &Runner, a: &Duplex) -> ActionRun {
         run.error = Some(e.to_string());
     }
     run
+}
+
+// Ticks at least `every` apart. tokio's interval bursts to catch up after a late tick, which
+// on a loaded machine sent every typing indicator at once and hid the interleaving the
+// action exists to show.
+fn spaced(every: Duration) -> tokio::time::Interval {
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    tick
 }

@@ -50,7 +50,10 @@ pub(super) async fn websocket(
                 Some(send) => *send = typed_text,
                 None => sends.insert(0, typed_text),
             }
-            notes.push(format!("sent the text you gave: {typed:?}"));
+            notes.push(format!(
+                "sent the text you gave: {}",
+                crate::proto::shown::quoted(typed)
+            ));
         }
         Some((InputField::Key, typed)) => {
             key = Some(typed.to_owned());

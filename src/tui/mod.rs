@@ -79,6 +79,9 @@ async fn event_loop(
     let (tx, mut rx) = mpsc::unbounded_channel::<Input>();
     spawn_input(tx.clone(), |msg| Some(msg.map_or(Input::Stop, Input::App)));
     spawn_signals(tx.clone(), Input::Stop);
+    if matches!(app.mode, crate::app::Mode::Present { .. }) {
+        spawn_clock(tx.clone());
+    }
     let mut runner: Option<(usize, Arc<Runner>)> = None;
     // The capture's change count when the app last got a snapshot of it.
     let mut seen: Option<u64> = None;
@@ -175,6 +178,21 @@ async fn event_loop(
             }
         }
     }
+}
+
+/// The presenter's clock moves once a second; the app only reads the time it is told.
+fn spawn_clock(tx: mpsc::UnboundedSender<Input>) {
+    let start = std::time::Instant::now();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(1));
+        loop {
+            every.tick().await;
+            let now_ms = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
+            if tx.send(Input::App(Msg::Tick { now_ms })).is_err() {
+                return;
+            }
+        }
+    });
 }
 
 /// Runs a step's actions in a task of their own, so the screen stays live meanwhile.

@@ -2,13 +2,14 @@
 //! on a key, answers on a key, and a blank screen on a key.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout};
+use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::{Theme, panes, prose};
-use crate::app::{App, Mode};
+use crate::app::{App, Focus, Mode, layout};
+use crate::lesson::Pane;
 use crate::lesson::check::right_answer;
 use crate::render::lesson::computed;
 
@@ -31,18 +32,10 @@ pub(super) fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         return;
     };
     let area = frame.area();
-    let notes_height = if notes {
-        notes_rows(step.notes.as_deref().unwrap_or(&lesson.notes), area)
-    } else {
-        0
-    };
-    let [title, body, notes_area, footer] = Layout::vertical([
-        Constraint::Length(2),
-        Constraint::Min(4),
-        Constraint::Length(notes_height),
-        Constraint::Length(1),
-    ])
-    .areas(area);
+    let notes_text = step.notes.as_deref().unwrap_or(&lesson.notes);
+    // The same areas clicks are resolved against (`app::layout`).
+    let areas = layout::present_areas(app, area, notes);
+    let (title, notes_area, footer) = (areas.title, areas.check, areas.keys);
     frame.render_widget(
         Paragraph::new(Line::from(vec![
             Span::styled(format!(" {} ", step.title), theme.heading),
@@ -61,20 +54,15 @@ pub(super) fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         ])),
         title,
     );
+    // After the title, so that the title's paragraph does not paint over it.
+    if app.class.clock {
+        frame.render_widget(
+            Paragraph::new(clock(app, lesson.minutes, theme)).right_aligned(),
+            title,
+        );
+    }
     let has_pane = !step.actions.is_empty();
-    let [prose_area, pane_area] = if has_pane {
-        // Until the step has run its pane has one line to say, and the question needs the
-        // room: at 80x24 the options were cut off below the pane.
-        let ran = matches!(view.live.get(view.step), Some(crate::app::Live::Done(_)));
-        let prose = if ran { 45 } else { 75 };
-        Layout::vertical([
-            Constraint::Percentage(prose),
-            Constraint::Percentage(100 - prose),
-        ])
-        .areas(body)
-    } else {
-        [body, body]
-    };
+    let (prose_area, pane_area) = (areas.prose, areas.pane);
     let lines = question(app, theme, revealed);
     // Spare and large as a terminal allows: bold text, a margin, room between paragraphs.
     let padded = Block::default().padding(ratatui::widgets::Padding::horizontal(2));
@@ -92,44 +80,67 @@ pub(super) fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         prose_area,
     );
     if has_pane {
-        panes::draw(frame, app, theme, pane_area, true);
+        // The pane's own hints (← → the byte cursor, ↑ ↓ a frame) are true only once Tab
+        // gave it the keys.
+        panes::draw(frame, app, theme, pane_area, view.focus == Focus::Pane);
     }
     if notes {
-        let text = step.notes.as_deref().unwrap_or(&lesson.notes);
-        let block = Block::default()
-            .borders(Borders::TOP)
-            .border_style(theme.border)
-            .title(Span::styled(" notes ", theme.dim));
-        // As Markdown: a line break in the file is a space, a blank line a new paragraph.
-        let style = prose::notes_style(theme);
-        let lines: Vec<Line> = prose::lines(text, theme)
-            .into_iter()
-            .map(|l| l.patch_style(style))
-            .collect();
-        frame.render_widget(
-            Paragraph::new(lines)
-                .block(block)
-                .wrap(Wrap { trim: false }),
-            notes_area,
-        );
+        draw_notes(frame, app, theme, notes_text, notes_area);
     }
-    frame.render_widget(Paragraph::new(footer_line(app, theme)), footer);
+    frame.render_widget(
+        Paragraph::new(footer_line(app, theme, usize::from(footer.width))),
+        footer,
+    );
 }
 
-/// The rows the notes take: what their paragraphs need as they wrap, up to half the screen.
-fn notes_rows(text: &str, area: ratatui::layout::Rect) -> u16 {
-    let width = usize::from(area.width).max(1);
-    let rows: usize = text
-        .split("\n\n")
-        .map(|p| crate::app::layout::wrapped_rows(&p.replace('\n', " "), width) + 1)
-        .sum();
-    u16::try_from(rows + 1)
-        .unwrap_or(u16::MAX)
-        .clamp(4, (area.height / 2).max(4))
+/// The speaker notes, as Markdown, scrolled as J and K left them; the title says where.
+fn draw_notes(frame: &mut Frame, app: &App, theme: &Theme, text: &str, area: Rect) {
+    // J and K scroll notes longer than their rows; the title says where they are.
+    let most = layout::notes_scroll_max(app);
+    let scroll = app.class.notes_scroll.min(most);
+    let title = if most == 0 {
+        " notes ".to_owned()
+    } else if scroll < most {
+        format!(" notes · more below: J ↓ K ↑ · row {} ", scroll + 1)
+    } else {
+        format!(" notes · end: K ↑ · row {} ", scroll + 1)
+    };
+    let block = Block::default()
+        .borders(Borders::TOP)
+        .border_style(theme.border)
+        .title(Span::styled(title, theme.dim));
+    // As Markdown: a line break in the file is a space, a blank line a new paragraph.
+    let style = prose::notes_style(theme);
+    let lines: Vec<Line> = prose::lines(text, theme)
+        .into_iter()
+        .map(|l| l.patch_style(style))
+        .collect();
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        area,
+    );
+}
+
+/// The presenter's clock: time since the lesson opened against its planned minutes, in the
+/// warning colour once past them.
+fn clock(app: &App, minutes: u32, theme: &Theme) -> Line<'static> {
+    let secs = app.class.elapsed_secs();
+    let style = if secs > u64::from(minutes) * 60 {
+        theme.bad
+    } else {
+        theme.dim
+    };
+    Line::from(Span::styled(
+        format!("elapsed {}:{:02} of {minutes} min ", secs / 60, secs % 60),
+        style,
+    ))
 }
 
 /// The footer: the prompt while the presenter types the room's value, a status, or the keys.
-fn footer_line<'a>(app: &'a App, theme: &Theme) -> Line<'a> {
+fn footer_line<'a>(app: &'a App, theme: &Theme, width: usize) -> Line<'a> {
     let (Some(view), Some(step)) = (app.lesson.as_ref(), app.step()) else {
         return Line::default();
     };
@@ -144,17 +155,55 @@ fn footer_line<'a>(app: &'a App, theme: &Theme) -> Line<'a> {
     if let Some(status) = &app.status {
         return Line::from(Span::styled(format!(" {status}"), theme.heading));
     }
-    let input = if step.input.is_some() {
-        " · i type"
+    let in_pane = view.focus == Focus::Pane;
+    let keys: Vec<&str> = if in_pane {
+        // Only what the pane shown does with the keys: a heads pane has no byte cursor.
+        let pane = crate::app::panes(app).get(view.pane).map(|(_, p)| *p);
+        let mut keys = match pane {
+            Some(Pane::Frames | Pane::Fields) => vec!["↑ ↓ frame", "← → byte", "w W field"],
+            Some(Pane::Heads) => vec!["↑ ↓ header"],
+            Some(Pane::Timeline | Pane::Tls) => vec!["↑ ↓ row"],
+            _ => vec!["↑ ↓ scroll"],
+        };
+        keys.extend(["[ ] pane", "Tab or Esc back to the step"]);
+        keys
     } else {
-        ""
+        // The keys a presenter needs most come first: a narrow screen keeps those.
+        let mut keys = vec!["→ next", "← back", "Enter answer", "r run"];
+        if step.input.is_some() {
+            keys.push("i type");
+        }
+        keys.push("s notes");
+        if !step.actions.is_empty() {
+            keys.extend(["Tab pane keys", "[ ] pane"]);
+        }
+        keys.extend([". blank", "t clock", "q quit"]);
+        keys
     };
-    Line::from(Span::styled(
-        format!(
-            " → next · ← back · r run{input} · Tab pane · Enter answer · s notes · . blank · q quit"
-        ),
-        theme.dim,
-    ))
+    Line::from(Span::styled(fit_keys(&keys, width), theme.dim))
+}
+
+/// As many of `keys` as fit in `width` columns, in order, joined by " · "; when some do not
+/// fit, the line ends with "? more" so that nothing is cut unseen.
+fn fit_keys(keys: &[&str], width: usize) -> String {
+    let all = format!(" {}", keys.join(" · "));
+    if all.chars().count() <= width {
+        return all;
+    }
+    let more = " · ? more";
+    let mut line = String::new();
+    for key in keys {
+        let next = if line.is_empty() {
+            format!(" {key}")
+        } else {
+            format!("{line} · {key}")
+        };
+        if next.chars().count() + more.chars().count() > width {
+            break;
+        }
+        line = next;
+    }
+    format!("{line}{more}")
 }
 
 /// The step's prose, then its current check as a question, and the answer once revealed.

@@ -31,6 +31,7 @@ fn a_message_follows_its_last_fragment_even_with_a_ping_between() {
         palette: Palette::plain(),
         side: Side::Client,
         max_payload: 64,
+        more: Some("--max-payload"),
     };
     let text = frames(connection, &opts, false);
     let at = |needle: &str| {

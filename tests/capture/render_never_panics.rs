@@ -23,6 +23,7 @@ fn views_render_anything_the_dissector_finds() {
                     palette,
                     side,
                     max_payload: (seed % 40) as usize,
+                    more: None,
                 };
                 match &event {
                     Event::Frame(f) => {
@@ -48,6 +49,7 @@ fn views_render_anything_the_dissector_finds() {
                 palette: Palette::plain(),
                 side,
                 max_payload: 16,
+                more: Some("--max-payload"),
             };
             assert!(!frame::frame(&pending, &opts).is_empty(), "seed {seed}");
         }

@@ -328,7 +328,7 @@ fn decode_a_whole_stream_starting_with_its_handshake() {
     );
     assert!(text.contains("  70–114   Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\n"));
     assert!(text.contains("  ✓ the version is 13 (§4.1)\n"));
-    assert!(text.contains("Frame 1 · client → server · bytes 144–154 · text"));
+    assert!(text.contains("Frame 1 · client → server · bytes 144–154 of the stream · text"));
 
     let json = wslab(&["decode", "--json", &hex], None);
     let first: serde_json::Value =

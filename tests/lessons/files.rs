@@ -208,3 +208,39 @@ fn a_failed_action_or_an_answer_the_capture_lacks_exits_1_and_says_which() {
         "{stderr}"
     );
 }
+
+#[test]
+fn every_error_of_a_file_is_reported_each_at_its_own_place() {
+    // Issue 22's three errors in one file: a value in the front matter, an unknown key, and a
+    // value only the lint can judge. The unknown key must not hide the other two.
+    let front = FRONT.replace("minutes = 5", "minutes = 99");
+    let step = GOOD_STEP
+        .replace("kind = \"choice\"", "kind = \"choice\"\npredikt = true")
+        .replace("frame = 1, field", "frame = 0, field");
+    let dir = folder("three", &step);
+    std::fs::write(dir.join("90-mine.md"), format!("{front}{step}")).unwrap();
+    let (code, mine) = check(&dir);
+    assert_eq!(code, 1);
+    assert_eq!(
+        mine,
+        [
+            "90-mine.md:4:1: error: minutes is 99; a lesson takes 1 to 60",
+            "90-mine.md:20:1: error: frames count from 1",
+            "90-mine.md:26:1: error: unknown field \"predikt\" in [check]; expected one of kind, question, options, answer, format, compute, feedback, hints, predict",
+        ]
+    );
+}
+
+#[test]
+fn a_missing_closing_fence_is_named_where_it_belongs() {
+    // The block's closing ``` is gone: the prose and the next code block after it are not TOML.
+    let body = "## Go\n\nProse.\n\n```wslab\n[[action]]\nkind = \"websocket\"\nsend = [{ text = \"Hi\" }]\n\nThe frame, drawn:\n\n```text\n81 02\n```\n";
+    let (code, mine) = check(&folder("fence", body));
+    assert_eq!(code, 1);
+    assert_eq!(
+        mine,
+        [
+            "90-mine.md:16:1: error: the ```wslab block opened on line 12 is never closed; end it here with a line of three backticks"
+        ]
+    );
+}

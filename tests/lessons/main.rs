@@ -6,6 +6,7 @@
 
 mod experiments;
 mod files;
+mod handout;
 mod never_panics;
 mod plain;
 mod run_actions;

@@ -294,3 +294,235 @@ fn question_mark_opens_the_help_even_in_a_typed_answer() {
     assert!(a.help, "? opened the help");
     assert_eq!(a.lesson.as_ref().unwrap().answers[0][1].typed, "4");
 }
+
+#[test]
+fn at_80x24_the_notes_scroll_to_their_last_word() {
+    let mut a = app(PRESENT);
+    update(
+        &mut a,
+        Msg::Resize {
+            width: 80,
+            height: 24,
+        },
+    );
+    // The first step, in any lesson, whose notes need more rows than 80×24 gives them.
+    let mut found = None;
+    'lessons: for lesson in 0..a.lessons.len() {
+        a.open(lesson);
+        for step in 0..a.lessons[lesson].steps.len() {
+            a.jump(step);
+            if wslab::app::layout::notes_scroll_max(&a) > 0 {
+                found = Some((lesson, step));
+                break 'lessons;
+            }
+        }
+    }
+    let (lesson, step) = found.expect("some notes are longer than half of 24 rows");
+    keys(&mut a, &[Key::Char('s')]);
+    let notes = wslab::app::layout::notes_text(&a).unwrap().to_owned();
+    let last = notes.split_whitespace().last().unwrap().to_owned();
+    let before = screen::lessons(&a, (80, 24));
+    assert!(before.contains("more below: J"), "{before}");
+    for _ in 0..40 {
+        keys(&mut a, &[Key::Char('J')]);
+    }
+    let after = screen::lessons(&a, (80, 24));
+    assert!(
+        after.contains("notes · end: K"),
+        "lesson {lesson} step {step}: {after}"
+    );
+    let tail: Vec<&str> = after.lines().rev().skip(1).take(3).collect();
+    assert!(
+        tail.iter().any(|l| l.contains(&last)),
+        "the notes' last word {last:?} shows at the bottom: {after}"
+    );
+    // K scrolls back; a new step starts its notes at the top.
+    keys(&mut a, &[Key::Char('K')]);
+    assert!(screen::lessons(&a, (80, 24)).contains("more below: J"));
+    keys(&mut a, &[Key::Char('J')]);
+    assert!(a.class.notes_scroll > 0);
+    // → walks the step's questions first, with the notes where they were.
+    while a.lesson.as_ref().unwrap().step == step && !a.lesson.as_ref().unwrap().ended {
+        keys(&mut a, &[Key::Right]);
+    }
+    assert_eq!(a.class.notes_scroll, 0);
+}
+
+#[test]
+fn the_presenter_s_clock_shows_time_since_the_lesson_opened_and_its_minutes() {
+    let mut a = app(PRESENT);
+    update(&mut a, Msg::Tick { now_ms: 10_000 });
+    a.open(0);
+    let minutes = a.lessons[0].minutes;
+    update(&mut a, Msg::Tick { now_ms: 135_400 });
+    assert!(
+        !screen::lessons(&a, (80, 24)).contains("elapsed"),
+        "off at first"
+    );
+    keys(&mut a, &[Key::Char('t')]);
+    for size in [(80, 24), (120, 36), (160, 45)] {
+        let shown = screen::lessons(&a, size);
+        assert!(
+            shown
+                .lines()
+                .next()
+                .unwrap()
+                .contains(&format!("elapsed 2:05 of {minutes} min")),
+            "{shown}"
+        );
+    }
+    // Past the planned minutes it is drawn in the warning colour.
+    update(
+        &mut a,
+        Msg::Tick {
+            now_ms: 10_000 + u64::from(minutes) * 60_000 + 1_000,
+        },
+    );
+    let buffer = screen::draw(80, 24, |f| ui::draw(f, &a, &Theme::new(ThemeName::Dark)));
+    let row = screen::row(&buffer, 0);
+    let at = row.find("elapsed").unwrap();
+    let x = u16::try_from(row[..at].chars().count()).unwrap();
+    assert_eq!(
+        buffer[(x, 0)].fg,
+        Theme::new(ThemeName::Dark).bad.fg.unwrap()
+    );
+    keys(&mut a, &[Key::Char('t')]);
+    assert!(!screen::lessons(&a, (80, 24)).contains("elapsed"));
+}
+
+#[test]
+fn in_class_tab_gives_the_pane_the_arrows_without_leaving_the_step() {
+    let mut a = crate::fixture::lesson_after_hello(PRESENT, "06-frame");
+    update(
+        &mut a,
+        Msg::Resize {
+            width: 80,
+            height: 24,
+        },
+    );
+    let before = screen::lessons(&a, (80, 24));
+    assert!(
+        !before.contains("← → move the byte cursor"),
+        "no pane hint while the arrows move through the lesson: {before}"
+    );
+    assert!(before.contains("Tab pane keys"), "{before}");
+    keys(&mut a, &[Key::Tab]);
+    let view = a.lesson.as_ref().unwrap();
+    assert_eq!(view.focus, wslab::app::Focus::Pane);
+    let (step, check) = (view.step, view.check);
+    keys(&mut a, &[Key::Down, Key::Right, Key::Right, Key::Char('w')]);
+    let view = a.lesson.as_ref().unwrap();
+    assert_eq!((view.step, view.check), (step, check), "the step stays");
+    assert_eq!(view.selected, 1, "↓ chose the server's frame");
+    assert!(
+        view.cursor >= 2,
+        "→ and w moved the byte cursor: {}",
+        view.cursor
+    );
+    let inside = screen::lessons(&a, (80, 24));
+    assert!(inside.contains("↑ ↓ frame · ← → byte"), "{inside}");
+    // The key line says only what the pane shown does: a heads pane has no byte cursor.
+    let mut heads = crate::fixture::lesson_after_hello(PRESENT, "05-switching");
+    keys(&mut heads, &[Key::Tab]);
+    let line = screen::lessons(&heads, (80, 24));
+    assert!(line.contains("↑ ↓ header · [ ] pane"), "{line}");
+    assert!(!line.contains("← → byte"), "{line}");
+    keys(&mut a, &[Key::Char('?')]);
+    let help = screen::lessons(&a, (80, 24));
+    assert!(
+        help.contains("move the byte cursor in the selected frame"),
+        "{help}"
+    );
+    keys(&mut a, &[Key::Esc, Key::Esc]);
+    assert_eq!(a.lesson.as_ref().unwrap().focus, wslab::app::Focus::Prose);
+    assert_eq!(
+        a.lesson.as_ref().unwrap().step,
+        step,
+        "Esc leaves the pane, not the lesson"
+    );
+    // Clicks land where present mode draws, not where the self-paced screen would.
+    for size in [(80u16, 24u16), (120, 36), (160, 45)] {
+        update(
+            &mut a,
+            Msg::Resize {
+                width: size.0,
+                height: size.1,
+            },
+        );
+        let areas = wslab::app::layout::areas(&a, ratatui::layout::Rect::new(0, 0, size.0, size.1));
+        let drawn = screen::draw(size.0, size.1, |f| {
+            ui::draw(f, &a, &Theme::new(ThemeName::Dark));
+        });
+        assert!(
+            screen::row(&drawn, areas.pane.y).contains(" frames "),
+            "the pane's tabs are on the row clicks expect at {size:?}"
+        );
+        update(
+            &mut a,
+            Msg::Click {
+                x: areas.pane.x + 5,
+                y: areas.pane.y + 3,
+            },
+        );
+        assert_eq!(
+            a.lesson.as_ref().unwrap().focus,
+            wslab::app::Focus::Pane,
+            "{size:?}"
+        );
+        update(
+            &mut a,
+            Msg::Click {
+                x: areas.prose.x + 5,
+                y: areas.prose.y + 1,
+            },
+        );
+        assert_eq!(
+            a.lesson.as_ref().unwrap().focus,
+            wslab::app::Focus::Prose,
+            "{size:?}"
+        );
+    }
+}
+
+#[test]
+fn at_projector_sizes_values_are_whole_and_the_room_goes_to_the_text() {
+    // 120×36: the response's Accept is whole, its final '=' included.
+    let a = crate::fixture::lesson_after_hello(PRESENT, "05-switching");
+    let shown = screen::lessons(&a, (120, 36));
+    let accept = shown
+        .lines()
+        .find(|l| l.contains("sec-websocket-accept:") && l.contains('│'))
+        .expect("the Accept line");
+    assert!(
+        accept.contains(&format!("sec-websocket-accept: {}", crate::fixture::ACCEPT)),
+        "{accept}"
+    );
+    // 160×45, the frames pane: the list keeps its rows and the meanings are whole.
+    let a = crate::fixture::lesson_after_hello(PRESENT, "06-frame");
+    let shown = screen::lessons(&a, (160, 45));
+    assert!(
+        shown.contains("reserved; 0 unless an extension uses it"),
+        "{shown}"
+    );
+    assert!(shown.contains("1000 Normal Closure \"\""), "{shown}");
+    // Where a line still does not fit, its cut is marked.
+    let narrow = screen::lessons(&a, (80, 24));
+    for line in narrow.lines().filter(|l| l.contains("reserved; 0")) {
+        assert!(line.contains("uses it") || line.contains('…'), "{line}");
+    }
+}
+
+#[test]
+fn the_help_lists_every_key_whole_at_80x24_in_both_modes() {
+    for (mode, keys_shown) in [
+        (Mode::Learn, wslab::app::keymap::HELP_LESSON),
+        (PRESENT, wslab::app::keymap::HELP_PRESENT),
+    ] {
+        let mut a = crate::fixture::lesson_after_hello(mode, "06-frame");
+        keys(&mut a, &[Key::Char('?')]);
+        let shown = screen::lessons(&a, (80, 24));
+        for (_, what) in keys_shown {
+            assert!(shown.contains(what), "{what:?} is cut or missing: {shown}");
+        }
+    }
+}

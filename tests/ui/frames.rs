@@ -367,3 +367,89 @@ fn a_compressed_message_is_shown_inflated_with_both_sizes() {
         "the detail gives both sizes: {shown}"
     );
 }
+
+#[test]
+fn text_payloads_show_as_text_with_controls_visible_and_cuts_marked() {
+    // Lesson 9's JSON, a text with a tab and a newline, and one longer than the row.
+    let mut t = Transcript::new(Limits::default());
+    let (conn, _) = t
+        .open("client", Some(client(50_399)), Some(addr(SERVER)), 1_000)
+        .expect("room for a connection");
+    let (request, response) = head();
+    let s = Direction::ServerToClient;
+    t.record(conn, Direction::ClientToServer, 1_100, &request);
+    t.record(conn, s, 1_450, &response);
+    let long = "word ".repeat(40);
+    for (at, text) in [
+        (2_000, r#"{"msg":"café"}"#),
+        (2_100, "a\tb\n"),
+        (2_200, long.as_str()),
+    ] {
+        t.record(
+            conn,
+            s,
+            at,
+            &encode(FrameSpec::new(OpCode::Text, None), text.as_bytes()),
+        );
+    }
+    let shown = text(&render(&t, &[conn], FRAMES, 100, 12));
+    assert!(
+        shown.contains(r#""{"msg":"café"}""#),
+        "as written, not escaped: {shown}"
+    );
+    assert!(!shown.contains(r#"\""#), "{shown}");
+    assert!(
+        shown.contains("\"a␉b␊\""),
+        "controls as control pictures: {shown}"
+    );
+    assert!(shown.contains("word word\"…"), "a cut ends with …: {shown}");
+    // The plain text says the same.
+    let plain =
+        wslab::render::exchange::frame_summary(&t.connection(conn).unwrap().flow(s).frames[0].item);
+    assert!(plain.ends_with(r#""{"msg":"café"}""#), "{plain}");
+}
+
+#[test]
+fn a_frame_has_one_number_and_one_byte_count_in_every_view() {
+    // The server's echo is the second frame on the wire, and the server's frame 1: the name
+    // the lessons, their checks and the plain text give it. Its bytes count from its first.
+    let (t, conn) = capture();
+    let view = View {
+        pane: Pane::Fields,
+        selected: 1,
+        ..FRAMES
+    };
+    let tui = text(&render(&t, &[conn], view, 100, 30));
+    assert!(tui.contains("frame 1 · server → client"), "{tui}");
+    assert!(tui.contains("offsets dec, bytes hex"), "{tui}");
+    let s = Direction::ServerToClient;
+    let echo = &t.connection(conn).unwrap().flow(s).frames[0].item;
+    let plain = wslab::render::frame::frame(
+        echo,
+        &wslab::render::frame::Options {
+            palette: wslab::render::style::Palette::new(false),
+            side: wslab::proto::Side::Server,
+            max_payload: 64,
+            more: None,
+        },
+    );
+    assert!(
+        plain.starts_with("Frame 1 · server → client · bytes "),
+        "{plain}"
+    );
+    assert!(plain.contains(" of the stream"), "{plain}");
+    // Both tables start at byte 0, and both dumps say their bases.
+    for shown in [&tui, &plain] {
+        assert!(
+            shown.lines().any(|l| l.trim_start().starts_with("0 ")
+                && l.contains("FIN")
+                && l.contains("this frame ends its message")),
+            "{shown}"
+        );
+    }
+    assert!(plain.contains("offsets dec, bytes hex"), "{plain}");
+    assert!(
+        plain.contains("\n     0  81 05 48 65 6c 6c 6f\n"),
+        "{plain}"
+    );
+}

@@ -302,6 +302,7 @@ impl Printer {
                         palette: p,
                         side: direction.sender(),
                         max_payload: self.max_payload,
+                        more: Some("--max-payload"),
                     };
                     text.push_str(&frame_view::frame(&frame.item, &options));
                 } else if !frame.item.violations.is_empty() {
@@ -434,10 +435,8 @@ fn compressed_line(flow: &Flow, index: u64, tag: &str, p: Palette) -> String {
     }
     let shown = compressed_sizes(&message.item, |preview| {
         if message.item.opcode == OpCode::Text {
-            format!(
-                "{:?}",
-                String::from_utf8_lossy(&preview[..preview.len().min(40)])
-            )
+            let text = String::from_utf8_lossy(preview);
+            crate::proto::shown::quoted_fit(&text, 48, false)
         } else {
             hex_preview(preview, 16)
         }

@@ -24,7 +24,7 @@ pub fn lint(lesson: &Lesson) -> Vec<Problem> {
     {
         out.push(Problem::error(
             f,
-            (2, 1),
+            lesson.front.of("id"),
             format!(
                 "the id {:?} must be lower-case letters, digits and '-'",
                 lesson.id
@@ -34,26 +34,30 @@ pub fn lint(lesson: &Lesson) -> Vec<Problem> {
     if !(1..=60).contains(&lesson.minutes) {
         out.push(Problem::error(
             f,
-            (1, 1),
+            lesson.front.of("minutes"),
             format!("minutes is {}; a lesson takes 1 to 60", lesson.minutes),
         ));
     }
     if lesson.objectives.iter().all(|o| o.trim().is_empty()) {
         out.push(Problem::error(
             f,
-            (1, 1),
+            lesson.front.of("objectives"),
             "objectives is empty; say what the learner can do afterwards",
         ));
     }
     if lesson.notes.trim().is_empty() {
         out.push(Problem::error(
             f,
-            (1, 1),
+            lesson.front.of("notes"),
             "notes is empty; a presenter needs speaker notes",
         ));
     }
     if let Some(why) = &lesson.incomplete {
-        out.push(Problem::warning(f, (1, 1), format!("incomplete: {why}")));
+        out.push(Problem::warning(
+            f,
+            lesson.front.of("incomplete"),
+            format!("incomplete: {why}"),
+        ));
     }
     if lesson.steps.iter().all(|s| s.actions.is_empty()) {
         out.push(Problem::warning(

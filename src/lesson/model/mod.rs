@@ -33,6 +33,8 @@ pub struct Lesson {
     pub steps: Vec<Step>,
     /// The file it came from, for messages.
     pub file: String,
+    /// Where the front matter's keys are, for messages about their values.
+    pub front: Spot,
 }
 
 /// One step of a lesson.

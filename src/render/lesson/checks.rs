@@ -16,6 +16,9 @@ pub struct CheckOutcome {
     pub answer: Option<String>,
     /// Why a computed answer could not be read from the capture.
     pub error: Option<String>,
+    /// The answer and why, as one Markdown paragraph: for an answer key at the end, when the
+    /// questions are printed without their answers.
+    pub entry: String,
 }
 
 /// The computed answer of `check`, read from what `runs` captured.
@@ -46,7 +49,8 @@ pub fn computed(
 
 /// The questions to answer before the step's actions run, without their answers: a handout
 /// asks for the prediction before it shows the bytes that settle it. Empty when none.
-pub fn predictions(step: &Step) -> String {
+/// `answers` says whether the answers follow in the step, or in a key at the end.
+pub fn predictions(step: &Step, answers: bool) -> String {
     let mut out = String::new();
     let asked: Vec<(usize, &Check)> = step
         .checks
@@ -72,9 +76,11 @@ pub fn predictions(step: &Step) -> String {
         );
         options(&mut out, check);
     }
-    out.push_str(
-        "*The live output below settles it; the answers are under \"Check yourself\".*\n\n",
-    );
+    out.push_str(if answers {
+        "*The live output below settles it; the answers are under \"Check yourself\".*\n\n"
+    } else {
+        "*The live output below settles it; the answers are in the answer key at the end.*\n\n"
+    });
     out
 }
 
@@ -88,8 +94,14 @@ fn options(out: &mut String, check: &Check) {
     }
 }
 
-/// The "Check yourself" section of a step, and each check's outcome.
-pub fn checks(step: &Step, runs: &[ActionRun], t: &Transcript) -> (String, Vec<CheckOutcome>) {
+/// The "Check yourself" section of a step, and each check's outcome. With `answers` false,
+/// the questions and hints are printed and each answer is left to its outcome's `entry`.
+pub fn checks(
+    step: &Step,
+    runs: &[ActionRun],
+    t: &Transcript,
+    answers: bool,
+) -> (String, Vec<CheckOutcome>) {
     let mut out = String::new();
     let mut outcomes = Vec::new();
     if step.checks.is_empty() {
@@ -114,21 +126,28 @@ pub fn checks(step: &Step, runs: &[ActionRun], t: &Transcript) -> (String, Vec<C
             let _ = writeln!(out, "   *Hint {}:* {}\n", n + 1, hint.trim());
         }
         let answer = right_answer(check, value).map(|a| shown(check, &a));
-        match (&answer, &error) {
-            (Some(a), _) => {
-                let _ = writeln!(
-                    out,
-                    "   **Answer:** {a}{}\n",
-                    source(step, check.compute.as_ref())
-                );
+        let stated = match (&answer, &error) {
+            (Some(a), _) => format!("**Answer:** {a}{}", source(step, check.compute.as_ref())),
+            (None, Some(e)) => format!("**Answer:** could not be computed: {e}"),
+            (None, None) => String::new(),
+        };
+        let feedback = check.feedback.trim();
+        if answers {
+            if !stated.is_empty() {
+                let _ = writeln!(out, "   {stated}\n");
             }
-            (None, Some(e)) => {
-                let _ = writeln!(out, "   **Answer:** could not be computed: {e}\n");
-            }
-            (None, None) => {}
+            let _ = writeln!(out, "   {}\n", feedback.replace('\n', "\n   "));
         }
-        let _ = writeln!(out, "   {}\n", check.feedback.trim().replace('\n', "\n   "));
-        outcomes.push(CheckOutcome { answer, error });
+        let entry = if stated.is_empty() {
+            feedback.to_owned()
+        } else {
+            format!("{stated} — {feedback}")
+        };
+        outcomes.push(CheckOutcome {
+            answer,
+            error,
+            entry,
+        });
     }
     (out, outcomes)
 }

@@ -13,12 +13,32 @@ use crate::capture::Transcript;
 use crate::lesson::model::{Action, HeaderSet, Method, Send};
 use crate::lesson::outcome::ActionRun;
 use crate::lesson::{Lesson, Step};
+use crate::proto::shown;
 
 /// What to include.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Plain {
     /// The speaker notes, for a presenter's copy.
     pub notes: bool,
+    /// Each check's answer after its question; without, the answers are left to an answer
+    /// key (each [`CheckOutcome::entry`]).
+    pub answers: bool,
+    /// A shorter copy for print: measured experiments keep their tables and lose their charts
+    /// and notes, a list of many HTTP exchanges keeps its first few, heads keep their lines
+    /// and byte spans but not the explanation of every header, and the handshake rules that
+    /// hold are counted in one line; every frame and byte stays.
+    pub brief: bool,
+}
+
+impl Plain {
+    /// What `lesson --plain` prints: everything, answers inline.
+    pub fn full(notes: bool) -> Self {
+        Self {
+            notes,
+            answers: true,
+            brief: false,
+        }
+    }
 }
 
 /// The lesson's title block: heading, minutes, objectives, intro.
@@ -70,14 +90,14 @@ pub fn step(
             input.prompt.trim()
         );
     }
-    out.push_str(&checks::predictions(step));
+    out.push_str(&checks::predictions(step, opts.answers));
     for (i, (action, run)) in step.actions.iter().zip(runs).enumerate() {
         let _ = writeln!(out, "### Live {}: {}\n", i + 1, describe(action));
         for note in &run.notes {
             let _ = writeln!(out, "*Note: {note}.*\n");
         }
         for pane in action.panes() {
-            out.push_str(&panes::pane(*pane, action, run, transcript));
+            out.push_str(&panes::pane(*pane, action, run, transcript, opts.brief));
         }
         if let Some(error) = &run.error {
             if run.expected {
@@ -99,7 +119,7 @@ pub fn step(
             notes.trim().replace('\n', "\n> ")
         );
     }
-    let (text, outcomes) = checks(step, runs, transcript);
+    let (text, outcomes) = checks(step, runs, transcript, opts.answers);
     out.push_str(&text);
     (out, outcomes)
 }
@@ -159,10 +179,23 @@ pub fn describe(action: &Action) -> String {
     }
 }
 
+/// Bytes of a binary send named in an action's heading.
+const HEADING_BYTES: usize = 8;
+
+// Characters of a sent text a heading shows, quotes and ellipsis included.
+const HEADING_TEXT: usize = 20;
+
 fn send(s: &Send) -> String {
-    let quoted = |payload: &[u8]| format!("{:?}", String::from_utf8_lossy(payload));
+    let quoted = |payload: &[u8]| shown::quoted(&String::from_utf8_lossy(payload));
     match s {
-        Send::Text(t) => format!("text {t:?}"),
+        // A heading cannot wrap: a long text is named by its start; the panes show it whole.
+        Send::Text(t) => format!("text {}", shown::quoted_fit(t, HEADING_TEXT, false)),
+        // A long payload is shown in the panes below; the heading names its first bytes.
+        Send::Binary(b) if b.len() > HEADING_BYTES => format!(
+            "binary {} … ({} bytes)",
+            crate::proto::fields::hex_bytes(&b[..HEADING_BYTES]),
+            b.len()
+        ),
         Send::Binary(b) => format!("binary {}", crate::proto::fields::hex_bytes(b)),
         Send::Generated(n) => format!("{n} binary bytes"),
         Send::Ping(p) => format!("ping {}", quoted(p)),
@@ -175,6 +208,6 @@ fn send(s: &Send) -> String {
             format!("a message in {} fragments{ping}", parts.len())
         }
         Send::Close { code, reason } if reason.is_empty() => format!("close {code}"),
-        Send::Close { code, reason } => format!("close {code} {reason:?}"),
+        Send::Close { code, reason } => format!("close {code} {}", shown::quoted(reason)),
     }
 }

@@ -10,7 +10,7 @@ use crate::lesson::outcome::ActionRun;
 use crate::proto::Frame;
 use crate::proto::Side;
 use crate::render::exchange::{
-    Item, accept_part, frame_summary, frames, ms, request_part, response_part,
+    Item, accept_part, frame_summary, frames, handshake_brief, ms, request_part, response_part,
 };
 use crate::render::frame::Options;
 use crate::render::http::{explained, head as head_view};
@@ -29,8 +29,17 @@ fn section(title: &str, body: &str) -> String {
     format!("#### {title}\n\n```text\n{}\n```\n\n", body.trim_end())
 }
 
-/// One pane for one action.
-pub(super) fn pane(pane: Pane, action: &Action, run: &ActionRun, t: &Transcript) -> String {
+/// HTTP exchanges listed one line each in a brief copy; the rest are counted.
+const BRIEF_EXCHANGES: usize = 3;
+
+/// One pane for one action; `brief` for the shorter printed copy (see `Plain::brief`).
+pub(super) fn pane(
+    pane: Pane,
+    action: &Action,
+    run: &ActionRun,
+    t: &Transcript,
+    brief: bool,
+) -> String {
     let conns: Vec<&Connection> = run
         .conns
         .iter()
@@ -48,11 +57,19 @@ pub(super) fn pane(pane: Pane, action: &Action, run: &ActionRun, t: &Transcript)
     match pane {
         Pane::Heads => match action {
             Action::Http(_) => {
-                out.push_str(&section("Requests and responses", &http_heads(&conns)));
+                let most = if brief { BRIEF_EXCHANGES } else { usize::MAX };
+                out.push_str(&section(
+                    "Requests and responses",
+                    &http_heads(&conns, most, !brief),
+                ));
             }
             _ => {
                 for c in &conns {
-                    let body = format!("{}\n{}", request_part(c, PLAIN), response_part(c, PLAIN));
+                    let body = if brief {
+                        brief_heads(c)
+                    } else {
+                        format!("{}\n{}", request_part(c, PLAIN), response_part(c, PLAIN))
+                    };
                     out.push_str(&section(&label(c, "Request and response heads"), &body));
                 }
             }
@@ -77,6 +94,8 @@ pub(super) fn pane(pane: Pane, action: &Action, run: &ActionRun, t: &Transcript)
                 palette: PLAIN,
                 side: Side::Client,
                 max_payload: DUMP,
+                // A lesson has no option to show more; the note says how much is shown.
+                more: None,
             };
             for c in &conns {
                 // Each connection's frames are timed from its own opening; the timeline pane
@@ -107,9 +126,11 @@ pub(super) fn pane(pane: Pane, action: &Action, run: &ActionRun, t: &Transcript)
         }
         Pane::Compare => {
             if let Some(m) = &run.measured {
-                out.push_str(&compare(m));
+                out.push_str(&compare(m, !brief));
             }
         }
+        // The chart draws the table's figures again; a brief copy keeps the table.
+        Pane::Chart if brief => {}
         Pane::Chart => {
             if let Some(m) = &run.measured {
                 out.push_str(&section(&format!("{} (chart)", m.title), &chart(m)));
@@ -119,8 +140,28 @@ pub(super) fn pane(pane: Pane, action: &Action, run: &ActionRun, t: &Transcript)
     out
 }
 
-/// Each HTTP exchange: the first in full, then one line each, with bytes counted.
-pub fn http_heads(conns: &[&Connection]) -> String {
+/// A brief copy's handshake: both heads line by line with their byte spans, then the rules
+/// in one line when they all hold (each broken one on its own); the headers' explanations,
+/// the same in every lesson, are left to the full copy.
+fn brief_heads(c: &Connection) -> String {
+    let mut out = String::new();
+    let (requests, responses) = (c.requests(), c.responses());
+    if let Some(request) = requests.http.first() {
+        out.push_str("── The request ──\n");
+        out.push_str(&head_view(&request.raw, &request.head, PLAIN));
+    }
+    if let Some(response) = responses.http.first() {
+        out.push_str("── The response ──\n");
+        out.push_str(&head_view(&response.raw, &response.head, PLAIN));
+    }
+    out.push('\n');
+    out.push_str(&handshake_brief(c, PLAIN));
+    out
+}
+
+/// Each HTTP exchange: the first in full (its headers explained when `explain`), then one
+/// line each, with bytes counted; past `most` lines, the others are only counted.
+pub fn http_heads(conns: &[&Connection], most: usize, explain: bool) -> String {
     let mut out = String::new();
     let mut n = 0;
     for c in conns {
@@ -134,15 +175,22 @@ pub fn http_heads(conns: &[&Connection]) -> String {
             if n == 1 {
                 let _ = writeln!(out, "── Request ──");
                 out.push_str(&head_view(&request.raw, &request.head, PLAIN));
-                out.push_str(&explained(&request.head, PLAIN));
+                if explain {
+                    out.push_str(&explained(&request.head, PLAIN));
+                }
                 let _ = writeln!(
                     out,
                     "\n── Response, after {} ──",
                     ms(response.at_us.saturating_sub(request.at_us))
                 );
                 out.push_str(&head_view(&response.raw, &response.head, PLAIN));
-                out.push_str(&explained(&response.head, PLAIN));
+                if explain {
+                    out.push_str(&explained(&response.head, PLAIN));
+                }
                 out.push('\n');
+            }
+            if n > most {
+                continue;
             }
             let _ = writeln!(
                 out,
@@ -153,6 +201,9 @@ pub fn http_heads(conns: &[&Connection]) -> String {
                 ms(response.at_us.saturating_sub(request.at_us)),
             );
         }
+    }
+    if n > most {
+        let _ = writeln!(out, "… and {} more exchange(s) like these", n - most);
     }
     let _ = writeln!(out, "{} TCP connection(s) opened", conns.len());
     out
@@ -220,8 +271,8 @@ fn cut(text: &str, max: usize) -> String {
     format!("{kept}…")
 }
 
-/// A measured comparison as a Markdown table, with its notes.
-pub fn compare(m: &Measured) -> String {
+/// A measured comparison as a Markdown table, with its notes when `notes`.
+pub fn compare(m: &Measured, notes: bool) -> String {
     let mut out = format!("#### {}\n\n| |", m.title);
     for c in &m.columns {
         let _ = write!(out, " {c} |");
@@ -239,11 +290,13 @@ pub fn compare(m: &Measured) -> String {
         out.push('\n');
     }
     out.push('\n');
-    for note in &m.notes {
-        let _ = writeln!(out, "- {note}");
-    }
-    if !m.notes.is_empty() {
-        out.push('\n');
+    if notes {
+        for note in &m.notes {
+            let _ = writeln!(out, "- {note}");
+        }
+        if !m.notes.is_empty() {
+            out.push('\n');
+        }
     }
     out
 }

@@ -93,7 +93,10 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, ctx: &PaneCtx<'_>) {
     ])
     .areas(area);
     frame.render_widget(
-        Paragraph::new(Span::styled(printable(&m.title), theme.heading)),
+        Paragraph::new(super::fit_line(
+            &Line::from(Span::styled(printable(&m.title), theme.heading)),
+            usize::from(title.width),
+        )),
         title,
     );
     let mut state = TableState::default();
@@ -307,6 +310,8 @@ pub fn draw_chart(frame: &mut Frame, area: Rect, theme: &Theme, ctx: &PaneCtx<'_
     let top = ctx
         .selected
         .min(lines.len().saturating_sub(usize::from(area.height)));
+    let width = usize::from(area.width);
+    let lines: Vec<Line> = lines.iter().map(|l| super::fit_line(l, width)).collect();
     frame.render_widget(Paragraph::new(lines).scroll((to_u16(top), 0)), area);
 }
 

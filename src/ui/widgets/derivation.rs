@@ -49,6 +49,9 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, ctx: &PaneCtx<'_>) {
         .selected
         .min(lines.len().saturating_sub(usize::from(area.height)));
     let top = u16::try_from(top).unwrap_or(u16::MAX);
+    // A value wider than the pane ends in …, never cut unseen.
+    let width = usize::from(area.width);
+    let lines: Vec<Line> = lines.iter().map(|l| super::fit_line(l, width)).collect();
     frame.render_widget(Paragraph::new(lines).scroll((top, 0)), area);
 }
 

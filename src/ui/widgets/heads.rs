@@ -7,7 +7,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::{PaneCtx, highlight, printable, say, top_for};
+use super::{PaneCtx, fit_line, highlight, printable, say, top_for};
 use crate::capture::{Connection, HttpMessage};
 use crate::lesson::model::Action;
 use crate::proto::handshake::{check_request, check_response};
@@ -162,9 +162,22 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, ctx: &PaneCtx<'_>) {
     let req_title = title("→ request head", Some(shown.request), theme);
     let resp_title = title("← response head", shown.response, theme);
     if side {
-        let [left, right] = Layout::horizontal([Constraint::Fill(1), Constraint::Fill(1)])
-            .spacing(2)
-            .areas(heads_area);
+        // Each head gets the columns its widest line needs when both fit, and a share in
+        // proportion to that need when they do not: a long Accept is not cut to give an
+        // empty half to the other side.
+        let need = |rows: &[HeadRow]| {
+            rows.iter()
+                .map(|r| r.span.chars().count() + 2 + r.text.chars().count())
+                .max()
+                .unwrap_or(0)
+        };
+        let (l, r) = (to_u16(need(&request)), to_u16(need(&response).max(1)));
+        let widths = if l + r + 2 <= heads_area.width {
+            [Constraint::Length(l), Constraint::Fill(1)]
+        } else {
+            [Constraint::Fill(l.max(1)), Constraint::Fill(r)]
+        };
+        let [left, right] = Layout::horizontal(widths).spacing(2).areas(heads_area);
         let mark = |on: bool| on.then_some(index);
         column(frame, left, theme, req_title, &request, mark(on_request));
         column(
@@ -190,6 +203,8 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, ctx: &PaneCtx<'_>) {
     if rules_area.height > 0 {
         rules(frame, rules_area, theme, &checks, side);
     }
+    let width = usize::from(summary_area.width);
+    let summary: Vec<Line> = summary.into_iter().map(|l| fit_line(&l, width)).collect();
     frame.render_widget(Paragraph::new(summary), summary_area);
     frame.render_widget(Paragraph::new(info).wrap(Wrap { trim: true }), info_area);
 }
@@ -282,9 +297,12 @@ fn column(
 ) {
     let mut lines = vec![title];
     lines.extend(rows.iter().map(|r| row_line(r, theme)));
-    match selected {
-        Some(i) => list(frame, area, theme, lines, 1 + i),
-        None => frame.render_widget(Paragraph::new(lines), area),
+    if let Some(i) = selected {
+        list(frame, area, theme, lines, 1 + i);
+    } else {
+        let width = usize::from(area.width);
+        let lines: Vec<Line> = lines.iter().map(|l| fit_line(l, width)).collect();
+        frame.render_widget(Paragraph::new(lines), area);
     }
 }
 
@@ -292,7 +310,13 @@ fn column(
 fn list(frame: &mut Frame, area: Rect, theme: &Theme, lines: Vec<Line<'static>>, at: usize) {
     let height = usize::from(area.height);
     let top = top_for(at, lines.len(), height);
-    let shown: Vec<Line> = lines.into_iter().skip(top).take(height).collect();
+    let width = usize::from(area.width);
+    let shown: Vec<Line> = lines
+        .into_iter()
+        .skip(top)
+        .take(height)
+        .map(|l| fit_line(&l, width))
+        .collect();
     frame.render_widget(Paragraph::new(shown), area);
     highlight(frame, area, at.saturating_sub(top), theme.selected);
 }

@@ -12,6 +12,7 @@ pub mod tls;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::Theme;
@@ -90,11 +91,35 @@ pub(crate) fn highlight(frame: &mut Frame, area: Rect, row: usize, style: Style)
     }
 }
 
-/// Captured text made safe to draw: a peer's control bytes would move the terminal's cursor.
+/// Captured text made safe to draw, as every view shows text (`proto::shown`): a peer's control
+/// bytes would move the terminal's cursor.
 pub(crate) fn printable(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_control() { '·' } else { c })
-        .collect()
+    crate::proto::shown::visible(text)
+}
+
+/// `line` in `width` columns: whole when it fits, otherwise cut with `…` as its last column,
+/// so that a value cut by the pane's edge never looks whole. Each span keeps its style.
+pub(crate) fn fit_line(line: &Line<'_>, width: usize) -> Line<'static> {
+    let total: usize = line.spans.iter().map(|s| s.content.chars().count()).sum();
+    let owned = |s: &Span<'_>| Span::styled(s.content.to_string(), s.style);
+    if total <= width {
+        return Line::from(line.spans.iter().map(owned).collect::<Vec<_>>()).style(line.style);
+    }
+    let mut room = width.saturating_sub(1);
+    let mut spans = Vec::new();
+    for span in &line.spans {
+        if room == 0 {
+            break;
+        }
+        let kept: String = span.content.chars().take(room).collect();
+        room -= kept.chars().count();
+        spans.push(Span::styled(kept, span.style));
+    }
+    if width > 0 {
+        let style = line.spans.last().map(|s| s.style).unwrap_or_default();
+        spans.push(Span::styled("…", style));
+    }
+    Line::from(spans).style(line.style)
 }
 
 /// `text` cut to `max` characters, with an ellipsis when cut.

@@ -7,10 +7,11 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{PaneCtx, highlight, printable, say, top_for};
+use super::{PaneCtx, cut, highlight, printable, say, top_for};
 use crate::app::filter::FrameFilter;
 use crate::capture::{Connection, Direction};
 use crate::proto::Frame as WsFrame;
+use crate::proto::OpCode;
 use crate::render::exchange::{Item, ms, timeline};
 use crate::ui::Theme;
 
@@ -114,11 +115,12 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, ctx: &PaneCtx<'_>) {
             },
         );
         let who = many.then(|| ctx.conns.get(row.conn).map(|c| printable(&c.label)));
-        let cell = cell(row, who.flatten(), theme);
-        match row.direction {
-            Direction::ClientToServer => frame.render_widget(Paragraph::new(cell), left),
-            Direction::ServerToClient => frame.render_widget(Paragraph::new(cell), right),
-        }
+        let side = match row.direction {
+            Direction::ClientToServer => left,
+            Direction::ServerToClient => right,
+        };
+        let cell = cell(row, who.flatten(), usize::from(side.width), theme);
+        frame.render_widget(Paragraph::new(cell), side);
     }
     if ctx.focused {
         highlight(frame, body, selected.saturating_sub(top), theme.selected);
@@ -139,8 +141,9 @@ fn lanes(row: Rect) -> [Rect; 3] {
     .areas(row)
 }
 
-/// A frame in a few words: its arrow, connection, opcode, length and what it says.
-fn cell(row: &Row<'_>, who: Option<String>, theme: &Theme) -> Line<'static> {
+/// A frame in a few words: its arrow, connection, opcode, length and what it says, in `width`
+/// columns: the preview is cut to what is left, with `…` where it is cut.
+fn cell(row: &Row<'_>, who: Option<String>, width: usize, theme: &Theme) -> Line<'static> {
     let f = row.frame;
     let opcode = f.header.opcode();
     let mut spans = vec![Span::styled(
@@ -161,20 +164,41 @@ fn cell(row: &Row<'_>, who: Option<String>, theme: &Theme) -> Line<'static> {
         format!(" {} B{fin}", f.payload_len()),
         theme.text,
     ));
-    let preview = preview(f);
+    let mark = if f.violations.is_empty() { "" } else { " ✗" };
+    let used: usize = spans
+        .iter()
+        .map(|s| s.content.chars().count())
+        .sum::<usize>()
+        + mark.chars().count()
+        + 1;
+    let preview = preview(f, width.saturating_sub(used));
     if !preview.is_empty() {
         spans.push(Span::styled(format!(" {preview}"), theme.dim));
     }
-    if !f.violations.is_empty() {
-        spans.push(Span::styled(" ✗", theme.bad));
+    if !mark.is_empty() {
+        spans.push(Span::styled(mark, theme.bad));
     }
     Line::from(spans)
 }
 
-/// The start of a payload: text quoted, a close's code, or the first bytes in hex.
-fn preview(f: &WsFrame) -> String {
+/// The start of a payload in `room` columns: text quoted, a close's code, or the first bytes
+/// in hex; empty when there is no room for a word of it.
+fn preview(f: &WsFrame, room: usize) -> String {
+    const LEAST: usize = 4;
+    if room < LEAST {
+        return String::new();
+    }
+    let opcode = f.header.opcode();
+    let texty = opcode != OpCode::Binary
+        && (!opcode.is_control() || matches!(opcode, OpCode::Ping | OpCode::Pong));
+    if texty && let Ok(text) = std::str::from_utf8(&f.payload) {
+        return crate::proto::shown::quoted_fit(text, room, f.is_truncated());
+    }
     let summary = crate::render::exchange::frame_summary(f);
     // frame_summary ends with the preview after its last separator; the lane is narrow, so
     // only that part is kept.
-    printable(summary.rsplit(" · ").next().unwrap_or_default())
+    cut(
+        &printable(summary.rsplit(" · ").next().unwrap_or_default()),
+        room,
+    )
 }

@@ -90,6 +90,8 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, ctx: &PaneCtx<'_>) {
             ])
         })
         .collect();
+    let width = usize::from(list.width);
+    let lines: Vec<Line> = lines.iter().map(|l| super::fit_line(l, width)).collect();
     frame.render_widget(Paragraph::new(lines), list);
     if ctx.focused {
         highlight(frame, list, selected - top, theme.selected);

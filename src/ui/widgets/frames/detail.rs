@@ -68,7 +68,7 @@ pub(super) fn lines(
     let mut sections: Vec<Section> = (0..=OK).map(|_| Section::default()).collect();
     let title = format!(
         "frame {} · {} · {}-byte header + {}-byte payload",
-        sel.pos + 1,
+        f.index + 1,
         direction(side),
         f.header.bytes().len(),
         f.payload_len()
@@ -253,7 +253,7 @@ fn table(
             ]
         })
         .collect();
-    let names = ["bytes", "field", "value", "meaning"].map(String::from);
+    let names = ["byte", "field", "value", "meaning"].map(String::from);
     let mut widths = [0usize; 3];
     for row in std::iter::once(&names).chain(&rows) {
         for (w, cell) in widths.iter_mut().zip(row) {
@@ -451,5 +451,10 @@ fn legend(h: &FrameHeader, payload: bool, theme: &Theme) -> Line<'static> {
         }
         spans.push(Span::styled(name, theme.fields[colour]));
     }
+    // The one place the dump says which numbers are which base, as the plain text does.
+    spans.push(Span::styled(
+        format!(" · {}", crate::render::hexdump::BASES),
+        theme.dim,
+    ));
     Line::from(spans)
 }

@@ -36,8 +36,8 @@ pub(super) fn sizes(message: &Message, room: usize) -> String {
     compressed_sizes(message, |preview| shown(message.opcode, preview, room))
 }
 
-/// Inflated bytes as text when they are UTF-8 (quoted, so that control bytes are escaped),
-/// as hex otherwise; about `room` characters of them are read.
+/// Inflated bytes as text when they are UTF-8 (as `proto::shown` shows text), as hex
+/// otherwise; about `room` characters of them are read.
 fn shown(opcode: OpCode, bytes: &[u8], room: usize) -> String {
     if opcode != OpCode::Binary {
         let head = &bytes[..bytes.len().min(room.saturating_mul(4))];
@@ -50,7 +50,7 @@ fn shown(opcode: OpCode, bytes: &[u8], room: usize) -> String {
             Err(_) => None,
         };
         if let Some(text) = valid {
-            return format!("{text:?}");
+            return crate::proto::shown::quoted_fit(text, room, text.len() < bytes.len());
         }
     }
     hex_preview(bytes, room / 3 + 1)

@@ -1,6 +1,7 @@
 //! The list of frames: one row per frame in sight, built from the rows the window shows and
 //! no others.
 
+use crate::proto::shown;
 use std::fmt::Write as _;
 
 use ratatui::layout::Rect;
@@ -18,9 +19,8 @@ use crate::ui::Theme;
 enum Row<'a> {
     /// A connection's label, when the action has several.
     Label(&'a Connection),
-    /// A frame: its position in its connection and whether it is the selected one.
+    /// A frame, and whether it is the selected one.
     Frame {
-        pos: usize,
         selected: bool,
         entry: Entry<'a>,
         opened_us: u64,
@@ -67,13 +67,13 @@ pub(super) fn lines<'a>(
                 Line::styled(format!("── {} {} ──", conn.label, conn.id), theme.heading)
             }
             Row::Frame {
-                pos,
                 selected,
                 entry,
                 opened_us,
                 message,
+                ..
             } => frame_line(
-                *pos, *selected, entry, *opened_us, *message, &columns, width, theme, focused,
+                *selected, entry, *opened_us, *message, &columns, width, theme, focused,
             ),
         });
     }
@@ -100,7 +100,6 @@ fn window<'a>(rows: &Rows<'a>, selected: &Selected<'a>, top: usize, n: usize) ->
         let wanted = n - out.len();
         for (pos, entry) in shown.starting_at(first).take(wanted) {
             out.push(Row::Frame {
-                pos,
                 selected: std::ptr::eq(shown.conn, selected.conn) && pos == selected.pos,
                 entry,
                 opened_us: shown.conn.opened_us,
@@ -118,13 +117,10 @@ fn columns(shown: &[Row<'_>], width: usize) -> Columns {
     let mut length = 3;
     for row in shown {
         if let Row::Frame {
-            pos,
-            entry,
-            opened_us,
-            ..
+            entry, opened_us, ..
         } = row
         {
-            number = number.max(digits(*pos as u64 + 1));
+            number = number.max(digits(entry.frame.index + 1));
             time = time.max(elapsed(entry.at_us.saturating_sub(*opened_us)).len());
             length = length.max(digits(entry.frame.payload_len()));
         }
@@ -155,7 +151,6 @@ fn header_line(c: &Columns, theme: &Theme) -> Line<'static> {
 
 #[allow(clippy::too_many_arguments)] // One row's parts; a struct would only rename them.
 fn frame_line(
-    pos: usize,
     selected: bool,
     entry: &Entry<'_>,
     opened_us: u64,
@@ -174,7 +169,9 @@ fn frame_line(
     let st = |style: Style| if lit { Style::new() } else { style };
     let mut spans = vec![
         Span::raw(if selected { "▸ " } else { "  " }),
-        Span::styled(format!("{:>w$}", pos + 1, w = c.number), st(theme.dim)),
+        // Numbered per direction, as the plain text, the lessons and their checks number
+        // them ("server frame 1"): the arrow after the time says which direction.
+        Span::styled(format!("{:>w$}", f.index + 1, w = c.number), st(theme.dim)),
         Span::styled(if bad { " ✗ " } else { "   " }, st(theme.bad)),
     ];
     let mut used = 5 + c.number;
@@ -256,9 +253,9 @@ fn preview(f: &Frame, room: usize) -> (String, bool) {
             let (close, _) = parse_close(payload, !f.is_truncated());
             match close.code {
                 Some(code) => format!(
-                    "{code} {} {:?}",
+                    "{code} {} {}",
                     close.code_name().unwrap_or("?"),
-                    close.reason
+                    shown::quoted(&close.reason)
                 ),
                 None => "no code".into(),
             }
@@ -276,7 +273,7 @@ fn preview(f: &Frame, room: usize) -> (String, bool) {
                 Err(_) => None,
             };
             match valid {
-                Some(s) => format!("{s:?}"),
+                Some(s) => shown::quoted_fit(s, room, s.len() < payload.len()),
                 None => hex(payload, room),
             }
         }

@@ -46,6 +46,12 @@ enum Weight {
 /// a useful preview needs about 60 columns, and the field table with its meanings about 80.
 const SIDE_BY_SIDE: u16 = 140;
 
+/// The width the list and the detail are measured at, to learn what they need.
+const MEASURE: u16 = 240;
+
+/// The fewest columns the list takes beside the detail: a row and a short preview.
+const LIST_LEAST: u16 = 60;
+
 fn draw_weighted(frame: &mut Frame, area: Rect, theme: &Theme, ctx: &PaneCtx<'_>, weight: Weight) {
     if area.width == 0 || area.height == 0 {
         return;
@@ -61,7 +67,19 @@ fn draw_weighted(frame: &mut Frame, area: Rect, theme: &Theme, ctx: &PaneCtx<'_>
         frame.render_widget(Paragraph::new(text), area);
         return;
     };
-    let (list_area, detail_area) = split(area, weight, rows.total());
+    // Side by side, each part is measured as it would draw with room to spare, so that the
+    // columns go where the text is.
+    let needs = (area.width >= SIDE_BY_SIDE).then(|| {
+        let wide = Rect {
+            width: MEASURE,
+            ..area
+        };
+        (
+            widest(&list::lines(&rows, &selected, theme, ctx.focused, wide)),
+            widest(&detail::lines(&selected, ctx, theme, wide)),
+        )
+    });
+    let (list_area, detail_area) = split(area, weight, rows.total(), needs);
     if list_area.height > 0 && list_area.width > 0 {
         let lines = list::lines(&rows, &selected, theme, ctx.focused, list_area);
         frame.render_widget(Paragraph::new(lines), list_area);
@@ -79,20 +97,37 @@ fn draw_weighted(frame: &mut Frame, area: Rect, theme: &Theme, ctx: &PaneCtx<'_>
                 .collect();
             frame.render_widget(Paragraph::new(bar), rule);
         }
-        let lines = detail::lines(&selected, ctx, theme, detail_area);
+        let width = usize::from(detail_area.width);
+        let lines: Vec<Line> = detail::lines(&selected, ctx, theme, detail_area)
+            .into_iter()
+            .map(|l| super::fit_line(&l, width))
+            .collect();
         frame.render_widget(Paragraph::new(lines), detail_area);
     }
 }
 
 /// The list's area and the detail's: side by side when wide, stacked otherwise. Very short
 /// panes show one part only, the one the pane is named for. Stacked, a list of `rows` rows
-/// takes no more lines than it needs, leaving the rest to the detail.
-fn split(area: Rect, weight: Weight, rows: usize) -> (Rect, Rect) {
+/// takes no more lines than it needs, leaving the rest to the detail. `needs` is what the list
+/// and the detail measured, when the pane is wide enough to set them side by side.
+fn split(area: Rect, weight: Weight, rows: usize, needs: Option<(u16, u16)>) -> (Rect, Rect) {
     let empty = Rect::new(area.x, area.y, 0, 0);
-    if area.width >= SIDE_BY_SIDE && area.height >= 6 {
-        let list_width = match weight {
-            Weight::List => area.width * 11 / 20,
-            Weight::Detail => area.width * 2 / 5,
+    if let Some((list_need, detail_need)) = needs.filter(|_| area.height >= 6) {
+        let room = area.width.saturating_sub(1);
+        let least = match weight {
+            Weight::List => LIST_LEAST,
+            Weight::Detail => LIST_LEAST * 2 / 3,
+        };
+        // When both fit, the part the pane is named for gets what is left over; when not, the
+        // detail's field table gets its meanings first and the list, whose rows are short,
+        // keeps at least a row with a useful preview.
+        let list_width = if list_need.saturating_add(detail_need) <= room {
+            match weight {
+                Weight::List => room - detail_need,
+                Weight::Detail => list_need,
+            }
+        } else {
+            room - detail_need.min(room.saturating_sub(least))
         };
         let list = Rect {
             width: list_width,
@@ -129,6 +164,19 @@ fn split(area: Rect, weight: Weight, rows: usize) -> (Rect, Rect) {
         ..area
     };
     (list, detail)
+}
+
+/// The columns the widest of `lines` takes, its trailing spaces left out.
+fn widest(lines: &[Line<'_>]) -> u16 {
+    let width = lines
+        .iter()
+        .map(|l| {
+            let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
+            text.trim_end().chars().count()
+        })
+        .max()
+        .unwrap_or(0);
+    u16::try_from(width).unwrap_or(u16::MAX)
 }
 
 /// The list's rows: each connection's frames that the filter shows, after a label row when

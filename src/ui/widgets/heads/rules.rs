@@ -114,15 +114,33 @@ pub(super) fn rules(
     // Two columns only when one would not hold them all: a column of its own keeps each
     // rule's sentence whole.
     if side && all.len() > usize::from(rest.height) {
-        let [left, right] = Layout::horizontal([Constraint::Fill(1), Constraint::Fill(1)])
-            .spacing(2)
-            .areas(rest);
-        frame.render_widget(Paragraph::new(ordered(&checks.0)), left);
-        frame.render_widget(Paragraph::new(ordered(&checks.1)), right);
+        let (request, response) = (ordered(&checks.0), ordered(&checks.1));
+        // Each column as wide as its longest sentence when both fit, else a share of it.
+        let need = |lines: &[Line<'_>]| {
+            u16::try_from(lines.iter().map(Line::width).max().unwrap_or(0)).unwrap_or(u16::MAX)
+        };
+        let (l, r) = (need(&request).max(1), need(&response).max(1));
+        let widths = if l.saturating_add(r).saturating_add(2) <= rest.width {
+            [Constraint::Length(l), Constraint::Fill(1)]
+        } else {
+            [Constraint::Fill(l), Constraint::Fill(r)]
+        };
+        let [left, right] = Layout::horizontal(widths).spacing(2).areas(rest);
+        frame.render_widget(Paragraph::new(fitted(request, left)), left);
+        frame.render_widget(Paragraph::new(fitted(response, right)), right);
     } else {
         let both: Vec<RuleCheck> = checks.0.iter().chain(&checks.1).cloned().collect();
-        frame.render_widget(Paragraph::new(ordered(&both)), rest);
+        frame.render_widget(Paragraph::new(fitted(ordered(&both), rest)), rest);
     }
+}
+
+/// Each line in the area's width, cut with `…` where it does not fit.
+fn fitted(lines: Vec<Line<'static>>, area: Rect) -> Vec<Line<'static>> {
+    let width = usize::from(area.width);
+    lines
+        .into_iter()
+        .map(|l| super::super::fit_line(&l, width))
+        .collect()
 }
 
 #[cfg(test)]
