@@ -76,6 +76,12 @@ pub struct InspectArgs {
     /// An extra request header, "Name: value"; repeat for more.
     #[arg(long = "header", value_name = "NAME: VALUE")]
     pub headers: Vec<String>,
+    /// Offer permessage-deflate (RFC 7692), as `wslab connect --deflate` does: plain
+    /// `--deflate` offers `permessage-deflate; client_max_window_bits`, and
+    /// `--deflate="server_no_context_takeover"` offers those parameters. When the server
+    /// accepts, what you send goes compressed and what comes back is inflated.
+    #[arg(long, value_name = "PARAMS", num_args = 0..=1, require_equals = true, default_missing_value = "client_max_window_bits")]
+    pub deflate: Option<String>,
     /// Seconds to wait for the connection and the handshake.
     #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
     pub timeout: f64,

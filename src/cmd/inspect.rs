@@ -51,9 +51,19 @@ pub fn run(args: &InspectArgs, learn: &LearnArgs, color: ColorChoice) -> anyhow:
     } else {
         args.url.clone()
     };
+    let deflate = args
+        .deflate
+        .as_deref()
+        .map(|params| {
+            crate::proto::deflate::offer(params)
+                .map(|(text, _)| text)
+                .map_err(|broken| BadInput(format!("--deflate: {broken}")))
+        })
+        .transpose()?;
     let options = ClientOptions {
         tls,
         headers,
+        deflate,
         protocols: args.protocols.clone(),
         timeout: Duration::from_secs_f64(args.timeout),
         label: "inspect".to_owned(),
