@@ -94,3 +94,98 @@ async fn a_compressed_frame_is_relayed_unchanged_and_shown_inflated() {
         assert_eq!(message.payload_len, 7);
     });
 }
+
+// Python's websockets, compressing: the same 100 KB message twice to the URL it is given.
+const PYTHON_CLIENT: &str = r#"
+import asyncio, sys, websockets
+async def main(url):
+    message = ('{"id": 1, "kind": "tick", "symbol": "WSLAB", "price": 101.25} ' * 2000)[:100000]
+    async with websockets.connect(url, compression="deflate", max_size=None) as ws:
+        for _ in range(2):
+            await ws.send(message)
+            assert await ws.recv() == message, "the echo differs"
+        print(ws.response_headers.get("Sec-WebSocket-Extensions"))
+asyncio.run(main(sys.argv[1]))
+"#;
+
+/// Two implementations nobody wrote together, Python's websockets and the lab's session,
+/// talking permessage-deflate through the proxy: every byte relayed as it came, and the
+/// proxy's own capture inflating each message to what the ends sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn python_websockets_and_the_lab_compress_through_the_proxy() {
+    let Some(python) = ["python3", "/usr/bin/python3"].into_iter().find(|python| {
+        std::process::Command::new(python)
+            .args(["-c", "import websockets"])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    }) else {
+        println!(
+            "skipped: python3 with the websockets module is not installed, so no independent client compressed through the proxy; .ci/run installs python3-websockets"
+        );
+        return;
+    };
+    let lab = wslab::net::lab::Lab::start(
+        wslab::net::lab::LabConfig {
+            tick: std::time::Duration::from_secs(3600),
+            ..wslab::net::lab::LabConfig::default()
+        },
+        wslab::net::Recorder::default(),
+    )
+    .await
+    .unwrap();
+    let proxy = proxy(lab.addr()).await;
+    let url = format!("ws://{}/echo", proxy.addr());
+    let output = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(python)
+            .args(["-c", PYTHON_CLIENT, &url])
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let said = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(said.contains("permessage-deflate"), "{said}");
+    let (proxy_recorder, lab_recorder) = (proxy.recorder().clone(), lab.recorder().clone());
+    proxy.shutdown().await;
+    lab.shutdown().await;
+    // Byte for byte: what the lab received is what the proxy received from the client, and
+    // the other way.
+    for direction in [Direction::ClientToServer, Direction::ServerToClient] {
+        let through: Vec<Vec<u8>> = proxy_recorder.read(|t| {
+            let ids: Vec<ConnId> = t.connections().map(|c| c.id).collect();
+            ids.iter().map(|&id| t.raw(id, direction)).collect()
+        });
+        let at_lab: Vec<Vec<u8>> = lab_recorder.read(|t| {
+            let ids: Vec<ConnId> = t.connections().map(|c| c.id).collect();
+            ids.iter().map(|&id| t.raw(id, direction)).collect()
+        });
+        assert_eq!(through.len(), 1, "{direction:?}");
+        assert_eq!(at_lab, through, "{direction:?}: relayed unchanged");
+    }
+    proxy_recorder.read(|t| {
+        let connection = t.connections().next().expect("the relayed connection");
+        for direction in [Direction::ClientToServer, Direction::ServerToClient] {
+            let messages: Vec<_> = connection
+                .flow(direction)
+                .messages
+                .iter()
+                .filter(|m| m.item.opcode == wslab::proto::OpCode::Text)
+                .collect();
+            assert_eq!(messages.len(), 2, "{direction:?}");
+            for m in messages {
+                assert!(m.item.compressed, "{direction:?}");
+                assert_eq!(
+                    m.item.inflated.as_ref().and_then(Inflated::length),
+                    Some(100_000),
+                    "{direction:?}"
+                );
+                assert!(m.item.length < 5_000, "{direction:?}: {}", m.item.length);
+            }
+        }
+    });
+}
