@@ -8,6 +8,7 @@ pub mod exchange;
 pub mod lab;
 pub mod pcap_reader;
 pub mod proxy;
+pub mod python;
 pub mod tls;
 pub mod tshark;
 

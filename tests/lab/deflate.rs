@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 
 use crate::common::lab::{KEY, NEVER, lab, split};
+use crate::common::python;
 
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpStream;
@@ -278,43 +279,18 @@ async def main(url, configs):
 asyncio.run(main(sys.argv[1], sys.argv[2]))
 "#;
 
-// The first Python with the websockets module: the one on PATH, or Debian's own, which a
-// version manager's python3 may hide.
-fn python_websockets() -> Option<&'static str> {
-    ["python3", "/usr/bin/python3"].into_iter().find(|python| {
-        std::process::Command::new(python)
-            .args(["-c", "import websockets"])
-            .output()
-            .is_ok_and(|o| o.status.success())
-    })
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn python_websockets_compresses_100_kb_through_the_lab() {
-    let Some(python) = python_websockets() else {
-        println!(
-            "skipped: python3 with the websockets module is not installed, so no independent client talked permessage-deflate to the lab; .ci/run installs python3-websockets"
-        );
+    let Some(python) =
+        python::websockets("an independent client talking permessage-deflate to the lab")
+    else {
         return;
     };
     let lab = lab(NEVER).await;
     let url = lab.url("/echo");
     // Context takeover on and off, at the default window and at 9, 12 and 15 bits.
     let configs = ["on/-", "off/-", "on/9", "off/12", "on/15"];
-    let output = tokio::task::spawn_blocking(move || {
-        std::process::Command::new(python)
-            .args(["-c", PYTHON_CLIENT, &url, &configs.join(",")])
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap();
-    let said = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert!(
-        output.status.success(),
-        "{said}{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let said = python::run(python, PYTHON_CLIENT, vec![url, configs.join(",")]).await;
     println!("{said}");
     assert_eq!(
         said.matches("permessage-deflate").count(),

@@ -2,6 +2,7 @@
 //! relayed byte for byte, and the capture and the JSON Lines show it inflated.
 
 use crate::common::proxy::proxy;
+use crate::common::python;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream};
 use wslab::capture::{ConnId, Direction, Learned, Update};
@@ -113,15 +114,7 @@ asyncio.run(main(sys.argv[1]))
 /// proxy's own capture inflating each message to what the ends sent.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn python_websockets_and_the_lab_compress_through_the_proxy() {
-    let Some(python) = ["python3", "/usr/bin/python3"].into_iter().find(|python| {
-        std::process::Command::new(python)
-            .args(["-c", "import websockets"])
-            .output()
-            .is_ok_and(|o| o.status.success())
-    }) else {
-        println!(
-            "skipped: python3 with the websockets module is not installed, so no independent client compressed through the proxy; .ci/run installs python3-websockets"
-        );
+    let Some(python) = python::websockets("compression through the proxy") else {
         return;
     };
     let lab = wslab::net::lab::Lab::start(
@@ -135,20 +128,7 @@ async fn python_websockets_and_the_lab_compress_through_the_proxy() {
     .unwrap();
     let proxy = proxy(lab.addr()).await;
     let url = format!("ws://{}/echo", proxy.addr());
-    let output = tokio::task::spawn_blocking(move || {
-        std::process::Command::new(python)
-            .args(["-c", PYTHON_CLIENT, &url])
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap();
-    let said = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert!(
-        output.status.success(),
-        "{said}{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let said = python::run(python, PYTHON_CLIENT, vec![url]).await;
     assert!(said.contains("permessage-deflate"), "{said}");
     let (proxy_recorder, lab_recorder) = (proxy.recorder().clone(), lab.recorder().clone());
     proxy.shutdown().await;
