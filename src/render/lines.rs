@@ -242,6 +242,85 @@ pub fn write(out: &mut impl std::io::Write, line: &Line) -> std::io::Result<()> 
 /// The lines one update adds, read from the transcript. `base_unix_us` is the wall-clock
 /// time of the capture's zero; payloads are shown up to `max` bytes.
 pub fn of_update(t: &Transcript, update: Update, base_unix_us: u64, max: usize) -> Vec<Line> {
+    picked(t, update, base_unix_us)
+        .into_iter()
+        .map(|p| p.line(max))
+        .collect()
+}
+
+/// What one update's lines need, taken from the transcript: the frames and messages as
+/// cloned values (their payloads are shared `Bytes`, so a clone is cheap), the rare rest as
+/// finished lines. A live printer takes these while it holds the capture's lock and lays the
+/// lines out after letting go, so that the relay, which records under the same lock, does not
+/// wait on hex and JSON being written.
+#[derive(Debug)]
+pub enum Picked {
+    /// A line already made.
+    Made(Line),
+    /// A frame, by its sender, to lay out.
+    Frame(Box<crate::proto::Frame>, crate::proto::Side, Stamp),
+    /// A message, by its sender, to lay out.
+    Message(Box<crate::proto::Message>, crate::proto::Side, Stamp),
+}
+
+impl Picked {
+    /// The line, payload previews cut to `max` bytes.
+    pub fn line(self, max: usize) -> Line {
+        match self {
+            Self::Made(line) => line,
+            Self::Frame(frame, side, at) => Line::Frame(Box::new(
+                FrameJson::new(&frame, side, at, max).without_fields(),
+            )),
+            Self::Message(message, side, at) => {
+                Line::Message(Box::new(MessageJson::new(&message, side, at, max)))
+            }
+        }
+    }
+}
+
+/// What [`of_update`] makes lines of, without laying out frames and messages yet.
+pub fn picked(t: &Transcript, update: Update, base_unix_us: u64) -> Vec<Picked> {
+    let mut picked = Vec::new();
+    let conn = match update {
+        Update::Opened(c) | Update::Learned(c, ..) | Update::Ended(c, _) | Update::Closed(c) => c,
+    };
+    let Some(c) = t.connection(conn) else {
+        return picked;
+    };
+    if let Update::Learned(
+        _,
+        direction,
+        learned @ (Learned::Frame(index) | Learned::Message(index)),
+    ) = update
+    {
+        let flow = c.flow(direction);
+        let side = direction.sender();
+        let stamp = |at_us: u64| Stamp::new(c.id.0, at_us, base_unix_us);
+        if matches!(learned, Learned::Frame(_)) {
+            if let Some(f) = find(&flow.frames, index, |f| f.item.index) {
+                picked.push(Picked::Frame(
+                    Box::new(f.item.clone()),
+                    side,
+                    stamp(f.at_us),
+                ));
+            }
+        } else if let Some(m) = find(&flow.messages, index, |m| m.item.index) {
+            picked.push(Picked::Message(
+                Box::new(m.item.clone()),
+                side,
+                stamp(m.at_us),
+            ));
+        }
+        return picked;
+    }
+    made(t, update, base_unix_us)
+        .into_iter()
+        .map(Picked::Made)
+        .collect()
+}
+
+// The lines of the updates that are not frames or messages, made at once.
+fn made(t: &Transcript, update: Update, base_unix_us: u64) -> Vec<Line> {
     let mut lines = Vec::new();
     let conn = match update {
         Update::Opened(c) | Update::Learned(c, ..) | Update::Ended(c, _) | Update::Closed(c) => c,
@@ -259,7 +338,7 @@ pub fn of_update(t: &Transcript, update: Update, base_unix_us: u64, max: usize) 
             server: c.server.map(|a| a.to_string()),
         })),
         Update::Learned(_, direction, learned) => {
-            learned_lines(c, direction, learned, &stamp, max, &mut lines);
+            learned_lines(c, direction, learned, &stamp, &mut lines);
         }
         Update::Ended(..) => {}
         Update::Closed(_) => lines.push(Line::Close(close(c, stamp))),
@@ -272,24 +351,10 @@ fn learned_lines(
     direction: Direction,
     learned: Learned,
     stamp: &impl Fn(u64) -> Stamp,
-    max: usize,
     lines: &mut Vec<Line>,
 ) {
-    let flow = c.flow(direction);
-    let side = direction.sender();
     match (direction, learned) {
-        (_, Learned::Frame(index)) => {
-            if let Some(f) = find(&flow.frames, index, |f| f.item.index) {
-                let frame = FrameJson::new(&f.item, side, stamp(f.at_us), max).without_fields();
-                lines.push(Line::Frame(Box::new(frame)));
-            }
-        }
-        (_, Learned::Message(index)) => {
-            if let Some(m) = find(&flow.messages, index, |m| m.item.index) {
-                let message = MessageJson::new(&m.item, side, stamp(m.at_us), max);
-                lines.push(Line::Message(Box::new(message)));
-            }
-        }
+        // Frames and messages are picked (see `picked`) and laid out by `Picked::line`.
         (_, Learned::Record(index)) => lines.extend(record(c, direction, index, stamp)),
         (Direction::ClientToServer, Learned::Head(i)) => {
             if let Some(request) = c.requests().http.get(i) {

@@ -12,7 +12,7 @@ use crate::capture::{ConnId, Direction, Learned, Update};
 use crate::net::Recorder;
 use crate::net::proxy::{TurnedAway, UpstreamFailure};
 use crate::render::lines::{
-    DroppedJson, Line, TurnedAwayJson, UpstreamErrorJson, of_update, write,
+    DroppedJson, Line, Picked, TurnedAwayJson, UpstreamErrorJson, picked, write,
 };
 
 /// Writes each update as it comes, and lets the capture forget what has been written, so
@@ -122,12 +122,18 @@ impl Printer {
         let base = *self
             .base_unix_us
             .get_or_insert_with(|| recorder.unix_base_us());
-        let all: Vec<Line> = recorder.read(|t| {
+        // Taken under the capture's lock, laid out after it: the relay records under the
+        // same lock, and must not wait on hex and JSON being written.
+        let picked: Vec<Picked> = recorder.read(|t| {
             updates
                 .iter()
-                .flat_map(|&update| of_update(t, update, base, self.max_payload))
+                .flat_map(|&update| picked(t, update, base))
                 .collect()
         });
+        let all: Vec<Line> = picked
+            .into_iter()
+            .map(|p| p.line(self.max_payload))
+            .collect();
         for line in &all {
             match line {
                 Line::Open(_) => self.connections += 1,
