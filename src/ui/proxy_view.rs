@@ -68,7 +68,11 @@ fn draw_title(frame: &mut Frame, area: Rect, view: &ProxyView, theme: &Theme) {
     let mut spans = vec![
         Span::styled(format!(" {} · ", view.title), theme.heading),
         Span::styled(
-            format!("{} connections, {open} open · ", view.rows.len()),
+            format!(
+                "{} connection{}, {open} open · ",
+                view.rows.len(),
+                if view.rows.len() == 1 { "" } else { "s" }
+            ),
             theme.text,
         ),
         Span::styled(

@@ -117,7 +117,7 @@ async fn no_tui_writes_json_lines_for_handshake_frames_and_close() {
     let output = running.0.take().unwrap().wait_with_output().unwrap();
     assert!(output.status.success());
     let stderr = String::from_utf8(output.stderr).unwrap();
-    assert!(stderr.contains("proxy stopped: 1 connections"), "{stderr}");
+    assert!(stderr.contains("proxy stopped: 1 connection "), "{stderr}");
     // --save wrote the capture when the proxy stopped: a HAR with the WebSocket's messages.
     assert!(stderr.contains("the capture is saved in"), "{stderr}");
     let har: Value = serde_json::from_str(&std::fs::read_to_string(&saved).unwrap()).unwrap();

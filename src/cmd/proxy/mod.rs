@@ -105,7 +105,8 @@ async fn view(
         );
     }
     let connections = recorder.read(|t| t.connections().count());
-    eprintln!("wslab: proxy stopped: {connections} connections in the capture");
+    let s = if connections == 1 { "" } else { "s" };
+    eprintln!("wslab: proxy stopped: {connections} connection{s} in the capture");
     if let Some(target) = save {
         target.write(&recorder)?;
         eprintln!("wslab: the capture is saved in {}", target.path.display());
@@ -194,8 +195,9 @@ async fn serve(
     }
     out.flush()?;
     eprintln!(
-        "wslab: proxy stopped: {} connections ({} failed upstream, {} turned away), {} bytes from clients, {} bytes from the upstream, {} events dropped",
+        "wslab: proxy stopped: {} connection{} ({} failed upstream, {} turned away), {} bytes from clients, {} bytes from the upstream, {} events dropped",
         printer.connections,
+        if printer.connections == 1 { "" } else { "s" },
         printer.upstream_failures,
         turned_away,
         printer.bytes_up,
