@@ -17,7 +17,6 @@ use crate::net::url::{self, WsUrl};
 use crate::net::{ClientError, ClientOptions, Masking, Outgoing, Recorder, WsClient};
 use crate::proto::OpCode;
 use crate::proto::accept::validate_key;
-use crate::proto::deflate::offer;
 use crate::proto::send::{self, Kind, SendError, parse_mask};
 use crate::render::exchange::{frames, handshake, handshake_brief, summary};
 use crate::render::exchange_json::ExchangeJson;
@@ -88,7 +87,11 @@ pub fn plan(args: &ConnectArgs, sends: &[Send]) -> Result<Plan, BadInput> {
         Some(text) => close_arg(text, &mut notes)?,
     };
     let tls = super::tls_options(&args.tls, url.secure, &mut notes)?;
-    let deflate = args.deflate.as_deref().map(deflate_offer).transpose()?;
+    let deflate = args
+        .deflate
+        .as_deref()
+        .map(super::deflate_offer)
+        .transpose()?;
     Ok(Plan {
         url,
         options: ClientOptions {
@@ -106,13 +109,6 @@ pub fn plan(args: &ConnectArgs, sends: &[Send]) -> Result<Plan, BadInput> {
         close,
         notes,
     })
-}
-
-// The offer `--deflate` asks for, checked by RFC 7692's rules before anything is sent.
-fn deflate_offer(params: &str) -> Result<String, BadInput> {
-    offer(params)
-        .map(|(text, _)| text)
-        .map_err(|broken| BadInput(format!("--deflate: {broken}")))
 }
 
 fn outgoing(send: &Send) -> Result<Outgoing, BadInput> {

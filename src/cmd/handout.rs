@@ -5,9 +5,9 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use super::BadInput;
-use super::lesson::{print_errors, run_lesson};
+use super::lesson::{print_errors, refuse_broken, run_lesson};
 use crate::cli::{HandoutArgs, LearnArgs};
-use crate::lesson::{Lesson, Severity};
+use crate::lesson::Lesson;
 use crate::render::handout::{KeyPart, MAX_WIDTH, MIN_WIDTH, answer_key, reflow};
 use crate::render::lesson::{Plain, header};
 use crate::run::Settings;
@@ -40,26 +40,7 @@ pub fn run(
             BadInput(why)
         })?
     };
-    // A lesson with errors is not run: its actions or checks could not be trusted.
-    let broken = chosen.iter().any(|l| {
-        library
-            .problems
-            .iter()
-            .any(|p| p.file == l.file && p.severity == Severity::Error)
-    });
-    if broken
-        || (args.all
-            && library
-                .problems
-                .iter()
-                .any(|p| p.severity == Severity::Error))
-    {
-        print_errors(&library.problems);
-        return Err(BadInput(
-            "the lesson files have errors; `wslab lessons check` lists them".to_owned(),
-        )
-        .into());
-    }
+    refuse_broken(&library, &chosen, args.all)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -54,11 +54,7 @@ pub fn run(args: &InspectArgs, learn: &LearnArgs, color: ColorChoice) -> anyhow:
     let deflate = args
         .deflate
         .as_deref()
-        .map(|params| {
-            crate::proto::deflate::offer(params)
-                .map(|(text, _)| text)
-                .map_err(|broken| BadInput(format!("--deflate: {broken}")))
-        })
+        .map(super::deflate_offer)
         .transpose()?;
     let options = ClientOptions {
         tls,

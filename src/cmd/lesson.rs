@@ -43,30 +43,7 @@ pub fn run(
         };
         vec![lesson]
     };
-    // A lesson with errors is not run: its actions or checks could not be trusted.
-    let broken: Vec<&str> = chosen
-        .iter()
-        .filter(|l| {
-            library
-                .problems
-                .iter()
-                .any(|p| p.file == l.file && p.severity == Severity::Error)
-        })
-        .map(|l| l.file.as_str())
-        .collect();
-    if !broken.is_empty()
-        || (args.all
-            && library
-                .problems
-                .iter()
-                .any(|p| p.severity == Severity::Error))
-    {
-        print_errors(&library.problems);
-        return Err(BadInput(
-            "the lesson files have errors; `wslab lessons check` lists them".to_owned(),
-        )
-        .into());
-    }
+    refuse_broken(&library, &chosen, args.all)?;
     if args.input.is_some()
         && chosen
             .iter()
@@ -205,6 +182,33 @@ pub(super) async fn run_lesson(
             lesson.id,
             target.path.display()
         );
+    }
+    Ok(())
+}
+
+/// A lesson with errors is not run: its actions or checks could not be trusted. With `all`,
+/// an error in any file stops the run.
+///
+/// # Errors
+/// [`BadInput`] when a chosen lesson (or, with `all`, any file) has an error; the errors are
+/// printed first.
+pub(super) fn refuse_broken(
+    library: &crate::lesson::source::Library,
+    chosen: &[&Lesson],
+    all: bool,
+) -> Result<(), BadInput> {
+    let has_error = |file: Option<&str>| {
+        library
+            .problems
+            .iter()
+            .any(|p| p.severity == Severity::Error && file.is_none_or(|f| p.file == f))
+    };
+    let broken = chosen.iter().any(|l| has_error(Some(&l.file)));
+    if broken || (all && has_error(None)) {
+        print_errors(&library.problems);
+        return Err(BadInput(
+            "the lesson files have errors; `wslab lessons check` lists them".to_owned(),
+        ));
     }
     Ok(())
 }

@@ -68,3 +68,14 @@ pub fn palette(choice: ColorChoice) -> Palette {
         ColorChoice::Auto => !no_color && std::io::stdout().is_terminal(),
     })
 }
+
+/// The offer `--deflate[=PARAMS]` asks for (`connect`, `inspect`), checked by RFC 7692's rules
+/// before anything is sent.
+///
+/// # Errors
+/// [`BadInput`] naming the rule the offer would break.
+fn deflate_offer(params: &str) -> Result<String, BadInput> {
+    crate::proto::deflate::offer(params)
+        .map(|(text, _)| text)
+        .map_err(|broken| BadInput(format!("--deflate: {broken}")))
+}

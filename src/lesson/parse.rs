@@ -7,7 +7,7 @@
 use super::model::{FrontMatter, Lesson, Spot, Step, StepBlock};
 use super::problem::{Lines, Problem};
 use super::recover::{self, Place};
-use super::toml_error::{toggles_string, toml_problem, top_keys};
+use super::toml_error::{key_at, toggles_string, toml_problem, top_keys};
 
 /// What parsing one file gave: the lesson if it could be read, and every problem found.
 #[derive(Debug, Clone, Default)]
@@ -418,16 +418,8 @@ fn spots(block: &str, first: usize, table: &str) -> Vec<Spot> {
         let Some(spot) = found.last_mut().filter(|_| inside) else {
             continue;
         };
-        if let Some((key, _)) = t.split_once('=') {
-            let key = key.trim();
-            if !key.is_empty()
-                && key
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-            {
-                let col = line.len() - line.trim_start().len() + 1;
-                spot.keys.push((key.to_owned(), first + n, col));
-            }
+        if let Some((key, col)) = key_at(line) {
+            spot.keys.push((key.to_owned(), first + n, col));
         }
     }
     found

@@ -133,16 +133,8 @@ pub fn top_keys(toml: &str, first: usize) -> Vec<(String, usize, usize)> {
         if !in_string && t.starts_with('[') {
             break;
         }
-        if !in_string && let Some((key, _)) = t.split_once('=') {
-            let key = key.trim();
-            if !key.is_empty()
-                && key
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-            {
-                let col = line.len() - line.trim_start().len() + 1;
-                keys.push((key.to_owned(), first + n, col));
-            }
+        if !in_string && let Some((key, col)) = key_at(line) {
+            keys.push((key.to_owned(), first + n, col));
         }
         // A key's value may be a multi-line string, whose lines are not keys.
         in_string ^= toggles_string(line);
@@ -153,4 +145,15 @@ pub fn top_keys(toml: &str, first: usize) -> Vec<(String, usize, usize)> {
 /// Whether `line` opens or closes a TOML multi-line string (an odd number of `"""` or `'''`).
 pub fn toggles_string(line: &str) -> bool {
     (line.matches("\"\"\"").count() + line.matches("'''").count()) % 2 == 1
+}
+
+/// The bare key a `key = value` line sets, and its 1-based column; `None` for any other line.
+pub(super) fn key_at(line: &str) -> Option<(&str, usize)> {
+    let (key, _) = line.trim().split_once('=')?;
+    let key = key.trim();
+    let bare = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    bare.then(|| (key, line.len() - line.trim_start().len() + 1))
 }

@@ -2,19 +2,9 @@
 //! websockets as the server (an implementation nobody here wrote), when it is installed.
 
 use std::io::{BufRead as _, BufReader};
-use std::process::{Child, Command, Output, Stdio};
-use std::time::Duration;
+use std::process::{Child, Command, Stdio};
 
-use wslab::net::Recorder;
-use wslab::net::lab::{Lab, LabConfig};
-
-fn wslab(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_wslab"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs")
-}
+use crate::connect_lab::{runtime, start, wslab};
 
 const JSON: &str = r#"{"kind":"tick","symbol":"WSLAB","price":101.25,"ok":true}"#;
 
@@ -47,18 +37,8 @@ fn sent_sizes(stdout: &str) -> Vec<u64> {
 
 #[test]
 fn against_the_lab_the_offer_is_explained_and_the_repeat_is_smaller() {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .expect("runtime");
-    let config = LabConfig {
-        tick: Duration::from_secs(3600),
-        ..LabConfig::default()
-    };
-    let lab: Lab = rt
-        .block_on(Lab::start(config, Recorder::default()))
-        .expect("the lab starts");
+    let rt = runtime();
+    let lab = start(&rt);
     let url = lab.url("/echo");
     let stdout = connect(&url, "--deflate");
     assert!(

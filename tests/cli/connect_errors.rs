@@ -4,16 +4,10 @@
 
 use std::io::{Read as _, Write as _};
 use std::net::TcpListener;
-use std::process::{Command, Output};
+use std::process::Output;
 use std::thread;
 
-fn wslab(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_wslab"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs")
-}
+use crate::connect_lab::wslab;
 
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()

@@ -7,7 +7,7 @@ use std::time::Duration;
 use wslab::net::Recorder;
 use wslab::net::lab::{Lab, LabConfig};
 
-fn runtime() -> tokio::runtime::Runtime {
+pub(crate) fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
@@ -15,7 +15,7 @@ fn runtime() -> tokio::runtime::Runtime {
         .expect("runtime")
 }
 
-fn start(rt: &tokio::runtime::Runtime) -> Lab {
+pub(crate) fn start(rt: &tokio::runtime::Runtime) -> Lab {
     let config = LabConfig {
         tick: Duration::from_millis(20),
         ..LabConfig::default()
@@ -24,7 +24,8 @@ fn start(rt: &tokio::runtime::Runtime) -> Lab {
         .expect("the lab starts")
 }
 
-fn wslab(args: &[&str]) -> Output {
+/// The binary, run as a user runs it, without colour.
+pub(crate) fn wslab(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_wslab"))
         .args(args)
         .env("NO_COLOR", "1")
