@@ -110,7 +110,7 @@ pub struct TlsArgs {
 /// `wslab present`.
 #[derive(Debug, Clone, Args)]
 #[command(
-    after_help = "Keys: → next step · ← back · Tab next pane · s speaker notes · a reveal the answer · b blank the screen · q quit"
+    after_help = "Keys: → next step · ← back · Enter reveal the answer · . blank the screen · s speaker notes · J K scroll them · t clock · Tab the pane's keys · [ ] pane · ? all keys · q quit"
 )]
 pub struct PresentArgs {
     /// The lesson: its id or number. Without one, the menu opens first. A lesson left

@@ -183,10 +183,12 @@ fn draw_check(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         ""
     };
     // Where the other checks of the step are, so that none is missed.
-    let others = if step.checks.len() > 1 {
-        " · PgDn PgUp"
-    } else {
-        ""
+    // PgDn and PgUp move between checks only while the panel has the keys (elsewhere they
+    // scroll the prose), so until then the title says how to get there.
+    let others = match (step.checks.len() > 1, view.focus == Focus::Check) {
+        (false, _) => "",
+        (true, true) => " · PgDn PgUp",
+        (true, false) => " · Tab here, then PgDn PgUp",
     };
     let title = format!(
         " Check {} of {}{predict}{others} ",

@@ -165,8 +165,13 @@ pub fn describe(action: &Action) -> String {
             a.typing, a.updates, a.every_ms
         ),
         Action::Idle(a) => format!(
-            "{} idle WebSocket connections, and what they cost",
-            a.connections
+            "{} idle WebSocket connections{}, and what they cost",
+            a.connections,
+            if a.deflate.is_some() {
+                " offering permessage-deflate"
+            } else {
+                ""
+            }
         ),
         Action::Polling(a) => format!(
             "polling every {} ms, long polling and push, side by side for {} s",

@@ -183,7 +183,14 @@ fn table(asked: u32, k: u32, memory: &Memory, deflate: Option<&str>) -> Measured
         .map(str::to_owned)
         .to_vec(),
         rows: vec![Row {
-            label: format!("{k} idle WebSocket connections"),
+            label: format!(
+                "{k} idle WebSocket connections{}",
+                if deflate.is_some() {
+                    " with permessage-deflate"
+                } else {
+                    ""
+                }
+            ),
             figures: vec![
                 Figure::Count(u64::from(k)),
                 bytes(memory.before),
