@@ -159,6 +159,57 @@ pub enum Command {
     Lessons(LessonsArgs),
     /// Stand between a client and a ws:// server: relay every byte unchanged, show every frame.
     Proxy(ProxyArgs),
+    /// Grade a WebSocket echo server against RFC 6455 and RFC 7692, rule by rule, with the bytes.
+    Grade(GradeArgs),
+}
+
+/// `wslab grade`.
+#[allow(clippy::struct_excessive_bools)] // Each is its own switch on the command line.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Each case opens its own connection, sends what it names (lawful or broken on \
+    purpose), reads the server's answer from the capture and judges it by the RFC sentence it \
+    quotes: pass, non-strict (a SHOULD missed, or an allowed choice other than the usual one), \
+    FAIL (a MUST broken, with the bytes that prove it), info (the RFC leaves it to the server) \
+    or skipped. The URL must be an echo endpoint: text and binary messages come back as sent.\n\n\
+    Examples:\n  \
+    wslab serve --port 9001 &   wslab grade ws://127.0.0.1:9001/echo\n  \
+    wslab grade ws://127.0.0.1:8080/ws --cases 5.*,7.1.* --verbose\n  \
+    wslab grade ws://127.0.0.1:8080/ws --save report.html --save report.md --json > card.json\n  \
+    wslab grade --list\n\n\
+    Exit status: 0 when no MUST is broken, 1 when one is, 2 when the server cannot be reached \
+    or the arguments are wrong."
+)]
+pub struct GradeArgs {
+    /// The echo endpoint, as `ws://HOST[:PORT]/PATH` or `wss://HOST[:PORT]/PATH`.
+    #[arg(required_unless_present = "list")]
+    pub url: Option<String>,
+    /// Which cases to run: ids with `*` wildcards, section numbers or group names, separated
+    /// by commas, e.g. `5.*,7.1.*` or `utf-8,close-codes`.
+    #[arg(long, value_name = "LIST")]
+    pub cases: Option<String>,
+    /// Also send an 8 MiB message among the framing cases.
+    #[arg(long)]
+    pub large: bool,
+    /// List the cases and the rules they check, and run nothing.
+    #[arg(long)]
+    pub list: bool,
+    /// Print the card as JSON (stable field names) instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Also write the card to FILE: `.md` for Markdown, `.html` for one self-contained page,
+    /// `.json` for JSON. Repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub save: Vec<std::path::PathBuf>,
+    /// Show the rule and the frames of every case, not only of those that did not pass.
+    #[arg(long, short)]
+    pub verbose: bool,
+    /// The longest a case waits for the server, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 3.0)]
+    pub timeout: f64,
+    /// For wss:// URLs.
+    #[command(flatten)]
+    pub tls: TlsArgs,
 }
 
 /// `wslab proxy`.

@@ -13,6 +13,7 @@ pub mod cli;
 pub mod cmd;
 pub mod export;
 pub mod files;
+pub mod grade;
 pub mod hexinput;
 pub mod lesson;
 pub mod net;

@@ -31,6 +31,7 @@ fn main() -> ExitCode {
             let theme = cmd::learn::theme(cli.learn.theme, cli.color);
             cmd::proxy::run(args, &theme, &mut out)
         }
+        Some(Command::Grade(args)) => cmd::grade::run(args, palette, &mut out),
         Some(Command::Connect(args)) => {
             let sends = wslab::cli::connect_sends(&matches);
             cmd::connect::run(args, &sends, palette, &mut out)

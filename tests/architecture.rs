@@ -22,11 +22,12 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("lesson", &["proto", "capture", "hexinput", "routes"]),
     ("render", &["proto", "capture", "lesson", "hexinput"]),
     ("export", &["proto", "capture", "render"]),
+    ("grade", &["proto", "capture", "render"]),
     ("net", &["proto", "capture", "routes"]),
     (
         "run",
         &[
-            "proto", "capture", "hexinput", "lesson", "render", "net", "routes",
+            "proto", "capture", "hexinput", "lesson", "render", "net", "routes", "grade",
         ],
     ),
     ("app", &["proto", "capture", "hexinput", "lesson", "render"]),
@@ -44,14 +45,14 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "cmd",
         &[
             "proto", "capture", "hexinput", "lesson", "render", "export", "net", "run", "app",
-            "ui", "files", "tui", "cli", "routes",
+            "ui", "files", "tui", "cli", "routes", "grade",
         ],
     ),
 ];
 
 /// The layers that do no I/O: they take bytes and values and return values.
 const PURE: &[&str] = &[
-    "proto", "routes", "hexinput", "capture", "lesson", "render", "export",
+    "proto", "routes", "hexinput", "capture", "lesson", "render", "export", "grade",
 ];
 
 /// Paths a pure layer never names: the runtime, the terminal, the file system, the network,

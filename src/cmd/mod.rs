@@ -4,6 +4,7 @@
 pub mod accept;
 pub mod connect;
 pub mod decode;
+pub mod grade;
 pub mod handout;
 pub mod inspect;
 pub mod learn;

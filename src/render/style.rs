@@ -22,6 +22,8 @@ pub enum Role {
     Good,
     /// Something broken.
     Bad,
+    /// Something allowed but not the usual choice.
+    Warn,
 }
 
 /// Paints text with ANSI colours, or leaves it alone.
@@ -61,6 +63,7 @@ impl Palette {
             Role::Dim => "2",
             Role::Good => "1;32",
             Role::Bad => "1;31",
+            Role::Warn => "1;33",
         };
         format!("\x1b[{code}m{text}\x1b[0m")
     }

@@ -3,6 +3,7 @@
 
 mod conversation;
 pub mod experiment;
+pub mod grade;
 mod http;
 mod ws;
 

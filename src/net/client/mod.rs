@@ -132,6 +132,26 @@ pub async fn resolve(url: &WsUrl) -> Result<Vec<SocketAddr>, ClientError> {
     Ok(addrs)
 }
 
+/// Opens a tapped connection to the URL's host, TLS included for wss://, with no handshake:
+/// for a caller that writes its own opening request (the grader).
+///
+/// # Errors
+/// The [`ClientError`] of a name that does not resolve, a refused or timed-out connection,
+/// or a TLS failure.
+pub async fn open(
+    url: &WsUrl,
+    recorder: &Recorder,
+    options: &ClientOptions,
+) -> Result<TappedTcp, ClientError> {
+    let addrs = resolve(url).await?;
+    let tls = if url.secure {
+        Some((options.tls.client_config()?, url.host.as_str()))
+    } else {
+        None
+    };
+    connect_any(&addrs, recorder, options, tls).await
+}
+
 impl WsClient {
     /// Connects and performs the opening handshake, everything recorded by `recorder`.
     ///
@@ -420,7 +440,7 @@ impl WsClient {
 /// A masking key from the system's random source, as RFC 6455 §5.3 asks: one the network
 /// cannot predict. Should that source fail, a key is taken from the standard library's
 /// randomly seeded hasher with a counter, which is still unknown to the network.
-pub(crate) fn fresh_mask() -> [u8; 4] {
+pub fn fresh_mask() -> [u8; 4] {
     use std::hash::{BuildHasher as _, RandomState};
     use std::sync::atomic::{AtomicU64, Ordering};
     static COUNTER: AtomicU64 = AtomicU64::new(0);

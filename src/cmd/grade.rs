@@ -1,0 +1,159 @@
+//! `wslab grade`: the suite run against a server, and its card printed and saved.
+
+use std::io::{IsTerminal as _, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use super::BadInput;
+use crate::cli::GradeArgs;
+use crate::files::write_atomically;
+use crate::grade::report::{self, Card, Show};
+use crate::grade::select::select;
+use crate::grade::suite;
+use crate::net::ClientOptions;
+use crate::net::url;
+use crate::render::style::Palette;
+use crate::run::grade::{Target, run as run_cases};
+
+/// A report format, chosen by the file's extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Markdown,
+    Html,
+    Json,
+}
+
+fn format_of(path: &Path) -> Result<Format, BadInput> {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let format = match ext.as_str() {
+        "md" | "markdown" => Format::Markdown,
+        "html" | "htm" => Format::Html,
+        "json" => Format::Json,
+        _ => {
+            return Err(BadInput(format!(
+                "--save {}: the report is written as .md, .html or .json; name the file with one of those",
+                path.display()
+            )));
+        }
+    };
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if !folder.is_dir() {
+        return Err(BadInput(format!(
+            "--save {}: the folder {} does not exist",
+            path.display(),
+            folder.display()
+        )));
+    }
+    Ok(format)
+}
+
+/// Runs `wslab grade`.
+///
+/// # Errors
+/// [`BadInput`] for arguments that cannot be used, or a server that cannot be reached; an
+/// I/O error writing the output.
+pub fn run(args: &GradeArgs, palette: Palette, out: &mut impl Write) -> anyhow::Result<ExitCode> {
+    let cases = select(suite::all(args.large), args.cases.as_deref())
+        .map_err(|e| BadInput(e.to_string()))?;
+    if args.list {
+        for case in &cases {
+            writeln!(
+                out,
+                "{:<9} {:<22} {} — {}",
+                case.id,
+                case.group.name(),
+                case.title,
+                case.rule.section
+            )?;
+        }
+        writeln!(out, "{} cases", cases.len())?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let text = args.url.as_deref().unwrap_or_default();
+    let url = url::parse(text).map_err(|e| BadInput(e.to_string()))?;
+    if !args.timeout.is_finite() || args.timeout <= 0.0 || args.timeout > 600.0 {
+        return Err(BadInput(format!(
+            "--timeout {} is not a number of seconds above 0 and at most 600",
+            args.timeout
+        ))
+        .into());
+    }
+    let saves = args
+        .save
+        .iter()
+        .map(|p| format_of(p).map(|f| (p.clone(), f)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut notes = Vec::new();
+    let tls = super::tls_options(&args.tls, url.secure, &mut notes)?;
+    for note in &notes {
+        eprintln!("wslab: note: {note}");
+    }
+    let timeout = Duration::from_secs_f64(args.timeout);
+    let target = Target {
+        url,
+        options: ClientOptions {
+            timeout,
+            tls,
+            label: "grade".into(),
+            ..ClientOptions::default()
+        },
+        timeout,
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let live = std::io::stderr().is_terminal();
+    let (card, preflight) = runtime
+        .block_on(run_cases(cases, &target, |n, total, outcome| {
+            if live {
+                eprint!(
+                    "\r\x1b[2K[{n}/{total}] {} {}",
+                    outcome.case.id, outcome.case.title
+                );
+            }
+        }))
+        .map_err(|e| BadInput(format!("cannot grade: {}", e.0)))?;
+    if live {
+        eprint!("\r\x1b[2K");
+    }
+    if let Some(warning) = &preflight.warning {
+        eprintln!("wslab: warning: {warning}");
+    }
+    for (path, format) in &saves {
+        write_atomically(path, render(&card, *format).as_bytes())
+            .map_err(|e| BadInput(format!("--save {}: {e}", path.display())))?;
+    }
+    if args.json {
+        writeln!(out, "{}", report::json(&card))?;
+    } else {
+        let show = if args.verbose {
+            Show::Everything
+        } else {
+            Show::Problems
+        };
+        write!(out, "{}", report::text(&card, show, palette))?;
+        for (path, _) in &saves {
+            writeln!(out, "Saved {}", path.display())?;
+        }
+    }
+    Ok(if card.failed() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn render(card: &Card, format: Format) -> String {
+    match format {
+        Format::Markdown => report::markdown(card),
+        Format::Html => report::html(card),
+        Format::Json => report::json(card),
+    }
+}

@@ -1,0 +1,440 @@
+//! The verdict of one case, from what the capture holds of the server's answer. Pure: the
+//! runner hands over the connection as recorded and how it ended.
+
+use super::case::{Case, Expect};
+use super::heard::{Ending, Heard, How};
+use super::outcome::{Grade, Verdict};
+use crate::capture::{Connection, Direction};
+use crate::proto::handshake::check_response;
+use crate::proto::{Violation, deflate};
+
+/// The verdict on `case`, whose connection is `connection` and ended as `ending`.
+pub fn judge(case: &Case, connection: &Connection, ending: &Ending) -> Verdict {
+    let heard = Heard::of(connection);
+    let miss = Grade::for_miss(case.rule.level);
+    if !case.handshake_only() && !heard.opened() {
+        let answer = match heard.status {
+            Some(status) => format!("it answered {status}"),
+            None => no_answer(ending),
+        };
+        return Verdict::new(
+            Grade::Fail,
+            format!("the opening handshake did not open the connection: {answer}"),
+        );
+    }
+    let verdict = match &case.expect {
+        Expect::Refused => refused(&heard, ending),
+        Expect::WrongVersion => wrong_version(&heard, ending),
+        Expect::Opens => opens(case, connection, &heard, ending),
+        Expect::Echo(replies) => echo(&heard, ending, replies),
+        Expect::Fails { before, codes } => fails(&heard, ending, before, codes, miss),
+        Expect::ClosesWith { echo } => closes_with(&heard, ending, *echo),
+        Expect::NothingAfterClose => nothing_after_close(&heard, ending),
+        Expect::FailsFast => fails_fast(&heard, ending),
+        Expect::Takes(size) => takes(&heard, ending, *size),
+    };
+    if case.handshake_only() || verdict.grade == Grade::Fail || !heard.opened() {
+        return verdict;
+    }
+    // Whatever the case asked, the server's own frames must keep the rules, and once both
+    // closes have crossed the server must end TCP (§5.5.1).
+    if let Some(broken) = server_broke(connection) {
+        return broken;
+    }
+    if heard.close.is_some() && ending.how == How::TimedOut {
+        return Verdict::new(
+            Grade::Fail,
+            format!(
+                "after the closing handshake it kept the TCP connection open for {:.1} s; the server must close it at once (§5.5.1)",
+                ending.waited_secs
+            ),
+        );
+    }
+    verdict
+}
+
+// A rule the server's own frames break. A close code outside the ranges of §7.4 that the
+// RFC does not forbid outright (only 1005, 1006 and 1015 are MUST NOT) is non-strict.
+fn server_broke(connection: &Connection) -> Option<Verdict> {
+    let flow = connection.flow(Direction::ServerToClient);
+    let first = flow
+        .frames
+        .iter()
+        .find_map(|timed| timed.item.violations.first().map(|v| (timed, v)));
+    if let Some((timed, v)) = first {
+        let grade = match v {
+            Violation::CloseCodeNotAllowed { code, .. } if !matches!(code, 1005 | 1006 | 1015) => {
+                Grade::NonStrict
+            }
+            _ => Grade::Fail,
+        };
+        return Some(Verdict::new(
+            grade,
+            format!(
+                "its own frame {} broke a rule: {v} (§{})",
+                timed.item.index,
+                v.section()
+            ),
+        ));
+    }
+    flow.problem.as_ref().map(|p| {
+        Verdict::new(
+            Grade::Fail,
+            format!("what it sent stopped being readable WebSocket: {p}"),
+        )
+    })
+}
+
+fn no_answer(ending: &Ending) -> String {
+    match ending.how {
+        How::TimedOut => format!("it sent no answer within {:.1} s", ending.waited_secs),
+        How::Reset => "it reset the connection without an answer".into(),
+        How::ServerClosed => "it closed the connection without an answer".into(),
+        How::Answered => "it answered".into(),
+    }
+}
+
+fn refused(heard: &Heard<'_>, ending: &Ending) -> Verdict {
+    match heard.status {
+        Some(101) => Verdict::new(Grade::Fail, "it answered 101 and opened the connection"),
+        Some(status) => Verdict::new(Grade::Pass, format!("it refused with {status}")),
+        None => Verdict::new(
+            Grade::Fail,
+            format!(
+                "{}; it must answer with an HTTP error status",
+                no_answer(ending)
+            ),
+        ),
+    }
+}
+
+fn wrong_version(heard: &Heard<'_>, ending: &Ending) -> Verdict {
+    let versions = heard
+        .response
+        .and_then(|h| h.header("sec-websocket-version"))
+        .map(str::to_owned);
+    match (heard.status, versions) {
+        (Some(101), _) => Verdict::new(Grade::Fail, "it answered 101 to version 8"),
+        (None, _) => Verdict::new(Grade::Fail, no_answer(ending)),
+        (Some(status), None) => Verdict::new(
+            Grade::Fail,
+            format!("it refused with {status} but named no Sec-WebSocket-Version it speaks"),
+        ),
+        (Some(status), Some(v)) => Verdict::new(
+            Grade::Pass,
+            format!("it refused with {status} and Sec-WebSocket-Version: {v}"),
+        ),
+    }
+}
+
+fn opens(case: &Case, connection: &Connection, heard: &Heard<'_>, ending: &Ending) -> Verdict {
+    let Some(response) = heard.response else {
+        return Verdict::new(Grade::Fail, no_answer(ending));
+    };
+    if !heard.opened() {
+        let status = heard.status.unwrap_or(0);
+        return Verdict::new(
+            Grade::for_miss(case.rule.level),
+            format!("it refused a valid request with {status}"),
+        );
+    }
+    let Some(request) = connection.requests().http.first().map(|m| &m.head) else {
+        return Verdict::new(Grade::Fail, "the request was not captured");
+    };
+    if let Some(broken) = check_response(request, response)
+        .into_iter()
+        .find(|c| !c.passed)
+    {
+        return Verdict::new(
+            Grade::Fail,
+            format!("{} (§{})", broken.detail, broken.rule.section()),
+        );
+    }
+    if let Some(offer) = case.deflate {
+        let offered: Vec<deflate::Params> = deflate::offers([offer])
+            .into_iter()
+            .filter_map(Result::ok)
+            .collect();
+        let answers = response
+            .headers
+            .iter()
+            .filter(|h| h.name.eq_ignore_ascii_case("sec-websocket-extensions"))
+            .map(|h| h.value.as_str());
+        return match deflate::check_answer(&offered, answers) {
+            Ok(Some(_)) => Verdict::new(
+                Grade::Pass,
+                format!(
+                    "it accepted: {}",
+                    response.header("sec-websocket-extensions").unwrap_or("")
+                ),
+            ),
+            Ok(None) => Verdict::new(Grade::Info, "it declined permessage-deflate"),
+            Err(e) => Verdict::new(Grade::Fail, format!("{e} (RFC 7692 §{})", e.section())),
+        };
+    }
+    let chose = response.header("sec-websocket-protocol");
+    match (case.protocols, chose) {
+        (Some(_), Some(p)) => Verdict::new(Grade::Pass, format!("it opened and chose {p}")),
+        (Some(_), None) => Verdict::new(Grade::Pass, "it opened and chose no subprotocol"),
+        _ => Verdict::new(
+            Grade::Pass,
+            "it opened with 101 and a correct Sec-WebSocket-Accept",
+        ),
+    }
+}
+
+// The close the server owes ours (§5.5.1), once everything expected has come back.
+fn close_answer(heard: &Heard<'_>, ending: &Ending, sent: Option<u16>, done: &str) -> Verdict {
+    match (heard.close, ending.how) {
+        (None, How::TimedOut) => Verdict::new(
+            Grade::Fail,
+            format!(
+                "{done}, but our close had no answer within {:.1} s; it must send a close in response (§5.5.1)",
+                ending.waited_secs
+            ),
+        ),
+        (None, _) => Verdict::new(
+            Grade::Fail,
+            format!("{done}, but it ended TCP without answering our close (§5.5.1)"),
+        ),
+        (Some(_), _) => {
+            let got = heard.close_code();
+            if got == sent {
+                Verdict::new(
+                    Grade::Pass,
+                    format!(
+                        "{done}, and answered our close with {}",
+                        heard.close_phrase()
+                    ),
+                )
+            } else {
+                Verdict::new(
+                    Grade::NonStrict,
+                    format!(
+                        "{done}, and answered our close{} with {}; a reply typically echoes the code (§5.5.1)",
+                        sent.map_or(String::new(), |c| format!(" {c}")),
+                        heard.close_phrase()
+                    ),
+                )
+            }
+        }
+    }
+}
+
+fn echo(heard: &Heard<'_>, ending: &Ending, replies: &[super::case::Reply]) -> Verdict {
+    if let Some(missing) = heard.missing(replies) {
+        // A limit is the server's to choose (§10.4): 1009 instead of an echo is reported.
+        if heard.close_code() == Some(1009) {
+            return Verdict::new(
+                Grade::Info,
+                format!("{missing}: it closed with 1009, message too big, which §10.4 allows"),
+            );
+        }
+        let how = match (heard.close, ending.how) {
+            (Some(_), _) => format!("; it sent {}", heard.close_phrase()),
+            (None, How::TimedOut) => {
+                format!("; nothing more came within {:.1} s", ending.waited_secs)
+            }
+            (None, _) => "; it closed the connection".into(),
+        };
+        return Verdict::new(Grade::Fail, format!("{missing}{how}"));
+    }
+    let done = match heard.data_count() {
+        0 if replies.is_empty() => "it went on".to_owned(),
+        0 => "it answered the ping".to_owned(),
+        1 => "it echoed the message".to_owned(),
+        n => format!("it echoed all {n} messages"),
+    };
+    close_answer(heard, ending, Some(1000), &done)
+}
+
+fn fails(
+    heard: &Heard<'_>,
+    ending: &Ending,
+    before: &[super::case::Reply],
+    codes: &[u16],
+    miss: Grade,
+) -> Verdict {
+    if let Some(missing) = heard.missing_before(before) {
+        return Verdict::new(Grade::Fail, format!("before the bad frame: {missing}"));
+    }
+    let usual = codes.first().copied().unwrap_or(1002);
+    let went_on = heard.data_count()
+        > before
+            .iter()
+            .filter(|r| matches!(r, super::case::Reply::Data(..)))
+            .count();
+    if went_on {
+        return Verdict::new(
+            miss,
+            format!(
+                "it took the frame: the message came back, then {}",
+                heard.close_phrase()
+            ),
+        );
+    }
+    if heard.probe_answered {
+        return Verdict::new(
+            miss,
+            format!(
+                "it went on: it answered the ping sent after the bad frame, then {}",
+                heard.close_phrase()
+            ),
+        );
+    }
+    match (heard.close, ending.how) {
+        // Answered is a handshake's end; a frame case that gets here opened, so it cannot be.
+        (None, How::TimedOut | How::Answered) => Verdict::new(
+            miss,
+            format!(
+                "it kept the connection open for {:.1} s without a word",
+                ending.waited_secs
+            ),
+        ),
+        (None, How::Reset) => Verdict::new(
+            Grade::Pass,
+            "it failed the connection: it reset TCP without a close frame, which §7.1.7 allows",
+        ),
+        (None, How::ServerClosed) => Verdict::new(
+            Grade::Pass,
+            "it failed the connection: it closed TCP without a close frame, which §7.1.7 allows",
+        ),
+        (Some(_), _) => match heard.close_code() {
+            Some(code) if codes.contains(&code) => Verdict::new(
+                Grade::Pass,
+                format!("it failed the connection with close {code}"),
+            ),
+            Some(1000) | None => Verdict::new(
+                Grade::NonStrict,
+                format!(
+                    "it closed, but with {}, which says all went well; {usual} names the fault (§7.4.1)",
+                    heard.close_phrase()
+                ),
+            ),
+            Some(code) => Verdict::new(
+                Grade::NonStrict,
+                format!(
+                    "it failed the connection with close {code}; {usual} is the usual code here (§7.4.1)"
+                ),
+            ),
+        },
+    }
+}
+
+fn closes_with(heard: &Heard<'_>, ending: &Ending, sent: Option<u16>) -> Verdict {
+    close_answer(heard, ending, sent, "it read the close")
+}
+
+fn nothing_after_close(heard: &Heard<'_>, ending: &Ending) -> Verdict {
+    if heard.data_after_close > 0 {
+        return Verdict::new(
+            Grade::Fail,
+            "it sent a data message after its own close, which §5.5.1 forbids",
+        );
+    }
+    if heard.data_count() > 0 {
+        return Verdict::new(
+            Grade::NonStrict,
+            "it echoed the data sent after our close before answering the close; it should answer a close as soon as practical (§5.5.1)",
+        );
+    }
+    close_answer(
+        heard,
+        ending,
+        Some(1000),
+        "it ignored the data after our close",
+    )
+}
+
+fn fails_fast(heard: &Heard<'_>, ending: &Ending) -> Verdict {
+    let failed_at = heard.close.map(|(at, _)| at).or(heard.ended_us);
+    let Some(at) = failed_at else {
+        return Verdict::new(
+            Grade::Fail,
+            format!(
+                "it never failed the connection over invalid UTF-8 (waited {:.1} s)",
+                ending.waited_secs
+            ),
+        );
+    };
+    if heard.data_count() > 0 {
+        return Verdict::new(Grade::Fail, "it echoed text that is not UTF-8");
+    }
+    match ending.last_step_us {
+        Some(last) if at < last => Verdict::new(
+            Grade::Info,
+            format!(
+                "it failed fast: {} before the message's last fragment was sent",
+                heard.close_phrase()
+            ),
+        ),
+        _ => Verdict::new(
+            Grade::Info,
+            format!(
+                "it failed once the message was complete, with {}",
+                heard.close_phrase()
+            ),
+        ),
+    }
+}
+
+fn takes(heard: &Heard<'_>, ending: &Ending, size: u64) -> Verdict {
+    let echoed = heard
+        .data
+        .iter()
+        .any(|(_, m)| super::heard::payload(m).1 == size);
+    if echoed {
+        return Verdict::new(Grade::Info, format!("it took and echoed {}", bytes(size)));
+    }
+    let did = match (heard.close_code(), ending.how) {
+        (Some(1009), _) => format!(
+            "it refused {} with close 1009, message too big",
+            bytes(size)
+        ),
+        (Some(code), _) => format!("it refused {} with close {code}", bytes(size)),
+        (None, How::TimedOut) => format!(
+            "it neither echoed {} nor closed within {:.1} s",
+            bytes(size),
+            ending.waited_secs
+        ),
+        (None, _) if heard.close.is_some() => {
+            format!("it refused {} with an empty close", bytes(size))
+        }
+        (None, _) => format!("it dropped the connection on {}", bytes(size)),
+    };
+    Verdict::new(Grade::Info, did)
+}
+
+fn bytes(size: u64) -> String {
+    if size >= 1 << 20 && size.is_multiple_of(1 << 20) {
+        format!("{} MiB", size >> 20)
+    } else {
+        format!("{size} bytes")
+    }
+}
+
+// Kept apart from `missing` so a case that expects nothing before its bad frame reads as
+// such.
+impl Heard<'_> {
+    fn missing_before(&self, before: &[super::case::Reply]) -> Option<String> {
+        if before.is_empty() {
+            return None;
+        }
+        // Only the expected ones are compared; what came after them is judged by the caller.
+        let n = before
+            .iter()
+            .filter(|r| matches!(r, super::case::Reply::Data(..)))
+            .count();
+        let trimmed = Heard {
+            response: self.response,
+            status: self.status,
+            data: self.data.iter().take(n).copied().collect(),
+            pongs: self.pongs.clone(),
+            close: self.close,
+            data_after_close: 0,
+            probe_answered: false,
+            ended_us: self.ended_us,
+        };
+        trimmed.missing(before)
+    }
+}
