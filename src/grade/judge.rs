@@ -199,7 +199,8 @@ fn close_answer(heard: &Heard<'_>, ending: &Ending, sent: Option<u16>, done: &st
         ),
         (Some(_), _) => {
             let got = heard.close_code();
-            if got == sent {
+            // With no code to echo, any close answers an empty one.
+            if got == sent || sent.is_none() {
                 Verdict::new(
                     Grade::Pass,
                     format!(
@@ -291,13 +292,18 @@ fn fails(
                 ending.waited_secs
             ),
         ),
+        // §7.1.7: an endpoint that fails an established connection SHOULD send a close first.
         (None, How::Reset) => Verdict::new(
-            Grade::Pass,
-            "it failed the connection: it reset TCP without a close frame, which §7.1.7 allows",
+            Grade::NonStrict,
+            format!(
+                "it failed the connection by resetting TCP, with no close frame; it should send close {usual} first (§7.1.7)"
+            ),
         ),
         (None, How::ServerClosed) => Verdict::new(
-            Grade::Pass,
-            "it failed the connection: it closed TCP without a close frame, which §7.1.7 allows",
+            Grade::NonStrict,
+            format!(
+                "it failed the connection by ending TCP, with no close frame; it should send close {usual} first (§7.1.7)"
+            ),
         ),
         (Some(_), _) => match heard.close_code() {
             Some(code) if codes.contains(&code) => Verdict::new(
@@ -360,20 +366,18 @@ fn fails_fast(heard: &Heard<'_>, ending: &Ending) -> Verdict {
     if heard.data_count() > 0 {
         return Verdict::new(Grade::Fail, "it echoed text that is not UTF-8");
     }
+    let how = match heard.close {
+        Some(_) => format!("it sent {}", heard.close_phrase()),
+        None => "it ended TCP with no close frame".to_owned(),
+    };
     match ending.last_step_us {
         Some(last) if at < last => Verdict::new(
             Grade::Info,
-            format!(
-                "it failed fast: {} before the message's last fragment was sent",
-                heard.close_phrase()
-            ),
+            format!("it failed fast, before the message's last fragment was sent: {how}"),
         ),
         _ => Verdict::new(
             Grade::Info,
-            format!(
-                "it failed once the message was complete, with {}",
-                heard.close_phrase()
-            ),
+            format!("it failed once the message was complete: {how}"),
         ),
     }
 }
