@@ -67,8 +67,13 @@ pub fn text(card: &Card, show: Show, p: Palette) -> String {
         );
     }
     let _ = writeln!(out, "\n{}", p.paint(Role::Heading, &card.overall()));
-    let legend: Vec<String> = LEGEND.iter().map(|(w, m)| format!("{w}: {m}")).collect();
-    let _ = writeln!(out, "{}", p.paint(Role::Dim, &legend.join("; ")));
+    for (word, meaning) in LEGEND {
+        let _ = writeln!(
+            out,
+            "{}",
+            p.paint(Role::Dim, &format!("  {word:<10} {meaning}"))
+        );
+    }
     out
 }
 
