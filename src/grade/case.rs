@@ -79,6 +79,48 @@ impl Group {
     }
 }
 
+/// Which end of the connection a case grades.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// wslab is the client and grades the server (`wslab grade URL`).
+    Server,
+    /// wslab is the server and grades the client (`wslab grade --client`).
+    Client,
+}
+
+impl Role {
+    /// The direction the graded end writes in.
+    pub fn sends(self) -> crate::capture::Direction {
+        match self {
+            Self::Server => crate::capture::Direction::ServerToClient,
+            Self::Client => crate::capture::Direction::ClientToServer,
+        }
+    }
+
+    /// What the graded end is called in a sentence.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Server => "server",
+            Self::Client => "client",
+        }
+    }
+}
+
+/// How wslab, as the server of a client case, answers the opening request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    /// A correct 101.
+    Valid,
+    /// A 101 whose Sec-WebSocket-Accept is not the key's.
+    WrongAccept,
+    /// A 101 without this header.
+    Without(&'static str),
+    /// This status instead of 101, otherwise a valid answer.
+    Status(u16),
+    /// A valid 101 that adds this header, which the client did not ask for.
+    Adding(&'static str, &'static str),
+}
+
 /// How strongly the RFC words the rule a case checks: it decides what a miss is worth.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Level {
@@ -104,7 +146,8 @@ pub struct Rule {
 /// Which masking key a client frame carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mask {
-    /// A fresh random key, as §5.3 requires of a client.
+    /// The sender's lawful choice: a fresh random key from a client, as §5.3 requires, and no
+    /// key from a server, as §5.1 requires.
     Fresh,
     /// This key, chosen by the case (all zeros, all ones).
     Fixed([u8; 4]),
@@ -187,13 +230,26 @@ impl Out {
         self
     }
 
-    /// The frame's bytes, a fresh key drawn from `fresh` when the frame asks for one.
+    /// The frame's bytes as a server sends them: no key unless the case pins one.
+    pub fn server_bytes(&self) -> Vec<u8> {
+        self.encoded(match self.mask {
+            Mask::Fixed(key) => Some(key),
+            Mask::Fresh | Mask::Unmasked => None,
+        })
+    }
+
+    /// The frame's bytes as a client sends them, a fresh key drawn from `fresh` when the
+    /// frame asks for one.
     pub fn bytes(&self, fresh: &mut dyn FnMut() -> [u8; 4]) -> Vec<u8> {
         let mask = match self.mask {
             Mask::Fresh => Some(fresh()),
             Mask::Fixed(key) => Some(key),
             Mask::Unmasked => None,
         };
+        self.encoded(mask)
+    }
+
+    fn encoded(&self, mask: Option<[u8; 4]>) -> Vec<u8> {
         let mut spec = FrameSpec::new(OpCode::from_bits(self.opcode), mask).fin(self.fin);
         spec.rsv = RsvBits(self.rsv & 0b111);
         encode(spec, &self.payload)
@@ -280,6 +336,9 @@ pub enum Expect {
     FailsFast,
     /// How the server answers a message of this size: echo, 1009, or drop.
     Takes(u64),
+    /// A client fails the connection on a bad answer to its request (§4.1): it sends nothing
+    /// and closes TCP.
+    Rejects,
 }
 
 /// A message the server is expected to send back.
@@ -294,6 +353,10 @@ pub enum Reply {
 /// One case: its identity, what it sends, and what a conforming server does.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Case {
+    /// Which end it grades.
+    pub role: Role,
+    /// How wslab answers the request, when it is the server (client cases).
+    pub answer: Answer,
     /// A stable id, the section's number then a counter: "5.2.3".
     pub id: String,
     /// The part of the suite.
@@ -326,6 +389,8 @@ impl Case {
         expect: Expect,
     ) -> Self {
         Self {
+            role: Role::Server,
+            answer: Answer::Valid,
             id: id.to_owned(),
             group,
             title: title.into(),
@@ -390,7 +455,7 @@ impl Case {
     pub fn handshake_only(&self) -> bool {
         matches!(
             self.expect,
-            Expect::Refused | Expect::WrongVersion | Expect::Opens
+            Expect::Refused | Expect::WrongVersion | Expect::Opens | Expect::Rejects
         )
     }
 }

@@ -5,17 +5,19 @@ use crate::capture::{Connection, Direction};
 use crate::proto::http::{Head, StartLine};
 use crate::proto::{Inflated, Message, OpCode};
 
-use super::case::{PROBE, Reply};
+use super::case::{PROBE, Reply, Role};
 
 /// How a case's connection ended, as the runner saw it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum How {
-    /// The server closed the TCP connection.
-    ServerClosed,
+    /// The graded end closed the TCP connection.
+    PeerClosed,
     /// The connection was reset.
     Reset,
     /// The case's time ran out with the connection still open.
     TimedOut,
+    /// wslab, as the server, ended TCP once both closes had crossed, as §5.5.1 asks a server.
+    Closed,
     /// The handshake was answered without 101, and wslab closed the connection there: the
     /// head is all a handshake case judges.
     Answered,
@@ -33,7 +35,7 @@ pub struct Ending {
     pub waited_secs: f64,
 }
 
-/// The server's side of one connection.
+/// The graded end's side of one connection, and the server's answer to the request.
 #[derive(Debug)]
 pub struct Heard<'a> {
     /// The answer to the opening request.
@@ -55,10 +57,14 @@ pub struct Heard<'a> {
 }
 
 impl<'a> Heard<'a> {
-    /// Reads the server's side of `connection`.
-    pub fn of(connection: &'a Connection) -> Self {
-        let flow = connection.flow(Direction::ServerToClient);
-        let response = flow.http.first().map(|m| &m.head);
+    /// Reads what `role` sent on `connection`, and the server's answer head.
+    pub fn of(connection: &'a Connection, role: Role) -> Self {
+        let response = connection
+            .flow(Direction::ServerToClient)
+            .http
+            .first()
+            .map(|m| &m.head);
+        let flow = connection.flow(role.sends());
         let status = response.and_then(|h| match &h.start {
             StartLine::Response { status, .. } => Some(*status),
             StartLine::Request { .. } => None,

@@ -1,16 +1,16 @@
 //! The verdict of one case, from what the capture holds of the server's answer. Pure: the
 //! runner hands over the connection as recorded and how it ended.
 
-use super::case::{Case, Expect};
+use super::case::{Case, Expect, Role};
 use super::heard::{Ending, Heard, How};
 use super::outcome::{Grade, Verdict};
-use crate::capture::{Connection, Direction};
+use crate::capture::Connection;
 use crate::proto::handshake::check_response;
 use crate::proto::{Violation, deflate};
 
 /// The verdict on `case`, whose connection is `connection` and ended as `ending`.
 pub fn judge(case: &Case, connection: &Connection, ending: &Ending) -> Verdict {
-    let heard = Heard::of(connection);
+    let heard = Heard::of(connection, case.role);
     let miss = Grade::for_miss(case.rule.level);
     if !case.handshake_only() && !heard.opened() {
         let answer = match heard.status {
@@ -32,16 +32,17 @@ pub fn judge(case: &Case, connection: &Connection, ending: &Ending) -> Verdict {
         Expect::NothingAfterClose => nothing_after_close(&heard, ending),
         Expect::FailsFast => fails_fast(&heard, ending),
         Expect::Takes(size) => takes(&heard, ending, *size),
+        Expect::Rejects => rejects(&heard, ending),
     };
     if case.handshake_only() || verdict.grade == Grade::Fail || !heard.opened() {
         return verdict;
     }
     // Whatever the case asked, the server's own frames must keep the rules, and once both
     // closes have crossed the server must end TCP (§5.5.1).
-    if let Some(broken) = server_broke(connection) {
+    if let Some(broken) = peer_broke(connection, case.role) {
         return broken;
     }
-    if heard.close.is_some() && ending.how == How::TimedOut {
+    if case.role == Role::Server && heard.close.is_some() && ending.how == How::TimedOut {
         return Verdict::new(
             Grade::Fail,
             format!(
@@ -55,8 +56,8 @@ pub fn judge(case: &Case, connection: &Connection, ending: &Ending) -> Verdict {
 
 // A rule the server's own frames break. A close code outside the ranges of §7.4 that the
 // RFC does not forbid outright (only 1005, 1006 and 1015 are MUST NOT) is non-strict.
-fn server_broke(connection: &Connection) -> Option<Verdict> {
-    let flow = connection.flow(Direction::ServerToClient);
+fn peer_broke(connection: &Connection, role: Role) -> Option<Verdict> {
+    let flow = connection.flow(role.sends());
     let first = flow
         .frames
         .iter()
@@ -89,8 +90,8 @@ fn no_answer(ending: &Ending) -> String {
     match ending.how {
         How::TimedOut => format!("it sent no answer within {:.1} s", ending.waited_secs),
         How::Reset => "it reset the connection without an answer".into(),
-        How::ServerClosed => "it closed the connection without an answer".into(),
-        How::Answered => "it answered".into(),
+        How::PeerClosed => "it closed the connection without an answer".into(),
+        How::Answered | How::Closed => "it answered".into(),
     }
 }
 
@@ -285,7 +286,7 @@ fn fails(
     }
     match (heard.close, ending.how) {
         // Answered is a handshake's end; a frame case that gets here opened, so it cannot be.
-        (None, How::TimedOut | How::Answered) => Verdict::new(
+        (None, How::TimedOut | How::Answered | How::Closed) => Verdict::new(
             miss,
             format!(
                 "it kept the connection open for {:.1} s without a word",
@@ -299,7 +300,7 @@ fn fails(
                 "it failed the connection by resetting TCP, with no close frame; it should send close {usual} first (§7.1.7)"
             ),
         ),
-        (None, How::ServerClosed) => Verdict::new(
+        (None, How::PeerClosed) => Verdict::new(
             Grade::NonStrict,
             format!(
                 "it failed the connection by ending TCP, with no close frame; it should send close {usual} first (§7.1.7)"
@@ -407,6 +408,37 @@ fn takes(heard: &Heard<'_>, ending: &Ending, size: u64) -> Verdict {
         (None, _) => format!("it dropped the connection on {}", bytes(size)),
     };
     Verdict::new(Grade::Info, did)
+}
+
+// A client must fail the connection when the answer to its request breaks a rule of §4.1:
+// send nothing and close.
+fn rejects(heard: &Heard<'_>, ending: &Ending) -> Verdict {
+    if heard.data_count() > 0 || !heard.pongs.is_empty() || heard.probe_answered {
+        return Verdict::new(
+            Grade::Fail,
+            "it took the answer: it went on and answered what the server sent next",
+        );
+    }
+    match ending.how {
+        How::TimedOut => Verdict::new(
+            Grade::Fail,
+            format!(
+                "it sent nothing, but kept the connection open for {:.1} s instead of failing it",
+                ending.waited_secs
+            ),
+        ),
+        _ if heard.close.is_some() => Verdict::new(
+            Grade::Pass,
+            format!(
+                "it refused the answer: it sent {} and closed",
+                heard.close_phrase()
+            ),
+        ),
+        _ => Verdict::new(
+            Grade::Pass,
+            "it refused the answer and closed the connection",
+        ),
+    }
 }
 
 fn bytes(size: u64) -> String {

@@ -1,5 +1,6 @@
 //! Running the grader's cases against a server, one connection per case, in suite order.
 
+mod conn;
 mod play;
 
 pub use play::{Target, Unreachable, play, skipped};
