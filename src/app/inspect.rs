@@ -8,8 +8,8 @@ use super::keymap::Key;
 use crate::capture::{ConnId, Direction, Snapshot, Transcript};
 use crate::lesson::model::Pane;
 use crate::proto::OpCode;
-use crate::proto::message::parse_close;
 use crate::proto::send::{Kind, Send, SendError};
+use crate::render::reaction::closed_with;
 
 /// The panes of a live view of plain connections (the proxy's), in tab order.
 pub const PANES: [Pane; 5] = [
@@ -369,27 +369,15 @@ pub fn close_wording(t: &Transcript, conn: Option<ConnId>) -> String {
     let Some(c) = conn.and_then(|conn| t.connection(conn)) else {
         return "the connection closed".to_owned();
     };
-    let close = c
-        .flow(Direction::ServerToClient)
+    c.flow(Direction::ServerToClient)
         .frames
         .iter()
         .rev()
         .find(|f| f.item.header.opcode() == OpCode::Close)
-        .map(|f| parse_close(&f.item.payload, true).0);
-    match close {
-        Some(close) => match close.code {
-            Some(n) if close.reason.is_empty() => {
-                format!("closed with {n} ({})", close.code_name().unwrap_or("?"))
-            }
-            Some(n) => format!(
-                "closed with {n} ({}) {}",
-                close.code_name().unwrap_or("?"),
-                crate::proto::shown::quoted(&close.reason)
-            ),
-            None => "closed with no code".to_owned(),
-        },
-        None => "the server hung up without a close frame".to_owned(),
-    }
+        .map_or_else(
+            || "the server hung up without a close frame".to_owned(),
+            |f| closed_with(&f.item),
+        )
 }
 
 /// Applies `msg` to the console; returns what the terminal loop must do.

@@ -63,9 +63,10 @@ impl fmt::Display for Note {
             declared,
             carried,
         } = *self;
+        let unit = if declared == 1 { "byte" } else { "bytes" };
         write!(
             f,
-            "frame {frame} declares {declared} payload bytes but carries {carried}: "
+            "frame {frame} declares {declared} payload {unit} but carries {carried}: "
         )?;
         if declared > carried {
             write!(
