@@ -65,7 +65,7 @@ pub enum ThemeChoice {
 /// `wslab inspect`.
 #[derive(Debug, Clone, Args)]
 #[command(
-    after_help = "Keys: type a message and Enter sends it; ↑↓ choose what to send (text, binary as hex, ping, pong, close as 'code reason', fragments as a|b|c); Tab to the frames: ↑↓ a frame, ←→ a byte, [ ] pane, f follow, R reconnect, q quit."
+    after_help = "Keys: type a message and Enter sends it; ↑↓ choose what to send (text, binary as hex, ping, pong, close as 'code reason', fragments as a|b|c, or raw: a frame typed as hex or as fields such as 'opcode=0xb mask=none payload=hi', shown taken apart as you type and sent as it is, past the WebSocket library); Tab to the frames: ↑↓ a frame, ←→ a byte, [ ] pane, f follow, R reconnect, ? keys, q quit."
 )]
 pub struct InspectArgs {
     /// The server: ws://host:port/path or wss://host:port/path.
