@@ -65,7 +65,7 @@ pub enum ThemeChoice {
 /// `wslab inspect`.
 #[derive(Debug, Clone, Args)]
 #[command(
-    after_help = "Keys: type a message and Enter sends it; ↑↓ choose what to send (text, binary as hex, ping, pong, close as 'code reason', fragments as a|b|c); Tab to the frames: ↑↓ a frame, ←→ a byte, [ ] pane, f follow, R reconnect, q quit."
+    after_help = "Keys: type a message and Enter sends it; ↑↓ choose what to send (text, binary as hex, ping, pong, close as 'code reason', fragments as a|b|c, or raw: a frame typed as hex or as fields such as 'opcode=0xb mask=none payload=hi', shown taken apart as you type and sent as it is, past the WebSocket library); Tab to the frames: ↑↓ a frame, ←→ a byte, [ ] pane, f follow, R reconnect, ? keys, q quit."
 )]
 pub struct InspectArgs {
     /// The server: ws://host:port/path or wss://host:port/path.
@@ -480,6 +480,8 @@ pub struct ServeArgs {
     wslab connect ws://127.0.0.1:9001/echo --send hello --ping hb\n  \
     wslab connect ws://127.0.0.1:9001/echo --key dGhlIHNhbXBsZSBub25jZQ== --mask 37fa213d --send Hello\n  \
     wslab connect ws://127.0.0.1:9001/ticker --expect 3\n  \
+    wslab connect ws://127.0.0.1:9001/echo --send-raw 'opcode=0xb payload=hi'   # a reserved opcode: the lab closes with 1002\n  \
+    wslab connect ws://127.0.0.1:9001/echo --send-raw '81 85 37 fa 21 3d 7f 9f 4d 51 58'   # RFC 6455's masked \"Hello\", as hex\n  \
     wslab connect wss://localhost:9001/echo --ca ~/.local/share/wslab/lab-ca.pem --send hi --keylog keys.txt --save hi.pcap\n\n\
     Exit status: 0 when the exchange followed the rules, 1 when it failed or a peer broke a \
     rule, 2 on a usage error."
@@ -511,6 +513,16 @@ pub struct ConnectArgs {
     /// Send an unsolicited pong with this payload. Repeatable.
     #[arg(long, value_name = "TEXT")]
     pub pong: Vec<String>,
+    /// Send bytes crafted by hand, written on the socket as they are, bypassing the WebSocket
+    /// library, to see how the server reacts. Hex in any shape `decode` reads goes out exactly
+    /// as typed (any frame, several, or half of one). Fields describe a frame, and `;`
+    /// separates frames: fin=0|1 rsv1= rsv2= rsv3= opcode=0-15|text|binary|close|ping|pong|cont
+    /// mask=HEX8|none len=N (a length that may lie) encoding=7|16|64 (or len16=N, len64=N)
+    /// payload=TEXT (quoted for spaces: payload="a b") payload-hex=HEX. Unset fields are FIN,
+    /// RSV clear, text, the payload's length in its shortest form, and a fresh masking key
+    /// (--mask and --unmasked set that default). Repeatable.
+    #[arg(long, value_name = "HEX|FIELDS")]
+    pub send_raw: Vec<String>,
     /// Send each text and binary message as this many frames: one first frame and
     /// continuations (RFC 6455 §5.4). Splits fall on bytes, even inside a UTF-8 character.
     #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=1000))]
@@ -570,6 +582,8 @@ pub enum Send {
     Ping(String),
     /// `--pong`.
     Pong(String),
+    /// `--send-raw`, still as typed.
+    Raw(String),
 }
 
 /// `connect`'s sends in the order they were typed. clap keeps each option's values apart, so
@@ -579,11 +593,12 @@ pub fn connect_sends(matches: &ArgMatches) -> Vec<Send> {
         return Vec::new();
     };
     let mut sends: Vec<(usize, Send)> = Vec::new();
-    let kinds: [(&str, MakeSend); 4] = [
+    let kinds: [(&str, MakeSend); 5] = [
         ("send", Send::Text),
         ("send_hex", Send::Hex),
         ("ping", Send::Ping),
         ("pong", Send::Pong),
+        ("send_raw", Send::Raw),
     ];
     for (id, make) in kinds {
         let (Some(values), Some(indices)) = (sub.get_many::<String>(id), sub.indices_of(id)) else {
@@ -593,4 +608,42 @@ pub fn connect_sends(matches: &ArgMatches) -> Vec<Send> {
     }
     sends.sort_by_key(|(i, _)| *i);
     sends.into_iter().map(|(_, s)| s).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory as _;
+
+    use super::*;
+
+    #[test]
+    fn connect_sends_keep_their_command_line_order_across_options() {
+        let matches = Cli::command()
+            .try_get_matches_from([
+                "wslab",
+                "connect",
+                "ws://x/",
+                "--send-raw",
+                "payload=a",
+                "--send",
+                "b",
+                "--send-raw",
+                "81 00",
+                "--ping",
+                "c",
+                "--send-hex",
+                "01",
+            ])
+            .expect("valid arguments");
+        assert_eq!(
+            connect_sends(&matches),
+            [
+                Send::Raw("payload=a".into()),
+                Send::Text("b".into()),
+                Send::Raw("81 00".into()),
+                Send::Ping("c".into()),
+                Send::Hex("01".into()),
+            ]
+        );
+    }
 }

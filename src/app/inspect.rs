@@ -4,12 +4,14 @@
 
 use std::sync::Arc;
 
+use super::craft::{self, RawPreview};
 use super::keymap::Key;
 use crate::capture::{ConnId, Direction, Snapshot, Transcript};
 use crate::lesson::model::Pane;
 use crate::proto::OpCode;
-use crate::proto::message::parse_close;
+use crate::proto::craft::CraftError;
 use crate::proto::send::{Kind, Send, SendError};
+use crate::render::reaction::closed_with;
 
 /// The panes of a live view of plain connections (the proxy's), in tab order.
 pub const PANES: [Pane; 5] = [
@@ -45,16 +47,19 @@ pub enum SendKind {
     Close,
     /// One text message in fragments, split at each `|`.
     Fragments,
+    /// Bytes crafted by hand, as hex or fields (`proto::craft`), sent as they are.
+    Raw,
 }
 
 impl SendKind {
-    const ALL: [SendKind; 6] = [
+    const ALL: [SendKind; 7] = [
         SendKind::Text,
         SendKind::Binary,
         SendKind::Ping,
         SendKind::Pong,
         SendKind::Close,
         SendKind::Fragments,
+        SendKind::Raw,
     ];
 
     /// Its name on screen.
@@ -66,6 +71,7 @@ impl SendKind {
             SendKind::Pong => "pong",
             SendKind::Close => "close (code reason)",
             SendKind::Fragments => "fragments (a|b|c)",
+            SendKind::Raw => "raw (hex or fields)",
         }
     }
 
@@ -94,6 +100,9 @@ pub enum Effect {
     Connect,
     /// Send this, checked against the protocol's rules already.
     Send(Send),
+    /// Write these bytes on the socket as they are, past the WebSocket library; then give
+    /// the console fresh keys ([`Msg::Keys`]) for the next crafted frames.
+    SendRaw(Vec<u8>),
     /// Write the capture to a file (pcap for Wireshark, and HAR).
     Save,
     /// Leave.
@@ -125,6 +134,9 @@ pub enum Msg {
     Status(String),
     /// The terminal's size.
     Resize(u16, u16),
+    /// Fresh masking keys for the raw composer's frames, [`craft::KEYS`] of them, from the
+    /// system's random source: the console holds no source of its own.
+    Keys(Vec<[u8; 4]>),
 }
 
 /// Where the keys go.
@@ -159,6 +171,10 @@ pub struct Inspector {
     pub kind: SendKind,
     /// The composer's text.
     pub draft: String,
+    /// The masking keys the raw composer's frames take, in order, unless they give `mask=`.
+    pub keys: Vec<[u8; 4]>,
+    /// The byte cursor in the frame the raw composer's preview takes apart.
+    pub raw_cursor: usize,
     /// One line for the user.
     pub status: Option<String>,
     /// The help overlay is up.
@@ -185,6 +201,8 @@ impl Inspector {
             follow: true,
             kind: SendKind::Text,
             draft: String::new(),
+            keys: Vec::new(),
+            raw_cursor: 0,
             status: None,
             help: false,
             quit: false,
@@ -216,11 +234,21 @@ impl Inspector {
             }
             Key::Up => self.kind = self.kind.step(-1),
             Key::Down => self.kind = self.kind.step(1),
+            // The preview's byte cursor: the draft itself is edited at its end only.
+            Key::Left if self.kind == SendKind::Raw => {
+                self.raw_cursor = self.raw_cursor.saturating_sub(1);
+            }
+            Key::Right if self.kind == SendKind::Raw => {
+                self.raw_cursor = self.raw_cursor.saturating_add(1);
+            }
             Key::Tab | Key::Esc => self.focus = Focus::Pane,
             Key::Enter => {
                 if !matches!(self.link, Link::Open(_)) {
                     self.status = Some("Not connected: Tab, then R reconnects.".to_owned());
                     return Vec::new();
+                }
+                if self.kind == SendKind::Raw {
+                    return self.send_raw();
                 }
                 // What cannot be sent is said, and the draft stays for the user to mend.
                 match parse_send(self.kind, &self.draft) {
@@ -236,6 +264,32 @@ impl Inspector {
             _ => {}
         }
         Vec::new()
+    }
+
+    /// Enter in the raw composer: the previewed bytes go, or the sentence that says why not
+    /// stays with the draft. The keys they used are spent.
+    fn send_raw(&mut self) -> Vec<Effect> {
+        match craft::preview(&self.draft, &self.keys) {
+            Ok(preview) => {
+                self.draft.clear();
+                self.keys.clear();
+                self.raw_cursor = 0;
+                self.follow = true;
+                self.status = None;
+                vec![Effect::SendRaw(preview.crafted.bytes)]
+            }
+            Err(why) => {
+                self.status = Some(why.to_string());
+                Vec::new()
+            }
+        }
+    }
+
+    /// What the raw composer would send, read back; `None` unless it is the kind chosen
+    /// and something is typed.
+    pub fn raw_preview(&self) -> Option<Result<RawPreview, CraftError>> {
+        (self.kind == SendKind::Raw && !self.draft.trim().is_empty())
+            .then(|| craft::preview(&self.draft, &self.keys))
     }
 
     fn browsing(&mut self, key: Key) -> Vec<Effect> {
@@ -301,6 +355,7 @@ impl Inspector {
             Msg::Captured(capture) => self.capture = capture,
             Msg::Status(said) => self.status = Some(said),
             Msg::Resize(w, h) => self.size = (w, h),
+            Msg::Keys(keys) => self.keys = keys,
         }
     }
 
@@ -308,6 +363,9 @@ impl Inspector {
     /// that keys pressed past the end do not pile up where nothing shows them. Following,
     /// the selection is the last row anyway.
     fn clamp(&mut self) {
+        if let Some(Ok(preview)) = self.raw_preview() {
+            self.raw_cursor = self.raw_cursor.min(preview.last_cursor());
+        }
         let extent = self.conn().and_then(|conn| {
             let c = self.capture.connection(conn)?;
             super::pane_extent(self.pane(), &[c], self.selected)
@@ -355,6 +413,12 @@ pub fn parse_send(kind: SendKind, text: &str) -> Result<Send, String> {
         SendKind::Pong => Kind::Pong,
         SendKind::Close => Kind::Close,
         SendKind::Fragments => Kind::Fragments,
+        // Crafted bytes are no message: `craft::preview` reads them, and Enter sends them.
+        SendKind::Raw => {
+            return Err(
+                "raw bytes are not a message; the raw composer sends them as they are".into(),
+            );
+        }
     };
     Send::parse(kind, text).map_err(|e| match e {
         SendError::NotHex(e) => format!("that is not hex: {e}"),
@@ -369,27 +433,15 @@ pub fn close_wording(t: &Transcript, conn: Option<ConnId>) -> String {
     let Some(c) = conn.and_then(|conn| t.connection(conn)) else {
         return "the connection closed".to_owned();
     };
-    let close = c
-        .flow(Direction::ServerToClient)
+    c.flow(Direction::ServerToClient)
         .frames
         .iter()
         .rev()
         .find(|f| f.item.header.opcode() == OpCode::Close)
-        .map(|f| parse_close(&f.item.payload, true).0);
-    match close {
-        Some(close) => match close.code {
-            Some(n) if close.reason.is_empty() => {
-                format!("closed with {n} ({})", close.code_name().unwrap_or("?"))
-            }
-            Some(n) => format!(
-                "closed with {n} ({}) {}",
-                close.code_name().unwrap_or("?"),
-                crate::proto::shown::quoted(&close.reason)
-            ),
-            None => "closed with no code".to_owned(),
-        },
-        None => "the server hung up without a close frame".to_owned(),
-    }
+        .map_or_else(
+            || "the server hung up without a close frame".to_owned(),
+            |f| closed_with(&f.item),
+        )
 }
 
 /// Applies `msg` to the console; returns what the terminal loop must do.
@@ -406,236 +458,5 @@ pub fn update(inspector: &mut Inspector, msg: Msg) -> Vec<Effect> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn typed(i: &mut Inspector, text: &str) {
-        for c in text.chars() {
-            update(i, Msg::Key(Key::Char(c)));
-        }
-    }
-
-    #[test]
-    fn the_composer_sends_what_was_typed_once_connected() {
-        let mut i = Inspector::new("ws://x/echo");
-        typed(&mut i, "hi");
-        assert!(
-            update(&mut i, Msg::Key(Key::Enter)).is_empty(),
-            "not connected yet"
-        );
-        assert!(
-            i.status
-                .as_deref()
-                .unwrap_or_default()
-                .contains("Not connected")
-        );
-        update(
-            &mut i,
-            Msg::Opened {
-                conn: Some(ConnId(1)),
-                protocol: None,
-            },
-        );
-        assert_eq!(
-            update(&mut i, Msg::Key(Key::Enter)),
-            [Effect::Send(Send::Text("hi".into()))]
-        );
-        assert!(i.draft.is_empty());
-        update(&mut i, Msg::Key(Key::Down));
-        typed(&mut i, "de ad");
-        assert_eq!(
-            update(&mut i, Msg::Key(Key::Enter)),
-            [Effect::Send(Send::Binary(vec![0xde, 0xad]))]
-        );
-        update(&mut i, Msg::Key(Key::Up));
-        update(&mut i, Msg::Key(Key::Up));
-        assert_eq!(i.kind, SendKind::Fragments, "the kinds wrap around");
-    }
-
-    #[test]
-    fn q_types_in_the_composer_and_quits_in_the_pane() {
-        let mut i = Inspector::new("ws://x/");
-        assert!(update(&mut i, Msg::Key(Key::Char('q'))).is_empty());
-        assert_eq!(i.draft, "q");
-        update(&mut i, Msg::Key(Key::Tab));
-        assert_eq!(update(&mut i, Msg::Key(Key::Char('q'))), [Effect::Quit]);
-        assert!(i.quit);
-    }
-
-    #[test]
-    fn s_saves_from_the_capture_and_types_in_the_composer() {
-        let mut i = Inspector::new("ws://x/");
-        assert!(
-            update(&mut i, Msg::Key(Key::Char('s'))).is_empty(),
-            "a letter in the composer"
-        );
-        update(&mut i, Msg::Key(Key::Tab));
-        assert_eq!(update(&mut i, Msg::Key(Key::Char('s'))), [Effect::Save]);
-    }
-
-    #[test]
-    fn a_closed_connection_offers_to_reconnect() {
-        let mut i = Inspector::new("ws://x/");
-        update(
-            &mut i,
-            Msg::Opened {
-                conn: Some(ConnId(1)),
-                protocol: Some("chat".into()),
-            },
-        );
-        update(
-            &mut i,
-            Msg::Closed {
-                conn: Some(ConnId(1)),
-                why: "the server reset the connection".into(),
-            },
-        );
-        update(&mut i, Msg::Key(Key::Tab));
-        assert_eq!(update(&mut i, Msg::Key(Key::Char('R'))), [Effect::Connect]);
-        assert_eq!(i.link, Link::Connecting);
-        update(
-            &mut i,
-            Msg::Opened {
-                conn: Some(ConnId(2)),
-                protocol: None,
-            },
-        );
-        assert_eq!(i.conn(), Some(ConnId(2)), "the newest connection is shown");
-        // R does nothing while connected.
-        assert!(update(&mut i, Msg::Key(Key::Char('R'))).is_empty());
-    }
-
-    #[test]
-    fn panes_cycle_and_browsing_stops_following() {
-        let mut i = Inspector::new("ws://x/");
-        update(&mut i, Msg::Key(Key::Tab));
-        assert_eq!(i.pane(), Pane::Frames);
-        update(&mut i, Msg::Key(Key::Char(']')));
-        assert_eq!(i.pane(), Pane::Fields);
-        update(&mut i, Msg::Key(Key::Char('[')));
-        update(&mut i, Msg::Key(Key::Char('[')));
-        assert_eq!(
-            i.pane(),
-            Pane::Tls,
-            "back past the first pane wraps to the last"
-        );
-        update(&mut i, Msg::Key(Key::Char('[')));
-        assert_eq!(i.pane(), Pane::Timeline);
-        update(&mut i, Msg::Key(Key::Up));
-        assert!(!i.follow);
-        update(&mut i, Msg::Key(Key::Char('f')));
-        assert!(i.follow);
-    }
-
-    #[test]
-    fn keys_past_the_end_do_not_pile_up() {
-        let mut i = Inspector::new("ws://x/");
-        update(&mut i, Msg::Key(Key::Tab));
-        // Following a capture of 5 frames: the last one is selected, and Up goes one back.
-        i.clamp_to(Some((5, Some(10))));
-        assert_eq!(i.selected, 4);
-        update(&mut i, Msg::Key(Key::Up));
-        assert_eq!((i.selected, i.follow), (3, false));
-        for _ in 0..20 {
-            update(&mut i, Msg::Key(Key::Down));
-            i.clamp_to(Some((5, Some(10))));
-        }
-        for _ in 0..20 {
-            update(&mut i, Msg::Key(Key::Right));
-            i.clamp_to(Some((5, Some(10))));
-        }
-        assert_eq!(
-            (i.selected, i.cursor),
-            (4, 10),
-            "at the last frame's last byte"
-        );
-        update(&mut i, Msg::Key(Key::Up));
-        assert_eq!(i.selected, 3, "one key back is one frame back");
-        // A pane of unknown length is left alone.
-        i.clamp_to(None);
-        assert_eq!(i.selected, 3);
-    }
-
-    #[test]
-    fn the_composer_s_text_becomes_what_it_says() {
-        assert_eq!(
-            parse_send(SendKind::Text, "hi"),
-            Ok(Send::Text("hi".into()))
-        );
-        assert_eq!(
-            parse_send(SendKind::Binary, "de ad"),
-            Ok(Send::Binary(vec![0xde, 0xad]))
-        );
-        assert_eq!(
-            parse_send(SendKind::Close, "1001 going away"),
-            Ok(Send::Close {
-                code: 1001,
-                reason: "going away".into()
-            })
-        );
-        assert_eq!(
-            parse_send(SendKind::Close, ""),
-            Ok(Send::Close {
-                code: 1000,
-                reason: String::new()
-            })
-        );
-        assert!(
-            matches!(parse_send(SendKind::Fragments, "Hel|lo"), Ok(Send::Fragments { parts, .. }) if parts.len() == 2)
-        );
-    }
-
-    #[test]
-    fn what_cannot_be_sent_is_said_and_the_draft_stays() {
-        let why = |k: SendKind, t: &str| parse_send(k, t).err().unwrap_or_default();
-        let long = "p".repeat(126);
-        assert!(why(SendKind::Binary, "zz").starts_with("that is not hex"));
-        assert!(why(SendKind::Ping, &long).contains("at most 125 bytes (RFC 6455 §5.5)"));
-        assert!(why(SendKind::Close, "bye").contains("is not a close code"));
-        assert!(why(SendKind::Fragments, "one").contains("at least two"));
-        let mut i = Inspector::new("ws://x/");
-        update(
-            &mut i,
-            Msg::Opened {
-                conn: Some(ConnId(1)),
-                protocol: None,
-            },
-        );
-        update(&mut i, Msg::Key(Key::Down));
-        typed(&mut i, "zz");
-        assert!(update(&mut i, Msg::Key(Key::Enter)).is_empty());
-        assert_eq!(i.draft, "zz", "kept, to be mended");
-        assert!(
-            i.status
-                .as_deref()
-                .unwrap_or_default()
-                .starts_with("that is not hex")
-        );
-    }
-
-    #[test]
-    fn the_close_is_worded_from_the_server_s_close_frame() {
-        use crate::capture::Limits;
-        use crate::proto::encode::{FrameSpec, close_payload, encode};
-        let mut t = Transcript::new(Limits::default());
-        let (conn, _) = t.open("inspect", None, None, 0).unwrap();
-        assert_eq!(
-            close_wording(&t, Some(conn)),
-            "the server hung up without a close frame"
-        );
-        let request = b"GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
-        let response = b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n";
-        t.record(conn, Direction::ClientToServer, 1, request);
-        t.record(conn, Direction::ServerToClient, 2, response);
-        let close = encode(
-            FrameSpec::new(OpCode::Close, None),
-            &close_payload(1001, "going away"),
-        );
-        t.record(conn, Direction::ServerToClient, 3, &close);
-        assert_eq!(
-            close_wording(&t, Some(conn)),
-            "closed with 1001 (Going Away) \"going away\""
-        );
-        assert_eq!(close_wording(&t, None), "the connection closed");
-    }
-}
+#[path = "inspect_tests.rs"]
+mod tests;

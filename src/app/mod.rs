@@ -3,6 +3,7 @@
 //! [`Effect`]s for the event loop to carry out (start a lab, run a step, save progress).
 //! No I/O and no drawing here, so every key sequence is testable without a terminal.
 
+pub mod craft;
 mod extent;
 pub mod filter;
 pub mod inspect;

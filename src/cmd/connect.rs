@@ -13,14 +13,17 @@ use crate::capture::selfcheck::{Delivered, Verdict};
 use crate::capture::{ConnId, Direction, Limits, Transcript};
 use crate::cli::{ConnectArgs, Send};
 use crate::files::save::Target;
+use crate::net::client::fresh_mask;
 use crate::net::url::{self, WsUrl};
 use crate::net::{ClientError, ClientOptions, Masking, Outgoing, Recorder, WsClient};
 use crate::proto::OpCode;
 use crate::proto::accept::validate_key;
+use crate::proto::craft::{self, Form};
 use crate::proto::send::{self, Kind, SendError, parse_mask};
 use crate::render::exchange::{frames, handshake, handshake_brief, summary};
 use crate::render::exchange_json::ExchangeJson;
 use crate::render::frame::Options;
+use crate::render::reaction;
 use crate::render::style::{Palette, Role};
 
 /// What to do, checked before any socket opens.
@@ -80,7 +83,7 @@ pub fn plan(args: &ConnectArgs, sends: &[Send]) -> Result<Plan, BadInput> {
     }
     let sends = sends
         .iter()
-        .map(|s| outgoing(s).map(|o| fragment(o, usize::from(args.fragments))))
+        .map(|s| outgoing(s, masking, &mut notes).map(|o| fragment(o, usize::from(args.fragments))))
         .collect::<Result<Vec<_>, _>>()?;
     let close = match &args.close {
         None => (1000, String::new()),
@@ -111,15 +114,38 @@ pub fn plan(args: &ConnectArgs, sends: &[Send]) -> Result<Plan, BadInput> {
     })
 }
 
-fn outgoing(send: &Send) -> Result<Outgoing, BadInput> {
+fn outgoing(send: &Send, masking: Masking, notes: &mut Vec<String>) -> Result<Outgoing, BadInput> {
     let (kind, text, option) = match send {
         Send::Text(text) => (Kind::Text, text, "--send"),
         Send::Hex(hex) => (Kind::Binary, hex, "--send-hex"),
         Send::Ping(text) => (Kind::Ping, text, "--ping"),
         Send::Pong(text) => (Kind::Pong, text, "--pong"),
+        Send::Raw(text) => return raw(text, masking, notes),
     };
     let checked = send::Send::parse(kind, text).map_err(|e| BadInput(format!("{option}: {e}")))?;
     Ok(Outgoing::from(checked))
+}
+
+/// `--send-raw`: the bytes it crafts, with what they do on purpose said up front. A frame
+/// typed as fields without `mask=` takes the key `--mask` pins, none with `--unmasked`, or a
+/// fresh one, as every other send does.
+fn raw(text: &str, masking: Masking, notes: &mut Vec<String>) -> Result<Outgoing, BadInput> {
+    let mut key = || match masking {
+        Masking::Pinned(key) => Some(key),
+        Masking::Unmasked => None,
+        Masking::Library => Some(fresh_mask()),
+    };
+    let crafted = craft::parse(text, &mut key).map_err(|e| BadInput(format!("--send-raw: {e}")))?;
+    notes.extend(crafted.notes.iter().map(|n| format!("--send-raw: {n}")));
+    // A lying length says so itself; hex that stops inside a frame is said here.
+    if crafted.form == Form::Hex
+        && let Some(incomplete) = craft::read_back(&crafted.bytes).incomplete
+    {
+        notes.push(format!(
+            "--send-raw: the bytes end inside a frame ({incomplete}); the server reads whatever comes next, such as the close, as the rest of it"
+        ));
+    }
+    Ok(Outgoing::Raw(Bytes::from(crafted.bytes)))
 }
 
 /// Splits a data message into `n` frames whose sizes differ by at most one byte (fewer when
@@ -342,6 +368,15 @@ fn report(
                 )
             );
             text.push_str(&frames);
+        }
+        if !args.send_raw.is_empty() {
+            // Crafted frames are sent to see what the server does about them: say it.
+            let _ = write!(
+                text,
+                "\n{}\n  {}\n",
+                palette.paint(Role::Heading, "── How the server reacted ──"),
+                reaction::server_reaction(connection)
+            );
         }
         if let Some(tls) = &connection.tls {
             text.push('\n');

@@ -57,17 +57,31 @@ impl FrameSpec {
 /// assert_eq!(bytes, [0x81, 0x85, 0x37, 0xfa, 0x21, 0x3d, 0x7f, 0x9f, 0x4d, 0x51, 0x58]);
 /// ```
 pub fn encode(spec: FrameSpec, payload: &[u8]) -> Vec<u8> {
-    let length = payload.len() as u64;
+    let mut out = Vec::with_capacity(14 + payload.len());
+    out.extend(header(spec, payload.len() as u64));
+    let start = out.len();
+    out.extend_from_slice(payload);
+    if let Some(key) = spec.mask {
+        apply_mask(&mut out[start..], key, 0);
+    }
+    out
+}
+
+/// A frame's header alone, declaring `length` payload bytes whatever follows it: a crafted
+/// frame may declare more or fewer than it carries, to see whether the peer notices. A length
+/// form too small for `length` is widened, as [`encode`] widens it.
+pub fn header(spec: FrameSpec, length: u64) -> Vec<u8> {
     let minimal = LengthEncoding::minimal_for(length);
     let form = match spec.length {
         Some(chosen) if chosen.extra_bytes() >= minimal.extra_bytes() => chosen,
         _ => minimal,
     };
-    let mut out = Vec::with_capacity(14 + payload.len());
+    let mut out = Vec::with_capacity(14);
     out.push(
         u8::from(spec.fin) << 7 | (spec.rsv.0 & 0b111).reverse_bits() >> 1 | spec.opcode.bits(),
     );
     let mask_bit = if spec.mask.is_some() { 0x80 } else { 0 };
+    // The casts cannot cut: `form` is at least as wide as the minimal form for `length`.
     match form {
         LengthEncoding::Seven => out.push(mask_bit | length as u8),
         LengthEncoding::Sixteen => {
@@ -79,13 +93,8 @@ pub fn encode(spec: FrameSpec, payload: &[u8]) -> Vec<u8> {
             out.extend_from_slice(&length.to_be_bytes());
         }
     }
-    let start = out.len() + spec.mask.map_or(0, |_| 4);
     if let Some(key) = spec.mask {
         out.extend_from_slice(&key);
-    }
-    out.extend_from_slice(payload);
-    if let Some(key) = spec.mask {
-        apply_mask(&mut out[start..], key, 0);
     }
     out
 }

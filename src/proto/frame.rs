@@ -7,6 +7,7 @@ use std::ops::Range;
 use bytes::Bytes;
 
 use super::coding::OpCode;
+use super::limits::DECLARED_LENGTH_MAX;
 use super::mask::apply_mask;
 use super::violation::{RsvBits, Violation};
 
@@ -186,7 +187,7 @@ impl FrameHeader {
             }
         }
         let used = self.length_encoding();
-        if used == LengthEncoding::SixtyFour && length >> 63 != 0 {
+        if used == LengthEncoding::SixtyFour && length > DECLARED_LENGTH_MAX {
             found.push(Violation::LengthMsbSet);
         } else if LengthEncoding::minimal_for(length) != used {
             found.push(Violation::NonMinimalLength {

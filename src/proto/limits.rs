@@ -18,3 +18,12 @@ pub const PANE_PAYLOAD: usize = 64;
 /// The most bytes one message wslab sends may carry, however it was asked for (a `connect`
 /// option, the inspector, a lesson), so that a typo cannot exhaust memory.
 pub const MESSAGE_MAX: usize = 16 * 1024 * 1024;
+
+/// The largest payload length a frame can declare: the 64-bit form's most significant bit must
+/// be 0 (RFC 6455 §5.2). A hand-crafted frame may declare a length its payload does not have,
+/// but not one past this; the bytes of such a header can still be typed as hex.
+pub const DECLARED_LENGTH_MAX: u64 = u64::MAX >> 1;
+
+/// The most frames one hand-crafted line (`connect --send-raw`, the inspector's raw composer)
+/// describes as fields; hex holds any number, bounded by [`MESSAGE_MAX`] bytes.
+pub const CRAFTED_FRAMES_MAX: usize = 16;

@@ -5,6 +5,7 @@ pub mod accept;
 mod chunk;
 pub mod coding;
 pub mod control;
+pub mod craft;
 pub mod deflate;
 pub mod dissector;
 pub mod encode;

@@ -11,5 +11,6 @@ pub mod http;
 pub mod json;
 pub mod lesson;
 pub mod lines;
+pub mod reaction;
 pub mod style;
 pub mod tls;

@@ -7,10 +7,11 @@ use anyhow::Context as _;
 use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message;
 
+use crate::app::craft;
 use crate::app::inspect::{Effect, Inspector, Msg, close_wording, update};
 use crate::files::save::save_here;
 use crate::net::Recorder;
-use crate::net::client::{ClientOptions, Outgoing, WsClient};
+use crate::net::client::{ClientOptions, Outgoing, WsClient, fresh_mask};
 use crate::net::url::WsUrl;
 use crate::proto::send::Send;
 use crate::ui::{Theme, inspect};
@@ -54,6 +55,7 @@ pub fn run(
         super::spawn_input(tx.clone(), |msg| Some(msg.map_or(Input::Stop, Input::Term)));
         super::spawn_signals(tx.clone(), Input::Stop);
         let mut inspector = Inspector::new(shown);
+        update(&mut inspector, Msg::Keys(fresh_keys()));
         if let Ok(size) = terminal.size() {
             update(&mut inspector, Msg::Resize(size.width, size.height));
         }
@@ -108,6 +110,15 @@ pub fn run(
                             update(&mut inspector, Msg::Status(said));
                         }
                     }
+                    Effect::SendRaw(bytes) => {
+                        // The keys those bytes used are spent: the next frames get new ones.
+                        update(&mut inspector, Msg::Keys(fresh_keys()));
+                        let cmd = Cmd::Send(Outgoing::Raw(bytes.into()));
+                        if link.cmds.send(cmd).is_err() {
+                            let said = "Not connected: R reconnects.".to_owned();
+                            update(&mut inspector, Msg::Status(said));
+                        }
+                    }
                 }
             }
         }
@@ -115,6 +126,11 @@ pub fn run(
     super::leave();
     drop(runtime);
     result
+}
+
+/// Masking keys for the raw composer's next frames, each from the system's random source.
+fn fresh_keys() -> Vec<[u8; 4]> {
+    (0..craft::KEYS).map(|_| fresh_mask()).collect()
 }
 
 /// A connection task and what it is told to send.

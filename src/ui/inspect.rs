@@ -2,13 +2,31 @@
 //! accept, timeline, the same widgets the lessons use), the composer, and the keys.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-use super::{Theme, panes};
+use super::{Theme, help, panes};
 use crate::app::filter::FrameFilter;
-use crate::app::inspect::{Focus, INSPECT_PANES, Inspector, Link};
+use crate::app::inspect::{Focus, INSPECT_PANES, Inspector, Link, SendKind};
+
+/// The keys, for the `?` overlay.
+pub const KEYS: &[(&str, &str)] = &[
+    ("Enter", "send what the composer holds"),
+    ("↑ ↓", "in the composer: choose what it sends"),
+    ("", "text, binary (hex), ping, pong, close (code reason),"),
+    ("", "fragments (a|b|c), raw (hex or fields, sent as is)"),
+    ("← →", "raw: move the byte cursor in the frame previewed"),
+    ("Tab i", "switch between the composer and the capture"),
+    ("↑ ↓ j k", "in the capture: choose a frame or a line"),
+    ("← → h l", "move the byte cursor"),
+    ("[ ]", "previous / next pane"),
+    ("f g", "follow the tail / go to the first frame"),
+    ("s", "save the capture as .pcap and .har"),
+    ("R", "reconnect, once closed"),
+    ("q Ctrl-C", "quit, closing with 1001 going away"),
+    ("?", "this help (from the capture)"),
+];
 
 /// Draws the inspector.
 pub fn draw(frame: &mut Frame, inspector: &Inspector, theme: &Theme) {
@@ -33,6 +51,58 @@ pub fn draw(frame: &mut Frame, inspector: &Inspector, theme: &Theme) {
         ])),
         title,
     );
+    let focused = inspector.focus == Focus::Pane;
+    let preview = (!focused).then(|| inspector.raw_preview()).flatten();
+    if let Some(preview) = &preview {
+        // While a frame is typed, what it would send takes the capture's place; Tab, or
+        // Enter (which empties the draft), brings the capture back.
+        super::craft::draw(frame, body, preview, inspector.raw_cursor, theme);
+    } else {
+        draw_capture(frame, body, inspector, theme);
+    }
+    let editing = inspector.focus == Focus::Composer;
+    let raw = inspector.kind == SendKind::Raw;
+    let composer_block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(if editing { theme.focus } else { theme.border })
+        .title(Span::styled(
+            format!(" send {} · ↑↓ kind ", inspector.kind.name()),
+            theme.heading,
+        ));
+    let cursor = if editing { "▏" } else { "" };
+    let mut typed = vec![Span::styled(
+        format!("{}{cursor}", inspector.draft),
+        theme.code,
+    )];
+    if raw && inspector.draft.is_empty() {
+        typed.push(Span::styled(RAW_PLACEHOLDER, theme.dim));
+    }
+    frame.render_widget(
+        Paragraph::new(Line::from(typed)).block(composer_block),
+        composer,
+    );
+    let line = inspector.status.clone().unwrap_or_else(|| {
+        if editing && raw {
+            " Enter send as is · ←→ byte · ↑↓ kind · Tab to the frames · Ctrl-C quit".to_owned()
+        } else if editing {
+            " Enter send · ↑↓ kind · Tab to the frames · Ctrl-C quit".to_owned()
+        } else {
+            " ↑↓ frame · ←→ byte · [ ] pane · f follow · s save · Tab · R reconnect · ? · q"
+                .to_owned()
+        }
+    });
+    frame.render_widget(Paragraph::new(Span::styled(line, theme.dim)), keys);
+    if inspector.help {
+        help::overlay(frame, KEYS, theme);
+    }
+}
+
+/// What the raw composer takes, shown in it until something is typed.
+const RAW_PLACEHOLDER: &str =
+    "hex (81 85 37 fa …) or fields (opcode=ping mask=none payload=\"a b\")";
+
+/// The capture of the connection shown, in the pane chosen.
+fn draw_capture(frame: &mut Frame, body: Rect, inspector: &Inspector, theme: &Theme) {
     let focused = inspector.focus == Focus::Pane;
     let inner = panes::tabbed(frame, body, INSPECT_PANES, inspector.pane, focused, theme);
     // Following the tail: the widgets clamp the selection to the last frame.
@@ -60,30 +130,4 @@ pub fn draw(frame: &mut Frame, inspector: &Inspector, theme: &Theme) {
             inner,
         );
     }
-    let editing = inspector.focus == Focus::Composer;
-    let composer_block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(if editing { theme.focus } else { theme.border })
-        .title(Span::styled(
-            format!(" send {} · ↑↓ kind ", inspector.kind.name()),
-            theme.heading,
-        ));
-    let cursor = if editing { "▏" } else { "" };
-    frame.render_widget(
-        Paragraph::new(Span::styled(
-            format!("{}{cursor}", inspector.draft),
-            theme.code,
-        ))
-        .block(composer_block),
-        composer,
-    );
-    let line = inspector.status.clone().unwrap_or_else(|| {
-        if editing {
-            " Enter send · ↑↓ kind · Tab to the frames · Ctrl-C quit".to_owned()
-        } else {
-            " ↑↓ frame · ←→ byte · [ ] pane · f follow · s save · Tab · R reconnect · q quit"
-                .to_owned()
-        }
-    });
-    frame.render_widget(Paragraph::new(Span::styled(line, theme.dim)), keys);
 }

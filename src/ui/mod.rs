@@ -2,6 +2,7 @@
 //! here, the inspector's in `inspect`, the proxy view's in `proxy_view`). No I/O and no
 //! sockets here (tests/architecture.rs checks it); the event loops in `tui/` call them.
 
+mod craft;
 mod end;
 mod help;
 pub mod inspect;

@@ -8,3 +8,4 @@ mod binary;
 mod connect_deflate;
 mod connect_errors;
 mod connect_lab;
+mod connect_raw;

@@ -1,6 +1,6 @@
 //! The inspector's screen at 80×24 and 120×40: what `wslab inspect` shows after sending Hello
 //! and a ping, browsing a frame, the heads pane, the connection closed, and the TLS pane of a
-//! wss:// exchange.
+//! wss:// exchange, and the raw composer previewing crafted frames.
 
 use wslab::app::inspect::{Inspector, Msg, update};
 use wslab::app::keymap::Key;
@@ -97,4 +97,71 @@ fn the_tls_pane_over_wss() {
         "the ClientHello's header decoded: {shown}"
     );
     snapshots("inspect_tls", &i);
+}
+
+/// The raw composer: a frame typed as fields, taken apart before it is sent; a length that
+/// lies, with a fragment before it; and a mistake, in one sentence.
+#[test]
+fn the_raw_composer_previews_what_enter_sends() {
+    let mut t = transcript();
+    let mut c = open(&mut t, "inspect", client(50_313), addr(SERVER), 0);
+    c.upgrade(120, SERVER, "/echo");
+    hello_and_ping(&mut c, 2_000);
+    let conn = c.id;
+    let mut i = Inspector::new(&format!("ws://{SERVER}/echo"));
+    update(
+        &mut i,
+        Msg::Opened {
+            conn: Some(conn),
+            protocol: None,
+        },
+    );
+    update(&mut i, Msg::Captured(now(&t)));
+    update(
+        &mut i,
+        Msg::Keys(vec![[0x37, 0xfa, 0x21, 0x3d], [0x01, 0x02, 0x03, 0x04]]),
+    );
+    // Up from text wraps to the last kind, raw: empty, it shows the capture and what it takes.
+    keys(&mut i, &[Key::Up]);
+    snapshots("inspect_raw_empty", &i);
+
+    type_text(&mut i, "rsv1=1 opcode=0xb payload=\"a b\"");
+    let shown = screen(&i, (120, 40));
+    assert!(
+        shown.contains("1 frame typed as fields, 9 bytes"),
+        "{shown}"
+    );
+    assert!(shown.contains("✗ 2 rules broken"), "{shown}");
+    assert!(shown.contains("opcode 0xb is reserved"), "{shown}");
+    snapshots("inspect_raw_fields", &i);
+
+    // The byte cursor walks into the masked payload: its unmasking is shown.
+    keys(&mut i, &[Key::Right; 7]);
+    let shown = screen(&i, (120, 40));
+    assert!(shown.contains("payload[1]"), "{shown}");
+
+    i.draft.clear();
+    type_text(&mut i, "fin=0 payload=Hel; opcode=cont len=300 payload=lo");
+    let shown = screen(&i, (120, 40));
+    assert!(
+        shown.contains("note: frame 2 declares 300 payload bytes but carries 2"),
+        "{shown}"
+    );
+    snapshots("inspect_raw_lie", &i);
+
+    i.draft.clear();
+    type_text(&mut i, "opcode=99 payload=hi");
+    snapshots("inspect_raw_error", &i);
+
+    // Tab gives the capture back, and ? from there lists every key, raw's included.
+    keys(&mut i, &[Key::Tab, Key::Char('?')]);
+    let shown = screen(&i, (80, 24));
+    assert!(shown.contains("raw (hex or fields, sent as is)"), "{shown}");
+    snapshots("inspect_keys", &i);
+}
+
+fn type_text(i: &mut Inspector, text: &str) {
+    for c in text.chars() {
+        update(i, Msg::Key(Key::Char(c)));
+    }
 }

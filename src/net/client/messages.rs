@@ -40,6 +40,9 @@ pub enum Outgoing {
         /// The ping's payload.
         ping: Bytes,
     },
+    /// Bytes crafted by hand (`proto::craft`), written on the socket exactly as they are,
+    /// under the library, whatever they hold: any frame, several, or half of one.
+    Raw(Bytes),
     /// A close frame: [`super::WsClient::send`] starts the closing handshake through the
     /// library, so that it knows the connection is closing.
     Close {

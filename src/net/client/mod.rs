@@ -244,8 +244,12 @@ impl WsClient {
     /// # Errors
     /// When the connection fails while writing.
     pub async fn send(&mut self, outgoing: Outgoing) -> Result<(), ClientError> {
-        if let Outgoing::Close { code, reason } = outgoing {
-            return self.close(code, &reason).await;
+        match outgoing {
+            Outgoing::Close { code, reason } => return self.close(code, &reason).await,
+            // The library never sees these bytes: it could not write a frame that breaks its
+            // rules, and would refuse to.
+            Outgoing::Raw(bytes) => return self.write_raw(&bytes).await,
+            _ => {}
         }
         let fragments = matches!(
             outgoing,
@@ -277,8 +281,8 @@ impl WsClient {
                 after,
                 ping,
             } => fragment_frames(opcode, parts, Some(&(after, ping))),
-            // Sent by `send` itself, through the library's close.
-            Outgoing::Close { .. } => Vec::new(),
+            // Sent by `send` itself: the close through the library's, raw bytes as they are.
+            Outgoing::Close { .. } | Outgoing::Raw(_) => Vec::new(),
         };
         for message in frames {
             self.ws
@@ -310,15 +314,20 @@ impl WsClient {
                 after,
                 ping,
             } => raw_fragments(&mut put, *opcode, parts, Some((*after, ping))),
-            // Sent by `send` itself, through the library's close.
-            Outgoing::Close { .. } => {}
+            // Sent by `send` itself: the close through the library's, raw bytes as they are.
+            Outgoing::Close { .. } | Outgoing::Raw(_) => {}
         }
+        self.write_raw(&bytes).await
+    }
+
+    /// Writes `bytes` on the tapped socket under the library, exactly as they are.
+    async fn write_raw(&mut self, bytes: &[u8]) -> Result<(), ClientError> {
         // Anything the library queued (an automatic pong) leaves first, so frames never
         // interleave mid-frame.
         self.ws.flush().await.map_err(ClientError::from_send)?;
         let stream = self.ws.tcp_mut();
         stream
-            .write_all(&bytes)
+            .write_all(bytes)
             .await
             .map_err(|e| ClientError::from_io(&e))?;
         stream.flush().await.map_err(|e| ClientError::from_io(&e))

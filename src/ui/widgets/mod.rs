@@ -122,6 +122,36 @@ pub(crate) fn fit_line(line: &Line<'_>, width: usize) -> Line<'static> {
     Line::from(spans).style(line.style)
 }
 
+/// `text` in lines of at most `width` characters, broken at spaces, and inside a word only
+/// when the word alone is wider.
+pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let mut word: Vec<char> = word.chars().collect();
+        while word.len() > width {
+            if !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+            }
+            lines.push(word.drain(..width).collect());
+        }
+        let word: String = word.into_iter().collect();
+        let needed = line.chars().count() + usize::from(!line.is_empty()) + word.chars().count();
+        if needed > width && !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(&word);
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
 /// `text` cut to `max` characters, with an ellipsis when cut.
 pub(crate) fn cut(text: &str, max: usize) -> String {
     if text.chars().count() <= max {

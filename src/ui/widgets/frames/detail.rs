@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 
 use super::fit::{Grow, Section, assemble, fit};
 use super::{Selected, inflated};
-use crate::proto::{Field, FieldKind, Frame, FrameHeader, fields};
+use crate::proto::{Field, FieldKind, Frame, FrameHeader, Side, fields};
 use crate::render::frame::direction;
 use crate::ui::Theme;
 use crate::ui::widgets::PaneCtx;
@@ -59,12 +59,54 @@ pub(super) fn lines(
     theme: &Theme,
     area: Rect,
 ) -> Vec<Line<'static>> {
-    let f = sel.entry.frame;
-    let side = sel.entry.direction.sender();
+    let inflated = inflated::message_of(sel.conn, &sel.entry).map(|message| {
+        format!(
+            "message {}: {}",
+            message.index + 1,
+            inflated::sizes(message, usize::from(area.width))
+        )
+    });
+    let shown = Shown {
+        inflated,
+        cursor: ctx.cursor,
+        hint: ctx
+            .focused
+            .then_some("← → move the byte cursor · ↑ ↓ choose a frame"),
+        missing: "not received",
+    };
+    of_frame(
+        sel.entry.frame,
+        sel.entry.direction.sender(),
+        &shown,
+        theme,
+        area,
+    )
+}
+
+/// What the detail of one frame shows besides the frame itself.
+pub(in crate::ui::widgets) struct Shown {
+    /// The sizes of the compressed message the frame completed, if it did.
+    pub inflated: Option<String>,
+    /// The byte cursor, from the frame's first byte; clamped to its last.
+    pub cursor: usize,
+    /// The keys, when the pane has them.
+    pub hint: Option<&'static str>,
+    /// Why payload bytes the header declares are not shown: "not received".
+    pub missing: &'static str,
+}
+
+/// The detail of frame `f`, sent by `side`, in `area`.
+pub(in crate::ui::widgets) fn of_frame(
+    f: &Frame,
+    side: Side,
+    shown: &Shown,
+    theme: &Theme,
+    area: Rect,
+) -> Vec<Line<'static>> {
     let fields = fields(f, side);
     let wire = wire_bytes(f);
     // A header has at least 2 bytes, so the wire bytes are never empty.
-    let cursor = ctx.cursor.min(wire.len().saturating_sub(1));
+    let cursor = shown.cursor.min(wire.len().saturating_sub(1));
     let mut sections: Vec<Section> = (0..=OK).map(|_| Section::default()).collect();
     let title = format!(
         "frame {} · {} · {}-byte header + {}-byte payload",
@@ -74,13 +116,8 @@ pub(super) fn lines(
         f.payload_len()
     );
     sections[TITLE] = Section::one(Line::styled(title, theme.heading));
-    if let Some(message) = inflated::message_of(sel.conn, &sel.entry) {
-        let text = format!(
-            "message {}: {}",
-            message.index + 1,
-            inflated::sizes(message, usize::from(area.width))
-        );
-        sections[INFLATED] = Section::one(Line::styled(text, theme.code));
+    if let Some(text) = &shown.inflated {
+        sections[INFLATED] = Section::one(Line::styled(text.clone(), theme.code));
     }
     sections[BITS] = bits(f, &fields, cursor, theme);
     let (head, table) = table(f, &fields, cursor, usize::from(area.width), theme);
@@ -106,15 +143,12 @@ pub(super) fn lines(
         theme,
     );
     sections[LANE] = Section::one(lane(f, &wire, cursor, &fields, theme));
-    if let Some(note) = elided(f) {
+    if let Some(note) = elided(f, shown.missing) {
         sections[NOTE] = Section::one(Line::styled(note, theme.dim));
     }
     sections[LEGEND] = Section::one(legend(&f.header, f.payload_len() > 0, theme));
-    if ctx.focused {
-        sections[HINT] = Section::one(Line::styled(
-            "← → move the byte cursor · ↑ ↓ choose a frame",
-            theme.dim,
-        ));
+    if let Some(hint) = shown.hint {
+        sections[HINT] = Section::one(Line::styled(hint, theme.dim));
     }
     if f.violations.is_empty() {
         sections[OK] = Section::one(Line::styled("✓ no rule broken", theme.good));
@@ -415,7 +449,7 @@ fn lane(f: &Frame, wire: &[u8], cursor: usize, fields: &[Field], theme: &Theme) 
 }
 
 /// Why the dump stops before the payload does, if it does.
-fn elided(f: &Frame) -> Option<String> {
+fn elided(f: &Frame, missing: &str) -> Option<String> {
     let shown = f.payload.len().min(MAX_PAYLOAD);
     let hidden = f.payload_len().saturating_sub(shown as u64);
     if hidden == 0 {
@@ -426,7 +460,7 @@ fn elided(f: &Frame) -> Option<String> {
     } else if f.is_complete() {
         "beyond the preview kept in memory".to_owned()
     } else {
-        "not received".to_owned()
+        missing.to_owned()
     };
     let mut note = String::new();
     let _ = write!(note, "… {hidden} more payload bytes ({why})");

@@ -20,6 +20,7 @@ use ratatui::widgets::Paragraph;
 use super::PaneCtx;
 use crate::app::filter::FrameFilter;
 use crate::capture::Connection;
+use crate::proto::{Frame as WsFrame, Side};
 use crate::ui::Theme;
 use wire::{Entry, Wire};
 
@@ -33,6 +34,28 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, ctx: &PaneCtx<'_>) {
 /// frame's detail and a few rows of the list to choose it from.
 pub fn draw_fields(frame: &mut Frame, area: Rect, theme: &Theme, ctx: &PaneCtx<'_>) {
     draw_weighted(frame, area, theme, ctx, Weight::Detail);
+}
+
+/// One frame taken apart on its own, as the Fields pane takes apart the selected one, fitted
+/// to `area`: the inspector's raw composer shows so a frame before it is sent.
+pub fn lone_detail(
+    f: &WsFrame,
+    side: Side,
+    cursor: usize,
+    theme: &Theme,
+    area: Rect,
+) -> Vec<Line<'static>> {
+    let shown = detail::Shown {
+        inflated: None,
+        cursor,
+        hint: Some("← → move the byte cursor"),
+        missing: "not in what was typed",
+    };
+    let width = usize::from(area.width);
+    detail::of_frame(f, side, &shown, theme, area)
+        .into_iter()
+        .map(|l| super::fit_line(&l, width))
+        .collect()
 }
 
 /// Which part gets the room.
