@@ -176,14 +176,35 @@ pub enum Command {
     wslab serve --port 9001 &   wslab grade ws://127.0.0.1:9001/echo\n  \
     wslab grade ws://127.0.0.1:8080/ws --cases 5.*,7.1.* --verbose\n  \
     wslab grade ws://127.0.0.1:8080/ws --save report.html --save report.md --json > card.json\n  \
-    wslab grade --list\n\n\
+    wslab grade --list\n  \
+    wslab grade --client --port 9001   # then run your Autobahn client driver against ws://127.0.0.1:9001\n\n\
+    With --client, wslab is the server: it speaks the driver protocol of the Autobahn|Testsuite's \
+    fuzzing server (/getCaseCount, /runCase?case=N&agent=A, /getCaseInfo?case=N, \
+    /updateReports?agent=A), the client under test echoes what it is sent, and the card is \
+    printed when the driver asks for the report.\n\n\
     Exit status: 0 when no MUST is broken, 1 when one is, 2 when the server cannot be reached \
     or the arguments are wrong."
 )]
 pub struct GradeArgs {
     /// The echo endpoint, as `ws://HOST[:PORT]/PATH` or `wss://HOST[:PORT]/PATH`.
-    #[arg(required_unless_present = "list")]
+    #[arg(required_unless_present_any = ["list", "client"], conflicts_with = "client")]
     pub url: Option<String>,
+    /// Grade a client instead: serve the cases on the Autobahn driver protocol and wait for
+    /// the client under test.
+    #[arg(long)]
+    pub client: bool,
+    /// With --client, the port to listen on; Autobahn's drivers use 9001.
+    #[arg(long, value_name = "N", default_value_t = 9001, requires = "client")]
+    pub port: u16,
+    /// With --client, the address to listen on. Anything but a loopback address lets other
+    /// machines connect.
+    #[arg(
+        long,
+        value_name = "ADDR",
+        default_value = "127.0.0.1",
+        requires = "client"
+    )]
+    pub bind: std::net::IpAddr,
     /// Which cases to run: ids with `*` wildcards, section numbers or group names, separated
     /// by commas, e.g. `5.*,7.1.*` or `utf-8,close-codes`.
     #[arg(long, value_name = "LIST")]

@@ -8,13 +8,16 @@ use std::time::Duration;
 use super::BadInput;
 use crate::cli::GradeArgs;
 use crate::files::write_atomically;
+use crate::grade::Case;
 use crate::grade::report::{self, Card, Show};
 use crate::grade::select::select;
 use crate::grade::suite;
 use crate::net::ClientOptions;
+use crate::net::Recorder;
+use crate::net::tcp::Listener;
 use crate::net::url;
 use crate::render::style::Palette;
-use crate::run::grade::{Target, run as run_cases};
+use crate::run::grade::{Event, Target, run as run_cases, serve};
 
 /// A report format, chosen by the file's extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,8 +63,12 @@ fn format_of(path: &Path) -> Result<Format, BadInput> {
 /// [`BadInput`] for arguments that cannot be used, or a server that cannot be reached; an
 /// I/O error writing the output.
 pub fn run(args: &GradeArgs, palette: Palette, out: &mut impl Write) -> anyhow::Result<ExitCode> {
-    let cases = select(suite::all(args.large), args.cases.as_deref())
-        .map_err(|e| BadInput(e.to_string()))?;
+    let suite = if args.client {
+        suite::client::all()
+    } else {
+        suite::all(args.large)
+    };
+    let cases = select(suite, args.cases.as_deref()).map_err(|e| BadInput(e.to_string()))?;
     if args.list {
         for case in &cases {
             writeln!(
@@ -76,8 +83,6 @@ pub fn run(args: &GradeArgs, palette: Palette, out: &mut impl Write) -> anyhow::
         writeln!(out, "{} cases", cases.len())?;
         return Ok(ExitCode::SUCCESS);
     }
-    let text = args.url.as_deref().unwrap_or_default();
-    let url = url::parse(text).map_err(|e| BadInput(e.to_string()))?;
     if !args.timeout.is_finite() || args.timeout <= 0.0 || args.timeout > 600.0 {
         return Err(BadInput(format!(
             "--timeout {} is not a number of seconds above 0 and at most 600",
@@ -90,41 +95,18 @@ pub fn run(args: &GradeArgs, palette: Palette, out: &mut impl Write) -> anyhow::
         .iter()
         .map(|p| format_of(p).map(|f| (p.clone(), f)))
         .collect::<Result<Vec<_>, _>>()?;
-    let mut notes = Vec::new();
-    let tls = super::tls_options(&args.tls, url.secure, &mut notes)?;
-    for note in &notes {
-        eprintln!("wslab: note: {note}");
-    }
     let timeout = Duration::from_secs_f64(args.timeout);
-    let target = Target {
-        url,
-        options: ClientOptions {
-            timeout,
-            tls,
-            label: "grade".into(),
-            ..ClientOptions::default()
-        },
-        timeout,
-    };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     let live = std::io::stderr().is_terminal();
-    let (card, preflight) = runtime
-        .block_on(run_cases(cases, &target, |n, total, outcome| {
-            if live {
-                eprint!(
-                    "\r\x1b[2K[{n}/{total}] {} {}",
-                    outcome.case.id, outcome.case.title
-                );
-            }
-        }))
-        .map_err(|e| BadInput(format!("cannot grade: {}", e.0)))?;
+    let card = if args.client {
+        runtime.block_on(grade_client(args, cases, timeout, live))?
+    } else {
+        runtime.block_on(grade_server(args, cases, timeout, live))?
+    };
     if live {
         eprint!("\r\x1b[2K");
-    }
-    if let Some(warning) = &preflight.warning {
-        eprintln!("wslab: warning: {warning}");
     }
     for (path, format) in &saves {
         write_atomically(path, render(&card, *format).as_bytes())
@@ -148,6 +130,82 @@ pub fn run(args: &GradeArgs, palette: Palette, out: &mut impl Write) -> anyhow::
     } else {
         ExitCode::SUCCESS
     })
+}
+
+// `wslab grade URL`: the cases played against a server.
+async fn grade_server(
+    args: &GradeArgs,
+    cases: Vec<Case>,
+    timeout: Duration,
+    live: bool,
+) -> Result<Card, BadInput> {
+    let text = args.url.as_deref().unwrap_or_default();
+    let url = url::parse(text).map_err(|e| BadInput(e.to_string()))?;
+    let mut notes = Vec::new();
+    let tls = super::tls_options(&args.tls, url.secure, &mut notes)?;
+    for note in &notes {
+        eprintln!("wslab: note: {note}");
+    }
+    let target = Target {
+        url,
+        options: ClientOptions {
+            timeout,
+            tls,
+            label: "grade".into(),
+            ..ClientOptions::default()
+        },
+        timeout,
+    };
+    let (card, preflight) = run_cases(cases, &target, |n, total, outcome| {
+        if live {
+            eprint!(
+                "\r\x1b[2K[{n}/{total}] {} {}",
+                outcome.case.id, outcome.case.title
+            );
+        }
+    })
+    .await
+    .map_err(|e| BadInput(format!("cannot grade: {}", e.0)))?;
+    if let Some(warning) = &preflight.warning {
+        eprintln!("wslab: warning: {warning}");
+    }
+    Ok(card)
+}
+
+// `wslab grade --client`: the cases served to a client on the Autobahn driver protocol,
+// until its driver asks for the report.
+async fn grade_client(
+    args: &GradeArgs,
+    cases: Vec<Case>,
+    timeout: Duration,
+    live: bool,
+) -> Result<Card, BadInput> {
+    let recorder = Recorder::default();
+    let addr = std::net::SocketAddr::new(args.bind, args.port);
+    let listener = Listener::bind(addr, &recorder, "grade")
+        .await
+        .map_err(|e| BadInput(format!("cannot listen on {addr}: {e}")))?;
+    let at = listener.local_addr().unwrap_or(addr);
+    eprintln!(
+        "wslab: serving {} cases on ws://{at}: point the client's Autobahn driver here (getCaseCount, runCase, updateReports)",
+        cases.len()
+    );
+    if !args.bind.is_loopback() {
+        eprintln!(
+            "wslab: note: listening on {}, which other machines can reach",
+            args.bind
+        );
+    }
+    serve(&listener, &cases, &recorder, timeout, |event| match event {
+        Event::Ran(agent, n, total, outcome) if live => eprint!(
+            "\r\x1b[2K[{n}/{total}] {agent}: {} {}",
+            outcome.case.id, outcome.case.title
+        ),
+        Event::Ran(..) => {}
+        Event::Stray(what) => eprintln!("\nwslab: note: {what}"),
+    })
+    .await
+    .map_err(|e| BadInput(format!("cannot serve on {at}: {e}")))
 }
 
 fn render(card: &Card, format: Format) -> String {

@@ -8,6 +8,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod client;
 mod lab;
 mod lax;
 mod peers;

@@ -183,6 +183,14 @@ async fn lax_connection(mut stream: TcpStream) -> std::io::Result<()> {
     }
 }
 
+/// One frame read as the lax peers read it, for the lax client too.
+pub async fn lax_frame_pub(
+    stream: &mut TcpStream,
+    buffered: &mut Vec<u8>,
+) -> std::io::Result<Option<(bool, u8, Vec<u8>)>> {
+    lax_frame(stream, buffered).await
+}
+
 // One frame: FIN, opcode and the payload unmasked. The reserved bits are not looked at and a
 // frame without a mask is taken as it is: two of the server's four faults.
 async fn lax_frame(

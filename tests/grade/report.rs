@@ -139,3 +139,56 @@ fn mistakes_are_one_sentence_and_exit_2() {
         "{listed}"
     );
 }
+
+#[tokio::test]
+async fn grade_client_serves_an_autobahn_driver_and_prints_its_card() {
+    use std::io::BufRead as _;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_wslab"))
+        .args([
+            "grade",
+            "--client",
+            "--port",
+            "0",
+            "--json",
+            "--cases",
+            "4.*,5.2.*",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("wslab runs");
+    let stderr = child.stderr.take().expect("stderr");
+    // The first line names the address: "serving N cases on ws://127.0.0.1:PORT: …".
+    let line = tokio::task::spawn_blocking(move || {
+        let mut line = String::new();
+        std::io::BufReader::new(stderr)
+            .read_line(&mut line)
+            .map(|_| line)
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    let addr = line
+        .split("ws://")
+        .nth(1)
+        .and_then(|rest| {
+            rest.split(':')
+                .take(2)
+                .collect::<Vec<_>>()
+                .join(":")
+                .parse()
+                .ok()
+        })
+        .unwrap_or_else(|| panic!("no address in {line:?}"));
+    crate::client::tungstenite_driver(addr).await;
+    let output = tokio::task::spawn_blocking(move || child.wait_with_output())
+        .await
+        .unwrap()
+        .unwrap();
+    // tokio-tungstenite takes an extension it never offered (4.7): a MUST, so exit 1.
+    assert_eq!(output.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(json["target"], "the client \"tokio-tungstenite\"");
+    assert_eq!(json["fix_first"], "4.7");
+    assert_eq!(json["summary"]["total"], 33);
+}

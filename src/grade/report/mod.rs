@@ -156,10 +156,10 @@ pub fn level_word(level: super::case::Level) -> &'static str {
 
 /// The legend every form of the card carries, so no one needs the RFC open to read it.
 pub const LEGEND: &[(&str, &str)] = &[
-    ("pass", "the server did what the RFC asks"),
+    ("pass", "it did what the RFC asks"),
     (
         "non-strict",
-        "a SHOULD not met, or an allowed choice other than the usual one (another close code); also where the RFC binds the sender and the server let the client's mistake through",
+        "a SHOULD not met, or an allowed choice other than the usual one (another close code); also where the RFC binds only the sender and the receiver let the mistake through",
     ),
     (
         "FAIL",
@@ -167,10 +167,10 @@ pub const LEGEND: &[(&str, &str)] = &[
     ),
     (
         "info",
-        "the RFC leaves it to the server; what it did is reported",
+        "the RFC leaves it to the implementation; what it did is reported",
     ),
     (
         "skipped",
-        "not run, because what it needs is missing (the server declined permessage-deflate)",
+        "not run, because what it needs is missing (permessage-deflate was declined)",
     ),
 ];

@@ -74,7 +74,7 @@ pub fn closing() -> Vec<Case> {
     let after = Case::new(
         "7.1.3",
         Group::Closing,
-        "a text frame sent after our close is not echoed after the server's close",
+        "a text frame sent after a close is not echoed after the close's answer",
         NO_DATA_AFTER,
         Expect::NothingAfterClose,
     )

@@ -1,6 +1,7 @@
 //! The suite: every case, grouped by the part of the RFCs it checks. Each file holds one
 //! group, its rules quoted once at the top.
 
+pub mod client;
 mod closing;
 mod control;
 pub mod deflate;
@@ -25,7 +26,7 @@ fn limits() -> Vec<Case> {
             Case::new(
                 &format!("10.4.{n}"),
                 Group::Limits,
-                format!("how the server answers a {} MiB binary message", size >> 20),
+                format!("how a {} MiB binary message is answered", size >> 20),
                 LIMITS,
                 Expect::Takes(size),
             )

@@ -56,7 +56,7 @@ pub fn cases() -> Vec<Case> {
     let mut fast = Case::new(
         "8.1.14",
         Group::Utf8,
-        "invalid UTF-8 in a first fragment: does the server fail before the message ends?",
+        "invalid UTF-8 in a first fragment: is it failed before the message ends?",
         EARLY,
         Expect::FailsFast,
     );

@@ -201,7 +201,7 @@ impl<'a> Player<'a> {
     }
 
     // Reads until the server ends TCP, the connection fails, or `until` passes.
-    async fn read_until(&mut self, until: Instant) {
+    pub(super) async fn read_until(&mut self, until: Instant) {
         self.read_while(until, |_| true).await;
     }
 

@@ -2,8 +2,10 @@
 
 mod conn;
 mod play;
+mod serve;
 
 pub use play::{Target, Unreachable, play, skipped};
+pub use serve::{Event, serve};
 
 use tokio::time::Instant;
 
