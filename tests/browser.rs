@@ -91,6 +91,47 @@ async fn over_wss_the_browser_s_frames_are_captured_above_tls_and_hidden_below()
     echo_in_browser(true).await;
 }
 
+/// `wslab grade --client` grades a browser: the page it serves at / is an Autobahn driver in
+/// JavaScript, so opening the address is all a browser needs to be the client under test.
+#[tokio::test]
+async fn a_browser_is_graded_by_the_page_the_grader_serves() {
+    use wslab::grade::{Grade, suite};
+    use wslab::net::tcp::Listener;
+    let chromium = match find_chromium() {
+        Ok(path) => path,
+        Err(why) => {
+            let _ = writeln!(io::stderr(), "browser: skipped: {why}");
+            return;
+        }
+    };
+    let recorder = Recorder::default();
+    let listener = Listener::bind("127.0.0.1:0".parse().unwrap(), &recorder, "grade")
+        .await
+        .unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    let (mut browser, _devtools) = Browser::launch(&chromium, &[url])
+        .unwrap_or_else(|e| panic!("{} does not start: {e}", chromium.display()));
+    let cases = suite::client::all();
+    let served =
+        wslab::run::grade::serve(&listener, &cases, &recorder, Duration::from_secs(5), |_| {});
+    // The whole suite, 16 MiB included, in the browser: a minute is ample.
+    let card = tokio::time::timeout(DEADLINE * 2, served)
+        .await
+        .unwrap_or_else(|_| panic!("no report within {:?}\n{}", DEADLINE * 2, browser.report()))
+        .expect("the grader serves");
+    assert!(card.target.contains("Chrome"), "{}", card.target);
+    assert_eq!(card.outcomes.len(), cases.len(), "every case ran");
+    let failed: Vec<String> = card
+        .outcomes
+        .iter()
+        .filter(|o| o.verdict.grade == Grade::Fail)
+        .map(|o| format!("{} {}", o.case.id, o.verdict.did))
+        .collect();
+    assert!(failed.is_empty(), "a MUST broken by Chromium: {failed:?}");
+    eprintln!("browser: {}", card.overall());
+    drop(browser);
+}
+
 async fn echo_in_browser(tls: bool) {
     let chromium = match find_chromium() {
         Ok(path) => path,

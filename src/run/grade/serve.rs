@@ -2,7 +2,8 @@
 //! fuzzing server speaks, so a project's existing Autobahn driver runs unchanged:
 //! `/getCaseCount` sends the number of cases, `/runCase?case=N&agent=A` plays case N against
 //! the client (which echoes what it is sent), `/getCaseInfo?case=N` describes one, and
-//! `/updateReports?agent=A` ends the run and hands back that agent's card.
+//! `/updateReports?agent=A` ends the run and hands back that agent's card. A browser that
+//! opens the address gets a page that is such a driver, so a browser can be graded too.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -21,6 +22,9 @@ use crate::net::recorder::Recorder;
 use crate::net::tcp::{Listener, TappedTcp};
 use crate::proto::accept::Derivation;
 use crate::proto::http::{Head, StartLine, parse_request};
+
+/// The page that makes a browser the client under test: an Autobahn driver in JavaScript.
+const PAGE: &str = include_str!("page.html");
 
 /// What a driver asked for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -115,6 +119,16 @@ pub async fn serve(
             StartLine::Request { target, .. } => target.clone(),
             StartLine::Response { .. } => String::new(),
         };
+        // A browser opening the address gets the page that drives it as the client.
+        if head.header("upgrade").is_none() && target == "/" {
+            let mut player = Player::new(stream, recorder, timeout, Role::Client);
+            let page = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{PAGE}",
+                PAGE.len()
+            );
+            let _ = player.write(page.as_bytes()).await;
+            continue;
+        }
         match ask(&target) {
             Ask::Count => {
                 let _ = say(
