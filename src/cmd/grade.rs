@@ -17,7 +17,7 @@ use crate::net::Recorder;
 use crate::net::tcp::Listener;
 use crate::net::url;
 use crate::render::style::Palette;
-use crate::run::grade::{Event, Target, run as run_cases, serve};
+use crate::run::grade::{Event, Target, run_warning, serve};
 
 /// A report format, chosen by the file's extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -156,19 +156,18 @@ async fn grade_server(
         },
         timeout,
     };
-    let (card, preflight) = run_cases(cases, &target, |n, total, outcome| {
+    let progress = |n, total, outcome: &crate::grade::Outcome| {
         if live {
             eprint!(
                 "\r\x1b[2K[{n}/{total}] {} {}",
                 outcome.case.id, outcome.case.title
             );
         }
-    })
-    .await
-    .map_err(|e| BadInput(format!("cannot grade: {}", e.0)))?;
-    if let Some(warning) = &preflight.warning {
-        eprintln!("wslab: warning: {warning}");
-    }
+    };
+    let warn = |warning: &str| eprintln!("wslab: warning: {warning}");
+    let (card, _) = run_warning(cases, &target, progress, warn)
+        .await
+        .map_err(|e| BadInput(format!("cannot grade: {}", e.0)))?;
     Ok(card)
 }
 

@@ -32,11 +32,28 @@ pub struct Preflight {
 pub async fn run(
     cases: Vec<Case>,
     target: &Target,
+    progress: impl FnMut(usize, usize, &Outcome),
+) -> Result<(Card, Preflight), Unreachable> {
+    run_warning(cases, target, progress, |_| {}).await
+}
+
+/// As [`run`], telling `warn` of the preflight's warning before the cases start, so that a
+/// user whose endpoint does not echo learns it at once rather than after every case waited.
+///
+/// # Errors
+/// As [`run`].
+pub async fn run_warning(
+    cases: Vec<Case>,
+    target: &Target,
     mut progress: impl FnMut(usize, usize, &Outcome),
+    warn: impl FnOnce(&str),
 ) -> Result<(Card, Preflight), Unreachable> {
     let started = Instant::now();
     let recorder = Recorder::default();
     let preflight = preflight(target, &recorder).await?;
+    if let Some(warning) = &preflight.warning {
+        warn(warning);
+    }
     let needs_deflate = cases
         .iter()
         .any(|c| c.group == Group::Deflate && !c.handshake_only());
