@@ -66,3 +66,22 @@ async fn a_failure_shows_the_frames_that_prove_it() {
         echoed.detail
     );
 }
+
+#[tokio::test]
+async fn a_server_that_checks_text_as_it_reads_it_is_not_failed_for_answering_a_ping_first() {
+    let addr = crate::peers::lazy_text_echo().await;
+    let card = crate::peers::grade_cases(&format!("ws://{addr}/"), Some("utf-8")).await;
+    // It answers the probe's ping before it gets to the text, then fails with 1007: the RFC
+    // sets no deadline, so that is a pass, not "it went on".
+    let invalid = outcome(&card, "8.1.9");
+    assert_eq!(invalid.verdict.grade, Grade::Pass, "{}", problems(&card));
+    assert!(
+        invalid
+            .verdict
+            .did
+            .contains("then failed the connection with close 1007"),
+        "{}",
+        invalid.verdict.did
+    );
+    assert!(!card.failed(), "{}", problems(&card));
+}

@@ -98,19 +98,30 @@ pub async fn tungstenite_echo() -> SocketAddr {
 /// is not UTF-8, ignores the reserved bits, and answers every close with 1000 whatever code
 /// it was sent. Written for the grader's tests, so that each of its faults is known.
 pub async fn lax_echo() -> SocketAddr {
+    lax_server(false).await
+}
+
+/// The lax server, but one that checks text the way an application that decodes what it
+/// reads does: after the next frame has been handled (a ping answered), or a moment later.
+/// It then fails with 1007, so it breaks no rule of §8.1, only later than an eager checker.
+pub async fn lazy_text_echo() -> SocketAddr {
+    lax_server(true).await
+}
+
+async fn lax_server(lazy: bool) -> SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
         while let Ok((stream, _)) = listener.accept().await {
             tokio::spawn(async move {
-                let _ = lax_connection(stream).await;
+                let _ = lax_connection(stream, lazy).await;
             });
         }
     });
     addr
 }
 
-async fn lax_connection(mut stream: TcpStream) -> std::io::Result<()> {
+async fn lax_connection(mut stream: TcpStream, lazy: bool) -> std::io::Result<()> {
     use wslab::proto::handshake::{Rule, check_request};
     use wslab::proto::http::parse_request;
     let mut buffered = Vec::new();
@@ -152,10 +163,34 @@ async fn lax_connection(mut stream: TcpStream) -> std::io::Result<()> {
     );
     stream.write_all(answer.as_bytes()).await?;
     let mut message: Option<(u8, Vec<u8>)> = None;
+    // A text message read but not yet checked, in lazy mode.
+    let mut unchecked: Option<Vec<u8>> = None;
     loop {
-        let Some((fin, opcode, payload)) = lax_frame(&mut stream, &mut rest).await? else {
+        let next = if unchecked.is_some() {
+            // The application gets to the message a moment later, if no frame comes first.
+            let wait = std::time::Duration::from_millis(50);
+            tokio::time::timeout(wait, lax_frame(&mut stream, &mut rest))
+                .await
+                .ok()
+        } else {
+            Some(lax_frame(&mut stream, &mut rest).await)
+        };
+        let frame = match next {
+            Some(read) => read?,
+            None => None,
+        };
+        let Some((fin, opcode, payload)) = frame else {
+            if let Some(text) = unchecked.take() {
+                if std::str::from_utf8(&text).is_err() {
+                    return send(&mut stream, 0x8, &1007u16.to_be_bytes()).await;
+                }
+                send(&mut stream, 0x1, &text).await?;
+                continue;
+            }
             return Ok(());
         };
+        let reply = |op: u8, whole: Vec<u8>| -> (u8, Vec<u8>) { (op, whole) };
+        let mut deliver = None;
         match opcode {
             0x0 => match message.as_mut() {
                 None => return fail(&mut stream).await,
@@ -163,12 +198,12 @@ async fn lax_connection(mut stream: TcpStream) -> std::io::Result<()> {
                     so_far.extend_from_slice(&payload);
                     if fin {
                         let (op, whole) = message.take().unwrap_or_default();
-                        send(&mut stream, op, &whole).await?;
+                        deliver = Some(reply(op, whole));
                     }
                 }
             },
             0x1 | 0x2 if message.is_some() => return fail(&mut stream).await,
-            0x1 | 0x2 if fin => send(&mut stream, opcode, &payload).await?,
+            0x1 | 0x2 if fin => deliver = Some(reply(opcode, payload)),
             0x1 | 0x2 => message = Some((opcode, payload)),
             0x8..=0xa if !fin || payload.len() > 125 => return fail(&mut stream).await,
             0x9 => send(&mut stream, 0xa, &payload).await?,
@@ -179,6 +214,20 @@ async fn lax_connection(mut stream: TcpStream) -> std::io::Result<()> {
                 return Ok(());
             }
             _ => return fail(&mut stream).await,
+        }
+        // The message before this frame is checked only now, after this frame was handled.
+        if let Some(text) = unchecked.take() {
+            if std::str::from_utf8(&text).is_err() {
+                return send(&mut stream, 0x8, &1007u16.to_be_bytes()).await;
+            }
+            send(&mut stream, 0x1, &text).await?;
+        }
+        if let Some((op, whole)) = deliver {
+            if lazy && op == 0x1 {
+                unchecked = Some(whole);
+            } else {
+                send(&mut stream, op, &whole).await?;
+            }
         }
     }
 }

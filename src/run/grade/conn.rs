@@ -20,6 +20,11 @@ use crate::proto::{Config, Dissector, Event, OpCode, Side};
 /// own segment and the server reads the message in pieces.
 const PACE: Duration = Duration::from_millis(50);
 
+/// How long, after answering the probe, the peer has to fail the connection on its own
+/// before wslab closes: an endpoint that checks UTF-8 as its application reads the message
+/// fails a moment after its protocol layer has answered the ping.
+const PROBE_GRACE: Duration = Duration::from_millis(300);
+
 /// How long a watch step waits for the server to act before the case goes on.
 const WATCH: Duration = Duration::from_millis(500);
 
@@ -47,6 +52,8 @@ pub(super) struct Player<'a> {
     // How the connection ended, once it has: the server ended TCP, it was reset, or the
     // handshake was answered without 101.
     pub(super) ended: Option<How>,
+    // When to close after the probe's pong, while the peer has its chance to fail.
+    close_at: Option<Instant>,
     // Data messages and pong payloads the server has sent, for the waits.
     data_seen: usize,
     pongs_seen: Vec<Vec<u8>>,
@@ -71,6 +78,7 @@ impl<'a> Player<'a> {
             read: 0,
             dissector: None,
             ended: None,
+            close_at: None,
             data_seen: 0,
             pongs_seen: Vec::new(),
         }
@@ -211,7 +219,16 @@ impl<'a> Player<'a> {
         while more(self) && self.ended.is_none() && self.read < READ_CAP {
             // The deadline shortens once the server's close arrives.
             let until = until.min(self.deadline);
-            let n = match tokio::time::timeout_at(until, self.stream.read(&mut chunk)).await {
+            let wake = self.close_at.map_or(until, |at| at.min(until));
+            let n = match tokio::time::timeout_at(wake, self.stream.read(&mut chunk)).await {
+                Err(_) if wake < until => {
+                    // The peer had its while to fail on its own after the probe: close.
+                    self.close_at = None;
+                    if !self.sent_close {
+                        self.send_close(Some(1000)).await;
+                    }
+                    continue;
+                }
                 Err(_) => return,
                 Ok(Err(_)) => {
                     self.ended = Some(How::Reset);
@@ -263,8 +280,10 @@ impl<'a> Player<'a> {
                 self.limit = CLOSE_GRACE;
             }
         }
+        // An endpoint may check text only when its application reads the message, after the
+        // probe's pong has gone: it gets a short while to fail before our close pre-empts it.
         if probe && !self.sent_close {
-            self.send_close(Some(1000)).await;
+            self.close_at = Some(Instant::now() + PROBE_GRACE);
         }
         // A server ends TCP as soon as both closes have crossed (§5.5.1).
         if self.graded == Role::Client && self.got_close && self.sent_close {
