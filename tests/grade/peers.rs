@@ -121,7 +121,9 @@ async fn lax_server(lazy: bool) -> SocketAddr {
     addr
 }
 
-async fn lax_connection(mut stream: TcpStream, lazy: bool) -> std::io::Result<()> {
+// The opening handshake, kept by every rule of §4.2.1 and §4.2.2; the bytes read past the
+// request, or `None` when the request was refused.
+async fn lax_handshake(stream: &mut TcpStream) -> std::io::Result<Option<Vec<u8>>> {
     use wslab::proto::handshake::{Rule, check_request};
     use wslab::proto::http::parse_request;
     let mut buffered = Vec::new();
@@ -129,14 +131,14 @@ async fn lax_connection(mut stream: TcpStream, lazy: bool) -> std::io::Result<()
         let mut chunk = [0u8; 4096];
         let n = stream.read(&mut chunk).await?;
         if n == 0 {
-            return Ok(());
+            return Ok(None);
         }
         buffered.extend_from_slice(&chunk[..n]);
         if let Some(head) = parse_request(&buffered).map_err(std::io::Error::other)? {
             break head;
         }
     };
-    let mut rest = buffered.split_off(head.len);
+    let rest = buffered.split_off(head.len);
     let broken: Vec<Rule> = check_request(&head)
         .into_iter()
         .filter(|c| !c.passed)
@@ -146,7 +148,7 @@ async fn lax_connection(mut stream: TcpStream, lazy: bool) -> std::io::Result<()
         stream
             .write_all(b"HTTP/1.1 426 Upgrade Required\r\nSec-WebSocket-Version: 13\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
             .await?;
-        return Ok(());
+        return Ok(None);
     }
     if !broken.is_empty() {
         stream
@@ -154,7 +156,7 @@ async fn lax_connection(mut stream: TcpStream, lazy: bool) -> std::io::Result<()
                 b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
             )
             .await?;
-        return Ok(());
+        return Ok(None);
     }
     let key = head.header("sec-websocket-key").unwrap_or_default();
     let accept = wslab::proto::accept::Derivation::new(key).accept;
@@ -162,6 +164,13 @@ async fn lax_connection(mut stream: TcpStream, lazy: bool) -> std::io::Result<()
         "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n\r\n"
     );
     stream.write_all(answer.as_bytes()).await?;
+    Ok(Some(rest))
+}
+
+async fn lax_connection(mut stream: TcpStream, lazy: bool) -> std::io::Result<()> {
+    let Some(mut rest) = lax_handshake(&mut stream).await? else {
+        return Ok(());
+    };
     let mut message: Option<(u8, Vec<u8>)> = None;
     // A text message read but not yet checked, in lazy mode.
     let mut unchecked: Option<Vec<u8>> = None;
