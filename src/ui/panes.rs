@@ -103,6 +103,7 @@ pub fn draw_connection(
         cursor,
         focused,
         filter,
+        saved: None,
     };
     widgets::draw(frame, area, theme, pane, &ctx);
     true
@@ -212,6 +213,7 @@ fn draw_widget(
         cursor: view.cursor,
         focused,
         filter: FrameFilter::default(),
+        saved: crate::app::card::saved(app),
     };
     widgets::draw(frame, rest, theme, pane, &ctx);
     frame.render_widget(
@@ -226,6 +228,34 @@ fn pane_lines(app: &App, pane: Option<(usize, Pane)>, theme: &Theme) -> Vec<(Str
     if pane.is_none() {
         return vec![("This step has no live action.".to_owned(), theme.dim)];
     }
+    let mut lines = waiting_lines(app, theme);
+    // Until a grade runs, its pane shows the learner's last saved grade of the step.
+    if pane.is_some_and(|(_, p)| p == Pane::Card) {
+        let saved = crate::app::card::lines(None, crate::app::card::saved(app));
+        if !saved.is_empty() {
+            lines.push((String::new(), theme.dim));
+        }
+        lines.extend(
+            saved
+                .into_iter()
+                .map(|(text, tone)| (text, tone_style(tone, theme))),
+        );
+    }
+    lines
+}
+
+fn tone_style(tone: crate::render::lesson::card::Tone, theme: &Theme) -> Style {
+    use crate::render::lesson::card::Tone;
+    match tone {
+        Tone::Heading => theme.heading,
+        Tone::Good => theme.good,
+        Tone::Bad => theme.bad,
+        Tone::Text | Tone::Dim | Tone::Warn => theme.dim,
+    }
+}
+
+/// What the pane says while its step waits or runs.
+fn waiting_lines(app: &App, theme: &Theme) -> Vec<(String, Style)> {
     let Some(view) = app.lesson.as_ref() else {
         return Vec::new();
     };
@@ -255,7 +285,14 @@ fn pane_lines(app: &App, pane: Option<(usize, Pane)>, theme: &Theme) -> Vec<(Str
             ],
         },
         Some(Live::NotRun) => vec![("Not run yet: r runs it.".to_owned(), theme.dim)],
-        Some(Live::Running) => vec![("Running on real sockets…".to_owned(), theme.dim)],
+        Some(Live::Running) => {
+            let mut lines = vec![("Running on real sockets…".to_owned(), theme.dim)];
+            // A long action says how far it is: a grade, the case that has just ended.
+            if let Some((_, line)) = view.running.as_ref().filter(|(s, _)| *s == view.step) {
+                lines.push((line.clone(), theme.dim));
+            }
+            lines
+        }
         Some(Live::Failed(e)) => vec![(format!("The lab server could not start: {e}"), theme.bad)],
         // A step that has run is drawn by its widget (`draw_widget`); there is no text
         // version of it to fall back to.

@@ -1,6 +1,7 @@
 //! A lesson as Markdown, with the real captured values: what `wslab lesson --plain` prints.
 //! It reads well in a terminal, to a screen reader, and as a handout (`> handout.md`).
 
+pub mod card;
 mod checks;
 mod panes;
 
@@ -180,6 +181,10 @@ pub fn describe(action: &Action) -> String {
         Action::Messages(a) => format!(
             "{} messages three ways: HTTP, HTTP kept alive, WebSocket",
             a.count
+        ),
+        Action::Grade(a) => format!(
+            "the grader's cases {} against an echo endpoint",
+            a.cases.join(", ")
         ),
     }
 }

@@ -6,7 +6,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
 
-use super::{PaneCtx, cut, printable, say};
+use super::{PaneCtx, cut, printable, say, wrap};
 use crate::capture::measure::{Figure, Measured};
 use crate::ui::Theme;
 
@@ -173,36 +173,6 @@ fn widths(header: &[String], body: &[Vec<String>]) -> Vec<usize> {
             }
         })
         .collect()
-}
-
-/// `text` in lines of at most `width` characters, broken at spaces, and inside a word only
-/// when the word alone is wider.
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let width = width.max(1);
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        let mut word: Vec<char> = word.chars().collect();
-        while word.len() > width {
-            if !line.is_empty() {
-                lines.push(std::mem::take(&mut line));
-            }
-            lines.push(word.drain(..width).collect());
-        }
-        let word: String = word.into_iter().collect();
-        let needed = line.chars().count() + usize::from(!line.is_empty()) + word.chars().count();
-        if needed > width && !line.is_empty() {
-            lines.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(&word);
-    }
-    if !line.is_empty() || lines.is_empty() {
-        lines.push(line);
-    }
-    lines
 }
 
 /// Eighths of a cell, so that close figures get visibly different bars.
