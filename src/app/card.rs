@@ -102,7 +102,7 @@ mod tests {
         assert_eq!(both[0].0, alone[0].0);
         assert!(
             both.iter()
-                .any(|(t, _)| t == "Graded ws://127.0.0.1:1/echo")
+                .any(|(t, _)| t == "Graded the lab's own /echo, ws://127.0.0.1:1/echo")
         );
         let same = Graded {
             url: saved.url.clone(),

@@ -94,7 +94,7 @@ pub struct Graded {
     /// Sentences the learner must read with the counts: a run cut short, an endpoint that
     /// does not answer as an echo.
     pub warnings: Vec<String>,
-    /// The command that shows every case of this run with the bytes behind its verdict; only
+    /// The command that shows each case of this run that did not pass, with its bytes; only
     /// for a URL the learner typed, since the lab's port is gone with the lesson.
     pub command: Option<String>,
 }

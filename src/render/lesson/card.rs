@@ -24,10 +24,12 @@ pub enum Tone {
 /// The card's lines, in the order a learner reads them: the verdict and what to fix first
 /// come before the detail, so a small pane shows them first.
 pub fn lines(g: &Graded) -> Vec<(String, Tone)> {
-    let mut out = vec![
-        (format!("Graded {}", g.url), Tone::Heading),
-        (g.overall.clone(), Tone::Heading),
-    ];
+    let whose = if g.typed {
+        format!("Graded {}", g.url)
+    } else {
+        format!("Graded the lab's own /echo, {}", g.url)
+    };
+    let mut out = vec![(whose, Tone::Heading), (g.overall.clone(), Tone::Heading)];
     for warning in &g.warnings {
         out.push((format!("Note: {warning}."), Tone::Warn));
     }
@@ -78,7 +80,7 @@ pub fn lines(g: &Graded) -> Vec<(String, Tone)> {
     if let Some(command) = &g.command {
         out.push((String::new(), Tone::Text));
         out.push((
-            format!("Every case with the bytes behind its verdict: {command}"),
+            format!("Each case that did not pass, with the bytes that prove it: {command}"),
             Tone::Dim,
         ));
     }
@@ -124,6 +126,7 @@ mod tests {
     fn the_card_leads_with_the_verdict_and_the_first_fix() {
         let g = Graded {
             url: "ws://127.0.0.1:8080/".into(),
+            typed: true,
             overall: "3 cases in 0.1 s: 1 pass · 2 FAIL — 2 MUST broken".into(),
             parts: vec![
                 Part {
@@ -140,7 +143,7 @@ mod tests {
                 },
             ],
             fix: vec![failure("4.2"), failure("4.3")],
-            command: Some("wslab grade ws://127.0.0.1:8080/ --cases handshake -v".into()),
+            command: Some("wslab grade ws://127.0.0.1:8080/ --cases handshake".into()),
             ..Graded::default()
         };
         let shown = lines(&g);
@@ -152,7 +155,7 @@ mod tests {
         assert_eq!(text[5], "Opening handshake (RFC 6455 §4)  1 pass · 2 FAIL");
         assert_eq!(text[6], "UTF-8 (§8.1)                     no case ran");
         assert!(text.contains(&"  4.3 case 4.3 — it answered 101"));
-        assert!(text.last().unwrap().ends_with("--cases handshake -v"));
+        assert!(text.last().unwrap().ends_with("--cases handshake"));
     }
 
     #[test]

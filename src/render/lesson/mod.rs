@@ -183,9 +183,19 @@ pub fn describe(action: &Action) -> String {
             a.count
         ),
         Action::Grade(a) => format!(
-            "the grader's cases {} against an echo endpoint",
-            a.cases.join(", ")
+            "the grader against an echo endpoint: {}",
+            patterns(&a.cases)
         ),
+    }
+}
+
+/// A grade's patterns in a heading, which cannot wrap: the first two, and how many more.
+fn patterns(cases: &[String]) -> String {
+    match cases {
+        [one] => one.clone(),
+        [a, b] => format!("{a} and {b}"),
+        [a, b, rest @ ..] => format!("{a}, {b} and {} more", rest.len()),
+        [] => String::new(),
     }
 }
 

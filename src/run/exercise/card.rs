@@ -18,7 +18,7 @@ pub fn laid_out(card: &Card, typed: bool, warning: Option<String>, cases: &[Stri
     // again later, so only its command is worth showing.
     let command = typed.then(|| {
         format!(
-            "wslab grade {} --cases {} -v",
+            "wslab grade {} --cases {}",
             shell_word(&card.target),
             shell_word(&cases.join(","))
         )
@@ -128,7 +128,7 @@ mod tests {
         assert_eq!(g.warnings, ["w"]);
         assert_eq!(
             g.command.as_deref(),
-            Some("wslab grade ws://127.0.0.1:1/ --cases '5.*' -v")
+            Some("wslab grade ws://127.0.0.1:1/ --cases '5.*'")
         );
         assert!(laid_out(&card, false, None, &[]).command.is_none());
     }
