@@ -175,8 +175,18 @@ fn typing(app: &mut App, key: Key) -> Option<Vec<Effect>> {
                     return Some(Vec::new());
                 }
                 app.status = None;
+                let mut running = false;
                 if let Some(view) = app.lesson.as_mut() {
                     view.typed[step] = typed.map(|t| t.trim().to_owned());
+                    running = view.live.get(step) == Some(&Live::Running);
+                }
+                if running {
+                    // One run of a step at a time: the value waits for the next.
+                    app.status = Some(
+                        "Kept: the step is still running, so r runs it with your value once it has ended."
+                            .to_owned(),
+                    );
+                    return Some(Vec::new());
                 }
                 return Some(rerun(app));
             }
