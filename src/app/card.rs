@@ -23,14 +23,16 @@ pub fn lines(graded: Option<&Graded>, saved: Option<&GradeRecord>) -> Vec<(Strin
     };
     if let Some(s) = saved.filter(|s| !shown(s)) {
         out.push((
-            format!("Your last grade, saved {}: {}", card::utc(s.at_unix), s.url),
+            format!("Your last grade, saved {}:", card::utc(s.at_unix)),
             Tone::Heading,
         ));
+        out.push((format!("  {}", s.url), Tone::Heading));
         let (verdict, tone) = match &s.first_fix {
-            Some(f) => (format!("fix first: {} {}", f.id, f.title), Tone::Bad),
-            None => ("no MUST broken".to_owned(), Tone::Good),
+            Some(f) => (format!("  Fix first: {} {}", f.id, f.title), Tone::Bad),
+            None => ("  No MUST broken.".to_owned(), Tone::Good),
         };
-        out.push((format!("  {} — {verdict}", s.counts.line()), tone));
+        out.push((format!("  {}", s.counts.line()), Tone::Text));
+        out.push((verdict, tone));
         out.push((
             "  i grades it again, with its URL filled in.".to_owned(),
             Tone::Dim,
@@ -46,17 +48,19 @@ pub fn lines(graded: Option<&Graded>, saved: Option<&GradeRecord>) -> Vec<(Strin
 }
 
 /// How many lines the card pane of the open step holds, once its step has run; `None` when
-/// the pane shown is not a card.
+/// the pane shown is not a card, or its step has not run.
 pub(super) fn extent(app: &App) -> Option<usize> {
     let view = app.lesson.as_ref()?;
     let (action, pane) = *super::panes(app).get(view.pane)?;
     if pane != Pane::Card {
         return None;
     }
-    let graded = match view.live.get(view.step) {
-        Some(Live::Done(runs)) => runs.get(action).and_then(|r| r.graded.as_ref()),
-        _ => None,
+    // Before the step has run the pane also says what the step is doing, in the screen's
+    // words; the drawing keeps a line in sight whatever the scroll.
+    let Some(Live::Done(runs)) = view.live.get(view.step) else {
+        return None;
     };
+    let graded = runs.get(action).and_then(|r| r.graded.as_ref());
     Some(lines(graded, saved(app)).len())
 }
 
@@ -86,13 +90,16 @@ mod tests {
     fn the_saved_grade_leads_unless_it_is_the_card_shown() {
         let saved = record();
         let alone = lines(None, Some(&saved));
+        let text: Vec<&str> = alone.iter().map(|(t, _)| t.as_str()).collect();
         assert_eq!(
-            alone[0].0,
-            "Your last grade, saved 2025-06-01 14:03 UTC: ws://127.0.0.1:8080/"
-        );
-        assert_eq!(
-            alone[1].0,
-            "  5 pass · 1 FAIL — fix first: 4.2 no Sec-WebSocket-Key"
+            text,
+            [
+                "Your last grade, saved 2025-06-01 14:03 UTC:",
+                "  ws://127.0.0.1:8080/",
+                "  5 pass · 1 FAIL",
+                "  Fix first: 4.2 no Sec-WebSocket-Key",
+                "  i grades it again, with its URL filled in.",
+            ]
         );
         let lab = Graded {
             url: "ws://127.0.0.1:1/echo".into(),

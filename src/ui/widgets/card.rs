@@ -12,7 +12,8 @@ use super::{PaneCtx, printable, say, wrap};
 use crate::render::lesson::card::Tone;
 use crate::ui::Theme;
 
-fn style(tone: Tone, theme: &Theme) -> Style {
+/// The theme's style for a line of `tone`.
+pub(crate) fn style(tone: Tone, theme: &Theme) -> Style {
     match tone {
         Tone::Text => theme.text,
         Tone::Heading => theme.heading,
@@ -54,8 +55,24 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, ctx: &PaneCtx<'_>) {
         say(frame, area, theme.dim, why);
         return;
     }
+    draw_lines(frame, area, theme, &lines, ctx.selected, ctx.focused);
+}
+
+/// `lines` from line `top`, each wrapped at its words under its indent; when they do not
+/// fit, the last row says how many more there are and how to reach them.
+pub(crate) fn draw_lines(
+    frame: &mut Frame,
+    area: Rect,
+    theme: &Theme,
+    lines: &[(String, Tone)],
+    top: usize,
+    focused: bool,
+) {
+    if area.is_empty() || lines.is_empty() {
+        return;
+    }
     let width = usize::from(area.width);
-    let top = ctx.selected.min(lines.len().saturating_sub(1));
+    let top = top.min(lines.len() - 1);
     let mut shown: Vec<Line> = Vec::new();
     for (text, tone) in &lines[top..] {
         for row in rows(&printable(text), width) {
@@ -66,11 +83,7 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, ctx: &PaneCtx<'_>) {
     if shown.len() > height && height > 1 {
         let below = shown.len() - (height - 1);
         shown.truncate(height - 1);
-        let how = if ctx.focused {
-            "↓"
-        } else {
-            "Tab here, then ↓"
-        };
+        let how = if focused { "↓" } else { "Tab here, then ↓" };
         shown.push(Line::from(Span::styled(
             format!("… {below} more row(s): {how}"),
             theme.dim,
