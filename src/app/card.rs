@@ -3,13 +3,17 @@
 //! scroll stops at the last.
 
 use super::progress::GradeRecord;
-use super::{App, Live};
+use super::{App, Live, Mode};
 use crate::lesson::graded::Graded;
 use crate::lesson::model::Pane;
 use crate::render::lesson::card::{self, Tone};
 
-/// The saved grade of the open step, if the learner has one.
+/// The saved grade of the open step, if the learner has one. Only self-paced: in class the
+/// screen is the room's, and a presenter's own grade is not what it is about.
 pub fn saved(app: &App) -> Option<&GradeRecord> {
+    if app.mode != Mode::Learn {
+        return None;
+    }
     let (lesson, view) = app.current()?;
     app.progress.lessons.get(&lesson.id)?.grades.get(&view.step)
 }

@@ -434,18 +434,10 @@ fn command_given(app: &mut App, command: Command) -> Vec<Effect> {
 
 /// The URL the learner's last saved grade of this step reached, for a step that takes one.
 fn last_graded_url(app: &App) -> Option<String> {
-    let (lesson, view) = app.current()?;
-    let step = lesson.steps.get(view.step)?;
-    if step.input.as_ref()?.field != InputField::Url {
+    if app.step()?.input.as_ref()?.field != InputField::Url {
         return None;
     }
-    let saved = app
-        .progress
-        .lessons
-        .get(&lesson.id)?
-        .grades
-        .get(&view.step)?;
-    Some(saved.url.clone())
+    Some(super::card::saved(app)?.url.clone())
 }
 
 /// Up, down and the rest: the menu's selection, or whatever has focus on a lesson.

@@ -295,19 +295,27 @@ fn a_typed_url_is_checked_before_anything_is_sent_and_mended_with_i() {
 }
 
 #[test]
-fn a_class_s_grade_is_not_saved() {
+fn a_class_s_grade_is_neither_saved_nor_shown() {
     let present = Mode::Present {
         notes: false,
         blank: false,
         revealed: false,
     };
-    let a = ran(present, Some(beginner()), None);
+    let mut a = ran(present, Some(beginner()), None);
     assert!(
         a.progress
             .lessons
             .get(LESSON)
             .is_none_or(|l| l.grades.is_empty())
     );
+    // Nor is a presenter's own saved grade the room's to see, or to start typing from.
+    a.progress
+        .lesson(LESSON)
+        .grades
+        .insert(OWN, saved_earlier());
+    assert!(!screen(&a, (120, 40)).contains("Your last grade"));
+    keys(&mut a, &[Key::Char('i')]);
+    assert_eq!(a.lesson.as_ref().unwrap().typing.as_deref(), Some(""));
 }
 
 fn temp_store(name: &str) -> Store {
