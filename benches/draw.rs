@@ -119,6 +119,7 @@ fn main() {
                 cursor: i % 40,
                 focused: true,
                 filter: FrameFilter::default(),
+                saved: None,
             };
             let began = Instant::now();
             let result = terminal.draw(|frame| {

@@ -306,7 +306,8 @@ pub struct LessonArgs {
     /// Include the speaker notes.
     #[arg(long)]
     pub notes: bool,
-    /// Your own value for the steps that let you type one: a Sec-WebSocket-Key, or a message.
+    /// Your own value for the steps that let you type one: a Sec-WebSocket-Key, a message, or
+    /// the ws:// URL of your server for a step that grades it.
     #[arg(long, value_name = "VALUE")]
     pub input: Option<String>,
     /// A folder of lessons laid over the built-in ones (see docs/lessons.md).

@@ -14,6 +14,9 @@ const SHOWN_PAYLOAD: u64 = crate::proto::limits::PANE_PAYLOAD as u64;
 /// frame. `None` where the pane's length is not known here.
 pub(super) fn extent(app: &App) -> Option<(usize, Option<usize>)> {
     let view = app.lesson.as_ref()?;
+    if let Some(lines) = super::card::extent(app) {
+        return Some((lines, None));
+    }
     shown(app, |pane, conns| pane_extent(pane, conns, view.selected))
 }
 

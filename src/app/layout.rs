@@ -82,7 +82,7 @@ pub fn lesson_areas(app: &App, area: Rect) -> Areas {
         Constraint::Length(1),
         Constraint::Min(4),
         Constraint::Length(check_height),
-        Constraint::Length(1),
+        Constraint::Length(key_rows(app, area.width)),
     ])
     .areas(area);
     let [prose, pane] = if step.actions.is_empty() {
@@ -98,6 +98,19 @@ pub fn lesson_areas(app: &App, area: Rect) -> Areas {
         pane,
         check,
         keys,
+    }
+}
+
+/// The rows of the line under a lesson: one for the keys, or as many as a status sentence
+/// needs (up to 3), so that a sentence saying why a typed value was refused is read whole.
+fn key_rows(app: &App, width: u16) -> u16 {
+    let typing = app.lesson.as_ref().is_some_and(|v| v.typing.is_some());
+    match &app.status {
+        Some(status) if !typing => {
+            let rows = wrapped_rows(&format!(" {status}"), usize::from(width));
+            u16::try_from(rows.clamp(1, 3)).unwrap_or(1)
+        }
+        _ => 1,
     }
 }
 

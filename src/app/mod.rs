@@ -3,6 +3,7 @@
 //! [`Effect`]s for the event loop to carry out (start a lab, run a step, save progress).
 //! No I/O and no drawing here, so every key sequence is testable without a terminal.
 
+pub mod card;
 pub mod craft;
 mod extent;
 pub mod filter;
@@ -136,6 +137,12 @@ pub struct LessonView {
     pub typing: Option<String>,
     /// The value typed for each step's input, used when it runs.
     pub typed: Vec<Option<String>>,
+    /// A value refused as typed (a URL that breaks §3's rules): `i` opens it again to be
+    /// mended rather than typed anew.
+    pub draft: Option<String>,
+    /// How far the step running now is, in a line, for an action that says (a grade: the
+    /// case that has just ended), by step.
+    pub running: Option<(usize, String)>,
     /// Past the last step: the end card is shown, and → opens the next lesson.
     pub ended: bool,
 }
@@ -160,6 +167,8 @@ impl LessonView {
                 .collect(),
             typing: None,
             typed: vec![None; n],
+            draft: None,
+            running: None,
             ended: false,
         }
     }
@@ -231,6 +240,15 @@ pub enum Msg {
     Tick {
         /// Now.
         now_ms: u64,
+    },
+    /// How far a step's running action is, in a line.
+    Progress {
+        /// Which lesson.
+        lesson: usize,
+        /// Which step.
+        step: usize,
+        /// What the action says.
+        line: String,
     },
     /// A step's actions ran.
     Ran {

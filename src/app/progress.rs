@@ -6,6 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+use crate::lesson::graded::{Graded, Tally};
+
 /// The version this build writes. A file from a newer wslab is kept aside, not misread.
 pub const VERSION: u32 = 1;
 
@@ -18,6 +20,51 @@ pub struct LessonProgress {
     pub checks: BTreeSet<String>,
     /// The step the learner was on.
     pub last_step: usize,
+    /// The last grade of the learner's own server, by step (from 0), shown when they return
+    /// to the step. Absent from files of older versions, and left out while empty, so that a
+    /// file without grades reads as before.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub grades: BTreeMap<usize, GradeRecord>,
+}
+
+/// A grade of a server whose URL the learner typed: what it takes to say, later, how their
+/// code did and what to fix first. The lab's own grade is not kept, since it says nothing of
+/// the learner's work.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GradeRecord {
+    /// The URL graded.
+    pub url: String,
+    /// When, in seconds since the Unix epoch.
+    pub at_unix: u64,
+    /// How many cases got each grade.
+    pub counts: Tally,
+    /// The failure to fix first, if any.
+    #[serde(default)]
+    pub first_fix: Option<FirstFix>,
+}
+
+/// The case to fix first: enough to find it in `wslab grade --list` and on the card.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FirstFix {
+    /// Its id: "5.2.3".
+    pub id: String,
+    /// What it asks, in a few words.
+    pub title: String,
+}
+
+impl GradeRecord {
+    /// What `graded` says that is worth keeping.
+    pub fn of(graded: &Graded) -> Self {
+        Self {
+            url: graded.url.clone(),
+            at_unix: graded.at_unix,
+            counts: graded.tally,
+            first_fix: graded.fix.first().map(|f| FirstFix {
+                id: f.id.clone(),
+                title: f.title.clone(),
+            }),
+        }
+    }
 }
 
 /// Everything saved.
@@ -117,6 +164,40 @@ mod tests {
         assert!(back.is_done("07-masking", 2));
         assert!(!back.is_done("07-masking", 3));
         assert!(!back.is_done("01-http", 3));
+    }
+
+    #[test]
+    fn a_grade_round_trips_and_files_without_one_still_load() {
+        let mut p = Progress::default();
+        let record = GradeRecord {
+            url: "ws://127.0.0.1:8080/".into(),
+            at_unix: 1_748_786_580,
+            counts: Tally {
+                pass: 80,
+                fail: 3,
+                ..Tally::default()
+            },
+            first_fix: Some(FirstFix {
+                id: "4.2".into(),
+                title: "no Sec-WebSocket-Key".into(),
+            }),
+        };
+        p.lesson("19-grade").grades.insert(2, record.clone());
+        let bytes = p.to_bytes();
+        let back = Progress::parse(&bytes).expect("parses");
+        assert_eq!(back.lessons["19-grade"].grades[&2], record);
+        let text = String::from_utf8(bytes).unwrap();
+        assert!(text.contains("\"non_strict\": 0"), "{text}");
+        // A file from before grades: no `grades`, no `presented`.
+        let old = br#"{"version": 1, "lessons": {"01-http": {"steps": [0, 1], "checks": ["0.0"], "last_step": 1}}, "last_lesson": "01-http"}"#;
+        let old = Progress::parse(old).expect("an old file loads");
+        assert!(old.lessons["01-http"].grades.is_empty());
+        assert!(
+            !String::from_utf8(old.to_bytes())
+                .unwrap()
+                .contains("grades"),
+            "a lesson without grades is written as before"
+        );
     }
 
     #[test]

@@ -4,9 +4,11 @@ use ratatui::layout::Rect;
 
 use super::keymap::{self, Command, Key};
 use super::layout;
+use super::progress::GradeRecord;
 use super::{Answering, App, Effect, Focus, Live, Mode, Msg, Screen, panes};
 use crate::lesson::check::is_right;
-use crate::lesson::model::CheckKind;
+use crate::lesson::model::{CheckKind, InputField};
+use crate::lesson::outcome::ActionRun;
 use crate::render::lesson::computed;
 
 /// Applies `msg` to `app`; returns what the event loop must do.
@@ -56,14 +58,58 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.status = Some(format!("the lab server could not start: {error}"));
             Vec::new()
         }
-        Msg::Ran { lesson, step, runs } => {
-            if let Some(view) = app.lesson.as_mut().filter(|v| v.index == lesson)
-                && let Some(live) = view.live.get_mut(step)
-            {
-                *live = Live::Done(runs);
+        Msg::Progress { lesson, step, line } => {
+            if let Some(view) = app.lesson.as_mut().filter(|v| v.index == lesson) {
+                view.running = Some((step, line));
             }
             Vec::new()
         }
+        Msg::Ran { lesson, step, runs } => {
+            let effects = keep_grade(app, lesson, step, &runs);
+            if let Some(view) = app.lesson.as_mut().filter(|v| v.index == lesson) {
+                if view.running.as_ref().is_some_and(|(s, _)| *s == step) {
+                    view.running = None;
+                }
+                if let Some(live) = view.live.get_mut(step) {
+                    *live = Live::Done(runs);
+                }
+            }
+            effects
+        }
+    }
+}
+
+/// A grade of the learner's own server goes into their progress, whichever step is on screen
+/// by the time it ends; a class's grades, and the lab's own, are not theirs to keep.
+fn keep_grade(app: &mut App, lesson: usize, step: usize, runs: &[ActionRun]) -> Vec<Effect> {
+    let Some(graded) = runs
+        .iter()
+        .filter_map(|r| r.graded.as_ref())
+        .find(|g| g.typed)
+    else {
+        return Vec::new();
+    };
+    let Some(id) = app.lessons.get(lesson).map(|l| l.id.clone()) else {
+        return Vec::new();
+    };
+    if app.mode != Mode::Learn {
+        return Vec::new();
+    }
+    app.progress
+        .lesson(&id)
+        .grades
+        .insert(step, GradeRecord::of(graded));
+    vec![Effect::Save]
+}
+
+/// The step's input, as the learner typed it, checked where it has rules of its own: a URL
+/// must be one `grade` can reach (RFC 6455 §3). `Err` is the sentence saying why not.
+fn accepted(field: Option<InputField>, typed: &str) -> Result<(), String> {
+    match field {
+        Some(InputField::Url) => crate::proto::url::parse(typed)
+            .map(|_| ())
+            .map_err(|e| format!("{e} (i edits it)")),
+        _ => Ok(()),
     }
 }
 
@@ -118,7 +164,30 @@ fn typing(app: &mut App, key: Key) -> Option<Vec<Effect>> {
             Key::Enter => {
                 let typed = view.typing.take().filter(|t| !t.trim().is_empty());
                 let step = view.step;
-                view.typed[step] = typed;
+                let field = app.step().and_then(|s| s.input.as_ref()).map(|i| i.field);
+                if let Some(Err(why)) = typed.as_deref().map(|t| accepted(field, t.trim())) {
+                    // Refused before anything is sent: the sentence says why, and `i` brings
+                    // the text back to mend.
+                    app.status = Some(why);
+                    if let Some(view) = app.lesson.as_mut() {
+                        view.draft = typed;
+                    }
+                    return Some(Vec::new());
+                }
+                app.status = None;
+                let mut running = false;
+                if let Some(view) = app.lesson.as_mut() {
+                    view.typed[step] = typed.map(|t| t.trim().to_owned());
+                    running = view.live.get(step) == Some(&Live::Running);
+                }
+                if running {
+                    // One run of a step at a time: the value waits for the next.
+                    app.status = Some(
+                        "Kept: the step is still running, so r runs it with your value once it has ended."
+                            .to_owned(),
+                    );
+                    return Some(Vec::new());
+                }
                 return Some(rerun(app));
             }
             _ => {}
@@ -265,10 +334,17 @@ fn command_given(app: &mut App, command: Command) -> Vec<Effect> {
         }
         Command::Rerun => rerun(app),
         Command::Input => {
+            let last = last_graded_url(app);
             if app.step().is_some_and(|s| s.input.is_some())
                 && let Some(view) = app.lesson.as_mut()
             {
-                view.typing = Some(view.typed[view.step].clone().unwrap_or_default());
+                // What to mend first, then what was typed, then the URL graded last time.
+                let start = view
+                    .draft
+                    .take()
+                    .or_else(|| view.typed[view.step].clone())
+                    .or(last);
+                view.typing = Some(start.unwrap_or_default());
             }
             Vec::new()
         }
@@ -354,6 +430,14 @@ fn command_given(app: &mut App, command: Command) -> Vec<Effect> {
             Vec::new()
         }
     }
+}
+
+/// The URL the learner's last saved grade of this step reached, for a step that takes one.
+fn last_graded_url(app: &App) -> Option<String> {
+    if app.step()?.input.as_ref()?.field != InputField::Url {
+        return None;
+    }
+    Some(super::card::saved(app)?.url.clone())
 }
 
 /// Up, down and the rest: the menu's selection, or whatever has focus on a lesson.
@@ -466,6 +550,7 @@ fn go_to_step(app: &mut App, delta: isize) -> Vec<Effect> {
             view.ended = true;
             view.focus = Focus::Prose;
             view.typing = None;
+            view.draft = None;
             app.status = None;
             // A lesson presented to its end starts from the top next time.
             if matches!(app.mode, Mode::Present { .. }) {
@@ -484,6 +569,7 @@ fn go_to_step(app: &mut App, delta: isize) -> Vec<Effect> {
         view.check = 0;
         view.focus = Focus::Prose;
         view.typing = None;
+        view.draft = None;
     }
     if let Mode::Present { revealed, .. } = &mut app.mode {
         *revealed = false;

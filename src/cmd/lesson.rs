@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use super::BadInput;
 use crate::cli::{ColorChoice, LearnArgs, LessonArgs};
 use crate::files::save::Target;
+use crate::lesson::model::InputField;
 use crate::lesson::{Lesson, Severity};
 use crate::render::lesson::{Plain, header, step};
 use crate::run::{Runner, Settings};
@@ -53,6 +54,7 @@ pub fn run(
             "wslab: note: no step of this lesson takes your own value, so --input is not used"
         );
     }
+    let url_ok = url_input(&chosen, args.input.as_deref())?;
     if let Some(why) = why_plain(args) {
         eprintln!("wslab: note: {why}, so the lesson is printed as plain text (--plain)");
     }
@@ -87,7 +89,7 @@ pub fn run(
             lesson,
             (settings.clone(), save.as_ref()),
             opts,
-            args.input.as_deref(),
+            args.input.as_deref().map(|value| (value, url_ok)),
             out,
             (&mut failures, &mut Vec::new()),
         ))?;
@@ -116,13 +118,47 @@ fn why_plain(args: &LessonArgs) -> Option<&'static str> {
     })
 }
 
+/// Whether `--input` may go to the steps that take a URL. A value that breaks a URL's rules
+/// is refused when only such steps take it; when other steps take it too (a key, a message),
+/// it goes to those, and the grades grade the lab's own /echo, as a note says.
+///
+/// # Errors
+/// [`BadInput`] with the URL's mistake, when only URL steps would take the value.
+fn url_input(chosen: &[&Lesson], input: Option<&str>) -> Result<bool, BadInput> {
+    let Some(value) = input else {
+        return Ok(false);
+    };
+    let fields: Vec<InputField> = chosen
+        .iter()
+        .flat_map(|l| {
+            l.steps
+                .iter()
+                .filter_map(|s| s.input.as_ref().map(|i| i.field))
+        })
+        .collect();
+    if !fields.contains(&InputField::Url) {
+        return Ok(false);
+    }
+    let Err(e) = crate::net::url::parse(value) else {
+        return Ok(true);
+    };
+    if fields.iter().all(|f| *f == InputField::Url) {
+        return Err(BadInput(format!("--input: {e}")));
+    }
+    eprintln!(
+        "wslab: note: --input is not a URL ({e}), so the steps that grade a server grade the lab's own /echo"
+    );
+    Ok(false)
+}
+
 /// Runs one lesson's actions for real and writes it as Markdown to `out`. What failed goes to
 /// `found.0`; each check's step, number and answer entry to `found.1`, for an answer key.
+/// `input` is the learner's value, and whether it may go to a step that takes a URL.
 pub(super) async fn run_lesson(
     lesson: &Lesson,
     run: (Settings, Option<&Target>),
     opts: Plain,
-    input: Option<&str>,
+    input: Option<(&str, bool)>,
     out: &mut impl Write,
     found: (&mut Vec<String>, &mut Vec<(usize, usize, String)>),
 ) -> anyhow::Result<()> {
@@ -143,7 +179,8 @@ pub(super) async fn run_lesson(
         for (n, action) in s.actions.iter().enumerate() {
             // The value the learner gave goes to the step's first action, as the format says.
             let typed = match (&s.input, input) {
-                (Some(allowed), Some(value)) if n == 0 => Some((allowed.field, value)),
+                (Some(allowed), Some((_, false))) if allowed.field == InputField::Url => None,
+                (Some(allowed), Some((value, _))) if n == 0 => Some((allowed.field, value)),
                 _ => None,
             };
             let run = runner.run(action, typed).await;

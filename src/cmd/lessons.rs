@@ -12,7 +12,8 @@ use super::BadInput;
 use crate::cli::LessonsCommand;
 use crate::lesson::lint::lint;
 use crate::lesson::source::{Library, SourceFile, load};
-use crate::lesson::{Severity, builtin};
+use crate::lesson::{Lesson, Severity, builtin};
+use crate::run::exercise;
 
 /// The biggest lesson file read; far beyond any lesson, small enough to refuse a wrong path.
 const MAX_FILE: u64 = 1024 * 1024;
@@ -53,7 +54,8 @@ pub fn read_dir(dir: &Path) -> anyhow::Result<Vec<SourceFile>> {
     Ok(files)
 }
 
-/// The built-in lessons with `dir` laid over them, linted.
+/// The built-in lessons with `dir` laid over them, linted, their grades' cases checked
+/// against the grader's suite.
 ///
 /// # Errors
 /// When `dir` cannot be read.
@@ -63,15 +65,22 @@ pub fn library(dir: Option<&Path>) -> anyhow::Result<Library> {
         None => Vec::new(),
     };
     let mut library = load(&builtin::files(), &overlay);
+    // Every rule of a lesson: the format's own, and a grade's cases against the grader's
+    // suite, which only a layer that sees both can check.
+    let all = |lesson: &Lesson| {
+        let mut found = lint(lesson);
+        found.extend(exercise::lint(lesson));
+        found
+    };
     let mut found = Vec::new();
     for lesson in &library.lessons {
-        found.extend(lint(lesson));
+        found.extend(all(lesson));
     }
     // A lesson with errors is linted too, so one error does not hide the others; only its
     // errors count, since what could not be read may be what a warning misses.
     for lesson in &library.partial {
         found.extend(
-            lint(lesson)
+            all(lesson)
                 .into_iter()
                 .filter(|p| p.severity == Severity::Error),
         );

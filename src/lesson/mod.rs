@@ -3,6 +3,7 @@
 
 pub mod builtin;
 pub mod check;
+pub mod graded;
 pub mod lint;
 pub mod model;
 pub mod outcome;

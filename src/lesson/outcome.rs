@@ -1,8 +1,10 @@
 //! What running an action gave, as plain data: the connections to read from the transcript,
-//! the error if any, and a measured experiment's figures. `run` fills it; views read it.
+//! the error if any, a measured experiment's figures and a grade's card. `run` fills it; views
+//! read it.
 
 use crate::capture::ConnId;
 use crate::capture::measure::Measured;
+use crate::lesson::graded::Graded;
 
 /// What one action did.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -15,6 +17,8 @@ pub struct ActionRun {
     pub expected: bool,
     /// A measured experiment's results.
     pub measured: Option<Measured>,
+    /// A grade action's card.
+    pub graded: Option<Graded>,
     /// Things the learner should know about this run: a random key, a value they typed.
     pub notes: Vec<String>,
 }

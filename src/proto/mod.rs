@@ -22,6 +22,7 @@ pub mod send;
 pub mod session;
 pub mod shown;
 pub mod tls;
+pub mod url;
 pub mod utf8;
 pub mod violation;
 

@@ -2,6 +2,7 @@
 //! TUI and the tests all go through [`Runner`]; the lesson files only describe.
 
 mod conversation;
+pub mod exercise;
 pub mod experiment;
 pub mod grade;
 mod http;
@@ -30,6 +31,10 @@ pub struct Settings {
     /// Where `tls = true` actions append their TLS secrets (SSLKEYLOGFILE format), so that a
     /// saved pcap of the lesson can be decrypted in Wireshark.
     pub keylog: Option<std::path::PathBuf>,
+    /// The longest a `grade` action may take in all. A server that answers every case slowly
+    /// would otherwise hold the step for as long as its cases times their timeouts; past this,
+    /// the cases run so far are shown, and the sentence says the run was cut.
+    pub grade_budget: Duration,
 }
 
 impl Default for Settings {
@@ -38,6 +43,7 @@ impl Default for Settings {
             quick: false,
             timeout: Duration::from_secs(10),
             keylog: None,
+            grade_budget: Duration::from_secs(300),
         }
     }
 }
@@ -100,8 +106,19 @@ impl Runner {
     }
 
     /// Runs `action`; `input` replaces the value the step lets the learner type (a
-    /// `websocket` action's key or first text).
+    /// `websocket` action's key or first text, a `grade` action's URL).
     pub async fn run(&self, action: &Action, input: Option<(InputField, &str)>) -> ActionRun {
+        self.run_reporting(action, input, &mut |_| {}).await
+    }
+
+    /// [`Runner::run`], telling `report` in a line how far a long action is (a grade: which
+    /// case has just ended), so that a screen can show it while the action runs.
+    pub async fn run_reporting(
+        &self,
+        action: &Action,
+        input: Option<(InputField, &str)>,
+        report: &mut (dyn FnMut(String) + Send),
+    ) -> ActionRun {
         let before = self.conn_ids();
         let mut run = match action {
             Action::Http(a) => http::run(self, a).await,
@@ -111,6 +128,12 @@ impl Runner {
             Action::Duplex(a) => conversation::duplex(self, a).await,
             Action::Idle(_) | Action::Polling(_) | Action::Messages(_) => {
                 measured(action, self.settings.quick).await
+            }
+            Action::Grade(a) => {
+                let typed = input
+                    .filter(|(field, _)| *field == InputField::Url)
+                    .map(|(_, url)| url);
+                exercise::grade(self, a, typed, report).await
             }
         };
         let after = self.conn_ids();

@@ -212,12 +212,17 @@ fn run_step(
         .unwrap_or_default();
     tokio::spawn(async move {
         let mut runs = Vec::new();
+        // A long action (a grade) says how far it is; the screen shows it while it runs.
+        let progress = tx.clone();
+        let mut report = move |line: String| {
+            let _ = progress.send(Input::App(Msg::Progress { lesson, step, line }));
+        };
         for (n, action) in actions.iter().enumerate() {
             let typed = input
                 .as_ref()
                 .filter(|_| n == 0)
                 .map(|(f, v)| (*f, v.as_str()));
-            runs.push(runner.run(action, typed).await);
+            runs.push(runner.run_reporting(action, typed, &mut report).await);
         }
         let _ = tx.send(Input::App(Msg::Ran { lesson, step, runs }));
     });

@@ -60,7 +60,10 @@ pub(super) fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
             Span::styled(format!("{typed}▏"), theme.code),
         ])
     } else if let Some(status) = &app.status {
-        Line::from(Span::styled(format!(" {status}"), theme.heading))
+        // The layout gives a long sentence the rows it needs.
+        let status = Line::from(Span::styled(format!(" {status}"), theme.heading));
+        frame.render_widget(Paragraph::new(status).wrap(Wrap { trim: false }), keys);
+        return;
     } else {
         let input = if step.input.is_some() {
             " · i your own value"

@@ -13,6 +13,7 @@ use crate::app::{App, Live};
 use crate::capture::{Connection, Transcript};
 use crate::lesson::model::{Action, Pane};
 use crate::lesson::outcome::ActionRun;
+use crate::render::lesson::card::Tone;
 
 /// Draws a pane's border with the panes' names as tabs in its title, `selected` lit; returns
 /// the area inside, for the pane itself.
@@ -103,6 +104,7 @@ pub fn draw_connection(
         cursor,
         focused,
         filter,
+        saved: None,
     };
     widgets::draw(frame, area, theme, pane, &ctx);
     true
@@ -126,6 +128,10 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, focused: bo
     if let Some(pane) = list.get(index).copied()
         && draw_widget(frame, app, theme, inner, pane, focused)
     {
+        return;
+    }
+    if list.get(index).is_some_and(|(_, p)| *p == Pane::Card) {
+        draw_waiting_card(frame, app, theme, inner, focused);
         return;
     }
     let lines = pane_lines(app, list.get(index).copied(), theme);
@@ -212,6 +218,7 @@ fn draw_widget(
         cursor: view.cursor,
         focused,
         filter: FrameFilter::default(),
+        saved: crate::app::card::saved(app),
     };
     widgets::draw(frame, rest, theme, pane, &ctx);
     frame.render_widget(
@@ -226,6 +233,27 @@ fn pane_lines(app: &App, pane: Option<(usize, Pane)>, theme: &Theme) -> Vec<(Str
     if pane.is_none() {
         return vec![("This step has no live action.".to_owned(), theme.dim)];
     }
+    waiting_lines(app)
+        .into_iter()
+        .map(|(text, tone)| (text, widgets::card::style(tone, theme)))
+        .collect()
+}
+
+/// A card pane before its grade has run: what the step is doing, then the learner's last
+/// saved grade of the step, wrapped and scrolled as the card is.
+fn draw_waiting_card(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, focused: bool) {
+    let mut lines = waiting_lines(app);
+    let saved = crate::app::card::lines(None, crate::app::card::saved(app));
+    if !saved.is_empty() {
+        lines.push((String::new(), Tone::Text));
+        lines.extend(saved);
+    }
+    let top = app.lesson.as_ref().map_or(0, |v| v.selected);
+    widgets::card::draw_lines(frame, area, theme, &lines, top, focused);
+}
+
+/// What the pane says while its step waits or runs.
+fn waiting_lines(app: &App) -> Vec<(String, Tone)> {
     let Some(view) = app.lesson.as_ref() else {
         return Vec::new();
     };
@@ -235,28 +263,35 @@ fn pane_lines(app: &App, pane: Option<(usize, Pane)>, theme: &Theme) -> Vec<(Str
             crate::app::Mode::Learn => vec![
                 (
                     "Predict first: answer the check below (Tab),".to_owned(),
-                    theme.heading,
+                    Tone::Heading,
                 ),
                 (
                     "and the step runs to show who was right.".to_owned(),
-                    theme.heading,
+                    Tone::Heading,
                 ),
-                ("r runs it now.".to_owned(), theme.dim),
+                ("r runs it now.".to_owned(), Tone::Dim),
             ],
             crate::app::Mode::Present { .. } => vec![
                 (
                     "The class predicts first: ask the question,".to_owned(),
-                    theme.heading,
+                    Tone::Heading,
                 ),
                 (
                     "then r runs the step to show who was right.".to_owned(),
-                    theme.heading,
+                    Tone::Heading,
                 ),
             ],
         },
-        Some(Live::NotRun) => vec![("Not run yet: r runs it.".to_owned(), theme.dim)],
-        Some(Live::Running) => vec![("Running on real sockets…".to_owned(), theme.dim)],
-        Some(Live::Failed(e)) => vec![(format!("The lab server could not start: {e}"), theme.bad)],
+        Some(Live::NotRun) => vec![("Not run yet: r runs it.".to_owned(), Tone::Dim)],
+        Some(Live::Running) => {
+            let mut lines = vec![("Running on real sockets…".to_owned(), Tone::Dim)];
+            // A long action says how far it is: a grade, the case that has just ended.
+            if let Some((_, line)) = view.running.as_ref().filter(|(s, _)| *s == view.step) {
+                lines.push((line.clone(), Tone::Dim));
+            }
+            lines
+        }
+        Some(Live::Failed(e)) => vec![(format!("The lab server could not start: {e}"), Tone::Bad)],
         // A step that has run is drawn by its widget (`draw_widget`); there is no text
         // version of it to fall back to.
         Some(Live::Done(_)) | None => Vec::new(),

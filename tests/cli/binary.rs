@@ -424,7 +424,7 @@ fn a_lesson_without_a_terminal_is_printed_and_says_why() {
         "wslab: note: there is no terminal here, so the lesson is printed as plain text (--plain)"
     );
     assert!(
-        stdout(&out).starts_with("# Lesson 1 of 18"),
+        stdout(&out).starts_with("# Lesson 1 of 19"),
         "{}",
         stdout(&out)
     );

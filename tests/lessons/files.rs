@@ -244,3 +244,74 @@ fn a_missing_closing_fence_is_named_where_it_belongs() {
         ]
     );
 }
+
+const GRADE_STEP: &str = "## Grade\n\nProse.\n\n```wslab\ninput = { field = \"url\", prompt = \"URL:\" }\n\n[[action]]\nkind = \"grade\"\ncases = [\"handshake\", \"5.2.*\"]\n\n[[check]]\nkind = \"choice\"\nquestion = \"Who masks?\"\noptions = [\"client\", \"server\"]\nanswer = 1\nfeedback = \"The client.\"\nhints = [\"§5.3\"]\n```\n";
+
+#[test]
+fn a_grade_step_with_cases_that_exist_passes() {
+    let (code, mine) = check(&folder("grade-good", &format!("{GOOD_STEP}{GRADE_STEP}")));
+    assert!(mine.is_empty(), "{mine:?}");
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn a_grade_s_cases_that_name_nothing_are_named_at_cases_when_the_lessons_load() {
+    // Line 41 holds `cases`: 7 lines of front matter, GOOD_STEP's 24, then the grade step's 10th.
+    let step = GRADE_STEP.replace("\"5.2.*\"", "\"5.2.*\", \"9.*\", \"frameing\"");
+    let (code, mine) = check(&folder("grade-bad", &format!("{GOOD_STEP}{step}")));
+    assert_eq!(code, 1);
+    assert_eq!(mine.len(), 2, "{mine:?}");
+    assert!(
+        mine[0].starts_with(
+            "90-mine.md:41:1: error: cases item 3: \"9.*\" matches no case of the grader; ids look like 5.2.3 or 7.*, and the parts are handshake, framing,"
+        ),
+        "{mine:?}"
+    );
+    assert!(mine[1].contains("cases item 4: \"frameing\""), "{mine:?}");
+    // The same file is refused by `lesson --plain` before anything runs.
+    let dir = folder("grade-bad-run", &format!("{GOOD_STEP}{step}"));
+    let out = Command::new(env!("CARGO_BIN_EXE_wslab"))
+        .args(["lesson", "90-mine", "--plain", "--lessons"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("matches no case of the grader"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn a_grade_s_malformed_cases_and_panes_are_named_at_their_keys() {
+    let comma = GRADE_STEP.replace("[\"handshake\", \"5.2.*\"]", "[\"handshake,5.2.*\"]");
+    // GOOD_STEP first, for the lesson's second check: its 24 lines come before these.
+    let (code, mine) = check(&folder("grade-comma", &format!("{GOOD_STEP}{comma}")));
+    assert_eq!(code, 1);
+    assert_eq!(
+        mine,
+        [
+            "90-mine.md:41:1: error: cases item 1 \"handshake,5.2.*\" holds a comma; write each pattern as its own item: [\"handshake\", \"5.2.*\"]"
+        ]
+    );
+    let panes = GRADE_STEP.replace(
+        "cases = [\"handshake\", \"5.2.*\"]",
+        "cases = [\"handshake\"]\npanes = [\"heads\"]",
+    );
+    let (code, mine) = check(&folder("grade-panes", &format!("{GOOD_STEP}{panes}")));
+    assert_eq!(code, 1);
+    assert_eq!(
+        mine,
+        [
+            "90-mine.md:42:1: error: the pane \"heads\" does not fit a grade action; its only pane is \"card\", since the grader's connections are its own"
+        ]
+    );
+    let input = GRADE_STEP.replace("field = \"url\"", "field = \"key\"");
+    let (code, mine) = check(&folder("grade-input", &format!("{GOOD_STEP}{input}")));
+    assert_eq!(code, 1);
+    assert_eq!(
+        mine,
+        ["90-mine.md:32:1: error: input \"key\" needs a websocket action first in step \"Grade\""]
+    );
+}

@@ -6,6 +6,7 @@
 
 mod experiments;
 mod files;
+mod grade;
 mod handout;
 mod never_panics;
 mod plain;

@@ -28,9 +28,9 @@ proptest! {
 
     #[test]
     fn cut_and_spliced_lessons_never_panic(
-        which in 0usize..18,
+        which in 0usize..19,
         cut in 0usize..20_000,
-        other in 0usize..18,
+        other in 0usize..19,
         from in 0usize..20_000,
         junk in "[\\[\\]=\"`+#\\n a-z0-9{},.]{0,40}",
     ) {
@@ -44,6 +44,7 @@ proptest! {
         }
         if let Some(lesson) = parsed.lesson {
             let _ = lint(&lesson);
+            let _ = wslab::run::exercise::lint(&lesson);
         }
     }
 }

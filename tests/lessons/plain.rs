@@ -39,13 +39,13 @@ fn a_teacher_s_folder_counts_every_file_and_means_the_same_wherever_the_flag_is(
             .unwrap()
     };
     let d = dir.to_str().unwrap();
-    // The broken file is counted with the 18 built-ins, and its error is at its line.
+    // The broken file is counted with the 19 built-ins, and its error is at its line.
     let out = run(&["lessons", "check", d]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stdout.starts_with("19 lesson(s) checked: 1 error(s)"),
+        stdout.starts_with("20 lesson(s) checked: 1 error(s)"),
         "{stdout}"
     );
     assert!(
@@ -66,7 +66,7 @@ fn a_teacher_s_folder_counts_every_file_and_means_the_same_wherever_the_flag_is(
         );
     }
     let out = run(&["--lessons", d, "lessons", "check"]);
-    assert!(String::from_utf8_lossy(&out.stdout).starts_with("19 lesson(s) checked"));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("20 lesson(s) checked"));
     // A folder that does not exist is refused, wherever the flag is.
     for args in [
         vec!["--lessons", "/no/such/folder", "lesson", "1", "--plain"],
@@ -92,7 +92,7 @@ fn shipped_lessons_pass_lessons_check() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(
-        stdout.starts_with("18 lesson(s) checked: 0 error(s)"),
+        stdout.starts_with("19 lesson(s) checked: 0 error(s)"),
         "{stdout}"
     );
     for line in stderr.lines() {
@@ -103,7 +103,7 @@ fn shipped_lessons_pass_lessons_check() {
         assert!(INCOMPLETE.iter().any(|id| line.contains(id)), "{line}");
     }
     let lib = library(None).unwrap();
-    assert_eq!(lib.lessons.len(), 18);
+    assert_eq!(lib.lessons.len(), 19);
     for lesson in &lib.lessons {
         let checks: usize = lesson.steps.iter().map(|s| s.checks.len()).sum();
         let actions: usize = lesson.steps.iter().map(|s| s.actions.len()).sum();
@@ -137,9 +137,9 @@ fn every_lesson_runs_end_to_end_in_plain_mode() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(stderr.is_empty(), "{stderr}");
-    for n in 1..=18 {
+    for n in 1..=19 {
         assert!(
-            stdout.contains(&format!("# Lesson {n} of 18 · ")),
+            stdout.contains(&format!("# Lesson {n} of 19 · ")),
             "lesson {n} missing"
         );
     }

@@ -128,6 +128,7 @@ fn render(t: &Transcript, ids: &[ConnId], view: View, width: u16, height: u16) -
         cursor: view.cursor,
         focused: view.focused,
         filter: FrameFilter::default(),
+        saved: None,
     };
     screen::draw(width, height, |frame| {
         let area = frame.area();
@@ -328,6 +329,7 @@ fn draw_into_zero(t: &Transcript, conn: ConnId, view: View) {
         cursor: view.cursor,
         focused: view.focused,
         filter: FrameFilter::default(),
+        saved: None,
     };
     let theme = Theme::new(ThemeName::Plain);
     screen::draw(4, 4, |frame| {

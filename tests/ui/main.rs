@@ -6,6 +6,7 @@
 mod classroom;
 mod fixture;
 mod frames;
+mod grade;
 mod inspect;
 mod keys;
 mod panes;

@@ -65,6 +65,7 @@ impl Ran {
                 cursor: 0,
                 focused: view.focused,
                 filter,
+                saved: None,
             },
             view,
         )
@@ -344,6 +345,7 @@ fn draw_measured(run: &ActionRun, view: View) -> Buffer {
             cursor: 0,
             focused: view.focused,
             filter: FrameFilter::default(),
+            saved: None,
         },
         view,
     )

@@ -1,5 +1,6 @@
 //! The rules for actions: values in range and panes that fit their action. The endpoint, the
-//! fault, the mask and the sends are typed values, checked as the file is parsed.
+//! fault, the mask, the sends and a grade's cases are typed values, checked as the file is
+//! parsed.
 
 use super::MAX_IDLE;
 use crate::lesson::model::{Action, Pane, Spot};
@@ -11,13 +12,33 @@ pub(super) fn lint_action(f: &str, action: &Action, spot: &Spot, out: &mut Vec<P
         action,
         Action::Polling(_) | Action::Messages(_) | Action::Idle(_)
     );
+    // The grader's connections are its own, one per case: its only pane is the card.
+    let graded = matches!(action, Action::Grade(_));
     for pane in action.panes() {
         let fits = match pane {
+            Pane::Card => graded,
+            _ if graded => false,
             Pane::Compare | Pane::Chart => measured,
             Pane::Tls => action.tls(),
             _ => !measured,
         };
-        if !fits && *pane == Pane::Tls && matches!(action, Action::Websocket(_)) {
+        if !fits && graded {
+            err(
+                "panes",
+                format!(
+                    "the pane \"{}\" does not fit a grade action; its only pane is \"card\", since the grader's connections are its own",
+                    pane.name()
+                ),
+            );
+        } else if !fits && *pane == Pane::Card {
+            err(
+                "panes",
+                format!(
+                    "the pane \"card\" does not fit a {} action; it shows a grade action's card",
+                    action.kind()
+                ),
+            );
+        } else if !fits && *pane == Pane::Tls && matches!(action, Action::Websocket(_)) {
             err(
                 "panes",
                 "the pane \"tls\" shows TLS records, but this websocket action is plain ws://; add tls = true"
@@ -63,7 +84,9 @@ pub(super) fn lint_action(f: &str, action: &Action, spot: &Spot, out: &mut Vec<P
 /// The conversations and the measured experiments.
 fn lint_other(action: &Action, err: &mut impl FnMut(&str, String)) {
     match action {
-        Action::Http(_) | Action::Websocket(_) | Action::Fault(_) => {}
+        // A grade's cases are typed as the file is read, and checked against the suite as the
+        // lessons load (`run::exercise::lint`).
+        Action::Http(_) | Action::Websocket(_) | Action::Fault(_) | Action::Grade(_) => {}
         Action::Chat(a) => {
             if !(2..=10).contains(&a.clients) {
                 err(

@@ -90,17 +90,18 @@ pub fn lint(lesson: &Lesson) -> Vec<Problem> {
             lint_check(f, step, check, &spot, &mut out);
         }
         if let Some(input) = &step.input {
-            let fits = step
-                .actions
-                .first()
-                .is_some_and(|a| matches!(a, Action::Websocket(_)));
-            if !fits {
+            // The learner's value replaces the first action's own, so that action must be of
+            // the kind the value belongs to.
+            let first = step.actions.first().map(Action::kind);
+            if first != Some(input.field.action_kind()) {
                 out.push(Problem::error(
                     f,
                     (step.line, 1),
                     format!(
-                        "input {:?} needs a websocket action first in step \"{}\"",
-                        input.field, step.title
+                        "input \"{}\" needs a {} action first in step \"{}\"",
+                        input.field.name(),
+                        input.field.action_kind(),
+                        step.title
                     ),
                 ));
             }

@@ -209,3 +209,69 @@ fn tls_answers_need_a_tls_action_and_a_frame_that_exists() {
     ));
     assert!(past[0].contains("gives only 2 frame(s)"), "{past:?}");
 }
+
+#[test]
+fn a_grade_names_its_cases_as_a_list_of_patterns() {
+    let good = messages(&format!(
+        "input = {{ field = \"url\", prompt = \"Your server's URL:\" }}\n[[action]]\nkind = \"grade\"\ncases = [\"handshake\", \"5.2.*\"]\n{CHECKS}"
+    ));
+    assert!(good.is_empty(), "{good:?}");
+    let missing = messages("[[action]]\nkind = \"grade\"");
+    assert!(missing[0].contains("missing field `cases`"), "{missing:?}");
+    let empty = messages("[[action]]\nkind = \"grade\"\ncases = []");
+    assert_eq!(
+        empty,
+        [
+            "13:1 cases is empty; name at least one part or case of the grader, such as \"handshake\" or \"5.2.*\""
+        ]
+    );
+    let comma = messages("[[action]]\nkind = \"grade\"\ncases = [\"5.*,7.*\"]");
+    assert_eq!(
+        comma,
+        [
+            "13:1 cases item 1 \"5.*,7.*\" holds a comma; write each pattern as its own item: [\"5.*\", \"7.*\"]"
+        ]
+    );
+    let blank = messages("[[action]]\nkind = \"grade\"\ncases = [\"5.*\", \" \"]");
+    assert_eq!(
+        blank,
+        ["13:1 cases item 2 is blank; write a part's name or a case id"]
+    );
+    let url =
+        messages("[[action]]\nkind = \"grade\"\ncases = [\"5.*\"]\nurl = \"ws://example.com/\"");
+    assert_eq!(
+        url,
+        ["14:1 unknown field \"url\" in [action]; expected cases or panes"],
+        "a lesson file names no server of its own"
+    );
+}
+
+#[test]
+fn the_card_pane_and_the_url_input_go_with_a_grade() {
+    let frames =
+        messages("[[action]]\nkind = \"grade\"\ncases = [\"5.*\"]\npanes = [\"card\", \"frames\"]");
+    assert_eq!(
+        frames,
+        [
+            "14:1 the pane \"frames\" does not fit a grade action; its only pane is \"card\", since the grader's connections are its own"
+        ]
+    );
+    let card = messages("[[action]]\nkind = \"websocket\"\npanes = [\"card\"]");
+    assert_eq!(
+        card,
+        ["13:1 the pane \"card\" does not fit a websocket action; it shows a grade action's card"]
+    );
+    let url =
+        messages("input = { field = \"url\", prompt = \"p\" }\n[[action]]\nkind = \"websocket\"");
+    assert_eq!(
+        url,
+        ["8:1 input \"url\" needs a grade action first in step \"S\""]
+    );
+    let key = messages(
+        "input = { field = \"key\", prompt = \"p\" }\n[[action]]\nkind = \"grade\"\ncases = [\"5.*\"]",
+    );
+    assert_eq!(
+        key,
+        ["8:1 input \"key\" needs a websocket action first in step \"S\""]
+    );
+}

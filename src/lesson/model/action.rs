@@ -26,6 +26,8 @@ pub enum Action {
     Polling(Polling),
     /// The same messages over HTTP and WebSocket, measured.
     Messages(Messages),
+    /// The grader's cases against an echo endpoint: the lab's own, or the learner's server.
+    Grade(Grade),
 }
 
 impl Action {
@@ -40,6 +42,7 @@ impl Action {
             Action::Idle(_) => "idle",
             Action::Polling(_) => "polling",
             Action::Messages(_) => "messages",
+            Action::Grade(_) => "grade",
         }
     }
 
@@ -54,6 +57,7 @@ impl Action {
             Action::Idle(a) => &a.panes,
             Action::Polling(a) => &a.panes,
             Action::Messages(a) => &a.panes,
+            Action::Grade(a) => &a.panes,
         }
     }
 
@@ -83,6 +87,8 @@ pub enum Pane {
     Timeline,
     /// A TLS connection's records as an eavesdropper sees them, with what each carried.
     Tls,
+    /// The grader's card: counts per part, the overall line, and the rule to fix first.
+    Card,
 }
 
 impl Pane {
@@ -97,6 +103,7 @@ impl Pane {
             Pane::Chart => "chart",
             Pane::Timeline => "timeline",
             Pane::Tls => "tls",
+            Pane::Card => "card",
         }
     }
 }
@@ -136,6 +143,9 @@ fn conversation_panes() -> Vec<Pane> {
 }
 fn compare_panes() -> Vec<Pane> {
     vec![Pane::Compare, Pane::Chart]
+}
+fn card() -> Vec<Pane> {
+    vec![Pane::Card]
 }
 fn default_true() -> bool {
     true
@@ -348,4 +358,21 @@ fn fifty() -> u32 {
 }
 fn typing() -> String {
     r#"{"typing":true}"#.to_owned()
+}
+
+/// `kind = "grade"`: the cases of `wslab grade` played against an echo endpoint, the lab's own
+/// `/echo` unless the learner types the URL of their server (`input = { field = "url" }`). A
+/// lesson file names no URL of its own: what a lesson sends beyond the lab, the learner chose.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Grade {
+    /// Which cases, one pattern a string, as `wslab grade --cases` takes them: a part's name
+    /// (`"handshake"`), a section (`"5.2"`), or an id with `*` wildcards (`"7.1.*"`). The suite
+    /// lives above this layer, so whether each names a case is checked as the lessons load, by
+    /// `run::exercise::lint`.
+    #[serde(deserialize_with = "values::cases")]
+    pub cases: Vec<String>,
+    /// See [`Action::panes`].
+    #[serde(default = "card")]
+    pub panes: Vec<Pane>,
 }

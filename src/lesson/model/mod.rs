@@ -137,4 +137,25 @@ pub enum InputField {
     Key,
     /// The text of the first `text` send of a `websocket` action.
     Text,
+    /// The URL of the server a `grade` action grades, in place of the lab's own `/echo`.
+    Url,
+}
+
+impl InputField {
+    /// The name as written in files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Key => "key",
+            Self::Text => "text",
+            Self::Url => "url",
+        }
+    }
+
+    /// The action kind that must come first in a step taking this input.
+    pub fn action_kind(self) -> &'static str {
+        match self {
+            Self::Key | Self::Text => "websocket",
+            Self::Url => "grade",
+        }
+    }
 }

@@ -65,6 +65,40 @@ pub(super) fn deflate<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>,
         .map_err(|broken| refused("deflate", broken.to_string()))
 }
 
+/// `cases = ["handshake", "5.*"]`: at least one pattern, each a string of its own. A comma
+/// would make one item two patterns, and an error about either would point at the pair.
+pub(super) fn cases<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    let written = Vec::<String>::deserialize(d)?;
+    if written.is_empty() {
+        return Err(refused(
+            "cases",
+            "cases is empty; name at least one part or case of the grader, such as \"handshake\" or \"5.2.*\"",
+        ));
+    }
+    written
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let pattern = item.trim();
+            if pattern.is_empty() {
+                Err(refused("cases", format!("cases item {} is blank; write a part's name or a case id", i + 1)))
+            } else if pattern.contains(',') {
+                let parts: Vec<String> = pattern.split(',').map(|p| format!("{:?}", p.trim())).collect();
+                Err(refused(
+                    "cases",
+                    format!(
+                        "cases item {} {pattern:?} holds a comma; write each pattern as its own item: [{}]",
+                        i + 1,
+                        parts.join(", ")
+                    ),
+                ))
+            } else {
+                Ok(pattern.to_owned())
+            }
+        })
+        .collect()
+}
+
 pub(super) fn sends<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Send>, D::Error> {
     let written = Vec::<Written>::deserialize(d)?;
     written

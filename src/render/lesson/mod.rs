@@ -1,6 +1,7 @@
 //! A lesson as Markdown, with the real captured values: what `wslab lesson --plain` prints.
 //! It reads well in a terminal, to a screen reader, and as a handout (`> handout.md`).
 
+pub mod card;
 mod checks;
 mod panes;
 
@@ -181,6 +182,20 @@ pub fn describe(action: &Action) -> String {
             "{} messages three ways: HTTP, HTTP kept alive, WebSocket",
             a.count
         ),
+        Action::Grade(a) => format!(
+            "the grader against an echo endpoint: {}",
+            patterns(&a.cases)
+        ),
+    }
+}
+
+/// A grade's patterns in a heading, which cannot wrap: the first two, and how many more.
+fn patterns(cases: &[String]) -> String {
+    match cases {
+        [one] => one.clone(),
+        [a, b] => format!("{a} and {b}"),
+        [a, b, rest @ ..] => format!("{a}, {b} and {} more", rest.len()),
+        [] => String::new(),
     }
 }
 

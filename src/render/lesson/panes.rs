@@ -29,6 +29,18 @@ fn section(title: &str, body: &str) -> String {
     format!("#### {title}\n\n```text\n{}\n```\n\n", body.trim_end())
 }
 
+/// A grade's card; nothing when no case could run, which the action's error says.
+fn card(run: &ActionRun) -> String {
+    let Some(graded) = &run.graded else {
+        return String::new();
+    };
+    let lines: Vec<String> = super::card::lines(graded)
+        .into_iter()
+        .map(|(text, _)| text)
+        .collect();
+    section("The grader's card", &lines.join("\n"))
+}
+
 /// HTTP exchanges listed one line each in a brief copy; the rest are counted.
 const BRIEF_EXCHANGES: usize = 3;
 
@@ -109,6 +121,7 @@ pub(super) fn pane(
             }
         }
         Pane::Timeline => out.push_str(&section("Timeline", &timeline(&conns))),
+        Pane::Card => out.push_str(&card(run)),
         Pane::Tls => {
             for c in &conns {
                 let title = label(c, "On the wire: what an eavesdropper sees");

@@ -2,6 +2,7 @@
 //! [`PaneCtx`]; `ui::panes` chooses the widget, and falls back to the plain-mode text for a
 //! pane no widget draws.
 
+pub mod card;
 pub mod compare;
 pub mod derivation;
 pub mod frames;
@@ -17,6 +18,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::Theme;
 use crate::app::filter::FrameFilter;
+use crate::app::progress::GradeRecord;
 use crate::capture::{Connection, Transcript};
 use crate::lesson::Pane;
 use crate::lesson::model::Action;
@@ -42,6 +44,8 @@ pub struct PaneCtx<'a> {
     pub focused: bool,
     /// Which frames the frames panes list; `selected` counts only these.
     pub filter: FrameFilter,
+    /// The learner's last saved grade of the step, for the card pane.
+    pub saved: Option<&'a GradeRecord>,
 }
 
 /// Draws `pane` with its widget: every pane has one.
@@ -55,6 +59,7 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, pane: Pane, ctx: &Pane
         Pane::Frames => frames::draw(frame, area, theme, ctx),
         Pane::Fields => frames::draw_fields(frame, area, theme, ctx),
         Pane::Tls => tls::draw(frame, area, theme, ctx),
+        Pane::Card => card::draw(frame, area, theme, ctx),
     }
 }
 

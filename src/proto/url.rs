@@ -1,5 +1,6 @@
-//! `ws://` and `wss://` URLs: what `connect` and `inspect` accept, with one sentence per
-//! mistake.
+//! `ws://` and `wss://` URLs (RFC 6455 §3): what `connect`, `inspect`, `grade` and a lesson's
+//! URL input accept, with one sentence per mistake. Pure, so that a screen can check a URL as
+//! it is typed; `net::url` names the same module for the code that opens sockets.
 
 use std::fmt;
 
