@@ -122,22 +122,7 @@ fn case(out: &mut String, o: &Outcome) {
         esc(rule.says),
         id = esc(&o.case.id)
     );
-    let e = &o.evidence;
-    let mut block = String::new();
-    if let Some(request) = &e.request {
-        let _ = writeln!(block, "{request}\n");
-    }
-    if let Some(response) = &e.response {
-        let _ = writeln!(block, "{response}\n");
-    }
-    for f in &e.frames {
-        let _ = writeln!(block, "{} at {:.3} ms: {}", f.from, f.at_ms, f.summary);
-        let _ = writeln!(block, "{}\n", f.detail);
-    }
-    if e.frames_left_out > 0 {
-        let _ = writeln!(block, "… {} frames more", e.frames_left_out);
-    }
-    let _ = writeln!(block, "{}", e.ending);
+    let block = super::evidence_text(&o.evidence);
     // What did not pass is open; what passed is one click away.
     let open = if matches!(grade, Grade::Fail | Grade::NonStrict) {
         " open"

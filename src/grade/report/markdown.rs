@@ -72,22 +72,7 @@ fn case(out: &mut String, o: &Outcome) {
     if o.verdict.grade == Grade::Pass {
         return;
     }
-    let e = &o.evidence;
-    let mut block = String::new();
-    if let Some(request) = &e.request {
-        let _ = writeln!(block, "{request}\n");
-    }
-    if let Some(response) = &e.response {
-        let _ = writeln!(block, "{response}\n");
-    }
-    for f in &e.frames {
-        let _ = writeln!(block, "{} at {:.3} ms: {}", f.from, f.at_ms, f.summary);
-        let _ = writeln!(block, "{}\n", f.detail);
-    }
-    if e.frames_left_out > 0 {
-        let _ = writeln!(block, "… {} frames more", e.frames_left_out);
-    }
-    let _ = writeln!(block, "{}", e.ending);
+    let block = super::evidence_text(&o.evidence);
     // A fence longer than any run of backticks in the bytes shown.
     let _ = writeln!(out, "````text\n{}````\n", block.replace("````", "` ` ` `"));
 }

@@ -145,6 +145,25 @@ impl Card {
     }
 }
 
+/// A case's bytes as plain text, for the files: the heads, then each frame's line and its
+/// field table and hex, then how the connection ended.
+fn evidence_text(e: &super::outcome::Evidence) -> String {
+    use std::fmt::Write as _;
+    let mut block = String::new();
+    for head in [&e.request, &e.response].into_iter().flatten() {
+        let _ = writeln!(block, "{head}\n");
+    }
+    for f in &e.frames {
+        let _ = writeln!(block, "{} at {:.3} ms: {}", f.from, f.at_ms, f.summary);
+        let _ = writeln!(block, "{}\n", f.detail);
+    }
+    if e.frames_left_out > 0 {
+        let _ = writeln!(block, "… {} frames more", e.frames_left_out);
+    }
+    let _ = writeln!(block, "{}", e.ending);
+    block
+}
+
 /// What a level is called on the card.
 pub fn level_word(level: super::case::Level) -> &'static str {
     match level {
