@@ -490,6 +490,26 @@ pub struct ServeArgs {
     /// lab accepts a client's first valid offer and compresses what it sends.
     #[arg(long)]
     pub no_deflate: bool,
+    /// Bytes of the buffer each WebSocket connection is read into. It is allocated when a
+    /// connection opens, so it is most of what an idle connection costs; tungstenite's own
+    /// default is 131072. A message larger than the buffer still arrives whole.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::proto::limits::LAB_READ_BUFFER, value_parser = read_buffer)]
+    pub read_buffer: usize,
+}
+
+// `--read-buffer`, within the range the lab takes.
+fn read_buffer(text: &str) -> Result<usize, String> {
+    let range = crate::proto::limits::LAB_READ_BUFFER_RANGE;
+    text.parse::<usize>()
+        .ok()
+        .filter(|n| range.contains(n))
+        .ok_or_else(|| {
+            format!(
+                "{text:?} is not a number of bytes from {} to {}",
+                range.start(),
+                range.end()
+            )
+        })
 }
 
 /// `wslab connect`.

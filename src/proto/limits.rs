@@ -19,6 +19,20 @@ pub const PANE_PAYLOAD: usize = 64;
 /// option, the inspector, a lesson), so that a typo cannot exhaust memory.
 pub const MESSAGE_MAX: usize = 16 * 1024 * 1024;
 
+/// The buffer the lab reads each WebSocket connection into, unless `serve --read-buffer` says
+/// otherwise. tungstenite allocates it whole when a connection opens, so it is most of what an
+/// idle connection costs: its own default, 128 KiB, made an idle connection cost ~147 KiB.
+/// A larger message still arrives whole: the buffer is refilled as often as it takes.
+pub const LAB_READ_BUFFER: usize = 4 * 1024;
+
+/// tungstenite's own read buffer per connection (`WebSocketConfig::read_buffer_size`'s
+/// default), which the idle-memory experiment measures beside the lab's.
+pub const TUNGSTENITE_READ_BUFFER: usize = 128 * 1024;
+
+/// The range `serve --read-buffer` takes: below 256 bytes each read is mostly overhead, and
+/// above 1 MiB it only costs memory.
+pub const LAB_READ_BUFFER_RANGE: std::ops::RangeInclusive<usize> = 256..=1024 * 1024;
+
 /// The largest payload length a frame can declare: the 64-bit form's most significant bit must
 /// be 0 (RFC 6455 §5.2). A hand-crafted frame may declare a length its payload does not have,
 /// but not one past this; the bytes of such a header can still be typed as hex.

@@ -72,6 +72,7 @@ impl Runner {
             // A lesson offers permessage-deflate with `deflate = "..."`, and its client then
             // speaks wslab's own session; the lab accepts as `wslab serve` does.
             deflate: true,
+            ..LabConfig::default()
         };
         // A CA of its own each run, trusted by this runner's clients alone: `tls = true`
         // actions reach the same port over wss://, and plain ones are unchanged.

@@ -81,6 +81,7 @@ async fn serve(
         bind,
         tick: Duration::from_millis(args.tick_ms),
         deflate: !args.no_deflate,
+        read_buffer: args.read_buffer,
     };
     let cert = if args.tls {
         Some(LabCert::generate()?)

@@ -50,6 +50,9 @@ pub struct LabConfig {
     /// Whether the WebSocket endpoints accept permessage-deflate (RFC 7692) when a client
     /// offers it; when false every offer is declined, as `serve --no-deflate` asks.
     pub deflate: bool,
+    /// Bytes of the buffer each WebSocket connection is read into
+    /// ([`crate::proto::limits::LAB_READ_BUFFER`] unless `serve --read-buffer` says otherwise).
+    pub read_buffer: usize,
 }
 
 impl Default for LabConfig {
@@ -58,6 +61,7 @@ impl Default for LabConfig {
             bind: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             tick: Duration::from_secs(1),
             deflate: true,
+            read_buffer: crate::proto::limits::LAB_READ_BUFFER,
         }
     }
 }
@@ -100,6 +104,8 @@ pub(crate) struct Shared {
     pub(crate) tls: Option<Arc<rustls::ServerConfig>>,
     /// Whether the WebSocket endpoints accept permessage-deflate.
     pub(crate) deflate: bool,
+    /// The read buffer of each WebSocket connection, in bytes.
+    pub(crate) read_buffer: usize,
 }
 
 /// A running lab server. Dropping it stops it too, without waiting; [`Lab::shutdown`] waits
@@ -168,6 +174,7 @@ impl Lab {
             timeouts,
             tls,
             deflate: config.deflate,
+            read_buffer: config.read_buffer,
         });
         let ticking = tokio::spawn({
             let shared = shared.clone();

@@ -85,6 +85,7 @@ pub(super) async fn serve<S>(
 {
     let largest = largest(endpoint);
     let config = WebSocketConfig::default()
+        .read_buffer_size(shared.read_buffer)
         .max_message_size(Some(largest))
         .max_frame_size(Some(largest));
     let start = Start::before_the_101(endpoint, &shared);

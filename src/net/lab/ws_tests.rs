@@ -22,6 +22,7 @@ fn shared() -> Shared {
         timeouts: crate::net::lab::Timeouts::default(),
         tls: None,
         deflate: true,
+        read_buffer: crate::proto::limits::LAB_READ_BUFFER,
     }
 }
 

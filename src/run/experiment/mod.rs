@@ -51,12 +51,19 @@ pub enum ExperimentError {
 /// Starts a lab whose own ticker stays silent, so that only what the experiment publishes
 /// reaches its clients, recording into a fresh capture.
 async fn start_lab() -> Result<(Lab, Recorder), ExperimentError> {
+    start_lab_with(None).await
+}
+
+/// As [`start_lab`], with this read buffer per WebSocket connection when one is given.
+async fn start_lab_with(read_buffer: Option<usize>) -> Result<(Lab, Recorder), ExperimentError> {
     let recorder = Recorder::new(Limits::default());
+    let defaults = LabConfig::default();
     let config = LabConfig {
         bind: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
         // Far longer than any experiment: its ticks would be updates nobody scheduled.
         tick: Duration::from_secs(3600),
-        ..LabConfig::default()
+        read_buffer: read_buffer.unwrap_or(defaults.read_buffer),
+        ..defaults
     };
     let lab = Lab::start(config, recorder.clone())
         .await
