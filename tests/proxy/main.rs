@@ -11,3 +11,4 @@ mod common;
 mod deflate;
 mod faults;
 mod relay;
+mod text;
