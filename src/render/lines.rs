@@ -173,9 +173,15 @@ pub struct CloseJson {
     /// The connection and when it closed.
     #[serde(flatten)]
     pub at: Stamp,
-    /// Whose side's bytes stopped first: "client" or "server"; "proxy" when the proxy
-    /// stopped with the connection open.
+    /// Who began the close: the side whose close frame came first, "client" or "server";
+    /// when no close frame crossed, `tcp_closed_by`.
     pub by: &'static str,
+    /// Whether `by` names a close frame's sender (false: no close frame crossed, and `by` is
+    /// whoever dropped TCP).
+    pub by_close_frame: bool,
+    /// Whose side of TCP ended first: "client" or "server"; "proxy" when the proxy stopped
+    /// with the connection open.
+    pub tcp_closed_by: &'static str,
     /// The first close frame's code, if one crossed.
     pub code: Option<u16>,
     /// Its reason, when not empty.
@@ -496,16 +502,49 @@ fn find<T>(items: &[T], index: u64, key: impl Fn(&T) -> u64) -> Option<&T> {
 
 fn close(c: &Connection, stamp: impl Fn(u64) -> Stamp) -> CloseJson {
     let (requests, responses) = (c.requests(), c.responses());
+    // The closing handshake is begun by whoever sends the first close frame (RFC 6455
+    // §7.1.2); the other end's close frame only answers it.
     let first_close = [requests, responses]
         .into_iter()
-        .flat_map(|flow: &Flow| flow.messages.iter())
-        .filter_map(|m| m.item.close.as_ref().map(|close| (m.at_us, close)))
-        .min_by_key(|(at, _)| *at)
-        .map(|(_, close)| close);
-    // The side whose bytes stopped first closed; a reset ends both at once, on the side
-    // that reset. In the proxy, both ending as the connection closed, with no error, is its
-    // own doing: it stopped (Ctrl-C) with the connection still open.
-    let by = match (requests.ended_us, responses.ended_us) {
+        .flat_map(|flow: &Flow| flow.messages.iter().map(move |m| (flow.direction, m)))
+        .filter_map(|(direction, m)| {
+            m.item
+                .close
+                .as_ref()
+                .map(|close| (m.at_us, direction, close))
+        })
+        .min_by_key(|(at, ..)| *at);
+    let tcp_closed_by = tcp_closed_by(c);
+    CloseJson {
+        kind: "close",
+        at: stamp(c.closed_us.unwrap_or(c.opened_us)),
+        by: first_close.map_or(tcp_closed_by, |(_, direction, _)| side_name(direction)),
+        by_close_frame: first_close.is_some(),
+        tcp_closed_by,
+        code: first_close.and_then(|(.., close)| close.code),
+        reason: first_close
+            .map(|(.., close)| close.reason.clone())
+            .filter(|r| !r.is_empty()),
+        bytes_client_to_server: requests.bytes,
+        bytes_server_to_client: responses.bytes,
+        frames_dropped: requests.frames_dropped + responses.frames_dropped,
+        error: c.error.clone(),
+    }
+}
+
+// The sender's name of a direction's bytes.
+fn side_name(direction: Direction) -> &'static str {
+    match direction {
+        Direction::ClientToServer => "client",
+        Direction::ServerToClient => "server",
+    }
+}
+
+// Whose side of TCP ended first: the side whose bytes stopped first; a reset ends both at
+// once, on the side that reset. In the proxy, both ending as the connection closed, with no
+// error, is its own doing: it stopped (Ctrl-C) with the connection still open.
+fn tcp_closed_by(c: &Connection) -> &'static str {
+    match (c.requests().ended_us, c.responses().ended_us) {
         (Some(up), Some(down)) if down < up => "server",
         (Some(up), Some(down))
             if up == down && Some(up) == c.closed_us && c.error.is_none() && c.label == "proxy" =>
@@ -514,19 +553,6 @@ fn close(c: &Connection, stamp: impl Fn(u64) -> Stamp) -> CloseJson {
         }
         (None, Some(_)) => "server",
         _ => "client",
-    };
-    CloseJson {
-        kind: "close",
-        at: stamp(c.closed_us.unwrap_or(c.opened_us)),
-        by,
-        code: first_close.and_then(|close| close.code),
-        reason: first_close
-            .map(|close| close.reason.clone())
-            .filter(|r| !r.is_empty()),
-        bytes_client_to_server: requests.bytes,
-        bytes_server_to_client: responses.bytes,
-        frames_dropped: requests.frames_dropped + responses.frames_dropped,
-        error: c.error.clone(),
     }
 }
 

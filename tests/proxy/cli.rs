@@ -102,8 +102,11 @@ async fn no_tui_writes_json_lines_for_handshake_frames_and_close() {
     assert_eq!(frames[1]["masked"], false);
     assert!(frames[0]["violations"].as_array().unwrap().is_empty());
     let close = events.last().unwrap();
-    // The lab closes TCP first once the closing handshake is over (RFC 6455 §7.1.1).
-    assert_eq!(close["by"], "server");
+    // The client's close frame began the closing handshake; the lab then closes TCP first
+    // (RFC 6455 §7.1.1).
+    assert_eq!(close["by"], "client");
+    assert_eq!(close["by_close_frame"], true);
+    assert_eq!(close["tcp_closed_by"], "server");
     // tungstenite's close(None) sends an empty close payload: no code.
     assert!(close["code"].is_null(), "{close}");
     assert!(close["bytes_client_to_server"].as_u64().unwrap() > 0);

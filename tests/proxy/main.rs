@@ -6,6 +6,7 @@
 
 mod cap;
 mod cli;
+mod closing;
 #[path = "../common/mod.rs"]
 mod common;
 mod deflate;
