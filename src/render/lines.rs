@@ -55,10 +55,8 @@ impl Line {
             Self::Frame(f) => (at(&f.at), 1),
             Self::Message(m) => (at(&m.at), 1),
             Self::TlsRecord(r) => (at(&r.at), 1),
-            Self::Listening(_)
-            | Self::UpstreamError(_)
-            | Self::TurnedAway(_)
-            | Self::Dropped(_) => (0, 0),
+            Self::UpstreamError(e) => (at(&e.at), 1),
+            Self::Listening(_) | Self::TurnedAway(_) | Self::Dropped(_) => (0, 0),
         }
     }
 }
@@ -188,8 +186,10 @@ pub struct CloseJson {
     pub reason: Option<String>,
     /// Bytes from the client.
     pub bytes_client_to_server: u64,
-    /// Bytes from the server.
+    /// Bytes from the server; the proxy's own answer (its 502) is not the server's.
     pub bytes_server_to_client: u64,
+    /// Bytes of the proxy's own answer to the client; 0 unless the proxy answered.
+    pub bytes_proxy_to_client: u64,
     /// Frames not kept, the capture's frame limit being reached.
     pub frames_dropped: u64,
     /// Why it ended, if a socket or the upstream failed.
@@ -202,14 +202,19 @@ pub struct UpstreamErrorJson {
     /// Always "upstream-error".
     #[serde(rename = "type")]
     pub kind: &'static str,
-    /// The connection's number, if it was recorded.
-    pub conn: Option<u64>,
+    /// The connection, if it was recorded, and when the proxy gave up on its upstream.
+    #[serde(flatten)]
+    pub at: Stamp,
     /// The client's address.
     pub client: Option<String>,
     /// A stable id, e.g. "refused".
     pub error: &'static str,
     /// The sentence, as sent to the client in the 502.
     pub message: String,
+    /// Whether the proxy answered the client itself (`502 Bad Gateway`, `message` its
+    /// body): the answer's lines that follow are the proxy's, not the upstream's. False when
+    /// the upstream had begun answering, and the proxy could only close.
+    pub proxy_answered: bool,
 }
 
 /// A client turned away at once, answered 503, and not recorded.
@@ -288,7 +293,11 @@ impl Picked {
 pub fn picked(t: &Transcript, update: Update, base_unix_us: u64) -> Vec<Picked> {
     let mut picked = Vec::new();
     let conn = match update {
-        Update::Opened(c) | Update::Learned(c, ..) | Update::Ended(c, _) | Update::Closed(c) => c,
+        Update::Opened(c)
+        | Update::Learned(c, ..)
+        | Update::Ended(c, _)
+        | Update::Failed(c)
+        | Update::Closed(c) => c,
     };
     let Some(c) = t.connection(conn) else {
         return picked;
@@ -329,7 +338,11 @@ pub fn picked(t: &Transcript, update: Update, base_unix_us: u64) -> Vec<Picked> 
 fn made(t: &Transcript, update: Update, base_unix_us: u64) -> Vec<Line> {
     let mut lines = Vec::new();
     let conn = match update {
-        Update::Opened(c) | Update::Learned(c, ..) | Update::Ended(c, _) | Update::Closed(c) => c,
+        Update::Opened(c)
+        | Update::Learned(c, ..)
+        | Update::Ended(c, _)
+        | Update::Failed(c)
+        | Update::Closed(c) => c,
     };
     let Some(c) = t.connection(conn) else {
         return lines;
@@ -347,6 +360,16 @@ fn made(t: &Transcript, update: Update, base_unix_us: u64) -> Vec<Line> {
             learned_lines(c, direction, learned, &stamp, &mut lines);
         }
         Update::Ended(..) => {}
+        Update::Failed(_) => lines.extend(c.upstream_failed.as_ref().map(|f| {
+            Line::UpstreamError(UpstreamErrorJson {
+                kind: "upstream-error",
+                at: stamp(f.at_us),
+                client: c.client.map(|a| a.to_string()),
+                error: f.id,
+                message: f.message.clone(),
+                proxy_answered: f.answer_from.is_some(),
+            })
+        })),
         Update::Closed(_) => lines.push(Line::Close(close(c, stamp))),
     }
     lines
@@ -526,7 +549,8 @@ fn close(c: &Connection, stamp: impl Fn(u64) -> Stamp) -> CloseJson {
             .map(|(.., close)| close.reason.clone())
             .filter(|r| !r.is_empty()),
         bytes_client_to_server: requests.bytes,
-        bytes_server_to_client: responses.bytes,
+        bytes_server_to_client: c.upstream_bytes(),
+        bytes_proxy_to_client: c.proxy_bytes(),
         frames_dropped: requests.frames_dropped + responses.frames_dropped,
         error: c.error.clone(),
     }
@@ -544,6 +568,13 @@ fn side_name(direction: Direction) -> &'static str {
 // once, on the side that reset. In the proxy, both ending as the connection closed, with no
 // error, is its own doing: it stopped (Ctrl-C) with the connection still open.
 fn tcp_closed_by(c: &Connection) -> &'static str {
+    // A proxy that answered in the upstream's place also ended the connection itself.
+    if c.upstream_failed
+        .as_ref()
+        .is_some_and(|f| f.answer_from.is_some())
+    {
+        return "proxy";
+    }
     match (c.requests().ended_us, c.responses().ended_us) {
         (Some(up), Some(down)) if down < up => "server",
         (Some(up), Some(down))
@@ -576,7 +607,13 @@ pub fn of_transcript(t: &Transcript, base_unix_us: u64) -> Vec<Line> {
 fn updates(c: &Connection) -> Vec<Update> {
     let id = c.id;
     let mut all = vec![Update::Opened(id)];
+    // The proxy gave up before the answer it gave in the upstream's place, and after what
+    // the upstream had sent when it could only close.
+    let failed = c.upstream_failed.as_ref().map(|f| f.answer_from.is_some());
     for direction in Direction::BOTH {
+        if direction == Direction::ServerToClient && failed == Some(true) {
+            all.push(Update::Failed(id));
+        }
         let flow = c.flow(direction);
         let learned = |l| Update::Learned(id, direction, l);
         for (i, message) in flow.http.iter().enumerate() {
@@ -603,6 +640,9 @@ fn updates(c: &Connection) -> Vec<Update> {
                     .map(|s| learned(Learned::Record(s.record.index))),
             );
         }
+    }
+    if failed == Some(false) {
+        all.push(Update::Failed(id));
     }
     if c.closed_us.is_some() {
         all.push(Update::Closed(id));

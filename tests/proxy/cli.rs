@@ -11,7 +11,7 @@ use wslab::net::Recorder;
 use wslab::net::lab::{Lab, LabConfig};
 
 /// Kills the proxy if the test fails before its Ctrl-C, so that no process outlives it.
-struct Running(Option<std::process::Child>);
+pub(crate) struct Running(pub(crate) Option<std::process::Child>);
 
 impl Drop for Running {
     fn drop(&mut self) {

@@ -11,5 +11,6 @@ mod closing;
 mod common;
 mod deflate;
 mod faults;
+mod order;
 mod relay;
 mod text;
