@@ -6,6 +6,7 @@
 use serde::Serialize;
 
 use super::json::{FrameJson, HeadJson, MessageJson, Stamp, versioned};
+use super::refusal::BodyJson;
 use crate::capture::{Connection, Direction, Flow, HttpMessage, Learned, Transcript, Update};
 use crate::proto::Derivation;
 use crate::proto::handshake::{check_request, check_response};
@@ -32,6 +33,8 @@ pub enum Line {
     Message(Box<MessageJson>),
     /// `tls-record`: a TLS record crossed, under the WebSocket.
     TlsRecord(TlsRecordJson),
+    /// `http-body`: the body of an answer that refused an upgrade was complete.
+    Body(Box<HttpBodyJson>),
     /// `close`: a connection ended.
     Close(CloseJson),
     /// `upstream-error`: the proxy's upstream failed a connection.
@@ -55,6 +58,7 @@ impl Line {
             Self::Frame(f) => (at(&f.at), 1),
             Self::Message(m) => (at(&m.at), 1),
             Self::TlsRecord(r) => (at(&r.at), 1),
+            Self::Body(b) => (at(&b.at), 1),
             Self::UpstreamError(e) => (at(&e.at), 1),
             Self::Listening(_) | Self::TurnedAway(_) | Self::Dropped(_) => (0, 0),
         }
@@ -133,6 +137,25 @@ pub struct HttpJson {
     pub request_bytes: u64,
     /// Bytes of the answer, head and body.
     pub response_bytes: u64,
+}
+
+/// The body of an answer that refused an upgrade (any status but 101): the server's words,
+/// why it said no.
+#[derive(Debug, Serialize)]
+pub struct HttpBodyJson {
+    /// Always "http-body".
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// The connection and when the body was complete.
+    #[serde(flatten)]
+    pub at: Stamp,
+    /// Always "server-to-client".
+    pub direction: &'static str,
+    /// The answer's status.
+    pub status: u16,
+    /// The body: its length, text, hex, and whether they were cut.
+    #[serde(flatten)]
+    pub body: BodyJson,
 }
 
 /// A TLS record as an eavesdropper sees it.
@@ -272,6 +295,8 @@ pub enum Picked {
     Frame(Box<crate::proto::Frame>, crate::proto::Side, Stamp),
     /// A message, by its sender, to lay out.
     Message(Box<crate::proto::Message>, crate::proto::Side, Stamp),
+    /// A refusing answer's body, with the answer's status, to lay out.
+    Body(Box<HttpMessage>, u16, Stamp),
 }
 
 impl Picked {
@@ -285,6 +310,13 @@ impl Picked {
             Self::Message(message, side, at) => {
                 Line::Message(Box::new(MessageJson::new(&message, side, at, max)))
             }
+            Self::Body(response, status, at) => Line::Body(Box::new(HttpBodyJson {
+                kind: "http-body",
+                at,
+                direction: Direction::ServerToClient.name(),
+                status,
+                body: BodyJson::new(&response, max),
+            })),
         }
     }
 }
@@ -328,10 +360,13 @@ pub fn picked(t: &Transcript, update: Update, base_unix_us: u64) -> Vec<Picked> 
         }
         return picked;
     }
-    made(t, update, base_unix_us)
-        .into_iter()
-        .map(Picked::Made)
-        .collect()
+    if let Update::Learned(_, Direction::ServerToClient, learned) = update
+        && let Some(body) = refusal_body(c, learned, base_unix_us)
+    {
+        picked.push(body);
+    }
+    picked.extend(made(t, update, base_unix_us).into_iter().map(Picked::Made));
+    picked
 }
 
 // The lines of the updates that are not frames or messages, made at once.
@@ -450,6 +485,25 @@ fn answer(
             response_bytes: response.wire_len(),
         }));
     }
+}
+
+// The body of an answer that refused an upgrade, once it is complete (a body that never ends
+// is shown by `close`'s time only in the text and `--json` views, which read it whole).
+fn refusal_body(c: &Connection, learned: Learned, base_unix_us: u64) -> Option<Picked> {
+    let (Learned::Head(i) | Learned::Body(i)) = learned else {
+        return None;
+    };
+    let refusal = super::refusal::refusal(c).filter(|r| r.index == i)?;
+    let m = refusal.response;
+    // Its own update says when the body is complete; a head with an empty body has none.
+    let complete_now = match learned {
+        Learned::Head(_) => false,
+        _ => m.body_complete,
+    };
+    (complete_now && m.body_len > 0).then(|| {
+        let at = Stamp::new(c.id.0, m.done_us.unwrap_or(m.at_us), base_unix_us);
+        Picked::Body(Box::new(m.clone()), refusal.status, at)
+    })
 }
 
 fn is_upgrade(head: &Head) -> bool {

@@ -17,12 +17,13 @@ const REQUEST: &[u8] = b"GET /chat HTTP/1.1\r\nHost: upstream\r\nUpgrade: websoc
     Sec-WebSocket-Version: 13\r\n\r\n";
 
 // The documented order (docs/jsonl.md) for a connection whose upstream refused it.
-const ORDER: [&str; 6] = [
+const ORDER: [&str; 7] = [
     "open",
     "http-head",
     "upstream-error",
     "http-head",
     "handshake",
+    "http-body",
     "close",
 ];
 
@@ -51,7 +52,10 @@ fn check(lines: &[Value], source: &str) {
             "{source}"
         );
         assert_eq!(lines[4]["status"], 502, "{source}");
-        let close = lines[5];
+        // The 502's body is the proxy's sentence.
+        let said = lines[5]["text"].as_str().unwrap();
+        assert!(said.contains("refused the connection"), "{source}: {said}");
+        let close = lines[6];
         assert_eq!(close["bytes_server_to_client"], 0, "{source}: {close}");
         assert!(
             close["bytes_proxy_to_client"].as_u64().unwrap() > 0,
