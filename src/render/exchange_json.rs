@@ -1,5 +1,5 @@
 //! A captured connection as one JSON object, for scripts: `connect --json`. Its heads,
-//! frames, messages and TLS records are the very objects of the JSON Lines (render/lines.rs),
+//! frames, messages and TLS records are the very objects of the JSON Lines (render/lines/),
 //! times included: µs since the capture began.
 
 use serde::Serialize;

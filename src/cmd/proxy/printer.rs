@@ -1,5 +1,5 @@
 //! The JSON Lines writer of `wslab proxy --no-tui`: each update's lines as they come (the
-//! lines of render/lines.rs, which `--save *.jsonl` writes too), and what the capture may
+//! lines of render/lines/, which `--save *.jsonl` writes too), and what the capture may
 //! then forget.
 
 use std::io::Write;
