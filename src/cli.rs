@@ -246,9 +246,10 @@ pub struct GradeArgs {
     # then point a client at ws://127.0.0.1:9002/echo"
 )]
 pub struct ProxyArgs {
-    /// Where clients connect; port 0 lets the OS choose (the address is printed). Anything
-    /// other than loopback exposes the proxy to the network, and wslab warns when it does.
-    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:0")]
+    /// Where clients connect: PORT or :PORT (on 127.0.0.1), or HOST:PORT; port 0 lets the OS
+    /// choose (the address is printed). Anything other than loopback exposes the proxy to the
+    /// network, and wslab warns when it does.
+    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:0", value_parser = crate::net::listen::parse)]
     pub listen: std::net::SocketAddr,
     /// The server to relay to, as ws://HOST:PORT[/PATH]; only the host and port are used.
     #[arg(long, value_name = "URL")]

@@ -11,11 +11,13 @@ pub mod snapshot;
 pub mod timing;
 pub mod tls;
 pub mod transcript;
+pub mod upstream;
 
 pub use flow::Flow;
 pub use parts::{HttpMessage, Learned, Problem, Timed};
 pub use snapshot::Snapshot;
 pub use transcript::{ChunkRecord, ConnId, Connection, Transcript, Update};
+pub use upstream::UpstreamFailed;
 
 use crate::proto::Side;
 

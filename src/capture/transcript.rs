@@ -9,6 +9,7 @@ use super::flow::{Flow, Used};
 use super::parts::{HttpMessage, Learned};
 use super::selfcheck::{Delivered, Verdict};
 use super::tls::TlsLayer;
+use super::upstream::UpstreamFailed;
 use super::{Direction, Layer, Limits};
 use crate::proto::http::StartLine;
 
@@ -62,6 +63,8 @@ pub struct Connection {
     pub self_check: Option<Verdict>,
     /// The bytes under TLS, for a wss:// or https:// connection.
     pub tls: Option<TlsLayer>,
+    /// For a proxied connection, the upstream's failure, if it failed.
+    pub upstream_failed: Option<UpstreamFailed>,
     flows: [Flow; 2],
 }
 
@@ -79,6 +82,21 @@ impl Connection {
     /// The server's flow.
     pub fn responses(&self) -> &Flow {
         self.flow(Direction::ServerToClient)
+    }
+
+    /// Bytes the server sent: those toward the client, less the proxy's own answer.
+    pub fn upstream_bytes(&self) -> u64 {
+        let all = self.responses().bytes;
+        self.proxy_answer_from().map_or(all, |from| from.min(all))
+    }
+
+    /// Bytes of the proxy's own answer to the client (its 502), not the server's.
+    pub fn proxy_bytes(&self) -> u64 {
+        self.responses().bytes - self.upstream_bytes()
+    }
+
+    fn proxy_answer_from(&self) -> Option<u64> {
+        self.upstream_failed.as_ref().and_then(|f| f.answer_from)
     }
 
     /// The request that response `index` answers. HTTP/1.1 answers requests in order, but an
@@ -104,6 +122,8 @@ pub enum Update {
     Learned(ConnId, Direction, Learned),
     /// A direction ended (EOF or shutdown).
     Ended(ConnId, Direction),
+    /// The proxy recorded that the connection's upstream failed (`upstream_failed`).
+    Failed(ConnId),
     /// A connection closed.
     Closed(ConnId),
 }
@@ -182,6 +202,7 @@ impl Transcript {
                 error: None,
                 self_check: None,
                 tls: None,
+                upstream_failed: None,
                 flows: [
                     Flow::new(Direction::ClientToServer),
                     Flow::new(Direction::ServerToClient),
@@ -316,6 +337,31 @@ impl Transcript {
             .collect();
         updates.push(Update::Ended(conn, direction));
         updates
+    }
+
+    /// Records that the proxy gave up on the connection's upstream at `at_us`, and, with
+    /// `answers`, that every byte toward the client from now on is the proxy's own answer.
+    /// The first failure stands.
+    pub fn upstream_failed(
+        &mut self,
+        conn: ConnId,
+        at_us: u64,
+        (id, message): (&'static str, String),
+        answers: bool,
+    ) -> Vec<Update> {
+        let Some(connection) = self.connections.get_mut(&conn) else {
+            return Vec::new();
+        };
+        if connection.upstream_failed.is_some() {
+            return Vec::new();
+        }
+        connection.upstream_failed = Some(UpstreamFailed {
+            at_us,
+            id,
+            message,
+            answer_from: answers.then(|| connection.responses().bytes),
+        });
+        vec![Update::Failed(conn)]
     }
 
     /// Records that a connection closed, with the error that closed it if any.

@@ -297,7 +297,13 @@ pub fn run(
     let bug = matches!(verdict, Some(Verdict::Differ(_)));
     match (&outcome.error, broken) {
         (Some(error), _) => {
-            eprintln!("wslab: {error}");
+            // A server that refused the upgrade explained why in its body: its words end the
+            // sentence (render::refusal).
+            let said = recorder.read(|t| {
+                let connection = outcome.conn.and_then(|c| t.connection(c));
+                crate::render::refusal::sentence(&error.to_string(), connection)
+            });
+            eprintln!("wslab: {said}");
             Ok(ExitCode::FAILURE)
         }
         (None, n) if n > 0 => {

@@ -1,5 +1,5 @@
 //! JSON Lines: one object per line, in time order, for scripts; schema version 1, as
-//! docs/jsonl.md documents. The lines are render/lines.rs's, the very ones `proxy --no-tui`
+//! docs/jsonl.md documents. The lines are those of render/lines/, the very ones `proxy --no-tui`
 //! prints as the capture grows, so a saved capture and a live one read alike.
 
 use crate::capture::Transcript;

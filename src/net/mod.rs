@@ -5,6 +5,7 @@ pub mod client;
 pub mod http_client;
 pub mod idle;
 pub mod lab;
+pub mod listen;
 pub mod proxy;
 pub mod recorder;
 pub mod refuse;

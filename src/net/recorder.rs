@@ -132,6 +132,15 @@ impl Recorder {
         self.publish(updates);
     }
 
+    /// Records that the proxy gave up on a connection's upstream (see
+    /// [`Transcript::upstream_failed`]): called before the proxy answers, so that the
+    /// failure comes before the answer in the updates, as it did on the wire.
+    pub fn upstream_failed(&self, conn: ConnId, failure: (&'static str, String), answers: bool) {
+        let at = self.now_us();
+        let updates = self.lock().upstream_failed(conn, at, failure, answers);
+        self.publish(updates);
+    }
+
     /// Records that a connection closed.
     pub fn close(&self, conn: ConnId, error: Option<String>) {
         let at = self.now_us();

@@ -101,6 +101,11 @@ pub fn response_part(connection: &Connection, p: Palette) -> String {
     out.push_str(&head_view(&response.raw, &response.head, p));
     out.push_str(&explained(&response.head, p));
     out.push('\n');
+    let said = super::refusal::body_part(connection, p);
+    if !said.is_empty() {
+        out.push_str(&said);
+        out.push('\n');
+    }
     out.push_str(&super::deflate::negotiation(
         &request.head,
         &response.head,
@@ -149,6 +154,9 @@ pub fn handshake_brief(connection: &Connection, p: Palette) -> String {
                     d.accept
                 )
             };
+        }
+        for line in super::refusal::body_part(connection, p).lines() {
+            let _ = writeln!(out, "  {line}");
         }
         checks.extend(check_response(&request.head, &response.head));
         // Compression changes every frame that follows, so even the brief view says it.

@@ -1,5 +1,5 @@
 //! A captured connection as one JSON object, for scripts: `connect --json`. Its heads,
-//! frames, messages and TLS records are the very objects of the JSON Lines (render/lines.rs),
+//! frames, messages and TLS records are the very objects of the JSON Lines (render/lines/),
 //! times included: µs since the capture began.
 
 use serde::Serialize;
@@ -25,6 +25,9 @@ pub struct ExchangeJson {
     pub accept: Option<AcceptJson>,
     /// The response head and its rules.
     pub response: Option<HeadJson>,
+    /// The body of an answer that refused the upgrade (any status but 101): the server's
+    /// words; null otherwise.
+    pub response_body: Option<super::refusal::BodyJson>,
     /// Every frame, both directions, in the order they crossed.
     pub frames: Vec<FrameJson>,
     /// Every message, both directions.
@@ -137,6 +140,9 @@ impl ExchangeJson {
                 (None, Some(resp)) => Some(HeadJson::new(&resp.head, &[], stamp(resp.at_us))),
                 _ => None,
             },
+            response_body: super::refusal::refusal(connection)
+                .filter(|r| r.response.body_len > 0)
+                .map(|r| super::refusal::BodyJson::new(r.response, usize::MAX)),
             frames,
             messages,
             bytes: BytesJson {

@@ -8,7 +8,8 @@ use serde::Serialize;
 use crate::proto::handshake::RuleCheck;
 use crate::proto::http::{Head, StartLine};
 use crate::proto::{
-    AcceptComparison, Derivation, Frame, Incomplete, Inflated, Message, Side, Violation, fields,
+    AcceptComparison, Derivation, Frame, Incomplete, Inflated, Message, OpCode, Side, Violation,
+    fields,
 };
 
 /// The schema version: `"v"` on every JSON Lines line and at the top of every `--json`
@@ -275,7 +276,7 @@ impl FrameJson {
             length_bytes: hex::encode(h.length_bytes()),
             payload_len: frame.payload_len(),
             payload_hex: hex::encode(plain),
-            payload_text: text(plain, truncated),
+            payload_text: frame_text(frame, plain),
             wire_payload_hex: wire,
             preview_truncated: truncated,
             fields: Some(fields),
@@ -331,7 +332,18 @@ impl MessageJson {
     /// The JSON shape of a message sent by `side`, its previews cut to `max` bytes.
     pub fn new(m: &Message, side: Side, at: Stamp, max: usize) -> Self {
         let shown = &m.preview[..m.preview.len().min(max)];
-        let truncated = (shown.len() as u64) < m.length;
+        let inflated = InflatedJson::new(m.inflated.as_ref(), max);
+        // A compressed message's preview is cut twice: its compressed bytes, and what they
+        // inflated to; either cut is a preview that holds less than the message.
+        let inflated_cut = m.inflated.as_ref().is_some_and(|i| match i {
+            Inflated::Done {
+                preview,
+                length,
+                beyond_bound,
+            } => *beyond_bound || (preview.len().min(max) as u64) < *length,
+            Inflated::Failed(_) => false,
+        });
+        let truncated = (shown.len() as u64) < m.length || inflated_cut;
         Self {
             kind: "message",
             at,
@@ -342,11 +354,11 @@ impl MessageJson {
             frame_count: m.frame_count,
             payload_len: m.length,
             payload_hex: hex::encode(shown),
-            payload_text: text(shown, truncated),
+            payload_text: message_text(m, max),
             preview_truncated: truncated,
             utf8_valid: m.utf8_valid,
             compressed: m.compressed,
-            inflated: InflatedJson::new(m.inflated.as_ref(), max),
+            inflated,
             close_code: m.close.as_ref().and_then(|c| c.code),
             close_code_name: m.close.as_ref().and_then(crate::proto::Close::code_name),
             close_reason: m.close.as_ref().map(|c| c.reason.clone()),
@@ -519,14 +531,46 @@ impl HeadJson {
     }
 }
 
-// A payload's bytes as text when they are UTF-8. Only a preview that stops short may end
-// inside a character; a whole payload that does is not UTF-8.
-fn text(shown: &[u8], truncated: bool) -> Option<String> {
-    if truncated {
-        utf8_prefix(shown)
-    } else {
-        std::str::from_utf8(shown).ok().map(str::to_owned)
+// A frame's payload as text: only when the frame is a whole message by itself (a fragment
+// may end inside a character that the next one completes, RFC 6455 §5.6), its payload is all
+// captured and all UTF-8, and it is neither a close (whose code is two binary bytes, §5.5.1;
+// its code and reason have fields of their own) nor compressed (RSV1, RFC 7692: its bytes are
+// not text until inflated). The text is then cut where the preview is.
+fn frame_text(frame: &Frame, shown: &[u8]) -> Option<String> {
+    let h = &frame.header;
+    let whole_message = h.fin() && h.opcode() != OpCode::Continuation;
+    let plain = whole_message && h.opcode() != OpCode::Close && !h.rsv().has(1);
+    let all = (frame.payload.len() as u64) == frame.payload_len();
+    (plain && all && std::str::from_utf8(&frame.payload).is_ok())
+        .then(|| utf8_prefix(shown))
+        .flatten()
+}
+
+// A message's text, cut to `max` bytes: for a compressed message, the text it inflated to;
+// never for a close; otherwise only when the whole payload is known to be UTF-8 (a text
+// message checked as it came, or a binary one captured whole).
+fn message_text(m: &Message, max: usize) -> Option<String> {
+    let cut = |bytes: &[u8]| utf8_prefix(&bytes[..bytes.len().min(max)]);
+    if m.close.is_some() || m.opcode == OpCode::Close {
+        return None;
     }
+    if m.compressed {
+        return match m.inflated.as_ref()? {
+            Inflated::Done {
+                preview,
+                length,
+                beyond_bound: false,
+            } if preview.len() as u64 == *length && std::str::from_utf8(preview).is_ok() => {
+                cut(preview)
+            }
+            _ => None,
+        };
+    }
+    let valid = match m.utf8_valid {
+        Some(valid) => valid,
+        None => !m.is_truncated() && std::str::from_utf8(&m.preview).is_ok(),
+    };
+    if valid { cut(&m.preview) } else { None }
 }
 
 // Bytes as text when they are UTF-8, a character cut by a preview's end allowed.

@@ -12,5 +12,6 @@ pub mod json;
 pub mod lesson;
 pub mod lines;
 pub mod reaction;
+pub mod refusal;
 pub mod style;
 pub mod tls;

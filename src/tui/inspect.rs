@@ -184,10 +184,12 @@ async fn connection(
         Ok(client) => client,
         Err(e) => {
             let conn = recorder.read(|t| t.connections().last().map(|c| c.id));
-            event(Msg::Closed {
-                conn,
-                why: e.to_string(),
+            // A refused upgrade's status line gives the server's words (its body).
+            let why = recorder.read(|t| {
+                let connection = conn.and_then(|c| t.connection(c));
+                crate::render::refusal::sentence(&e.to_string(), connection)
             });
+            event(Msg::Closed { conn, why });
             return;
         }
     };

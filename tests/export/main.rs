@@ -10,3 +10,4 @@ mod common;
 mod json;
 mod jsonl_schema;
 mod pcap;
+mod refusal;

@@ -11,7 +11,7 @@ use wslab::net::Recorder;
 use wslab::net::lab::{Lab, LabConfig};
 
 /// Kills the proxy if the test fails before its Ctrl-C, so that no process outlives it.
-struct Running(Option<std::process::Child>);
+pub(crate) struct Running(pub(crate) Option<std::process::Child>);
 
 impl Drop for Running {
     fn drop(&mut self) {
@@ -102,8 +102,11 @@ async fn no_tui_writes_json_lines_for_handshake_frames_and_close() {
     assert_eq!(frames[1]["masked"], false);
     assert!(frames[0]["violations"].as_array().unwrap().is_empty());
     let close = events.last().unwrap();
-    // The lab closes TCP first once the closing handshake is over (RFC 6455 §7.1.1).
-    assert_eq!(close["by"], "server");
+    // The client's close frame began the closing handshake; the lab then closes TCP first
+    // (RFC 6455 §7.1.1).
+    assert_eq!(close["by"], "client");
+    assert_eq!(close["by_close_frame"], true);
+    assert_eq!(close["tcp_closed_by"], "server");
     // tungstenite's close(None) sends an empty close payload: no code.
     assert!(close["code"].is_null(), "{close}");
     assert!(close["bytes_client_to_server"].as_u64().unwrap() > 0);
@@ -147,4 +150,56 @@ fn a_wss_upstream_is_refused_with_the_reason() {
         err.contains("the proxy relays plain ws:// byte for byte"),
         "{err}"
     );
+}
+
+// The address the proxy says it listens on, given `--listen value`; the child is stopped
+// with Ctrl-C once it has said so.
+fn listening_on(value: &str) -> String {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wslab"))
+        .args(["proxy", "--no-tui", "--upstream", "ws://127.0.0.1:1/"])
+        .args(["--listen", value])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut running = Running(Some(child));
+    let first: Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
+    let pid = running.0.as_ref().unwrap().id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    assert!(running.0.take().unwrap().wait().unwrap().success());
+    first["listen"].as_str().unwrap().to_owned()
+}
+
+#[test]
+fn listen_takes_a_bare_port_a_colon_port_and_a_host_name() {
+    // Port 0: the system picks a free one, so the forms are checked without a fixed port.
+    for value in ["0", ":0"] {
+        let listen = listening_on(value);
+        assert!(listen.starts_with("127.0.0.1:"), "{value}: {listen}");
+    }
+    let resolved: std::net::SocketAddr = listening_on("localhost:0").parse().unwrap();
+    assert!(resolved.ip().is_loopback(), "{resolved}");
+}
+
+#[test]
+fn a_bad_listen_value_is_one_sentence_and_status_2() {
+    for bad in ["nine", "70000", "localhost:port"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_wslab"))
+            .args(["proxy", "--no-tui", "--upstream", "ws://127.0.0.1:1/"])
+            .args(["--listen", bad])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("invalid socket address syntax"), "{err}");
+        let first = err.lines().next().unwrap_or_default();
+        assert!(first.contains("--listen") && first.contains(bad), "{err}");
+    }
 }

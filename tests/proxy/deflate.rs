@@ -13,7 +13,7 @@ const KEY: &str = "dGhlIHNhbXBsZSBub25jZQ==";
 // RFC 7692 §7.2.3.1: "Hello" compressed, in one unmasked text frame with RSV1 set.
 const HELLO: [u8; 9] = [0xc1, 0x07, 0xf2, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0x00];
 
-fn request() -> Vec<u8> {
+pub(crate) fn request() -> Vec<u8> {
     format!(
         "GET /raw HTTP/1.1\r\nHost: upstream\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
          Sec-WebSocket-Key: {KEY}\r\nSec-WebSocket-Version: 13\r\n\
@@ -22,7 +22,7 @@ fn request() -> Vec<u8> {
     .into_bytes()
 }
 
-fn response() -> Vec<u8> {
+pub(crate) fn response() -> Vec<u8> {
     format!(
         "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
          Sec-WebSocket-Accept: {}\r\nSec-WebSocket-Extensions: permessage-deflate\r\n\r\n",
@@ -31,7 +31,7 @@ fn response() -> Vec<u8> {
     .into_bytes()
 }
 
-async fn read_head(stream: &mut TcpStream) -> Vec<u8> {
+pub(crate) async fn read_head(stream: &mut TcpStream) -> Vec<u8> {
     let mut head = Vec::new();
     while !head.ends_with(b"\r\n\r\n") {
         let mut byte = [0u8];

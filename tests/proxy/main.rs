@@ -6,8 +6,11 @@
 
 mod cap;
 mod cli;
+mod closing;
 #[path = "../common/mod.rs"]
 mod common;
 mod deflate;
 mod faults;
+mod order;
 mod relay;
+mod text;

@@ -165,7 +165,8 @@ async fn serve(
                 result.context("cannot watch for Ctrl-C")?;
                 stopped = true;
             }
-            // Before the updates, so that a failure's sentence comes before its close.
+            // Only the failures of connections the capture did not record are written from
+            // here; the others come with their connection's updates, in their order.
             Some(failure) = failures.recv() => printer.failure(&failure, out)?,
             Some(turned) = away.recv() => printer.turned_away(&turned, out)?,
             // Its own arm of this loop, on its own receiver: the relay's tasks never wait

@@ -1,5 +1,5 @@
 //! The JSON Lines writer of `wslab proxy --no-tui`: each update's lines as they come (the
-//! lines of render/lines.rs, which `--save *.jsonl` writes too), and what the capture may
+//! lines of render/lines/, which `--save *.jsonl` writes too), and what the capture may
 //! then forget.
 
 use std::io::Write;
@@ -11,6 +11,7 @@ use tokio::sync::broadcast::error::RecvError;
 use crate::capture::{ConnId, Direction, Learned, Update};
 use crate::net::Recorder;
 use crate::net::proxy::{TurnedAway, UpstreamFailure};
+use crate::render::json::Stamp;
 use crate::render::lines::{
     DroppedJson, Line, Picked, TurnedAwayJson, UpstreamErrorJson, picked, write,
 };
@@ -141,6 +142,7 @@ impl Printer {
                     self.bytes_up += close.bytes_client_to_server;
                     self.bytes_down += close.bytes_server_to_client;
                 }
+                Line::UpstreamError(_) => self.upstream_failures += 1,
                 _ => {}
             }
             write(out, line)?;
@@ -220,20 +222,28 @@ impl Printer {
         )
     }
 
+    /// Writes an upstream failure of a connection the capture did not record (its limit was
+    /// reached). A recorded connection's failure is written from the capture instead, among
+    /// its other lines and in their order (`open` first, before the proxy's answer), which a
+    /// channel of its own could not promise.
     pub(super) fn failure(
         &mut self,
         failure: &UpstreamFailure,
         out: &mut impl Write,
     ) -> std::io::Result<()> {
+        if failure.conn.is_some() {
+            return Ok(());
+        }
         self.upstream_failures += 1;
         write(
             out,
             &Line::UpstreamError(UpstreamErrorJson {
                 kind: "upstream-error",
-                conn: failure.conn.map(|c| c.0),
+                at: Stamp::default(),
                 client: failure.client.map(|a: SocketAddr| a.to_string()),
                 error: failure.error.id(),
                 message: failure.error.to_string(),
+                proxy_answered: failure.answered,
             }),
         )
     }

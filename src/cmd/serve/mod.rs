@@ -223,7 +223,8 @@ impl Printer {
                 }
                 text
             }
-            Update::Ended(..) => String::new(),
+            // The lab relays nothing, so no upstream of its fails.
+            Update::Ended(..) | Update::Failed(_) => String::new(),
             Update::Closed(conn) => {
                 let text = recorder.read(|t| self.closed(t, conn));
                 recorder.forget(conn);

@@ -12,8 +12,9 @@ use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::Poll;
+use std::time::Duration;
 
-use tokio::io::AsyncWriteExt as _;
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpStream;
 
 use super::error::UpstreamError;
@@ -75,6 +76,7 @@ pub(super) async fn serve(mut client: TappedTcp, config: Arc<ProxyConfig>, event
     if client_has_answer(&client) {
         // After the answer began (the upgrade, say), no HTTP can be added: only the TCP
         // connection's end says that the server went away.
+        note(&client, &failure, false);
         let _ = client.shutdown().await;
         report(&client, &events, failure);
     } else {
@@ -133,35 +135,80 @@ async fn refuse(
     events: &Reporter,
     error: UpstreamError,
 ) {
+    read_request(client, config.timeouts.linger).await;
     let sentence = error.to_string();
+    // Noted before the answer is written, so that the capture has the failure, then the
+    // proxy's answer, as the client saw them, and can tell the answer's bytes from the
+    // upstream's.
+    note(client, &error, true);
     let shut = refuse::answer(client, "502 Bad Gateway", &[], &sentence).await;
     // Told before the drain: the answer is out, and a watcher should not wait for the
     // client to hang up to hear why.
-    tell(client, events, error);
+    tell(client, events, error, true);
     if shut {
         let _ = tokio::time::timeout(config.timeouts.linger, refuse::drain(client)).await;
     }
     record(client, sentence);
 }
 
+// A 502 answers a request (RFC 9110 §15.6.3), so the client's request head is read first,
+// through the tap that records it, for at most `linger`: the capture then holds the request,
+// the failure and the answer in the order they happened, whether the upstream failed before
+// or after the request arrived. A client that says nothing is answered once `linger` is up.
+async fn read_request(client: &mut TappedTcp, linger: Duration) {
+    let Some(conn) = client.conn() else {
+        return;
+    };
+    let asked = |client: &TappedTcp| {
+        client.recorder().read(|t| {
+            t.connection(conn).is_none_or(|c| {
+                let requests = c.requests();
+                !requests.http.is_empty() || requests.http_dropped > 0 || requests.problem.is_some()
+            })
+        })
+    };
+    let reading = async {
+        let mut chunk = [0u8; 4096];
+        let mut total = 0;
+        while !asked(client) && total < refuse::DRAIN_LIMIT {
+            match client.read(&mut chunk).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => total += n,
+            }
+        }
+    };
+    let _ = tokio::time::timeout(linger, reading).await;
+}
+
+// Keeps the failure with the connection in the capture; with `answers`, the bytes the client
+// gets from now on are the proxy's answer.
+fn note(client: &TappedTcp, error: &UpstreamError, answers: bool) {
+    if let Some(conn) = client.conn() {
+        let failure = (error.id(), error.to_string());
+        client.recorder().upstream_failed(conn, failure, answers);
+    }
+}
+
 // Tells the proxy's watcher, then keeps the sentence with the connection in the capture.
 fn report(client: &TappedTcp, events: &Reporter, error: UpstreamError) {
     let sentence = error.to_string();
-    tell(client, events, error);
+    tell(client, events, error, false);
     record(client, sentence);
 }
 
-fn tell(client: &TappedTcp, events: &Reporter, error: UpstreamError) {
+fn tell(client: &TappedTcp, events: &Reporter, error: UpstreamError, answered: bool) {
     events.events.send(UpstreamFailure {
         conn: client.conn(),
         client: events.peer,
         error,
+        answered,
     });
 }
 
 fn record(client: &TappedTcp, sentence: String) {
     if let Some(conn) = client.conn() {
-        // The server's side ended first: the close is the upstream's doing.
+        // The side toward the client ended first: the upstream's, or the proxy's answer in
+        // its place (the capture tells which, from the failure noted).
         client
             .recorder()
             .end(Layer::App, conn, Direction::ServerToClient);

@@ -92,6 +92,9 @@ pub struct UpstreamFailure {
     pub client: Option<SocketAddr>,
     /// What went wrong, as a sentence.
     pub error: UpstreamError,
+    /// Whether the client was answered `502 Bad Gateway` (false: the upstream had begun
+    /// answering, and the client's connection was closed).
+    pub answered: bool,
 }
 
 /// A client the proxy turned away before relaying or recording anything.

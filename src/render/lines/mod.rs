@@ -3,14 +3,19 @@
 //! the same frame gives the same line in both. Each line is one object of render/json.rs
 //! or below, its kind in `"type"`; `write` puts `"v"` in front.
 
+mod close;
+
 use serde::Serialize;
 
 use super::json::{FrameJson, HeadJson, MessageJson, Stamp, versioned};
-use crate::capture::{Connection, Direction, Flow, HttpMessage, Learned, Transcript, Update};
+use super::refusal::BodyJson;
+use crate::capture::{Connection, Direction, HttpMessage, Learned, Transcript, Update};
 use crate::proto::Derivation;
 use crate::proto::handshake::{check_request, check_response};
 use crate::proto::http::{Head, StartLine};
 use crate::proto::tls::TlsRecord;
+pub use close::CloseJson;
+use close::close;
 
 /// One line.
 #[derive(Debug, Serialize)]
@@ -32,6 +37,8 @@ pub enum Line {
     Message(Box<MessageJson>),
     /// `tls-record`: a TLS record crossed, under the WebSocket.
     TlsRecord(TlsRecordJson),
+    /// `http-body`: the body of an answer that refused an upgrade was complete.
+    Body(Box<HttpBodyJson>),
     /// `close`: a connection ended.
     Close(CloseJson),
     /// `upstream-error`: the proxy's upstream failed a connection.
@@ -55,10 +62,9 @@ impl Line {
             Self::Frame(f) => (at(&f.at), 1),
             Self::Message(m) => (at(&m.at), 1),
             Self::TlsRecord(r) => (at(&r.at), 1),
-            Self::Listening(_)
-            | Self::UpstreamError(_)
-            | Self::TurnedAway(_)
-            | Self::Dropped(_) => (0, 0),
+            Self::Body(b) => (at(&b.at), 1),
+            Self::UpstreamError(e) => (at(&e.at), 1),
+            Self::Listening(_) | Self::TurnedAway(_) | Self::Dropped(_) => (0, 0),
         }
     }
 }
@@ -137,6 +143,25 @@ pub struct HttpJson {
     pub response_bytes: u64,
 }
 
+/// The body of an answer that refused an upgrade (any status but 101): the server's words,
+/// why it said no.
+#[derive(Debug, Serialize)]
+pub struct HttpBodyJson {
+    /// Always "http-body".
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// The connection and when the body was complete.
+    #[serde(flatten)]
+    pub at: Stamp,
+    /// Always "server-to-client".
+    pub direction: &'static str,
+    /// The answer's status.
+    pub status: u16,
+    /// The body: its length, text, hex, and whether they were cut.
+    #[serde(flatten)]
+    pub body: BodyJson,
+}
+
 /// A TLS record as an eavesdropper sees it.
 #[derive(Debug, Serialize)]
 pub struct TlsRecordJson {
@@ -164,46 +189,25 @@ pub struct TlsRecordJson {
     pub carried: Option<String>,
 }
 
-/// A connection ended.
-#[derive(Debug, Serialize)]
-pub struct CloseJson {
-    /// Always "close".
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    /// The connection and when it closed.
-    #[serde(flatten)]
-    pub at: Stamp,
-    /// Whose side's bytes stopped first: "client" or "server"; "proxy" when the proxy
-    /// stopped with the connection open.
-    pub by: &'static str,
-    /// The first close frame's code, if one crossed.
-    pub code: Option<u16>,
-    /// Its reason, when not empty.
-    pub reason: Option<String>,
-    /// Bytes from the client.
-    pub bytes_client_to_server: u64,
-    /// Bytes from the server.
-    pub bytes_server_to_client: u64,
-    /// Frames not kept, the capture's frame limit being reached.
-    pub frames_dropped: u64,
-    /// Why it ended, if a socket or the upstream failed.
-    pub error: Option<String>,
-}
-
 /// The upstream failed a connection.
 #[derive(Debug, Serialize)]
 pub struct UpstreamErrorJson {
     /// Always "upstream-error".
     #[serde(rename = "type")]
     pub kind: &'static str,
-    /// The connection's number, if it was recorded.
-    pub conn: Option<u64>,
+    /// The connection, if it was recorded, and when the proxy gave up on its upstream.
+    #[serde(flatten)]
+    pub at: Stamp,
     /// The client's address.
     pub client: Option<String>,
     /// A stable id, e.g. "refused".
     pub error: &'static str,
     /// The sentence, as sent to the client in the 502.
     pub message: String,
+    /// Whether the proxy answered the client itself (`502 Bad Gateway`, `message` its
+    /// body): the answer's lines that follow are the proxy's, not the upstream's. False when
+    /// the upstream had begun answering, and the proxy could only close.
+    pub proxy_answered: bool,
 }
 
 /// A client turned away at once, answered 503, and not recorded.
@@ -261,6 +265,8 @@ pub enum Picked {
     Frame(Box<crate::proto::Frame>, crate::proto::Side, Stamp),
     /// A message, by its sender, to lay out.
     Message(Box<crate::proto::Message>, crate::proto::Side, Stamp),
+    /// A refusing answer's body, with the answer's status, to lay out.
+    Body(Box<HttpMessage>, u16, Stamp),
 }
 
 impl Picked {
@@ -274,6 +280,13 @@ impl Picked {
             Self::Message(message, side, at) => {
                 Line::Message(Box::new(MessageJson::new(&message, side, at, max)))
             }
+            Self::Body(response, status, at) => Line::Body(Box::new(HttpBodyJson {
+                kind: "http-body",
+                at,
+                direction: Direction::ServerToClient.name(),
+                status,
+                body: BodyJson::new(&response, max),
+            })),
         }
     }
 }
@@ -282,7 +295,11 @@ impl Picked {
 pub fn picked(t: &Transcript, update: Update, base_unix_us: u64) -> Vec<Picked> {
     let mut picked = Vec::new();
     let conn = match update {
-        Update::Opened(c) | Update::Learned(c, ..) | Update::Ended(c, _) | Update::Closed(c) => c,
+        Update::Opened(c)
+        | Update::Learned(c, ..)
+        | Update::Ended(c, _)
+        | Update::Failed(c)
+        | Update::Closed(c) => c,
     };
     let Some(c) = t.connection(conn) else {
         return picked;
@@ -313,17 +330,24 @@ pub fn picked(t: &Transcript, update: Update, base_unix_us: u64) -> Vec<Picked> 
         }
         return picked;
     }
-    made(t, update, base_unix_us)
-        .into_iter()
-        .map(Picked::Made)
-        .collect()
+    if let Update::Learned(_, Direction::ServerToClient, learned) = update
+        && let Some(body) = refusal_body(c, learned, base_unix_us)
+    {
+        picked.push(body);
+    }
+    picked.extend(made(t, update, base_unix_us).into_iter().map(Picked::Made));
+    picked
 }
 
 // The lines of the updates that are not frames or messages, made at once.
 fn made(t: &Transcript, update: Update, base_unix_us: u64) -> Vec<Line> {
     let mut lines = Vec::new();
     let conn = match update {
-        Update::Opened(c) | Update::Learned(c, ..) | Update::Ended(c, _) | Update::Closed(c) => c,
+        Update::Opened(c)
+        | Update::Learned(c, ..)
+        | Update::Ended(c, _)
+        | Update::Failed(c)
+        | Update::Closed(c) => c,
     };
     let Some(c) = t.connection(conn) else {
         return lines;
@@ -341,6 +365,16 @@ fn made(t: &Transcript, update: Update, base_unix_us: u64) -> Vec<Line> {
             learned_lines(c, direction, learned, &stamp, &mut lines);
         }
         Update::Ended(..) => {}
+        Update::Failed(_) => lines.extend(c.upstream_failed.as_ref().map(|f| {
+            Line::UpstreamError(UpstreamErrorJson {
+                kind: "upstream-error",
+                at: stamp(f.at_us),
+                client: c.client.map(|a| a.to_string()),
+                error: f.id,
+                message: f.message.clone(),
+                proxy_answered: f.answer_from.is_some(),
+            })
+        })),
         Update::Closed(_) => lines.push(Line::Close(close(c, stamp))),
     }
     lines
@@ -423,6 +457,25 @@ fn answer(
     }
 }
 
+// The body of an answer that refused an upgrade, once it is complete (a body that never ends
+// is shown by `close`'s time only in the text and `--json` views, which read it whole).
+fn refusal_body(c: &Connection, learned: Learned, base_unix_us: u64) -> Option<Picked> {
+    let (Learned::Head(i) | Learned::Body(i)) = learned else {
+        return None;
+    };
+    let refusal = super::refusal::refusal(c).filter(|r| r.index == i)?;
+    let m = refusal.response;
+    // Its own update says when the body is complete; a head with an empty body has none.
+    let complete_now = match learned {
+        Learned::Head(_) => false,
+        _ => m.body_complete,
+    };
+    (complete_now && m.body_len > 0).then(|| {
+        let at = Stamp::new(c.id.0, m.done_us.unwrap_or(m.at_us), base_unix_us);
+        Picked::Body(Box::new(m.clone()), refusal.status, at)
+    })
+}
+
 fn is_upgrade(head: &Head) -> bool {
     head.has_token("upgrade", "websocket")
 }
@@ -494,42 +547,6 @@ fn find<T>(items: &[T], index: u64, key: impl Fn(&T) -> u64) -> Option<&T> {
     items.get(at)
 }
 
-fn close(c: &Connection, stamp: impl Fn(u64) -> Stamp) -> CloseJson {
-    let (requests, responses) = (c.requests(), c.responses());
-    let first_close = [requests, responses]
-        .into_iter()
-        .flat_map(|flow: &Flow| flow.messages.iter())
-        .filter_map(|m| m.item.close.as_ref().map(|close| (m.at_us, close)))
-        .min_by_key(|(at, _)| *at)
-        .map(|(_, close)| close);
-    // The side whose bytes stopped first closed; a reset ends both at once, on the side
-    // that reset. In the proxy, both ending as the connection closed, with no error, is its
-    // own doing: it stopped (Ctrl-C) with the connection still open.
-    let by = match (requests.ended_us, responses.ended_us) {
-        (Some(up), Some(down)) if down < up => "server",
-        (Some(up), Some(down))
-            if up == down && Some(up) == c.closed_us && c.error.is_none() && c.label == "proxy" =>
-        {
-            "proxy"
-        }
-        (None, Some(_)) => "server",
-        _ => "client",
-    };
-    CloseJson {
-        kind: "close",
-        at: stamp(c.closed_us.unwrap_or(c.opened_us)),
-        by,
-        code: first_close.and_then(|close| close.code),
-        reason: first_close
-            .map(|close| close.reason.clone())
-            .filter(|r| !r.is_empty()),
-        bytes_client_to_server: requests.bytes,
-        bytes_server_to_client: responses.bytes,
-        frames_dropped: requests.frames_dropped + responses.frames_dropped,
-        error: c.error.clone(),
-    }
-}
-
 /// Every line of a whole capture, in time order: the updates it was built from, replayed
 /// through [`of_update`], so a saved capture reads as the live lines did.
 pub fn of_transcript(t: &Transcript, base_unix_us: u64) -> Vec<Line> {
@@ -550,7 +567,13 @@ pub fn of_transcript(t: &Transcript, base_unix_us: u64) -> Vec<Line> {
 fn updates(c: &Connection) -> Vec<Update> {
     let id = c.id;
     let mut all = vec![Update::Opened(id)];
+    // The proxy gave up before the answer it gave in the upstream's place, and after what
+    // the upstream had sent when it could only close.
+    let failed = c.upstream_failed.as_ref().map(|f| f.answer_from.is_some());
     for direction in Direction::BOTH {
+        if direction == Direction::ServerToClient && failed == Some(true) {
+            all.push(Update::Failed(id));
+        }
         let flow = c.flow(direction);
         let learned = |l| Update::Learned(id, direction, l);
         for (i, message) in flow.http.iter().enumerate() {
@@ -577,6 +600,9 @@ fn updates(c: &Connection) -> Vec<Update> {
                     .map(|s| learned(Learned::Record(s.record.index))),
             );
         }
+    }
+    if failed == Some(false) {
+        all.push(Update::Failed(id));
     }
     if c.closed_us.is_some() {
         all.push(Update::Closed(id));
