@@ -169,7 +169,15 @@ fn footer_line<'a>(app: &'a App, theme: &Theme, width: usize) -> Line<'a> {
         keys
     } else {
         // The keys a presenter needs most come first: a narrow screen keeps those.
-        let mut keys = vec!["→ next", "← back", "Enter answer", "r run"];
+        // Only the keys the step has a use for: no "answer" without a question, no "run"
+        // without an action.
+        let mut keys = vec!["→ next", "← back"];
+        if !step.checks.is_empty() {
+            keys.push("Enter answer");
+        }
+        if !step.actions.is_empty() {
+            keys.push("r run");
+        }
         if step.input.is_some() {
             keys.push("i type");
         }

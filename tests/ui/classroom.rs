@@ -141,6 +141,38 @@ fn in_class_enter_reveals_the_answer_and_option_letters_do_nothing() {
 }
 
 #[test]
+fn the_presenter_s_footer_offers_only_the_keys_the_step_has_a_use_for() {
+    let mut a = app(PRESENT);
+    // The first step of any lesson with neither a question nor an action.
+    let (l, s) = a
+        .lessons
+        .iter()
+        .enumerate()
+        .find_map(|(l, lesson)| {
+            lesson
+                .steps
+                .iter()
+                .position(|s| s.checks.is_empty() && s.actions.is_empty())
+                .map(|s| (l, s))
+        })
+        .expect("a step with prose only");
+    a.open(l);
+    for _ in 0..s {
+        let step = a.lesson.as_ref().unwrap().step;
+        let n = a.lessons[l].steps[step].checks.len().max(1);
+        keys(&mut a, &vec![Key::Right; n]);
+    }
+    assert_eq!(a.lesson.as_ref().unwrap().step, s);
+    let footer = screen::lessons(&a, (160, 45));
+    assert!(
+        !footer.contains("Enter answer"),
+        "no question here: {footer}"
+    );
+    assert!(!footer.contains("r run"), "nothing to run here: {footer}");
+    assert!(footer.contains("→ next"), "{footer}");
+}
+
+#[test]
 fn every_theme_paints_its_own_background_on_every_cell() {
     use ratatui::style::Color;
     for name in [ThemeName::Dark, ThemeName::Light, ThemeName::HighContrast] {
