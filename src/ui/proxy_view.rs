@@ -65,8 +65,15 @@ pub fn draw(frame: &mut Frame, view: &ProxyView, theme: &Theme) {
 
 fn draw_title(frame: &mut Frame, area: Rect, view: &ProxyView, theme: &Theme) {
     let open = view.rows.iter().filter(|r| r.open).count();
-    let mut spans = vec![
-        Span::styled(format!(" {} · ", view.title), theme.heading),
+    let mut spans = vec![Span::styled(format!(" {} · ", view.title), theme.heading)];
+    // Paused comes right after the title, so a narrow screen still shows it.
+    if let Some(n) = view.new_frames() {
+        spans.push(Span::styled(
+            format!("paused · {n} new frames · "),
+            theme.bad,
+        ));
+    }
+    spans.extend([
         Span::styled(
             format!(
                 "{} connection{}, {open} open · ",
@@ -79,14 +86,10 @@ fn draw_title(frame: &mut Frame, area: Rect, view: &ProxyView, theme: &Theme) {
             if view.follow { "following" } else { "browsing" },
             theme.dim,
         ),
-    ];
-    if let Some(n) = view.new_frames() {
-        spans.push(Span::styled(
-            format!(" · paused · {n} new frames"),
-            theme.bad,
-        ));
-    }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    ]);
+    // Cut with a marker when it is wider than the screen, so nothing is lost unseen.
+    let line = super::widgets::fit_line(&Line::from(spans), usize::from(area.width));
+    frame.render_widget(Paragraph::new(line), area);
 }
 
 fn draw_list(frame: &mut Frame, area: Rect, view: &ProxyView, visible: &[&Row], theme: &Theme) {
