@@ -9,3 +9,5 @@ mod connect_deflate;
 mod connect_errors;
 mod connect_lab;
 mod connect_raw;
+mod connect_truth;
+mod raw_server;

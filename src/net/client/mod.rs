@@ -7,13 +7,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::io::AsyncWriteExt as _;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
-use tokio_tungstenite::tungstenite::http::HeaderValue;
-use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
+use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::protocol::frame::CloseFrame;
+use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 use tokio_tungstenite::tungstenite::{self, Message};
 
 mod error;
+mod head;
 mod messages;
 mod own;
 mod socket;
@@ -24,6 +24,7 @@ use messages::{fragment_frames, raw_fragments};
 use socket::Ws;
 
 use super::recorder::Recorder;
+use super::session_stream::SessionStream;
 use super::tap::{End, Tap};
 use super::tcp::{self, TappedTcp};
 use super::tls::Stream;
@@ -34,7 +35,7 @@ use crate::capture::selfcheck::Delivered;
 use crate::proto::OpCode;
 use crate::proto::deflate::{Params, offers};
 use crate::proto::encode::{FrameSpec, encode};
-use error::explain_failed_handshake;
+use crate::proto::session::Session;
 
 /// The largest message or frame the client accepts: far beyond any lesson, small enough that a
 /// hostile server cannot exhaust memory.
@@ -171,41 +172,40 @@ impl WsClient {
         };
         let stream = connect_any(&addrs, recorder, options, tls).await?;
         let conn = stream.conn();
-        let mut request = build_request(url, options)?;
-        let (ws, protocol) = if let Some(offer) = &options.deflate {
-            let offered: Vec<Params> = offers([offer.as_str()])
-                .into_iter()
-                .collect::<Result<_, _>>()
-                .map_err(|e| ClientError::BadRequest {
-                    detail: e.to_string(),
-                })?;
-            let value = HeaderValue::from_str(offer).map_err(|_| ClientError::BadRequest {
-                detail: format!("the offer {offer:?} cannot be a header value"),
+        let head = head::request_head(url, options)?;
+        let offered: Vec<Params> = offers(options.deflate.as_deref())
+            .into_iter()
+            .collect::<Result<_, _>>()
+            .map_err(|e| ClientError::BadRequest {
+                detail: e.to_string(),
             })?;
-            request
-                .headers_mut()
-                .insert("sec-websocket-extensions", value);
-            let (ws, protocol) =
-                own::handshake(stream, &request, &offered, recorder, conn, options.timeout).await?;
-            (Ws::Own(Box::new(ws)), protocol)
-        } else {
+        let opened =
+            own::handshake(stream, &head, &offered, recorder, conn, options.timeout).await?;
+        // tokio-tungstenite rejected a 101 without a subprotocol when some were offered; RFC
+        // 6455 §4.1 leaves that to the client, and wslab keeps the choice it always made.
+        if !options.protocols.is_empty() && opened.protocol.is_none() {
+            return Err(ClientError::NoSubprotocol);
+        }
+        let protocol = opened.protocol;
+        let ws = if offered.is_empty() {
             let config = WebSocketConfig::default()
                 .max_message_size(Some(MAX_MESSAGE))
                 .max_frame_size(Some(MAX_MESSAGE));
-            let handshake =
-                tokio_tungstenite::client_async_with_config(request, stream, Some(config));
-            let secs = options.timeout.as_secs_f64();
-            let (ws, response) = match tokio::time::timeout(options.timeout, handshake).await {
-                Err(_) => return Err(ClientError::HandshakeTimeout { secs }),
-                Ok(Err(error)) => return Err(explain_failed_handshake(recorder, conn, &error)),
-                Ok(Ok(done)) => done,
-            };
-            let protocol = response
-                .headers()
-                .get("sec-websocket-protocol")
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string);
-            (Ws::Library(Box::new(ws)), protocol)
+            let ws = WebSocketStream::from_partially_read(
+                opened.stream,
+                opened.rest,
+                Role::Client,
+                Some(config),
+            )
+            .await;
+            Ws::Library(Box::new(ws))
+        } else {
+            let session = Session::client(opened.agreed, MAX_MESSAGE, fresh_mask);
+            Ws::Own(Box::new(SessionStream::with_read(
+                opened.stream,
+                session,
+                &opened.rest,
+            )))
         };
         Ok(Self {
             ws,
@@ -494,36 +494,4 @@ async fn connect_any(
         host: String::new(),
         detail: "no addresses".into(),
     }))
-}
-
-fn build_request(
-    url: &WsUrl,
-    options: &ClientOptions,
-) -> Result<tungstenite::handshake::client::Request, ClientError> {
-    let mut request =
-        url.to_string()
-            .into_client_request()
-            .map_err(|e| ClientError::BadRequest {
-                detail: e.to_string(),
-            })?;
-    let headers = request.headers_mut();
-    let bad = |detail: String| ClientError::BadRequest { detail };
-    if let Some(key) = &options.key {
-        let value = HeaderValue::from_str(key)
-            .map_err(|_| bad(format!("the key {key:?} cannot be a header value")))?;
-        headers.insert("sec-websocket-key", value);
-    }
-    if !options.protocols.is_empty() {
-        let value = HeaderValue::from_str(&options.protocols.join(", "))
-            .map_err(|_| bad("a subprotocol name cannot be a header value".into()))?;
-        headers.insert("sec-websocket-protocol", value);
-    }
-    for (name, value) in &options.headers {
-        let name = tungstenite::http::HeaderName::from_bytes(name.trim().as_bytes())
-            .map_err(|_| bad(format!("{name:?} is not a header name")))?;
-        let value = HeaderValue::from_str(value.trim())
-            .map_err(|_| bad(format!("the value of {name} cannot be sent")))?;
-        headers.insert(name, value);
-    }
-    Ok(request)
 }
