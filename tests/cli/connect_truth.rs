@@ -61,3 +61,24 @@ async fn read_all_until_close(s: &mut tokio::net::TcpStream) -> Vec<(u8, Vec<u8>
     }
     frames
 }
+
+#[test]
+fn a_server_that_ignores_the_close_is_reported() {
+    let rt = runtime();
+    // Reads up to the client's close, then drops TCP without a close frame of its own.
+    let (port, _head) = serve(&rt, "", |mut s| async move {
+        read_all_until_close(&mut s).await;
+    });
+    let url = format!("ws://127.0.0.1:{port}/");
+    let out = wslab(&["connect", &url, "--json"]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("no close frame came back"), "{stderr}");
+    assert!(
+        stderr.contains("§5.5.1") && stderr.contains("1006"),
+        "{stderr}"
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let error = json["error"].as_str().expect("an error sentence");
+    assert!(error.contains("no close frame came back"), "{error}");
+}

@@ -109,6 +109,11 @@ pub enum ClientError {
         /// Which rule, in a sentence.
         detail: String,
     },
+    /// The client closed, and the server dropped TCP without answering with its close frame.
+    #[error(
+        "no close frame came back: the server closed the TCP connection without answering the client's close (RFC 6455 §5.5.1), so the connection did not close cleanly, which a WebSocket API reports as code 1006 (§7.1.5)"
+    )]
+    NoCloseReply,
     /// The server reset the connection.
     #[error("the server reset the connection")]
     Reset,

@@ -102,6 +102,9 @@ pub struct WsClient {
     protocol: Option<String>,
     recorder: Recorder,
     closed_by_us: bool,
+    /// Whether the server's close frame arrived: without it, the connection did not close
+    /// cleanly, whoever dropped TCP (§7.1.5).
+    close_received: bool,
 }
 
 impl std::fmt::Debug for WsClient {
@@ -216,6 +219,7 @@ impl WsClient {
             protocol,
             recorder: recorder.clone(),
             closed_by_us: false,
+            close_received: false,
         })
     }
 
@@ -354,6 +358,7 @@ impl WsClient {
                 self.read_error(error, closing)
             }
             Ok(Some(Ok(message))) => {
+                self.close_received |= matches!(message, Message::Close(_));
                 if let Some(app) = app_message(&message) {
                     self.delivered.push(app);
                 }
@@ -439,6 +444,12 @@ impl WsClient {
     /// A timeout, or the server breaking the protocol.
     pub async fn drain(&mut self) -> Result<(), ClientError> {
         while self.recv().await?.is_some() {}
+        // §5.5.1: an endpoint that receives a close frame must answer with one. A server that
+        // drops TCP instead left the closing handshake unfinished, and passing it would hide
+        // what every WebSocket API reports as 1006 (§7.1.5).
+        if self.closed_by_us && !self.close_received {
+            return Err(ClientError::NoCloseReply);
+        }
         // Under TLS, close_notify (RFC 8446 §6.1), so the server can tell the end from a
         // truncation; on TCP, the FIN a drop would send. A server already gone is no error.
         let _ = tokio::time::timeout(self.timeout, self.ws.tcp_mut().shutdown()).await;
