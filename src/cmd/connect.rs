@@ -102,6 +102,7 @@ pub fn plan(args: &ConnectArgs, sends: &[Send]) -> Result<Plan, BadInput> {
             headers,
             protocols: args.protocols.clone(),
             timeout: Duration::from_secs_f64(args.timeout),
+            reply_timeout: Some(Duration::from_secs_f64(args.timeout)),
             masking,
             label: "connect".into(),
             tls,
@@ -218,15 +219,29 @@ pub async fn exchange(plan: &Plan, recorder: &Recorder) -> Outcome {
             client.send(send.clone()).await?;
         }
         let mut data = 0;
+        let mut quiet = None;
         while data < plan.expect {
-            match client.recv().await? {
-                Some(Message::Text(_) | Message::Binary(_)) => data += 1,
-                Some(_) => {}
-                None => break,
+            match client.recv().await {
+                Ok(Some(Message::Text(_) | Message::Binary(_))) => data += 1,
+                Ok(Some(_)) => {}
+                Ok(None) => break,
+                // A quiet server is no fault: wslab ends the wait, and ends it with a close
+                // frame (§7.1.2), not a bare FIN; the sentence says what happened.
+                Err(ClientError::ReplyTimeout { secs }) => {
+                    quiet = Some(ClientError::Quiet {
+                        got: data,
+                        want: plan.expect,
+                        secs,
+                        code: plan.close.0,
+                    });
+                    break;
+                }
+                Err(error) => return Err(error),
             }
         }
         client.close(plan.close.0, &plan.close.1).await?;
-        client.drain().await
+        client.drain().await?;
+        quiet.map_or(Ok(()), Err)
     }
     .await;
     Outcome {

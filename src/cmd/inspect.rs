@@ -62,6 +62,8 @@ pub fn run(args: &InspectArgs, learn: &LearnArgs, color: ColorChoice) -> anyhow:
         deflate,
         protocols: args.protocols.clone(),
         timeout: Duration::from_secs_f64(args.timeout),
+        // The console stays open while the server is quiet: only the user ends it.
+        reply_timeout: None,
         label: "inspect".to_owned(),
         ..ClientOptions::default()
     };

@@ -225,7 +225,9 @@ async fn connection(
             },
             read = client.recv() => match read {
                 Ok(Some(Message::Close(_)) | None) => {
-                    let _ = client.drain().await;
+                    // No reply timeout here: a server that sent its close and keeps TCP
+                    // open must not hold the console.
+                    let _ = tokio::time::timeout(GOODBYE_TIME, client.drain()).await;
                     break Some(recorder.read(|t| close_wording(t, conn)));
                 }
                 Ok(Some(_)) => {

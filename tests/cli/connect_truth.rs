@@ -50,7 +50,7 @@ fn headers_go_out_as_typed_in_order_and_repeated() {
 }
 
 // Reads frames until the client's close (or its hang-up); the frames read.
-async fn read_all_until_close(s: &mut tokio::net::TcpStream) -> Vec<(u8, Vec<u8>)> {
+async fn read_all_until_close(s: &mut tokio::net::TcpStream) -> Read {
     let mut frames = Vec::new();
     while let Some(frame) = read_frame(s).await {
         let close = frame.0 == 8;
@@ -81,4 +81,89 @@ fn a_server_that_ignores_the_close_is_reported() {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     let error = json["error"].as_str().expect("an error sentence");
     assert!(error.contains("no close frame came back"), "{error}");
+}
+
+/// Frames a server read: each opcode and unmasked payload.
+type Read = Vec<(u8, Vec<u8>)>;
+
+// A quiet server: answers the handshake, then reads what comes and says nothing, until the
+// client's close, which it answers when `answer` says so; the frames it read.
+fn quiet(
+    rt: &tokio::runtime::Runtime,
+    answer: bool,
+) -> (u16, tokio::sync::oneshot::Receiver<Read>) {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let (port, _head) = serve(rt, "", move |mut s| async move {
+        let frames = read_all_until_close(&mut s).await;
+        let _ = tx.send(frames);
+        if answer {
+            let _ = s.write_all(&[0x88, 0x02, 0x03, 0xe8]).await;
+        } else {
+            // Holds TCP open, silent, until the client drops it.
+            let _ = read_frame(&mut s).await;
+        }
+    });
+    (port, rx)
+}
+
+#[test]
+fn a_quiet_server_is_closed_with_1000_and_the_sentence_says_so() {
+    let rt = runtime();
+    let (port, frames) = quiet(&rt, true);
+    let url = format!("ws://127.0.0.1:{port}/");
+    // This test is about the wait for --expect, so it sets a short one.
+    let out = wslab(&["connect", &url, "--expect", "1", "--timeout", "0.3"]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("no message arrived within 0.3 s (0 of the 1 expected had come), so wslab closed with 1000"),
+        "{stderr}"
+    );
+    let frames = rt.block_on(frames).expect("the server read frames");
+    assert_eq!(
+        frames.last().map(|f| f.0),
+        Some(8),
+        "a close frame, not a bare FIN"
+    );
+    assert_eq!(frames.last().map(|f| f.1.clone()), Some(vec![0x03, 0xe8]));
+}
+
+#[test]
+fn a_close_left_unanswered_is_reported_after_the_timeout() {
+    let rt = runtime();
+    let (port, _frames) = quiet(&rt, false);
+    let url = format!("ws://127.0.0.1:{port}/");
+    // About the wait for the close reply: a short one.
+    let out = wslab(&["connect", &url, "--timeout", "0.3"]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("did not answer the client's close within 0.3 s"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn without_a_reply_timeout_a_quiet_connection_stays_open() {
+    use wslab::net::client::{ClientOptions, WsClient};
+    let rt = runtime();
+    let (port, _frames) = quiet(&rt, true);
+    let url = wslab::net::url::parse(&format!("ws://127.0.0.1:{port}/")).expect("url");
+    let recorder = wslab::net::Recorder::default();
+    // As inspect sets it: the handshake bounded, the wait for messages not.
+    let options = ClientOptions {
+        timeout: std::time::Duration::from_millis(200),
+        reply_timeout: None,
+        ..ClientOptions::default()
+    };
+    rt.block_on(async {
+        let mut client = WsClient::connect(&url, &recorder, &options)
+            .await
+            .expect("connects");
+        // About a timeout: five times the handshake's limit passes with the connection open.
+        let waited = tokio::time::timeout(std::time::Duration::from_secs(1), client.recv()).await;
+        assert!(waited.is_err(), "recv ended: {waited:?}");
+        client.close(1000, "").await.expect("closes");
+        client.drain().await.expect("the server answers the close");
+    });
 }

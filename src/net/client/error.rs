@@ -114,11 +114,34 @@ pub enum ClientError {
         "no close frame came back: the server closed the TCP connection without answering the client's close (RFC 6455 §5.5.1), so the connection did not close cleanly, which a WebSocket API reports as code 1006 (§7.1.5)"
     )]
     NoCloseReply,
+    /// The client closed, and nothing came back, not even the end of TCP.
+    #[error(
+        "the server did not answer the client's close within {secs} s (RFC 6455 §5.5.1), so wslab closed the TCP connection; the connection did not close cleanly, which a WebSocket API reports as code 1006 (§7.1.5)"
+    )]
+    CloseUnanswered {
+        /// The limit.
+        secs: f64,
+    },
+    /// `connect --expect N`: the server went quiet before N messages came. An idle
+    /// connection is no fault; the run ended because the user's expectation was not met.
+    #[error(
+        "no message arrived within {secs} s ({got} of the {want} expected had come), so wslab closed with {code} (RFC 6455 §7.1.2)"
+    )]
+    Quiet {
+        /// Data messages that came.
+        got: usize,
+        /// Data messages expected.
+        want: usize,
+        /// The limit.
+        secs: f64,
+        /// The close code sent.
+        code: u16,
+    },
     /// The server reset the connection.
     #[error("the server reset the connection")]
     Reset,
-    /// No reply in time.
-    #[error("the server did not answer within {secs} s")]
+    /// No message in time, where the caller bounded the wait.
+    #[error("no message arrived within {secs} s")]
     ReplyTimeout {
         /// The limit.
         secs: f64,

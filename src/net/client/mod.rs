@@ -64,8 +64,12 @@ pub struct ClientOptions {
     pub headers: Vec<(String, String)>,
     /// Subprotocols to offer, in order of preference.
     pub protocols: Vec<String>,
-    /// How long to wait for the connection, the handshake and each reply.
+    /// How long to wait for the connection and the handshake.
     pub timeout: Duration,
+    /// How long [`WsClient::recv`] waits for the next message, or `None` to wait as long as
+    /// the connection stays open: an open, idle WebSocket is legitimate (RFC 6455 sets no
+    /// idle limit), so only a scripted run that expects replies bounds the wait.
+    pub reply_timeout: Option<Duration>,
     /// How frames are masked.
     pub masking: Masking,
     /// The connection's label in the transcript.
@@ -84,6 +88,7 @@ impl Default for ClientOptions {
             headers: Vec::new(),
             protocols: Vec::new(),
             timeout: Duration::from_secs(10),
+            reply_timeout: Some(Duration::from_secs(10)),
             masking: Masking::Library,
             label: "client".into(),
             tls: TlsOptions::default(),
@@ -97,6 +102,7 @@ pub struct WsClient {
     ws: Ws,
     conn: Option<ConnId>,
     timeout: Duration,
+    reply_timeout: Option<Duration>,
     masking: Masking,
     delivered: Delivered,
     protocol: Option<String>,
@@ -214,6 +220,7 @@ impl WsClient {
             ws,
             conn,
             timeout: options.timeout,
+            reply_timeout: options.reply_timeout,
             masking: options.masking,
             delivered: Delivered::default(),
             protocol,
@@ -337,14 +344,19 @@ impl WsClient {
         stream.flush().await.map_err(|e| ClientError::from_io(&e))
     }
 
-    /// Waits for the next message from the server, up to the timeout.
+    /// Waits for the next message from the server, up to the reply timeout if there is one.
     ///
     /// # Errors
     /// A timeout, or the server breaking the protocol or the connection.
     pub async fn recv(&mut self) -> Result<Option<Message>, ClientError> {
-        let secs = self.timeout.as_secs_f64();
-        match tokio::time::timeout(self.timeout, self.ws.next()).await {
-            Err(_) => Err(ClientError::ReplyTimeout { secs }),
+        let next = match self.reply_timeout {
+            None => Ok(self.ws.next().await),
+            Some(limit) => tokio::time::timeout(limit, self.ws.next())
+                .await
+                .map_err(|_| limit.as_secs_f64()),
+        };
+        match next {
+            Err(secs) => Err(ClientError::ReplyTimeout { secs }),
             Ok(None) => Ok(None),
             Ok(Some(Err(error))) => {
                 // The session has already sent its close, with the rule in its reason.
@@ -443,7 +455,23 @@ impl WsClient {
     /// # Errors
     /// A timeout, or the server breaking the protocol.
     pub async fn drain(&mut self) -> Result<(), ClientError> {
-        while self.recv().await?.is_some() {}
+        loop {
+            match self.recv().await {
+                Ok(Some(_)) => {}
+                Ok(None) => break,
+                // §7.1.1: the client waits for the server to close TCP, and may close it
+                // itself after a while; leaving is then what happens, and the sentence says so.
+                Err(ClientError::ReplyTimeout { secs }) if self.closed_by_us => {
+                    let _ = tokio::time::timeout(self.timeout, self.ws.tcp_mut().shutdown()).await;
+                    return Err(if self.close_received {
+                        ClientError::ReplyTimeout { secs }
+                    } else {
+                        ClientError::CloseUnanswered { secs }
+                    });
+                }
+                Err(error) => return Err(error),
+            }
+        }
         // §5.5.1: an endpoint that receives a close frame must answer with one. A server that
         // drops TCP instead left the closing handshake unfinished, and passing it would hide
         // what every WebSocket API reports as 1006 (§7.1.5).
