@@ -65,6 +65,7 @@ pub fn plan(args: &ConnectArgs, sends: &[Send]) -> Result<Plan, BadInput> {
                 .ok_or_else(|| BadInput(format!("--header {h:?} is not 'Name: value'")))
         })
         .collect::<Result<Vec<_>, _>>()?;
+    notes.extend(super::unspoken_extensions(&headers));
     let masking = match (&args.mask, args.unmasked) {
         (Some(hex), _) => {
             Masking::Pinned(parse_mask(hex).map_err(|e| BadInput(format!("--mask: {e}")))?)

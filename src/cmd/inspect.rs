@@ -40,7 +40,7 @@ pub fn run(args: &InspectArgs, learn: &LearnArgs, color: ColorChoice) -> anyhow:
         )
         .into());
     }
-    let mut notes = Vec::new();
+    let mut notes = super::unspoken_extensions(&headers);
     let tls = super::tls_options(&args.tls, target.secure, &mut notes)?;
     for note in &notes {
         eprintln!("wslab: note: {note}");

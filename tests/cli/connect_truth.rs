@@ -167,3 +167,46 @@ fn without_a_reply_timeout_a_quiet_connection_stays_open() {
         client.drain().await.expect("the server answers the close");
     });
 }
+
+#[test]
+fn an_extension_wslab_does_not_speak_is_never_blamed_on_the_server() {
+    let rt = runtime();
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    // Accepts the extension offered by hand, then uses its bit: RSV2 on a text frame.
+    let (port, _head) = serve(
+        &rt,
+        "Sec-WebSocket-Extensions: x-wslab-test\r\n",
+        |mut s| async move {
+            let _ = s.write_all(&[0xa1, 0x02, b'h', b'i']).await;
+            let _ = tx.send(read_all_until_close(&mut s).await);
+        },
+    );
+    let url = format!("ws://127.0.0.1:{port}/");
+    let out = wslab(&[
+        "connect",
+        &url,
+        "-H",
+        "Sec-WebSocket-Extensions: x-wslab-test",
+        "--expect",
+        "1",
+    ]);
+    let stderr = text(&out.stderr);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let (note, error) = stderr.split_once('\n').expect("a note, then the sentence");
+    assert!(
+        note.contains("x-wslab-test, which wslab does not speak"),
+        "{stderr}"
+    );
+    assert!(
+        error.contains("the server is within RFC 6455 §5.2"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("broke the protocol"), "{stderr}");
+    assert!(!stdout.contains("✗"), "the capture blames no one: {stdout}");
+    let frames = rt.block_on(rx).expect("the server read frames");
+    assert_eq!(
+        frames.last().map(|f| f.1.get(..2).map(<[u8]>::to_vec)),
+        Some(Some(vec![0x03, 0xeb]))
+    );
+}

@@ -137,6 +137,15 @@ pub enum ClientError {
         /// The close code sent.
         code: u16,
     },
+    /// A frame used the reserved bits of an extension the client offered by hand and the
+    /// server accepted, which wslab does not speak.
+    #[error(
+        "a frame from the server sets reserved bits, which the extension {extensions} gives a meaning: the client offered it and the server accepted, so the server is within RFC 6455 §5.2; wslab does not speak it, cannot read the frame, and closed with 1003"
+    )]
+    Unspoken {
+        /// The extensions, by name.
+        extensions: String,
+    },
     /// The server reset the connection.
     #[error("the server reset the connection")]
     Reset,

@@ -111,6 +111,9 @@ pub struct WsClient {
     /// Whether the server's close frame arrived: without it, the connection did not close
     /// cleanly, whoever dropped TCP (§7.1.5).
     close_received: bool,
+    /// Extensions the server accepted that wslab does not speak: their reserved bits are the
+    /// client's own doing, never the server's fault.
+    unspoken: Vec<String>,
 }
 
 impl std::fmt::Debug for WsClient {
@@ -182,12 +185,21 @@ impl WsClient {
         let stream = connect_any(&addrs, recorder, options, tls).await?;
         let conn = stream.conn();
         let head = head::request_head(url, options)?;
-        let offered: Vec<Params> = offers(options.deflate.as_deref())
+        let mut offered: Vec<Params> = offers(options.deflate.as_deref())
             .into_iter()
             .collect::<Result<_, _>>()
             .map_err(|e| ClientError::BadRequest {
                 detail: e.to_string(),
             })?;
+        // permessage-deflate offered by --header is honoured as --deflate's is: the server
+        // that accepts it is right to compress. An offer that breaks RFC 7692 goes out as
+        // typed, and a server must decline it (§5.1), so only the valid ones can be agreed.
+        let typed = options
+            .headers
+            .iter()
+            .filter(|(name, _)| name.eq_ignore_ascii_case("sec-websocket-extensions"))
+            .map(|(_, value)| value.as_str());
+        offered.extend(offers(typed).into_iter().filter_map(Result::ok));
         let opened =
             own::handshake(stream, &head, &offered, recorder, conn, options.timeout).await?;
         // tokio-tungstenite rejected a 101 without a subprotocol when some were offered; RFC
@@ -196,6 +208,7 @@ impl WsClient {
             return Err(ClientError::NoSubprotocol);
         }
         let protocol = opened.protocol;
+        let unspoken = opened.unspoken;
         let ws = if offered.is_empty() {
             let config = WebSocketConfig::default()
                 .max_message_size(Some(MAX_MESSAGE))
@@ -227,6 +240,7 @@ impl WsClient {
             recorder: recorder.clone(),
             closed_by_us: false,
             close_received: false,
+            unspoken,
         })
     }
 
@@ -387,6 +401,13 @@ impl WsClient {
         use tungstenite::error::ProtocolError;
         let code = match error {
             tungstenite::Error::Protocol(ProtocolError::ResetWithoutClosingHandshake) => return,
+            // §7.4.1: 1003 is data an endpoint cannot accept; the bits are the accepted
+            // extension's, so 1002 (a protocol error) would blame the server wrongly.
+            tungstenite::Error::Protocol(ProtocolError::NonZeroReservedBits)
+                if !self.unspoken.is_empty() =>
+            {
+                1003
+            }
             tungstenite::Error::Protocol(_) => 1002,
             tungstenite::Error::Utf8(_) => 1007,
             tungstenite::Error::Capacity(_) => 1009,
@@ -410,6 +431,15 @@ impl WsClient {
         error: tungstenite::Error,
         closing: bool,
     ) -> Result<Option<Message>, ClientError> {
+        if matches!(
+            error,
+            tungstenite::Error::Protocol(tungstenite::error::ProtocolError::NonZeroReservedBits)
+        ) && !self.unspoken.is_empty()
+        {
+            return Err(ClientError::Unspoken {
+                extensions: self.unspoken.join(", "),
+            });
+        }
         match ClientError::from_read(error, closing) {
             None => Ok(None),
             // The capture names the rule in RFC terms; the library's words are the fallback.

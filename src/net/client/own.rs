@@ -16,7 +16,7 @@ use crate::net::recorder::Recorder;
 use crate::net::tcp::TappedTcp;
 use crate::proto::deflate::{Agreed, Params, check_answer};
 use crate::proto::handshake::check_response;
-use crate::proto::http::{Head, StartLine, parse_request, parse_response};
+use crate::proto::http::{Head, StartLine, extension_names, parse_request, parse_response};
 
 /// What an accepted handshake gave.
 pub(super) struct Opened {
@@ -28,6 +28,8 @@ pub(super) struct Opened {
     pub agreed: Option<Agreed>,
     /// The subprotocol the server chose.
     pub protocol: Option<String>,
+    /// The extensions the 101 accepted that wslab does not speak, by name.
+    pub unspoken: Vec<String>,
 }
 
 /// Sends `head` (which carries `offer`, if any), reads the answer and checks it.
@@ -79,11 +81,19 @@ pub(super) async fn handshake(
         detail: broken.to_string(),
     })?;
     let protocol = head.header("sec-websocket-protocol").map(str::to_owned);
+    let unspoken = head
+        .headers
+        .iter()
+        .filter(|h| h.name.eq_ignore_ascii_case("sec-websocket-extensions"))
+        .flat_map(|h| extension_names(&h.value))
+        .filter(|name| !name.eq_ignore_ascii_case("permessage-deflate"))
+        .collect();
     Ok(Opened {
         stream,
         rest,
         agreed,
         protocol,
+        unspoken,
     })
 }
 
