@@ -285,6 +285,10 @@ pub fn run(
     let outcome = runtime.block_on(exchange(&plan, &recorder));
     // Everything has been read: the taps are dropped, so the transcript is final.
     drop(runtime);
+    // The saved capture says why the run ended, as stderr and --json do.
+    if let (Some(conn), Some(error)) = (outcome.conn, &outcome.error) {
+        recorder.ended_because(conn, error.to_string());
+    }
     let base_unix_us = recorder.unix_base_us();
     let report = recorder.read(|t| report(t, &outcome, args, palette, base_unix_us));
     let (verdict, broken) = if let Some((text, verdict, broken)) = report {

@@ -180,10 +180,17 @@ async fn connection(
     let event = |m: Msg| {
         let _ = tx.send(Input::Conn(m));
     };
+    let before = recorder.read(|t| t.connections().count());
     let mut client = match WsClient::connect(&url, &recorder, &options).await {
         Ok(client) => client,
         Err(e) => {
             let conn = recorder.read(|t| t.connections().last().map(|c| c.id));
+            // Only this attempt's own connection: a refused one opened none, and an earlier
+            // connection's record must keep its own reason.
+            let opened = recorder.read(|t| t.connections().count()) > before;
+            if let Some(conn) = conn.filter(|_| opened) {
+                recorder.ended_because(conn, e.to_string());
+            }
             event(Msg::Closed {
                 conn,
                 why: e.to_string(),
@@ -233,7 +240,13 @@ async fn connection(
                 Ok(Some(_)) => {
                     let _ = tx.send(Input::Traffic);
                 }
-                Err(e) => break Some(e.to_string()),
+                Err(e) => {
+                    let why = e.to_string();
+                    if let Some(conn) = conn {
+                        recorder.ended_because(conn, why.clone());
+                    }
+                    break Some(why);
+                }
             },
             _ = updates.recv() => {
                 let _ = tx.send(Input::Traffic);

@@ -5,7 +5,7 @@
 use tokio::io::AsyncWriteExt as _;
 
 use crate::connect_lab::{runtime, wslab};
-use crate::raw_server::{read_frame, serve};
+use crate::raw_server::{read_frame, read_head, serve};
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
@@ -209,4 +209,53 @@ fn an_extension_wslab_does_not_speak_is_never_blamed_on_the_server() {
         frames.last().map(|f| f.1.get(..2).map(<[u8]>::to_vec)),
         Some(Some(vec![0x03, 0xeb]))
     );
+}
+
+// The saved capture's close line, read back.
+fn saved_close(path: &std::path::Path) -> serde_json::Value {
+    let saved = std::fs::read_to_string(path).expect("the capture was saved");
+    let _ = std::fs::remove_file(path);
+    saved
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("a JSON line"))
+        .find(|l| l["type"] == "close")
+        .expect("a close line")
+}
+
+#[test]
+fn the_saved_close_line_says_why_the_run_ended() {
+    let rt = runtime();
+    let dir = std::env::temp_dir();
+    let pid = std::process::id();
+    // A server that ignores the close, then one that refuses the upgrade.
+    let (port, _head) = serve(&rt, "", |mut s| async move {
+        read_all_until_close(&mut s).await;
+    });
+    let path = dir.join(format!("wslab-why-{pid}-ignored.jsonl"));
+    let url = format!("ws://127.0.0.1:{port}/");
+    let out = wslab(&["connect", &url, "--save", path.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(1));
+    let close = saved_close(&path);
+    let error = close["error"].as_str().expect("a reason");
+    assert!(error.contains("no close frame came back"), "{close}");
+
+    let listener = rt
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    rt.spawn(async move {
+        if let Ok((mut s, _)) = listener.accept().await {
+            let _ = read_head(&mut s).await;
+            let _ = s
+                .write_all(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n")
+                .await;
+        }
+    });
+    let path = dir.join(format!("wslab-why-{pid}-refused.jsonl"));
+    let url = format!("ws://127.0.0.1:{port}/");
+    let out = wslab(&["connect", &url, "--save", path.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(1));
+    let close = saved_close(&path);
+    let error = close["error"].as_str().expect("a reason");
+    assert!(error.contains("refused the upgrade"), "{close}");
 }

@@ -43,15 +43,7 @@ where
 
 /// Reads the request head and answers 101 with the right Accept and `extra` header lines.
 pub(crate) async fn upgrade(mut stream: TcpStream, extra: &str) -> Option<Accepted> {
-    let mut head = Vec::new();
-    let mut byte = [0u8; 1];
-    while !head.ends_with(b"\r\n\r\n") {
-        if stream.read(&mut byte).await.ok()? == 0 {
-            return None;
-        }
-        head.push(byte[0]);
-    }
-    let head = String::from_utf8_lossy(&head).into_owned();
+    let head = read_head(&mut stream).await?;
     let key = head
         .lines()
         .find_map(|l| {
@@ -66,6 +58,19 @@ pub(crate) async fn upgrade(mut stream: TcpStream, extra: &str) -> Option<Accept
     );
     stream.write_all(answer.as_bytes()).await.ok()?;
     Some(Accepted { head, stream })
+}
+
+/// Reads a request head, to its blank line; `None` when the client hung up first.
+pub(crate) async fn read_head(stream: &mut TcpStream) -> Option<String> {
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        if stream.read(&mut byte).await.ok()? == 0 {
+            return None;
+        }
+        head.push(byte[0]);
+    }
+    Some(String::from_utf8_lossy(&head).into_owned())
 }
 
 /// Reads one whole frame from the client (masked, as a client's must be); its opcode and
