@@ -10,4 +10,5 @@ mod connect_errors;
 mod connect_lab;
 mod connect_raw;
 mod connect_truth;
+mod profile;
 mod raw_server;
