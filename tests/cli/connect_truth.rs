@@ -259,3 +259,29 @@ fn the_saved_close_line_says_why_the_run_ended() {
     let error = close["error"].as_str().expect("a reason");
     assert!(error.contains("refused the upgrade"), "{close}");
 }
+
+#[test]
+fn an_incomplete_frames_bytes_are_counted_apart() {
+    let rt = runtime();
+    // One whole frame, then four bytes of a seven-byte one, then the end of TCP.
+    let (port, _head) = serve(&rt, "", |mut s| async move {
+        let _ = s
+            .write_all(&[0x81, 0x02, b'h', b'i', 0x81, 0x05, b'h', b'e'])
+            .await;
+    });
+    let url = format!("ws://127.0.0.1:{port}/");
+    let out = wslab(&["connect", &url, "--brief"]);
+    let stdout = text(&out.stdout);
+    let line = stdout
+        .lines()
+        .find(|l| l.contains("server → client:"))
+        .expect("the server's totals");
+    assert!(
+        line.ends_with("4 in 1 frame, 4 in an incomplete frame)"),
+        "{line}"
+    );
+    assert!(
+        stdout.contains("frame incomplete: 4 of 7 bytes"),
+        "{stdout}"
+    );
+}
