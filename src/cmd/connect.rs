@@ -357,7 +357,8 @@ fn report(
         let mut json = ExchangeJson::new(connection, base_unix_us);
         json.error = outcome.error.as_ref().map(ToString::to_string);
         json.self_check = verdict.as_ref().map(ToString::to_string);
-        serde_json::to_string_pretty(&crate::render::json::versioned(json)).unwrap_or_default()
+        // One compact line, as every --json prints (README, "JSON for scripts").
+        serde_json::to_string(&crate::render::json::versioned(json)).unwrap_or_default()
     } else {
         let opts = Options {
             palette,

@@ -285,3 +285,38 @@ fn an_incomplete_frames_bytes_are_counted_apart() {
         "{stdout}"
     );
 }
+
+#[test]
+fn every_json_output_is_compact_one_value_a_line() {
+    let rt = runtime();
+    let lab = crate::connect_lab::start(&rt);
+    let echo = lab.url("/echo");
+    let (port, _head) = serve(&rt, "", |mut s| async move {
+        read_all_until_close(&mut s).await;
+    });
+    let refused = format!("ws://127.0.0.1:{port}/nothing-after-the-close");
+    let nothing = {
+        // A port with no server: bound, then closed.
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        format!("ws://127.0.0.1:{}/", l.local_addr().expect("addr").port())
+    };
+    for args in [
+        vec!["accept", "dGhlIHNhbXBsZSBub25jZQ==", "--json"],
+        vec!["connect", &echo, "--send", "hi", "--json"],
+        vec!["connect", &refused, "--json"],
+        vec!["connect", &nothing, "--json"],
+        vec!["decode", "81 02 68 69", "81 02 68 69", "--json"],
+        vec!["grade", &echo, "--cases", "5.3.1", "--json"],
+    ] {
+        let out = wslab(&args);
+        let stdout = text(&out.stdout);
+        assert!(!stdout.is_empty(), "{args:?}: {}", text(&out.stderr));
+        for line in stdout.lines() {
+            let value: serde_json::Value = serde_json::from_str(line)
+                .unwrap_or_else(|e| panic!("{args:?}: not one JSON value a line ({e}): {stdout}"));
+            // Compact: as long as serde's own compact form (its key order may differ).
+            let compact = serde_json::to_string(&value).expect("json");
+            assert_eq!(line.len(), compact.len(), "{args:?}: {line}");
+        }
+    }
+}

@@ -65,9 +65,21 @@ fn counts(c: Counts) -> CountsJson {
     }
 }
 
-/// The card as one JSON document.
+/// The card as one JSON document, indented for reading: the file `--save report.json` writes.
 pub fn json(card: &Card) -> String {
-    let doc = CardJson {
+    let doc = document(card);
+    // Serialising plain data with string keys cannot fail.
+    serde_json::to_string_pretty(&doc).unwrap_or_default()
+}
+
+/// The card as one compact JSON line: what `grade --json` prints, as every `--json` does
+/// (README, "JSON for scripts").
+pub fn json_line(card: &Card) -> String {
+    serde_json::to_string(&document(card)).unwrap_or_default()
+}
+
+fn document(card: &Card) -> CardJson<'_> {
+    CardJson {
         v: 1,
         target: &card.target,
         took_ms: card.took_ms,
@@ -101,7 +113,5 @@ pub fn json(card: &Card) -> String {
                 evidence: &o.evidence,
             })
             .collect(),
-    };
-    // Serialising plain data with string keys cannot fail.
-    serde_json::to_string_pretty(&doc).unwrap_or_default()
+    }
 }
