@@ -12,3 +12,4 @@ mod connect_raw;
 mod connect_truth;
 mod profile;
 mod raw_server;
+mod signals;

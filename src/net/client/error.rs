@@ -146,6 +146,14 @@ pub enum ClientError {
         /// The extensions, by name.
         extensions: String,
     },
+    /// A signal ended the run; what was captured is still shown and saved.
+    #[error(
+        "interrupted by {signal}: what was captured so far is shown, and a connection still open was closed with 1001 going away (RFC 6455 §7.4.1)"
+    )]
+    Interrupted {
+        /// The signal's name.
+        signal: &'static str,
+    },
     /// The server reset the connection.
     #[error("the server reset the connection")]
     Reset,
