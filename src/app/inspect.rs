@@ -228,6 +228,9 @@ impl Inspector {
 
     fn composing(&mut self, key: Key) -> Vec<Effect> {
         match key {
+            // The title offers R once the connection is closed, so R works from here too.
+            // Typing has no use then (Enter cannot send), and the draft stays for later.
+            Key::Char('R') if matches!(self.link, Link::Closed(_)) => return self.reconnect(),
             Key::Char(c) if self.draft.chars().count() < 4096 => self.draft.push(c),
             Key::Backspace => {
                 self.draft.pop();
@@ -244,7 +247,7 @@ impl Inspector {
             Key::Tab | Key::Esc => self.focus = Focus::Pane,
             Key::Enter => {
                 if !matches!(self.link, Link::Open(_)) {
-                    self.status = Some("Not connected: Tab, then R reconnects.".to_owned());
+                    self.status = Some("Not connected: R reconnects.".to_owned());
                     return Vec::new();
                 }
                 if self.kind == SendKind::Raw {
@@ -319,14 +322,16 @@ impl Inspector {
             Key::End | Key::Char('G' | 'f') => self.follow = true,
             Key::Left | Key::Char('h') => self.cursor = self.cursor.saturating_sub(1),
             Key::Right | Key::Char('l') => self.cursor = self.cursor.saturating_add(1),
-            Key::Char('R') if matches!(self.link, Link::Closed(_)) => {
-                self.link = Link::Connecting;
-                self.status = None;
-                return vec![Effect::Connect];
-            }
+            Key::Char('R') if matches!(self.link, Link::Closed(_)) => return self.reconnect(),
             _ => {}
         }
         Vec::new()
+    }
+
+    fn reconnect(&mut self) -> Vec<Effect> {
+        self.link = Link::Connecting;
+        self.status = None;
+        vec![Effect::Connect]
     }
 
     fn pane_step(&mut self, by: isize) {

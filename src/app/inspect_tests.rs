@@ -279,3 +279,33 @@ fn the_close_is_worded_from_the_server_s_close_frame() {
     );
     assert_eq!(close_wording(&t, None), "the connection closed");
 }
+
+#[test]
+fn r_reconnects_from_the_composer_once_closed_as_the_title_offers() {
+    let mut i = Inspector::new("ws://x/echo");
+    update(
+        &mut i,
+        Msg::Closed {
+            conn: None,
+            why: "nothing is listening".into(),
+        },
+    );
+    assert_eq!(i.focus, Focus::Composer);
+    typed(&mut i, "hi");
+    assert_eq!(
+        update(&mut i, Msg::Key(Key::Char('R'))),
+        vec![Effect::Connect]
+    );
+    assert_eq!(i.draft, "hi", "the draft stays for after the reconnect");
+    assert_eq!(i.link, Link::Connecting);
+    // While open, R is a letter like any other.
+    update(
+        &mut i,
+        Msg::Opened {
+            conn: Some(ConnId(1)),
+            protocol: None,
+        },
+    );
+    assert!(update(&mut i, Msg::Key(Key::Char('R'))).is_empty());
+    assert_eq!(i.draft, "hiR");
+}

@@ -57,7 +57,8 @@ pub struct Connection {
     pub opened_us: u64,
     /// When it closed, if it has.
     pub closed_us: Option<u64>,
-    /// The socket error that ended it, if one did.
+    /// Why it ended, when something failed: the socket's error, or the sentence the client
+    /// that ran it printed (a timeout, a refused upgrade, a broken rule).
     pub error: Option<String>,
     /// The self-check of the end that recorded it, once that end has made it.
     pub self_check: Option<Verdict>,
@@ -382,6 +383,14 @@ impl Transcript {
         }
         updates.push(Update::Closed(conn));
         updates
+    }
+
+    /// Keeps the sentence a client printed for why its run failed, so a saved capture says
+    /// what stderr said. It replaces a socket's own error: it is the one the user read.
+    pub fn ended_because(&mut self, conn: ConnId, sentence: String) {
+        if let Some(connection) = self.connections.get_mut(&conn) {
+            connection.error = Some(sentence);
+        }
     }
 
     /// Checks what a library delivered at the receiving end of `direction` against the

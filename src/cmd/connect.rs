@@ -9,6 +9,7 @@ use bytes::Bytes;
 use tokio_tungstenite::tungstenite::Message;
 
 use super::BadInput;
+use super::signals::{Caught, Stop};
 use crate::capture::selfcheck::{Delivered, Verdict};
 use crate::capture::{ConnId, Direction, Limits, Transcript};
 use crate::cli::{ConnectArgs, Send};
@@ -65,6 +66,7 @@ pub fn plan(args: &ConnectArgs, sends: &[Send]) -> Result<Plan, BadInput> {
                 .ok_or_else(|| BadInput(format!("--header {h:?} is not 'Name: value'")))
         })
         .collect::<Result<Vec<_>, _>>()?;
+    notes.extend(super::unspoken_extensions(&headers));
     let masking = match (&args.mask, args.unmasked) {
         (Some(hex), _) => {
             Masking::Pinned(parse_mask(hex).map_err(|e| BadInput(format!("--mask: {e}")))?)
@@ -102,6 +104,7 @@ pub fn plan(args: &ConnectArgs, sends: &[Send]) -> Result<Plan, BadInput> {
             headers,
             protocols: args.protocols.clone(),
             timeout: Duration::from_secs_f64(args.timeout),
+            reply_timeout: Some(Duration::from_secs_f64(args.timeout)),
             masking,
             label: "connect".into(),
             tls,
@@ -197,44 +200,84 @@ pub struct Outcome {
     pub error: Option<ClientError>,
     /// Whether the handshake succeeded, so that the library had a chance to deliver messages.
     pub connected: bool,
+    /// The signal that cut the run short, if one did.
+    pub signal: Option<Caught>,
 }
 
-/// Performs the plan: connect, send, wait for `expect` messages, close, read to the end.
-pub async fn exchange(plan: &Plan, recorder: &Recorder) -> Outcome {
-    let mut client = match WsClient::connect(&plan.url, recorder, &plan.options).await {
-        Ok(client) => client,
-        Err(error) => {
-            let conn = recorder.read(|t| t.connections().last().map(|c| c.id));
-            return Outcome {
-                conn,
-                delivered: Delivered::default(),
-                error: Some(error),
-                connected: false,
-            };
+/// Performs the plan: connect, send, wait for `expect` messages, close, read to the end. A
+/// signal from `stop` cuts it short: an open connection is closed with 1001 going away
+/// (RFC 6455 §7.4.1), and the outcome keeps what was captured.
+pub async fn exchange(plan: &Plan, recorder: &Recorder, stop: &mut Stop) -> Outcome {
+    let connecting = WsClient::connect(&plan.url, recorder, &plan.options);
+    let failed = |error, signal| Outcome {
+        conn: recorder.read(|t| t.connections().last().map(|c| c.id)),
+        error: Some(error),
+        signal,
+        ..Outcome::default()
+    };
+    let mut client = tokio::select! {
+        connected = connecting => match connected {
+            Ok(client) => client,
+            Err(error) => return failed(error, None),
+        },
+        caught = stop.wait() => {
+            return failed(ClientError::Interrupted { signal: caught.name }, Some(caught));
         }
     };
-    let result = async {
-        for send in &plan.sends {
-            client.send(send.clone()).await?;
-        }
-        let mut data = 0;
-        while data < plan.expect {
-            match client.recv().await? {
-                Some(Message::Text(_) | Message::Binary(_)) => data += 1,
-                Some(_) => {}
-                None => break,
+    let (result, signal) = tokio::select! {
+        result = script(plan, &mut client) => (result, None),
+        caught = stop.wait() => (Err(ClientError::Interrupted { signal: caught.name }), Some(caught)),
+    };
+    if signal.is_some() {
+        // Bounded: leaving must not wait long on a server that does not answer.
+        let bye = async {
+            if client.close(1001, "going away").await.is_ok() {
+                let _ = client.drain().await;
             }
-        }
-        client.close(plan.close.0, &plan.close.1).await?;
-        client.drain().await
+        };
+        let _ = tokio::time::timeout(GOODBYE_TIME, bye).await;
     }
-    .await;
     Outcome {
         conn: client.conn(),
         delivered: client.delivered().clone(),
         error: result.err(),
         connected: true,
+        signal,
     }
+}
+
+/// How long an interrupted run waits for the server's answer to its close.
+const GOODBYE_TIME: Duration = Duration::from_secs(2);
+
+/// The sends, the wait for `expect` messages, and the closing handshake.
+async fn script(plan: &Plan, client: &mut WsClient) -> Result<(), ClientError> {
+    for send in &plan.sends {
+        client.send(send.clone()).await?;
+    }
+    let mut data = 0;
+    let mut quiet = None;
+    while data < plan.expect {
+        match client.recv().await {
+            Ok(Some(Message::Text(_) | Message::Binary(_))) => data += 1,
+            Ok(Some(_)) => {}
+            Ok(None) => break,
+            // A quiet server is no fault: wslab ends the wait, and ends it with a close
+            // frame (§7.1.2), not a bare FIN; the sentence says what happened.
+            Err(ClientError::ReplyTimeout { secs }) => {
+                quiet = Some(ClientError::Quiet {
+                    got: data,
+                    want: plan.expect,
+                    secs,
+                    code: plan.close.0,
+                });
+                break;
+            }
+            Err(error) => return Err(error),
+        }
+    }
+    client.close(plan.close.0, &plan.close.1).await?;
+    client.drain().await?;
+    quiet.map_or(Ok(()), Err)
 }
 
 /// Runs the exchange and prints its transcript.
@@ -266,9 +309,16 @@ pub fn run(
         )?;
         out.flush()?;
     }
-    let outcome = runtime.block_on(exchange(&plan, &recorder));
+    let outcome = runtime.block_on(async {
+        let mut stop = Stop::install()?;
+        anyhow::Ok(exchange(&plan, &recorder, &mut stop).await)
+    })?;
     // Everything has been read: the taps are dropped, so the transcript is final.
     drop(runtime);
+    // The saved capture says why the run ended, as stderr and --json do.
+    if let (Some(conn), Some(error)) = (outcome.conn, &outcome.error) {
+        recorder.ended_because(conn, error.to_string());
+    }
     let base_unix_us = recorder.unix_base_us();
     let report = recorder.read(|t| report(t, &outcome, args, palette, base_unix_us));
     let (verdict, broken) = if let Some((text, verdict, broken)) = report {
@@ -304,7 +354,10 @@ pub fn run(
                 crate::render::refusal::sentence(&error.to_string(), connection)
             });
             eprintln!("wslab: {said}");
-            Ok(ExitCode::FAILURE)
+            // 128+N: the shell's convention for a process a signal ended.
+            Ok(outcome
+                .signal
+                .map_or(ExitCode::FAILURE, |s| ExitCode::from(128 + s.number)))
         }
         (None, n) if n > 0 => {
             eprintln!(
@@ -343,7 +396,8 @@ fn report(
         let mut json = ExchangeJson::new(connection, base_unix_us);
         json.error = outcome.error.as_ref().map(ToString::to_string);
         json.self_check = verdict.as_ref().map(ToString::to_string);
-        serde_json::to_string_pretty(&crate::render::json::versioned(json)).unwrap_or_default()
+        // One compact line, as every --json prints (README, "JSON for scripts").
+        serde_json::to_string(&crate::render::json::versioned(json)).unwrap_or_default()
     } else {
         let opts = Options {
             palette,

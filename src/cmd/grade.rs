@@ -113,7 +113,7 @@ pub fn run(args: &GradeArgs, palette: Palette, out: &mut impl Write) -> anyhow::
             .map_err(|e| BadInput(format!("--save {}: {e}", path.display())))?;
     }
     if args.json {
-        writeln!(out, "{}", report::json(&card))?;
+        writeln!(out, "{}", report::json_line(&card))?;
     } else {
         let show = if args.verbose {
             Show::Everything

@@ -40,7 +40,7 @@ pub fn run(args: &InspectArgs, learn: &LearnArgs, color: ColorChoice) -> anyhow:
         )
         .into());
     }
-    let mut notes = Vec::new();
+    let mut notes = super::unspoken_extensions(&headers);
     let tls = super::tls_options(&args.tls, target.secure, &mut notes)?;
     for note in &notes {
         eprintln!("wslab: note: {note}");
@@ -62,6 +62,8 @@ pub fn run(args: &InspectArgs, learn: &LearnArgs, color: ColorChoice) -> anyhow:
         deflate,
         protocols: args.protocols.clone(),
         timeout: Duration::from_secs_f64(args.timeout),
+        // The console stays open while the server is quiet: only the user ends it.
+        reply_timeout: None,
         label: "inspect".to_owned(),
         ..ClientOptions::default()
     };

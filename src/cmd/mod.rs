@@ -12,6 +12,7 @@ pub mod lesson;
 pub mod lessons;
 pub mod proxy;
 pub mod serve;
+pub mod signals;
 
 use std::io::IsTerminal as _;
 
@@ -79,4 +80,22 @@ fn deflate_offer(params: &str) -> Result<String, BadInput> {
     crate::proto::deflate::offer(params)
         .map(|(text, _)| text)
         .map_err(|broken| BadInput(format!("--deflate: {broken}")))
+}
+
+/// Notes for extensions offered by `--header` that wslab does not speak (`connect`,
+/// `inspect`): said before connecting, since a server that accepts one may set reserved bits
+/// (RFC 6455 §5.2, §9) that wslab cannot read. permessage-deflate by `--header` is honoured as
+/// `--deflate` is, so it gets no note.
+fn unspoken_extensions(headers: &[(String, String)]) -> Vec<String> {
+    headers
+        .iter()
+        .filter(|(name, _)| name.eq_ignore_ascii_case("sec-websocket-extensions"))
+        .flat_map(|(_, value)| crate::proto::http::extension_names(value))
+        .filter(|name| !name.eq_ignore_ascii_case("permessage-deflate"))
+        .map(|name| {
+            format!(
+                "--header offers the extension {name}, which wslab does not speak: if the server accepts it, frames that use it (their reserved bits, RFC 6455 §5.2, §9) cannot be read, and wslab will say so rather than blame the server"
+            )
+        })
+        .collect()
 }

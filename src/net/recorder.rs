@@ -148,6 +148,12 @@ impl Recorder {
         self.publish(updates);
     }
 
+    /// Records the sentence that says why a client's run on `conn` failed (see
+    /// [`Transcript::ended_because`]).
+    pub fn ended_because(&self, conn: ConnId, sentence: String) {
+        self.lock().ended_because(conn, sentence);
+    }
+
     /// Runs the self-check for `direction` of `conn` and keeps its verdict with the connection.
     pub fn self_check(
         &self,

@@ -210,6 +210,17 @@ fn build(buf: &[u8], start: StartLine, headers: &[httparse::Header<'_>], len: us
     }
 }
 
+/// The extension names in a Sec-WebSocket-Extensions value (RFC 6455 §9.1): each element's
+/// first token, before its parameters.
+pub fn extension_names(value: &str) -> Vec<String> {
+    value
+        .split(',')
+        .filter_map(|element| element.split(';').next())
+        .map(|name| name.trim().to_owned())
+        .filter(|name| !name.is_empty())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

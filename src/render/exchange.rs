@@ -425,14 +425,20 @@ fn flow_totals(flow: &Flow) -> String {
         .sum();
     let broken: usize = flow.frames.iter().map(|f| f.item.violations.len()).sum();
     let frames = flow.frames.len() as u64 + flow.frames_dropped + flow.frames_released;
+    // The bytes of a frame that never finished are not "in" the frames counted: said apart.
+    let partial = flow.incomplete().map_or(0, |i| i.have);
     let mut text = format!(
-        "{} bytes in {} chunk{} ({head} HTTP, {} in {frames} frame{})",
+        "{} bytes in {} chunk{} ({head} HTTP, {} in {frames} frame{}",
         flow.bytes,
         flow.chunks,
         if flow.chunks == 1 { "" } else { "s" },
-        flow.frame_bytes,
+        flow.frame_bytes.saturating_sub(partial),
         if frames == 1 { "" } else { "s" },
     );
+    if partial > 0 {
+        let _ = write!(text, ", {partial} in an incomplete frame");
+    }
+    text.push(')');
     if broken > 0 {
         let _ = write!(
             text,

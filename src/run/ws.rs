@@ -149,6 +149,7 @@ async fn exchange(runner: &Runner, plan: &Plan) -> ActionRun {
             .collect(),
         protocols: plan.protocols.clone(),
         timeout: runner.settings.timeout,
+        reply_timeout: Some(runner.settings.timeout),
         masking: masking(plan.mask),
         label: "client".to_owned(),
         tls,

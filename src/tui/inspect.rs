@@ -180,13 +180,20 @@ async fn connection(
     let event = |m: Msg| {
         let _ = tx.send(Input::Conn(m));
     };
+    let before = recorder.read(|t| t.connections().count());
     let mut client = match WsClient::connect(&url, &recorder, &options).await {
         Ok(client) => client,
         Err(e) => {
             let conn = recorder.read(|t| t.connections().last().map(|c| c.id));
+            // Only this attempt's own connection: a refused one opened none, and an earlier
+            // connection's record must keep its own reason.
+            let opened = recorder.read(|t| t.connections().count()) > before;
+            if let Some(conn) = conn.filter(|_| opened) {
+                recorder.ended_because(conn, e.to_string());
+            }
             // A refused upgrade's status line gives the server's words (its body).
             let why = recorder.read(|t| {
-                let connection = conn.and_then(|c| t.connection(c));
+                let connection = conn.filter(|_| opened).and_then(|c| t.connection(c));
                 crate::render::refusal::sentence(&e.to_string(), connection)
             });
             event(Msg::Closed { conn, why });
@@ -227,13 +234,21 @@ async fn connection(
             },
             read = client.recv() => match read {
                 Ok(Some(Message::Close(_)) | None) => {
-                    let _ = client.drain().await;
+                    // No reply timeout here: a server that sent its close and keeps TCP
+                    // open must not hold the console.
+                    let _ = tokio::time::timeout(GOODBYE_TIME, client.drain()).await;
                     break Some(recorder.read(|t| close_wording(t, conn)));
                 }
                 Ok(Some(_)) => {
                     let _ = tx.send(Input::Traffic);
                 }
-                Err(e) => break Some(e.to_string()),
+                Err(e) => {
+                    let why = e.to_string();
+                    if let Some(conn) = conn {
+                        recorder.ended_because(conn, why.clone());
+                    }
+                    break Some(why);
+                }
             },
             _ = updates.recv() => {
                 let _ = tx.send(Input::Traffic);

@@ -116,6 +116,11 @@ fn against_python_websockets_both_directions_compress() {
             "--deflate=server_max_window_bits=10; client_max_window_bits=12",
             true,
         ),
+        // Offered by hand (issue 23, item 2): honoured as --deflate is, never a 1002.
+        (
+            "--header=Sec-WebSocket-Extensions: permessage-deflate",
+            true,
+        ),
     ] {
         let out = connect(&url, deflate);
         assert!(out.contains("accepted: permessage-deflate"), "{out}");

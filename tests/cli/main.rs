@@ -9,3 +9,7 @@ mod connect_deflate;
 mod connect_errors;
 mod connect_lab;
 mod connect_raw;
+mod connect_truth;
+mod profile;
+mod raw_server;
+mod signals;

@@ -455,3 +455,22 @@ fn a_frame_has_one_number_and_one_byte_count_in_every_view() {
         "{plain}"
     );
 }
+
+#[test]
+fn stacked_the_list_keeps_its_header_row() {
+    // The Fields pane stacked on a short terminal leaves the list two or three lines: the
+    // header stays above the row, naming its columns (issue 23, item 15).
+    let (t, conn) = capture();
+    for height in [7, 9, 12] {
+        let view = View {
+            pane: Pane::Fields,
+            ..FRAMES
+        };
+        let buffer = render(&t, &[conn], view, 78, height);
+        let first = screen::row(&buffer, 0);
+        assert!(
+            first.contains("opcode") && first.contains("payload"),
+            "78×{height}: {first:?}"
+        );
+    }
+}

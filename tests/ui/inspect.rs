@@ -165,3 +165,42 @@ fn type_text(i: &mut Inspector, text: &str) {
         update(i, Msg::Key(Key::Char(c)));
     }
 }
+
+/// Wherever a field's meaning is cut, at any size, it ends in "…": never cut silently
+/// (issue 23, item 15). The pong's meaning is the longest in this capture.
+#[test]
+fn a_cut_meaning_always_ends_in_an_ellipsis() {
+    let mut t = transcript();
+    let mut c = open(&mut t, "inspect", client(50_313), addr(SERVER), 0);
+    c.upgrade(120, SERVER, "/echo");
+    hello_and_ping(&mut c, 2_000);
+    let conn = c.id;
+    let mut i = Inspector::new(&format!("ws://{SERVER}/echo"));
+    update(
+        &mut i,
+        Msg::Opened {
+            conn: Some(conn),
+            protocol: None,
+        },
+    );
+    update(&mut i, Msg::Captured(now(&t)));
+    keys(&mut i, &[Key::Tab, Key::End]);
+    let mut seen = 0;
+    for pane in 0..2 {
+        for width in (40..=160).step_by(3) {
+            for height in [12, 18, 24, 40] {
+                let shown = screen(&i, (width, height));
+                for line in shown.lines().filter(|l| l.contains("answers a ping")) {
+                    seen += 1;
+                    let inner = line.trim_end().trim_end_matches('│').trim_end();
+                    assert!(
+                        inner.ends_with("heartbeat)") || inner.ends_with('…'),
+                        "pane {pane}, {width}×{height}: {line:?}"
+                    );
+                }
+            }
+        }
+        keys(&mut i, &[Key::Char(']')]);
+    }
+    assert!(seen > 0, "the pong's meaning was never drawn");
+}

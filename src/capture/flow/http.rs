@@ -205,6 +205,16 @@ fn negotiated_rsv(head: &Head) -> RsvBits {
             .next()
             .is_some_and(|name| name.trim().eq_ignore_ascii_case("permessage-deflate"))
     });
+    // An extension wslab does not know may use any reserved bit (§5.2, §9): the capture
+    // cannot say it broke a rule, so it flags none.
+    let unknown = head
+        .tokens("sec-websocket-extensions")
+        .iter()
+        .filter_map(|t| t.split(';').next())
+        .any(|name| !name.trim().eq_ignore_ascii_case("permessage-deflate"));
+    if unknown {
+        return RsvBits(0b111);
+    }
     // RSV1 is bit 0.
     RsvBits(u8::from(deflate))
 }

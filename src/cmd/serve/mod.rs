@@ -45,10 +45,12 @@ pub fn run(args: &ServeArgs, palette: Palette, out: &mut impl Write) -> anyhow::
     runtime.block_on(serve(args, palette, out))
 }
 
-/// A Ctrl-C watch, installed now, and whether Ctrl-C came already. The handler is installed
-/// on the first poll; polled before anything is printed, a Ctrl-C that comes as soon as the
-/// banner appears (or while a burst of updates keeps the loop busy) reaches this handler
-/// rather than the default one, and the summary is printed.
+/// A watch for SIGINT (Ctrl-C), SIGTERM and SIGHUP, installed now, and whether one came
+/// already: `kill` and a closed terminal end `serve` and `proxy` as Ctrl-C does, with the
+/// summary printed and `--save` written, never the default action that loses the capture.
+/// The handlers are installed on the first poll; polled before anything is printed, a signal
+/// that comes as soon as the banner appears (or while a burst of updates keeps the loop busy)
+/// reaches them rather than the default, and the summary is printed.
 ///
 /// # Errors
 /// When the signal cannot be watched.
@@ -56,7 +58,11 @@ pub(crate) fn ctrl_c() -> anyhow::Result<(
     std::pin::Pin<Box<impl std::future::Future<Output = io::Result<()>>>>,
     bool,
 )> {
-    let mut stop = Box::pin(tokio::signal::ctrl_c());
+    let mut stop = Box::pin(async {
+        let mut signals = super::signals::Stop::install()?;
+        signals.wait().await;
+        Ok(())
+    });
     let stopped = match (&mut stop).now_or_never() {
         Some(result) => {
             result.context("cannot watch for Ctrl-C")?;

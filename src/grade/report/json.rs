@@ -54,6 +54,12 @@ struct CaseJson<'a> {
     evidence: &'a Evidence,
 }
 
+// Milliseconds to the microsecond: what was measured, and a number every JSON reader reads
+// back as written.
+fn ms(value: f64) -> f64 {
+    (value * 1000.0).round() / 1000.0
+}
+
 fn counts(c: Counts) -> CountsJson {
     CountsJson {
         total: c.total(),
@@ -65,12 +71,24 @@ fn counts(c: Counts) -> CountsJson {
     }
 }
 
-/// The card as one JSON document.
+/// The card as one JSON document, indented for reading: the file `--save report.json` writes.
 pub fn json(card: &Card) -> String {
-    let doc = CardJson {
+    let doc = document(card);
+    // Serialising plain data with string keys cannot fail.
+    serde_json::to_string_pretty(&doc).unwrap_or_default()
+}
+
+/// The card as one compact JSON line: what `grade --json` prints, as every `--json` does
+/// (README, "JSON for scripts").
+pub fn json_line(card: &Card) -> String {
+    serde_json::to_string(&document(card)).unwrap_or_default()
+}
+
+fn document(card: &Card) -> CardJson<'_> {
+    CardJson {
         v: 1,
         target: &card.target,
-        took_ms: card.took_ms,
+        took_ms: ms(card.took_ms),
         must_broken: card.failed(),
         summary: counts(card.counts()),
         groups: card
@@ -97,11 +115,9 @@ pub fn json(card: &Card) -> String {
                     says: o.case.rule.says,
                     level: super::level_word(o.case.rule.level),
                 },
-                took_ms: o.took_ms,
+                took_ms: ms(o.took_ms),
                 evidence: &o.evidence,
             })
             .collect(),
-    };
-    // Serialising plain data with string keys cannot fail.
-    serde_json::to_string_pretty(&doc).unwrap_or_default()
+    }
 }

@@ -7,7 +7,7 @@ mod markdown;
 mod text;
 
 pub use html::html;
-pub use json::json;
+pub use json::{json, json_line};
 pub use markdown::markdown;
 pub use text::{Show, text};
 

@@ -109,11 +109,56 @@ pub enum ClientError {
         /// Which rule, in a sentence.
         detail: String,
     },
+    /// The client closed, and the server dropped TCP without answering with its close frame.
+    #[error(
+        "no close frame came back: the server closed the TCP connection without answering the client's close (RFC 6455 §5.5.1), so the connection did not close cleanly, which a WebSocket API reports as code 1006 (§7.1.5)"
+    )]
+    NoCloseReply,
+    /// The client closed, and nothing came back, not even the end of TCP.
+    #[error(
+        "the server did not answer the client's close within {secs} s (RFC 6455 §5.5.1), so wslab closed the TCP connection; the connection did not close cleanly, which a WebSocket API reports as code 1006 (§7.1.5)"
+    )]
+    CloseUnanswered {
+        /// The limit.
+        secs: f64,
+    },
+    /// `connect --expect N`: the server went quiet before N messages came. An idle
+    /// connection is no fault; the run ended because the user's expectation was not met.
+    #[error(
+        "no message arrived within {secs} s ({got} of the {want} expected had come), so wslab closed with {code} (RFC 6455 §7.1.2)"
+    )]
+    Quiet {
+        /// Data messages that came.
+        got: usize,
+        /// Data messages expected.
+        want: usize,
+        /// The limit.
+        secs: f64,
+        /// The close code sent.
+        code: u16,
+    },
+    /// A frame used the reserved bits of an extension the client offered by hand and the
+    /// server accepted, which wslab does not speak.
+    #[error(
+        "a frame from the server sets reserved bits, which the extension {extensions} gives a meaning: the client offered it and the server accepted, so the server is within RFC 6455 §5.2; wslab does not speak it, cannot read the frame, and closed with 1003"
+    )]
+    Unspoken {
+        /// The extensions, by name.
+        extensions: String,
+    },
+    /// A signal ended the run; what was captured is still shown and saved.
+    #[error(
+        "interrupted by {signal}: what was captured so far is shown, and a connection still open was closed with 1001 going away (RFC 6455 §7.4.1)"
+    )]
+    Interrupted {
+        /// The signal's name.
+        signal: &'static str,
+    },
     /// The server reset the connection.
     #[error("the server reset the connection")]
     Reset,
-    /// No reply in time.
-    #[error("the server did not answer within {secs} s")]
+    /// No message in time, where the caller bounded the wait.
+    #[error("no message arrived within {secs} s")]
     ReplyTimeout {
         /// The limit.
         secs: f64,

@@ -7,13 +7,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::io::AsyncWriteExt as _;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
-use tokio_tungstenite::tungstenite::http::HeaderValue;
-use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
+use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::protocol::frame::CloseFrame;
+use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 use tokio_tungstenite::tungstenite::{self, Message};
 
 mod error;
+mod head;
 mod messages;
 mod own;
 mod socket;
@@ -24,6 +24,7 @@ use messages::{fragment_frames, raw_fragments};
 use socket::Ws;
 
 use super::recorder::Recorder;
+use super::session_stream::SessionStream;
 use super::tap::{End, Tap};
 use super::tcp::{self, TappedTcp};
 use super::tls::Stream;
@@ -34,7 +35,7 @@ use crate::capture::selfcheck::Delivered;
 use crate::proto::OpCode;
 use crate::proto::deflate::{Params, offers};
 use crate::proto::encode::{FrameSpec, encode};
-use error::explain_failed_handshake;
+use crate::proto::session::Session;
 
 /// The largest message or frame the client accepts: far beyond any lesson, small enough that a
 /// hostile server cannot exhaust memory.
@@ -63,8 +64,12 @@ pub struct ClientOptions {
     pub headers: Vec<(String, String)>,
     /// Subprotocols to offer, in order of preference.
     pub protocols: Vec<String>,
-    /// How long to wait for the connection, the handshake and each reply.
+    /// How long to wait for the connection and the handshake.
     pub timeout: Duration,
+    /// How long [`WsClient::recv`] waits for the next message, or `None` to wait as long as
+    /// the connection stays open: an open, idle WebSocket is legitimate (RFC 6455 sets no
+    /// idle limit), so only a scripted run that expects replies bounds the wait.
+    pub reply_timeout: Option<Duration>,
     /// How frames are masked.
     pub masking: Masking,
     /// The connection's label in the transcript.
@@ -83,6 +88,7 @@ impl Default for ClientOptions {
             headers: Vec::new(),
             protocols: Vec::new(),
             timeout: Duration::from_secs(10),
+            reply_timeout: Some(Duration::from_secs(10)),
             masking: Masking::Library,
             label: "client".into(),
             tls: TlsOptions::default(),
@@ -96,11 +102,18 @@ pub struct WsClient {
     ws: Ws,
     conn: Option<ConnId>,
     timeout: Duration,
+    reply_timeout: Option<Duration>,
     masking: Masking,
     delivered: Delivered,
     protocol: Option<String>,
     recorder: Recorder,
     closed_by_us: bool,
+    /// Whether the server's close frame arrived: without it, the connection did not close
+    /// cleanly, whoever dropped TCP (§7.1.5).
+    close_received: bool,
+    /// Extensions the server accepted that wslab does not speak: their reserved bits are the
+    /// client's own doing, never the server's fault.
+    unspoken: Vec<String>,
 }
 
 impl std::fmt::Debug for WsClient {
@@ -171,51 +184,63 @@ impl WsClient {
         };
         let stream = connect_any(&addrs, recorder, options, tls).await?;
         let conn = stream.conn();
-        let mut request = build_request(url, options)?;
-        let (ws, protocol) = if let Some(offer) = &options.deflate {
-            let offered: Vec<Params> = offers([offer.as_str()])
-                .into_iter()
-                .collect::<Result<_, _>>()
-                .map_err(|e| ClientError::BadRequest {
-                    detail: e.to_string(),
-                })?;
-            let value = HeaderValue::from_str(offer).map_err(|_| ClientError::BadRequest {
-                detail: format!("the offer {offer:?} cannot be a header value"),
+        let head = head::request_head(url, options)?;
+        let mut offered: Vec<Params> = offers(options.deflate.as_deref())
+            .into_iter()
+            .collect::<Result<_, _>>()
+            .map_err(|e| ClientError::BadRequest {
+                detail: e.to_string(),
             })?;
-            request
-                .headers_mut()
-                .insert("sec-websocket-extensions", value);
-            let (ws, protocol) =
-                own::handshake(stream, &request, &offered, recorder, conn, options.timeout).await?;
-            (Ws::Own(Box::new(ws)), protocol)
-        } else {
+        // permessage-deflate offered by --header is honoured as --deflate's is: the server
+        // that accepts it is right to compress. An offer that breaks RFC 7692 goes out as
+        // typed, and a server must decline it (§5.1), so only the valid ones can be agreed.
+        let typed = options
+            .headers
+            .iter()
+            .filter(|(name, _)| name.eq_ignore_ascii_case("sec-websocket-extensions"))
+            .map(|(_, value)| value.as_str());
+        offered.extend(offers(typed).into_iter().filter_map(Result::ok));
+        let opened =
+            own::handshake(stream, &head, &offered, recorder, conn, options.timeout).await?;
+        // tokio-tungstenite rejected a 101 without a subprotocol when some were offered; RFC
+        // 6455 §4.1 leaves that to the client, and wslab keeps the choice it always made.
+        if !options.protocols.is_empty() && opened.protocol.is_none() {
+            return Err(ClientError::NoSubprotocol);
+        }
+        let protocol = opened.protocol;
+        let unspoken = opened.unspoken;
+        let ws = if offered.is_empty() {
             let config = WebSocketConfig::default()
                 .max_message_size(Some(MAX_MESSAGE))
                 .max_frame_size(Some(MAX_MESSAGE));
-            let handshake =
-                tokio_tungstenite::client_async_with_config(request, stream, Some(config));
-            let secs = options.timeout.as_secs_f64();
-            let (ws, response) = match tokio::time::timeout(options.timeout, handshake).await {
-                Err(_) => return Err(ClientError::HandshakeTimeout { secs }),
-                Ok(Err(error)) => return Err(explain_failed_handshake(recorder, conn, &error)),
-                Ok(Ok(done)) => done,
-            };
-            let protocol = response
-                .headers()
-                .get("sec-websocket-protocol")
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string);
-            (Ws::Library(Box::new(ws)), protocol)
+            let ws = WebSocketStream::from_partially_read(
+                opened.stream,
+                opened.rest,
+                Role::Client,
+                Some(config),
+            )
+            .await;
+            Ws::Library(Box::new(ws))
+        } else {
+            let session = Session::client(opened.agreed, MAX_MESSAGE, fresh_mask);
+            Ws::Own(Box::new(SessionStream::with_read(
+                opened.stream,
+                session,
+                &opened.rest,
+            )))
         };
         Ok(Self {
             ws,
             conn,
             timeout: options.timeout,
+            reply_timeout: options.reply_timeout,
             masking: options.masking,
             delivered: Delivered::default(),
             protocol,
             recorder: recorder.clone(),
             closed_by_us: false,
+            close_received: false,
+            unspoken,
         })
     }
 
@@ -333,14 +358,19 @@ impl WsClient {
         stream.flush().await.map_err(|e| ClientError::from_io(&e))
     }
 
-    /// Waits for the next message from the server, up to the timeout.
+    /// Waits for the next message from the server, up to the reply timeout if there is one.
     ///
     /// # Errors
     /// A timeout, or the server breaking the protocol or the connection.
     pub async fn recv(&mut self) -> Result<Option<Message>, ClientError> {
-        let secs = self.timeout.as_secs_f64();
-        match tokio::time::timeout(self.timeout, self.ws.next()).await {
-            Err(_) => Err(ClientError::ReplyTimeout { secs }),
+        let next = match self.reply_timeout {
+            None => Ok(self.ws.next().await),
+            Some(limit) => tokio::time::timeout(limit, self.ws.next())
+                .await
+                .map_err(|_| limit.as_secs_f64()),
+        };
+        match next {
+            Err(secs) => Err(ClientError::ReplyTimeout { secs }),
             Ok(None) => Ok(None),
             Ok(Some(Err(error))) => {
                 // The session has already sent its close, with the rule in its reason.
@@ -354,6 +384,7 @@ impl WsClient {
                 self.read_error(error, closing)
             }
             Ok(Some(Ok(message))) => {
+                self.close_received |= matches!(message, Message::Close(_));
                 if let Some(app) = app_message(&message) {
                     self.delivered.push(app);
                 }
@@ -370,6 +401,13 @@ impl WsClient {
         use tungstenite::error::ProtocolError;
         let code = match error {
             tungstenite::Error::Protocol(ProtocolError::ResetWithoutClosingHandshake) => return,
+            // §7.4.1: 1003 is data an endpoint cannot accept; the bits are the accepted
+            // extension's, so 1002 (a protocol error) would blame the server wrongly.
+            tungstenite::Error::Protocol(ProtocolError::NonZeroReservedBits)
+                if !self.unspoken.is_empty() =>
+            {
+                1003
+            }
             tungstenite::Error::Protocol(_) => 1002,
             tungstenite::Error::Utf8(_) => 1007,
             tungstenite::Error::Capacity(_) => 1009,
@@ -393,6 +431,15 @@ impl WsClient {
         error: tungstenite::Error,
         closing: bool,
     ) -> Result<Option<Message>, ClientError> {
+        if matches!(
+            error,
+            tungstenite::Error::Protocol(tungstenite::error::ProtocolError::NonZeroReservedBits)
+        ) && !self.unspoken.is_empty()
+        {
+            return Err(ClientError::Unspoken {
+                extensions: self.unspoken.join(", "),
+            });
+        }
         match ClientError::from_read(error, closing) {
             None => Ok(None),
             // The capture names the rule in RFC terms; the library's words are the fallback.
@@ -438,7 +485,29 @@ impl WsClient {
     /// # Errors
     /// A timeout, or the server breaking the protocol.
     pub async fn drain(&mut self) -> Result<(), ClientError> {
-        while self.recv().await?.is_some() {}
+        loop {
+            match self.recv().await {
+                Ok(Some(_)) => {}
+                Ok(None) => break,
+                // §7.1.1: the client waits for the server to close TCP, and may close it
+                // itself after a while; leaving is then what happens, and the sentence says so.
+                Err(ClientError::ReplyTimeout { secs }) if self.closed_by_us => {
+                    let _ = tokio::time::timeout(self.timeout, self.ws.tcp_mut().shutdown()).await;
+                    return Err(if self.close_received {
+                        ClientError::ReplyTimeout { secs }
+                    } else {
+                        ClientError::CloseUnanswered { secs }
+                    });
+                }
+                Err(error) => return Err(error),
+            }
+        }
+        // §5.5.1: an endpoint that receives a close frame must answer with one. A server that
+        // drops TCP instead left the closing handshake unfinished, and passing it would hide
+        // what every WebSocket API reports as 1006 (§7.1.5).
+        if self.closed_by_us && !self.close_received {
+            return Err(ClientError::NoCloseReply);
+        }
         // Under TLS, close_notify (RFC 8446 §6.1), so the server can tell the end from a
         // truncation; on TCP, the FIN a drop would send. A server already gone is no error.
         let _ = tokio::time::timeout(self.timeout, self.ws.tcp_mut().shutdown()).await;
@@ -494,36 +563,4 @@ async fn connect_any(
         host: String::new(),
         detail: "no addresses".into(),
     }))
-}
-
-fn build_request(
-    url: &WsUrl,
-    options: &ClientOptions,
-) -> Result<tungstenite::handshake::client::Request, ClientError> {
-    let mut request =
-        url.to_string()
-            .into_client_request()
-            .map_err(|e| ClientError::BadRequest {
-                detail: e.to_string(),
-            })?;
-    let headers = request.headers_mut();
-    let bad = |detail: String| ClientError::BadRequest { detail };
-    if let Some(key) = &options.key {
-        let value = HeaderValue::from_str(key)
-            .map_err(|_| bad(format!("the key {key:?} cannot be a header value")))?;
-        headers.insert("sec-websocket-key", value);
-    }
-    if !options.protocols.is_empty() {
-        let value = HeaderValue::from_str(&options.protocols.join(", "))
-            .map_err(|_| bad("a subprotocol name cannot be a header value".into()))?;
-        headers.insert("sec-websocket-protocol", value);
-    }
-    for (name, value) in &options.headers {
-        let name = tungstenite::http::HeaderName::from_bytes(name.trim().as_bytes())
-            .map_err(|_| bad(format!("{name:?} is not a header name")))?;
-        let value = HeaderValue::from_str(value.trim())
-            .map_err(|_| bad(format!("the value of {name} cannot be sent")))?;
-        headers.insert(name, value);
-    }
-    Ok(request)
 }

@@ -1,38 +1,47 @@
-//! The opening handshake written and read here rather than by tungstenite, for a client that
-//! offers permessage-deflate: tungstenite 0.30 would refuse the RSV1 frames that follow, so
-//! the connection runs on wslab's own session, and the 101's extension answer is judged by
-//! RFC 7692's rules (§5.1: a client fails the connection on an answer it cannot accept).
+//! The opening handshake written and read here rather than by tungstenite, for every
+//! connection: the request goes out as the user typed it (see `head.rs`), and a client that
+//! offers permessage-deflate needs the 101's extension answer judged by RFC 7692's rules
+//! (§5.1: a client fails the connection on an answer it cannot accept) before its session
+//! starts, since tungstenite 0.30 would refuse the RSV1 frames that follow.
 
-use std::fmt::Write as _;
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
-use tokio_tungstenite::tungstenite::{self, handshake::client::Request};
+use tokio_tungstenite::tungstenite;
 
+use super::ClientError;
 use super::error::explain_failed_handshake;
-use super::{ClientError, MAX_MESSAGE};
 use crate::capture::ConnId;
 use crate::net::recorder::Recorder;
-use crate::net::session_stream::SessionStream;
 use crate::net::tcp::TappedTcp;
-use crate::proto::deflate::{Params, check_answer};
+use crate::proto::deflate::{Agreed, Params, check_answer};
 use crate::proto::handshake::check_response;
-use crate::proto::http::{Head, StartLine, parse_request, parse_response};
-use crate::proto::session::Session;
+use crate::proto::http::{Head, StartLine, extension_names, parse_request, parse_response};
 
-/// What the handshake gave: the session, and the subprotocol the server chose.
-pub(super) type Opened = (SessionStream<TappedTcp>, Option<String>);
+/// What an accepted handshake gave.
+pub(super) struct Opened {
+    /// The socket, at the first byte after the 101's head.
+    pub stream: TappedTcp,
+    /// Bytes read past the head: the first frames, if the server sent them at once.
+    pub rest: Vec<u8>,
+    /// permessage-deflate as agreed, when it was.
+    pub agreed: Option<Agreed>,
+    /// The subprotocol the server chose.
+    pub protocol: Option<String>,
+    /// The extensions the 101 accepted that wslab does not speak, by name.
+    pub unspoken: Vec<String>,
+}
 
-/// Sends `request` with `offer` in it, reads the answer, and opens the session it agreed.
+/// Sends `head` (which carries `offer`, if any), reads the answer and checks it.
 pub(super) async fn handshake(
     mut stream: TappedTcp,
-    request: &Request,
+    head: &str,
     offer: &[Params],
     recorder: &Recorder,
     conn: Option<ConnId>,
     timeout: Duration,
 ) -> Result<Opened, ClientError> {
-    let bytes = request_bytes(request);
+    let bytes = head;
     let secs = timeout.as_secs_f64();
     let exchange = async {
         stream
@@ -72,25 +81,20 @@ pub(super) async fn handshake(
         detail: broken.to_string(),
     })?;
     let protocol = head.header("sec-websocket-protocol").map(str::to_owned);
-    let session = Session::client(agreed, MAX_MESSAGE, super::fresh_mask);
-    Ok((SessionStream::with_read(stream, session, &rest), protocol))
-}
-
-// The request's head as it goes on the wire.
-fn request_bytes(request: &Request) -> String {
-    let target = request
-        .uri()
-        .path_and_query()
-        .map_or("/", |p| p.as_str())
-        .to_owned();
-    let mut out = format!("GET {target} HTTP/1.1\r\n");
-    for (name, value) in request.headers() {
-        let _ = write!(out, "{name}: ");
-        out.push_str(&String::from_utf8_lossy(value.as_bytes()));
-        out.push_str("\r\n");
-    }
-    out.push_str("\r\n");
-    out
+    let unspoken = head
+        .headers
+        .iter()
+        .filter(|h| h.name.eq_ignore_ascii_case("sec-websocket-extensions"))
+        .flat_map(|h| extension_names(&h.value))
+        .filter(|name| !name.eq_ignore_ascii_case("permessage-deflate"))
+        .collect();
+    Ok(Opened {
+        stream,
+        rest,
+        agreed,
+        protocol,
+        unspoken,
+    })
 }
 
 // Reads until the response head is complete; the head and the bytes after it, or `None` when

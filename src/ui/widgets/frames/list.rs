@@ -47,7 +47,10 @@ pub(super) fn lines<'a>(
     area: Rect,
 ) -> Vec<Line<'static>> {
     let height = usize::from(area.height);
-    let header = height >= 4;
+    // The header names the columns, so it stays whenever a row fits under it: stacked on a
+    // short terminal the list may have only two or three lines, and bare numbers would not
+    // say which is the length and which the opcode.
+    let header = height >= 2;
     let n = height - usize::from(header);
     // Keep the selected row in sight, a third of the way down, as the text panes do.
     let top = selected
