@@ -9,6 +9,14 @@ pub struct Stop {
     signals: [(tokio::signal::unix::Signal, Caught); 3],
 }
 
+/// The exit status of a run that `caught` ended: 128+N, the shell's convention, or success
+/// when no signal ended it.
+pub fn exit(caught: Option<Caught>) -> std::process::ExitCode {
+    caught.map_or(std::process::ExitCode::SUCCESS, |c| {
+        std::process::ExitCode::from(128 + c.number)
+    })
+}
+
 /// A signal that ended a run: its name and number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Caught {

@@ -119,9 +119,15 @@ fn a_proxy_ended_by_sigterm_or_sighup_saves_its_capture() {
         assert!(sent.success());
         let out = child.wait_with_output().expect("the proxy ends");
         let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(
-            out.status.code().is_some(),
-            "SIG{signal} killed it: {stderr}"
+        let number = match signal {
+            "INT" => 2,
+            "TERM" => 15,
+            _ => 1,
+        };
+        assert_eq!(
+            out.status.code(),
+            Some(128 + number),
+            "SIG{signal}: {stderr}"
         );
         assert!(
             stderr.contains("the capture is saved in"),

@@ -228,7 +228,8 @@ mod serve {
 
         interrupt(&child);
         let rest: Vec<String> = lines.map(Result::unwrap).collect();
-        assert!(child.wait().unwrap().success());
+        // Ended by SIGINT: 128 + 2, the shell's convention.
+        assert_eq!(child.wait().unwrap().code(), Some(130));
         let summary = rest.last().unwrap();
         assert!(
             summary.starts_with("stopped: 2 connections served, "),
@@ -280,7 +281,7 @@ mod serve {
             "{warning}"
         );
         interrupt(&child);
-        assert!(child.wait().unwrap().success());
+        assert_eq!(child.wait().unwrap().code(), Some(130));
         let rest: Vec<String> = err.map(Result::unwrap).collect();
         assert!(rest.is_empty(), "one warning only: {rest:?}");
     }
@@ -325,6 +326,6 @@ mod serve {
             "{shown:?}"
         );
         interrupt(&child);
-        assert!(child.wait().unwrap().success());
+        assert_eq!(child.wait().unwrap().code(), Some(130));
     }
 }

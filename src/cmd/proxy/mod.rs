@@ -120,7 +120,8 @@ async fn serve(
     save: Option<&crate::files::save::Target>,
     out: &mut impl Write,
 ) -> anyhow::Result<ExitCode> {
-    let (mut stop, mut stopped) = super::serve::ctrl_c()?;
+    let (mut stop, mut caught) = super::serve::ctrl_c()?;
+    let mut stopped = caught.is_some();
     let (listen, upstream) = (config.listen, config.upstream.to_string());
     let recorder = config.recorder();
     // Subscribed before the first connection can open, so none is missed.
@@ -162,7 +163,7 @@ async fn serve(
         tokio::select! {
             biased;
             result = &mut stop => {
-                result.context("cannot watch for Ctrl-C")?;
+                caught = Some(result.context("cannot watch for Ctrl-C")?);
                 stopped = true;
             }
             // Only the failures of connections the capture did not record are written from
@@ -209,7 +210,7 @@ async fn serve(
         target.write(&recorder)?;
         eprintln!("wslab: the capture is saved in {}", target.path.display());
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(super::signals::exit(caught))
 }
 
 // Updates taken at once, under one read of the transcript.

@@ -15,6 +15,7 @@ use tokio::sync::broadcast::error::RecvError;
 
 use crate::capture::{ConnId, Connection, Direction, Learned, Transcript, Update};
 use crate::cli::ServeArgs;
+use crate::cmd::signals::Caught;
 use crate::files::write_atomically;
 use crate::net::Recorder;
 use crate::net::lab::{Lab, LabConfig, Timeouts};
@@ -45,6 +46,11 @@ pub fn run(args: &ServeArgs, palette: Palette, out: &mut impl Write) -> anyhow::
     runtime.block_on(serve(args, palette, out))
 }
 
+/// The signal a listening command waits for, as a future that can be polled once to install
+/// its handlers.
+pub(crate) type StopSignal =
+    std::pin::Pin<Box<dyn std::future::Future<Output = io::Result<Caught>> + Send>>;
+
 /// A watch for SIGINT (Ctrl-C), SIGTERM and SIGHUP, installed now, and whether one came
 /// already: `kill` and a closed terminal end `serve` and `proxy` as Ctrl-C does, with the
 /// summary printed and `--save` written, never the default action that loses the capture.
@@ -54,23 +60,16 @@ pub fn run(args: &ServeArgs, palette: Palette, out: &mut impl Write) -> anyhow::
 ///
 /// # Errors
 /// When the signal cannot be watched.
-pub(crate) fn ctrl_c() -> anyhow::Result<(
-    std::pin::Pin<Box<impl std::future::Future<Output = io::Result<()>>>>,
-    bool,
-)> {
+pub(crate) fn ctrl_c() -> anyhow::Result<(StopSignal, Option<Caught>)> {
     let mut stop = Box::pin(async {
         let mut signals = super::signals::Stop::install()?;
-        signals.wait().await;
-        Ok(())
+        Ok(signals.wait().await)
     });
-    let stopped = match (&mut stop).now_or_never() {
-        Some(result) => {
-            result.context("cannot watch for Ctrl-C")?;
-            true
-        }
-        None => false,
+    let caught = match (&mut stop).now_or_never() {
+        Some(result) => Some(result.context("cannot watch for Ctrl-C")?),
+        None => None,
     };
-    Ok((stop, stopped))
+    Ok((stop, caught))
 }
 
 async fn serve(
@@ -78,7 +77,8 @@ async fn serve(
     palette: Palette,
     out: &mut impl Write,
 ) -> anyhow::Result<ExitCode> {
-    let (mut stop, mut stopped) = ctrl_c()?;
+    let (mut stop, mut caught) = ctrl_c()?;
+    let mut stopped = caught.is_some();
     let bind = SocketAddr::new(args.bind, args.port);
     let recorder = Recorder::default();
     // Subscribed before the first connection can open, so none is missed.
@@ -125,7 +125,7 @@ async fn serve(
         tokio::select! {
             biased;
             result = &mut stop => {
-                result.context("cannot watch for Ctrl-C")?;
+                caught = Some(result.context("cannot watch for Ctrl-C")?);
                 stopped = true;
             }
             update = updates.recv() => match update {
@@ -142,7 +142,7 @@ async fn serve(
     lab.shutdown().await;
     writeln!(out, "\n{}", printer.summary(&recorder))?;
     out.flush()?;
-    Ok(ExitCode::SUCCESS)
+    Ok(super::signals::exit(caught))
 }
 
 /// Where the lab's certificates were saved.
