@@ -159,7 +159,7 @@ pub enum Command {
     Lessons(LessonsArgs),
     /// Stand between a client and a ws:// server: relay every byte unchanged, show every frame.
     Proxy(ProxyArgs),
-    /// Grade a WebSocket echo server against RFC 6455 and RFC 7692, rule by rule, with the bytes.
+    /// Grade a server (or, with --client, a client) against RFC 6455 and 7692, rule by rule.
     Grade(GradeArgs),
 }
 
