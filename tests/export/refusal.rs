@@ -1,8 +1,8 @@
 //! A refused upgrade's explanation: a raw server answers 403 with a text body, head and body
-//! in one write as most servers send them (the client stops reading at the end of the head,
-//! so a body sent later may not be captured: see `net/client`), and every view of `wslab connect` shows the body,
+//! in one write as most servers send them, and every view of `wslab connect` shows the body,
 //! capped and marked when cut: the plain output, `--json`, the saved `.jsonl`, and the
-//! sentence on stderr, which gives the server's words.
+//! sentence on stderr, which gives the server's words. A body written a moment after its head
+//! is waited for and shown too.
 
 use std::process::{Command, Output};
 
@@ -17,8 +17,9 @@ fn body() -> String {
     format!("{FIRST}\n{}\n", "x".repeat(1400))
 }
 
-// Answers every connection 403 Forbidden with the body.
-async fn refusing_server(listener: TcpListener) {
+// Answers every connection 403 Forbidden with the body: in the head's write, or `late`, a
+// moment after it, as a server that flushes its head first does.
+async fn refusing_server(listener: TcpListener, late: bool) {
     loop {
         let Ok((mut stream, _)) = listener.accept().await else {
             return;
@@ -37,7 +38,14 @@ async fn refusing_server(listener: TcpListener) {
                 "HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nContent-Length: {}\r\n\r\n",
                 body.len()
             );
-            let _ = stream.write_all((answer + &body).as_bytes()).await;
+            if late {
+                let _ = stream.write_all(answer.as_bytes()).await;
+                // The time a server takes to render its page: the client has read the head.
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                let _ = stream.write_all(body.as_bytes()).await;
+            } else {
+                let _ = stream.write_all((answer + &body).as_bytes()).await;
+            }
             let _ = stream.shutdown().await;
             let mut rest = Vec::new();
             let _ = stream.read_to_end(&mut rest).await;
@@ -61,7 +69,7 @@ async fn wslab(args: Vec<String>) -> Output {
 async fn a_refusals_body_is_shown_in_every_view() {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("ws://{}/chat", listener.local_addr().unwrap());
-    let server = tokio::spawn(refusing_server(listener));
+    let server = tokio::spawn(refusing_server(listener, false));
     let body = body();
 
     // Plain output: the body under a heading, cut at 1024 bytes and marked; the sentence
@@ -117,5 +125,19 @@ async fn a_refusals_body_is_shown_in_every_view() {
     assert_eq!(lines[said]["status"], 403);
     assert_eq!(lines[said]["text"], body.as_str());
     assert_eq!(lines[said]["truncated"], false);
+    server.abort();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_written_after_its_head_is_waited_for_and_shown() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("ws://{}/chat", listener.local_addr().unwrap());
+    let server = tokio::spawn(refusing_server(listener, true));
+    let plain = wslab(vec!["connect".into(), url]).await;
+    assert_eq!(plain.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&plain.stdout);
+    assert!(stdout.contains(FIRST), "{stdout}");
+    let stderr = String::from_utf8_lossy(&plain.stderr);
+    assert!(stderr.contains(&format!("it said: \"{FIRST}")), "{stderr}");
     server.abort();
 }

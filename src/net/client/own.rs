@@ -70,6 +70,9 @@ pub(super) async fn handshake(
             detail: "the request head could not be read back".into(),
         })?;
     if let Some(error) = refused(&sent, &head) {
+        if matches!(error, ClientError::Rejected { .. }) {
+            read_refusal_body(&mut stream, &head, rest.len(), timeout).await;
+        }
         return Err(error);
     }
     let answers = head
@@ -123,6 +126,46 @@ async fn read_head(stream: &mut TappedTcp) -> Result<Option<(Head, Vec<u8>)>, Cl
                     detail: error.to_string(),
                 });
             }
+        }
+    }
+}
+
+/// The most of a refusal's body read before the connection is given up; the views cut it
+/// shorter still.
+const REFUSAL_BODY_MAX: usize = 64 * 1024;
+
+/// How long a refusal's body may take to follow its head.
+const REFUSAL_BODY_WAIT: Duration = Duration::from_secs(1);
+
+// A refusal's body says why (an Origin not allowed, a version not spoken), and servers often
+// write it after the head: it is read, within REFUSAL_BODY_MAX bytes and a short wait, so
+// the tap records it for every view. `have` body bytes came with the head.
+async fn read_refusal_body(stream: &mut TappedTcp, head: &Head, have: usize, timeout: Duration) {
+    let length = head
+        .header("content-length")
+        .and_then(|v| v.trim().parse::<usize>().ok());
+    let chunked = head
+        .header("transfer-encoding")
+        .is_some_and(|v| v.to_ascii_lowercase().contains("chunked"));
+    // Without a length or chunks, the body ends when the server closes.
+    let wanted = length.unwrap_or(REFUSAL_BODY_MAX).min(REFUSAL_BODY_MAX);
+    let deadline = tokio::time::Instant::now() + REFUSAL_BODY_WAIT.min(timeout);
+    let mut got = have;
+    let mut last = Vec::new();
+    let mut chunk = [0u8; 4096];
+    while got < wanted {
+        match tokio::time::timeout_at(deadline, stream.read(&mut chunk)).await {
+            Ok(Ok(n)) if n > 0 => {
+                got += n;
+                // The last chunk of a chunked body is "0" and an empty line.
+                last.extend_from_slice(&chunk[..n]);
+                let keep = last.len().saturating_sub(5);
+                last.drain(..keep);
+                if chunked && last.ends_with(b"0\r\n\r\n") {
+                    return;
+                }
+            }
+            _ => return,
         }
     }
 }
