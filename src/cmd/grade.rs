@@ -1,7 +1,7 @@
 //! `wslab grade`: the suite run against a server, and its card printed and saved.
 
 use std::io::{IsTerminal as _, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -43,10 +43,7 @@ fn format_of(path: &Path) -> Result<Format, BadInput> {
             )));
         }
     };
-    let folder = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
+    let folder = crate::files::folder(path);
     if !folder.is_dir() {
         return Err(BadInput(format!(
             "--save {}: the folder {} does not exist",

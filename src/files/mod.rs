@@ -11,7 +11,7 @@ use std::io::Write as _;
 use std::path::Path;
 
 /// The folder a path is in, `.` for a bare name.
-fn folder(path: &Path) -> &Path {
+pub fn folder(path: &Path) -> &Path {
     match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),

@@ -117,8 +117,26 @@ impl<'a> Heard<'a> {
     }
 
     /// The first expected reply missing or different, in one line; `None` when every one
-    /// came back in order.
+    /// came back in order and nothing more.
     pub fn missing(&self, expected: &[Reply]) -> Option<String> {
+        self.missing_before(expected).or_else(|| {
+            let wanted = expected
+                .iter()
+                .filter(|r| matches!(r, Reply::Data(..)))
+                .count();
+            let extra = self.data.len().saturating_sub(wanted);
+            (extra > 0).then(|| {
+                format!(
+                    "{extra} message{} more than were sent came back",
+                    if extra == 1 { "" } else { "s" }
+                )
+            })
+        })
+    }
+
+    /// As [`Heard::missing`], leaving what came after the expected replies to the caller:
+    /// for the cases whose bad frame follows them.
+    pub fn missing_before(&self, expected: &[Reply]) -> Option<String> {
         let mut data = self.data.iter().map(|(_, m)| *m);
         let mut pongs = self.pongs.iter().copied();
         for (n, reply) in expected.iter().enumerate() {
@@ -149,13 +167,7 @@ impl<'a> Heard<'a> {
                 }
             }
         }
-        let extra = data.count();
-        (extra > 0).then(|| {
-            format!(
-                "{extra} message{} more than were sent came back",
-                if extra == 1 { "" } else { "s" }
-            )
-        })
+        None
     }
 
     /// How many data messages came back.

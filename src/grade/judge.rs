@@ -458,29 +458,3 @@ fn bytes(size: u64) -> String {
         format!("{size} bytes")
     }
 }
-
-// Kept apart from `missing` so a case that expects nothing before its bad frame reads as
-// such.
-impl Heard<'_> {
-    fn missing_before(&self, before: &[super::case::Reply]) -> Option<String> {
-        if before.is_empty() {
-            return None;
-        }
-        // Only the expected ones are compared; what came after them is judged by the caller.
-        let n = before
-            .iter()
-            .filter(|r| matches!(r, super::case::Reply::Data(..)))
-            .count();
-        let trimmed = Heard {
-            response: self.response,
-            status: self.status,
-            data: self.data.iter().take(n).copied().collect(),
-            pongs: self.pongs.clone(),
-            close: self.close,
-            data_after_close: 0,
-            probe_answered: false,
-            ended_us: self.ended_us,
-        };
-        trimmed.missing(before)
-    }
-}

@@ -12,7 +12,7 @@ use tokio::time::Instant;
 use crate::grade::case::{Case, Expect, Group, Out, Reply};
 use crate::grade::outcome::{Grade, Outcome};
 use crate::grade::report::Card;
-use crate::grade::suite::deflate::OFFER;
+use crate::grade::suite;
 use crate::net::recorder::Recorder;
 use crate::proto::OpCode;
 
@@ -57,24 +57,14 @@ pub async fn run_warning(
     let needs_deflate = cases
         .iter()
         .any(|c| c.group == Group::Deflate && !c.handshake_only());
-    let declined = if needs_deflate {
-        let gate = Case::new(
-            "gate",
-            Group::Deflate,
-            "offer",
-            crate::grade::case::Rule {
-                section: "",
-                says: "",
-                level: crate::grade::Level::Info,
-            },
-            Expect::Opens,
-        );
-        let mut gate = gate;
-        gate.deflate = Some(OFFER);
-        let outcome = play(&gate, target, &recorder).await?;
-        !matches!(outcome.verdict.grade, Grade::Pass)
-    } else {
-        false
+    // The deflate part's first case is its gate: the offer, accepted or not.
+    let gate = suite::deflate::cases().into_iter().next();
+    let declined = match gate {
+        Some(gate) if needs_deflate => {
+            let outcome = play(&gate, target, &recorder).await?;
+            outcome.verdict.grade != Grade::Pass
+        }
+        _ => false,
     };
     let total = cases.len();
     let mut outcomes = Vec::with_capacity(total);

@@ -4,9 +4,9 @@
 
 use std::time::Duration;
 
-use base64::Engine as _;
 use tokio::io::AsyncReadExt as _;
 use tokio::time::Instant;
+use tokio_tungstenite::tungstenite::handshake::client::generate_key;
 
 use super::conn::Player;
 use crate::capture::ConnId;
@@ -14,7 +14,7 @@ use crate::grade::case::{Case, Finish, Role, request_head};
 use crate::grade::heard::{Ending, How};
 use crate::grade::outcome::{Grade, Outcome, Verdict};
 use crate::grade::{evidence, judge};
-use crate::net::client::{self, ClientOptions, fresh_mask};
+use crate::net::client::{self, ClientOptions};
 use crate::net::recorder::Recorder;
 use crate::net::url::WsUrl;
 use crate::proto::deflate::{self, Agreed};
@@ -127,7 +127,7 @@ pub(super) fn judged(
 // Writes the case's request and reads the answer; plays the rest when it opened. When the
 // last step went out, on the capture's clock.
 async fn run(player: &mut Player<'_>, case: &Case, target: &Target) -> Option<u64> {
-    let key = fresh_key();
+    let key = generate_key();
     let mut extra = Vec::new();
     if let Some(offer) = case.deflate {
         extra.push(("Sec-WebSocket-Extensions".to_owned(), offer.to_owned()));
@@ -203,12 +203,4 @@ async fn read_head(
             }
         }
     }
-}
-
-fn fresh_key() -> String {
-    let mut nonce = [0u8; 16];
-    for chunk in nonce.chunks_mut(4) {
-        chunk.copy_from_slice(&fresh_mask());
-    }
-    base64::engine::general_purpose::STANDARD.encode(nonce)
 }
