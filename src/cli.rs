@@ -12,7 +12,7 @@ use clap::{ArgMatches, Args, Parser, Subcommand, ValueEnum};
         wslab runs a real lab server on loopback, connects to it (or to your own ws:// \
         server) and shows every byte that crossed the socket: the handshake with each header \
         explained, Sec-WebSocket-Accept derived step by step, and every frame field by field, \
-        with the rule each byte follows or breaks. Eighteen lessons run it all for real: \
+        with the rule each byte follows or breaks. Nineteen lessons run it all for real: \
         run `wslab` for the menu, or `wslab lesson 1 --plain` for text.",
     after_help = "Examples:\n  \
         wslab lesson 1 --plain                        # the first lesson, run for real\n  \

@@ -44,11 +44,13 @@ pub fn draw(frame: &mut Frame, inspector: &Inspector, theme: &Theme) {
         Link::Open(Some(p)) => Span::styled(format!("open, subprotocol {p}"), theme.good),
         Link::Closed(why) => Span::styled(format!("closed: {why} · R reconnects"), theme.bad),
     };
+    // A long close reason must not be cut unseen: a title wider than the screen ends in "…".
+    let heading = Line::from(vec![
+        Span::styled(format!(" inspect {} · ", inspector.url), theme.heading),
+        state,
+    ]);
     frame.render_widget(
-        Paragraph::new(Line::from(vec![
-            Span::styled(format!(" inspect {} · ", inspector.url), theme.heading),
-            state,
-        ])),
+        Paragraph::new(super::widgets::fit_line(&heading, usize::from(title.width))),
         title,
     );
     let focused = inspector.focus == Focus::Pane;
@@ -81,17 +83,25 @@ pub fn draw(frame: &mut Frame, inspector: &Inspector, theme: &Theme) {
         Paragraph::new(Line::from(typed)).block(composer_block),
         composer,
     );
+    // R works only once the connection has closed, and then from either place.
+    let closed = matches!(inspector.link, Link::Closed(_));
     let line = inspector.status.clone().unwrap_or_else(|| {
-        if editing && raw {
+        if editing && closed {
+            " R reconnect · ↑↓ kind · Tab to the frames · Ctrl-C quit".to_owned()
+        } else if editing && raw {
             " Enter send as is · ←→ byte · ↑↓ kind · Tab to the frames · Ctrl-C quit".to_owned()
         } else if editing {
             " Enter send · ↑↓ kind · Tab to the frames · Ctrl-C quit".to_owned()
         } else {
-            " ↑↓ frame · ←→ byte · [ ] pane · f follow · s save · Tab · R reconnect · ? · q"
-                .to_owned()
+            let reconnect = if closed { " · R reconnect" } else { "" };
+            format!(" ↑↓ frame · ←→ byte · [ ] pane · f follow · s save · Tab{reconnect} · ? · q")
         }
     });
-    frame.render_widget(Paragraph::new(Span::styled(line, theme.dim)), keys);
+    let line = super::widgets::fit_line(
+        &Line::from(Span::styled(line, theme.dim)),
+        usize::from(keys.width),
+    );
+    frame.render_widget(Paragraph::new(line), keys);
     if inspector.help {
         help::overlay(frame, KEYS, theme);
     }

@@ -70,10 +70,14 @@ pub(super) fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         } else {
             ""
         };
+        // Panes and a rerun only where the step runs something.
+        let live = if step.actions.is_empty() {
+            ""
+        } else {
+            " · [ ] pane · r rerun"
+        };
         Line::from(Span::styled(
-            format!(
-                " → next · ← back · Tab focus · [ ] pane · r rerun{input} · Esc menu · ? help · q quit"
-            ),
+            format!(" → next · ← back · Tab focus{live}{input} · Esc menu · ? help · q quit"),
             theme.dim,
         ))
     };

@@ -55,7 +55,12 @@ pub fn draw(frame: &mut Frame, view: &ProxyView, theme: &Theme) {
     draw_pane(frame, pane, view, theme);
     draw_filters(frame, filters, view, theme);
     let line = view.status.clone().unwrap_or_else(|| {
-        " ↑↓ Tab [ ] ←→ · f follow · p pause · / search · d o filters · s save · ? · q".to_owned()
+        let pause = if view.paused.is_some() {
+            "p resume"
+        } else {
+            "p pause"
+        };
+        format!(" ↑↓ Tab [ ] ←→ · f follow · {pause} · / search · d o filters · s save · ? · q")
     });
     frame.render_widget(Paragraph::new(Span::styled(line, theme.dim)), keys);
     if view.help {
