@@ -21,5 +21,6 @@ pub mod proto;
 pub mod render;
 pub mod routes;
 pub mod run;
+pub mod signals;
 pub mod tui;
 pub mod ui;

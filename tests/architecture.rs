@@ -37,15 +37,16 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "tui",
         &[
             "proto", "capture", "hexinput", "lesson", "render", "export", "net", "run", "app",
-            "ui", "files",
+            "ui", "files", "signals",
         ],
     ),
+    ("signals", &[]),
     ("cli", &["proto", "net"]),
     (
         "cmd",
         &[
             "proto", "capture", "hexinput", "lesson", "render", "export", "net", "run", "app",
-            "ui", "files", "tui", "cli", "routes", "grade",
+            "ui", "files", "tui", "cli", "routes", "grade", "signals",
         ],
     ),
 ];

@@ -9,7 +9,6 @@ use bytes::Bytes;
 use tokio_tungstenite::tungstenite::Message;
 
 use super::BadInput;
-use super::signals::{Caught, Stop};
 use crate::capture::selfcheck::{Delivered, Verdict};
 use crate::capture::{ConnId, Direction, Limits, Transcript};
 use crate::cli::{ConnectArgs, Send};
@@ -26,6 +25,7 @@ use crate::render::exchange_json::ExchangeJson;
 use crate::render::frame::Options;
 use crate::render::reaction;
 use crate::render::style::{Palette, Role};
+use crate::signals::{Caught, Stop};
 
 /// What to do, checked before any socket opens.
 #[derive(Debug)]

@@ -57,15 +57,16 @@ pub fn run(
     let total = library.order.len();
     let mut failures = Vec::new();
     let mut key = Vec::new();
+    let mut stop = runtime.block_on(async { crate::signals::Stop::install() })?;
     for lesson in chosen {
         let number = library.number(lesson);
         // Each lesson is laid out whole, so a paragraph is never cut between two buffers.
         let mut text = header(lesson, number, total, opts).into_bytes();
         text.push(b'\n');
         let mut answers = Vec::new();
-        runtime.block_on(run_lesson(
+        let caught = runtime.block_on(run_lesson(
             lesson,
-            (settings.clone(), None),
+            (settings.clone(), None, &mut stop),
             opts,
             None,
             &mut text,
@@ -73,6 +74,10 @@ pub fn run(
         ))?;
         out.write_all(reflow(&String::from_utf8_lossy(&text), width).as_bytes())?;
         out.flush()?;
+        // What was laid out is printed above; the rest of the handout is not.
+        if caught.is_some() {
+            return Ok(crate::signals::exit(caught));
+        }
         key.push(KeyPart {
             title: format!("Lesson {number} · {}", lesson.title),
             answers,

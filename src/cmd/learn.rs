@@ -161,6 +161,17 @@ pub fn open(
         }
     }
     let store = store.unwrap_or_else(|| Store::new(std::env::temp_dir().join("wslab")));
-    tui::run(app, &theme(args.theme, color), &store, Settings::default())?;
-    Ok(ExitCode::SUCCESS)
+    let caught = tui::run(app, &theme(args.theme, color), &store, Settings::default())?;
+    Ok(ended(caught))
+}
+
+/// The exit status of a screen: 128+N, said in a sentence, when signal N ended it.
+fn ended(caught: Option<crate::signals::Caught>) -> ExitCode {
+    if let Some(caught) = caught {
+        eprintln!(
+            "wslab: stopped by {}, as q would stop it: progress is saved as on q",
+            caught.name
+        );
+    }
+    crate::signals::exit(caught)
 }

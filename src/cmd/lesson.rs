@@ -11,6 +11,7 @@ use crate::lesson::model::InputField;
 use crate::lesson::{Lesson, Severity};
 use crate::render::lesson::{Plain, header, step};
 use crate::run::{Runner, Settings};
+use crate::signals::{Caught, Stop};
 
 /// Runs `wslab lesson`.
 ///
@@ -74,6 +75,8 @@ pub fn run(
     let opts = Plain::full(args.notes);
     let total = library.order.len();
     let mut failures = Vec::new();
+    // Installed before the first lab opens, so a signal never finds the default action.
+    let mut stop = runtime.block_on(async { Stop::install() })?;
     for lesson in chosen {
         let number = library.number(lesson);
         writeln!(out, "{}", header(lesson, number, total, opts))?;
@@ -85,14 +88,17 @@ pub fn run(
                 t.clone()
             }
         });
-        runtime.block_on(run_lesson(
+        let caught = runtime.block_on(run_lesson(
             lesson,
-            (settings.clone(), save.as_ref()),
+            (settings.clone(), save.as_ref(), &mut stop),
             opts,
             args.input.as_deref().map(|value| (value, url_ok)),
             out,
             (&mut failures, &mut Vec::new()),
         ))?;
+        if caught.is_some() {
+            return Ok(crate::signals::exit(caught));
+        }
     }
     drop(runtime);
     if failures.is_empty() {
@@ -153,16 +159,17 @@ fn url_input(chosen: &[&Lesson], input: Option<&str>) -> Result<bool, BadInput> 
 
 /// Runs one lesson's actions for real and writes it as Markdown to `out`. What failed goes to
 /// `found.0`; each check's step, number and answer entry to `found.1`, for an answer key.
-/// `input` is the learner's value, and whether it may go to a step that takes a URL.
+/// `input` is the learner's value, and whether it may go to a step that takes a URL. A signal
+/// caught by `stop` ends the lesson early, its capture still saved, and is given back.
 pub(super) async fn run_lesson(
     lesson: &Lesson,
-    run: (Settings, Option<&Target>),
+    run: (Settings, Option<&Target>, &mut Stop),
     opts: Plain,
     input: Option<(&str, bool)>,
     out: &mut impl Write,
     found: (&mut Vec<String>, &mut Vec<(usize, usize, String)>),
-) -> anyhow::Result<()> {
-    let (settings, save) = run;
+) -> anyhow::Result<Option<Caught>> {
+    let (settings, save, stop) = run;
     let (failures, answers) = found;
     let runner = match Runner::start(settings).await {
         Ok(runner) => runner,
@@ -171,10 +178,11 @@ pub(super) async fn run_lesson(
                 "{}: the lab server could not start: {e}",
                 lesson.id
             ));
-            return Ok(());
+            return Ok(None);
         }
     };
-    for (i, s) in lesson.steps.iter().enumerate() {
+    let mut caught = None;
+    'steps: for (i, s) in lesson.steps.iter().enumerate() {
         let mut runs = Vec::new();
         for (n, action) in s.actions.iter().enumerate() {
             // The value the learner gave goes to the step's first action, as the format says.
@@ -183,7 +191,15 @@ pub(super) async fn run_lesson(
                 (Some(allowed), Some((value, _))) if n == 0 => Some((allowed.field, value)),
                 _ => None,
             };
-            let run = runner.run(action, typed).await;
+            // A signal stops the lesson between two bytes, not after the action: what the
+            // capture holds so far is still saved below.
+            let run = tokio::select! {
+                run = runner.run(action, typed) => run,
+                signal = stop.wait() => {
+                    caught = Some(signal);
+                    break 'steps;
+                }
+            };
             if run.failed() {
                 let error = run.error.as_deref().unwrap_or_default();
                 failures.push(format!(
@@ -210,6 +226,12 @@ pub(super) async fn run_lesson(
         out.write_all(text.as_bytes())?;
         out.flush()?;
     }
+    if let Some(signal) = caught {
+        eprintln!(
+            "wslab: stopped by {} during {}; what ran before it is printed above",
+            signal.name, lesson.id
+        );
+    }
     let saved = save.map(|target| (target, target.write(runner.recorder())));
     runner.shutdown().await;
     if let Some((target, result)) = saved {
@@ -220,7 +242,7 @@ pub(super) async fn run_lesson(
             target.path.display()
         );
     }
-    Ok(())
+    Ok(caught)
 }
 
 /// A lesson with errors is not run: its actions or checks could not be trusted. With `all`,

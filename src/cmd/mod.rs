@@ -12,7 +12,6 @@ pub mod lesson;
 pub mod lessons;
 pub mod proxy;
 pub mod serve;
-pub mod signals;
 
 use std::io::IsTerminal as _;
 

@@ -14,6 +14,7 @@ use crate::net::Recorder;
 use crate::net::client::{ClientOptions, Outgoing, WsClient, fresh_mask};
 use crate::net::url::WsUrl;
 use crate::proto::send::Send;
+use crate::signals::Caught;
 use crate::ui::{Theme, inspect};
 
 /// What reaches the loop.
@@ -24,8 +25,10 @@ enum Input {
     Conn(Msg),
     /// Bytes crossed: the capture changed.
     Traffic,
-    /// SIGTERM, or the terminal gone.
+    /// The terminal gone.
     Stop,
+    /// SIGINT, SIGTERM or SIGHUP.
+    Signal(Caught),
 }
 
 /// What the console asks of the connection task.
@@ -34,7 +37,8 @@ enum Cmd {
     Close(u16, String),
 }
 
-/// Runs the console until the user quits.
+/// Runs the console until the user quits, or a signal ends it (given back, for the exit
+/// status).
 ///
 /// # Errors
 /// When the terminal cannot be set up or drawn to.
@@ -44,7 +48,7 @@ pub fn run(
     options: &ClientOptions,
     recorder: &Recorder,
     theme: &Theme,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Option<Caught>> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -53,7 +57,7 @@ pub fn run(
     let result = runtime.block_on(async {
         let (tx, mut rx) = mpsc::unbounded_channel::<Input>();
         super::spawn_input(tx.clone(), |msg| Some(msg.map_or(Input::Stop, Input::Term)));
-        super::spawn_signals(tx.clone(), Input::Stop);
+        super::spawn_signals(tx.clone(), Input::Signal);
         let mut inspector = Inspector::new(shown);
         update(&mut inspector, Msg::Keys(fresh_keys()));
         if let Ok(size) = terminal.size() {
@@ -74,12 +78,16 @@ pub fn run(
                 .draw(|f| inspect::draw(f, &inspector, theme))
                 .context("drawing the screen")?;
             let Some(input) = rx.recv().await else {
-                return Ok(());
+                return Ok(None);
             };
             let effects = match input {
                 Input::Stop => {
                     link.goodbye().await;
-                    return Ok(());
+                    return Ok(None);
+                }
+                Input::Signal(caught) => {
+                    link.goodbye().await;
+                    return Ok(Some(caught));
                 }
                 Input::Conn(msg) => update(&mut inspector, msg),
                 Input::Term(crate::app::Msg::Key(key)) => update(&mut inspector, Msg::Key(key)),
@@ -93,7 +101,7 @@ pub fn run(
                 match effect {
                     Effect::Quit => {
                         link.goodbye().await;
-                        return Ok(());
+                        return Ok(None);
                     }
                     Effect::Save => {
                         let said = save_here(recorder, "inspect");

@@ -1,4 +1,5 @@
-//! The terminal: set up and always restored (on exit, on panic, on Ctrl-C and on SIGTERM),
+//! The terminal: set up and always restored (on exit, on panic, on Ctrl-C, and on SIGINT,
+//! SIGTERM or SIGHUP sent to the process),
 //! and the one event loop that selects over keys, network results and signals, feeds them to
 //! `app::update`, carries out the effects, and draws.
 
@@ -19,6 +20,7 @@ use crate::app::keymap::Key;
 use crate::app::{App, Effect, Msg, update};
 use crate::files::store::Store;
 use crate::run::{Runner, Settings};
+use crate::signals::Caught;
 use crate::ui::{self, Theme};
 
 /// What reaches the loop.
@@ -27,15 +29,21 @@ enum Input {
     App(Msg),
     /// A lesson's lab is up.
     Ready(usize, Arc<Runner>),
-    /// SIGTERM, or the input thread gone.
-    Stop,
+    /// The input thread gone, or a signal (SIGINT, SIGTERM, SIGHUP) caught.
+    Stop(Option<Caught>),
 }
 
-/// Runs the app in the terminal until it quits; progress is saved through `store`.
+/// Runs the app in the terminal until it quits; progress is saved through `store`. Gives the
+/// signal that ended it, if one did, for the exit status.
 ///
 /// # Errors
 /// When the terminal cannot be set up or drawn to.
-pub fn run(mut app: App, theme: &Theme, store: &Store, settings: Settings) -> anyhow::Result<()> {
+pub fn run(
+    mut app: App,
+    theme: &Theme,
+    store: &Store,
+    settings: Settings,
+) -> anyhow::Result<Option<Caught>> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -75,13 +83,9 @@ async fn event_loop(
     theme: &Theme,
     store: &Store,
     settings: Settings,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Option<Caught>> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Input>();
-    spawn_input(tx.clone(), |msg| Some(msg.map_or(Input::Stop, Input::App)));
-    spawn_signals(tx.clone(), Input::Stop);
-    if matches!(app.mode, crate::app::Mode::Present { .. }) {
-        spawn_clock(tx.clone());
-    }
+    spawn_sources(&tx, app);
     let mut runner: Option<(usize, Arc<Runner>)> = None;
     // The capture's change count when the app last got a snapshot of it.
     let mut seen: Option<u64> = None;
@@ -103,7 +107,7 @@ async fn event_loop(
     loop {
         for effect in std::mem::take(&mut pending) {
             match effect {
-                Effect::Quit => return Ok(()),
+                Effect::Quit => return Ok(None),
                 Effect::Save => {
                     if let Err(e) = store.save(&app.progress) {
                         store.log(&format!("saving progress failed: {e}"));
@@ -161,7 +165,7 @@ async fn event_loop(
             .draw(|frame| ui::draw(frame, app, theme))
             .context("drawing the screen")?;
         let Some(event) = rx.recv().await else {
-            return Ok(());
+            return Ok(None);
         };
         match event {
             Input::App(msg) => pending = update(app, msg),
@@ -172,11 +176,22 @@ async fn event_loop(
                 runner = Some((lesson, r));
                 pending = update(app, Msg::Started { lesson, capture });
             }
-            Input::Stop => {
+            Input::Stop(caught) => {
                 app.quit = true;
-                return Ok(());
+                return Ok(caught);
             }
         }
+    }
+}
+
+/// What feeds the loop besides its own work: keys, signals and, in present mode, the clock.
+fn spawn_sources(tx: &mpsc::UnboundedSender<Input>, app: &App) {
+    spawn_input(tx.clone(), |m| {
+        Some(m.map_or(Input::Stop(None), Input::App))
+    });
+    spawn_signals(tx.clone(), |caught| Input::Stop(Some(caught)));
+    if matches!(app.mode, crate::app::Mode::Present { .. }) {
+        spawn_clock(tx.clone());
     }
 }
 
@@ -265,18 +280,25 @@ pub(crate) fn spawn_input<E: Send + 'static>(
     });
 }
 
-/// SIGTERM ends the app as q does, so the terminal is restored and progress saved.
-pub(crate) fn spawn_signals<E: Send + 'static>(tx: mpsc::UnboundedSender<E>, stop: E) {
-    #[cfg(unix)]
-    tokio::spawn(async move {
-        use tokio::signal::unix::{SignalKind, signal};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
-            term.recv().await;
-            let _ = tx.send(stop);
+/// SIGINT, SIGTERM and SIGHUP end a screen as q does, so the terminal is restored, an open
+/// connection closed with 1001 and what was captured kept; the screen's caller then exits
+/// 128+N. Without these handlers the default action would end the process at once, leaving
+/// the terminal raw. Ctrl-C typed at the keyboard is a key in raw mode, not a signal.
+pub(crate) fn spawn_signals<E: Send + 'static>(
+    tx: mpsc::UnboundedSender<E>,
+    stop: impl FnOnce(Caught) -> E + Send + 'static,
+) {
+    match crate::signals::Stop::install() {
+        Ok(mut signals) => {
+            tokio::spawn(async move {
+                let caught = signals.wait().await;
+                let _ = tx.send(stop(caught));
+            });
         }
-    });
-    #[cfg(not(unix))]
-    drop((tx, stop));
+        // Without handlers the default actions stay: the screen still works, and a signal
+        // ends it as it would any program.
+        Err(_) => drop((tx, stop)),
+    }
 }
 
 /// A terminal key as the app's.

@@ -14,6 +14,7 @@ use std::sync::Arc;
 use crate::app::proxy_view::{Effect, Msg, ProxyView, update};
 use crate::files::save::save_here;
 use crate::net::Recorder;
+use crate::signals::Caught;
 use crate::ui::{Theme, proxy_view};
 
 /// The shortest time between two redraws caused by traffic: about 30 a second.
@@ -23,15 +24,22 @@ pub const FRAME: Duration = Duration::from_millis(33);
 enum Input {
     /// A key or the terminal's size.
     Term(crate::app::Msg),
-    /// SIGTERM, or the terminal gone.
+    /// The terminal gone.
     Stop,
+    /// SIGINT, SIGTERM or SIGHUP.
+    Signal(Caught),
 }
 
-/// Shows the capture in `recorder` until the user quits; the caller then stops the proxy.
+/// Shows the capture in `recorder` until the user quits, or a signal ends it (given back, for
+/// the exit status); the caller then stops the proxy.
 ///
 /// # Errors
 /// When the terminal cannot be drawn to.
-pub async fn run(recorder: &Recorder, title: &str, theme: &Theme) -> anyhow::Result<()> {
+pub async fn run(
+    recorder: &Recorder,
+    title: &str,
+    theme: &Theme,
+) -> anyhow::Result<Option<Caught>> {
     let mut terminal = super::enter();
     let result = event_loop(&mut terminal, recorder, title, theme).await;
     super::leave();
@@ -43,10 +51,10 @@ async fn event_loop(
     recorder: &Recorder,
     title: &str,
     theme: &Theme,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Option<Caught>> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Input>();
     super::spawn_input(tx.clone(), |msg| Some(msg.map_or(Input::Stop, Input::Term)));
-    super::spawn_signals(tx, Input::Stop);
+    super::spawn_signals(tx, Input::Signal);
     let mut updates = recorder.subscribe();
     let mut tick = tokio::time::interval(FRAME);
     tick.set_missed_tick_behavior(MissedTickBehavior::Delay);
@@ -72,7 +80,8 @@ async fn event_loop(
             tokio::select! {
                 input = rx.recv() => {
                     let effects = match input {
-                        None | Some(Input::Stop) => return Ok(()),
+                        None | Some(Input::Stop) => return Ok(None),
+                        Some(Input::Signal(caught)) => return Ok(Some(caught)),
                         Some(Input::Term(crate::app::Msg::Key(key))) => {
                             update(&mut view, Msg::Key(key))
                         }
@@ -80,7 +89,7 @@ async fn event_loop(
                     };
                     for effect in effects {
                         match effect {
-                            Effect::Quit => return Ok(()),
+                            Effect::Quit => return Ok(None),
                             Effect::Save => {
                                 let said = save_here(recorder, "proxy");
                                 update(&mut view, Msg::Status(said));

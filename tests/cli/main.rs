@@ -11,5 +11,8 @@ mod connect_lab;
 mod connect_raw;
 mod connect_truth;
 mod profile;
+#[cfg(unix)]
+mod pty;
 mod raw_server;
+mod screen_signals;
 mod signals;

@@ -137,3 +137,46 @@ fn a_proxy_ended_by_sigterm_or_sighup_saves_its_capture() {
         let _ = std::fs::remove_file(&path);
     }
 }
+
+#[test]
+fn a_printed_lesson_ended_by_sigterm_saves_what_it_captured_and_exits_143() {
+    use std::io::{BufRead as _, BufReader};
+    let path =
+        std::env::temp_dir().join(format!("wslab-lesson-signal-{}.jsonl", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wslab"))
+        .args([
+            "lesson",
+            "6",
+            "--plain",
+            "--quick",
+            "--save",
+            path.to_str().expect("utf-8"),
+        ])
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    // The lesson's heading comes first; the handlers are in place by then.
+    let mut stdout = BufReader::new(child.stdout.take().expect("piped"));
+    let mut heading = String::new();
+    stdout.read_line(&mut heading).expect("a line");
+    assert!(heading.starts_with('#'), "{heading}");
+    let sent = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(sent.success());
+    let mut rest = String::new();
+    let _ = std::io::Read::read_to_string(&mut stdout, &mut rest);
+    let out = child.wait_with_output().expect("the run ends");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(128 + 15), "{stderr}");
+    assert!(stderr.contains("stopped by SIGTERM during 06-"), "{stderr}");
+    assert!(stderr.contains("saved 06-"), "{stderr}");
+    let saved = std::fs::read_to_string(&path).expect("the capture was saved");
+    let _ = std::fs::remove_file(&path);
+    // A JSON Lines file, even when the signal came before the first connection.
+    assert!(saved.lines().all(|l| l.starts_with('{')), "{saved}");
+}

@@ -92,7 +92,7 @@ async fn view(
     let shown = crate::tui::proxy_view::run(&recorder, &title, theme).await;
     let turned_away = proxy.turned_away_count();
     proxy.shutdown().await;
-    shown?;
+    let caught = shown?;
     if turned_away > 0 {
         eprintln!(
             "wslab: {turned_away} clients were turned away with a 503: too many connections ({max}); --max-connections raises the cap"
@@ -107,11 +107,23 @@ async fn view(
     let connections = recorder.read(|t| t.connections().count());
     let s = if connections == 1 { "" } else { "s" };
     eprintln!("wslab: proxy stopped: {connections} connection{s} in the capture");
-    if let Some(target) = save {
-        target.write(&recorder)?;
-        eprintln!("wslab: the capture is saved in {}", target.path.display());
+    match (save, caught) {
+        (Some(target), caught) => {
+            if let Some(caught) = caught {
+                eprintln!("wslab: stopped by {}", caught.name);
+            }
+            target.write(&recorder)?;
+            eprintln!("wslab: the capture is saved in {}", target.path.display());
+        }
+        // No --save, but a signal took away the chance to press S: kept here, as S would.
+        (None, Some(caught)) => {
+            // The relay has no frames of its own to send: it closes both sockets.
+            let closed = "the relayed connections were cut at the TCP level";
+            super::inspect::kept_after(caught, &recorder, "proxy", closed);
+        }
+        (None, None) => {}
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(crate::signals::exit(caught))
 }
 
 async fn serve(
@@ -210,7 +222,7 @@ async fn serve(
         target.write(&recorder)?;
         eprintln!("wslab: the capture is saved in {}", target.path.display());
     }
-    Ok(super::signals::exit(caught))
+    Ok(crate::signals::exit(caught))
 }
 
 // Updates taken at once, under one read of the transcript.

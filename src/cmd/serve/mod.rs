@@ -15,7 +15,6 @@ use tokio::sync::broadcast::error::RecvError;
 
 use crate::capture::{ConnId, Connection, Direction, Learned, Transcript, Update};
 use crate::cli::ServeArgs;
-use crate::cmd::signals::Caught;
 use crate::files::write_atomically;
 use crate::net::Recorder;
 use crate::net::lab::{Lab, LabConfig, Timeouts};
@@ -24,6 +23,7 @@ use crate::proto::tls::ContentType;
 use crate::render::frame::{self as frame_view, Options};
 use crate::render::style::{Palette, Role};
 use crate::render::tls::record_summary;
+use crate::signals::Caught;
 
 use crate::capture::Flow;
 use crate::proto::OpCode;
@@ -62,7 +62,7 @@ pub(crate) type StopSignal =
 /// When the signal cannot be watched.
 pub(crate) fn ctrl_c() -> anyhow::Result<(StopSignal, Option<Caught>)> {
     let mut stop = Box::pin(async {
-        let mut signals = super::signals::Stop::install()?;
+        let mut signals = crate::signals::Stop::install()?;
         Ok(signals.wait().await)
     });
     let caught = match (&mut stop).now_or_never() {
@@ -142,7 +142,7 @@ async fn serve(
     lab.shutdown().await;
     writeln!(out, "\n{}", printer.summary(&recorder))?;
     out.flush()?;
-    Ok(super::signals::exit(caught))
+    Ok(crate::signals::exit(caught))
 }
 
 /// Where the lab's certificates were saved.
