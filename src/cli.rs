@@ -202,7 +202,8 @@ pub struct GradeArgs {
         long,
         value_name = "ADDR",
         default_value = "127.0.0.1",
-        requires = "client"
+        requires = "client",
+        value_parser = crate::net::listen::parse_host
     )]
     pub bind: std::net::IpAddr,
     /// Which cases to run: ids with `*` wildcards, section numbers or group names, separated
@@ -284,7 +285,8 @@ pub struct ProxyArgs {
         wslab lesson --all --plain > handout.md  # the whole course as one Markdown handout\n  \
         wslab lesson my-lesson --plain --lessons ./my-lessons\n\n\
         Exit status: 0 when every action ran, 1 when an action or a computed answer failed, \
-        2 on a usage error or a lesson file with errors.")]
+        2 on a usage error or a lesson file with errors, 128+N when signal N stopped it (the \
+        capture so far still saved).")]
 pub struct LessonArgs {
     /// The lesson: its id (07-masking) or its number (7).
     #[arg(required_unless_present = "all", conflicts_with = "all")]
@@ -332,7 +334,7 @@ pub struct LessonArgs {
         wslab handout 7 8 --brief --width 72 > masks.md\n  \
         pandoc course.md -o course.pdf                    # to print (see the README)\n\n\
         Exit status: 0 when every action ran, 1 when an action or a computed answer failed, \
-        2 on a usage error or a lesson file with errors."
+        2 on a usage error or a lesson file with errors, 128+N when signal N stopped it."
 )]
 pub struct HandoutArgs {
     /// The lessons: numbers, ids, ranges and lists (1-3,6 or 1 2 or 07-masking).
@@ -463,14 +465,14 @@ pub struct DecodeArgs {
     GET /poll?since=N             updates since N (add &wait=MS to long-poll)\n  \
     GET /                         a page whose JavaScript opens a WebSocket to /echo\n  \
     ws  /fault/...                misbehaving servers, listed on start\n\n\
-    Exit status: 0 after Ctrl-C, 1 when the address cannot be bound.")]
+    Exit status: 128+N after signal N (130 after Ctrl-C, 143 after SIGTERM, 129 after SIGHUP), 1 when the address cannot be bound, 2 on a usage error.")]
 pub struct ServeArgs {
     /// The port; 0 lets the OS choose a free one.
     #[arg(long, short, default_value_t = 0)]
     pub port: u16,
     /// The address to bind. Anything other than loopback exposes the lab to the network, and
     /// wslab warns when it does.
-    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1", value_parser = crate::net::listen::parse_host)]
     pub bind: std::net::IpAddr,
     /// Milliseconds between the ticker's updates (/ticker and /poll).
     #[arg(long, value_name = "MS", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(10..))]
@@ -527,7 +529,7 @@ fn read_buffer(text: &str) -> Result<usize, String> {
     wslab connect ws://127.0.0.1:9001/echo --send-raw '81 85 37 fa 21 3d 7f 9f 4d 51 58'   # RFC 6455's masked \"Hello\", as hex\n  \
     wslab connect wss://localhost:9001/echo --ca ~/.local/share/wslab/lab-ca.pem --send hi --keylog keys.txt --save hi.pcap\n\n\
     Exit status: 0 when the exchange followed the rules, 1 when it failed or a peer broke a \
-    rule, 2 on a usage error."
+    rule, 2 on a usage error, 128+N when signal N interrupted it (closed with 1001, saved)."
 )]
 pub struct ConnectArgs {
     /// The server, as `ws://HOST[:PORT]/PATH` or `wss://HOST[:PORT]/PATH`.

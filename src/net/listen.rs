@@ -1,5 +1,6 @@
 //! The address a server of wslab listens on, as a person types it: `9002`, `:9002`,
-//! `localhost:9002`, `127.0.0.1:9002` or `[::1]:9002`.
+//! `localhost:9002`, `127.0.0.1:9002` or `[::1]:9002`; and the address alone, for a `--bind`
+//! beside a `--port`: `0.0.0.0`, `[::1]` or `localhost`.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, ToSocketAddrs as _};
 
@@ -45,6 +46,40 @@ pub fn parse(text: &str) -> Result<SocketAddr, String> {
         .ok_or_else(|| format!("the host '{host}' resolved to no address"))
 }
 
+/// Reads the address a server binds, beside a `--port` of its own: an IP address (`0.0.0.0`,
+/// `::1`, `[::1]`) or a host name, resolved as [`parse`] resolves one (IPv4 first).
+///
+/// # Errors
+/// One sentence: a port given here (it belongs in `--port`), or a name that does not resolve.
+pub fn parse_host(text: &str) -> Result<IpAddr, String> {
+    let text = text.trim();
+    let bare = text
+        .strip_prefix('[')
+        .and_then(|t| t.strip_suffix(']'))
+        .unwrap_or(text);
+    if let Ok(ip) = bare.parse::<IpAddr>() {
+        return Ok(ip);
+    }
+    if text.parse::<SocketAddr>().is_ok() || text.rsplit_once(':').is_some() {
+        return Err(format!(
+            "'{text}' has a port; give only the address here (such as 0.0.0.0) and the port with --port"
+        ));
+    }
+    if text.is_empty() {
+        return Err("give an address to bind, such as 127.0.0.1 or 0.0.0.0".to_owned());
+    }
+    let found: Vec<SocketAddr> = (text, 0)
+        .to_socket_addrs()
+        .map_err(|e| format!("the host '{text}' could not be resolved: {e}"))?
+        .collect();
+    found
+        .iter()
+        .find(|a| a.is_ipv4())
+        .or(found.first())
+        .map(SocketAddr::ip)
+        .ok_or_else(|| format!("the host '{text}' resolved to no address"))
+}
+
 fn port(text: &str) -> Result<u16, String> {
     text.parse::<u16>()
         .map_err(|_| format!("'{text}' is not a port; a port is a number from 0 to 65535"))
@@ -52,7 +87,21 @@ fn port(text: &str) -> Result<u16, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse;
+    use super::{parse, parse_host};
+
+    #[test]
+    fn a_bind_address_is_an_address_or_a_name_without_a_port() {
+        assert_eq!(parse_host("0.0.0.0").unwrap().to_string(), "0.0.0.0");
+        assert_eq!(parse_host("::1").unwrap().to_string(), "::1");
+        assert_eq!(parse_host("[::1]").unwrap().to_string(), "::1");
+        assert_eq!(parse_host("localhost").unwrap().to_string(), "127.0.0.1");
+        let err = parse_host("127.0.0.1:9002").unwrap_err();
+        assert!(err.contains("--port"), "{err}");
+        let err = parse_host("localhost:9002").unwrap_err();
+        assert!(err.contains("--port"), "{err}");
+        let err = parse_host("no-such-host.invalid").unwrap_err();
+        assert!(err.contains("could not be resolved"), "{err}");
+    }
 
     #[test]
     fn a_bare_port_means_loopback() {

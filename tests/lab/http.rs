@@ -286,6 +286,39 @@ mod serve {
         assert!(rest.is_empty(), "one warning only: {rest:?}");
     }
 
+    #[test]
+    fn bind_takes_a_host_name_and_refuses_a_port_in_one_sentence() {
+        let mut child = wslab()
+            .args(["serve", "--bind", "localhost", "--port", "0"])
+            .args(["--tick-ms", "3600000"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // Kept open to the end: a closed pipe would end the lab before the signal does.
+        let mut out = BufReader::new(child.stdout.take().unwrap()).lines();
+        let first = out.next().unwrap().unwrap();
+        // localhost resolves, IPv4 first, as --listen resolves it.
+        assert!(
+            first.starts_with("wslab lab listening on 127.0.0.1:"),
+            "{first}"
+        );
+        interrupt(&child);
+        assert_eq!(child.wait().unwrap().code(), Some(130));
+        drop(out);
+        let out = wslab()
+            .args(["serve", "--bind", "127.0.0.1:9002"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("invalid IP address syntax"), "{err}");
+        assert!(
+            err.lines().next().unwrap_or_default().contains("--port"),
+            "{err}"
+        );
+    }
+
     /// The README's two terminals: `wslab serve` in one, `wslab connect` in the other.
     #[test]
     fn connect_against_serve_shows_the_exchange_on_both_sides() {
