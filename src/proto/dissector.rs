@@ -16,6 +16,12 @@ use super::violation::{RsvBits, Violation};
 /// The default payload preview kept per frame and per message: 64 KiB.
 pub const DEFAULT_PREVIEW_CAP: usize = 64 * 1024;
 
+/// A frame's payload of at least this many bytes has an allocation of its own, exactly its
+/// size, shared with no other frame: a capture may keep it as it is, without a copy, and
+/// never pin a neighbour's bytes. Smaller payloads may share one copy of the chunk they came
+/// in, since one allocation per small frame costs more than the copy.
+pub const OWN_BUFFER_FROM: usize = 4096;
+
 /// Who sent the bytes being dissected. Masking rules depend on it (§5.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Side {
@@ -304,7 +310,11 @@ impl Dissector {
         let key = frame.header.mask_key();
         let whole_here = frame.received == 0 && keep as u64 == frame.payload_len().min(*cap as u64);
         if whole_here && keep > 0 {
-            let mut payload = copy.split(chunk, chunk.len() - bytes.len(), keep);
+            let mut payload = if keep >= OWN_BUFFER_FROM {
+                bytes::BytesMut::from(&part[..keep])
+            } else {
+                copy.split(chunk, chunk.len() - bytes.len(), keep)
+            };
             if let Some(key) = key {
                 apply_mask(&mut payload, key, 0);
             }
@@ -343,7 +353,15 @@ impl Dissector {
         else {
             return;
         };
-        frame.payload = sliced.unwrap_or_else(|| Bytes::from(kept));
+        frame.payload = sliced.unwrap_or_else(|| {
+            let mut kept = kept;
+            // Only a preview cap above the default grows the buffer past its reservation;
+            // then it is trimmed, so the payload's allocation is its size (OWN_BUFFER_FROM).
+            if kept.capacity() > kept.len() {
+                kept.shrink_to_fit();
+            }
+            Bytes::from(kept)
+        });
         let message = self.messages.end(&mut frame);
         events.push(Event::Frame(frame));
         if let Some(message) = message {
@@ -399,5 +417,36 @@ mod tests {
             panic!("a frame then a message: {events:?}");
         };
         assert_eq!(frame.payload.as_ptr(), message.preview.as_ptr());
+    }
+
+    // Whether the large frame's payload is its buffer's only holder while its neighbours'
+    // frames are still alive (the messages, which share their frame's payload, dropped).
+    fn large_payload_is_alone(chunks: &[&[u8]]) -> bool {
+        let mut dissector = Dissector::new(Config::new(Side::Server));
+        let frames: Vec<Frame> = chunks
+            .iter()
+            .flat_map(|c| dissector.feed(c))
+            .filter_map(|e| match e {
+                Event::Frame(f) => Some(f),
+                Event::Message(_) => None,
+            })
+            .collect();
+        assert_eq!(frames.len(), 3);
+        assert_eq!(frames[1].payload.len(), 5000);
+        frames[1].payload.is_unique()
+    }
+
+    #[test]
+    fn a_large_payload_owns_its_buffer_whether_it_came_in_one_read_or_several() {
+        let mut wire = b"\x82\x01a".to_vec();
+        wire.extend_from_slice(&[0x82, 0x7e, 0x13, 0x88]);
+        wire.extend_from_slice(&[7u8; 5000]);
+        wire.extend_from_slice(b"\x82\x01z");
+        // In one read, between two small frames that share the read's copy.
+        assert!(large_payload_is_alone(&[&wire]), "shared in one read");
+        // Across three reads, assembled in a buffer of its own.
+        let (a, rest) = wire.split_at(1000);
+        let (b, c) = rest.split_at(3000);
+        assert!(large_payload_is_alone(&[a, b, c]), "shared across reads");
     }
 }

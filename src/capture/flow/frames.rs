@@ -7,7 +7,7 @@ use super::super::Limits;
 use super::super::deflate::Inflater;
 use super::super::parts::{Learned, Timed};
 use super::{Flow, Mode, Used};
-use crate::proto::{Config, Dissector, Event, Inflated};
+use crate::proto::{Config, Dissector, Event, Inflated, OWN_BUFFER_FROM};
 
 impl Flow {
     pub(super) fn feed_frames(
@@ -40,10 +40,10 @@ impl Flow {
                         continue;
                     }
                     used.frames += 1;
-                    // A frame's payload may share one read's buffer with its neighbours; a
-                    // stored frame owns its preview so a kept frame never pins a large read.
-                    frame.payload = self.keep(&frame.payload, limits, used);
-                    self.last_payload = Some((frame.index, frame.payload.clone()));
+                    // The dissector's buffer, before `keep`: its one-frame message shares it.
+                    let original = frame.payload.as_ptr().addr();
+                    frame.payload = self.keep_payload(&frame.payload, limits, used);
+                    self.last_payload = Some((frame.index, original, frame.payload.clone()));
                     self.frames.push(Timed { at_us, item: frame });
                 }
                 Event::Message(mut message) => {
@@ -70,12 +70,14 @@ impl Flow {
                     }
                     used.messages += 1;
                     message.preview = match &self.last_payload {
-                        // A one-frame message's preview is its frame's payload: share it.
-                        Some((index, payload))
+                        // A one-frame message's preview is its frame's payload, the same
+                        // buffer (the dissector shares it): share the stored one too. Known by
+                        // its address, not by comparing the bytes again.
+                        Some((index, original, payload))
                             if message.frame_count == 1
                                 && *index == message.first_frame
-                                && payload.len() <= message.preview.len()
-                                && message.preview.starts_with(payload) =>
+                                && message.preview.as_ptr().addr() == *original
+                                && payload.len() <= message.preview.len() =>
                         {
                             payload.clone()
                         }
@@ -115,13 +117,32 @@ impl Flow {
 
     // An owned copy of a preview, cut to what is left of the transcript's preview budget.
     fn keep(&mut self, preview: &[u8], limits: &Limits, used: &mut Used) -> Bytes {
+        let kept = self.budget(preview.len(), limits, used);
+        Bytes::copy_from_slice(&preview[..kept])
+    }
+
+    // A frame's payload, cut to the budget as `keep` cuts a preview. A small one is copied,
+    // since it may share one read's buffer with its neighbours and a stored payload must
+    // never pin a large read; a large one already owns a buffer of exactly its size (the
+    // dissector's promise, `OWN_BUFFER_FROM`), so it is kept as it is, without a copy.
+    fn keep_payload(&mut self, payload: &Bytes, limits: &Limits, used: &mut Used) -> Bytes {
+        let kept = self.budget(payload.len(), limits, used);
+        if kept == payload.len() && kept >= OWN_BUFFER_FROM {
+            payload.clone()
+        } else {
+            Bytes::copy_from_slice(&payload[..kept])
+        }
+    }
+
+    // How much of `len` bytes the preview budget still takes, charged.
+    fn budget(&mut self, len: usize, limits: &Limits, used: &mut Used) -> usize {
         let room = limits.max_preview_bytes.saturating_sub(used.preview_bytes);
-        let kept = preview.len().min(room);
-        if kept < preview.len() {
+        let kept = len.min(room);
+        if kept < len {
             self.previews_trimmed += 1;
         }
         used.preview_bytes += kept;
         self.preview_bytes += kept;
-        Bytes::copy_from_slice(&preview[..kept])
+        kept
     }
 }

@@ -70,7 +70,9 @@ pub struct Flow {
     pub previews_trimmed: u64,
     /// Preview bytes this flow holds, returned to the budget when it is forgotten.
     pub(super) preview_bytes: usize,
-    last_payload: Option<(u64, Bytes)>,
+    // The last stored frame: its index, the address of the dissector's buffer for its
+    // payload (only compared, never read through), and the payload as stored.
+    last_payload: Option<(u64, usize, Bytes)>,
     mode: Mode,
     upgraded_offset: Option<u64>,
     final_responses: usize,
