@@ -46,6 +46,15 @@ pub fn present_areas(app: &App, area: Rect, notes: bool) -> Areas {
         Constraint::Length(1),
     ])
     .areas(area);
+    if let Some((prose, pane, _)) = zoomed(app, body) {
+        return Areas {
+            title,
+            prose,
+            pane,
+            check: notes_area,
+            keys,
+        };
+    }
     let [prose, pane] = if step.actions.is_empty() {
         [body, Rect::default()]
     } else {
@@ -85,6 +94,15 @@ pub fn lesson_areas(app: &App, area: Rect) -> Areas {
         Constraint::Length(key_rows(app, area.width)),
     ])
     .areas(area);
+    if let Some((prose, pane, check)) = zoomed(app, body.union(check)) {
+        return Areas {
+            title,
+            prose,
+            pane,
+            check,
+            keys,
+        };
+    }
     let [prose, pane] = if step.actions.is_empty() {
         [body, Rect::default()]
     } else if body.width >= 100 {
@@ -99,6 +117,37 @@ pub fn lesson_areas(app: &App, area: Rect) -> Areas {
         check,
         keys,
     }
+}
+
+/// The widest row of `text`'s fenced (code and diagram) blocks, in columns: how far `<` `>`
+/// can shift them.
+pub fn widest_preformatted(text: &str) -> usize {
+    let mut inside = false;
+    let mut widest = 0;
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            inside = !inside;
+        } else if inside {
+            widest = widest.max(line.chars().count());
+        }
+    }
+    widest
+}
+
+/// The region with the keys given the whole body, as `z` asks: the prose, the live pane or
+/// the check panel, whichever the step has and has the focus.
+fn zoomed(app: &App, body: Rect) -> Option<(Rect, Rect, Rect)> {
+    let (step, view) = (app.step()?, app.lesson.as_ref()?);
+    if !view.zoom {
+        return None;
+    }
+    let none = Rect::default();
+    Some(match view.focus {
+        super::Focus::Pane if !step.actions.is_empty() => (none, body, none),
+        super::Focus::Check if !step.checks.is_empty() => (none, none, body),
+        _ => (body, none, none),
+    })
 }
 
 /// The rows of the line under a lesson: one for the keys, or as many as a status sentence
