@@ -237,7 +237,7 @@ pub const HELP_LESSON: &[(&str, &str)] = &[
     ("h", "a hint (checks)"),
     ("i", "type your own value, where the step allows"),
     ("r", "run the live action again"),
-    ("Esc", "back to the menu"),
+    ("Esc", "out of z, then of a pane or check, then to the menu"),
     ("q Ctrl-C", "quit; progress is saved"),
     ("?", "this help"),
 ];

@@ -512,13 +512,16 @@ fn moved(app: &mut App, command: Command) {
         .step()
         .and_then(|s| s.checks.get(app.lesson.as_ref().map_or(0, |v| v.check)))
         .map_or(0, |c| c.options.len());
+    let most_scroll = layout::prose_scroll_max(app);
     let Some(view) = app.lesson.as_mut() else {
         return;
     };
     match view.focus {
+        // Never past the prose's last row, so that ↑ moves at once after End.
         Focus::Prose => {
             let at = usize::from(view.scroll);
-            view.scroll = u16::try_from(step(usize::from(u16::MAX), at)).unwrap_or(u16::MAX);
+            let rows = usize::from(most_scroll) + 1;
+            view.scroll = u16::try_from(step(rows, at.min(rows - 1))).unwrap_or(u16::MAX);
         }
         // The pane clamps the selection to what it holds when it draws.
         Focus::Pane => {

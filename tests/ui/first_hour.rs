@@ -28,6 +28,10 @@ const THEMES: [ThemeName; 4] = [
     ThemeName::Plain,
 ];
 
+fn resize(a: &mut App, (width, height): (u16, u16)) {
+    update(a, Msg::Resize { width, height });
+}
+
 fn drawn(a: &App, (w, h): (u16, u16), theme: ThemeName) -> String {
     let theme = Theme::new(theme);
     screen::text(&screen::draw(w, h, |f| ui::draw(f, a, &theme)))
@@ -45,6 +49,7 @@ const DIAGRAM: [&str; 4] = [
 fn a_diagram_in_the_prose_is_cut_with_a_mark_and_shifts_never_wraps() {
     for size in SIZES {
         let mut a = lesson_after_hello(Mode::Learn, "06-frame");
+        resize(&mut a, size);
         // The diagram is at the end of the step's prose: scroll there.
         keys(&mut a, &[Key::End]);
         let shown = screen::lessons(&a, size);
@@ -80,6 +85,7 @@ fn a_diagram_in_the_prose_is_cut_with_a_mark_and_shifts_never_wraps() {
     // At 120×36 the prose column is narrower than the diagram: cut, marked, and `>` shows
     // its other end, every row shifted alike.
     let mut a = lesson_after_hello(Mode::Learn, "06-frame");
+    resize(&mut a, (120, 36));
     keys(&mut a, &[Key::End]);
     let cut = screen::lessons(&a, (120, 36));
     assert!(cut.contains("< > wide rows"), "{cut}");
@@ -235,7 +241,13 @@ fn sentences_wrap_and_a_cut_pane_says_more_is_below() {
         assert!(shown.contains("↓ more ┛"), "{theme:?}:\n{shown}");
     }
     keys(&mut a, &[Key::End]);
-    assert!(!screen::lessons(&a, (80, 24)).contains("↓ more"));
+    let end = screen::lessons(&a, (80, 24));
+    assert!(!end.contains("↓ more"), "{end}");
+    // The scroll stops at the last row, so ↑ moves at once.
+    keys(&mut a, &[Key::Up]);
+    let up = screen::lessons(&a, (80, 24));
+    assert_ne!(up, end, "↑ after End scrolls back a row");
+    assert!(up.contains("↓ more"), "{up}");
 }
 
 /// Every check of every shipped lesson, at 80×24, with every hint shown: the panel shows its
