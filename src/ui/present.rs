@@ -179,7 +179,7 @@ fn footer_line<'a>(app: &'a App, theme: &Theme, width: usize) -> Line<'a> {
         keys.extend([
             "[ ] pane",
             if view.zoom { "z unzoom" } else { "z zoom" },
-            "Tab or Esc back to the step",
+            "Tab or Esc back",
         ]);
         keys
     } else {
