@@ -103,6 +103,14 @@ fn a_diagram_in_the_prose_is_cut_with_a_mark_and_shifts_never_wraps() {
         "the diagram's right end in sight: {shifted}"
     );
     insta::assert_snapshot!("diagram_shifted_120x36", shifted);
+    // The marks are glyphs: every theme, and no colour at all, shows them.
+    for theme in THEMES {
+        let shown = drawn(&a, (120, 36), theme);
+        assert!(
+            shown.contains('‹') && shown.contains("< > wide rows"),
+            "{theme:?}"
+        );
+    }
     keys(&mut a, &[Key::Char('<'), Key::Char('<'), Key::Char('<')]);
     assert_eq!(screen::lessons(&a, (120, 36)), cut, "< brings it back");
 }
@@ -404,4 +412,21 @@ fn a_step_opens_its_frames_pane_on_the_frame_its_prose_names() {
     assert_eq!(a.lesson.as_ref().unwrap().selected, 1);
     let b = lesson_after_hello(Mode::Learn, "07-masking");
     assert_eq!(b.lesson.as_ref().unwrap().selected, 0);
+}
+
+#[test]
+fn tabs_alike_without_a_label_are_numbered_by_their_action() {
+    let text = "+++\nid = \"t\"\ntitle = \"T\"\nminutes = 5\nobjectives = [\"o\"]\nnotes = \"n\"\n+++\n## S\nProse.\n```wslab\n[[action]]\nkind = \"websocket\"\nsend = [{ text = \"a\" }, { text = \"b\" }]\npanes = [\"frames\"]\n\n[[action]]\nkind = \"websocket\"\nsend = [{ text = \"c\" }, { text = \"d\" }]\npanes = [\"frames\", \"heads\"]\n```\n";
+    let lesson = wslab::lesson::parse("t.md", text)
+        .lesson
+        .expect("the lesson parses");
+    let mut a = App::new(
+        vec![lesson],
+        vec![1],
+        1,
+        wslab::app::progress::Progress::default(),
+        Mode::Learn,
+    );
+    a.open(0);
+    assert_eq!(tab_names(&a), ["1 · frames", "2 · frames", "heads"]);
 }
