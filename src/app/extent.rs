@@ -58,6 +58,37 @@ pub fn pane_extent(
     }
 }
 
+/// The frame the step's `opens` names, as its number in the frames list of the pane shown
+/// (what [`super::LessonView::selected`] holds); `None` when the pane shown is not the one
+/// it names, or the capture does not hold that frame (yet).
+pub(super) fn opening_row(app: &App) -> Option<usize> {
+    let (step, view) = (app.step()?, app.lesson.as_ref()?);
+    let opens = step.opens?;
+    let (action, pane) = *super::panes(app).get(view.pane)?;
+    if !matches!(pane, Pane::Frames | Pane::Fields)
+        || Some(action) != opens.action_index(&step.actions)
+    {
+        return None;
+    }
+    let want = match opens.from {
+        crate::lesson::model::From::Client => Direction::ClientToServer,
+        crate::lesson::model::From::Server => Direction::ServerToClient,
+    };
+    shown(app, |_, conns| {
+        let directions = conns.iter().flat_map(|c| {
+            timeline(c).into_iter().filter_map(|e| match e.what {
+                Item::Frame(_) => Some(e.direction),
+                Item::Message(_) => None,
+            })
+        });
+        directions
+            .enumerate()
+            .filter(|(_, d)| *d == want)
+            .nth(opens.frame.checked_sub(1)?)
+            .map(|(row, _)| row)
+    })
+}
+
 /// The last byte of `frame` its hex dump shows: the cursor stops there.
 pub(super) fn last_cursor(frame: &Frame) -> usize {
     let shown = frame.header_len() + frame.payload_len().min(SHOWN_PAYLOAD);

@@ -101,6 +101,13 @@ pub enum Command {
     NextCheck,
     /// The step's previous check (self-paced, from the check panel).
     PrevCheck,
+    /// The region with the keys takes the whole screen, or gives it back; from the prose,
+    /// the live pane takes it (and the keys).
+    Zoom,
+    /// Shift the prose's wide code and diagram rows left, to see their start.
+    ShiftLeft,
+    /// Shift the prose's wide code and diagram rows right, to see their end.
+    ShiftRight,
 }
 
 /// Keys on the lesson menu.
@@ -158,6 +165,9 @@ pub fn lesson(key: Key, in_check: bool, in_pane: bool) -> Option<Command> {
         Key::Tab => Command::NextFocus,
         Key::Char('r') => Command::Rerun,
         Key::Char('i') => Command::Input,
+        Key::Char('z') => Command::Zoom,
+        Key::Char('<') => Command::ShiftLeft,
+        Key::Char('>') => Command::ShiftRight,
         _ => return None,
     })
 }
@@ -197,6 +207,9 @@ pub fn present(key: Key, in_pane: bool) -> Option<Command> {
         Key::Char('.') => Command::Blank,
         Key::Char('r') => Command::Rerun,
         Key::Char('i') => Command::Input,
+        Key::Char('z') => Command::Zoom,
+        Key::Char('<') => Command::ShiftLeft,
+        Key::Char('>') => Command::ShiftRight,
         _ => return None,
     })
 }
@@ -209,6 +222,11 @@ pub const HELP_LESSON: &[(&str, &str)] = &[
     ("← → (pane)", "move the byte cursor in the selected frame"),
     ("w b (pane)", "next / previous field of the frame"),
     ("[ ]", "previous / next pane"),
+    (
+        "z",
+        "the live pane (or the focused region) fills the screen",
+    ),
+    ("< >", "shift wide code and diagrams in the prose sideways"),
     ("↑ ↓ j k", "scroll, or select a header, frame or option"),
     (
         "Enter",
@@ -219,7 +237,7 @@ pub const HELP_LESSON: &[(&str, &str)] = &[
     ("h", "a hint (checks)"),
     ("i", "type your own value, where the step allows"),
     ("r", "run the live action again"),
-    ("Esc", "back to the menu"),
+    ("Esc", "out of z, then of a pane or check, then to the menu"),
     ("q Ctrl-C", "quit; progress is saved"),
     ("?", "this help"),
 ];
@@ -229,6 +247,8 @@ pub const HELP_PRESENT: &[(&str, &str)] = &[
     ("→ Space n", "next check of the step, then the next step"),
     ("← p", "previous check, then the previous step"),
     ("[ ]", "previous / next live pane"),
+    ("z", "the live pane fills the screen, or gives it back"),
+    ("< >", "shift wide code and diagrams in the prose sideways"),
     ("↑ ↓ j k", "scroll the prose and the question"),
     ("Tab", "into the live pane, and back out (Esc too)"),
     ("↑ ↓ (pane)", "choose a frame or a header"),

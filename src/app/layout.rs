@@ -46,6 +46,15 @@ pub fn present_areas(app: &App, area: Rect, notes: bool) -> Areas {
         Constraint::Length(1),
     ])
     .areas(area);
+    if let Some((prose, pane, _)) = zoomed(app, body) {
+        return Areas {
+            title,
+            prose,
+            pane,
+            check: notes_area,
+            keys,
+        };
+    }
     let [prose, pane] = if step.actions.is_empty() {
         [body, Rect::default()]
     } else {
@@ -85,6 +94,15 @@ pub fn lesson_areas(app: &App, area: Rect) -> Areas {
         Constraint::Length(key_rows(app, area.width)),
     ])
     .areas(area);
+    if let Some((prose, pane, check)) = zoomed(app, body.union(check)) {
+        return Areas {
+            title,
+            prose,
+            pane,
+            check,
+            keys,
+        };
+    }
     let [prose, pane] = if step.actions.is_empty() {
         [body, Rect::default()]
     } else if body.width >= 100 {
@@ -99,6 +117,127 @@ pub fn lesson_areas(app: &App, area: Rect) -> Areas {
         check,
         keys,
     }
+}
+
+/// The widest row of `text`'s fenced (code and diagram) blocks, in columns: how far `<` `>`
+/// can shift them.
+pub fn widest_preformatted(text: &str) -> usize {
+    let mut inside = false;
+    let mut widest = 0;
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            inside = !inside;
+        } else if inside {
+            widest = widest.max(line.chars().count());
+        }
+    }
+    widest
+}
+
+/// The rows `text` (lesson Markdown) takes in a pane `width` columns wide, as the prose pane
+/// lays it out: the lines of a paragraph or list item joined and wrapped, a fenced row one row
+/// (it is cut, not wrapped), a fence none. Inline marks (`` ` ``, `**`) are counted though
+/// the pane drops them, so this is never fewer rows than are drawn: scrolling stops at the
+/// end, not before it.
+pub fn prose_rows(text: &str, width: usize) -> usize {
+    let mut rows = 0;
+    let mut inside = false;
+    let mut paragraph = String::new();
+    let flush = |paragraph: &mut String, rows: &mut usize| {
+        if !paragraph.is_empty() {
+            *rows += wrapped_rows(paragraph, width);
+            paragraph.clear();
+        }
+    };
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            flush(&mut paragraph, &mut rows);
+            inside = !inside;
+            continue;
+        }
+        let item = trimmed.starts_with("- ")
+            || trimmed.starts_with("* ")
+            || trimmed.starts_with('#')
+            || trimmed
+                .split_once(". ")
+                .is_some_and(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+        if inside || trimmed.is_empty() || item {
+            flush(&mut paragraph, &mut rows);
+        }
+        if inside || trimmed.is_empty() {
+            rows += 1;
+            continue;
+        }
+        if !paragraph.is_empty() {
+            paragraph.push(' ');
+        }
+        paragraph.push_str(if item { line } else { trimmed });
+    }
+    flush(&mut paragraph, &mut rows);
+    rows
+}
+
+/// How far the prose (and in class, the question under it) can scroll on the screen the app
+/// was last sized to: the rows it takes past the rows it is given.
+pub fn prose_scroll_max(app: &App) -> u16 {
+    let (Some((lesson, view)), Some(step)) = (app.current(), app.step()) else {
+        return 0;
+    };
+    let screen = Rect::new(0, 0, app.size.0, app.size.1);
+    let area = areas(app, screen).prose;
+    // The border (self-paced) or the margins (in class) take two columns each side at most.
+    let (width, height) = match app.mode {
+        super::Mode::Learn => (area.width.saturating_sub(2), area.height.saturating_sub(2)),
+        super::Mode::Present { .. } => (area.width.saturating_sub(4), area.height),
+    };
+    let width = usize::from(width).max(1);
+    let mut rows = 0;
+    if view.step == 0 && !lesson.intro.trim().is_empty() {
+        rows += prose_rows(lesson.intro.trim(), width) + 1;
+    }
+    rows += prose_rows(&step.prose, width);
+    if !step.after.trim().is_empty() {
+        rows += prose_rows(step.after.trim(), width) + 1;
+    }
+    if matches!(app.mode, super::Mode::Present { .. })
+        && let Some(check) = step.checks.get(view.check)
+    {
+        // The question, its options, the answer and its feedback, with the blank rows between.
+        rows += 3 + wrapped_rows(&format!("? {}", check.question.trim()), width);
+        rows += check
+            .options
+            .iter()
+            .map(|o| wrapped_rows(&format!("   a) {o}"), width))
+            .sum::<usize>();
+        // The answer revealed: an option's text, a value, or "run the step first (r)".
+        let answer = check
+            .options
+            .iter()
+            .max_by_key(|o| o.len())
+            .cloned()
+            .or_else(|| check.answer.as_ref().map(ToString::to_string))
+            .unwrap_or_default();
+        rows += 2 + wrapped_rows(&format!("→ a) {answer} run the step first (r)"), width);
+        rows += wrapped_rows(check.feedback.trim(), width);
+    }
+    u16::try_from(rows.saturating_sub(usize::from(height))).unwrap_or(u16::MAX)
+}
+
+/// The region with the keys given the whole body, as `z` asks: the prose, the live pane or
+/// the check panel, whichever the step has and has the focus.
+fn zoomed(app: &App, body: Rect) -> Option<(Rect, Rect, Rect)> {
+    let (step, view) = (app.step()?, app.lesson.as_ref()?);
+    if !view.zoom {
+        return None;
+    }
+    let none = Rect::default();
+    Some(match view.focus {
+        super::Focus::Pane if !step.actions.is_empty() => (none, body, none),
+        super::Focus::Check if !step.checks.is_empty() => (none, none, body),
+        _ => (body, none, none),
+    })
 }
 
 /// The rows of the line under a lesson: one for the keys, or as many as a status sentence
@@ -243,6 +382,15 @@ pub fn wrapped_rows(text: &str, width: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::wrapped_rows;
+
+    #[test]
+    fn prose_rows_join_paragraphs_and_keep_fenced_rows_whole() {
+        use super::prose_rows;
+        let text = "one two\nthree four\n\n- five six\n  seven\n```\na very long fenced row\n```";
+        // "one two three four" in 10 columns: 2 rows; a blank; "- five six seven": 2; one
+        // fenced row, cut to one row.
+        assert_eq!(prose_rows(text, 10), 2 + 1 + 2 + 1);
+    }
 
     #[test]
     fn rows_are_counted_as_words_wrap() {

@@ -21,7 +21,7 @@ pub use update::{predicting, update};
 use std::sync::Arc;
 
 use crate::capture::Snapshot;
-use crate::lesson::model::{InputField, Pane};
+use crate::lesson::model::{Action, InputField, Pane};
 use crate::lesson::outcome::ActionRun;
 use crate::lesson::{Lesson, Step};
 use keymap::Key;
@@ -145,6 +145,15 @@ pub struct LessonView {
     pub running: Option<(usize, String)>,
     /// Past the last step: the end card is shown, and → opens the next lesson.
     pub ended: bool,
+    /// The region with the keys takes the whole screen (`z`), for this step.
+    pub zoom: bool,
+    /// Whether the pane shown has been put on the frame the step `opens` on since it ran or
+    /// was shown; until then each new capture tries again, so a selection the learner made
+    /// afterwards is theirs.
+    pub opened: bool,
+    /// How far the prose's preformatted rows (code, diagrams) are shifted left, in columns,
+    /// where they are wider than the pane (`<` `>`), for this step.
+    pub shift: u16,
 }
 
 impl LessonView {
@@ -170,6 +179,9 @@ impl LessonView {
             draft: None,
             running: None,
             ended: false,
+            zoom: false,
+            opened: false,
+            shift: 0,
         }
     }
 }
@@ -408,4 +420,37 @@ pub fn panes(app: &App) -> Vec<(usize, Pane)> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// The step's tabs, one per pane of [`panes`], each named by what it shows: the pane's name,
+/// and where two panes of the step share a name, the action's label before it ("126 B ·
+/// frames", "65535 B · frames"), or its number when the labels do not tell them apart.
+pub fn tab_names(app: &App) -> Vec<String> {
+    let list = panes(app);
+    let Some(step) = app.step() else {
+        return Vec::new();
+    };
+    list.iter()
+        .map(|&(action, pane)| {
+            let twins: Vec<usize> = list
+                .iter()
+                .filter(|(_, p)| *p == pane)
+                .map(|(a, _)| *a)
+                .collect();
+            if twins.len() < 2 {
+                return pane.name().to_owned();
+            }
+            let label = |a: usize| step.actions.get(a).and_then(Action::label);
+            let labels: Vec<Option<String>> = twins.iter().map(|a| label(*a)).collect();
+            let distinct = labels.iter().all(Option::is_some)
+                && labels
+                    .iter()
+                    .enumerate()
+                    .all(|(i, l)| !labels[..i].contains(l));
+            match label(action) {
+                Some(l) if distinct => format!("{l} · {}", pane.name()),
+                _ => format!("{} · {}", action + 1, pane.name()),
+            }
+        })
+        .collect()
 }

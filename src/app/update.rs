@@ -46,6 +46,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Captured { lesson, capture } => {
             if app.lesson.as_ref().is_some_and(|v| v.index == lesson) && app.capture.is_some() {
                 app.capture = Some(capture);
+                open_on_frame(app);
             }
             Vec::new()
         }
@@ -73,7 +74,11 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                 if let Some(live) = view.live.get_mut(step) {
                     *live = Live::Done(runs);
                 }
+                if view.step == step {
+                    view.opened = false;
+                }
             }
+            open_on_frame(app);
             effects
         }
     }
@@ -232,7 +237,12 @@ fn command_given(app: &mut App, command: Command) -> Vec<Effect> {
             vec![Effect::Save, Effect::Quit]
         }
         Command::Back => {
-            // Esc steps out: from a pane or a check to the prose first, then to the menu.
+            // Esc steps out: from the whole screen first, from a pane or a check to the prose
+            // next, then to the menu.
+            if let Some(view) = app.lesson.as_mut().filter(|v| v.zoom) {
+                view.zoom = false;
+                return Vec::new();
+            }
             if let Some(view) = app.lesson.as_mut().filter(|v| v.focus != Focus::Prose) {
                 view.focus = Focus::Prose;
                 return Vec::new();
@@ -314,7 +324,9 @@ fn command_given(app: &mut App, command: Command) -> Vec<Effect> {
                     (view.pane + n - 1) % n
                 };
                 view.selected = 0;
+                view.opened = false;
             }
+            open_on_frame(app);
             Vec::new()
         }
         Command::NextFocus => {
@@ -329,6 +341,45 @@ fn command_given(app: &mut App, command: Command) -> Vec<Effect> {
                     Focus::Prose | Focus::Pane if has_checks => Focus::Check,
                     _ => Focus::Prose,
                 };
+            }
+            Vec::new()
+        }
+        Command::Zoom => {
+            let has_panes = !panes(app).is_empty();
+            if let Some(view) = app.lesson.as_mut() {
+                if !view.zoom && view.focus == Focus::Prose && has_panes {
+                    // The pane is what a small screen is short of; it takes the keys too, so
+                    // the arrows choose its frames at once.
+                    view.focus = Focus::Pane;
+                }
+                view.zoom = !view.zoom;
+            }
+            Vec::new()
+        }
+        Command::ShiftLeft | Command::ShiftRight => {
+            let widest = app.current().map_or(0, |(lesson, view)| {
+                let intro = if view.step == 0 {
+                    lesson.intro.as_str()
+                } else {
+                    ""
+                };
+                let step = lesson.steps.get(view.step);
+                let prose = step.map_or("", |s| s.prose.as_str());
+                let after = step.map_or("", |s| s.after.as_str());
+                [intro, prose, after]
+                    .into_iter()
+                    .map(layout::widest_preformatted)
+                    .max()
+                    .unwrap_or(0)
+            });
+            if let Some(view) = app.lesson.as_mut() {
+                // Eight columns a press; the pane keeps the rows' ends in sight.
+                view.shift = if command == Command::ShiftRight {
+                    view.shift.saturating_add(8)
+                } else {
+                    view.shift.saturating_sub(8)
+                }
+                .min(u16::try_from(widest).unwrap_or(u16::MAX));
             }
             Vec::new()
         }
@@ -461,13 +512,16 @@ fn moved(app: &mut App, command: Command) {
         .step()
         .and_then(|s| s.checks.get(app.lesson.as_ref().map_or(0, |v| v.check)))
         .map_or(0, |c| c.options.len());
+    let most_scroll = layout::prose_scroll_max(app);
     let Some(view) = app.lesson.as_mut() else {
         return;
     };
     match view.focus {
+        // Never past the prose's last row, so that ↑ moves at once after End.
         Focus::Prose => {
             let at = usize::from(view.scroll);
-            view.scroll = u16::try_from(step(usize::from(u16::MAX), at)).unwrap_or(u16::MAX);
+            let rows = usize::from(most_scroll) + 1;
+            view.scroll = u16::try_from(step(rows, at.min(rows - 1))).unwrap_or(u16::MAX);
         }
         // The pane clamps the selection to what it holds when it draws.
         Focus::Pane => {
@@ -566,6 +620,9 @@ fn go_to_step(app: &mut App, delta: isize) -> Vec<Effect> {
         view.pane = 0;
         view.selected = 0;
         view.scroll = 0;
+        view.zoom = false;
+        view.shift = 0;
+        view.opened = false;
         view.check = 0;
         view.focus = Focus::Prose;
         view.typing = None;
@@ -575,6 +632,7 @@ fn go_to_step(app: &mut App, delta: isize) -> Vec<Effect> {
         *revealed = false;
     }
     app.status = None;
+    open_on_frame(app);
     let mut effects = Vec::new();
     if app.mode == Mode::Learn {
         let p = app.progress.lesson(&id);
@@ -744,7 +802,7 @@ fn clicked(app: &mut App, x: u16, y: u16) -> Vec<Effect> {
         return Vec::new();
     }
     let areas = layout::areas(app, screen);
-    let tabs = panes(app);
+    let tabs = super::tab_names(app);
     let Some(view) = app.lesson.as_mut() else {
         return Vec::new();
     };
@@ -753,15 +811,17 @@ fn clicked(app: &mut App, x: u16, y: u16) -> Vec<Effect> {
         if y == areas.pane.y {
             // The tabs in the pane's top border: " name " each, after one space.
             let mut at = areas.pane.x + 2;
-            for (i, (_, pane)) in tabs.iter().enumerate() {
-                let width = u16::try_from(pane.name().len() + 2).unwrap_or(0);
+            for (i, name) in tabs.iter().enumerate() {
+                let width = u16::try_from(name.chars().count() + 2).unwrap_or(0);
                 if x >= at && x < at + width {
                     view.pane = i;
                     view.selected = 0;
                     view.cursor = 0;
+                    view.opened = false;
                 }
                 at += width;
             }
+            open_on_frame(app);
         }
     } else if layout::contains(areas.check, x, y) {
         // In class that area is the speaker notes: the question has no panel to focus.
@@ -772,6 +832,20 @@ fn clicked(app: &mut App, x: u16, y: u16) -> Vec<Effect> {
         view.focus = Focus::Prose;
     }
     Vec::new()
+}
+
+/// Puts the pane shown on the frame the step `opens` on, once, when the capture holds it.
+fn open_on_frame(app: &mut App) {
+    if app.lesson.as_ref().is_none_or(|v| v.opened) {
+        return;
+    }
+    if let Some(row) = super::extent::opening_row(app)
+        && let Some(view) = app.lesson.as_mut()
+    {
+        view.selected = row;
+        view.cursor = 0;
+        view.opened = true;
+    }
 }
 
 /// Keeps the pane's selection and cursor within what it shows, where that is known.

@@ -326,6 +326,7 @@ fn finish_step(
         after: draft.after.trim().to_owned(),
         notes: block.notes,
         input: block.input,
+        opens: block.opens,
         actions: block.action,
         checks: block.check,
         line: draft.line,
@@ -364,6 +365,7 @@ fn read_block(
         };
         block.notes = part.notes.or(block.notes);
         block.input = part.input.or(block.input);
+        block.opens = part.opens.or(block.opens);
         block.action.extend(part.action);
         block.check.extend(part.check);
         action_spots.extend(spots(piece, first, "action"));
@@ -375,6 +377,7 @@ fn read_block(
         block.check.clear();
         check_spots.clear();
         block.input = None;
+        block.opens = None;
     }
     Some((block, action_spots, check_spots))
 }

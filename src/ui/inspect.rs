@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::{Theme, help, panes};
 use crate::app::filter::FrameFilter;
@@ -64,13 +64,13 @@ pub fn draw(frame: &mut Frame, inspector: &Inspector, theme: &Theme) {
     }
     let editing = inspector.focus == Focus::Composer;
     let raw = inspector.kind == SendKind::Raw;
-    let composer_block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(if editing { theme.focus } else { theme.border })
-        .title(Span::styled(
+    let composer_block = super::focus::block(theme, editing).title(Line::from(vec![
+        super::focus::lead(theme, editing),
+        Span::styled(
             format!(" send {} · ↑↓ kind ", inspector.kind.name()),
             theme.heading,
-        ));
+        ),
+    ]));
     let cursor = if editing { "▏" } else { "" };
     let mut typed = vec![Span::styled(
         format!("{}{cursor}", inspector.draft),

@@ -3,9 +3,10 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
-use super::{Theme, panes, prose};
+use super::flow::{Piece, flow, wrap};
+use super::{Theme, focus, panes, prose};
 use crate::app::layout::{Areas, lesson_areas};
 use crate::app::{App, Focus, Live};
 use crate::lesson::model::CheckKind;
@@ -65,19 +66,22 @@ pub(super) fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         frame.render_widget(Paragraph::new(status).wrap(Wrap { trim: false }), keys);
         return;
     } else {
-        let input = if step.input.is_some() {
-            " · i your own value"
-        } else {
-            ""
-        };
-        // Panes and a rerun only where the step runs something.
-        let live = if step.actions.is_empty() {
-            ""
-        } else {
-            " · [ ] pane · r rerun"
-        };
+        // The keys a newcomer needs most come first: a narrow screen keeps those, and says
+        // `? more` for the rest.
+        let mut shown = vec!["→ next", "← back", "Tab focus"];
+        if step.input.is_some() {
+            shown.push("i your value");
+        }
+        // Panes, the whole screen and a rerun only where the step runs something.
+        if !step.actions.is_empty() {
+            shown.push(if view.zoom { "z unzoom" } else { "z zoom" });
+            shown.extend(["[ ] pane", "r rerun"]);
+        } else if view.zoom {
+            shown.push("z unzoom");
+        }
+        shown.extend(["Esc menu", "? help", "q quit"]);
         Line::from(Span::styled(
-            format!(" → next · ← back · Tab focus{live}{input} · Esc menu · ? help · q quit"),
+            super::fit_keys(&shown, usize::from(keys.width)),
             theme.dim,
         ))
     };
@@ -88,35 +92,72 @@ fn draw_prose(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let (Some(step), Some(view)) = (app.step(), app.lesson.as_ref()) else {
         return;
     };
-    let mut lines = Vec::new();
+    if area.width == 0 || area.height == 0 {
+        return;
+    }
+    let mut pieces = Vec::new();
     // The lesson's introduction opens its first step.
     if let Some((lesson, _)) = app.current().filter(|_| view.step == 0)
         && !lesson.intro.trim().is_empty()
     {
-        lines.extend(prose::lines(lesson.intro.trim(), theme));
-        lines.push(Line::default());
+        pieces.extend(prose::pieces(lesson.intro.trim(), theme));
+        pieces.push(Piece::prose(Line::default()));
     }
-    lines.extend(prose::lines(&step.prose, theme));
+    pieces.extend(prose::pieces(&step.prose, theme));
     let after = step.after.trim();
     if !after.is_empty() && matches!(view.live.get(view.step), Some(Live::Done(_))) {
-        lines.push(Line::default());
-        lines.extend(prose::lines(after, theme));
+        pieces.push(Piece::prose(Line::default()));
+        pieces.extend(prose::pieces(after, theme));
     }
-    let block =
-        Block::default()
-            .borders(Borders::ALL)
-            .border_style(if view.focus == Focus::Prose {
-                theme.focus
-            } else {
-                theme.border
-            });
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false })
-            .scroll((view.scroll, 0)),
-        area,
+    let focused = view.focus == Focus::Prose;
+    let mut block = focus::block(theme, focused);
+    if focused {
+        block = block.title(Line::from(vec![
+            focus::lead(theme, true),
+            Span::styled(" the step · ↑ ↓ scroll ", theme.heading),
+        ]));
+    }
+    let inner = block.inner(area);
+    let flowed = flow(
+        &pieces,
+        usize::from(inner.width),
+        usize::from(view.shift),
+        theme.heading,
     );
+    let (rows, note) = scrolled(flowed.rows, inner.height, view.scroll, flowed.wide, theme);
+    if let Some(note) = note {
+        block = block.title_bottom(note.right_aligned());
+    }
+    frame.render_widget(Paragraph::new(rows).block(block), area);
+}
+
+/// The rows in sight of `rows` scrolled `scroll` rows down in `height` rows (never past the
+/// last row), and the note for the bottom border that says what is out of sight: more below,
+/// rows cut at the right (`wide`).
+pub(super) fn scrolled<'a>(
+    rows: Vec<Line<'a>>,
+    height: u16,
+    scroll: u16,
+    wide: bool,
+    theme: &Theme,
+) -> (Vec<Line<'a>>, Option<Line<'static>>) {
+    let height = usize::from(height);
+    let top = usize::from(scroll).min(rows.len().saturating_sub(height));
+    let below = rows.len() > top + height;
+    let mut said = Vec::new();
+    if below {
+        said.push("↓ more");
+    }
+    if wide {
+        said.push("< > wide rows");
+    }
+    let note = (!said.is_empty()).then(|| {
+        Line::from(Span::styled(
+            format!(" {} ", said.join(" · ")),
+            theme.heading,
+        ))
+    });
+    (rows.into_iter().skip(top).take(height).collect(), note)
 }
 
 fn draw_check(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
@@ -202,20 +243,23 @@ fn draw_check(frame: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         view.check + 1,
         step.checks.len()
     );
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(if view.focus == Focus::Check {
-            theme.focus
-        } else {
-            theme.border
-        })
-        .title(Span::styled(title, theme.heading));
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false }),
-        area,
-    );
+    let focused = view.focus == Focus::Check;
+    let mut block = focus::block(theme, focused).title(Line::from(vec![
+        focus::lead(theme, focused),
+        Span::styled(title, theme.heading),
+    ]));
+    let inner = block.inner(area);
+    let rows: Vec<Line> = lines
+        .iter()
+        .flat_map(|l| wrap(l, usize::from(inner.width)))
+        .collect();
+    // Cut at a small size: the note says so, and z gives the panel the screen.
+    let (rows, note) = scrolled(rows, inner.height, 0, false, theme);
+    if let Some(note) = note {
+        let note = format!("{note}· z ");
+        block = block.title_bottom(Line::from(Span::styled(note, theme.heading)).right_aligned());
+    }
+    frame.render_widget(Paragraph::new(rows).block(block), area);
 }
 
 fn lesson_steps(app: &App) -> usize {

@@ -4,6 +4,8 @@
 
 mod craft;
 mod end;
+pub mod flow;
+pub mod focus;
 mod help;
 pub mod inspect;
 mod lesson;
@@ -34,4 +36,27 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     if app.help {
         help::draw(frame, app, theme);
     }
+}
+
+/// As many of `keys` as fit in `width` columns, in order, joined by " · "; when some do not
+/// fit, the line ends with "? more" so that nothing is cut unseen.
+pub(crate) fn fit_keys(keys: &[&str], width: usize) -> String {
+    let all = format!(" {}", keys.join(" · "));
+    if all.chars().count() <= width {
+        return all;
+    }
+    let more = " · ? more";
+    let mut line = String::new();
+    for key in keys {
+        let next = if line.is_empty() {
+            format!(" {key}")
+        } else {
+            format!("{line} · {key}")
+        };
+        if next.chars().count() + more.chars().count() > width {
+            break;
+        }
+        line = next;
+    }
+    format!("{line}{more}")
 }

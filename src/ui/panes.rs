@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::{Theme, widgets};
 use crate::app::filter::FrameFilter;
@@ -40,19 +40,36 @@ pub fn tabbed_noted(
     theme: &Theme,
     note: Option<Line<'static>>,
 ) -> Rect {
-    let mut tabs = vec![Span::raw(" ")];
-    for (i, pane) in panes.into_iter().enumerate() {
+    let names: Vec<&str> = panes.into_iter().map(Pane::name).collect();
+    tabbed_named(frame, area, &names, selected, focused, theme, note)
+}
+
+/// [`tabbed_noted`] with the tabs' own names: a lesson step's, which tell apart two panes of
+/// one kind ([`crate::app::tab_names`]).
+pub fn tabbed_named(
+    frame: &mut Frame,
+    area: Rect,
+    names: &[impl AsRef<str>],
+    selected: usize,
+    focused: bool,
+    theme: &Theme,
+    note: Option<Line<'static>>,
+) -> Rect {
+    // The mark takes the place of the space before the first tab.
+    let mut tabs = vec![if focused {
+        super::focus::lead(theme, true)
+    } else {
+        Span::raw(" ")
+    }];
+    for (i, name) in names.iter().enumerate() {
         let style = if i == selected {
             theme.selected
         } else {
             theme.dim
         };
-        tabs.push(Span::styled(format!(" {} ", pane.name()), style));
+        tabs.push(Span::styled(format!(" {} ", name.as_ref()), style));
     }
-    let mut block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(if focused { theme.focus } else { theme.border })
-        .title(Line::from(tabs));
+    let mut block = super::focus::block(theme, focused).title(Line::from(tabs));
     if let Some(note) = note {
         block = block.title_bottom(note.right_aligned());
     }
@@ -117,14 +134,8 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, focused: bo
         return;
     };
     let index = view.pane.min(list.len().saturating_sub(1));
-    let inner = tabbed(
-        frame,
-        area,
-        list.iter().map(|(_, p)| *p),
-        index,
-        focused,
-        theme,
-    );
+    let names = crate::app::tab_names(app);
+    let inner = tabbed_named(frame, area, &names, index, focused, theme, None);
     if let Some(pane) = list.get(index).copied()
         && draw_widget(frame, app, theme, inner, pane, focused)
     {
@@ -134,28 +145,17 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme, area: Rect, focused: bo
         draw_waiting_card(frame, app, theme, inner, focused);
         return;
     }
-    let lines = pane_lines(app, list.get(index).copied(), theme);
-    let height = usize::from(inner.height);
-    let selected = view.selected.min(lines.len().saturating_sub(1));
-    // Keep the selected line in sight, a little below the top.
-    let top = selected
-        .saturating_sub(height / 3)
-        .min(lines.len().saturating_sub(height));
-    let shown: Vec<Line> = lines
+    // What the pane says until it has run: sentences, wrapped to the pane.
+    let lines: Vec<Line> = pane_lines(app, list.get(index).copied(), theme)
         .into_iter()
-        .enumerate()
-        .skip(top)
-        .take(height)
-        .map(|(i, (text, style))| {
-            let style = if focused && i == selected {
-                theme.selected
-            } else {
-                style
-            };
-            Line::from(Span::styled(text, style))
+        .flat_map(|(text, style)| {
+            super::flow::wrap(
+                &Line::from(Span::styled(text, style)),
+                usize::from(inner.width),
+            )
         })
         .collect();
-    frame.render_widget(Paragraph::new(shown), inner);
+    frame.render_widget(Paragraph::new(lines), inner);
 }
 
 /// Draws the pane with its widget once its action has run: the action's error and notes
@@ -258,29 +258,21 @@ fn waiting_lines(app: &App) -> Vec<(String, Tone)> {
         return Vec::new();
     };
     match view.live.get(view.step) {
-        // Short lines, each its own row: this text is not wrapped.
+        // Each a sentence: the pane wraps them to its width.
         Some(Live::NotRun) if crate::app::predicting(app) => match app.mode {
             crate::app::Mode::Learn => vec![
                 (
-                    "Predict first: answer the check below (Tab),".to_owned(),
-                    Tone::Heading,
-                ),
-                (
-                    "and the step runs to show who was right.".to_owned(),
+                    "Predict first: answer the check below (Tab), and the step runs to show who was right."
+                        .to_owned(),
                     Tone::Heading,
                 ),
                 ("r runs it now.".to_owned(), Tone::Dim),
             ],
-            crate::app::Mode::Present { .. } => vec![
-                (
-                    "The class predicts first: ask the question,".to_owned(),
-                    Tone::Heading,
-                ),
-                (
-                    "then r runs the step to show who was right.".to_owned(),
-                    Tone::Heading,
-                ),
-            ],
+            crate::app::Mode::Present { .. } => vec![(
+                "The class predicts first: ask the question, then r runs the step to show who was right."
+                    .to_owned(),
+                Tone::Heading,
+            )],
         },
         Some(Live::NotRun) => vec![("Not run yet: r runs it.".to_owned(), Tone::Dim)],
         Some(Live::Running) => {

@@ -7,6 +7,7 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
+use super::flow::{Piece, flow};
 use super::{Theme, panes, prose};
 use crate::app::{App, Focus, Mode, layout};
 use crate::lesson::Pane;
@@ -63,22 +64,32 @@ pub(super) fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     }
     let has_pane = !step.actions.is_empty();
     let (prose_area, pane_area) = (areas.prose, areas.pane);
-    let lines = question(app, theme, revealed);
     // Spare and large as a terminal allows: bold text, a margin, room between paragraphs.
-    let padded = Block::default().padding(ratatui::widgets::Padding::horizontal(2));
-    let lines: Vec<Line> = lines
+    let pieces: Vec<Piece> = question(app, theme, revealed)
         .into_iter()
-        .map(|l| l.patch_style(Modifier::BOLD))
+        .map(|p| Piece {
+            line: p.line.patch_style(Modifier::BOLD),
+            pre: p.pre,
+        })
         .collect();
-    // ↑ ↓ scroll it, where the question and its answer do not fit.
-    let scroll = app.lesson.as_ref().map_or(0, |v| v.scroll);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(padded)
-            .wrap(Wrap { trim: false })
-            .scroll((scroll, 0)),
-        prose_area,
+    let mut padded = Block::default().padding(ratatui::widgets::Padding::horizontal(2));
+    let inner = padded.inner(prose_area);
+    let flowed = flow(
+        &pieces,
+        usize::from(inner.width),
+        usize::from(view.shift),
+        theme.heading,
     );
+    // ↑ ↓ scroll it, where the question and its answer do not fit; the last row then says
+    // that more is below.
+    let cut = flowed.rows.len() > usize::from(inner.height) || flowed.wide;
+    let height = inner.height.saturating_sub(u16::from(cut));
+    let (rows, note) =
+        super::lesson::scrolled(flowed.rows, height, view.scroll, flowed.wide, theme);
+    if let Some(note) = note {
+        padded = padded.title_bottom(note.right_aligned());
+    }
+    frame.render_widget(Paragraph::new(rows).block(padded), prose_area);
     if has_pane {
         // The pane's own hints (← → the byte cursor, ↑ ↓ a frame) are true only once Tab
         // gave it the keys.
@@ -165,7 +176,11 @@ fn footer_line<'a>(app: &'a App, theme: &Theme, width: usize) -> Line<'a> {
             Some(Pane::Timeline | Pane::Tls) => vec!["↑ ↓ row"],
             _ => vec!["↑ ↓ scroll"],
         };
-        keys.extend(["[ ] pane", "Tab or Esc back to the step"]);
+        keys.extend([
+            "[ ] pane",
+            if view.zoom { "z unzoom" } else { "z zoom" },
+            "Tab or Esc back",
+        ]);
         keys
     } else {
         // The keys a presenter needs most come first: a narrow screen keeps those.
@@ -181,55 +196,38 @@ fn footer_line<'a>(app: &'a App, theme: &Theme, width: usize) -> Line<'a> {
         if step.input.is_some() {
             keys.push("i type");
         }
+        if !step.actions.is_empty() {
+            keys.extend([
+                if view.zoom { "z unzoom" } else { "z zoom" },
+                "Tab pane keys",
+            ]);
+        }
         keys.push("s notes");
         if !step.actions.is_empty() {
-            keys.extend(["Tab pane keys", "[ ] pane"]);
+            keys.push("[ ] pane");
         }
         keys.extend([". blank", "t clock", "q quit"]);
         keys
     };
-    Line::from(Span::styled(fit_keys(&keys, width), theme.dim))
-}
-
-/// As many of `keys` as fit in `width` columns, in order, joined by " · "; when some do not
-/// fit, the line ends with "? more" so that nothing is cut unseen.
-fn fit_keys(keys: &[&str], width: usize) -> String {
-    let all = format!(" {}", keys.join(" · "));
-    if all.chars().count() <= width {
-        return all;
-    }
-    let more = " · ? more";
-    let mut line = String::new();
-    for key in keys {
-        let next = if line.is_empty() {
-            format!(" {key}")
-        } else {
-            format!("{line} · {key}")
-        };
-        if next.chars().count() + more.chars().count() > width {
-            break;
-        }
-        line = next;
-    }
-    format!("{line}{more}")
+    Line::from(Span::styled(super::fit_keys(&keys, width), theme.dim))
 }
 
 /// The step's prose, then its current check as a question, and the answer once revealed.
-fn question<'a>(app: &'a App, theme: &Theme, revealed: bool) -> Vec<Line<'a>> {
+fn question<'a>(app: &'a App, theme: &Theme, revealed: bool) -> Vec<Piece<'a>> {
     let (Some((lesson, view)), Some(step)) = (app.current(), app.step()) else {
         return Vec::new();
     };
     let mut lines = Vec::new();
     if view.step == 0 && !lesson.intro.trim().is_empty() {
-        lines.extend(prose::lines(lesson.intro.trim(), theme));
-        lines.push(Line::default());
+        lines.extend(prose::pieces(lesson.intro.trim(), theme));
+        lines.push(Piece::prose(Line::default()));
     }
-    lines.extend(prose::lines(&step.prose, theme));
+    lines.extend(prose::pieces(&step.prose, theme));
     // What the step says after its live block, once the block has run.
     let after = step.after.trim();
     if !after.is_empty() && matches!(view.live.get(view.step), Some(crate::app::Live::Done(_))) {
-        lines.push(Line::default());
-        lines.extend(prose::lines(after, theme));
+        lines.push(Piece::prose(Line::default()));
+        lines.extend(prose::pieces(after, theme));
     }
     if let Some(check) = step.checks.get(view.check) {
         let mut asked = vec![
@@ -271,10 +269,11 @@ fn question<'a>(app: &'a App, theme: &Theme, revealed: bool) -> Vec<Line<'a>> {
             // readable however long the prose; the prose follows for reference.
             asked.remove(0);
             asked.push(Line::default());
+            let mut asked: Vec<Piece> = asked.into_iter().map(Piece::prose).collect();
             asked.extend(lines);
             return asked;
         }
-        lines.extend(asked);
+        lines.extend(asked.into_iter().map(Piece::prose));
     }
     lines
 }

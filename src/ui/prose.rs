@@ -5,12 +5,20 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
 use super::Theme;
+use super::flow::Piece;
 
 /// The prose as lines, wrapped later by the paragraph that shows them. Lines of one
 /// Markdown paragraph are joined, as Markdown does, so the text wraps to the pane's width
 /// rather than to the width the file was written at.
 pub fn lines<'a>(text: &'a str, theme: &Theme) -> Vec<Line<'a>> {
+    pieces(text, theme).into_iter().map(|p| p.line).collect()
+}
+
+/// The prose as [`Piece`]s: [`lines`], each marked preformatted when it is a row of a fenced
+/// block, which [`super::flow::flow`] cuts rather than wraps.
+pub fn pieces<'a>(text: &'a str, theme: &Theme) -> Vec<Piece<'a>> {
     let mut out: Vec<Line<'a>> = Vec::new();
+    let mut pre: Vec<usize> = Vec::new();
     let mut in_code = false;
     // Whether the last line pushed is a paragraph line that the next may continue.
     let mut open = false;
@@ -22,6 +30,7 @@ pub fn lines<'a>(text: &'a str, theme: &Theme) -> Vec<Line<'a>> {
             continue;
         }
         if in_code {
+            pre.push(out.len());
             out.push(Line::from(Span::styled(raw, theme.code)));
             continue;
         }
@@ -70,7 +79,13 @@ pub fn lines<'a>(text: &'a str, theme: &Theme) -> Vec<Line<'a>> {
         }
         open = true;
     }
-    out
+    out.into_iter()
+        .enumerate()
+        .map(|(i, line)| Piece {
+            line,
+            pre: pre.contains(&i),
+        })
+        .collect()
 }
 
 /// The rest of a numbered list item ("1. text"), if the line is one.

@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::widgets::{self, cut, printable, top_for};
 use super::{Theme, help, panes};
@@ -98,14 +98,11 @@ fn draw_title(frame: &mut Frame, area: Rect, view: &ProxyView, theme: &Theme) {
 }
 
 fn draw_list(frame: &mut Frame, area: Rect, view: &ProxyView, visible: &[&Row], theme: &Theme) {
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(if view.focus == Focus::List {
-            theme.focus
-        } else {
-            theme.border
-        })
-        .title(Span::styled(" connections ", theme.heading));
+    let listing = view.focus == Focus::List;
+    let block = super::focus::block(theme, listing).title(Line::from(vec![
+        super::focus::lead(theme, listing),
+        Span::styled(" connections ", theme.heading),
+    ]));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if visible.is_empty() {

@@ -286,7 +286,9 @@ fn in_class_the_presenter_types_the_room_s_value_and_the_step_runs_with_it() {
 
 #[test]
 fn without_colour_a_lane_names_every_byte_s_field() {
-    let a = crate::fixture::lesson_after_hello(Mode::Learn, "06-frame");
+    let mut a = crate::fixture::lesson_after_hello(Mode::Learn, "06-frame");
+    // The step opens on the server's frame; the client's is the one above it.
+    keys(&mut a, &[Key::Tab, Key::Up]);
     let plain = Theme::new(ThemeName::Plain);
     let buffer = screen::draw(120, 40, |f| ui::draw(f, &a, &plain));
     let text = screen::text(&buffer);
@@ -442,10 +444,12 @@ fn in_class_tab_gives_the_pane_the_arrows_without_leaving_the_step() {
     let view = a.lesson.as_ref().unwrap();
     assert_eq!(view.focus, wslab::app::Focus::Pane);
     let (step, check) = (view.step, view.check);
-    keys(&mut a, &[Key::Down, Key::Right, Key::Right, Key::Char('w')]);
+    // The step opened on the server's frame (its `opens`); ↑ goes to the client's.
+    assert_eq!(view.selected, 1, "opened on the server's frame");
+    keys(&mut a, &[Key::Up, Key::Right, Key::Right, Key::Char('w')]);
     let view = a.lesson.as_ref().unwrap();
     assert_eq!((view.step, view.check), (step, check), "the step stays");
-    assert_eq!(view.selected, 1, "↓ chose the server's frame");
+    assert_eq!(view.selected, 0, "↑ chose the client's frame");
     assert!(
         view.cursor >= 2,
         "→ and w moved the byte cursor: {}",

@@ -192,7 +192,7 @@ fn a_cut_meaning_always_ends_in_an_ellipsis() {
                 let shown = screen(&i, (width, height));
                 for line in shown.lines().filter(|l| l.contains("answers a ping")) {
                     seen += 1;
-                    let inner = line.trim_end().trim_end_matches('│').trim_end();
+                    let inner = line.trim_end().trim_end_matches(['│', '┃']).trim_end();
                     assert!(
                         inner.ends_with("heartbeat)") || inner.ends_with('…'),
                         "pane {pane}, {width}×{height}: {line:?}"

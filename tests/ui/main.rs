@@ -4,6 +4,7 @@
 //! Snapshots live in `tests/ui/snapshots/`.
 
 mod classroom;
+mod first_hour;
 mod fixture;
 mod frames;
 mod grade;

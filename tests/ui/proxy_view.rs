@@ -159,7 +159,7 @@ fn an_upstream_failure_is_listed_with_its_sentence() {
     assert!(error.contains("refused the connection"), "{error}");
     assert!(shown.contains("/echo closed ↑0 ↓0 ✗0"), "{shown}");
     assert!(
-        shown.contains("││✗ the upstream ws://127.0.0.1:")
+        shown.contains("│✗ the upstream ws://127.0.0.1:")
             && shown.contains("refused the connection"),
         "the selected connection's sentence, in full: {shown}"
     );

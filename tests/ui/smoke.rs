@@ -51,9 +51,10 @@ async fn a_lesson_step_s_pane_draws_from_a_real_run() {
         },
     );
     let shown = screen::lessons(&a, (120, 40));
+    // The step opens on the server's frame, where its prose points (`opens`).
     for line in [
-        "frame 1 · client → server · 6-byte header + 5-byte payload",
-        "81 85 37 fa 21 3d 7f 9f",
+        "frame 1 · server → client · 2-byte header + 5-byte payload",
+        "81 05 48 65 6c 6c 6f",
         "\"Hello\"",
         "1000 Normal Closure",
         "✓ no rule broken",

@@ -89,6 +89,11 @@ pub fn lint(lesson: &Lesson) -> Vec<Problem> {
             });
             lint_check(f, step, check, &spot, &mut out);
         }
+        if let Some(opens) = &step.opens
+            && let Err(why) = lint_opens(step, opens)
+        {
+            out.push(Problem::error(f, (step.line, 1), why));
+        }
         if let Some(input) = &step.input {
             // The learner's value replaces the first action's own, so that action must be of
             // the kind the value belongs to.
@@ -234,6 +239,43 @@ fn computable(step: &Step, probe: &Probe) -> Result<(), String> {
         Some(n) if frame > n => Err(format!(
             "the answer reads {} frame {frame}, but action {} gives only {n} frame(s) from that side",
             from.name(),
+            index + 1
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// `opens` must name a frame the step's frames or fields pane can show.
+fn lint_opens(step: &Step, opens: &super::model::Opens) -> Result<(), String> {
+    use super::model::Pane;
+    let Some(index) = opens.action_index(&step.actions) else {
+        return Err(match opens.action {
+            Some(n) => format!(
+                "opens names action {n}, which does not exist; this step has {}",
+                step.actions.len()
+            ),
+            None => "opens needs an action with a frames or fields pane in this step".to_owned(),
+        });
+    };
+    let action = &step.actions[index];
+    if !action
+        .panes()
+        .iter()
+        .any(|p| matches!(p, Pane::Frames | Pane::Fields))
+    {
+        return Err(format!(
+            "opens names action {}, which shows no frames or fields pane",
+            index + 1
+        ));
+    }
+    if opens.frame == 0 {
+        return Err("opens: frames count from 1".to_owned());
+    }
+    match frames_sent(action, opens.from) {
+        Some(n) if opens.frame > n => Err(format!(
+            "opens {} frame {}, but action {} gives only {n} frame(s) from that side",
+            opens.from.name(),
+            opens.frame,
             index + 1
         )),
         _ => Ok(()),

@@ -275,3 +275,36 @@ fn the_card_pane_and_the_url_input_go_with_a_grade() {
         ["8:1 input \"key\" needs a websocket action first in step \"S\""]
     );
 }
+
+#[test]
+fn opens_names_a_frame_the_step_s_frames_pane_can_show() {
+    let ws = "[[action]]\nkind = \"websocket\"\nsend = [{ text = \"x\" }]\npanes = [\"frames\"]";
+    let fine = messages(&format!("opens = {{ from = \"server\", frame = 1 }}\n{ws}"));
+    assert!(fine.is_empty(), "{fine:?}");
+    let past = messages(&format!("opens = {{ from = \"client\", frame = 3 }}\n{ws}"));
+    assert_eq!(
+        past,
+        ["8:1 opens client frame 3, but action 1 gives only 2 frame(s) from that side"]
+    );
+    let zero = messages(&format!("opens = {{ from = \"server\", frame = 0 }}\n{ws}"));
+    assert_eq!(zero, ["8:1 opens: frames count from 1"]);
+    let missing = messages(&format!(
+        "opens = {{ from = \"server\", frame = 1, action = 2 }}\n{ws}"
+    ));
+    assert_eq!(
+        missing,
+        ["8:1 opens names action 2, which does not exist; this step has 1"]
+    );
+    let heads = messages(
+        "opens = { from = \"server\", frame = 1 }\n[[action]]\nkind = \"websocket\"\npanes = [\"heads\"]",
+    );
+    assert_eq!(
+        heads,
+        ["8:1 opens needs an action with a frames or fields pane in this step"]
+    );
+    let unknown = messages(&format!("opens = {{ from = \"server\", row = 1 }}\n{ws}"));
+    assert!(
+        unknown.iter().any(|m| m.contains("row")),
+        "a typo is an error: {unknown:?}"
+    );
+}

@@ -61,10 +61,43 @@ impl Action {
         }
     }
 
+    /// A few words that tell this action from the others of its step, for tabs that would
+    /// otherwise read alike (two `frames` panes): the size of what it sends, the fault it
+    /// meets, whether it offers permessage-deflate. `None` where nothing short says it.
+    pub fn label(&self) -> Option<String> {
+        match self {
+            Action::Websocket(a) => match a.send.as_slice() {
+                [one] => sent_size(one),
+                _ => a.deflate.as_ref().map(|_| "deflate".to_owned()),
+            },
+            Action::Fault(a) => Some(a.name.name().to_owned()),
+            Action::Idle(a) => Some(
+                if a.deflate.is_some() {
+                    "deflate"
+                } else {
+                    "no deflate"
+                }
+                .to_owned(),
+            ),
+            _ => None,
+        }
+    }
+
     /// Whether it connects over TLS (`tls = true`), so that its capture has records.
     pub fn tls(&self) -> bool {
         matches!(self, Action::Websocket(a) if a.tls)
     }
+}
+
+/// The payload size of one message sent, as a tab names it: "126 B".
+fn sent_size(send: &Send) -> Option<String> {
+    let bytes = match send {
+        Send::Text(t) => t.len() as u64,
+        Send::Binary(b) => b.len() as u64,
+        Send::Generated(n) => *n,
+        _ => return None,
+    };
+    Some(format!("{bytes} B"))
 }
 
 /// The panes a step can show.

@@ -50,6 +50,8 @@ pub struct Step {
     pub notes: Option<String>,
     /// What the learner may type in place of the first action's value.
     pub input: Option<Input>,
+    /// The frame the step's frames and fields panes open on, where its prose points at one.
+    pub opens: Option<Opens>,
     /// Live actions, run in order.
     pub actions: Vec<Action>,
     /// Questions about the step.
@@ -111,12 +113,45 @@ pub struct StepBlock {
     /// See [`Step::input`].
     #[serde(default)]
     pub input: Option<Input>,
+    /// See [`Step::opens`].
+    #[serde(default)]
+    pub opens: Option<Opens>,
     /// `[[action]]` tables.
     #[serde(default)]
     pub action: Vec<Action>,
     /// `[[check]]` tables.
     #[serde(default)]
     pub check: Vec<Check>,
+}
+
+/// The frame a step's frames and fields panes open on (`opens = { from = "server", frame = 1
+/// }`): the prose says "look at the server's frame", and the pane has it selected. Frames
+/// count from 1 on each side, as checks count them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Opens {
+    /// Which side sent it.
+    pub from: From,
+    /// Its number among that side's frames, from 1.
+    pub frame: usize,
+    /// The action whose pane it is in, from 1; the first with a frames or fields pane when
+    /// not written.
+    #[serde(default)]
+    pub action: Option<usize>,
+}
+
+impl Opens {
+    /// The index of the action whose panes open on the frame, among `actions`.
+    pub fn action_index(&self, actions: &[Action]) -> Option<usize> {
+        match self.action {
+            Some(n) => n.checked_sub(1).filter(|i| *i < actions.len()),
+            None => actions.iter().position(|a| {
+                a.panes()
+                    .iter()
+                    .any(|p| matches!(p, Pane::Frames | Pane::Fields))
+            }),
+        }
+    }
 }
 
 /// A value the learner may type before the step runs; plain mode uses `default`.

@@ -219,7 +219,12 @@ fn table(
         ));
     }
     Measured {
-        title: format!("What {k} idle WebSocket connections cost, measured"),
+        // Two measures side by side (lesson 17) must not read alike.
+        title: if deflate.is_some() {
+            format!("What {k} idle WebSocket connections with permessage-deflate cost, measured")
+        } else {
+            format!("What {k} idle WebSocket connections cost, measured")
+        },
         columns: [
             "connections",
             "RSS before",
