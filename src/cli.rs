@@ -161,6 +161,49 @@ pub enum Command {
     Proxy(ProxyArgs),
     /// Grade a server (or, with --client, a client) against RFC 6455 and 7692, rule by rule.
     Grade(GradeArgs),
+    /// Print a shell completion script for wslab to standard output.
+    Completions(CompletionsArgs),
+    /// Print wslab's man page (roff) to standard output, or write one page per command.
+    Man(ManArgs),
+}
+
+/// `wslab completions`.
+#[derive(Debug, Clone, Args)]
+#[command(after_help = "Examples:\n  \
+    wslab completions bash > ~/.local/share/bash-completion/completions/wslab\n  \
+    wslab completions zsh > ~/.zfunc/_wslab      # with fpath+=(~/.zfunc) before compinit\n  \
+    wslab completions fish > ~/.config/fish/completions/wslab.fish")]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub shell: Shell,
+}
+
+/// The shells `wslab completions` writes for.
+#[allow(clippy::doc_markdown)] // The docs are the help text, where backticks would show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    /// GNU Bash.
+    Bash,
+    /// Z shell.
+    Zsh,
+    /// The friendly interactive shell.
+    Fish,
+    /// PowerShell.
+    Powershell,
+    /// Elvish.
+    Elvish,
+}
+
+/// `wslab man`.
+#[derive(Debug, Clone, Args)]
+#[command(after_help = "Examples:\n  \
+    wslab man | man -l -                          # read it now\n  \
+    wslab man --dir ~/.local/share/man/man1       # wslab.1, wslab-connect.1, …")]
+pub struct ManArgs {
+    /// Write wslab.1 and one page per command (wslab-connect.1, …) into this folder instead.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<std::path::PathBuf>,
 }
 
 /// `wslab grade`.

@@ -12,4 +12,5 @@ mod connect_raw;
 mod connect_truth;
 mod profile;
 mod raw_server;
+mod shell;
 mod signals;
