@@ -387,11 +387,19 @@ fn report(
             .delivered
             .check(connection.flow(Direction::ServerToClient), finished)
     });
-    let broken: usize = [connection.requests(), connection.responses()]
+    let flows = [connection.requests(), connection.responses()];
+    // A frame the connection ended inside breaks rules too, with the bytes that came.
+    let unfinished: usize = flows
+        .iter()
+        .filter_map(|f| f.stopped())
+        .map(|s| s.violations.len())
+        .sum();
+    let broken: usize = flows
         .iter()
         .flat_map(|f| f.frames.iter())
         .map(|f| f.item.violations.len())
-        .sum();
+        .sum::<usize>()
+        + unfinished;
     let text = if args.json {
         let mut json = ExchangeJson::new(connection, base_unix_us);
         json.error = outcome.error.as_ref().map(ToString::to_string);

@@ -28,8 +28,8 @@ pub mod violation;
 
 pub use accept::{AcceptComparison, Derivation, GUID, KeyError};
 pub use coding::{CloseCodeInfo, OpCode, close_code};
-pub use dissector::{Config, DEFAULT_PREVIEW_CAP, Dissector, Event, Incomplete, Side};
+pub use dissector::{Config, DEFAULT_PREVIEW_CAP, Dissector, Event, Incomplete, Side, Stopped};
 pub use fields::{Field, FieldKind, fields};
-pub use frame::{Frame, FrameHeader, LengthEncoding};
+pub use frame::{Frame, FrameHeader, HeaderCut, LengthEncoding};
 pub use message::{Close, Inflated, Message};
 pub use violation::{RsvBits, Violation};

@@ -119,10 +119,16 @@ impl ExchangeJson {
         for direction in Direction::BOTH {
             let flow = connection.flow(direction);
             problems.extend(flow.problem.as_ref().map(ToString::to_string));
-            problems.extend(
-                flow.incomplete()
-                    .map(|i| format!("{}: {i}", direction.name())),
-            );
+            if let Some(stopped) = flow.stopped() {
+                let who = direction.name();
+                problems.push(format!("{who}: {}", stopped.incomplete));
+                problems.extend(
+                    stopped
+                        .violations
+                        .iter()
+                        .map(|v| format!("{who}: RFC 6455 §{}: {v}", v.section())),
+                );
+            }
         }
         let trips = RoundTrips::of(connection);
         Self {
