@@ -6,6 +6,7 @@
 
 mod binary;
 mod connect_deflate;
+mod connect_endings;
 mod connect_errors;
 mod connect_lab;
 mod connect_raw;
