@@ -64,7 +64,10 @@ fn pages(
     dir: &Path,
     written: &mut Vec<std::path::PathBuf>,
 ) -> anyhow::Result<()> {
-    let man = clap_mangen::Man::new(cmd.clone());
+    // A subcommand has no version of its own; its page's footer names wslab's, as the main
+    // page's does.
+    let man =
+        clap_mangen::Man::new(cmd.clone()).source(format!("wslab {}", env!("CARGO_PKG_VERSION")));
     let path = dir.join(man.get_filename());
     let mut page = Vec::new();
     man.render(&mut page)?;
