@@ -110,6 +110,30 @@ fn each_way_of_ending_without_a_close_frame_is_said() {
 /// The next frame the client sent, once the server has read it.
 type NextFrame = oneshot::Receiver<Option<(u8, Vec<u8>)>>;
 
+// The same with permessage-deflate agreed, where wslab's own session speaks the connection.
+#[test]
+fn an_ending_without_a_close_frame_is_said_under_deflate_too() {
+    let rt = runtime();
+    let (port, _head) = serve(
+        &rt,
+        "Sec-WebSocket-Extensions: permessage-deflate\r\n",
+        |mut s| async move {
+            let _ = read_frame(&mut s).await;
+            let _ = s.write_all(&[0x82, 0x64, 0, 1, 2, 3]).await;
+            let _ = s.shutdown().await;
+        },
+    );
+    let url = format!("ws://127.0.0.1:{port}/");
+    let out = wslab(&["connect", &url, "--deflate", "--send", "Hello"]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!("{NO_CLOSE} closed the TCP connection in the middle of its frame 1: 6 of the frame's 102 bytes came, 96 never did")),
+        "{stderr}"
+    );
+    assert!(stderr.contains(CODE_1006), "{stderr}");
+}
+
 // A server that reads the client's message, answers it with `bytes`, and gives back the next
 // frame the client sends: its close, which must carry the code for what `bytes` broke.
 fn breaks_a_rule(rt: &tokio::runtime::Runtime, bytes: &'static [u8]) -> (u16, NextFrame) {

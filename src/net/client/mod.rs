@@ -386,6 +386,12 @@ impl WsClient {
         };
         match next {
             Err(secs) => Err(ClientError::ReplyTimeout { secs }),
+            // wslab's own session tells the end of TCP as the end of the stream, whenever it
+            // comes: before any close frame, that is an abnormal ending (§7.1.5).
+            Ok(None) if !self.closed_by_us && !self.close_received => Err(ClientError::Abnormal {
+                how: "closed",
+                when: self.where_it_ended(),
+            }),
             Ok(None) => Ok(None),
             Ok(Some(Err(error))) => {
                 // The session has already sent its close, with the rule in its reason.
