@@ -333,7 +333,8 @@ async fn linger(
     }
     // Crafted bytes have no "reply" to count: their point is what the server does, so the
     // whole wait is kept.
-    let replies = (!plan.sends.iter().any(|s| matches!(s, Outgoing::Raw(_))))
+    let raw = plan.sends.iter().any(|s| matches!(s, Outgoing::Raw(_)));
+    let replies = (!raw)
         .then(|| plan.sends.iter().filter(|s| is_data(s)).count())
         .filter(|&n| n > 0);
     let say = |got: usize, why: &str| match replies {
@@ -342,7 +343,12 @@ async fn linger(
             count(want, "message")
         ),
         None => format!(
-            "waited {ms} ms (--linger) for what the server sends before closing: {} came{why}",
+            "waited {ms} ms (--linger) for {}: {} came{why}",
+            if raw {
+                "the server's reaction to the crafted bytes"
+            } else {
+                "anything the server sends unasked"
+            },
             count(got, "data message")
         ),
     };
@@ -351,13 +357,18 @@ async fn linger(
     let mut got = 0;
     while replies.is_none_or(|want| got < want) {
         *waited = Some(say(got, ""));
-        match tokio::time::timeout_at(deadline, client.recv()).await {
-            // The wait is over, and that is no fault: the server owes no reply, and a server
-            // that closed (its close answered by the library) has said all it will.
-            Err(_) | Ok(Err(ClientError::ReplyTimeout { .. }) | Ok(None)) => return Ok(()),
-            Ok(Ok(Some(Message::Text(_) | Message::Binary(_)))) => got += 1,
-            Ok(Ok(Some(_))) => {}
-            Ok(Err(error)) => {
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+        match client.recv_within(Some(left)).await {
+            // The wait is over, and that is no fault: the server owes no reply.
+            Err(ClientError::ReplyTimeout { .. }) => return Ok(()),
+            Ok(Some(Message::Text(_) | Message::Binary(_))) => got += 1,
+            Ok(Some(_)) => {}
+            // Its close came, and the library answered it: the server has said all it will.
+            Ok(None) => {
+                *waited = Some(say(got, ", before the server closed"));
+                return Ok(());
+            }
+            Err(error) => {
                 *waited = Some(say(got, ", and what the server did then ended the wait"));
                 return Err(error);
             }

@@ -288,3 +288,31 @@ fn a_server_that_says_nothing_is_waited_for_then_closed_cleanly() {
         text(&out.stdout)
     );
 }
+
+#[test]
+fn a_server_that_closes_first_ends_the_wait_cleanly() {
+    let rt = runtime();
+    let (tx, rx) = oneshot::channel();
+    // Reads the message, closes with 1000, and hands back the client's answer.
+    let (port, _head) = serve(&rt, "", |mut s| async move {
+        let _ = read_frame(&mut s).await;
+        let _ = s.write_all(&[0x88, 0x02, 0x03, 0xe8]).await;
+        let _ = tx.send(read_frame(&mut s).await);
+    });
+    let url = format!("ws://127.0.0.1:{port}/");
+    let out = wslab(&["connect", &url, "--send", "Hello", "--brief"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains(
+            "for a reply to each of the 1 message sent: 0 came, before the server closed"
+        ),
+        "{stdout}"
+    );
+    let answer = rt.block_on(rx).expect("the server ran").expect("a frame");
+    assert_eq!(
+        (answer.0, answer.1),
+        (8, vec![0x03, 0xe8]),
+        "the close echoed (§5.5.1)"
+    );
+}

@@ -378,7 +378,20 @@ impl WsClient {
     /// # Errors
     /// A timeout, or the server breaking the protocol or the connection.
     pub async fn recv(&mut self) -> Result<Option<Message>, ClientError> {
-        let next = match self.reply_timeout {
+        self.recv_within(self.reply_timeout).await
+    }
+
+    /// Waits for the next message, up to `limit` instead of the reply timeout. Only the wait
+    /// for bytes is bounded: a close frame that answers a broken rule is never cut off
+    /// half-written, as a timeout around [`WsClient::recv`] could.
+    ///
+    /// # Errors
+    /// As [`WsClient::recv`]: [`ClientError::ReplyTimeout`] once `limit` has passed.
+    pub async fn recv_within(
+        &mut self,
+        limit: Option<Duration>,
+    ) -> Result<Option<Message>, ClientError> {
+        let next = match limit {
             None => Ok(self.ws.next().await),
             Some(limit) => tokio::time::timeout(limit, self.ws.next())
                 .await
