@@ -326,9 +326,8 @@ async fn linger(
 ) -> Result<(), ClientError> {
     let ms = plan.linger.as_millis();
     if plan.linger.is_zero() {
-        *waited = Some(
-            "wslab did not wait for replies (--linger 0) but closed right after the sends".into(),
-        );
+        *waited =
+            Some("did not wait for replies (--linger 0): closed right after the sends".into());
         return Ok(());
     }
     // Crafted bytes have no "reply" to count: their point is what the server does, so the
@@ -573,10 +572,14 @@ fn report(
             }
         }
         if let Some(waited) = &outcome.waited {
+            // The JSON's sentence, as a line of its own: capitalised.
+            let mut chars = waited.chars();
+            let first = chars.next().map(|c| c.to_uppercase().to_string());
             let _ = write!(
                 text,
-                "\n  {} {waited}\n",
-                palette.paint(Role::Dim, "Before closing,")
+                "\n  {}{}\n",
+                first.unwrap_or_default(),
+                chars.as_str()
             );
         }
         text.push('\n');

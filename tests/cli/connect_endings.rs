@@ -209,7 +209,7 @@ fn the_wait_for_replies_is_stated_and_ends_with_the_echo() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     assert!(
-        stdout.contains("Before closing, waited up to 500 ms (--linger) for a reply to each of the 2 messages sent: 2 came, the last after"),
+        stdout.contains("Waited up to 500 ms (--linger) for a reply to each of the 2 messages sent: 2 came, the last after"),
         "{stdout}"
     );
     let json = wslab(&[
@@ -241,9 +241,8 @@ fn the_wait_for_replies_is_stated_and_ends_with_the_echo() {
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(
-        text(&out.stdout).contains(
-            "wslab did not wait for replies (--linger 0) but closed right after the sends"
-        ),
+        text(&out.stdout)
+            .contains("Did not wait for replies (--linger 0): closed right after the sends"),
         "{}",
         text(&out.stdout)
     );
@@ -282,7 +281,7 @@ fn a_server_that_says_nothing_is_waited_for_then_closed_cleanly() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(
         text(&out.stdout).contains(
-            "waited up to 50 ms (--linger) for a reply to each of the 1 message sent: 0 came"
+            "Waited up to 50 ms (--linger) for a reply to each of the 1 message sent: 0 came\n"
         ),
         "{}",
         text(&out.stdout)
