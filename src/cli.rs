@@ -161,6 +161,52 @@ pub enum Command {
     Proxy(ProxyArgs),
     /// Grade a server (or, with --client, a client) against RFC 6455 and 7692, rule by rule.
     Grade(GradeArgs),
+    /// Print a shell completion script for wslab to standard output.
+    Completions(CompletionsArgs),
+    /// Print wslab's man page (roff) to standard output, or write one page per command.
+    Man(ManArgs),
+}
+
+/// How long `connect` waits for replies after its sends, unless `--linger` says otherwise.
+pub const DEFAULT_LINGER_MS: u64 = 500;
+
+/// `wslab completions`.
+#[derive(Debug, Clone, Args)]
+#[command(after_help = "Examples:\n  \
+    wslab completions bash > ~/.local/share/bash-completion/completions/wslab\n  \
+    wslab completions zsh > ~/.zfunc/_wslab      # with fpath+=(~/.zfunc) before compinit\n  \
+    wslab completions fish > ~/.config/fish/completions/wslab.fish")]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub shell: Shell,
+}
+
+/// The shells `wslab completions` writes for.
+#[allow(clippy::doc_markdown)] // The docs are the help text, where backticks would show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    /// GNU Bash.
+    Bash,
+    /// Z shell.
+    Zsh,
+    /// The friendly interactive shell.
+    Fish,
+    /// PowerShell.
+    Powershell,
+    /// Elvish.
+    Elvish,
+}
+
+/// `wslab man`.
+#[derive(Debug, Clone, Args)]
+#[command(after_help = "Examples:\n  \
+    wslab man | man -l -                          # read it now\n  \
+    wslab man --dir ~/.local/share/man/man1       # wslab.1, wslab-connect.1, …")]
+pub struct ManArgs {
+    /// Write wslab.1 and one page per command (wslab-connect.1, …) into this folder instead.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<std::path::PathBuf>,
 }
 
 /// `wslab grade`.
@@ -518,9 +564,11 @@ fn read_buffer(text: &str) -> Result<usize, String> {
 /// `wslab connect`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "The sends run in the order given, then the connection is closed (with --close, \
-    or 1000 Normal Closure), and wslab reads until the server's close arrives, so that every \
-    reply is shown.\n\n\
+    after_help = "The sends run in the order given; then wslab waits for the replies (up to \
+    --linger ms, 500 unless set, or until each message sent has had one; or for --expect N \
+    messages), closes the connection (with --close, or 1000 Normal Closure), and reads until \
+    the server's close arrives, so that every reply is shown. A server that breaks a rule \
+    meanwhile is answered with the close code RFC 6455 §7.4.1 gives it (1002, 1007, 1009).\n\n\
     Examples:\n  \
     wslab connect ws://127.0.0.1:9001/echo --send hello --ping hb\n  \
     wslab connect ws://127.0.0.1:9001/echo --key dGhlIHNhbXBsZSBub25jZQ== --mask 37fa213d --send Hello\n  \
@@ -575,12 +623,17 @@ pub struct ConnectArgs {
     /// Close with this code and reason, e.g. 1000 or 4000:done.
     #[arg(long, value_name = "CODE[:REASON]")]
     pub close: Option<String>,
-    /// Wait for this many data messages from the server before closing (e.g. a ticker's).
+    /// Wait for this many data messages from the server before closing (e.g. a ticker's),
+    /// each up to --timeout; instead of --linger's wait.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub expect: usize,
-    /// Pin the masking key, as 8 hex digits, of every frame the sends write (data, ping,
-    /// pong), so their bytes repeat run after run. Those frames are encoded by wslab and
-    /// written as they are; the close frame and automatic pongs come from tokio-tungstenite,
+    /// Without --expect: after the sends, wait up to this many milliseconds for the server's
+    /// replies (or its reaction to a broken rule) before closing; the wait ends early once
+    /// each text or binary message sent has had a reply, as from an echo endpoint. 0 closes
+    /// right after the sends.
+    #[arg(long, value_name = "MS", default_value_t = DEFAULT_LINGER_MS, conflicts_with = "expect",
+        value_parser = clap::value_parser!(u64).range(0..=3_600_000))]
+    pub linger: u64,
     /// Offer permessage-deflate (RFC 7692); when the server accepts, what is sent goes
     /// compressed and what comes back is inflated, every byte still shown as it crossed.
     /// PARAMS are the offer's parameters, such as
@@ -588,6 +641,9 @@ pub struct ConnectArgs {
     /// offers `permessage-deflate; client_max_window_bits`, as browsers do.
     #[arg(long, value_name = "PARAMS", num_args = 0..=1, require_equals = true, default_missing_value = "client_max_window_bits")]
     pub deflate: Option<String>,
+    /// Pin the masking key, as 8 hex digits, of every frame the sends write (data, ping,
+    /// pong), so their bytes repeat run after run. Those frames are encoded by wslab and
+    /// written as they are; the close frame and automatic pongs come from tokio-tungstenite,
     /// which picks a fresh key for each.
     #[arg(long, value_name = "HEX8", conflicts_with = "unmasked")]
     pub mask: Option<String>,

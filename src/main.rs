@@ -32,6 +32,8 @@ fn main() -> ExitCode {
             cmd::proxy::run(args, &theme, &mut out)
         }
         Some(Command::Grade(args)) => cmd::grade::run(args, palette, &mut out),
+        Some(Command::Completions(args)) => cmd::shell::completions(args, &mut out),
+        Some(Command::Man(args)) => cmd::shell::man(args, &mut out),
         Some(Command::Connect(args)) => {
             let sends = wslab::cli::connect_sends(&matches);
             cmd::connect::run(args, &sends, palette, &mut out)

@@ -38,6 +38,8 @@ pub struct Plan {
     pub sends: Vec<Outgoing>,
     /// Data messages to wait for before closing.
     pub expect: usize,
+    /// Without `expect`: how long to wait for replies before closing.
+    pub linger: Duration,
     /// The close frame's code and reason.
     pub close: (u16, String),
     /// Notes for the user about choices that break rules on purpose.
@@ -112,6 +114,7 @@ pub fn plan(args: &ConnectArgs, sends: &[Send]) -> Result<Plan, BadInput> {
         },
         sends,
         expect: args.expect,
+        linger: Duration::from_millis(args.linger),
         close,
         notes,
     })
@@ -202,6 +205,8 @@ pub struct Outcome {
     pub connected: bool,
     /// The signal that cut the run short, if one did.
     pub signal: Option<Caught>,
+    /// What the run waited for before closing, and what came, in a sentence.
+    pub waited: Option<String>,
 }
 
 /// Performs the plan: connect, send, wait for `expect` messages, close, read to the end. A
@@ -224,8 +229,9 @@ pub async fn exchange(plan: &Plan, recorder: &Recorder, stop: &mut Stop) -> Outc
             return failed(ClientError::Interrupted { signal: caught.name }, Some(caught));
         }
     };
+    let mut waited = None;
     let (result, signal) = tokio::select! {
-        result = script(plan, &mut client) => (result, None),
+        result = script(plan, &mut client, &mut waited) => (result, None),
         caught = stop.wait() => (Err(ClientError::Interrupted { signal: caught.name }), Some(caught)),
     };
     if signal.is_some() {
@@ -243,41 +249,151 @@ pub async fn exchange(plan: &Plan, recorder: &Recorder, stop: &mut Stop) -> Outc
         error: result.err(),
         connected: true,
         signal,
+        waited,
     }
 }
 
 /// How long an interrupted run waits for the server's answer to its close.
 const GOODBYE_TIME: Duration = Duration::from_secs(2);
 
-/// The sends, the wait for `expect` messages, and the closing handshake.
-async fn script(plan: &Plan, client: &mut WsClient) -> Result<(), ClientError> {
+/// The sends, the wait for the replies, and the closing handshake. `waited` says what the
+/// wait was for and what came, even when the server ends the run during it.
+async fn script(
+    plan: &Plan,
+    client: &mut WsClient,
+    waited: &mut Option<String>,
+) -> Result<(), ClientError> {
     for send in &plan.sends {
         client.send(send.clone()).await?;
     }
+    let quiet = if plan.expect > 0 {
+        expect(plan, client, waited).await?
+    } else {
+        linger(plan, client, waited).await?;
+        None
+    };
+    client.close(plan.close.0, &plan.close.1).await?;
+    client.drain().await?;
+    quiet.map_or(Ok(()), Err)
+}
+
+/// `--expect N`: N data messages, each within the reply timeout. A quiet server is no fault:
+/// wslab ends the wait, and ends it with a close frame (§7.1.2), not a bare FIN; the error
+/// it gives back says what happened.
+async fn expect(
+    plan: &Plan,
+    client: &mut WsClient,
+    waited: &mut Option<String>,
+) -> Result<Option<ClientError>, ClientError> {
+    let secs = plan.options.reply_timeout.map_or(0.0, |t| t.as_secs_f64());
+    let say = |got: usize| {
+        format!(
+            "waited for {} (--expect), each up to {secs} s (--timeout): {got} came",
+            count(plan.expect, "data message")
+        )
+    };
     let mut data = 0;
-    let mut quiet = None;
     while data < plan.expect {
+        *waited = Some(say(data));
         match client.recv().await {
             Ok(Some(Message::Text(_) | Message::Binary(_))) => data += 1,
             Ok(Some(_)) => {}
             Ok(None) => break,
-            // A quiet server is no fault: wslab ends the wait, and ends it with a close
-            // frame (§7.1.2), not a bare FIN; the sentence says what happened.
             Err(ClientError::ReplyTimeout { secs }) => {
-                quiet = Some(ClientError::Quiet {
+                return Ok(Some(ClientError::Quiet {
                     got: data,
                     want: plan.expect,
                     secs,
                     code: plan.close.0,
-                });
-                break;
+                }));
             }
             Err(error) => return Err(error),
         }
     }
-    client.close(plan.close.0, &plan.close.1).await?;
-    client.drain().await?;
-    quiet.map_or(Ok(()), Err)
+    *waited = Some(say(data));
+    Ok(None)
+}
+
+/// The default wait: up to `--linger` for what the server sends back, ended early once each
+/// text or binary message sent has had a reply (an echo's). Without it, the close would
+/// leave right behind the sends, and a server's reply, or its reaction to a broken rule,
+/// would cross the client's 1000 on the wire. A server that breaks a rule meanwhile is
+/// answered by `recv` with the close code §7.4.1 gives it.
+async fn linger(
+    plan: &Plan,
+    client: &mut WsClient,
+    waited: &mut Option<String>,
+) -> Result<(), ClientError> {
+    let ms = plan.linger.as_millis();
+    if plan.linger.is_zero() {
+        *waited =
+            Some("did not wait for replies (--linger 0): closed right after the sends".into());
+        return Ok(());
+    }
+    // Crafted bytes have no "reply" to count: their point is what the server does, so the
+    // whole wait is kept.
+    let raw = plan.sends.iter().any(|s| matches!(s, Outgoing::Raw(_)));
+    let replies = (!raw)
+        .then(|| plan.sends.iter().filter(|s| is_data(s)).count())
+        .filter(|&n| n > 0);
+    let say = |got: usize, why: &str| match replies {
+        Some(want) => format!(
+            "waited up to {ms} ms (--linger) for a reply to each of the {} sent: {got} came{why}",
+            count(want, "message")
+        ),
+        None => format!(
+            "waited {ms} ms (--linger) for {}: {} came{why}",
+            if raw {
+                "the server's reaction to the crafted bytes"
+            } else {
+                "anything the server sends unasked"
+            },
+            count(got, "data message")
+        ),
+    };
+    let started = tokio::time::Instant::now();
+    let deadline = started + plan.linger;
+    let mut got = 0;
+    while replies.is_none_or(|want| got < want) {
+        *waited = Some(say(got, ""));
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+        match client.recv_within(Some(left)).await {
+            // The wait is over, and that is no fault: the server owes no reply.
+            Err(ClientError::ReplyTimeout { .. }) => return Ok(()),
+            Ok(Some(Message::Text(_) | Message::Binary(_))) => got += 1,
+            Ok(Some(_)) => {}
+            // Its close came, and the library answered it: the server has said all it will.
+            Ok(None) => {
+                *waited = Some(say(got, ", before the server closed"));
+                return Ok(());
+            }
+            Err(error) => {
+                *waited = Some(say(got, ", and what the server did then ended the wait"));
+                return Err(error);
+            }
+        }
+    }
+    let after = crate::render::exchange::ms(started.elapsed().as_micros() as u64);
+    *waited = Some(say(
+        got,
+        &format!(", the last after {after}, so the wait ended there"),
+    ));
+    Ok(())
+}
+
+// A text or binary message, one frame or several: what an echo endpoint answers.
+fn is_data(send: &Outgoing) -> bool {
+    matches!(
+        send,
+        Outgoing::Text(_)
+            | Outgoing::Binary(_)
+            | Outgoing::Fragments { .. }
+            | Outgoing::FragmentsWithPing { .. }
+    )
+}
+
+fn count(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
 }
 
 /// Runs the exchange and prints its transcript.
@@ -387,15 +503,24 @@ fn report(
             .delivered
             .check(connection.flow(Direction::ServerToClient), finished)
     });
-    let broken: usize = [connection.requests(), connection.responses()]
+    let flows = [connection.requests(), connection.responses()];
+    // A frame the connection ended inside breaks rules too, with the bytes that came.
+    let unfinished: usize = flows
+        .iter()
+        .filter_map(|f| f.stopped())
+        .map(|s| s.violations.len())
+        .sum();
+    let broken: usize = flows
         .iter()
         .flat_map(|f| f.frames.iter())
         .map(|f| f.item.violations.len())
-        .sum();
+        .sum::<usize>()
+        + unfinished;
     let text = if args.json {
         let mut json = ExchangeJson::new(connection, base_unix_us);
         json.error = outcome.error.as_ref().map(ToString::to_string);
         json.self_check = verdict.as_ref().map(ToString::to_string);
+        json.waited.clone_from(&outcome.waited);
         // One compact line, as every --json prints (README, "JSON for scripts").
         serde_json::to_string(&crate::render::json::versioned(json)).unwrap_or_default()
     } else {
@@ -445,6 +570,17 @@ fn report(
             } else {
                 text.push_str(&crate::render::tls::eavesdropper(t, connection, palette));
             }
+        }
+        if let Some(waited) = &outcome.waited {
+            // The JSON's sentence, as a line of its own: capitalised.
+            let mut chars = waited.chars();
+            let first = chars.next().map(|c| c.to_uppercase().to_string());
+            let _ = write!(
+                text,
+                "\n  {}{}\n",
+                first.unwrap_or_default(),
+                chars.as_str()
+            );
         }
         text.push('\n');
         text.push_str(&summary(connection, palette));

@@ -170,14 +170,19 @@ pub fn decode(
             }
         }
     }
-    let clean = broken == 0 && dissector.incomplete().is_none();
-    footer(
-        &dissector,
-        (frames, messages, broken),
-        args.json,
-        palette,
-        out,
-    )?;
+    // A stream that stops inside a frame: the fields that came, the rules they already
+    // break, and what is missing, as for a whole frame.
+    let stopped = dissector.stopped();
+    if let Some(stopped) = &stopped {
+        broken += stopped.violations.len();
+        if args.json {
+            line(out, &IncompleteJson::from(stopped))?;
+        } else {
+            writeln!(out, "{}", view::stopped(stopped, &opts))?;
+        }
+    }
+    let clean = broken == 0 && stopped.is_none();
+    footer(&dissector, (frames, messages, broken), args.json, out)?;
     Ok(if clean {
         ExitCode::SUCCESS
     } else {
@@ -221,25 +226,10 @@ fn footer(
     dissector: &Dissector,
     (frames, messages, broken): (u64, u64, usize),
     json: bool,
-    palette: Palette,
     out: &mut impl Write,
 ) -> anyhow::Result<()> {
-    let incomplete = dissector.incomplete();
     if json {
-        if let Some(i) = &incomplete {
-            line(out, &IncompleteJson::from(i))?;
-        }
         return Ok(());
-    }
-    if let Some(i) = &incomplete {
-        let sent = dissector.pending_frame().map_or(String::new(), |f| {
-            format!(
-                " (a {} frame at byte {})",
-                f.header.opcode().name(),
-                f.offset
-            )
-        });
-        writeln!(out, "{} {i}{sent}", palette.paint(Role::Bad, "✗"))?;
     }
     if let Some(n) = dissector.open_message_frames() {
         writeln!(
@@ -248,9 +238,17 @@ fn footer(
             plural(n)
         )?;
     }
+    // The frame the input stops inside is not counted among the frames; said apart.
+    let unfinished = match dissector.incomplete() {
+        Some(i) => format!(
+            ", 1 frame unfinished ({} missing)",
+            crate::proto::fields::bytes(i.missing())
+        ),
+        None => String::new(),
+    };
     writeln!(
         out,
-        "{frames} frame{}, {messages} message{}, {broken} rule{} broken.",
+        "{frames} frame{}{unfinished}, {messages} message{}, {broken} rule{} broken.",
         plural(frames),
         plural(messages),
         plural(broken as u64)

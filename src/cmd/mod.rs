@@ -12,6 +12,7 @@ pub mod lesson;
 pub mod lessons;
 pub mod proxy;
 pub mod serve;
+pub mod shell;
 
 use std::io::IsTerminal as _;
 

@@ -7,7 +7,7 @@ use bytes::Bytes;
 
 use super::chunk::ChunkCopy;
 use super::coding::OpCode;
-use super::frame::{Frame, FrameHeader};
+use super::frame::{Frame, FrameHeader, HeaderCut, prefix_violations};
 use super::mask::apply_mask;
 use super::message::Message;
 use super::reassembly::Reassembler;
@@ -86,16 +86,46 @@ pub struct Incomplete {
     pub need: u64,
     /// Whether the header is complete (and so `need` is the whole frame).
     pub header_complete: bool,
+    /// Where in the header the bytes stop, when it is not complete.
+    pub cut: Option<HeaderCut>,
+}
+
+impl Incomplete {
+    /// Bytes still missing: of the whole frame once the header is known, else of the header.
+    pub fn missing(&self) -> u64 {
+        self.need.saturating_sub(self.have)
+    }
 }
 
 impl fmt::Display for Incomplete {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "frame incomplete: {} of {} bytes", self.have, self.need)?;
-        if !self.header_complete {
-            f.write_str(" of its header")?;
+        let missing = self.missing();
+        let s = if missing == 1 { "" } else { "s" };
+        match self.cut {
+            None => write!(f, ", {missing} payload byte{s} missing"),
+            Some(cut) => write!(
+                f,
+                " of its header; it stops {cut}, so the header needs {missing} more byte{s}, then its payload"
+            ),
         }
-        Ok(())
     }
+}
+
+/// A stream that stopped inside a frame, with what the bytes that came already say.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stopped {
+    /// 0-based position of the unfinished frame among the frames of this direction.
+    pub index: u64,
+    /// Where, and how much is missing.
+    pub incomplete: Incomplete,
+    /// The frame so far, when its header came whole: its fields, the payload received, and
+    /// every rule it breaks.
+    pub frame: Option<Frame>,
+    /// The header bytes that came, when it did not come whole.
+    pub header: Vec<u8>,
+    /// Every rule the bytes that came already break (the frame's own, when there is one).
+    pub violations: Vec<Violation>,
 }
 
 // The frame being received: its header is complete, its payload is arriving.
@@ -117,7 +147,10 @@ struct Receiving {
 /// // RFC 6455 §5.7's masked "Hello", arriving in two reads.
 /// let mut dissector = Dissector::new(Config::new(Side::Client));
 /// assert!(dissector.feed(&[0x81, 0x85, 0x37, 0xfa]).is_empty());
-/// assert_eq!(dissector.incomplete().unwrap().to_string(), "frame incomplete: 4 of 6 bytes of its header");
+/// assert_eq!(
+///     dissector.incomplete().unwrap().to_string(),
+///     "frame incomplete: 4 of 6 bytes of its header; it stops inside the masking key (2 of its 4 bytes), so the header needs 2 more bytes, then its payload"
+/// );
 /// let events = dissector.feed(&[0x21, 0x3d, 0x7f, 0x9f, 0x4d, 0x51, 0x58]);
 /// let Event::Frame(frame) = &events[0] else { unreachable!() };
 /// assert_eq!(frame.header.mask_key(), Some([0x37, 0xfa, 0x21, 0x3d]));
@@ -208,6 +241,7 @@ impl Dissector {
                 have: frame.header_len() + frame.received,
                 need: frame.header_len().saturating_add(frame.payload_len()),
                 header_complete: true,
+                cut: None,
             });
         }
         (!self.header.is_empty()).then(|| Incomplete {
@@ -215,7 +249,54 @@ impl Dissector {
             have: self.header.len() as u64,
             need: FrameHeader::needed(&self.header) as u64,
             header_complete: false,
+            cut: HeaderCut::of(&self.header),
         })
+    }
+
+    /// Where the stream would stop if it ended now, with the fields and the rules the bytes
+    /// of the unfinished frame already show: `None` between frames.
+    pub fn stopped(&self) -> Option<Stopped> {
+        let incomplete = self.incomplete()?;
+        if let Some(frame) = self.pending_frame() {
+            return Some(Stopped {
+                index: frame.index,
+                incomplete,
+                violations: frame.violations.clone(),
+                frame: Some(frame),
+                header: Vec::new(),
+            });
+        }
+        let mut violations = prefix_violations(&self.header, self.allowed_rsv(self.header[0]));
+        if let Some(&b1) = self.header.get(1) {
+            violations.extend(self.masking_rule(b1 & 0x80 != 0));
+        }
+        Some(Stopped {
+            index: self.frames,
+            incomplete,
+            frame: None,
+            header: self.header.clone(),
+            violations,
+        })
+    }
+
+    // The reserved bits an extension allows on a frame whose byte 0 is `b0`: permessage-
+    // deflate's RSV1 marks a compressed message on its first frame only; on a control frame
+    // or a continuation it means nothing (RFC 7692 §6.1).
+    fn allowed_rsv(&self, b0: u8) -> RsvBits {
+        if matches!(OpCode::from_bits(b0), OpCode::Text | OpCode::Binary) {
+            self.config.allowed_rsv
+        } else {
+            RsvBits(self.config.allowed_rsv.0 & !1)
+        }
+    }
+
+    // §5.1: a client masks every frame, a server none.
+    fn masking_rule(&self, masked: bool) -> Option<Violation> {
+        match (self.config.side, masked) {
+            (Side::Client, false) => Some(Violation::UnmaskedClientFrame),
+            (Side::Server, true) => Some(Violation::MaskedServerFrame),
+            _ => None,
+        }
     }
 
     /// How many frames of a fragmented message have arrived without its final frame.
@@ -247,19 +328,9 @@ impl Dissector {
     }
 
     fn start_frame(&mut self, header: FrameHeader, offset: u64) {
-        // permessage-deflate's RSV1 marks a compressed message on its first frame only; on a
-        // control frame or a continuation it means nothing (RFC 7692 §6.1).
-        let allowed = if matches!(header.opcode(), OpCode::Text | OpCode::Binary) {
-            self.config.allowed_rsv
-        } else {
-            RsvBits(self.config.allowed_rsv.0 & !1)
-        };
+        let allowed = self.allowed_rsv(header.bytes()[0]);
         let mut violations = header.violations(allowed);
-        match (self.config.side, header.masked()) {
-            (Side::Client, false) => violations.push(Violation::UnmaskedClientFrame),
-            (Side::Server, true) => violations.push(Violation::MaskedServerFrame),
-            _ => {}
-        }
+        violations.extend(self.masking_rule(header.masked()));
         let cap = self.config.preview_cap;
         self.messages
             .begin(&header, self.frames, allowed, cap, &mut violations);

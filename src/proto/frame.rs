@@ -7,7 +7,6 @@ use std::ops::Range;
 use bytes::Bytes;
 
 use super::coding::OpCode;
-use super::limits::DECLARED_LENGTH_MAX;
 use super::mask::apply_mask;
 use super::violation::{RsvBits, Violation};
 
@@ -168,35 +167,141 @@ impl FrameHeader {
 
     /// The rules this header breaks on its own, whoever sent it.
     pub(crate) fn violations(&self, allowed_rsv: RsvBits) -> Vec<Violation> {
-        let mut found = Vec::new();
-        let unexpected = RsvBits(self.rsv().0 & !allowed_rsv.0);
-        if !unexpected.is_empty() {
-            found.push(Violation::ReservedBitsSet { bits: unexpected });
+        prefix_violations(self.bytes(), allowed_rsv)
+    }
+}
+
+/// The rules the first bytes of a header already break, whoever sent them: every rule those
+/// bytes can decide. A whole header is judged on every rule of §5.2; a stream that stops
+/// inside one still shows what its bytes break (byte 0 alone decides the reserved bits, the
+/// opcode and a fragmented control frame; the first byte of a 64-bit length decides its most
+/// significant bit).
+pub(crate) fn prefix_violations(prefix: &[u8], allowed_rsv: RsvBits) -> Vec<Violation> {
+    let mut found = Vec::new();
+    let Some(&b0) = prefix.first() else {
+        return found;
+    };
+    let rsv = RsvBits(((b0 >> 6) & 1) | (((b0 >> 5) & 1) << 1) | (((b0 >> 4) & 1) << 2));
+    let unexpected = RsvBits(rsv.0 & !allowed_rsv.0);
+    if !unexpected.is_empty() {
+        found.push(Violation::ReservedBitsSet { bits: unexpected });
+    }
+    let opcode = OpCode::from_bits(b0);
+    if !opcode.is_known() {
+        found.push(Violation::UnknownOpcode {
+            opcode: opcode.bits(),
+        });
+    }
+    let length = declared_length(prefix);
+    if opcode.is_control() {
+        found.extend(length.and_then(super::control::too_long));
+        if b0 & 0x80 == 0 {
+            found.push(Violation::FragmentedControlFrame);
         }
-        let opcode = self.opcode();
-        if !opcode.is_known() {
-            found.push(Violation::UnknownOpcode {
-                opcode: opcode.bits(),
+    }
+    let Some(&b1) = prefix.get(1) else {
+        return found;
+    };
+    let used = match b1 & 0x7f {
+        126 => LengthEncoding::Sixteen,
+        127 => LengthEncoding::SixtyFour,
+        _ => LengthEncoding::Seven,
+    };
+    if used == LengthEncoding::SixtyFour && prefix.get(2).is_some_and(|&b| b & 0x80 != 0) {
+        found.push(Violation::LengthMsbSet);
+    } else if let Some(length) = length
+        && LengthEncoding::minimal_for(length) != used
+    {
+        found.push(Violation::NonMinimalLength {
+            length,
+            used: used.phrase(),
+            minimal: LengthEncoding::minimal_for(length).phrase(),
+        });
+    }
+    found
+}
+
+/// The payload length the first bytes of a header declare, once all its length bytes came.
+fn declared_length(prefix: &[u8]) -> Option<u64> {
+    let b1 = *prefix.get(1)?;
+    let extra = match b1 & 0x7f {
+        126 => 2,
+        127 => 8,
+        seven => return Some(u64::from(seven)),
+    };
+    let bytes = prefix.get(2..2 + extra)?;
+    Some(bytes.iter().fold(0u64, |n, &b| (n << 8) | u64::from(b)))
+}
+
+/// Where in its header a stream stopped, when it stopped before the header was whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeaderCut {
+    /// Only byte 0 came: byte 1, with MASK and the 7-bit payload length, did not.
+    SecondByte,
+    /// Inside the extended payload length: `have` of its `of` bytes (2 or 8) came.
+    ExtendedLength {
+        /// Bytes of it that came.
+        have: u8,
+        /// Bytes it has: 2 or 8.
+        of: u8,
+    },
+    /// Inside the masking key: `have` of its 4 bytes came.
+    MaskingKey {
+        /// Bytes of it that came.
+        have: u8,
+    },
+}
+
+impl HeaderCut {
+    /// Where `prefix`, the first bytes of a header shorter than [`FrameHeader::needed`], stops.
+    pub fn of(prefix: &[u8]) -> Option<Self> {
+        let &b1 = match prefix {
+            [] => return None,
+            [_] => return Some(Self::SecondByte),
+            [_, b1, ..] => b1,
+        };
+        let of: u8 = match b1 & 0x7f {
+            126 => 2,
+            127 => 8,
+            _ => 0,
+        };
+        let past = prefix.len() - 2;
+        if past < usize::from(of) {
+            return Some(Self::ExtendedLength {
+                have: past as u8,
+                of,
             });
         }
-        let length = self.payload_len();
-        if opcode.is_control() {
-            found.extend(super::control::too_long(length));
-            if !self.fin() {
-                found.push(Violation::FragmentedControlFrame);
+        (prefix.len() < FrameHeader::needed(prefix)).then(|| Self::MaskingKey {
+            have: (past - usize::from(of)) as u8,
+        })
+    }
+
+    /// A stable name for JSON output.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::SecondByte => "byte-1",
+            Self::ExtendedLength { .. } => "extended-payload-length",
+            Self::MaskingKey { .. } => "masking-key",
+        }
+    }
+}
+
+impl std::fmt::Display for HeaderCut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::SecondByte => {
+                f.write_str("before byte 1, which holds MASK and the 7-bit payload length")
+            }
+            Self::ExtendedLength { have, of } => write!(
+                f,
+                "inside the {}-bit extended payload length ({have} of its {of} bytes)",
+                u32::from(*of) * 8
+            ),
+            Self::MaskingKey { have } => {
+                write!(f, "inside the masking key ({have} of its 4 bytes)")
             }
         }
-        let used = self.length_encoding();
-        if used == LengthEncoding::SixtyFour && length > DECLARED_LENGTH_MAX {
-            found.push(Violation::LengthMsbSet);
-        } else if LengthEncoding::minimal_for(length) != used {
-            found.push(Violation::NonMinimalLength {
-                length,
-                used: used.phrase(),
-                minimal: LengthEncoding::minimal_for(length).phrase(),
-            });
-        }
-        found
     }
 }
 

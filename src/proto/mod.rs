@@ -29,9 +29,9 @@ pub mod violation;
 pub use accept::{AcceptComparison, Derivation, GUID, KeyError};
 pub use coding::{CloseCodeInfo, OpCode, close_code};
 pub use dissector::{
-    Config, DEFAULT_PREVIEW_CAP, Dissector, Event, Incomplete, OWN_BUFFER_FROM, Side,
+    Config, DEFAULT_PREVIEW_CAP, Dissector, Event, Incomplete, OWN_BUFFER_FROM, Side, Stopped,
 };
 pub use fields::{Field, FieldKind, fields};
-pub use frame::{Frame, FrameHeader, LengthEncoding};
+pub use frame::{Frame, FrameHeader, HeaderCut, LengthEncoding};
 pub use message::{Close, Inflated, Message};
 pub use violation::{RsvBits, Violation};

@@ -231,7 +231,9 @@ pub fn frame_summary(frame: &Frame) -> String {
         _ => {
             let shown = frame_view::hex_preview(&frame.payload, 16);
             // A payload cut by the preview cap is longer than what is kept.
-            if frame.is_truncated() && !shown.ends_with('…') {
+            if shown.is_empty() && frame.is_truncated() {
+                "…".to_owned()
+            } else if frame.is_truncated() && !shown.ends_with('…') {
                 format!("{shown} …")
             } else {
                 shown
@@ -284,6 +286,50 @@ pub fn frames(connection: &Connection, opts: &Options, brief: bool) -> String {
                 out.push('\n');
             }
             Item::Message(_) => {}
+        }
+    }
+    // A direction that stopped inside a frame: what came of it, after everything else of that
+    // direction (its bytes were the last to cross).
+    for direction in Direction::BOTH {
+        let Some(stopped) = connection.flow(direction).stopped() else {
+            continue;
+        };
+        let side = direction.sender();
+        if brief {
+            let what = stopped.frame.as_ref().map_or_else(
+                || "(a frame whose header never came whole)".to_owned(),
+                frame_summary,
+            );
+            let broken = match stopped.violations.len() {
+                0 => String::new(),
+                n => format!(
+                    "  {}",
+                    p.paint(
+                        Role::Bad,
+                        &format!("✗ {n} rule{} broken", if n == 1 { "" } else { "s" })
+                    )
+                ),
+            };
+            let _ = writeln!(
+                out,
+                "{:>12}  {} {what}{broken}\n{:>14}{} {}",
+                "unfinished",
+                direction.arrow(),
+                "",
+                p.paint(Role::Bad, "✗"),
+                frame_view::ends_inside(&stopped)
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "{}",
+                p.paint(
+                    Role::Dim,
+                    "unfinished: the stream stopped inside this frame"
+                )
+            );
+            out.push_str(&frame_view::stopped(&stopped, &Options { side, ..*opts }));
+            out.push('\n');
         }
     }
     out

@@ -42,6 +42,9 @@ pub struct ExchangeJson {
     pub error: Option<String>,
     /// The self-check's verdict, in one sentence, once it has run.
     pub self_check: Option<String>,
+    /// What `connect` waited for after its sends and before its close, and what came, in one
+    /// sentence; `null` where nothing was sent by a script.
+    pub waited: Option<String>,
     /// For wss://, the TLS records as they crossed the wire, both directions in order.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tls_records: Option<Vec<TlsRecordJson>>,
@@ -119,10 +122,16 @@ impl ExchangeJson {
         for direction in Direction::BOTH {
             let flow = connection.flow(direction);
             problems.extend(flow.problem.as_ref().map(ToString::to_string));
-            problems.extend(
-                flow.incomplete()
-                    .map(|i| format!("{}: {i}", direction.name())),
-            );
+            if let Some(stopped) = flow.stopped() {
+                let who = direction.name();
+                problems.push(format!("{who}: {}", stopped.incomplete));
+                problems.extend(
+                    stopped
+                        .violations
+                        .iter()
+                        .map(|v| format!("{who}: RFC 6455 §{}: {v}", v.section())),
+                );
+            }
         }
         let trips = RoundTrips::of(connection);
         Self {
@@ -157,6 +166,7 @@ impl ExchangeJson {
             problems,
             error: None,
             self_check: None,
+            waited: None,
             tls_records: tls_records(connection, base_unix_us),
         }
     }

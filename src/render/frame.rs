@@ -5,7 +5,9 @@ use std::fmt::Write as _;
 
 use super::hexdump::{self, Cell};
 use super::style::{Palette, Role};
-use crate::proto::{Field, FieldKind, Frame, Inflated, Message, OpCode, Side, Violation, fields};
+use crate::proto::{
+    Field, FieldKind, Frame, Inflated, Message, OpCode, Side, Stopped, Violation, fields,
+};
 
 /// How much to show.
 #[derive(Debug, Clone, Copy)]
@@ -80,6 +82,163 @@ pub fn frame(frame: &Frame, opts: &Options) -> String {
     out.push_str(&payload_line(frame, opts));
     out.push_str(&violations(&frame.violations, p));
     out
+}
+
+/// A frame the stream stopped inside: the fields that came (the whole frame view when its
+/// header came whole), every rule they already break, and how many bytes are missing.
+pub fn stopped(stopped: &Stopped, opts: &Options) -> String {
+    let p = opts.palette;
+    let mut out = match &stopped.frame {
+        Some(pending) => frame(pending, opts),
+        None => header_so_far(stopped, opts),
+    };
+    let _ = writeln!(
+        out,
+        "  {} {}",
+        p.paint(Role::Bad, "✗"),
+        ends_inside(stopped)
+    );
+    out
+}
+
+/// The sentence for a stream that stopped inside a frame: where, and what is missing.
+pub fn ends_inside(stopped: &Stopped) -> String {
+    let i = &stopped.incomplete;
+    let missing = i.missing();
+    match i.cut {
+        None => {
+            let header = stopped.frame.as_ref().map_or(0, Frame::header_len);
+            format!(
+                "the stream ends inside frame {}: its {header}-byte header came whole, then {} of its {} payload byte{}, so {} {} missing",
+                stopped.index + 1,
+                i.have - header,
+                i.need - header,
+                if i.need - header == 1 { "" } else { "s" },
+                fields::bytes(missing),
+                if missing == 1 { "is" } else { "are" }
+            )
+        }
+        Some(cut) => format!(
+            "the stream ends inside frame {}'s header, {cut}: {} of its {} header bytes came, so the header needs {} more, then its payload",
+            stopped.index + 1,
+            i.have,
+            i.need,
+            fields::bytes(missing)
+        ),
+    }
+}
+
+// The bytes of a header that never came whole, each with the fields it holds.
+fn header_so_far(stopped: &Stopped, opts: &Options) -> String {
+    let p = opts.palette;
+    let bytes = &stopped.header;
+    let i = &stopped.incomplete;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} · {} · from byte {} of the stream · its header cut short after {} of {}",
+        p.paint(Role::Heading, &format!("Frame {}", stopped.index + 1)),
+        direction(opts.side),
+        i.offset,
+        i.have,
+        fields::bytes(i.need)
+    );
+    let rows = header_rows(bytes);
+    let header = ["byte", "bits", "field", "value"].map(String::from);
+    let mut widths = [0usize; 3];
+    for row in std::iter::once(&header).chain(&rows) {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    for row in std::iter::once(&header).chain(&rows) {
+        let line = format!(
+            "  {:w0$}  {:w1$}  {:w2$}  {}",
+            row[0],
+            row[1],
+            row[2],
+            row[3],
+            w0 = widths[0],
+            w1 = widths[1],
+            w2 = widths[2],
+        );
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+    if stopped.violations.is_empty() {
+        let _ = writeln!(
+            out,
+            "  {} the bytes that came break no rule",
+            p.paint(Role::Good, "✓")
+        );
+    } else {
+        out.push_str(&violations(&stopped.violations, p));
+    }
+    out
+}
+
+// One row per field that came, with its bytes, bits and value.
+fn header_rows(bytes: &[u8]) -> Vec<[String; 4]> {
+    let mut rows: Vec<[String; 4]> = Vec::new();
+    if let Some(&b0) = bytes.first() {
+        let opcode = OpCode::from_bits(b0);
+        rows.push([
+            "0".into(),
+            format!("{:04b} {:04b}", b0 >> 4, b0 & 0xf),
+            "FIN RSV1-3 opcode".into(),
+            format!(
+                "FIN={} RSV={}{}{} opcode=0x{:x} ({})",
+                b0 >> 7,
+                (b0 >> 6) & 1,
+                (b0 >> 5) & 1,
+                (b0 >> 4) & 1,
+                b0 & 0xf,
+                opcode.name()
+            ),
+        ]);
+    }
+    if let Some(&b1) = bytes.get(1) {
+        let length = match b1 & 0x7f {
+            126 => "126: a 16-bit length follows".to_owned(),
+            127 => "127: a 64-bit length follows".to_owned(),
+            n => format!("{n}: the payload length"),
+        };
+        rows.push([
+            "1".into(),
+            format!("{:04b} {:04b}", b1 >> 4, b1 & 0xf),
+            "MASK, payload length".into(),
+            format!("MASK={} length={length}", b1 >> 7),
+        ]);
+    }
+    if bytes.len() > 2 {
+        let extra = match bytes[1] & 0x7f {
+            126 => 2,
+            127 => 8,
+            _ => 0,
+        };
+        let length = &bytes[2..bytes.len().min(2 + extra)];
+        if !length.is_empty() {
+            rows.push([
+                range_text(2, 2 + length.len() as u64),
+                String::new(),
+                "extended payload length".into(),
+                format!(
+                    "{} ({} of {extra} bytes)",
+                    fields::hex_bytes(length),
+                    length.len()
+                ),
+            ]);
+        }
+        let key = &bytes[(2 + extra).min(bytes.len())..];
+        if !key.is_empty() {
+            rows.push([
+                range_text(2 + extra as u64, (2 + extra + key.len()) as u64),
+                String::new(),
+                "masking key".into(),
+                format!("{} ({} of 4 bytes)", fields::hex_bytes(key), key.len()),
+            ]);
+        }
+    }
+    rows
 }
 
 fn range_text(start: u64, end: u64) -> String {
@@ -249,10 +408,12 @@ fn payload_line(frame: &Frame, opts: &Options) -> String {
         }
     };
     let mut as_bytes = false;
-    let cut = if frame.is_truncated() {
-        " (preview)"
+    let cut = if !frame.is_complete() {
+        format!(" (only {} came)", fields::bytes(frame.received))
+    } else if frame.is_truncated() {
+        " (preview)".to_owned()
     } else {
-        ""
+        String::new()
     };
     let body = match frame.header.opcode() {
         _ if frame.payload_len() == 0 => "empty".to_string(),
@@ -266,6 +427,9 @@ fn payload_line(frame: &Frame, opts: &Options) -> String {
                 ),
                 None => "close with no code".into(),
             }
+        }
+        OpCode::Binary if payload.is_empty() => {
+            format!("binary, {} bytes{cut}", frame.payload_len())
         }
         OpCode::Binary => {
             as_bytes = true;

@@ -8,8 +8,8 @@ use serde::Serialize;
 use crate::proto::handshake::RuleCheck;
 use crate::proto::http::{Head, StartLine};
 use crate::proto::{
-    AcceptComparison, Derivation, Frame, Incomplete, Inflated, Message, OpCode, Side, Violation,
-    fields,
+    AcceptComparison, Derivation, Frame, HeaderCut, Inflated, Message, OpCode, Side, Stopped,
+    Violation, fields,
 };
 
 /// The schema version: `"v"` on every JSON Lines line and at the top of every `--json`
@@ -408,21 +408,36 @@ pub struct IncompleteJson {
     pub have: u64,
     /// Bytes needed.
     pub need: u64,
+    /// Bytes missing: `need - have`.
+    pub missing: u64,
     /// Whether the header was complete.
     pub header_complete: bool,
+    /// Where in the header the bytes stop, when it was not complete: "byte-1",
+    /// "extended-payload-length" or "masking-key".
+    pub cut: Option<&'static str>,
+    /// The header bytes that came, as hex: all of them when it was complete.
+    pub header_hex: String,
+    /// Every rule the bytes that came already break.
+    pub violations: Vec<ViolationJson>,
     /// The sentence.
     pub message: String,
 }
 
-impl From<&Incomplete> for IncompleteJson {
-    fn from(i: &Incomplete) -> Self {
+impl From<&Stopped> for IncompleteJson {
+    fn from(s: &Stopped) -> Self {
+        let i = &s.incomplete;
+        let header = s.frame.as_ref().map_or(&s.header[..], |f| f.header.bytes());
         Self {
             kind: "incomplete",
             offset: i.offset,
             have: i.have,
             need: i.need,
+            missing: i.missing(),
             header_complete: i.header_complete,
-            message: i.to_string(),
+            cut: i.cut.map(HeaderCut::name),
+            header_hex: hex::encode(header),
+            violations: s.violations.iter().map(ViolationJson::from).collect(),
+            message: super::frame::ends_inside(s),
         }
     }
 }

@@ -228,7 +228,125 @@ fn decode_reports_violations_and_exits_1() {
 fn decode_says_where_a_stream_stops_mid_frame() {
     let out = wslab(&["decode", "81 85 37 fa 21 3d 7f 9f"], None);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stdout(&out).contains("✗ frame incomplete: 8 of 11 bytes (a text frame at byte 0)"));
+    let text = stdout(&out);
+    // The frame that came in part is shown as a whole one is: its fields, its masking key,
+    // the payload bytes that came, unmasked.
+    assert!(text.contains("Frame 1 · client → server"), "{text}");
+    assert!(text.contains("masking key"), "{text}");
+    assert!(text.contains("text (only 2 bytes came) \"He\""), "{text}");
+    assert!(
+        text.contains("✗ the stream ends inside frame 1: its 6-byte header came whole, then 2 of its 5 payload bytes, so 3 bytes are missing"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with(
+            "0 frames, 1 frame unfinished (3 bytes missing), 0 messages, 0 rules broken.\n"
+        ),
+        "{text}"
+    );
+}
+
+// Issue 18, point 7: the header came whole and breaks a rule, the payload never came.
+#[test]
+fn decode_explains_a_whole_header_whose_payload_never_came() {
+    let args = [
+        "decode",
+        "--from",
+        "server",
+        "82 7f 80 00 00 00 00 00 00 01",
+    ];
+    let out = wslab(&args, None);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    for field in [
+        "FIN",
+        "RSV1",
+        "opcode",
+        "0x2 binary",
+        "MASK",
+        "payload len",
+        "extended len",
+    ] {
+        assert!(text.contains(field), "{field}: {text}");
+    }
+    assert!(
+        text.contains("9223372036854775809 bytes"),
+        "the declared length: {text}"
+    );
+    assert!(
+        text.contains(
+            "✗ RFC 6455 §5.2: the 64-bit payload length has its most significant bit set"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("the stream ends inside frame 1: its 10-byte header came whole, then 0 of its 9223372036854775809 payload bytes, so 9223372036854775809 bytes are missing"),
+        "{text}"
+    );
+    assert!(text.ends_with("1 rule broken.\n"), "{text}");
+
+    let out = wslab(&[&args[..], &["--json"]].concat(), None);
+    let line: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON line");
+    assert_eq!(line["type"], "incomplete");
+    assert_eq!(line["have"], 10);
+    assert_eq!(line["missing"], 9_223_372_036_854_775_809u64);
+    assert_eq!(line["header_complete"], true);
+    assert_eq!(line["cut"], serde_json::Value::Null);
+    assert_eq!(line["header_hex"], "827f8000000000000001");
+    assert_eq!(line["violations"][0]["id"], "length-msb-set");
+}
+
+// Issue 18, point 7: a header cut short names the field it stops in and what it needs.
+#[test]
+fn decode_names_the_header_field_a_stream_stops_in() {
+    for (hex, field, needs) in [
+        (
+            "82",
+            "before byte 1, which holds MASK and the 7-bit payload length",
+            "1 of its 2 header bytes came, so the header needs 1 byte more",
+        ),
+        (
+            "82 7e 00",
+            "inside the 16-bit extended payload length (1 of its 2 bytes)",
+            "3 of its 4 header bytes came, so the header needs 1 byte more",
+        ),
+        (
+            "82 7f 80 00",
+            "inside the 64-bit extended payload length (2 of its 8 bytes)",
+            "4 of its 10 header bytes came, so the header needs 6 bytes more",
+        ),
+        (
+            "81 85 37 fa",
+            "inside the masking key (2 of its 4 bytes)",
+            "4 of its 6 header bytes came, so the header needs 2 bytes more",
+        ),
+    ] {
+        let out = wslab(&["decode", "--from", "server", hex], None);
+        assert_eq!(out.status.code(), Some(1), "{hex}");
+        let text = stdout(&out);
+        assert!(
+            text.contains(&format!(
+                "✗ the stream ends inside frame 1's header, {field}: {needs}, then its payload"
+            )),
+            "{hex}: {text}"
+        );
+    }
+    // What the bytes that came already break is said, though the header is not whole.
+    let out = wslab(&["decode", "--from", "server", "82 7f 80 00"], None);
+    assert!(
+        stdout(&out).contains(
+            "✗ RFC 6455 §5.2: the 64-bit payload length has its most significant bit set"
+        )
+    );
+    let out = wslab(&["decode", "--from", "server", "81 85 37 fa"], None);
+    assert!(stdout(&out).contains("✗ RFC 6455 §5.1: this server frame is masked"));
+    assert!(stdout(&out).ends_with("1 rule broken.\n"));
+    let out = wslab(&["decode", "--from", "server", "82 7e 00"], None);
+    assert!(stdout(&out).contains("✓ the bytes that came break no rule"));
+    let out = wslab(&["decode", "--from", "server", "82 7e 00", "--json"], None);
+    let line: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON line");
+    assert_eq!(line["cut"], "extended-payload-length");
+    assert_eq!(line["missing"], 1);
 }
 
 #[test]

@@ -6,6 +6,7 @@
 
 mod binary;
 mod connect_deflate;
+mod connect_endings;
 mod connect_errors;
 mod connect_lab;
 mod connect_raw;
@@ -15,4 +16,5 @@ mod profile;
 mod pty;
 mod raw_server;
 mod screen_signals;
+mod shell;
 mod signals;

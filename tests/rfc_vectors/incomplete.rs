@@ -2,19 +2,40 @@
 //! the rest of the frame completes it as if it had come at once, and that a huge declared
 //! length allocates nothing big.
 
-use wslab::proto::{Config, Dissector, Incomplete, LengthEncoding, Side, Violation};
+use wslab::proto::{Config, Dissector, HeaderCut, Incomplete, LengthEncoding, Side, Violation};
 
 use crate::support::{MASKED_HELLO, feed_chunks};
 
 #[test]
 fn masked_hello_cut_short() {
-    let cases: [(usize, u64, bool, &str); 4] = [
-        (1, 2, false, "frame incomplete: 1 of 2 bytes of its header"),
-        (2, 6, false, "frame incomplete: 2 of 6 bytes of its header"),
-        (5, 6, false, "frame incomplete: 5 of 6 bytes of its header"),
-        (8, 11, true, "frame incomplete: 8 of 11 bytes"),
+    let cases: [(usize, u64, Option<HeaderCut>, &str); 4] = [
+        (
+            1,
+            2,
+            Some(HeaderCut::SecondByte),
+            "frame incomplete: 1 of 2 bytes of its header; it stops before byte 1, which holds MASK and the 7-bit payload length, so the header needs 1 more byte, then its payload",
+        ),
+        (
+            2,
+            6,
+            Some(HeaderCut::MaskingKey { have: 0 }),
+            "frame incomplete: 2 of 6 bytes of its header; it stops inside the masking key (0 of its 4 bytes), so the header needs 4 more bytes, then its payload",
+        ),
+        (
+            5,
+            6,
+            Some(HeaderCut::MaskingKey { have: 3 }),
+            "frame incomplete: 5 of 6 bytes of its header; it stops inside the masking key (3 of its 4 bytes), so the header needs 1 more byte, then its payload",
+        ),
+        (
+            8,
+            11,
+            None,
+            "frame incomplete: 8 of 11 bytes, 3 payload bytes missing",
+        ),
     ];
-    for (cut, need, header_complete, text) in cases {
+    for (cut, need, header_cut, text) in cases {
+        let header_complete = header_cut.is_none();
         let prefix = &MASKED_HELLO[..cut];
         for chunks in [vec![prefix], prefix.chunks(1).collect()] {
             let mut d = Dissector::new(Config::new(Side::Client));
@@ -29,9 +50,17 @@ fn masked_hello_cut_short() {
                     have: cut as u64,
                     need,
                     header_complete,
+                    cut: header_cut,
                 },
                 "cut at {cut}"
             );
+            assert_eq!(incomplete.missing(), need - cut as u64);
+            // A masked client frame breaks nothing, however little of it came.
+            let stopped = d.stopped().expect("stopped inside a frame");
+            assert_eq!(stopped.incomplete, incomplete);
+            assert_eq!(stopped.violations, Vec::<Violation>::new(), "cut at {cut}");
+            assert_eq!(stopped.frame.is_some(), header_complete);
+            assert_eq!(stopped.header.len(), if header_complete { 0 } else { cut });
             assert_eq!(incomplete.to_string(), text);
             assert_eq!(d.offset(), cut as u64);
             assert_eq!(d.pending_frame().is_some(), header_complete, "cut at {cut}");
@@ -65,8 +94,10 @@ fn incomplete_after_a_complete_frame_starts_at_its_offset() {
             have: 3,
             need: 6,
             header_complete: false,
+            cut: Some(HeaderCut::MaskingKey { have: 1 }),
         })
     );
+    assert_eq!(d.stopped().map(|s| s.index), Some(1), "the second frame");
 }
 
 #[test]
@@ -93,10 +124,96 @@ fn huge_declared_length_allocates_nothing_big() {
             have: 20,
             need: 1_099_511_627_786,
             header_complete: true,
+            cut: None,
         }
     );
     assert_eq!(
         incomplete.to_string(),
-        "frame incomplete: 20 of 1099511627786 bytes"
+        "frame incomplete: 20 of 1099511627786 bytes, 1099511627766 payload bytes missing"
     );
+}
+
+// Issue 18, point 7: the rules the bytes of an unfinished frame already break are known
+// before the frame ends, whether its header came whole or not.
+#[test]
+fn an_unfinished_frame_already_breaks_what_its_bytes_break() {
+    let cases: [(&[u8], Side, Vec<Violation>); 6] = [
+        // The issue's bytes: a whole header with the 64-bit length's top bit set, no payload.
+        (
+            &[0x82, 0x7f, 0x80, 0, 0, 0, 0, 0, 0, 1],
+            Side::Server,
+            vec![Violation::LengthMsbSet],
+        ),
+        // The same top bit, seen in the first byte of the length.
+        (
+            &[0x82, 0x7f, 0x80],
+            Side::Server,
+            vec![Violation::LengthMsbSet],
+        ),
+        // Byte 0 alone: RSV2 set and a reserved opcode.
+        (
+            &[0xa3],
+            Side::Server,
+            vec![
+                Violation::ReservedBitsSet {
+                    bits: wslab::proto::RsvBits(0b010),
+                },
+                Violation::UnknownOpcode { opcode: 3 },
+            ],
+        ),
+        // A ping without FIN, its length still to come.
+        (
+            &[0x09],
+            Side::Client,
+            vec![Violation::FragmentedControlFrame],
+        ),
+        // Byte 1 says who masked: a server must not, a client must.
+        (
+            &[0x81, 0x85, 0x37],
+            Side::Server,
+            vec![Violation::MaskedServerFrame],
+        ),
+        (
+            &[0x81, 0x7e],
+            Side::Client,
+            vec![Violation::UnmaskedClientFrame],
+        ),
+    ];
+    for (bytes, side, expected) in cases {
+        let mut d = Dissector::new(Config::new(side));
+        assert_eq!(d.feed(bytes), Vec::new());
+        let stopped = d.stopped().expect("inside a frame");
+        assert_eq!(stopped.violations, expected, "{bytes:02x?}");
+    }
+    // A 16-bit length that would fit in 7 bits, known once both its bytes came.
+    let mut d = Dissector::new(Config::new(Side::Server));
+    d.feed(&[0x82, 0x7e, 0x00, 0x05]);
+    let stopped = d.stopped().expect("inside a frame");
+    assert!(matches!(
+        stopped.violations[..],
+        [Violation::NonMinimalLength { length: 5, .. }]
+    ));
+}
+
+#[test]
+fn a_header_cut_names_the_field_it_stops_in() {
+    for (bytes, cut) in [
+        (&[0x82][..], Some(HeaderCut::SecondByte)),
+        (
+            &[0x82, 0x7e],
+            Some(HeaderCut::ExtendedLength { have: 0, of: 2 }),
+        ),
+        (
+            &[0x82, 0x7f, 0, 0, 0],
+            Some(HeaderCut::ExtendedLength { have: 3, of: 8 }),
+        ),
+        (
+            &[0x82, 0xfe, 0, 9, 1, 2],
+            Some(HeaderCut::MaskingKey { have: 2 }),
+        ),
+        (&[0x82, 0x05], None),
+        (&[], None),
+    ] {
+        assert_eq!(HeaderCut::of(bytes), cut, "{bytes:02x?}");
+    }
 }

@@ -10,7 +10,7 @@ use super::body::Chunked;
 use super::deflate::{DeflateParams, Inflater};
 use super::parts::{HttpMessage, Learned, Problem, Timed};
 use super::{Direction, Limits};
-use crate::proto::{Dissector, Frame, Incomplete, Message, RsvBits};
+use crate::proto::{Dissector, Frame, Incomplete, Message, RsvBits, Stopped};
 
 /// Where this direction's bytes are in their conversation.
 #[derive(Debug, Clone)]
@@ -141,6 +141,15 @@ impl Flow {
     pub fn incomplete(&self) -> Option<Incomplete> {
         match &self.mode {
             Mode::Frames(Some(d)) => d.incomplete(),
+            _ => None,
+        }
+    }
+
+    /// The frame still arriving, with its fields and the rules its bytes already break, if
+    /// the stream stopped inside one.
+    pub fn stopped(&self) -> Option<Stopped> {
+        match &self.mode {
+            Mode::Frames(Some(d)) => d.stopped(),
             _ => None,
         }
     }

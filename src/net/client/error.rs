@@ -109,14 +109,33 @@ pub enum ClientError {
         /// Which rule, in a sentence.
         detail: String,
     },
+    /// The server sent a frame or message larger than the client accepts.
+    #[error(
+        "the server sent more than wslab accepts in one message ({detail}), so wslab closed with 1009, message too big (RFC 6455 §7.4.1, §10.4)"
+    )]
+    TooBig {
+        /// The size and the limit, in the library's words.
+        detail: String,
+    },
     /// The client closed, and the server dropped TCP without answering with its close frame.
     #[error(
-        "no close frame came back: the server closed the TCP connection without answering the client's close (RFC 6455 §5.5.1), so the connection did not close cleanly, which a WebSocket API reports as code 1006 (§7.1.5)"
+        "no close frame came back: the server closed the TCP connection without answering the client's close (RFC 6455 §5.5.1), so the connection did not close cleanly, which a WebSocket API reports as code 1006 (§7.1.5), a code never sent on the wire (§7.4.1)"
     )]
     NoCloseReply,
+    /// The server ended TCP, by a close or a reset, before either side sent a close frame.
+    #[error(
+        "the connection ended without a close frame: the server {how} the TCP connection {when}, so the WebSocket connection did not close cleanly; a WebSocket API reports this as code 1006, a code no endpoint ever sends on the wire (RFC 6455 §7.1.5, §7.4.1)"
+    )]
+    Abnormal {
+        /// "closed" or "reset".
+        how: &'static str,
+        /// Where in the server's stream: "before sending any frame", "between frames", or
+        /// inside a frame, with what is missing.
+        when: String,
+    },
     /// The client closed, and nothing came back, not even the end of TCP.
     #[error(
-        "the server did not answer the client's close within {secs} s (RFC 6455 §5.5.1), so wslab closed the TCP connection; the connection did not close cleanly, which a WebSocket API reports as code 1006 (§7.1.5)"
+        "the server did not answer the client's close within {secs} s (RFC 6455 §5.5.1), so wslab closed the TCP connection; the connection did not close cleanly, which a WebSocket API reports as code 1006 (§7.1.5), a code never sent on the wire (§7.4.1)"
     )]
     CloseUnanswered {
         /// The limit.
@@ -233,7 +252,7 @@ impl ClientError {
             tungstenite::Error::Utf8(_) => Some(Self::Protocol {
                 detail: "a text message is not valid UTF-8 (§8.1)".into(),
             }),
-            tungstenite::Error::Capacity(c) => Some(Self::Protocol {
+            tungstenite::Error::Capacity(c) => Some(Self::TooBig {
                 detail: c.to_string(),
             }),
             other => Some(Self::Io(other.to_string())),

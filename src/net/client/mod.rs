@@ -269,6 +269,21 @@ impl WsClient {
     /// # Errors
     /// When the connection fails while writing.
     pub async fn send(&mut self, outgoing: Outgoing) -> Result<(), ClientError> {
+        let sent = self.send_one(outgoing).await;
+        // A reset met while writing ends the connection as one met while reading does:
+        // without a close frame, which is never a success (§7.1.5).
+        match sent {
+            Err(ClientError::Reset) if !self.closed_by_us && !self.close_received => {
+                Err(ClientError::Abnormal {
+                    how: "reset",
+                    when: self.where_it_ended(),
+                })
+            }
+            other => other,
+        }
+    }
+
+    async fn send_one(&mut self, outgoing: Outgoing) -> Result<(), ClientError> {
         match outgoing {
             Outgoing::Close { code, reason } => return self.close(code, &reason).await,
             // The library never sees these bytes: it could not write a frame that breaks its
@@ -363,7 +378,20 @@ impl WsClient {
     /// # Errors
     /// A timeout, or the server breaking the protocol or the connection.
     pub async fn recv(&mut self) -> Result<Option<Message>, ClientError> {
-        let next = match self.reply_timeout {
+        self.recv_within(self.reply_timeout).await
+    }
+
+    /// Waits for the next message, up to `limit` instead of the reply timeout. Only the wait
+    /// for bytes is bounded: a close frame that answers a broken rule is never cut off
+    /// half-written, as a timeout around [`WsClient::recv`] could.
+    ///
+    /// # Errors
+    /// As [`WsClient::recv`]: [`ClientError::ReplyTimeout`] once `limit` has passed.
+    pub async fn recv_within(
+        &mut self,
+        limit: Option<Duration>,
+    ) -> Result<Option<Message>, ClientError> {
+        let next = match limit {
             None => Ok(self.ws.next().await),
             Some(limit) => tokio::time::timeout(limit, self.ws.next())
                 .await
@@ -371,6 +399,12 @@ impl WsClient {
         };
         match next {
             Err(secs) => Err(ClientError::ReplyTimeout { secs }),
+            // wslab's own session tells the end of TCP as the end of the stream, whenever it
+            // comes: before any close frame, that is an abnormal ending (§7.1.5).
+            Ok(None) if !self.closed_by_us && !self.close_received => Err(ClientError::Abnormal {
+                how: "closed",
+                when: self.where_it_ended(),
+            }),
             Ok(None) => Ok(None),
             Ok(Some(Err(error))) => {
                 // The session has already sent its close, with the rule in its reason.
@@ -409,6 +443,9 @@ impl WsClient {
                 1003
             }
             tungstenite::Error::Protocol(_) => 1002,
+            // A length past 2^63 is too big for tungstenite before it is a broken rule (§5.2):
+            // the rule decides the code, 1002.
+            tungstenite::Error::Capacity(_) if self.header_breaks_a_rule() => 1002,
             tungstenite::Error::Utf8(_) => 1007,
             tungstenite::Error::Capacity(_) => 1009,
             _ => return,
@@ -440,6 +477,35 @@ impl WsClient {
                 extensions: self.unspoken.join(", "),
             });
         }
+        let ended = match &error {
+            tungstenite::Error::Protocol(
+                tungstenite::error::ProtocolError::ResetWithoutClosingHandshake,
+            ) => Some("closed"),
+            tungstenite::Error::Io(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::ConnectionReset | std::io::ErrorKind::ConnectionAborted
+                ) =>
+            {
+                Some("reset")
+            }
+            _ => None,
+        };
+        if let Some(how) = ended
+            && !closing
+            && !self.close_received
+        {
+            return Err(ClientError::Abnormal {
+                how,
+                when: self.where_it_ended(),
+            });
+        }
+        // A length past 2^63 is too big before it is a broken rule; the rule is what to say.
+        if matches!(error, tungstenite::Error::Capacity(_)) && self.header_breaks_a_rule() {
+            return Err(ClientError::Protocol {
+                detail: self.broken_rule().unwrap_or_default(),
+            });
+        }
         match ClientError::from_read(error, closing) {
             None => Ok(None),
             // The capture names the rule in RFC terms; the library's words are the fallback.
@@ -450,14 +516,69 @@ impl WsClient {
         }
     }
 
-    /// The first rule the server's captured frames break, as a sentence with its section.
+    /// The first rule the server's captured frames break, as a sentence with its section: the
+    /// whole frames', then those of a frame still arriving (a header whose length alone
+    /// breaks a rule is refused before its payload comes).
     fn broken_rule(&self) -> Option<String> {
         let conn = self.conn?;
         self.recorder.read(|t| {
             let flow = t.connection(conn)?.responses();
-            let violation = flow.frames.iter().find_map(|f| f.item.violations.first())?;
+            let stopped = flow.stopped();
+            let violation = flow
+                .frames
+                .iter()
+                .find_map(|f| f.item.violations.first())
+                .or_else(|| stopped.as_ref()?.violations.first())?;
             Some(format!("{violation} (RFC 6455 §{})", violation.section()))
         })
+    }
+
+    /// Whether the header of a frame the server is still sending breaks a rule already.
+    fn header_breaks_a_rule(&self) -> bool {
+        let Some(conn) = self.conn else {
+            return false;
+        };
+        self.recorder.read(|t| {
+            t.connection(conn)
+                .and_then(|c| c.responses().stopped())
+                .is_some_and(|s| !s.violations.is_empty())
+        })
+    }
+
+    /// Where the server's stream stopped, for a connection that ended without its close
+    /// frame: before any frame, between frames, or inside one, with what never came.
+    fn where_it_ended(&self) -> String {
+        let said = self.conn.and_then(|conn| {
+            self.recorder.read(|t| {
+                let flow = t.connection(conn)?.responses();
+                let frames = flow.frames.len() as u64 + flow.frames_dropped + flow.frames_released;
+                Some(match flow.stopped() {
+                    Some(stopped) => {
+                        let i = stopped.incomplete;
+                        match i.cut {
+                            Some(cut) => format!(
+                                "in the middle of the header of its frame {}, {cut}, {} short of a whole header",
+                                stopped.index + 1,
+                                crate::proto::fields::bytes(i.missing())
+                            ),
+                            None => format!(
+                                "in the middle of its frame {}: {} of the frame's {} came, {} never did",
+                                stopped.index + 1,
+                                i.have,
+                                crate::proto::fields::bytes(i.need),
+                                i.missing()
+                            ),
+                        }
+                    }
+                    None if frames == 0 => "after the handshake, before sending any frame".into(),
+                    None => format!(
+                        "after {}, between frames",
+                        if frames == 1 { "1 frame".to_owned() } else { format!("{frames} frames") }
+                    ),
+                })
+            })
+        });
+        said.unwrap_or_else(|| "after the handshake".into())
     }
 
     /// Starts the closing handshake with this code and reason (§5.5.1), through the library

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::capture::{Connection, Direction, Flow};
-use crate::render::json::Stamp;
+use crate::render::json::{IncompleteJson, Stamp};
 
 /// A connection ended.
 #[derive(Debug, Serialize)]
@@ -38,6 +38,19 @@ pub struct CloseJson {
     pub frames_dropped: u64,
     /// Why it ended, if a socket or the upstream failed.
     pub error: Option<String>,
+    /// Each direction whose bytes stopped inside a frame: what came of it, the rules it
+    /// already breaks and what is missing, as `decode`'s `incomplete` line says it.
+    pub unfinished: Vec<UnfinishedJson>,
+}
+
+/// A direction that stopped inside a frame, in a `close` line.
+#[derive(Debug, Serialize)]
+pub struct UnfinishedJson {
+    /// "client-to-server" or "server-to-client".
+    pub direction: &'static str,
+    /// What came of the frame, as `decode`'s `incomplete` line.
+    #[serde(flatten)]
+    pub stopped: IncompleteJson,
 }
 
 pub(super) fn close(c: &Connection, stamp: impl Fn(u64) -> Stamp) -> CloseJson {
@@ -70,6 +83,15 @@ pub(super) fn close(c: &Connection, stamp: impl Fn(u64) -> Stamp) -> CloseJson {
         bytes_proxy_to_client: c.proxy_bytes(),
         frames_dropped: requests.frames_dropped + responses.frames_dropped,
         error: c.error.clone(),
+        unfinished: [requests, responses]
+            .into_iter()
+            .filter_map(|flow| {
+                flow.stopped().map(|stopped| UnfinishedJson {
+                    direction: flow.direction.name(),
+                    stopped: IncompleteJson::from(&stopped),
+                })
+            })
+            .collect(),
     }
 }
 
