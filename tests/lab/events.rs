@@ -264,3 +264,73 @@ async fn pythons_urllib_reads_the_events() {
     );
     lab.shutdown().await;
 }
+
+#[tokio::test]
+async fn the_capture_shows_an_unfinished_stream_as_expected_not_as_an_error() {
+    use wslab::capture::Direction;
+    use wslab::net::Recorder;
+    use wslab::net::http_client::{ClientOptions, HeaderSet, HttpClient, Request};
+    use wslab::proto::sse::SseParser;
+    use wslab::render::exchange::summary;
+    use wslab::render::lesson::http_heads;
+    use wslab::render::style::Palette;
+
+    let lab = lab(NEVER).await;
+    let recorder = Recorder::default();
+    let options = ClientOptions {
+        headers: HeaderSet::minimal()
+            .with("Accept", "text/event-stream")
+            .unwrap(),
+        label: "sse".to_owned(),
+        ..ClientOptions::default()
+    };
+    let mut client = HttpClient::new(lab.addr(), recorder.clone(), options);
+    let mut stream = client.stream(Request::get("/events")).await.unwrap();
+    assert_eq!(stream.status, 200);
+    assert_eq!(stream.header("content-type"), Some("text/event-stream"));
+    let conn = stream.conn.expect("recorded");
+    let mut parser = SseParser::new();
+    let mut events = Vec::new();
+    for text in ["a", "b"] {
+        let id = lab.publish(text);
+        while events.len() < usize::try_from(id).unwrap() {
+            let piece = stream.next().await.unwrap().expect("the stream goes on");
+            events.extend(parser.feed(&piece).unwrap());
+        }
+    }
+    assert_eq!(parser.last_event_id(), "2");
+    assert!(events[1].data.ends_with(",\"text\":\"b\"}"), "{events:?}");
+    stream.close().await;
+
+    recorder.read(|t| {
+        let c = t.connection(conn).expect("the connection");
+        assert!(c.closed_us.is_some() && c.error.is_none(), "{:?}", c.error);
+        let response = &c.responses().http[0];
+        assert!(!response.body_complete, "the stream had not ended");
+        assert!(response.body_len > 0);
+        for direction in Direction::BOTH {
+            assert!(c.flow(direction).problem.is_none());
+        }
+        let p = Palette::plain();
+        // The heads pane of a lesson, and the summary of `connect` and the saved captures.
+        let shown = [http_heads(&[c], 5, true), summary(c, p)].concat();
+        assert!(shown.contains("Content-Type: text/event-stream"), "{shown}");
+        assert!(shown.contains("so far, still open"), "{shown}");
+        for wrong in ["✗", "error", "incomplete", "never ended", "failed"] {
+            assert!(!shown.contains(wrong), "{wrong:?} in:\n{shown}");
+        }
+        let lines = wslab::render::lines::of_transcript(t, 0);
+        let mut json = Vec::new();
+        for line in &lines {
+            wslab::render::lines::write(&mut json, line).unwrap();
+        }
+        let json = String::from_utf8(json).unwrap();
+        assert!(json.contains("\"GET /events HTTP/1.1\""), "{json}");
+        // The close is the client's, with no error; nothing says the body went wrong.
+        assert!(json.contains("\"error\":null"), "{json}");
+        for wrong in ["\"error\":\"", "problem", "incomplete"] {
+            assert!(!json.contains(wrong), "{wrong:?} in:\n{json}");
+        }
+    });
+    lab.shutdown().await;
+}
