@@ -191,7 +191,7 @@ impl HttpClient {
             headers: header_list(response.headers()),
             conn: live.conn,
             body: response.into_body(),
-            live,
+            live: Some(live),
             addr: self.addr,
         })
     }

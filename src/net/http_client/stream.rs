@@ -18,7 +18,8 @@ pub struct Streaming {
     /// The connection it came over, in the transcript (`None` if the recorder was full).
     pub conn: Option<ConnId>,
     pub(super) body: Incoming,
-    pub(super) live: Live,
+    // Taken by `close`; a stream dropped without it aborts its connection in `drop`.
+    pub(super) live: Option<Live>,
     pub(super) addr: std::net::SocketAddr,
 }
 
@@ -62,9 +63,18 @@ impl Streaming {
 
     /// Leaves: closes the connection, as a browser does when a page closes its stream, and
     /// waits until it is closed, so the transcript holds the close when this returns.
-    pub async fn close(self) {
-        let Streaming { body, live, .. } = self;
-        drop(body);
-        live.close().await;
+    pub async fn close(mut self) {
+        if let Some(live) = self.live.take() {
+            live.close().await;
+        }
+    }
+}
+
+impl Drop for Streaming {
+    // A stream left on an error path must not keep its socket open until the server hangs up.
+    fn drop(&mut self) {
+        if let Some(live) = self.live.take() {
+            live.abort();
+        }
     }
 }
