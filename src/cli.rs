@@ -509,6 +509,7 @@ pub struct DecodeArgs {
     ws  /echo /chat /ticker       echo, broadcast to every client, pushed updates\n  \
     GET /hello  POST /message     plain HTTP: a greeting, an echo\n  \
     GET /poll?since=N             updates since N (add &wait=MS to long-poll)\n  \
+    GET /events                   the same updates as Server-Sent Events (Last-Event-ID resumes)\n  \
     GET /                         a page whose JavaScript opens a WebSocket to /echo\n  \
     ws  /fault/...                misbehaving servers, listed on start\n\n\
     Exit status: 128+N after signal N (130 after Ctrl-C, 143 after SIGTERM, 129 after SIGHUP), 1 when the address cannot be bound, 2 on a usage error.")]
@@ -520,7 +521,7 @@ pub struct ServeArgs {
     /// wslab warns when it does.
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1", value_parser = crate::net::listen::parse_host)]
     pub bind: std::net::IpAddr,
-    /// Milliseconds between the ticker's updates (/ticker and /poll).
+    /// Milliseconds between the ticker's updates (/ticker, /poll and /events).
     #[arg(long, value_name = "MS", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(10..))]
     pub tick_ms: u64,
     /// Show full field tables and hex for every frame, not one line each.

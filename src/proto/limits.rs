@@ -41,3 +41,10 @@ pub const DECLARED_LENGTH_MAX: u64 = u64::MAX >> 1;
 /// The most frames one hand-crafted line (`connect --send-raw`, the inspector's raw composer)
 /// describes as fields; hex holds any number, bounded by [`MESSAGE_MAX`] bytes.
 pub const CRAFTED_FRAMES_MAX: usize = 16;
+
+/// The longest line wslab's Server-Sent Events parser accepts (`proto::sse`): the lab's own
+/// events are one short JSON line each, so a longer line is a stream gone wrong.
+pub const SSE_LINE_MAX: usize = 64 * 1024;
+
+/// The most data one Server-Sent Event may gather across its `data:` lines in wslab's parser.
+pub const SSE_DATA_MAX: usize = 1024 * 1024;

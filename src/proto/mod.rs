@@ -21,6 +21,7 @@ mod reassembly;
 pub mod send;
 pub mod session;
 pub mod shown;
+pub mod sse;
 pub mod tls;
 pub mod url;
 pub mod utf8;

@@ -7,6 +7,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod deflate;
+mod events;
 mod exchanges_faults;
 mod exchanges_http;
 mod exchanges_ws;

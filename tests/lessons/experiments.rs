@@ -52,18 +52,22 @@ fn polling_asks_more_than_push_and_learns_later() {
     let m = runtime()
         .block_on(experiment::polling(&polling_action(), true))
         .expect("the experiment runs");
-    let (poll, long, push) = (0, 1, 2);
+    let (poll, long, push, sse) = (0, 1, 2, 3);
+    assert_eq!(m.rows.len(), 4, "{m:#?}");
+    assert_eq!(m.rows[sse].label, "Server-Sent Events");
     let updates = count(&m, push, "updates delivered");
     assert!(updates >= 1, "{m:#?}");
-    for row in [poll, long, push] {
+    for row in [poll, long, push, sse] {
         assert_eq!(count(&m, row, "updates delivered"), updates, "{m:#?}");
         assert!(count(&m, row, "bytes on the wire") > 0, "{m:#?}");
     }
     assert!(count(&m, poll, "requests") > updates, "{m:#?}");
     assert!(count(&m, poll, "empty responses") > 0, "{m:#?}");
     assert_eq!(count(&m, push, "requests"), 1, "only the handshake: {m:#?}");
+    assert_eq!(count(&m, sse, "requests"), 1, "only GET /events: {m:#?}");
     let empty = m.column("empty responses").expect("the column");
     assert_eq!(m.figure(push, empty), Some(Figure::None));
+    assert_eq!(m.figure(sse, empty), Some(Figure::None));
     assert!(
         count(&m, push, "delay mean") < count(&m, poll, "delay mean"),
         "{m:#?}"
@@ -74,6 +78,16 @@ fn polling_asks_more_than_push_and_learns_later() {
         count(&m, push, "bytes on the wire") < count(&m, poll, "bytes on the wire"),
         "{m:#?}"
     );
+    // SSE pushes too: sooner and cheaper than polling, one request for every update.
+    assert!(
+        count(&m, sse, "delay mean") < count(&m, poll, "delay mean"),
+        "{m:#?}"
+    );
+    assert!(
+        count(&m, sse, "bytes on the wire") < count(&m, poll, "bytes on the wire"),
+        "{m:#?}"
+    );
+    assert!(ratio(&m, sse, "requests per update") <= 1.0, "{m:#?}");
     assert!(!m.charts.is_empty() && !m.notes.is_empty());
 }
 

@@ -276,7 +276,7 @@ fn polling() -> Measured {
         figures,
     };
     Measured {
-        title: "Polling, long polling and WebSocket push, measured".to_owned(),
+        title: "Polling, long polling, WebSocket push and SSE, measured".to_owned(),
         columns: [
             "requests",
             "empty responses",
@@ -322,6 +322,18 @@ fn polling() -> Measured {
                     Figure::Count(7),
                     Figure::Micros(640),
                     Figure::Micros(1_020),
+                    Figure::Ratio(0.143),
+                ],
+            ),
+            row(
+                "Server-Sent Events",
+                vec![
+                    Figure::Count(1),
+                    Figure::None,
+                    Figure::Bytes(548),
+                    Figure::Count(7),
+                    Figure::Micros(910),
+                    Figure::Micros(2_130),
                     Figure::Ratio(0.143),
                 ],
             ),

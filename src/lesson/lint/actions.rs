@@ -68,6 +68,16 @@ pub(super) fn lint_action(f: &str, action: &Action, spot: &Spot, out: &mut Vec<P
             if !a.path.starts_with('/') {
                 err("path", format!("path {:?} must start with '/'", a.path));
             }
+            // /events answers with a body that never ends; an http action reads bodies whole.
+            let stream = a.path.split('?').next() == Some("/events");
+            if stream && a.method != crate::lesson::model::Method::Head {
+                err(
+                    "path",
+                    "/events streams without end, so an http action would wait for it until \
+                     its timeout; the polling experiment reads it as it comes"
+                        .to_owned(),
+                );
+            }
             if !(1..=100).contains(&a.repeat) {
                 err(
                     "repeat",

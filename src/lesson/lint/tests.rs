@@ -76,6 +76,13 @@ fn paths_faults_masks_and_panes_are_checked_at_their_keys() {
         pane[0].ends_with("the pane \"chart\" does not fit a http action"),
         "{pane:?}"
     );
+    let events = messages("[[action]]\nkind = \"http\"\npath = \"/events?x=1\"");
+    assert!(
+        events[0].contains("/events streams without end"),
+        "{events:?}"
+    );
+    let head = messages("[[action]]\nkind = \"http\"\nmethod = \"HEAD\"\npath = \"/events\"");
+    assert!(head.is_empty(), "{head:?}");
     let idle = messages("[[action]]\nkind = \"idle\"\nconnections = 5000");
     assert!(
         idle[0].contains("connections is 5000; it must be 1 to 1000"),

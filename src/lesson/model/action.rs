@@ -22,7 +22,7 @@ pub enum Action {
     Duplex(Duplex),
     /// K idle WebSocket connections, and the memory they cost.
     Idle(Idle),
-    /// Polling against long polling against push, measured.
+    /// Polling against long polling, WebSocket push and Server-Sent Events, measured.
     Polling(Polling),
     /// The same messages over HTTP and WebSocket, measured.
     Messages(Messages),
@@ -347,7 +347,7 @@ fn thousand() -> u32 {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Polling {
-    /// How long each of the three ways runs, in seconds.
+    /// How long each of the four ways runs (all at once), in seconds.
     #[serde(default = "five_secs")]
     pub seconds: f64,
     /// The polling interval, in ms.

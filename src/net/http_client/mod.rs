@@ -6,6 +6,7 @@
 
 mod error;
 mod headers;
+mod stream;
 mod types;
 
 use std::net::SocketAddr;
@@ -21,6 +22,7 @@ use tokio::task::JoinHandle;
 
 pub use error::HttpError;
 pub use headers::HeaderSet;
+pub use stream::Streaming;
 pub use types::{ClientOptions, Exchange, Request};
 
 use super::recorder::Recorder;
@@ -39,6 +41,16 @@ impl Live {
     // reused, nor left holding a socket that the server may never close.
     fn abort(self) {
         self.task.abort();
+    }
+
+    // Ends the connection now and waits until its socket is dropped, so the tap has recorded
+    // the close.
+    async fn close(self) {
+        let Live { sender, task, .. } = self;
+        drop(sender);
+        task.abort();
+        // An aborted task's result says only that it was aborted.
+        let _ = task.await;
     }
 
     // Lets hyper finish a `Connection: close` exchange itself, so that the transcript shows
@@ -139,6 +151,51 @@ impl HttpClient {
         Ok(exchange)
     }
 
+    /// Sends `req` on a connection of its own and returns once the response head has come,
+    /// for a body read as it arrives ([`Streaming::next`]), such as `/events`, whose body
+    /// does not end. The options' timeout bounds the wait for the head only.
+    ///
+    /// # Errors
+    /// An [`HttpError`] naming the cause.
+    pub async fn stream(&mut self, req: Request) -> Result<Streaming, HttpError> {
+        let uri = parse_target(&req.target)?;
+        let timeout = self.options.timeout;
+        let mut live = match tokio::time::timeout(timeout, self.connect()).await {
+            Ok(live) => live?,
+            Err(_) => return Err(HttpError::Timeout { after: timeout }),
+        };
+        let request = self.build(&req, &uri)?;
+        let answer = async {
+            live.sender
+                .ready()
+                .await
+                .map_err(|e| HttpError::from_hyper(self.addr, &e))?;
+            live.sender
+                .send_request(request)
+                .await
+                .map_err(|e| HttpError::from_hyper(self.addr, &e))
+        };
+        let response = match tokio::time::timeout(timeout, answer).await {
+            Ok(Ok(response)) => response,
+            Ok(Err(error)) => {
+                live.abort();
+                return Err(error);
+            }
+            Err(_) => {
+                live.abort();
+                return Err(HttpError::Timeout { after: timeout });
+            }
+        };
+        Ok(Streaming {
+            status: response.status().as_u16(),
+            headers: header_list(response.headers()),
+            conn: live.conn,
+            body: response.into_body(),
+            live: Some(live),
+            addr: self.addr,
+        })
+    }
+
     async fn exchange(
         &mut self,
         req: &Request,
@@ -147,16 +204,7 @@ impl HttpClient {
     ) -> Result<Exchange, HttpError> {
         let (response, new_connection, conn) = self.send(req, uri).await?;
         let status = response.status().as_u16();
-        let headers = response
-            .headers()
-            .iter()
-            .map(|(name, value)| {
-                (
-                    name.as_str().to_owned(),
-                    String::from_utf8_lossy(value.as_bytes()).into_owned(),
-                )
-            })
-            .collect();
+        let headers = header_list(response.headers());
         let limit = self.options.max_body;
         let body = Limited::new(response.into_body(), limit)
             .collect()
@@ -303,6 +351,19 @@ impl HttpClient {
         }
         Ok(request)
     }
+}
+
+// Names and values in order, as the exchange and the stream give them.
+fn header_list(headers: &hyper::HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(name, value)| {
+            (
+                name.as_str().to_owned(),
+                String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            )
+        })
+        .collect()
 }
 
 // How a kept connection that the server closed while idle fails when it is tried anyway: the

@@ -1,5 +1,6 @@
-//! The update feed behind /ticker (pushed over WebSocket) and /poll (asked for over HTTP): one
-//! source, so a lesson can set push and polling side by side on the same updates.
+//! The update feed behind /ticker (pushed over WebSocket), /poll (asked for over HTTP) and
+//! /events (streamed as Server-Sent Events): one source, so a lesson can set push, polling and
+//! SSE side by side on the same updates.
 
 use std::collections::VecDeque;
 use std::sync::{Mutex, PoisonError};
@@ -7,7 +8,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use tokio::sync::watch;
 
-/// Updates kept for pollers that come back late; older ones are gone.
+/// Updates kept for pollers and SSE clients that come back late; older ones are gone.
 pub const KEPT_UPDATES: usize = 1000;
 
 /// One update.

@@ -2,10 +2,11 @@
 //!
 //! Each accepted stream is tapped first, then its request head is read here to choose a route
 //! (see [`dispatch`]): tokio-tungstenite for `/echo`, `/chat` and `/ticker`, hyper for the
-//! plain HTTP endpoints, hand-written bytes for the misbehaving peers under `/fault/`.
+//! plain HTTP endpoints (`/events` among them, a response that streams), hand-written bytes for the misbehaving peers under `/fault/`.
 
 mod deflate;
 mod dispatch;
+mod events;
 mod faults;
 pub mod feed;
 mod http;
@@ -37,6 +38,10 @@ pub const HTTP_ENDPOINTS: &[(&str, &str)] = &[
     (
         "GET /poll?since=N&wait=MS",
         "long poll: answers when an update after N exists",
+    ),
+    (
+        "GET /events",
+        "Server-Sent Events: each update as it is published; resumes after Last-Event-ID",
     ),
 ];
 
@@ -238,8 +243,8 @@ impl Lab {
         &self.recorder
     }
 
-    /// Adds an update to the feed now (on top of the ticks), for /ticker and /poll; returns
-    /// its id.
+    /// Adds an update to the feed now (on top of the ticks), for /ticker, /poll and /events;
+    /// returns its id.
     pub fn publish(&self, text: &str) -> u64 {
         self.shared.feed.publish(text)
     }

@@ -175,7 +175,7 @@ pub fn describe(action: &Action) -> String {
             }
         ),
         Action::Polling(a) => format!(
-            "polling every {} ms, long polling and push, side by side for {} s",
+            "polling every {} ms, long polling, WebSocket push and SSE, side by side for {} s",
             a.poll_ms, a.seconds
         ),
         Action::Messages(a) => format!(

@@ -205,9 +205,16 @@ pub fn http_heads(conns: &[&Connection], most: usize, explain: bool) -> String {
             if n > most {
                 continue;
             }
+            // A body that never ends (an event stream) is still open when the capture stops;
+            // that is its nature, not a fault, so it is said plainly.
+            let open = if response.body_complete {
+                ""
+            } else {
+                " so far, still open"
+            };
             let _ = writeln!(
                 out,
-                "exchange {n} on {}: request head {req_head} B + body {} B; response head {answer_head} B + body {} B; {}",
+                "exchange {n} on {}: request head {req_head} B + body {} B; response head {answer_head} B + body {} B{open}; {}",
                 c.label,
                 request.body_len,
                 response.body_len,

@@ -1,4 +1,4 @@
-//! The measured experiments: polling against push, HTTP against WebSocket messages, and the
+//! The measured experiments: polling against push and Server-Sent Events, HTTP against WebSocket messages, and the
 //! memory of idle connections. Each starts its own lab and recorder, so that its figures come
 //! from its own traffic only, and every byte figure is read from that capture.
 
@@ -32,6 +32,9 @@ pub enum ExperimentError {
     /// The lab answered a poll with something that is not the feed's JSON.
     #[error("the lab's answer to a poll could not be read: {0}")]
     Reply(String),
+    /// Reading the lab's Server-Sent Events failed.
+    #[error("reading the lab's /events failed: {0}")]
+    Events(String),
     /// A WebSocket connection to the lab failed.
     #[error("a WebSocket connection to the lab failed: {0}")]
     WebSocket(String),

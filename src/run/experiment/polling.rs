@@ -1,9 +1,10 @@
-//! Polling, long polling and WebSocket push, side by side on the same updates.
+//! Polling, long polling, WebSocket push and Server-Sent Events, side by side on the same
+//! updates.
 //!
-//! The three ways run at the same time against one lab, rather than one after the other or on
-//! three labs: then they see the very same updates at the very same random moments, so their
+//! The four ways run at the same time against one lab, rather than one after the other or on
+//! four labs: then they see the very same updates at the very same random moments, so their
 //! delays and byte counts differ only by how each way asks, and the whole takes `seconds` once
-//! instead of three times. The cost is that they share the machine's cores while they run;
+//! instead of four times. The cost is that they share the machine's cores while they run;
 //! on loopback their work takes microseconds against delays of tens of milliseconds.
 
 use std::collections::{HashMap, HashSet};
@@ -17,14 +18,18 @@ mod table;
 use super::{ExperimentError, start_lab};
 use crate::capture::measure::Measured;
 use crate::lesson::model::Polling;
-use crate::net::http_client::{self, HeaderSet, HttpClient, Request};
+use crate::net::http_client::{self, HeaderSet, HttpClient, Request, Streaming};
 use crate::net::lab::Lab;
 use crate::net::lab::feed::KEPT_UPDATES;
 use crate::net::{Recorder, WsClient, url};
+use crate::proto::sse::SseParser;
 
 const POLLING: &str = "polling";
 const LONG_POLLING: &str = "long polling";
 const PUSH: &str = "push";
+const SSE: &str = "server-sent events";
+/// The ways, in the table's order.
+const WAYS: usize = 4;
 /// How long a long poll may wait at the lab before it answers with nothing.
 const LONG_WAIT_MS: u64 = 30_000;
 
@@ -122,7 +127,8 @@ impl Way {
     }
 }
 
-/// Polling every `poll_ms`, long polling and WebSocket push, for `seconds` each (at once),
+/// Polling every `poll_ms`, long polling, WebSocket push and Server-Sent Events, for `seconds`
+/// each (at once),
 /// while updates arrive at random moments. See the module's comment for why at once.
 ///
 /// # Errors
@@ -141,7 +147,7 @@ async fn run(
     lab: &Lab,
     recorder: &Recorder,
     plan: &Plan,
-) -> Result<([Way; 3], HashMap<u64, u64>), ExperimentError> {
+) -> Result<([Way; WAYS], HashMap<u64, u64>), ExperimentError> {
     let options = |label: &str, keep: bool| http_client::ClientOptions {
         keep_alive: keep,
         headers: HeaderSet::browser(),
@@ -164,20 +170,28 @@ async fn run(
     let mut push = WsClient::connect(&ticker, recorder, &ws_options)
         .await
         .map_err(|e| ExperimentError::WebSocket(e.to_string()))?;
+    // Likewise SSE: its stream starts after the newest update when the lab reads the request,
+    // and the lab has answered before this returns.
+    let mut events = open_events(lab, recorder).await?;
     let wanted = plan.schedule.len();
-    let mut ways: [Way; 3] = Default::default();
-    let [w_poll, w_long, w_push] = &mut ways;
+    let mut ways: [Way; WAYS] = Default::default();
+    let [w_poll, w_long, w_push, w_sse] = &mut ways;
     let limit = plan.limit();
     let every = Duration::from_millis(plan.poll_ms);
-    let (published, polling_done, long_done, push_done) = tokio::join!(
+    let (published, polling_done, long_done, push_done, sse_done) = tokio::join!(
         publish(lab, recorder, &plan.schedule),
         within(limit, poll(&mut poller, Some(every), wanted, w_poll)),
         within(limit, poll(&mut long, None, wanted, w_long)),
         within(limit, listen(&mut push, recorder, wanted, w_push)),
+        within(limit, read_events(&mut events, recorder, wanted, w_sse)),
     );
     polling_done?;
     long_done?;
     push_done?;
+    sse_done?;
+    // SSE has no closing handshake: the client leaves by closing its connection, as a page
+    // that calls EventSource.close() does.
+    events.close().await;
     // The closing handshake's bytes belong to push's cost, as they would in a browser.
     push.close(1000, "done")
         .await
@@ -281,6 +295,71 @@ async fn listen(
                 ));
             }
             Err(error) => return Err(ExperimentError::WebSocket(error.to_string())),
+        }
+    }
+    Ok(())
+}
+
+/// Opens `/events` with the one header an `EventSource` adds, `Accept: text/event-stream`
+/// (WHATWG HTML §9.2.2), and no other: like push's handshake, whose headers are only those
+/// RFC 6455 requires, so that the two rows that open once compare like with like.
+async fn open_events(lab: &Lab, recorder: &Recorder) -> Result<Streaming, ExperimentError> {
+    let headers = HeaderSet::minimal()
+        .with("Accept", "text/event-stream")
+        .map_err(|e| ExperimentError::Events(e.to_string()))?;
+    let options = http_client::ClientOptions {
+        headers,
+        timeout: Duration::from_secs(10),
+        label: SSE.to_owned(),
+        ..http_client::ClientOptions::default()
+    };
+    let mut client = HttpClient::new(lab.addr(), recorder.clone(), options);
+    let stream = client
+        .stream(Request::get("/events"))
+        .await
+        .map_err(|e| ExperimentError::Events(e.to_string()))?;
+    if stream.status != 200 {
+        return Err(ExperimentError::Events(format!(
+            "the lab answered with status {}",
+            stream.status
+        )));
+    }
+    Ok(stream)
+}
+
+/// Reads the events of `/events` as they arrive until `wanted` updates have come.
+async fn read_events(
+    stream: &mut Streaming,
+    recorder: &Recorder,
+    wanted: usize,
+    way: &mut Way,
+) -> Result<(), ExperimentError> {
+    // The GET /events is SSE's one request; its one response carries every update.
+    way.requests = 1;
+    let mut parser = SseParser::new();
+    while way.received.len() < wanted {
+        let piece = stream
+            .next()
+            .await
+            .map_err(|e| ExperimentError::Events(e.to_string()))?
+            .ok_or_else(|| {
+                ExperimentError::Events("the lab ended the stream before the last update".into())
+            })?;
+        let at_us = recorder.now_us();
+        let events = parser
+            .feed(&piece)
+            .map_err(|e| ExperimentError::Events(e.to_string()))?;
+        for event in events {
+            let id = update_id(&event.data)?;
+            // The id: line and the JSON's id are the same number, or Last-Event-ID would
+            // resume from the wrong place.
+            if event.last_event_id != id.to_string() {
+                return Err(ExperimentError::Events(format!(
+                    "update {id} came with the event id {:?}",
+                    event.last_event_id
+                )));
+            }
+            way.received.push((id, at_us));
         }
     }
     Ok(())
