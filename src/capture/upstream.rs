@@ -1,6 +1,10 @@
 //! The proxy's word on a connection whose upstream failed: why, when, and which of the bytes
 //! the client received were the proxy's own answer rather than the upstream's.
 
+/// The label the proxy records its connections under: what tells a proxied connection, with
+/// its two sides, from others.
+pub const PROXY_LABEL: &str = "proxy";
+
 /// An upstream that failed one proxied connection, as the proxy recorded it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UpstreamFailed {

@@ -117,7 +117,9 @@ impl Recorder {
         let at = self.now_us();
         let updates = match layer {
             Layer::App => self.lock().record(conn, direction, at, bytes),
-            Layer::Tls => self.lock().record_tls(conn, direction, at, bytes),
+            Layer::Tls | Layer::UpstreamTls => {
+                self.lock().record_tls(layer, conn, direction, at, bytes)
+            }
         };
         self.publish(updates);
     }
@@ -127,7 +129,7 @@ impl Recorder {
         let at = self.now_us();
         let updates = match layer {
             Layer::App => self.lock().end(conn, direction, at),
-            Layer::Tls => self.lock().end_tls(conn, direction, at),
+            Layer::Tls | Layer::UpstreamTls => self.lock().end_tls(layer, conn, direction, at),
         };
         self.publish(updates);
     }

@@ -183,7 +183,9 @@ pub fn wss_hello(t: &mut Transcript) -> ConnId {
     for chunk in wss_capture::CHUNKS {
         let bytes = hex::decode(chunk.hex).expect("hex");
         match chunk.layer {
-            wslab::capture::Layer::Tls => t.record_tls(id, chunk.direction, chunk.at_us, &bytes),
+            layer @ (wslab::capture::Layer::Tls | wslab::capture::Layer::UpstreamTls) => {
+                t.record_tls(layer, id, chunk.direction, chunk.at_us, &bytes)
+            }
             wslab::capture::Layer::App => t.record(id, chunk.direction, chunk.at_us, &bytes),
         };
     }
