@@ -269,7 +269,7 @@ pub struct ProxyArgs {
     /// `::1`, signed by a CA made now; the CA's path and SHA-256 fingerprint are printed.
     #[arg(long)]
     pub tls: bool,
-    /// For a wss:// upstream.
+    /// For a wss:// upstream (with --tls, --keylog takes the client side's secrets too).
     #[command(flatten)]
     pub upstream_tls: TlsArgs,
     /// Write JSON Lines to standard output instead of showing the terminal view (they are

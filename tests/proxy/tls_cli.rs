@@ -90,6 +90,8 @@ async fn proxy_tls_in_front_of_serve_tls_shows_each_sides_records() {
             "--ca",
         ])
         .arg(&lab_ca)
+        .arg("--keylog")
+        .arg(data.join("keys.txt"))
         .env("WSLAB_DATA_DIR", &data)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -164,6 +166,11 @@ async fn proxy_tls_in_front_of_serve_tls_shows_each_sides_records() {
     let said = String::from_utf8_lossy(&output.stderr);
     assert!(said.contains("proxy listening on wss://"), "{said}");
     assert!(said.contains(&format!("saved as {proxy_ca}")), "{said}");
+    // Both sessions' secrets, for Wireshark: two client randoms.
+    let keys = std::fs::read_to_string(data.join("keys.txt")).unwrap();
+    let randoms: std::collections::BTreeSet<&str> =
+        keys.lines().filter_map(|l| l.split(' ').nth(1)).collect();
+    assert_eq!(randoms.len(), 2, "{keys}");
     interrupt(&serving);
     drop(serving);
     let _ = std::fs::remove_dir_all(&data);

@@ -31,7 +31,14 @@ pub fn run(args: &ProxyArgs, theme: &Theme, out: &mut impl Write) -> anyhow::Res
     let mut notes = Vec::new();
     // Built now, so that a CA file or key log that cannot be used is said before anything
     // listens; the proxy's connections share the one configuration.
-    let upstream_tls = super::tls_options(&args.upstream_tls, upstream.secure, &mut notes)?;
+    // With --tls, --keylog takes the client side's secrets as well: it is not ignored.
+    let mut tls_args = args.upstream_tls.clone();
+    let keylog = tls_args.keylog.take_if(|_| args.tls && !upstream.secure);
+    let mut upstream_tls = super::tls_options(&tls_args, upstream.secure, &mut notes)?;
+    if let Some(path) = keylog {
+        crate::net::tls::check_keylog(&path).map_err(|e| BadInput(e.to_string()))?;
+        upstream_tls.keylog = Some(path);
+    }
     for note in &notes {
         eprintln!("wslab: note: {note}");
     }

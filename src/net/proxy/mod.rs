@@ -80,7 +80,8 @@ pub struct ProxyConfig {
     /// checked for its host name.
     pub upstream: WsUrl,
     /// Whom a wss:// upstream's certificate must be issued by, and where to log the session
-    /// keys (`--ca`, `--insecure`, `--keylog`, as `connect` has them).
+    /// keys (`--ca`, `--insecure`, `--keylog`, as `connect` has them); the key log takes the
+    /// client side's sessions too, with `--tls`.
     pub upstream_tls: TlsOptions,
     /// The certificate to serve wss:// to clients with (`--tls`); `None` serves ws:// only.
     pub listen_tls: Option<LabCert>,
@@ -184,7 +185,18 @@ impl Proxy {
                 None
             },
             server: match &config.listen_tls {
-                Some(cert) => Some(cert.server_config().map_err(io::Error::other)?),
+                Some(cert) => {
+                    let built = cert.server_config().map_err(io::Error::other)?;
+                    Some(match &config.upstream_tls.keylog {
+                        // The client side's secrets too, so that a pcap of it decrypts.
+                        Some(path) => {
+                            let mut logged = (*built).clone();
+                            logged.key_log = super::tls::key_log(path).map_err(io::Error::other)?;
+                            Arc::new(logged)
+                        }
+                        None => built,
+                    })
+                }
                 None => None,
             },
         };

@@ -15,7 +15,7 @@ use rustls::pki_types::ServerName;
 use tokio::net::TcpStream;
 
 pub use cert::{LabCert, NAMES};
-pub use client::{TlsOptions, Trust, check_keylog};
+pub use client::{TlsOptions, Trust, check_keylog, key_log};
 pub use error::TlsError;
 pub use stream::Stream;
 
