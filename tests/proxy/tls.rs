@@ -404,3 +404,68 @@ async fn wss_to_pythons_websockets_with_a_self_signed_certificate_given_by_ca() 
     assert!(status.success(), "python ends cleanly");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A wss:// server that answers the upgrade, sends one text frame and drops TCP without a
+/// `close_notify` alert (RFC 8446 §6.1 asks for one; many servers skip it).
+async fn abrupt_wss_server(cert: &LabCert) -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let config = cert.server_config().unwrap();
+    tokio::spawn(async move {
+        let (tcp, _) = listener.accept().await.unwrap();
+        let recorder = Recorder::default();
+        let mut tls =
+            wslab::net::tls::server(tcp, None, &recorder, config, Duration::from_secs(10))
+                .await
+                .unwrap();
+        let mut head = Vec::new();
+        while !head.ends_with(b"\r\n\r\n") {
+            let mut byte = [0u8; 1];
+            if tls.read(&mut byte).await.unwrap() == 0 {
+                return;
+            }
+            head.push(byte[0]);
+        }
+        let accept = wslab::proto::Derivation::new(crate::common::exchange::KEY).accept;
+        let answer = format!(
+            "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n\r\n"
+        );
+        tls.write_all(answer.as_bytes()).await.unwrap();
+        tls.write_all(&[0x81, 0x03, b'b', b'y', b'e'])
+            .await
+            .unwrap();
+        tls.flush().await.unwrap();
+        // Dropped, not shut down: TCP's FIN with no close_notify before it.
+    });
+    addr
+}
+
+#[tokio::test]
+async fn an_upstream_that_ends_tls_without_close_notify_is_an_end_not_a_failure() {
+    let cert = LabCert::generate().expect("a certificate");
+    let server = abrupt_wss_server(&cert).await;
+    let proxy = proxy(
+        &format!("wss://127.0.0.1:{}/", server.port()),
+        trusting(&cert),
+        None,
+    )
+    .await;
+    let mut client = tokio::net::TcpStream::connect(proxy.addr()).await.unwrap();
+    client
+        .write_all(upgrade_request("/", "13").as_bytes())
+        .await
+        .unwrap();
+    let mut answer = Vec::new();
+    client.read_to_end(&mut answer).await.unwrap();
+    assert!(answer.starts_with(b"HTTP/1.1 101 "), "{answer:?}");
+    assert!(
+        answer.ends_with(&[0x81, 0x03, b'b', b'y', b'e']),
+        "{answer:?}"
+    );
+    drop(client);
+    proxy.idle().await;
+    let t = proxy.recorder().snapshot();
+    let c = only(&t);
+    assert!(c.upstream_failed.is_none(), "{:?}", c.upstream_failed);
+    assert_eq!(texts(c, Direction::ServerToClient), ["bye"]);
+}

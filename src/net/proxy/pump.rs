@@ -83,10 +83,21 @@ impl Pump {
             }
             if self.pos == self.cap && !self.read_done {
                 let mut buf = ReadBuf::new(&mut self.buf);
-                ready!(reader.as_mut().poll_read(cx, &mut buf)).map_err(|error| PumpError {
-                    half: Half::Read,
-                    error,
-                })?;
+                match ready!(reader.as_mut().poll_read(cx, &mut buf)) {
+                    Ok(()) => {}
+                    // A TLS peer that closes TCP without a close_notify alert (RFC 8446 §6.1
+                    // asks for one; many servers skip it) has still ended its stream: rustls
+                    // says UnexpectedEof. After bytes, that is an end like any other; a frame
+                    // it cut short shows as incomplete in the capture.
+                    Err(error)
+                        if error.kind() == io::ErrorKind::UnexpectedEof && self.bytes > 0 => {}
+                    Err(error) => {
+                        return Poll::Ready(Err(PumpError {
+                            half: Half::Read,
+                            error,
+                        }));
+                    }
+                }
                 let n = buf.filled().len();
                 self.pos = 0;
                 self.cap = n;
