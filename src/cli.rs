@@ -242,10 +242,11 @@ pub struct GradeArgs {
     as one JSON line (field names in the README).\n\n\
     With TLS (--tls toward clients, a wss:// upstream toward the server), each side has its own \
     TLS session: the proxy ends the client's session and opens another to the upstream, so the \
-    two sides' records differ (other keys, other sizes) while the WebSocket bytes inside are \
+    two sides' records differ (other keys, other record boundaries) while the WebSocket bytes inside are \
     relayed unchanged and shown once. Each side's records are shown as that side's \
     eavesdropper sees them: the TLS pane and the tls-record lines (\"side\": \"client\" or \
-    \"upstream\"). A --save'd .pcap holds the client's side only.\n\n\
+    \"upstream\"). A --save'd .pcap holds the client's side only, .jsonl both sides' records, \
+    .har no TLS records.\n\n\
     Examples:\n  \
     wslab serve --port 9001 &\n  \
     wslab proxy --listen 127.0.0.1:9002 --upstream ws://127.0.0.1:9001 --no-tui\n  \

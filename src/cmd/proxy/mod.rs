@@ -103,7 +103,7 @@ impl Announced {
     /// reads, in both modes.
     fn say(&self, listening: std::net::SocketAddr) {
         eprintln!(
-            "wslab: wss://{listening} serves a certificate for {}, SHA-256 fingerprint\n    {}\n  signed by a CA made now, saved as {}\n  Try: wslab connect wss://localhost:{}/echo --ca {} --send hi",
+            "wslab: wss://{listening} serves a certificate for {}, SHA-256 fingerprint\n    {}\n  signed by a CA made now, saved as {}\n  Clients: wslab connect wss://localhost:{}/PATH --ca {} --send hi",
             crate::net::tls::NAMES.join(", "),
             self.fingerprint,
             self.ca,
