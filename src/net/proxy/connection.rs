@@ -70,9 +70,10 @@ pub(super) async fn serve(
     let (up, down) = relay(&mut client, &mut upstream).await;
     let failure = match (up, down) {
         (Ok(()), Ok(())) => return,
-        // A client that fails has failed on its tapped socket, which recorded the error.
-        (Err(e), _) if e.half == Half::Read => return,
-        (_, Err(e)) if e.half == Half::Write => return,
+        // A client that fails has failed on its tapped socket, which recorded the error. The
+        // upstream is told the end (a TLS one its close_notify), for at most `linger`.
+        (Err(e), _) if e.half == Half::Read => return close(&mut upstream, &config).await,
+        (_, Err(e)) if e.half == Half::Write => return close(&mut upstream, &config).await,
         (Err(e), _) => UpstreamError::WriteFailed {
             upstream: upstream_name,
             error: e.error,
@@ -97,6 +98,13 @@ pub(super) async fn serve(
     } else {
         refuse(&mut client, &config, &events, failure).await;
     }
+}
+
+// Ends the proxy's side of the upstream connection after the client failed: a shutdown,
+// which under TLS sends close_notify first (RFC 8446 §6.1); bounded, as the upstream may
+// not be reading.
+async fn close(upstream: &mut Stream, config: &ProxyConfig) {
+    let _ = tokio::time::timeout(config.timeouts.linger, upstream.shutdown()).await;
 }
 
 // Connects to the upstream and, for wss://, performs the TLS handshake with it, tapped under
