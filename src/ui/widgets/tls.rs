@@ -188,7 +188,11 @@ fn draw_detail(frame: &mut Frame, area: Rect, theme: &Theme, ctx: &PaneCtx<'_>, 
     if let Some(tls) = connection.tls_at(row.layer) {
         lines.push(Line::from(Span::styled(totals(connection, tls), theme.dim)));
     }
-    if let Some(first) = overhead_lines(connection).lines().next() {
+    // The measured cost per message is the client side's (the connection's own layer): the
+    // upstream's own session may cut its records otherwise.
+    if row.layer == Layer::Tls
+        && let Some(first) = overhead_lines(connection).lines().next()
+    {
         lines.push(Line::from(Span::styled(first.trim().to_owned(), theme.dim)));
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
