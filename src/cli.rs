@@ -245,8 +245,8 @@ pub struct GradeArgs {
     two sides' records differ (other keys, other record boundaries) while the WebSocket bytes inside are \
     relayed unchanged and shown once. Each side's records are shown as that side's \
     eavesdropper sees them: the TLS pane and the tls-record lines (\"side\": \"client\" or \
-    \"upstream\"). A --save'd .pcap holds the client's side only, .jsonl both sides' records, \
-    .har no TLS records.\n\n\
+    \"upstream\"). A --save'd .pcap holds both TCP connections (the client's and, for a wss:// \
+    upstream, the proxy's own to it), .jsonl both sides' records, .har no TLS records.\n\n\
     Examples:\n  \
     wslab serve --port 9001 &\n  \
     wslab proxy --listen 127.0.0.1:9002 --upstream ws://127.0.0.1:9001 --no-tui\n  \

@@ -17,7 +17,7 @@ pub use flow::Flow;
 pub use parts::{HttpMessage, Learned, Problem, Timed};
 pub use snapshot::Snapshot;
 pub use transcript::{ChunkRecord, ConnId, Connection, Transcript, Update};
-pub use upstream::{PROXY_LABEL, UpstreamFailed};
+pub use upstream::{PROXY_LABEL, UpstreamConnection, UpstreamFailed};
 
 use crate::proto::Side;
 

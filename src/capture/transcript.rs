@@ -9,7 +9,7 @@ use super::flow::{Flow, Used};
 use super::parts::{HttpMessage, Learned};
 use super::selfcheck::{Delivered, Verdict};
 use super::tls::TlsLayer;
-use super::upstream::UpstreamFailed;
+use super::upstream::{UpstreamConnection, UpstreamFailed};
 use super::{Direction, Layer, Limits};
 use crate::proto::http::StartLine;
 
@@ -69,6 +69,9 @@ pub struct Connection {
     /// TLS session (proxy ⇄ upstream). The WebSocket bytes inside are the relayed ones, kept
     /// once, in the flows.
     pub upstream_tls: Option<TlsLayer>,
+    /// For a proxied connection, the TCP connection the proxy opened to the upstream, once
+    /// it is connected.
+    pub upstream: Option<UpstreamConnection>,
     /// For a proxied connection, the upstream's failure, if it failed.
     pub upstream_failed: Option<UpstreamFailed>,
     flows: [Flow; 2],
@@ -219,6 +222,7 @@ impl Transcript {
                 self_check: None,
                 tls: None,
                 upstream_tls: None,
+                upstream: None,
                 upstream_failed: None,
                 flows: [
                     Flow::new(Direction::ClientToServer),
@@ -299,6 +303,13 @@ impl Transcript {
             .into_iter()
             .map(|index| Update::Learned(conn, direction, learned(index)))
             .collect()
+    }
+
+    /// Records the TCP connection a proxy opened to the upstream for `conn`.
+    pub fn upstream_connected(&mut self, conn: ConnId, upstream: UpstreamConnection) {
+        if let Some(connection) = self.connections.get_mut(&conn) {
+            connection.upstream = Some(upstream);
+        }
     }
 
     /// Records that one direction of the ciphertext at `layer` ended.
@@ -491,18 +502,16 @@ impl Transcript {
     }
 
     /// Whether `chunk` crossed the wire as it is: the TLS layer of a TLS connection, the app
-    /// layer of any other. What a packet capture holds. For a proxied connection, the
-    /// client's side only: the upstream side's records ([`Layer::UpstreamTls`]) crossed
-    /// another TCP connection, which a capture of this one does not hold.
+    /// layer of any other. What a packet capture holds. For a proxied connection to a wss://
+    /// upstream, the upstream side's records ([`Layer::UpstreamTls`]) crossed the wire too,
+    /// on the proxy's own connection to the upstream (`Connection::upstream`).
     pub fn on_wire(&self, chunk: &ChunkRecord) -> bool {
-        let tls = self
-            .connections
-            .get(&chunk.conn)
-            .is_some_and(|c| c.tls.is_some());
+        let connection = self.connections.get(&chunk.conn);
+        let tls = connection.is_some_and(|c| c.tls.is_some());
         match chunk.layer {
             Layer::App => !tls,
             Layer::Tls => tls,
-            Layer::UpstreamTls => false,
+            Layer::UpstreamTls => connection.is_some_and(|c| c.upstream.is_some()),
         }
     }
 

@@ -20,3 +20,15 @@ pub struct UpstreamFailed {
     /// close.
     pub answer_from: Option<u64>,
 }
+
+/// The TCP connection a proxy opened to its upstream for one client: a second connection on
+/// the wire, whose TLS records (for a wss:// upstream) the capture keeps as `upstream_tls`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UpstreamConnection {
+    /// The proxy's own end of it.
+    pub proxy: std::net::SocketAddr,
+    /// The upstream's address.
+    pub server: std::net::SocketAddr,
+    /// When it was connected, in µs since the capture began.
+    pub opened_us: u64,
+}

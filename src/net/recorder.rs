@@ -134,6 +134,19 @@ impl Recorder {
         self.publish(updates);
     }
 
+    /// Records the TCP connection the proxy opened to the upstream for `conn`, from `proxy`
+    /// to `server`: a packet capture shows it as a connection of its own.
+    pub fn upstream_connected(&self, conn: ConnId, proxy: SocketAddr, server: SocketAddr) {
+        let opened_us = self.now_us();
+        let upstream = crate::capture::UpstreamConnection {
+            proxy,
+            server,
+            opened_us,
+        };
+        self.lock().upstream_connected(conn, upstream);
+        self.changes.fetch_add(1, Ordering::AcqRel);
+    }
+
     /// Records that the proxy gave up on a connection's upstream (see
     /// [`Transcript::upstream_failed`]): called before the proxy answers, so that the
     /// failure comes before the answer in the updates, as it did on the wire.

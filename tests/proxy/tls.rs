@@ -21,8 +21,8 @@ use wslab::net::{ClientOptions, Outgoing, Recorder, WsClient};
 use crate::common::exchange::{finish, options, round_trip};
 use crate::common::lab::upgrade_request;
 use crate::common::proxy::config;
-use crate::common::python;
 use crate::common::tls::tls_lab;
+use crate::common::{pcap_reader, python};
 
 /// A proxy to `upstream` (its scheme decides TLS toward it), trusting `trust` there, and
 /// serving TLS to clients with `listen` when given.
@@ -124,6 +124,44 @@ fn record_lines(t: &Transcript) -> (usize, usize) {
     sides
 }
 
+/// The capture as a pcap holds two TCP connections: the client's to the proxy, carrying
+/// `client_layer`'s bytes, and the proxy's to the upstream, carrying that side's records.
+fn assert_pcap_sides(t: &Transcript, c: &Connection, client_layer: Layer) {
+    let packets = pcap_reader::read(&wslab::export::pcap(t, 0));
+    let up = c.upstream.expect("the upstream connection is recorded");
+    let (client, proxy) = (c.client.unwrap(), c.server.unwrap());
+    assert_eq!(
+        pcap_reader::connections(&packets),
+        [(client, proxy), (up.proxy, up.server)]
+    );
+    for (d, (src, dst), (usrc, udst)) in [
+        (
+            Direction::ClientToServer,
+            (client, proxy),
+            (up.proxy, up.server),
+        ),
+        (
+            Direction::ServerToClient,
+            (proxy, client),
+            (up.server, up.proxy),
+        ),
+    ] {
+        let client_side = t.raw_at(client_layer, c.id, d);
+        assert_eq!(
+            pcap_reader::stream(&packets, src, dst),
+            client_side,
+            "{d:?}"
+        );
+        let upstream_side = t.raw_at(Layer::UpstreamTls, c.id, d);
+        assert!(!upstream_side.is_empty());
+        assert_eq!(
+            pcap_reader::stream(&packets, usrc, udst),
+            upstream_side,
+            "{d:?}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn wss_on_both_sides_in_front_of_wslabs_own_tls_lab() {
     let lab = tls_lab().await;
@@ -169,14 +207,8 @@ async fn wss_on_both_sides_in_front_of_wslabs_own_tls_lab() {
     let (client_lines, upstream_lines) = record_lines(&t);
     assert_eq!(client_lines as u64, record_count(c, Layer::Tls));
     assert_eq!(upstream_lines as u64, record_count(c, Layer::UpstreamTls));
-    // A packet capture holds the client's side: its ciphertext, never the plaintext.
-    let chunks: Vec<Layer> = t
-        .chunks()
-        .iter()
-        .filter(|k| t.on_wire(k))
-        .map(|k| k.layer)
-        .collect();
-    assert!(!chunks.is_empty() && chunks.iter().all(|&l| l == Layer::Tls));
+    // A packet capture holds both TCP connections, each with its own ciphertext.
+    assert_pcap_sides(&t, c, Layer::Tls);
     lab.shutdown().await;
 }
 
@@ -204,13 +236,8 @@ async fn a_plain_client_through_to_a_wss_upstream() {
     let (client_lines, upstream_lines) = record_lines(&t);
     assert_eq!(client_lines, 0);
     assert_eq!(upstream_lines as u64, record_count(c, Layer::UpstreamTls));
-    // On the client's wire: the plain bytes, which a pcap holds.
-    assert!(
-        t.chunks()
-            .iter()
-            .filter(|k| t.on_wire(k))
-            .all(|k| k.layer == Layer::App)
-    );
+    // On the client's wire the plain bytes, on the upstream's its records: a pcap holds both.
+    assert_pcap_sides(&t, c, Layer::App);
     lab.shutdown().await;
 }
 

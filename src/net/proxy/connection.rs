@@ -134,6 +134,11 @@ async fn open_upstream(
     let Some(client_config) = &secure.client else {
         return Ok(Stream::Tcp(tcp));
     };
+    // Only a TLS upstream's side is recorded (its records are new; its plaintext is the
+    // relayed bytes), so only its connection is worth a place in a packet capture.
+    if let (Some(conn), Ok(proxy), Ok(server)) = (conn, tcp.local_addr(), tcp.peer_addr()) {
+        recorder.upstream_connected(conn, proxy, server);
+    }
     let under = Tap::under_upstream_tls(tcp, recorder.clone(), conn);
     let host = config.upstream.host.as_str();
     match tls::handshake(
