@@ -92,6 +92,8 @@ async fn proxy_tls_in_front_of_serve_tls_shows_each_sides_records() {
         .arg(&lab_ca)
         .arg("--keylog")
         .arg(data.join("keys.txt"))
+        .arg("--save")
+        .arg(data.join("both.pcap"))
         .env("WSLAB_DATA_DIR", &data)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -171,7 +173,35 @@ async fn proxy_tls_in_front_of_serve_tls_shows_each_sides_records() {
     let randoms: std::collections::BTreeSet<&str> =
         keys.lines().filter_map(|l| l.split(' ').nth(1)).collect();
     assert_eq!(randoms.len(), 2, "{keys}");
+    tshark_decrypts_both_sides(&data);
     interrupt(&serving);
     drop(serving);
     let _ = std::fs::remove_dir_all(&data);
+}
+
+/// tshark, when installed, decrypts both TCP connections of the saved pcap with the key log:
+/// "Hello" and its echo on the client's side and again on the upstream's.
+fn tshark_decrypts_both_sides(data: &std::path::Path) {
+    let pcap = std::fs::read(data.join("both.pcap")).expect("--save wrote the pcap");
+    let keylog = format!("tls.keylog_file:{}", data.join("keys.txt").display());
+    let args = [
+        "-o",
+        &keylog,
+        "-Y",
+        "websocket.payload.text",
+        "-T",
+        "fields",
+        "-e",
+        "tcp.stream",
+        "-e",
+        "websocket.payload.text",
+    ];
+    let Some(text) = crate::common::tshark::read(&pcap, &args) else {
+        return;
+    };
+    let hellos: Vec<&str> = text.lines().filter(|l| l.ends_with("\tHello")).collect();
+    assert_eq!(hellos.len(), 4, "two per side: {text}");
+    let streams: std::collections::BTreeSet<&str> =
+        hellos.iter().filter_map(|l| l.split('\t').next()).collect();
+    assert_eq!(streams.len(), 2, "one TCP stream per side: {text}");
 }
