@@ -65,6 +65,8 @@ async fn proxy_to(upstream: SocketAddr, print: bool) -> Proxy {
     let config = ProxyConfig {
         listen: SocketAddr::from(([127, 0, 0, 1], 0)),
         upstream: url::parse(&format!("ws://{upstream}/")).unwrap(),
+        upstream_tls: wslab::net::tls::TlsOptions::default(),
+        listen_tls: None,
         limits: wslab::capture::Limits::default(),
         timeouts: ProxyTimeouts::default(),
         max_connections: wslab::net::proxy::MAX_CONNECTIONS,

@@ -157,7 +157,7 @@ pub enum Command {
     Inspect(InspectArgs),
     /// List the lessons, or check lesson files for errors.
     Lessons(LessonsArgs),
-    /// Stand between a client and a ws:// server: relay every byte unchanged, show every frame.
+    /// Stand between a client and a ws:// or wss:// server: relay every byte unchanged, show every frame.
     Proxy(ProxyArgs),
     /// Grade a server (or, with --client, a client) against RFC 6455 and 7692, rule by rule.
     Grade(GradeArgs),
@@ -283,14 +283,23 @@ pub struct GradeArgs {
 /// `wslab proxy`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "The proxy relays TCP bytes both ways exactly as they come, broken frames \
-    included, so the client's request line and Host header reach the upstream untouched. Every \
-    connection, handshake, frame, HTTP exchange and close is written to standard output as one \
-    JSON line (field names in the README).\n\n\
+    after_help = "The proxy relays the WebSocket bytes both ways exactly as they come, broken \
+    frames included, so the client's request line and Host header reach the upstream untouched. \
+    Every connection, handshake, frame, HTTP exchange and close is written to standard output \
+    as one JSON line (field names in the README).\n\n\
+    With TLS (--tls toward clients, a wss:// upstream toward the server), each side has its own \
+    TLS session: the proxy ends the client's session and opens another to the upstream, so the \
+    two sides' records differ (other keys, other record boundaries) while the WebSocket bytes inside are \
+    relayed unchanged and shown once. Each side's records are shown as that side's \
+    eavesdropper sees them: the TLS pane and the tls-record lines (\"side\": \"client\" or \
+    \"upstream\"). A --save'd .pcap holds both TCP connections (the client's and, for a wss:// \
+    upstream, the proxy's own to it), .jsonl both sides' records, .har no TLS records.\n\n\
     Examples:\n  \
     wslab serve --port 9001 &\n  \
     wslab proxy --listen 127.0.0.1:9002 --upstream ws://127.0.0.1:9001 --no-tui\n  \
-    # then point a client at ws://127.0.0.1:9002/echo"
+    # then point a client at ws://127.0.0.1:9002/echo\n  \
+    wslab proxy --tls --upstream wss://localhost:9001 --ca ~/.local/share/wslab/lab-ca.pem --keylog keys.txt\n  \
+    # wss:// on both sides; clients trust the CA whose path the proxy prints"
 )]
 pub struct ProxyArgs {
     /// Where clients connect: PORT or :PORT (on 127.0.0.1), or HOST:PORT; port 0 lets the OS
@@ -298,9 +307,19 @@ pub struct ProxyArgs {
     /// network, and wslab warns when it does.
     #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:0", value_parser = crate::net::listen::parse)]
     pub listen: std::net::SocketAddr,
-    /// The server to relay to, as ws://HOST:PORT[/PATH]; only the host and port are used.
+    /// The server to relay to, as ws://HOST:PORT[/PATH] or wss://HOST:PORT[/PATH]; only the
+    /// scheme, host and port are used. A wss:// upstream is reached over TLS, its certificate
+    /// checked against the system's CAs, or --ca's, for HOST.
     #[arg(long, value_name = "URL")]
     pub upstream: String,
+    /// Serve wss:// to clients (and still ws:// on the same port, told apart by the first
+    /// byte, as `serve --tls` does), with a certificate made now for localhost, 127.0.0.1 and
+    /// `::1`, signed by a CA made now; the CA's path and SHA-256 fingerprint are printed.
+    #[arg(long)]
+    pub tls: bool,
+    /// For a wss:// upstream (with --tls, --keylog takes the client side's secrets too).
+    #[command(flatten)]
+    pub upstream_tls: TlsArgs,
     /// Write JSON Lines to standard output instead of showing the terminal view (they are
     /// also what happens when there is no terminal).
     #[arg(long)]

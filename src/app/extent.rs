@@ -39,9 +39,11 @@ pub fn pane_extent(
             Some((rows, cursor))
         }
         Pane::Tls => {
+            // Both sides of a proxied connection: each its own TLS session.
             let records = conns
                 .iter()
-                .filter_map(|c| c.tls.as_ref())
+                .flat_map(|c| [c.tls.as_ref(), c.upstream_tls.as_ref()])
+                .flatten()
                 .flat_map(|tls| Direction::BOTH.map(|d| tls.flow(d).records.len()))
                 .sum();
             Some((records, None))

@@ -13,17 +13,9 @@ use crate::proto::craft::CraftError;
 use crate::proto::send::{Kind, Send, SendError};
 use crate::render::reaction::closed_with;
 
-/// The panes of a live view of plain connections (the proxy's), in tab order.
-pub const PANES: [Pane; 5] = [
-    Pane::Frames,
-    Pane::Fields,
-    Pane::Heads,
-    Pane::Accept,
-    Pane::Timeline,
-];
-
-/// The inspector's panes: those, and the TLS layer, which a wss:// URL has.
-pub const INSPECT_PANES: [Pane; 6] = [
+/// The panes of a live view of one connection, the inspector's and the proxy's, in tab order:
+/// the last is the TLS layer, which a wss:// connection has (for the proxy, each side's).
+pub const PANES: [Pane; 6] = [
     Pane::Frames,
     Pane::Fields,
     Pane::Heads,
@@ -31,6 +23,9 @@ pub const INSPECT_PANES: [Pane; 6] = [
     Pane::Timeline,
     Pane::Tls,
 ];
+
+/// The inspector's panes: [`PANES`].
+pub const INSPECT_PANES: [Pane; 6] = PANES;
 
 /// What the composer sends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

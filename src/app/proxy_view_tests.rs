@@ -81,7 +81,11 @@ fn tab_gives_the_arrows_to_the_frames() {
     assert_eq!(w.pane(), Pane::Fields);
     w.key(Key::Char('['));
     w.key(Key::Char('['));
-    assert_eq!(w.pane(), Pane::Timeline);
+    assert_eq!(
+        w.pane(),
+        Pane::Tls,
+        "round to the last pane: each side's TLS records"
+    );
     w.key(Key::Tab);
     assert_eq!(w.focus, Focus::List);
 }

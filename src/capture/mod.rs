@@ -17,7 +17,7 @@ pub use flow::Flow;
 pub use parts::{HttpMessage, Learned, Problem, Timed};
 pub use snapshot::Snapshot;
 pub use transcript::{ChunkRecord, ConnId, Connection, Transcript, Update};
-pub use upstream::UpstreamFailed;
+pub use upstream::{PROXY_LABEL, UpstreamConnection, UpstreamFailed};
 
 use crate::proto::Side;
 
@@ -27,8 +27,13 @@ use crate::proto::Side;
 pub enum Layer {
     /// What the endpoints exchange: HTTP and WebSocket, in clear.
     App,
-    /// What crosses the wire under TLS: records, mostly ciphertext.
+    /// What crosses the wire under TLS: records, mostly ciphertext. For a proxied
+    /// connection, the client's side of the proxy (client ⇄ proxy).
     Tls,
+    /// For a proxied connection to a wss:// upstream, what crosses the wire between the proxy
+    /// and the upstream: that side's own TLS session, whose records differ from the client
+    /// side's (other keys, other record boundaries) while carrying the same relayed bytes.
+    UpstreamTls,
 }
 
 /// Which way bytes went.

@@ -91,4 +91,7 @@ pub enum Learned {
     /// A TLS record with this index (per direction) is complete, in the connection's TLS
     /// layer.
     Record(u64),
+    /// A TLS record with this index (per direction) is complete, in a proxied connection's
+    /// upstream side (`upstream_tls`).
+    UpstreamRecord(u64),
 }

@@ -9,7 +9,7 @@ use super::flow::{Flow, Used};
 use super::parts::{HttpMessage, Learned};
 use super::selfcheck::{Delivered, Verdict};
 use super::tls::TlsLayer;
-use super::upstream::UpstreamFailed;
+use super::upstream::{UpstreamConnection, UpstreamFailed};
 use super::{Direction, Layer, Limits};
 use crate::proto::http::StartLine;
 
@@ -62,8 +62,16 @@ pub struct Connection {
     pub error: Option<String>,
     /// The self-check of the end that recorded it, once that end has made it.
     pub self_check: Option<Verdict>,
-    /// The bytes under TLS, for a wss:// or https:// connection.
+    /// The bytes under TLS, for a wss:// or https:// connection; for a proxied connection,
+    /// the client's side of the proxy.
     pub tls: Option<TlsLayer>,
+    /// For a connection proxied to a wss:// upstream, the bytes under the upstream side's own
+    /// TLS session (proxy ⇄ upstream). The WebSocket bytes inside are the relayed ones, kept
+    /// once, in the flows.
+    pub upstream_tls: Option<TlsLayer>,
+    /// For a proxied connection, the TCP connection the proxy opened to the upstream, once
+    /// it is connected.
+    pub upstream: Option<UpstreamConnection>,
     /// For a proxied connection, the upstream's failure, if it failed.
     pub upstream_failed: Option<UpstreamFailed>,
     flows: [Flow; 2],
@@ -94,6 +102,16 @@ impl Connection {
     /// Bytes of the proxy's own answer to the client (its 502), not the server's.
     pub fn proxy_bytes(&self) -> u64 {
         self.responses().bytes - self.upstream_bytes()
+    }
+
+    /// The TLS layer a tap records as `layer`: the client side's for [`Layer::Tls`], the
+    /// upstream side's for [`Layer::UpstreamTls`]; `None` for [`Layer::App`].
+    pub fn tls_at(&self, layer: Layer) -> Option<&TlsLayer> {
+        match layer {
+            Layer::App => None,
+            Layer::Tls => self.tls.as_ref(),
+            Layer::UpstreamTls => self.upstream_tls.as_ref(),
+        }
     }
 
     fn proxy_answer_from(&self) -> Option<u64> {
@@ -203,6 +221,8 @@ impl Transcript {
                 error: None,
                 self_check: None,
                 tls: None,
+                upstream_tls: None,
+                upstream: None,
                 upstream_failed: None,
                 flows: [
                     Flow::new(Direction::ClientToServer),
@@ -248,9 +268,11 @@ impl Transcript {
             .collect()
     }
 
-    /// Records one chunk of the ciphertext under TLS.
+    /// Records one chunk of the ciphertext under TLS, at `layer` ([`Layer::Tls`] or, for a
+    /// proxy's upstream side, [`Layer::UpstreamTls`]).
     pub fn record_tls(
         &mut self,
+        layer: Layer,
         conn: ConnId,
         direction: Direction,
         at_us: u64,
@@ -259,30 +281,54 @@ impl Transcript {
         let Some(connection) = self.connections.get(&conn) else {
             return Vec::new();
         };
-        if bytes.is_empty() {
+        if bytes.is_empty() || layer == Layer::App {
             return Vec::new();
         }
         let offset = connection
-            .tls
-            .as_ref()
+            .tls_at(layer)
             .map_or(0, |l| l.flow(direction).bytes);
-        self.list(Layer::Tls, conn, direction, at_us, offset, bytes);
+        self.list(layer, conn, direction, at_us, offset, bytes);
         let Some(connection) = self.connections.get_mut(&conn) else {
             return Vec::new();
         };
-        let flow = connection
-            .tls
+        let (slot, learned): (_, fn(u64) -> Learned) = if layer == Layer::UpstreamTls {
+            (&mut connection.upstream_tls, Learned::UpstreamRecord)
+        } else {
+            (&mut connection.tls, Learned::Record)
+        };
+        let flow = slot
             .get_or_insert_with(TlsLayer::default)
             .flow_mut(direction);
         flow.feed(bytes, at_us, self.limits.max_frames)
             .into_iter()
-            .map(|index| Update::Learned(conn, direction, Learned::Record(index)))
+            .map(|index| Update::Learned(conn, direction, learned(index)))
             .collect()
     }
 
-    /// Records that one direction of the ciphertext ended.
-    pub fn end_tls(&mut self, conn: ConnId, direction: Direction, at_us: u64) -> Vec<Update> {
-        if let Some(tls) = self.connections.get_mut(&conn).and_then(|c| c.tls.as_mut()) {
+    /// Records the TCP connection a proxy opened to the upstream for `conn`.
+    pub fn upstream_connected(&mut self, conn: ConnId, upstream: UpstreamConnection) {
+        if let Some(connection) = self.connections.get_mut(&conn) {
+            connection.upstream = Some(upstream);
+        }
+    }
+
+    /// Records that one direction of the ciphertext at `layer` ended.
+    pub fn end_tls(
+        &mut self,
+        layer: Layer,
+        conn: ConnId,
+        direction: Direction,
+        at_us: u64,
+    ) -> Vec<Update> {
+        let Some(connection) = self.connections.get_mut(&conn) else {
+            return Vec::new();
+        };
+        let slot = match layer {
+            Layer::App => return Vec::new(),
+            Layer::Tls => &mut connection.tls,
+            Layer::UpstreamTls => &mut connection.upstream_tls,
+        };
+        if let Some(tls) = slot.as_mut() {
             tls.flow_mut(direction).ended_us.get_or_insert(at_us);
         }
         Vec::new()
@@ -456,13 +502,17 @@ impl Transcript {
     }
 
     /// Whether `chunk` crossed the wire as it is: the TLS layer of a TLS connection, the app
-    /// layer of any other. What a packet capture holds.
+    /// layer of any other. What a packet capture holds. For a proxied connection to a wss://
+    /// upstream, the upstream side's records ([`Layer::UpstreamTls`]) crossed the wire too,
+    /// on the proxy's own connection to the upstream (`Connection::upstream`).
     pub fn on_wire(&self, chunk: &ChunkRecord) -> bool {
-        let tls = self
-            .connections
-            .get(&chunk.conn)
-            .is_some_and(|c| c.tls.is_some());
-        (chunk.layer == Layer::Tls) == tls
+        let connection = self.connections.get(&chunk.conn);
+        let tls = connection.is_some_and(|c| c.tls.is_some());
+        match chunk.layer {
+            Layer::App => !tls,
+            Layer::Tls => tls,
+            Layer::UpstreamTls => connection.is_some_and(|c| c.upstream.is_some()),
+        }
     }
 
     /// The kept bytes of one direction, in order. Shorter than the flow's byte count when the

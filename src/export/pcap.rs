@@ -7,11 +7,15 @@
 //! identification are made up to be consistent. A chunk past the raw-bytes budget was counted
 //! but not kept: it is written as headers only, with its true length as the original length,
 //! which Wireshark shows as "packet size limited during capture".
+//!
+//! A proxied connection to a wss:// upstream is two TCP connections on the wire: the client's
+//! to the proxy, and the proxy's to the upstream, whose TLS records the capture keeps too.
+//! Both are written, each between its own addresses.
 
 use core::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::collections::HashMap;
 
-use crate::capture::{ConnId, Connection, Direction, Transcript};
+use crate::capture::{ConnId, Connection, Direction, Layer, Transcript};
 
 /// `LINKTYPE_RAW`: each record starts with an IPv4 or IPv6 header, no link layer to invent.
 const LINKTYPE_RAW: u32 = 101;
@@ -48,18 +52,22 @@ pub fn pcap(t: &Transcript, base_unix_us: u64) -> Vec<u8> {
     writer.out
 }
 
+// One TCP connection on the wire: a recorded connection's own, or (`true`) the one its proxy
+// opened to a wss:// upstream.
+type Key = (ConnId, bool);
+
 // What happened, in the order it happened; packets are made from these in one walk so that
 // each ACK acknowledges what the other side had sent by then.
 enum Event {
-    Open(ConnId, u64),
+    Open(Key, u64),
     Chunk(usize),
-    Fin(ConnId, Direction, u64),
+    Fin(Key, Direction, u64),
 }
 
 fn events(t: &Transcript) -> Vec<Event> {
     let mut timed: Vec<(u64, u8, Event)> = Vec::new();
     for c in t.connections() {
-        timed.push((c.opened_us, 0, Event::Open(c.id, c.opened_us)));
+        timed.push((c.opened_us, 0, Event::Open((c.id, false), c.opened_us)));
         for d in Direction::BOTH {
             // A TLS connection's wire is its TLS layer, which ends when TCP does.
             let ended = c
@@ -67,7 +75,15 @@ fn events(t: &Transcript) -> Vec<Event> {
                 .as_ref()
                 .map_or(c.flow(d).ended_us, |l| l.flow(d).ended_us);
             if let Some(at) = ended.or(c.closed_us) {
-                timed.push((at, 2, Event::Fin(c.id, d, at)));
+                timed.push((at, 2, Event::Fin((c.id, false), d, at)));
+            }
+        }
+        if let (Some(up), Some(tls)) = (&c.upstream, &c.upstream_tls) {
+            timed.push((up.opened_us, 0, Event::Open((c.id, true), up.opened_us)));
+            for d in Direction::BOTH {
+                if let Some(at) = tls.flow(d).ended_us.or(c.closed_us) {
+                    timed.push((at, 2, Event::Fin((c.id, true), d, at)));
+                }
             }
         }
     }
@@ -92,7 +108,18 @@ struct Ends {
 }
 
 impl Ends {
-    fn of(conn: ConnId, connection: Option<&Connection>) -> Self {
+    fn of((conn, upstream): Key, connection: Option<&Connection>) -> Self {
+        if upstream && let Some(up) = connection.and_then(|c| c.upstream) {
+            let mut ends = Self::of((conn, false), connection);
+            // Its own ISNs, so that the two connections' numbers are never mistaken.
+            ends.isn = ends.isn.map(|isn| isn ^ 0x0800_0000);
+            (ends.client, ends.server) = (up.proxy, up.server);
+            if ends.client.is_ipv4() != ends.server.is_ipv4() {
+                ends.client.set_ip(IpAddr::V4(Ipv4Addr::LOCALHOST));
+                ends.server.set_ip(IpAddr::V4(Ipv4Addr::LOCALHOST));
+            }
+            return ends;
+        }
         // Made-up ports for unknown ends: distinct per connection so Wireshark keeps streams apart.
         let made_up_client = SocketAddr::new(
             IpAddr::V4(Ipv4Addr::LOCALHOST),
@@ -129,7 +156,7 @@ struct Writer {
     ip_id: u16,
     // Sequence space each direction of each connection has used so far in the walk (its bytes,
     // and one for its FIN), for ACK numbers.
-    sent: HashMap<ConnId, [u64; 2]>,
+    sent: HashMap<Key, [u64; 2]>,
 }
 
 /// One TCP segment to write.
@@ -147,8 +174,8 @@ struct Segment<'a> {
 impl Writer {
     fn event(&mut self, t: &Transcript, event: &Event) {
         match *event {
-            Event::Open(conn, at_us) => {
-                let ends = Ends::of(conn, t.connection(conn));
+            Event::Open(key, at_us) => {
+                let ends = Ends::of(key, t.connection(key.0));
                 let [c, s] = ends.isn;
                 let c2s = Direction::ClientToServer;
                 let s2c = Direction::ServerToClient;
@@ -163,9 +190,10 @@ impl Writer {
                 let Some(chunk) = t.chunks().get(i) else {
                     return;
                 };
-                let ends = Ends::of(chunk.conn, t.connection(chunk.conn));
+                let key = (chunk.conn, chunk.layer == Layer::UpstreamTls);
+                let ends = Ends::of(key, t.connection(chunk.conn));
                 let d = chunk.direction;
-                let ack = seq_at(&ends, d.reverse(), self.sent(chunk.conn, d.reverse()));
+                let ack = seq_at(&ends, d.reverse(), self.sent(key, d.reverse()));
                 let len = usize::try_from(chunk.len).unwrap_or(usize::MAX);
                 let mut done = 0usize;
                 while done < len {
@@ -186,20 +214,27 @@ impl Writer {
                     );
                     done += n;
                 }
-                let sent = self.sent.entry(chunk.conn).or_default();
+                let sent = self.sent.entry(key).or_default();
                 let slot = &mut sent[usize::from(d == Direction::ServerToClient)];
                 *slot = (*slot).max(chunk.offset + chunk.len);
             }
-            Event::Fin(conn, d, at_us) => {
-                let ends = Ends::of(conn, t.connection(conn));
+            Event::Fin(key, d, at_us) => {
+                let (conn, upstream) = key;
+                let ends = Ends::of(key, t.connection(conn));
                 // Chunks past the chunk limit are not listed, but the flow counted their bytes.
-                let counted = |d| t.connection(conn).map_or(0, |c| c.flow(d).bytes);
-                let sent = self.sent(conn, d).max(counted(d));
+                let counted = |d| {
+                    t.connection(conn)
+                        .map_or(0, |c| match (upstream, &c.upstream_tls) {
+                            (true, Some(tls)) => tls.flow(d).bytes,
+                            _ => c.flow(d).bytes,
+                        })
+                };
+                let sent = self.sent(key, d).max(counted(d));
                 let seq = seq_at(&ends, d, sent);
-                let ack = seq_at(&ends, d.reverse(), self.sent(conn, d.reverse()));
+                let ack = seq_at(&ends, d.reverse(), self.sent(key, d.reverse()));
                 self.segment(&ends, &plain(at_us, d, seq, ack, FIN | ACK));
                 // A FIN takes one sequence number, which every later ACK acknowledges.
-                self.sent.entry(conn).or_default()[usize::from(d == Direction::ServerToClient)] =
+                self.sent.entry(key).or_default()[usize::from(d == Direction::ServerToClient)] =
                     sent + 1;
                 // The other end acknowledges the FIN at once.
                 self.segment(
@@ -210,9 +245,9 @@ impl Writer {
         }
     }
 
-    fn sent(&self, conn: ConnId, d: Direction) -> u64 {
+    fn sent(&self, key: Key, d: Direction) -> u64 {
         self.sent
-            .get(&conn)
+            .get(&key)
             .map_or(0, |s| s[usize::from(d == Direction::ServerToClient)])
     }
 

@@ -117,7 +117,9 @@ impl Recorder {
         let at = self.now_us();
         let updates = match layer {
             Layer::App => self.lock().record(conn, direction, at, bytes),
-            Layer::Tls => self.lock().record_tls(conn, direction, at, bytes),
+            Layer::Tls | Layer::UpstreamTls => {
+                self.lock().record_tls(layer, conn, direction, at, bytes)
+            }
         };
         self.publish(updates);
     }
@@ -127,9 +129,22 @@ impl Recorder {
         let at = self.now_us();
         let updates = match layer {
             Layer::App => self.lock().end(conn, direction, at),
-            Layer::Tls => self.lock().end_tls(conn, direction, at),
+            Layer::Tls | Layer::UpstreamTls => self.lock().end_tls(layer, conn, direction, at),
         };
         self.publish(updates);
+    }
+
+    /// Records the TCP connection the proxy opened to the upstream for `conn`, from `proxy`
+    /// to `server`: a packet capture shows it as a connection of its own.
+    pub fn upstream_connected(&self, conn: ConnId, proxy: SocketAddr, server: SocketAddr) {
+        let opened_us = self.now_us();
+        let upstream = crate::capture::UpstreamConnection {
+            proxy,
+            server,
+            opened_us,
+        };
+        self.lock().upstream_connected(conn, upstream);
+        self.changes.fetch_add(1, Ordering::AcqRel);
     }
 
     /// Records that the proxy gave up on a connection's upstream (see

@@ -60,6 +60,15 @@ impl<S> Tap<S> {
         tap
     }
 
+    /// Wraps the TCP stream under the TLS session a proxy opened to a wss:// upstream: what
+    /// it records is that side's ciphertext, kept as the connection's upstream TLS layer.
+    /// `end` is the proxy's end of that side, [`End::Client`].
+    pub fn under_upstream_tls(inner: S, recorder: Recorder, conn: Option<ConnId>) -> Self {
+        let mut tap = Self::new(inner, recorder, conn, End::Client);
+        tap.layer = Layer::UpstreamTls;
+        tap
+    }
+
     /// The connection's id in the transcript.
     pub fn conn(&self) -> Option<ConnId> {
         self.conn
@@ -76,6 +85,11 @@ impl<S> Tap<S> {
     }
 
     fn failed(&self, error: &io::Error) {
+        // The proxy's upstream side is not the recorded connection's own socket: the proxy
+        // says why its upstream failed, as the sentence its client is answered with.
+        if self.layer == Layer::UpstreamTls {
+            return;
+        }
         if let Some(conn) = self.conn {
             self.recorder.close(conn, Some(explain(error)));
         }

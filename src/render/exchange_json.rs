@@ -8,7 +8,7 @@ use super::exchange::{Item, timeline};
 use super::json::{AcceptJson, FrameJson, HeadJson, MessageJson, Stamp};
 use super::lines::{TlsRecordJson, tls_record};
 use crate::capture::timing::RoundTrips;
-use crate::capture::{Connection, Direction};
+use crate::capture::{Connection, Direction, Layer};
 use crate::proto::Derivation;
 use crate::proto::handshake::{check_request, check_response};
 
@@ -59,7 +59,7 @@ fn tls_records(connection: &Connection, base_unix_us: u64) -> Option<Vec<TlsReco
             tls.flow(d)
                 .records
                 .iter()
-                .map(move |s| tls_record(connection, d, &s.record, stamp(s.at_us)))
+                .map(move |s| tls_record(connection, Layer::Tls, d, &s.record, stamp(s.at_us)))
         })
         .collect();
     records.sort_by_key(|r| r.at.at_us);

@@ -105,9 +105,16 @@ fn carried_frames(
     out
 }
 
-/// What the endpoints know record `index` of `direction` carried, when it can be matched.
-pub fn carried_note(connection: &Connection, direction: Direction, index: u64) -> Option<String> {
-    let tls = connection.tls.as_ref()?;
+/// What the endpoints know record `index` of `direction` carried, when it can be matched; in
+/// the TLS layer at `layer` (a proxy's upstream side carries the same relayed bytes, in
+/// records of its own).
+pub fn carried_note(
+    connection: &Connection,
+    layer: Layer,
+    direction: Direction,
+    index: u64,
+) -> Option<String> {
+    let tls = connection.tls_at(layer)?;
     let map = tls
         .flow(direction)
         .carried(connection.flow(direction).bytes)?;

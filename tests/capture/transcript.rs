@@ -395,8 +395,8 @@ fn a_range_is_read_across_chunks_and_layers_stay_apart() {
     let mut t = Transcript::new(L::default());
     let (conn, _) = t.open("c", None, None, 0).expect("room");
     let d = Direction::ClientToServer;
-    t.record_tls(conn, d, 1, &[0x16, 0x03, 0x01]);
-    t.record_tls(conn, d, 2, &[0x00, 0x02, 0xaa, 0xbb]);
+    t.record_tls(Layer::Tls, conn, d, 1, &[0x16, 0x03, 0x01]);
+    t.record_tls(Layer::Tls, conn, d, 2, &[0x00, 0x02, 0xaa, 0xbb]);
     t.record(conn, d, 3, b"GET");
     assert_eq!(
         t.bytes_at(Layer::Tls, conn, d, 1..5),

@@ -28,9 +28,12 @@ pub fn config(upstream: SocketAddr, connect: Duration) -> ProxyConfig {
         listen: SocketAddr::from(([127, 0, 0, 1], 0)),
         upstream: url::parse(&format!("ws://{upstream}/")).unwrap(),
         limits: roomy(),
+        upstream_tls: wslab::net::tls::TlsOptions::default(),
+        listen_tls: None,
         timeouts: ProxyTimeouts {
             connect,
             linger: Duration::from_secs(5),
+            handshake: Duration::from_secs(10),
         },
         max_connections: wslab::net::proxy::MAX_CONNECTIONS,
     }

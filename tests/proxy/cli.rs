@@ -139,16 +139,17 @@ async fn no_tui_writes_json_lines_for_handshake_frames_and_close() {
 }
 
 #[test]
-fn a_wss_upstream_is_refused_with_the_reason() {
+fn a_wss_upstream_with_an_unreadable_ca_is_one_sentence_and_status_2() {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_wslab"))
         .args(["proxy", "--upstream", "wss://127.0.0.1:1/", "--no-tui"])
+        .args(["--ca", "/nonexistent/wslab-ca.pem"])
         .output()
         .expect("runs");
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(
-        err.contains("the proxy relays plain ws:// byte for byte"),
+        err.contains("cannot read the CA file /nonexistent/wslab-ca.pem"),
         "{err}"
     );
 }

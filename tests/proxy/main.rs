@@ -14,3 +14,5 @@ mod faults;
 mod order;
 mod relay;
 mod text;
+mod tls;
+mod tls_cli;

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use wslab::app::keymap::Key;
 use wslab::app::progress::Progress;
 use wslab::app::{App, Effect, Mode, Msg, update};
-use wslab::capture::{ConnId, Direction, Limits, Snapshot, Transcript};
+use wslab::capture::{ConnId, Direction, Layer, Limits, Snapshot, Transcript};
 use wslab::cmd::lessons::library;
 use wslab::lesson::outcome::ActionRun;
 use wslab::proto::OpCode;
@@ -170,6 +170,27 @@ pub fn hello_and_ping(c: &mut Conn<'_>, at_us: u64) {
         .frame(DOWN, at_us + 1_180, OpCode::Pong, b"hb");
 }
 
+/// The pasted wss:// exchange as the proxy records it with TLS on both sides: the plaintext
+/// once, the ciphertext as the client's side and, 150 µs later each, as the upstream's. The
+/// one pasted session stands in for both, which a real proxy's two sessions never are (other
+/// keys): what is drawn here is where each side's records go, not their bytes.
+pub fn wss_proxied(t: &mut Transcript) -> ConnId {
+    let (id, _) = t
+        .open("proxy", Some(client(50_315)), Some(addr(PROXY)), 0)
+        .expect("room");
+    for chunk in wss_capture::CHUNKS {
+        let bytes = hex::decode(chunk.hex).expect("hex");
+        if chunk.layer == Layer::App {
+            t.record(id, chunk.direction, chunk.at_us, &bytes);
+        } else {
+            t.record_tls(Layer::Tls, id, chunk.direction, chunk.at_us, &bytes);
+            let later = chunk.at_us + 150;
+            t.record_tls(Layer::UpstreamTls, id, chunk.direction, later, &bytes);
+        }
+    }
+    id
+}
+
 /// The pasted wss:// exchange (see `wss_capture`), both layers, replayed at its own times.
 pub fn wss_hello(t: &mut Transcript) -> ConnId {
     let (id, _) = t
@@ -183,7 +204,9 @@ pub fn wss_hello(t: &mut Transcript) -> ConnId {
     for chunk in wss_capture::CHUNKS {
         let bytes = hex::decode(chunk.hex).expect("hex");
         match chunk.layer {
-            wslab::capture::Layer::Tls => t.record_tls(id, chunk.direction, chunk.at_us, &bytes),
+            layer @ (wslab::capture::Layer::Tls | wslab::capture::Layer::UpstreamTls) => {
+                t.record_tls(layer, id, chunk.direction, chunk.at_us, &bytes)
+            }
             wslab::capture::Layer::App => t.record(id, chunk.direction, chunk.at_us, &bytes),
         };
     }

@@ -210,3 +210,24 @@ fn unpausing_a_quiet_capture_shows_what_came() {
     update(&mut w, Msg::Key(Key::Char('p')));
     assert_eq!(w.rows[0].total(), 4, "unpaused, with no new capture since");
 }
+
+#[test]
+fn each_side_of_a_wss_proxy_shows_its_own_records() {
+    let mut t = transcript();
+    crate::fixture::wss_proxied(&mut t);
+    let mut w = ProxyView::new(&format!("proxy wss://{PROXY} → wss://{SERVER}/"));
+    update(&mut w, Msg::Captured(now(&t)));
+    // Tab to the pane, then round to the last one: tls.
+    keys(&mut w, &[Key::Tab, Key::Char('[')]);
+    assert_eq!(w.pane(), wslab::lesson::model::Pane::Tls);
+    let shown = screen(&w, (120, 40));
+    for said in [
+        "client   ← handshake",
+        "upstream ← handshake",
+        // The selected record says whose session it is.
+        " side (",
+    ] {
+        assert!(shown.contains(said), "{said:?} in\n{shown}");
+    }
+    snapshots("proxy_view_tls", &w);
+}

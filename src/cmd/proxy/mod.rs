@@ -1,5 +1,7 @@
 //! `wslab proxy`: the lossless proxy in the foreground, shown in the terminal view
 //! (`tui::proxy_view`), or with `--no-tui` (or no terminal) every event written as a JSON line.
+//! With `--tls` it serves wss:// with a certificate made now, saved and announced as `serve
+//! --tls` does; a wss:// upstream is reached with `connect`'s TLS options.
 
 mod printer;
 
@@ -14,8 +16,9 @@ use super::BadInput;
 use crate::capture::{Limits, Update};
 use crate::cli::ProxyArgs;
 use crate::net::proxy::{Proxy, ProxyConfig, ProxyTimeouts};
+use crate::net::tls::LabCert;
 use crate::net::url;
-use crate::render::lines::{Line, ListeningJson, write};
+use crate::render::lines::{Line, ListeningJson, ListeningTlsJson, write};
 use crate::ui::Theme;
 pub use printer::{DEFAULT_MAX_PAYLOAD, Printer};
 
@@ -25,10 +28,19 @@ pub use printer::{DEFAULT_MAX_PAYLOAD, Printer};
 /// When the upstream URL is not usable, the address cannot be bound, or output fails.
 pub fn run(args: &ProxyArgs, theme: &Theme, out: &mut impl Write) -> anyhow::Result<ExitCode> {
     let upstream = url::parse(&args.upstream).map_err(|e| BadInput(format!("--upstream: {e}")))?;
-    if upstream.secure {
-        // Relaying TLS verbatim would show only records; decrypting it would mean ending TLS
-        // here and starting it again, which is no longer the same bytes on both sides.
-        return Err(BadInput("--upstream: the proxy relays plain ws:// byte for byte; a wss:// upstream would have to be decrypted and re-encrypted, so it is not supported. Run the server without TLS on loopback, or use `wslab connect`/`inspect` with wss:// to see both layers".into()).into());
+    let mut notes = Vec::new();
+    // Built now, so that a CA file or key log that cannot be used is said before anything
+    // listens; the proxy's connections share the one configuration.
+    // With --tls, --keylog takes the client side's secrets as well: it is not ignored.
+    let mut tls_args = args.upstream_tls.clone();
+    let keylog = tls_args.keylog.take_if(|_| args.tls && !upstream.secure);
+    let mut upstream_tls = super::tls_options(&tls_args, upstream.secure, &mut notes)?;
+    if let Some(path) = keylog {
+        crate::net::tls::check_keylog(&path).map_err(|e| BadInput(e.to_string()))?;
+        upstream_tls.keylog = Some(path);
+    }
+    for note in &notes {
+        eprintln!("wslab: note: {note}");
     }
     // Checked before anything listens, so a typo costs no session.
     let save = args
@@ -40,9 +52,22 @@ pub fn run(args: &ProxyArgs, theme: &Theme, out: &mut impl Write) -> anyhow::Res
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
+    let listen_tls = if args.tls {
+        let cert = LabCert::generate()?;
+        let saved = super::serve::save_cert(&cert, "proxy")?;
+        Some((cert, saved))
+    } else {
+        None
+    };
+    let announced = listen_tls.as_ref().map(|(cert, saved)| Announced {
+        ca: saved.ca.display().to_string(),
+        fingerprint: cert.fingerprint(),
+    });
     let config = ProxyConfig {
         listen: args.listen,
         upstream,
+        upstream_tls,
+        listen_tls: listen_tls.map(|(cert, _)| cert),
         limits: Limits {
             max_frames: usize::try_from(args.max_frames).unwrap_or(usize::MAX),
             ..Limits::default()
@@ -52,19 +77,52 @@ pub fn run(args: &ProxyArgs, theme: &Theme, out: &mut impl Write) -> anyhow::Res
     };
     if !args.no_tui {
         if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
-            return runtime.block_on(view(config, save.as_ref(), theme));
+            return runtime.block_on(view(config, announced.as_ref(), save.as_ref(), theme));
         }
         eprintln!(
             "wslab: no terminal for the proxy's view; JSON Lines follow on standard output, as with --no-tui"
         );
     }
-    runtime.block_on(serve(config, args.max_payload, save.as_ref(), out))
+    runtime.block_on(serve(
+        config,
+        announced.as_ref(),
+        args.max_payload,
+        save.as_ref(),
+        out,
+    ))
+}
+
+/// The certificate a proxy with `--tls` serves: where its CA is, and its fingerprint.
+struct Announced {
+    ca: String,
+    fingerprint: String,
+}
+
+impl Announced {
+    /// What `serve --tls` says of its certificate, for the proxy: on stderr, where a person
+    /// reads, in both modes.
+    fn say(&self, listening: std::net::SocketAddr) {
+        eprintln!(
+            "wslab: wss://{listening} serves a certificate for {}, SHA-256 fingerprint\n    {}\n  signed by a CA made now, saved as {}\n  Clients: wslab connect wss://localhost:{}/PATH --ca {} --send hi",
+            crate::net::tls::NAMES.join(", "),
+            self.fingerprint,
+            self.ca,
+            listening.port(),
+            self.ca
+        );
+    }
+}
+
+// How clients reach the proxy: wss:// with `--tls` (ws:// still works on the same port).
+fn scheme(tls: Option<&Announced>) -> &'static str {
+    if tls.is_some() { "wss" } else { "ws" }
 }
 
 /// The proxy under the terminal view; the capture is kept (within its limits) for the view
 /// and for `--save`, written when the user quits.
 async fn view(
     config: ProxyConfig,
+    tls: Option<&Announced>,
     save: Option<&crate::files::save::Target>,
     theme: &Theme,
 ) -> anyhow::Result<ExitCode> {
@@ -88,11 +146,27 @@ async fn view(
         tokio::spawn(async move { while away.recv().await.is_some() {} });
     }
     let exposed = !listen.ip().is_loopback();
-    let title = format!("proxy {} → {upstream}", proxy.addr());
+    let title = match tls {
+        Some(tls) => format!(
+            "proxy wss://{} → {upstream} · clients trust {}",
+            proxy.addr(),
+            tls.ca
+        ),
+        None => format!("proxy {} → {upstream}", proxy.addr()),
+    };
+    // Said before the view covers the screen, and again after it, so that it is on the
+    // terminal while the view runs (behind it) and once it is gone.
+    if let Some(tls) = tls {
+        tls.say(proxy.addr());
+    }
     let shown = crate::tui::proxy_view::run(&recorder, &title, theme).await;
     let turned_away = proxy.turned_away_count();
+    let addr = proxy.addr();
     proxy.shutdown().await;
     let caught = shown?;
+    if let Some(tls) = tls {
+        tls.say(addr);
+    }
     if turned_away > 0 {
         eprintln!(
             "wslab: {turned_away} clients were turned away with a 503: too many connections ({max}); --max-connections raises the cap"
@@ -128,6 +202,7 @@ async fn view(
 
 async fn serve(
     config: ProxyConfig,
+    tls: Option<&Announced>,
     max_payload: usize,
     save: Option<&crate::files::save::Target>,
     out: &mut impl Write,
@@ -151,9 +226,13 @@ async fn serve(
         );
     }
     eprintln!(
-        "wslab: proxy listening on {}, relaying to {upstream}; Ctrl-C stops it",
+        "wslab: proxy listening on {}://{}, relaying to {upstream}; Ctrl-C stops it",
+        scheme(tls),
         proxy.addr()
     );
+    if let Some(tls) = tls {
+        tls.say(proxy.addr());
+    }
     let mut printer = Printer::new(max_payload);
     printer.keep = save.is_some();
     write(
@@ -162,6 +241,10 @@ async fn serve(
             kind: "listening",
             listen: proxy.addr().to_string(),
             upstream,
+            tls: tls.map(|t| ListeningTlsJson {
+                ca: t.ca.clone(),
+                fingerprint: t.fingerprint.clone(),
+            }),
         }),
     )?;
     out.flush()?;

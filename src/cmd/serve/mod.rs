@@ -102,7 +102,10 @@ async fn serve(
     };
     let lab =
         started.map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {}", bind_error(&e)))?;
-    let saved = cert.as_ref().map(save_cert).transpose()?;
+    let saved = cert
+        .as_ref()
+        .map(|cert| save_cert(cert, "lab"))
+        .transpose()?;
     if !args.bind.is_loopback() {
         eprintln!(
             "wslab: warning: the lab is reachable from other machines at {}; it is a teaching server with no authentication",
@@ -154,10 +157,12 @@ pub struct SavedCert {
     pub cert: PathBuf,
 }
 
-// Saves both PEMs in the data directory, each replaced whole, so that a client started while
-// the lab restarts reads the old CA or the new one, never half of one. The private key is
-// never written: it lives as long as the lab.
-fn save_cert(cert: &LabCert) -> anyhow::Result<SavedCert> {
+// Saves both PEMs in the data directory as `{owner}-ca.pem` and `{owner}-cert.pem` (the
+// lab's, the proxy's: each its own, so that a proxy in front of a lab leaves the lab's CA in
+// place), each replaced whole, so that a client started while the lab restarts reads the old
+// CA or the new one, never half of one. The private key is never written: it lives as long
+// as the server.
+pub(crate) fn save_cert(cert: &LabCert, owner: &str) -> anyhow::Result<SavedCert> {
     let Some(dir) = crate::files::store::data_dir() else {
         anyhow::bail!(
             "cannot find a data directory to save the lab's certificate in; set WSLAB_DATA_DIR to a folder"
@@ -166,8 +171,8 @@ fn save_cert(cert: &LabCert) -> anyhow::Result<SavedCert> {
     std::fs::create_dir_all(&dir)
         .with_context(|| format!("cannot create the data directory {}", dir.display()))?;
     let saved = SavedCert {
-        ca: dir.join("lab-ca.pem"),
-        cert: dir.join("lab-cert.pem"),
+        ca: dir.join(format!("{owner}-ca.pem")),
+        cert: dir.join(format!("{owner}-cert.pem")),
     };
     for (path, pem) in [(&saved.ca, cert.ca_pem()), (&saved.cert, cert.leaf_pem())] {
         write_atomically(path, pem.as_bytes())
@@ -324,7 +329,8 @@ impl Printer {
             },
             Learned::Record(index) => self.record(connection, direction, index, &tag),
             Learned::Message(index) => compressed_line(flow, index, &tag, p),
-            Learned::Body(_) => String::new(),
+            // The lab is no proxy: it has no upstream side.
+            Learned::Body(_) | Learned::UpstreamRecord(_) => String::new(),
         }
     }
 

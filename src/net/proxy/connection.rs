@@ -1,10 +1,13 @@
-//! One proxied connection: connect to the upstream, relay both ways verbatim, and on an
-//! upstream failure close the client's side properly.
+//! One proxied connection: finish the client's TLS handshake (with `--tls`), connect to the
+//! upstream (over TLS for wss://), relay both ways verbatim, and on an upstream failure close
+//! the client's side properly.
 //!
-//! Only the client's socket is tapped. The relay writes to each side exactly the bytes it read
-//! from the other, so the client's socket carries both directions as the two peers sent them:
-//! the client's frames as its reads, the server's frames as its writes. Tapping the upstream
-//! socket too would record every byte twice, for no new information.
+//! Only the client's plaintext is tapped as the endpoints' bytes. The relay writes to each
+//! side exactly the bytes it read from the other, so the client's side carries both
+//! directions as the two peers sent them: the client's frames as its reads, the server's
+//! frames as its writes. Tapping the upstream's plaintext too would record every byte twice,
+//! for no new information. The upstream's ciphertext, when it is TLS, is new information: its
+//! own session's records, tapped under TLS as the connection's upstream layer.
 
 use std::future::poll_fn;
 use std::io;
@@ -19,45 +22,58 @@ use tokio::net::TcpStream;
 
 use super::error::UpstreamError;
 use super::pump::{Half, Pump, PumpError};
-use super::{Events, ProxyConfig, UpstreamFailure};
-use crate::capture::{Direction, Layer};
+use super::{Events, ProxyConfig, Secure, UpstreamFailure};
+use crate::capture::{ConnId, Direction, Layer};
+use crate::net::recorder::Recorder;
 use crate::net::refuse;
+use crate::net::tap::Tap;
 use crate::net::tcp::TappedTcp;
+use crate::net::tls::{self, Stream};
 
-/// Serves one accepted, tapped client until both directions have ended or one side failed.
-pub(super) async fn serve(mut client: TappedTcp, config: Arc<ProxyConfig>, events: Events) {
+/// A client's connection as accepted: recorded, not tapped yet (TLS may come first).
+pub(super) struct Accepted {
+    pub(super) stream: TcpStream,
+    pub(super) conn: Option<ConnId>,
+    pub(super) recorder: Recorder,
+}
+
+/// Serves one accepted client until both directions have ended or one side failed.
+pub(super) async fn serve(
+    accepted: Accepted,
+    config: Arc<ProxyConfig>,
+    secure: Arc<Secure>,
+    events: Events,
+) {
     // Taken now: once the socket is shut down, the system no longer says whose it was.
-    let events = Reporter {
-        events,
-        peer: client.get_ref().peer_addr().ok(),
+    let peer = accepted.stream.peer_addr().ok();
+    let deadline = tokio::time::Instant::now() + config.timeouts.handshake;
+    let (recorder, conn) = (accepted.recorder, accepted.conn);
+    // A client whose TLS handshake fails has its sentence recorded with its connection by
+    // `tls::accept` (the view and the `close` line show it); no upstream was opened yet.
+    let Ok(mut client) = tls::accept(
+        accepted.stream,
+        conn,
+        &recorder,
+        secure.server.as_ref(),
+        deadline,
+    )
+    .await
+    else {
+        return;
     };
+    let events = Reporter { events, peer };
     let upstream_name = config.upstream.to_string();
-    let target = (config.upstream.host.as_str(), config.upstream.port);
-    let upstream =
-        match tokio::time::timeout(config.timeouts.connect, TcpStream::connect(target)).await {
-            Ok(Ok(stream)) => stream,
-            Ok(Err(error)) => {
-                let error = UpstreamError::connect(upstream_name, error);
-                return refuse(&mut client, &config, &events, error).await;
-            }
-            Err(_) => {
-                let error = UpstreamError::ConnectTimeout {
-                    upstream: upstream_name,
-                    after: config.timeouts.connect,
-                };
-                return refuse(&mut client, &config, &events, error).await;
-            }
-        };
-    // Nagle would hold back a small frame until the previous one is acknowledged: latency the
-    // user would wrongly blame on their server.
-    let _ = upstream.set_nodelay(true);
-    let mut upstream = upstream;
+    let mut upstream = match open_upstream(&config, &secure, conn, &recorder).await {
+        Ok(upstream) => upstream,
+        Err(error) => return refuse(&mut client, &config, &events, error).await,
+    };
     let (up, down) = relay(&mut client, &mut upstream).await;
     let failure = match (up, down) {
         (Ok(()), Ok(())) => return,
-        // A client that fails has failed on its tapped socket, which recorded the error.
-        (Err(e), _) if e.half == Half::Read => return,
-        (_, Err(e)) if e.half == Half::Write => return,
+        // A client that fails has failed on its tapped socket, which recorded the error. The
+        // upstream is told the end (a TLS one its close_notify), for at most `linger`.
+        (Err(e), _) if e.half == Half::Read => return close(&mut upstream, &config).await,
+        (_, Err(e)) if e.half == Half::Write => return close(&mut upstream, &config).await,
         (Err(e), _) => UpstreamError::WriteFailed {
             upstream: upstream_name,
             error: e.error,
@@ -84,10 +100,67 @@ pub(super) async fn serve(mut client: TappedTcp, config: Arc<ProxyConfig>, event
     }
 }
 
+// Ends the proxy's side of the upstream connection after the client failed: a shutdown,
+// which under TLS sends close_notify first (RFC 8446 §6.1); bounded, as the upstream may
+// not be reading.
+async fn close(upstream: &mut Stream, config: &ProxyConfig) {
+    let _ = tokio::time::timeout(config.timeouts.linger, upstream.shutdown()).await;
+}
+
+// Connects to the upstream and, for wss://, performs the TLS handshake with it, tapped under
+// TLS as the connection's upstream layer.
+async fn open_upstream(
+    config: &ProxyConfig,
+    secure: &Secure,
+    conn: Option<ConnId>,
+    recorder: &Recorder,
+) -> Result<Stream, UpstreamError> {
+    let upstream_name = config.upstream.to_string();
+    let target = (config.upstream.host.as_str(), config.upstream.port);
+    let tcp = match tokio::time::timeout(config.timeouts.connect, TcpStream::connect(target)).await
+    {
+        Ok(Ok(stream)) => stream,
+        Ok(Err(error)) => return Err(UpstreamError::connect(upstream_name, error)),
+        Err(_) => {
+            return Err(UpstreamError::ConnectTimeout {
+                upstream: upstream_name,
+                after: config.timeouts.connect,
+            });
+        }
+    };
+    // Nagle would hold back a small frame until the previous one is acknowledged: latency the
+    // user would wrongly blame on their server.
+    let _ = tcp.set_nodelay(true);
+    let Some(client_config) = &secure.client else {
+        return Ok(Stream::Tcp(tcp));
+    };
+    // Only a TLS upstream's side is recorded (its records are new; its plaintext is the
+    // relayed bytes), so only its connection is worth a place in a packet capture.
+    if let (Some(conn), Ok(proxy), Ok(server)) = (conn, tcp.local_addr(), tcp.peer_addr()) {
+        recorder.upstream_connected(conn, proxy, server);
+    }
+    let under = Tap::under_upstream_tls(tcp, recorder.clone(), conn);
+    let host = config.upstream.host.as_str();
+    match tls::handshake(
+        under,
+        client_config.clone(),
+        host,
+        config.timeouts.handshake,
+    )
+    .await
+    {
+        Ok(session) => Ok(Stream::Tls(Box::new(session.into()))),
+        Err(error) => Err(UpstreamError::Tls {
+            upstream: upstream_name,
+            error,
+        }),
+    }
+}
+
 // Runs both pumps until both end, or one fails; each pump's result.
 async fn relay(
     client: &mut TappedTcp,
-    upstream: &mut TcpStream,
+    upstream: &mut Stream,
 ) -> (Result<(), PumpError>, Result<(), PumpError>) {
     let mut up = Pump::new();
     let mut down = Pump::new();

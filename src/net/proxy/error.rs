@@ -38,6 +38,14 @@ pub enum UpstreamError {
         /// The upstream, as given.
         upstream: String,
     },
+    /// The TLS handshake with a wss:// upstream failed (its certificate not trusted, say).
+    #[error("the TLS handshake with the upstream {upstream} failed: {error}")]
+    Tls {
+        /// The upstream, as given.
+        upstream: String,
+        /// Why, as the client side of `connect` says it.
+        error: crate::net::tls::TlsError,
+    },
     /// Reading from the upstream failed (reset, or similar) in the middle of the stream.
     #[error("the upstream {upstream} failed in the middle of the stream: {error}")]
     ReadFailed {
@@ -64,6 +72,7 @@ impl UpstreamError {
             Self::Unreachable { .. } => "unreachable",
             Self::ConnectTimeout { .. } => "connect-timeout",
             Self::ClosedWithoutAnswer { .. } => "closed-without-answer",
+            Self::Tls { .. } => "tls-handshake",
             Self::ReadFailed { .. } => "read-failed",
             Self::WriteFailed { .. } => "write-failed",
         }

@@ -1,7 +1,15 @@
-//! The lossless proxy: it stands between a client and a `ws://` server and relays TCP bytes
-//! both ways, verbatim. Nothing is parsed on the way; the tap on each client socket records
-//! both directions into the [`Recorder`], and the capture dissects them (HTTP heads, frames,
-//! violations). A broken frame is relayed as it came and flagged by the capture, never fixed.
+//! The lossless proxy: it stands between a client and a WebSocket server and relays the
+//! WebSocket bytes both ways, verbatim. Nothing is parsed on the way; the tap on each client
+//! connection records both directions into the [`Recorder`], and the capture dissects them
+//! (HTTP heads, frames, violations). A broken frame is relayed as it came and flagged by the
+//! capture, never fixed.
+//!
+//! Either side may be TLS: `--tls` serves wss:// to clients with the lab's certificate (a
+//! client that starts in clear is relayed in clear, as the lab serves both on one port), and
+//! a wss:// upstream is reached over a TLS session of the proxy's own. Each side then has its
+//! own session, with its own keys and records; the plaintext between them is relayed
+//! unchanged and recorded once, and each side's records are kept as that side's eavesdropper
+//! sees them (the connection's `tls` and `upstream_tls` layers).
 //!
 //! Relaying never waits on a watcher: recording is an append under a short lock, the
 //! recorder's updates are a bounded broadcast that drops for a slow watcher, and
@@ -25,8 +33,9 @@ use tokio::task::{JoinHandle, JoinSet};
 pub use error::{Refusal, UpstreamError};
 
 use super::recorder::Recorder;
+use super::tls::{LabCert, TlsOptions};
 use super::url::WsUrl;
-use crate::capture::{ConnId, Limits};
+use crate::capture::{ConnId, Limits, PROXY_LABEL};
 
 /// Connections relayed at once unless [`ProxyConfig::max_connections`] says otherwise: the
 /// lab's figure. Past it, new clients are turned away with a 503.
@@ -47,6 +56,8 @@ pub struct ProxyTimeouts {
     pub connect: Duration,
     /// After a 502, for the client to close, reading what it still sends.
     pub linger: Duration,
+    /// For each TLS handshake, the client's (`--tls`) and the upstream's (wss://).
+    pub handshake: Duration,
 }
 
 impl Default for ProxyTimeouts {
@@ -54,18 +65,26 @@ impl Default for ProxyTimeouts {
         Self {
             connect: Duration::from_secs(10),
             linger: Duration::from_secs(2),
+            handshake: Duration::from_secs(10),
         }
     }
 }
 
 /// How to run a proxy.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct ProxyConfig {
     /// Where to listen; port 0 lets the OS choose.
     pub listen: SocketAddr,
-    /// Where to relay to. Only its host and port are used: the client's own request line
-    /// and Host header go through untouched.
+    /// Where to relay to. Only its scheme, host and port are used: the client's own request
+    /// line and Host header go through untouched. A wss:// upstream is reached over TLS,
+    /// checked for its host name.
     pub upstream: WsUrl,
+    /// Whom a wss:// upstream's certificate must be issued by, and where to log the session
+    /// keys (`--ca`, `--insecure`, `--keylog`, as `connect` has them); the key log takes the
+    /// client side's sessions too, with `--tls`.
+    pub upstream_tls: TlsOptions,
+    /// The certificate to serve wss:// to clients with (`--tls`); `None` serves ws:// only.
+    pub listen_tls: Option<LabCert>,
     /// The capture's bounds; [`ProxyConfig::recorder`] makes a recorder with them.
     pub limits: Limits,
     /// The timeouts.
@@ -152,6 +171,35 @@ impl Proxy {
     /// # Errors
     /// When the address cannot be bound.
     pub async fn start(config: ProxyConfig, recorder: Recorder) -> io::Result<Proxy> {
+        // Built before anything listens: a CA file or key log that cannot be used fails the
+        // start, not every connection.
+        let tls = Secure {
+            client: if config.upstream.secure {
+                Some(
+                    config
+                        .upstream_tls
+                        .client_config()
+                        .map_err(io::Error::other)?,
+                )
+            } else {
+                None
+            },
+            server: match &config.listen_tls {
+                Some(cert) => {
+                    let built = cert.server_config().map_err(io::Error::other)?;
+                    Some(match &config.upstream_tls.keylog {
+                        // The client side's secrets too, so that a pcap of it decrypts.
+                        Some(path) => {
+                            let mut logged = (*built).clone();
+                            logged.key_log = super::tls::key_log(path).map_err(io::Error::other)?;
+                            Arc::new(logged)
+                        }
+                        None => built,
+                    })
+                }
+                None => None,
+            },
+        };
         let listener = TcpListener::bind(config.listen).await?;
         let addr = listener.local_addr()?;
         let (sender, failures) = mpsc::channel(EVENT_BACKLOG);
@@ -170,6 +218,7 @@ impl Proxy {
             listener,
             recorder: recorder.clone(),
             config: Arc::new(config),
+            tls: Arc::new(tls),
             events,
             active: Arc::new(active),
             stop: stopped,
@@ -250,10 +299,20 @@ impl Drop for Proxy {
     }
 }
 
+/// The rustls configurations of the two sides, built once.
+#[derive(Debug)]
+pub(super) struct Secure {
+    /// Toward a wss:// upstream.
+    pub(super) client: Option<Arc<rustls::ClientConfig>>,
+    /// Toward clients, with `--tls`.
+    pub(super) server: Option<Arc<rustls::ServerConfig>>,
+}
+
 struct Accepting {
     listener: TcpListener,
     recorder: Recorder,
     config: Arc<ProxyConfig>,
+    tls: Arc<Secure>,
     events: Events,
     active: Arc<watch::Sender<usize>>,
     stop: oneshot::Receiver<()>,
@@ -309,10 +368,19 @@ async fn accept_loop(mut a: Accepting) {
             }
             continue;
         }
-        match super::tcp::tap_accepted(stream, peer, &a.recorder, "proxy") {
-            Ok(client) => {
+        match super::tcp::open_accepted(stream, peer, &a.recorder, PROXY_LABEL) {
+            Ok((client, conn)) => {
                 let active = Active::new(&a.active);
-                let task = connection::serve(client, a.config.clone(), a.events.clone());
+                let task = connection::serve(
+                    connection::Accepted {
+                        stream: client,
+                        conn,
+                        recorder: a.recorder.clone(),
+                    },
+                    a.config.clone(),
+                    a.tls.clone(),
+                    a.events.clone(),
+                );
                 connections.spawn(async move {
                     let _active = active;
                     task.await;

@@ -32,6 +32,8 @@ pub(super) struct Pump {
     cap: usize,
     read_done: bool,
     shut: bool,
+    // Bytes written since the last flush: a TLS writer holds records until flushed.
+    unflushed: bool,
     /// Bytes written so far.
     pub(super) bytes: u64,
 }
@@ -44,6 +46,7 @@ impl Pump {
             cap: 0,
             read_done: false,
             shut: false,
+            unflushed: false,
             bytes: 0,
         }
     }
@@ -72,12 +75,29 @@ impl Pump {
             error,
         };
         loop {
+            // Flushed before the next read, which may wait long: under TLS the records just
+            // written may still sit in the session (a plain socket's flush does nothing).
+            if self.unflushed {
+                ready!(writer.as_mut().poll_flush(cx)).map_err(write_err)?;
+                self.unflushed = false;
+            }
             if self.pos == self.cap && !self.read_done {
                 let mut buf = ReadBuf::new(&mut self.buf);
-                ready!(reader.as_mut().poll_read(cx, &mut buf)).map_err(|error| PumpError {
-                    half: Half::Read,
-                    error,
-                })?;
+                match ready!(reader.as_mut().poll_read(cx, &mut buf)) {
+                    Ok(()) => {}
+                    // A TLS peer that closes TCP without a close_notify alert (RFC 8446 §6.1
+                    // asks for one; many servers skip it) has still ended its stream: rustls
+                    // says UnexpectedEof. After bytes, that is an end like any other; a frame
+                    // it cut short shows as incomplete in the capture.
+                    Err(error)
+                        if error.kind() == io::ErrorKind::UnexpectedEof && self.bytes > 0 => {}
+                    Err(error) => {
+                        return Poll::Ready(Err(PumpError {
+                            half: Half::Read,
+                            error,
+                        }));
+                    }
+                }
                 let n = buf.filled().len();
                 self.pos = 0;
                 self.cap = n;
@@ -103,8 +123,13 @@ impl Pump {
                 }
                 self.pos += n;
                 self.bytes += n as u64;
+                self.unflushed = true;
             }
             if self.read_done {
+                if self.unflushed {
+                    ready!(writer.as_mut().poll_flush(cx)).map_err(write_err)?;
+                    self.unflushed = false;
+                }
                 if !self.shut {
                     // A peer that has gone already cannot be told; its own end shows on the
                     // other pump, so a failed shutdown is not a failure of this direction.

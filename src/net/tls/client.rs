@@ -133,6 +133,16 @@ pub fn check_keylog(path: &Path) -> Result<(), TlsError> {
     KeyLogFile::open(path).map(drop)
 }
 
+/// A key log appending to `path`, for a server's configuration: the proxy's `--tls` side logs
+/// its sessions' secrets where `--keylog` says, as its upstream side does, so that a saved
+/// pcap of the client's side opens decrypted too.
+///
+/// # Errors
+/// [`TlsError::KeyLog`] naming the path and the system's reason.
+pub fn key_log(path: &Path) -> Result<Arc<dyn rustls::KeyLog>, TlsError> {
+    Ok(Arc::new(KeyLogFile::open(path)?))
+}
+
 /// Appends each secret as `LABEL CLIENT_RANDOM SECRET` in hex, one line each: the NSS key log
 /// format that Wireshark's `tls.keylog_file` reads. Appended, so several runs can share a file.
 #[derive(Debug)]

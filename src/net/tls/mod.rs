@@ -15,7 +15,7 @@ use rustls::pki_types::ServerName;
 use tokio::net::TcpStream;
 
 pub use cert::{LabCert, NAMES};
-pub use client::{TlsOptions, Trust, check_keylog};
+pub use client::{TlsOptions, Trust, check_keylog, key_log};
 pub use error::TlsError;
 pub use stream::Stream;
 
@@ -46,21 +46,71 @@ pub async fn client(
     limit: Duration,
 ) -> Result<Tap<Stream>, TlsError> {
     let mut guard = Closing::new(recorder, conn);
-    let Ok(name) = ServerName::try_from(host.to_string()) else {
-        return Err(guard.fail(TlsError::Handshake(format!(
-            "{host:?} is not a host name TLS can check"
-        ))));
-    };
     let under = Tap::under_tls(tcp, recorder.clone(), conn, End::Client);
-    let connector = tokio_rustls::TlsConnector::from(config);
-    match tokio::time::timeout(limit, connector.connect(name, under)).await {
-        Ok(Ok(tls)) => {
+    match handshake(under, config, host, limit).await {
+        Ok(tls) => {
             guard.done();
             Ok(above(tls.into(), recorder, conn, End::Client))
         }
-        Ok(Err(error)) => Err(guard.fail(TlsError::from_handshake(&error, host))),
-        Err(_) => Err(guard.fail(TlsError::Timeout(limit.as_secs_f64()))),
+        Err(error) => Err(guard.fail(error)),
     }
+}
+
+/// The client side of the TLS handshake on `under`, a stream whose tap (or none) the caller
+/// chose, for `host`; at most `limit`. The session is not tapped above: the proxy's upstream
+/// side, whose plaintext is the relayed bytes already recorded on the client's side, uses it
+/// as it is. Nothing is recorded about a failure: the caller says it.
+///
+/// # Errors
+/// The handshake's failure, in one sentence.
+pub async fn handshake<S>(
+    under: S,
+    config: Arc<rustls::ClientConfig>,
+    host: &str,
+    limit: Duration,
+) -> Result<tokio_rustls::client::TlsStream<S>, TlsError>
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+{
+    let Ok(name) = ServerName::try_from(host.to_string()) else {
+        return Err(TlsError::Handshake(format!(
+            "{host:?} is not a host name TLS can check"
+        )));
+    };
+    let connector = tokio_rustls::TlsConnector::from(config);
+    match tokio::time::timeout(limit, connector.connect(name, under)).await {
+        Ok(Ok(tls)) => Ok(tls),
+        Ok(Err(error)) => Err(TlsError::from_handshake(&error, host)),
+        Err(_) => Err(TlsError::Timeout(limit.as_secs_f64())),
+    }
+}
+
+/// Taps a freshly accepted stream as a server that speaks both on one port: under and above
+/// TLS when the client starts a TLS handshake (its first byte is [`HANDSHAKE_RECORD`]) and
+/// `config` is given, plainly otherwise. A client that sends nothing by `deadline` is given
+/// to the plain path, whose server answers it (the lab's 408). Used by the lab and the proxy.
+///
+/// # Errors
+/// The TLS handshake's failure, in one sentence; it is recorded with the connection too.
+pub async fn accept(
+    stream: TcpStream,
+    conn: Option<ConnId>,
+    recorder: &Recorder,
+    config: Option<&Arc<rustls::ServerConfig>>,
+    deadline: tokio::time::Instant,
+) -> Result<Tap<Stream>, TlsError> {
+    let plain = |stream| Tap::new(Stream::Tcp(stream), recorder.clone(), conn, End::Server);
+    let Some(config) = config else {
+        return Ok(plain(stream));
+    };
+    let mut first = [0u8; 1];
+    // Peeking leaves the byte for whoever reads next.
+    let peeked = tokio::time::timeout_at(deadline, stream.peek(&mut first)).await;
+    if !matches!(peeked, Ok(Ok(1))) || first[0] != HANDSHAKE_RECORD {
+        return Ok(plain(stream));
+    }
+    let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+    server(stream, conn, recorder, config.clone(), left).await
 }
 
 /// Performs the server side of the TLS handshake on `tcp`, tapped as [`client`] is.

@@ -117,7 +117,10 @@ fn tcp_closed_by(c: &Connection) -> &'static str {
     match (c.requests().ended_us, c.responses().ended_us) {
         (Some(up), Some(down)) if down < up => "server",
         (Some(up), Some(down))
-            if up == down && Some(up) == c.closed_us && c.error.is_none() && c.label == "proxy" =>
+            if up == down
+                && Some(up) == c.closed_us
+                && c.error.is_none()
+                && c.label == crate::capture::PROXY_LABEL =>
         {
             "proxy"
         }

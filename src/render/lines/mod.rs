@@ -9,7 +9,9 @@ use serde::Serialize;
 
 use super::json::{FrameJson, HeadJson, MessageJson, Stamp, versioned};
 use super::refusal::BodyJson;
-use crate::capture::{Connection, Direction, HttpMessage, Learned, Transcript, Update};
+use crate::capture::{
+    Connection, Direction, HttpMessage, Layer, Learned, PROXY_LABEL as PROXY, Transcript, Update,
+};
 use crate::proto::Derivation;
 use crate::proto::handshake::{check_request, check_response};
 use crate::proto::http::{Head, StartLine};
@@ -79,6 +81,18 @@ pub struct ListeningJson {
     pub listen: String,
     /// Where it relays.
     pub upstream: String,
+    /// With `--tls`: the certificate clients are served, and where its CA was saved.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tls: Option<ListeningTlsJson>,
+}
+
+/// The certificate a proxy with `--tls` serves.
+#[derive(Debug, Serialize)]
+pub struct ListeningTlsJson {
+    /// The CA's PEM file: what a client passes to `--ca`.
+    pub ca: String,
+    /// The server certificate's SHA-256 fingerprint, `AB:CD:…`.
+    pub fingerprint: String,
 }
 
 /// A connection opened.
@@ -173,6 +187,11 @@ pub struct TlsRecordJson {
     pub at: Stamp,
     /// "client-to-server" or "server-to-client".
     pub direction: &'static str,
+    /// For a proxied connection, whose TLS session it belongs to: "client" (client ⇄
+    /// proxy) or "upstream" (proxy ⇄ upstream). Each side has its own session; the
+    /// WebSocket bytes inside are the same, shown once. Absent elsewhere.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub side: Option<&'static str>,
     /// Index within the direction.
     pub index: u64,
     /// Its offset in its direction's bytes on the wire.
@@ -389,7 +408,10 @@ fn learned_lines(
 ) {
     match (direction, learned) {
         // Frames and messages are picked (see `picked`) and laid out by `Picked::line`.
-        (_, Learned::Record(index)) => lines.extend(record(c, direction, index, stamp)),
+        (_, Learned::Record(index)) => lines.extend(record(c, Layer::Tls, direction, index, stamp)),
+        (_, Learned::UpstreamRecord(index)) => {
+            lines.extend(record(c, Layer::UpstreamTls, direction, index, stamp));
+        }
         (Direction::ClientToServer, Learned::Head(i)) => {
             if let Some(request) = c.requests().http.get(i) {
                 let checks = check_request(&request.head);
@@ -511,33 +533,49 @@ fn handshake(
 
 fn record(
     c: &Connection,
+    layer: Layer,
     direction: Direction,
     index: u64,
     stamp: &impl Fn(u64) -> Stamp,
 ) -> Option<Line> {
-    let tls = c.tls.as_ref()?;
+    let tls = c.tls_at(layer)?;
     let sealed = find(&tls.flow(direction).records, index, |s| s.record.index)?;
     Some(Line::TlsRecord(tls_record(
         c,
+        layer,
         direction,
         &sealed.record,
         stamp(sealed.at_us),
     )))
 }
 
-/// The object of one TLS record, as a line and in `connect --json`'s `tls_records`.
-pub fn tls_record(c: &Connection, direction: Direction, r: &TlsRecord, at: Stamp) -> TlsRecordJson {
+/// The object of one TLS record of the layer at `layer`, as a line and in `connect --json`'s
+/// `tls_records`.
+pub fn tls_record(
+    c: &Connection,
+    layer: Layer,
+    direction: Direction,
+    r: &TlsRecord,
+    at: Stamp,
+) -> TlsRecordJson {
+    // A proxied connection has two sides, each its own TLS session.
+    let side = match layer {
+        Layer::UpstreamTls => Some("upstream"),
+        _ if c.label == PROXY => Some("client"),
+        _ => None,
+    };
     TlsRecordJson {
         kind: "tls-record",
         at,
         direction: direction.name(),
+        side,
         index: r.index,
         offset: r.offset,
         content_type: r.content_type.name(),
         version: r.version,
         payload_len: r.length,
         summary: super::tls::record_summary(r),
-        carried: super::tls::carried_note(c, direction, r.index),
+        carried: super::tls::carried_note(c, layer, direction, r.index),
     }
 }
 
@@ -598,6 +636,14 @@ fn updates(c: &Connection) -> Vec<Update> {
                 records
                     .iter()
                     .map(|s| learned(Learned::Record(s.record.index))),
+            );
+        }
+        if let Some(tls) = &c.upstream_tls {
+            let records = &tls.flow(direction).records;
+            all.extend(
+                records
+                    .iter()
+                    .map(|s| learned(Learned::UpstreamRecord(s.record.index))),
             );
         }
     }
