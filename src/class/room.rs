@@ -101,13 +101,17 @@ impl Room {
         fresh_token: String,
     ) -> Result<Admitted, Closing> {
         self.clock += 1;
+        // A token resumes its place whether or not its old connection still looks open: a
+        // network that drops without a FIN leaves it so, and the new connection replaces it.
         let found = resume.and_then(|t| {
             self.students
                 .iter()
-                .find(|(_, s)| !s.connected && super::code::equal(&s.token, t))
+                .find(|(_, s)| super::code::equal(&s.token, t))
                 .map(|(id, _)| *id)
         });
-        if self.connected() >= self.max {
+        let taking_over =
+            found.is_some_and(|id| self.students.get(&id).is_some_and(|s| s.connected));
+        if !taking_over && self.connected() >= self.max {
             return Err(Closing::Full);
         }
         if let Some(s) = found.and_then(|id| self.students.get_mut(&id)) {
