@@ -101,6 +101,10 @@ pub enum Command {
     NextCheck,
     /// The step's previous check (self-paced, from the check panel).
     PrevCheck,
+    /// A student in a class: follow the presenter again.
+    Follow,
+    /// The presenter in a class: open or close the roster.
+    Roster,
 }
 
 /// Keys on the lesson menu.
@@ -158,6 +162,7 @@ pub fn lesson(key: Key, in_check: bool, in_pane: bool) -> Option<Command> {
         Key::Tab => Command::NextFocus,
         Key::Char('r') => Command::Rerun,
         Key::Char('i') => Command::Input,
+        Key::Char('f') => Command::Follow,
         _ => return None,
     })
 }
@@ -197,6 +202,7 @@ pub fn present(key: Key, in_pane: bool) -> Option<Command> {
         Key::Char('.') => Command::Blank,
         Key::Char('r') => Command::Rerun,
         Key::Char('i') => Command::Input,
+        Key::Char('R') => Command::Roster,
         _ => return None,
     })
 }
@@ -244,6 +250,7 @@ pub const HELP_PRESENT: &[(&str, &str)] = &[
     (".", "blank the screen; any key brings it back"),
     ("r", "run the live action again"),
     ("i", "type the room's value, where the step allows"),
+    ("R", "with --class: the roster of who is connected"),
     ("q", "quit; the lesson reopens at this step"),
     ("?", "this help"),
 ];

@@ -9,6 +9,14 @@ use super::limits::MAX_NAME_CHARS;
 /// with it a screen's columns, Unicode TR #9), runs of spaces made one, cut to
 /// [`MAX_NAME_CHARS`] characters.
 pub fn neutralise(raw: &str) -> String {
+    let mut out: String = clean(raw).chars().take(MAX_NAME_CHARS).collect();
+    out.truncate(out.trim_end().len());
+    out
+}
+
+/// As [`neutralise`], without the cut: for sentences from the other end (a close reason),
+/// which are drawn whole.
+pub fn clean(raw: &str) -> String {
     let mut out = String::new();
     let mut chars = raw.chars().peekable();
     while let Some(c) = chars.next() {
@@ -37,7 +45,6 @@ pub fn neutralise(raw: &str) -> String {
         }
         out.push(c);
     }
-    let mut out: String = out.trim_end().chars().take(MAX_NAME_CHARS).collect();
     out.truncate(out.trim_end().len());
     out
 }

@@ -7,6 +7,7 @@ pub mod decode;
 pub mod grade;
 pub mod handout;
 pub mod inspect;
+pub mod join;
 pub mod learn;
 pub mod lesson;
 pub mod lessons;

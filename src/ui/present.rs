@@ -36,24 +36,25 @@ pub(super) fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     // The same areas clicks are resolved against (`app::layout`).
     let areas = layout::present_areas(app, area, notes);
     let (title, notes_area, footer) = (areas.title, areas.check, areas.keys);
-    frame.render_widget(
-        Paragraph::new(Line::from(vec![
-            Span::styled(format!(" {} ", step.title), theme.heading),
-            Span::styled(
-                format!("   {} / {}", view.step + 1, lesson.steps.len()),
-                theme.dim,
-            ),
-            Span::styled(
-                if step.checks.len() > 1 {
-                    format!(" · question {} of {}", view.check + 1, step.checks.len())
-                } else {
-                    String::new()
-                },
-                theme.dim,
-            ),
-        ])),
-        title,
-    );
+    let mut spans = vec![
+        Span::styled(format!(" {} ", step.title), theme.heading),
+        Span::styled(
+            format!("   {} / {}", view.step + 1, lesson.steps.len()),
+            theme.dim,
+        ),
+        Span::styled(
+            if step.checks.len() > 1 {
+                format!(" · question {} of {}", view.check + 1, step.checks.len())
+            } else {
+                String::new()
+            },
+            theme.dim,
+        ),
+    ];
+    if let Some(link) = &app.link {
+        spans.extend(super::class::room_spans(link, theme));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), title);
     // After the title, so that the title's paragraph does not paint over it.
     if app.class.clock {
         frame.render_widget(
@@ -63,7 +64,31 @@ pub(super) fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     }
     let has_pane = !step.actions.is_empty();
     let (prose_area, pane_area) = (areas.prose, areas.pane);
-    let lines = question(app, theme, revealed);
+    let mut lines = question(app, theme, revealed);
+    if let Some(link) = &app.link {
+        if revealed && let Some(check) = step.checks.get(view.check) {
+            let value = match view.live.get(view.step) {
+                Some(crate::app::Live::Done(runs)) => app
+                    .capture
+                    .as_deref()
+                    .and_then(|t| computed(step, check, runs, t))
+                    .and_then(Result::ok),
+                _ => None,
+            };
+            // After the answer and its feedback, which the reveal puts first.
+            let at = lines
+                .iter()
+                .position(|l| l.spans.is_empty() && l.width() == 0)
+                .map_or(lines.len(), |i| i);
+            let chart = super::class::chart(link, check, value.as_deref(), theme);
+            lines.splice(at..at, chart);
+        }
+        // The line a student types, on the projector, above the step.
+        if let Some(join) = super::class::join_line(link, theme) {
+            lines.insert(0, Line::default());
+            lines.insert(0, join);
+        }
+    }
     // Spare and large as a terminal allows: bold text, a margin, room between paragraphs.
     let padded = Block::default().padding(ratatui::widgets::Padding::horizontal(2));
     let lines: Vec<Line> = lines
