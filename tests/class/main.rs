@@ -2,5 +2,6 @@
 //! answering, resuming after a drop, and refusing what breaks the class protocol's rules.
 
 mod client;
+mod follow;
 mod hub;
 mod refusals;
