@@ -110,7 +110,7 @@ pub struct TlsArgs {
 /// `wslab present`.
 #[derive(Debug, Clone, Args)]
 #[command(
-    after_help = "Keys: → next step · ← back · Enter reveal the answer · . blank the screen · s speaker notes · J K scroll them · t clock · Tab the pane's keys · [ ] pane · R roster (--class) · ? all keys · q quit\n\nWith --class, students run `wslab join URL --code CODE`; quitting ends the class for everyone (close 1001). The class channel's protocol is in docs/classroom.md.\n\nNot yet available: --tls (wss:// for the class channel), --notes-for (speaker notes on a second terminal) and join --remote-lab."
+    after_help = "Keys: → next step · ← back · Enter reveal the answer · . blank the screen · s speaker notes · J K scroll them · t clock · Tab the pane's keys · [ ] pane · R roster (--class) · ? all keys · q quit\n\nWith --class, students run `wslab join URL --code CODE`; quitting ends the class for everyone (close 1001). The class channel's protocol is in docs/classroom.md.\n\n--notes-for URL prints the speaker notes in a second terminal as the presenter moves.\n\nNot yet available: --tls (wss:// for the class channel) and join --remote-lab."
 )]
 pub struct PresentArgs {
     /// The lesson: its id or number. Without one, the menu opens first. A lesson left
@@ -145,12 +145,17 @@ pub struct PresentArgs {
     /// reach the projected screen.
     #[arg(long, requires = "class")]
     pub show_names: bool,
+    /// Speaker notes on a second terminal: attach to the presenter's class hub at URL on
+    /// this machine and print, at every step change, the step's notes, the answer, the time
+    /// on the step and the room's counts and names. Plain text, not yet a full screen.
+    #[arg(long, value_name = "URL", conflicts_with_all = ["class", "lesson"])]
+    pub notes_for: Option<String>,
 }
 
 /// `wslab join`.
 #[derive(Debug, Clone, Args)]
 #[command(
-    after_help = "Keys: as in a lesson, plus f to follow the presenter again after looking around. Your answers go to the class; each step runs on your own machine against your own lab, so the bytes you see are yours.\n\nNot yet available: --remote-lab (running the steps against the presenter's lab), wss:// for the class channel (present --tls), and the speaker notes terminal (present --notes-for).\n\nExample:\n  wslab join ws://192.168.1.20:41234 --code K7M2PQ --name Ada"
+    after_help = "Keys: as in a lesson, plus f to follow the presenter again after looking around. Your answers go to the class; each step runs on your own machine against your own lab, so the bytes you see are yours.\n\nNot yet available: --remote-lab (running the steps against the presenter's lab) and wss:// for the class channel (present --tls).\n\nExample:\n  wslab join ws://192.168.1.20:41234 --code K7M2PQ --name Ada"
 )]
 pub struct JoinArgs {
     /// The class hub, as the projector shows it: ws://host:port.

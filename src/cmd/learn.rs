@@ -42,6 +42,9 @@ pub fn run(
     let dir = present
         .and_then(|p| p.lessons.as_deref())
         .or(args.lessons.as_deref());
+    if let Some(url) = present.and_then(|p| p.notes_for.as_deref()) {
+        return super::notes::run(url, dir);
+    }
     let wanted = present.and_then(|p| p.lesson.as_deref());
     let step = present.and_then(|p| p.step);
     let class = match present.filter(|p| p.class) {

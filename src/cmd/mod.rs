@@ -11,6 +11,7 @@ pub mod join;
 pub mod learn;
 pub mod lesson;
 pub mod lessons;
+pub mod notes;
 pub mod proxy;
 pub mod serve;
 pub mod signals;

@@ -46,7 +46,13 @@ pub(crate) async fn start(setup: ClassSetup, app: &mut App) -> std::io::Result<C
             show_names,
         } => {
             let code = options.code.clone();
+            let notes_key = options.notes_key.clone();
             let hub = Hub::start(options).await?;
+            // The notes terminal (`present --notes-for`) on this machine reads the key here;
+            // students never see it. Without a data directory there is no notes terminal.
+            if let Some(dir) = crate::files::store::data_dir() {
+                let _ = write_notes_key(&dir, hub.local_addr().port(), &notes_key);
+            }
             let line = format!("wslab join ws://{} --code {code}", hub.local_addr());
             app.link = Some(Link::presenter(line, show_names));
             // A lesson opened from the command line is where the class starts.
@@ -154,4 +160,22 @@ pub(crate) async fn finish(io: Option<ClassIo>) {
         }
         None => {}
     }
+}
+
+/// Where the notes key of the hub on `port` is kept.
+pub fn notes_key_path(dir: &std::path::Path, port: u16) -> std::path::PathBuf {
+    dir.join("class").join(format!("{port}.notes-key"))
+}
+
+/// Writes the notes key, readable and writable by its owner alone.
+fn write_notes_key(dir: &std::path::Path, port: u16, key: &str) -> std::io::Result<()> {
+    let path = notes_key_path(dir, port);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    std::io::Write::write_all(&mut options.open(path)?, key.as_bytes())
 }

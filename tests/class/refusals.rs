@@ -173,3 +173,43 @@ async fn a_student_who_drops_resumes_at_the_current_step_and_counts_once() {
     until(&hub, |v| v.tally.connected == 1 && v.names == ["Ada"]).await;
     hub.end().await;
 }
+
+#[tokio::test]
+async fn the_notes_role_needs_the_notes_key_and_hears_the_room() {
+    let hub = hub(10).await;
+    let addr = hub.local_addr();
+    // A student who knows the join code cannot read the notes.
+    let mut student = open(addr, &wslab::class::join::query(CODE, "", None, true)).await;
+    expect(closed(&mut student).await, Closing::WrongCode);
+    let mut notes = open(addr, &wslab::class::join::query("NOTESKEY", "", None, true)).await;
+    assert!(matches!(
+        next(&mut notes).await,
+        Some(FromHub::Welcome { .. })
+    ));
+    let (_ada, _) = join(addr, "\u{1b}[1mAda", None).await;
+    loop {
+        match next(&mut notes).await.unwrap() {
+            FromHub::Room {
+                connected: 1,
+                names,
+                ..
+            } => {
+                assert_eq!(names, ["Ada"]);
+                break;
+            }
+            FromHub::Room { .. } => {}
+            other => panic!("{other:?}"),
+        }
+    }
+    hub.moved(at(2, 0));
+    loop {
+        match next(&mut notes).await.unwrap() {
+            FromHub::Step { at: a } => {
+                assert_eq!(a, at(2, 0));
+                break;
+            }
+            FromHub::Room { .. } => {}
+            other => panic!("{other:?}"),
+        }
+    }
+}
