@@ -53,8 +53,21 @@ pub(crate) async fn start(setup: ClassSetup, app: &mut App) -> std::io::Result<C
             if let Some(dir) = crate::files::store::data_dir() {
                 let _ = write_notes_key(&dir, hub.local_addr().port(), &notes_key);
             }
-            let line = format!("wslab join ws://{} --code {code}", hub.local_addr());
+            let addr = hub.local_addr();
+            let ip = crate::net::class::hub::reachable_ip(addr.ip()).unwrap_or(addr.ip());
+            let line = format!(
+                "wslab join ws://{} --code {code}",
+                std::net::SocketAddr::new(ip, addr.port())
+            );
             app.link = Some(Link::presenter(line, show_names));
+            // Said on the console before the screen opened, and again on the screen, which
+            // covers the console.
+            if !hub.local_addr().ip().is_loopback() {
+                app.status = Some(format!(
+                    "The class hub listens on {}: anyone on that network can reach it, and only the join code keeps them out.",
+                    hub.local_addr().ip()
+                ));
+            }
             // A lesson opened from the command line is where the class starts.
             if let Some(at) = crate::app::class::position(app) {
                 hub.moved(at);

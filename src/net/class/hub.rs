@@ -409,3 +409,15 @@ impl Central {
         }
     }
 }
+
+/// The address students type for a hub bound to every interface (`0.0.0.0` or `::`): this
+/// machine's address on the route to the outside, found by connecting a UDP socket (which
+/// sends nothing) to a documentation address (RFC 5737's TEST-NET-1); `None` without a route.
+pub fn reachable_ip(bound: std::net::IpAddr) -> Option<std::net::IpAddr> {
+    if !bound.is_unspecified() {
+        return Some(bound);
+    }
+    let socket = std::net::UdpSocket::bind((bound, 0)).ok()?;
+    socket.connect(("192.0.2.1", 9)).ok()?;
+    socket.local_addr().ok().map(|a| a.ip())
+}
