@@ -110,7 +110,7 @@ pub struct TlsArgs {
 /// `wslab present`.
 #[derive(Debug, Clone, Args)]
 #[command(
-    after_help = "Keys: → next step · ← back · Enter reveal the answer · . blank the screen · s speaker notes · J K scroll them · t clock · Tab the pane's keys · [ ] pane · ? all keys · q quit"
+    after_help = "Keys: → next step · ← back · Enter reveal the answer · . blank the screen · s speaker notes · J K scroll them · t clock · Tab the pane's keys · [ ] pane · R roster (--class) · ? all keys · q quit\n\nWith --class, students run `wslab join URL --code CODE`; quitting ends the class for everyone (close 1001). The class channel's protocol is in docs/classroom.md.\n\n--notes-for URL prints the speaker notes in a second terminal as the presenter moves.\n\nNot yet available: --tls (wss:// for the class channel) and join --remote-lab."
 )]
 pub struct PresentArgs {
     /// The lesson: its id or number. Without one, the menu opens first. A lesson left
@@ -120,6 +120,54 @@ pub struct PresentArgs {
     #[arg(long, value_name = "N", requires = "lesson", value_parser = clap::value_parser!(u16).range(1..))]
     pub step: Option<u16>,
     /// A folder of lessons laid over the built-in ones.
+    #[arg(long, value_name = "DIR")]
+    pub lessons: Option<std::path::PathBuf>,
+    /// Run a class hub beside the screen: students join with `wslab join` (the projector
+    /// shows the line to type), follow every step, and answer; the room's count and, on
+    /// reveal, its answers show on this screen. R opens the roster.
+    #[arg(long)]
+    pub class: bool,
+    /// With --class: listen on this address instead of loopback (127.0.0.1), such as
+    /// 0.0.0.0 for a room's network. Anyone who can reach it can try the join code.
+    #[arg(long, value_name = "ADDR", requires = "class")]
+    pub bind: Option<std::net::IpAddr>,
+    /// With --class: the port to listen on; without it, a free one.
+    #[arg(long, value_name = "PORT", requires = "class")]
+    pub port: Option<u16>,
+    /// With --class: the join code, for a scripted class (6 to 32 characters of
+    /// ABCDEFGHJKMNPQRSTUVWXYZ23456789); without it, a random one.
+    #[arg(long, value_name = "CODE", requires = "class")]
+    pub code: Option<String>,
+    /// With --class: how many students may be connected at once.
+    #[arg(long, value_name = "N", default_value_t = 200, requires = "class", value_parser = clap::value_parser!(u16).range(1..=5000))]
+    pub max_students: u16,
+    /// With --class: the roster (R) lists the students' names. Without it, names never
+    /// reach the projected screen.
+    #[arg(long, requires = "class")]
+    pub show_names: bool,
+    /// Speaker notes on a second terminal: attach to the presenter's class hub at URL on
+    /// this machine and print, at every step change, the step's notes, the answer, the time
+    /// on the step and the room's counts and names. Plain text, not yet a full screen.
+    #[arg(long, value_name = "URL", conflicts_with_all = ["class", "lesson"])]
+    pub notes_for: Option<String>,
+}
+
+/// `wslab join`.
+#[derive(Debug, Clone, Args)]
+#[command(
+    after_help = "Keys: as in a lesson, plus f to follow the presenter again after looking around. Your answers go to the class; each step runs on your own machine against your own lab, so the bytes you see are yours.\n\nNot yet available: --remote-lab (running the steps against the presenter's lab) and wss:// for the class channel (present --tls).\n\nExample:\n  wslab join ws://192.168.1.20:41234 --code K7M2PQ --name Ada"
+)]
+pub struct JoinArgs {
+    /// The class hub, as the projector shows it: ws://host:port.
+    pub url: String,
+    /// The join code on the projector.
+    #[arg(long, value_name = "CODE")]
+    pub code: String,
+    /// Your name in the roster (at most 64 bytes; control characters and escape sequences
+    /// are removed).
+    #[arg(long, value_name = "NAME", default_value = "")]
+    pub name: String,
+    /// A folder of lessons laid over the built-in ones (the presenter's, if they use one).
     #[arg(long, value_name = "DIR")]
     pub lessons: Option<std::path::PathBuf>,
 }
@@ -153,6 +201,9 @@ pub enum Command {
     Handout(HandoutArgs),
     /// Present lessons to a class: large prose, one live pane, speaker notes on a key.
     Present(PresentArgs),
+    /// Join a class that `wslab present --class` runs: follow the presenter, answer, run
+    /// every step on your own machine.
+    Join(JoinArgs),
     /// An interactive WebSocket client console: send anything, see every frame explained.
     Inspect(InspectArgs),
     /// List the lessons, or check lesson files for errors.

@@ -9,6 +9,7 @@
 
 pub mod app;
 pub mod capture;
+pub mod class;
 pub mod cli;
 pub mod cmd;
 pub mod export;

@@ -18,6 +18,7 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         None => cmd::learn::run(&cli.learn, None, cli.color),
         Some(Command::Present(args)) => cmd::learn::run(&cli.learn, Some(args), cli.color),
+        Some(Command::Join(args)) => cmd::join::run(args, &cli.learn, cli.color),
         Some(Command::Inspect(args)) => cmd::inspect::run(args, &cli.learn, cli.color),
         Some(Command::Accept(args)) => cmd::accept::run(args, palette, &mut out),
         Some(Command::Decode(args)) => cmd::decode::run(args, palette, &mut out),

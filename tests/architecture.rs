@@ -18,26 +18,33 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("hexinput", &[]),
     ("proto", &["hexinput"]),
     ("routes", &[]),
+    ("class", &[]),
     ("capture", &["proto"]),
     ("lesson", &["proto", "capture", "hexinput", "routes"]),
     ("render", &["proto", "capture", "lesson", "hexinput"]),
     ("export", &["proto", "capture", "render"]),
     ("grade", &["proto", "capture", "render"]),
-    ("net", &["proto", "capture", "routes"]),
+    ("net", &["proto", "capture", "routes", "class"]),
     (
         "run",
         &[
             "proto", "capture", "hexinput", "lesson", "render", "net", "routes", "grade",
         ],
     ),
-    ("app", &["proto", "capture", "hexinput", "lesson", "render"]),
-    ("ui", &["proto", "capture", "lesson", "render", "app"]),
+    (
+        "app",
+        &["proto", "capture", "hexinput", "lesson", "render", "class"],
+    ),
+    (
+        "ui",
+        &["proto", "capture", "lesson", "render", "app", "class"],
+    ),
     ("files", &["proto", "capture", "export", "net", "app"]),
     (
         "tui",
         &[
             "proto", "capture", "hexinput", "lesson", "render", "export", "net", "run", "app",
-            "ui", "files", "signals",
+            "ui", "files", "signals", "class",
         ],
     ),
     ("signals", &[]),
@@ -46,14 +53,14 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "cmd",
         &[
             "proto", "capture", "hexinput", "lesson", "render", "export", "net", "run", "app",
-            "ui", "files", "tui", "cli", "routes", "grade", "signals",
+            "ui", "files", "tui", "cli", "routes", "grade", "signals", "class",
         ],
     ),
 ];
 
 /// The layers that do no I/O: they take bytes and values and return values.
 const PURE: &[&str] = &[
-    "proto", "routes", "hexinput", "capture", "lesson", "render", "export", "grade",
+    "proto", "routes", "hexinput", "capture", "lesson", "render", "export", "grade", "class",
 ];
 
 /// Paths a pure layer never names: the runtime, the terminal, the file system, the network,

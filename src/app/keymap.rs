@@ -108,6 +108,10 @@ pub enum Command {
     ShiftLeft,
     /// Shift the prose's wide code and diagram rows right, to see their end.
     ShiftRight,
+    /// A student in a class: follow the presenter again.
+    Follow,
+    /// The presenter in a class: open or close the roster.
+    Roster,
 }
 
 /// Keys on the lesson menu.
@@ -168,6 +172,7 @@ pub fn lesson(key: Key, in_check: bool, in_pane: bool) -> Option<Command> {
         Key::Char('z') => Command::Zoom,
         Key::Char('<') => Command::ShiftLeft,
         Key::Char('>') => Command::ShiftRight,
+        Key::Char('f') => Command::Follow,
         _ => return None,
     })
 }
@@ -210,6 +215,7 @@ pub fn present(key: Key, in_pane: bool) -> Option<Command> {
         Key::Char('z') => Command::Zoom,
         Key::Char('<') => Command::ShiftLeft,
         Key::Char('>') => Command::ShiftRight,
+        Key::Char('R') => Command::Roster,
         _ => return None,
     })
 }
@@ -264,6 +270,7 @@ pub const HELP_PRESENT: &[(&str, &str)] = &[
     (".", "blank the screen; any key brings it back"),
     ("r", "run the live action again"),
     ("i", "type the room's value, where the step allows"),
+    ("R", "with --class: the roster of who is connected"),
     ("q", "quit; the lesson reopens at this step"),
     ("?", "this help"),
 ];

@@ -4,6 +4,7 @@
 //! No I/O and no drawing here, so every key sequence is testable without a terminal.
 
 pub mod card;
+pub mod class;
 pub mod craft;
 mod extent;
 pub mod filter;
@@ -204,6 +205,12 @@ pub enum Effect {
     Save,
     /// Leave.
     Quit,
+    /// Class: the presenter is here now; every student follows.
+    ClassMove(crate::class::Position),
+    /// Class: the presenter revealed this check's answer.
+    ClassReveal(crate::class::Position),
+    /// Class: a student's message to the hub (an answer).
+    ClassSend(crate::class::FromStudent),
 }
 
 /// What happens to the app.
@@ -262,6 +269,8 @@ pub enum Msg {
         /// What the action says.
         line: String,
     },
+    /// Something from the class channel.
+    Class(class::ClassMsg),
     /// A step's actions ran.
     Ran {
         /// Which lesson.
@@ -305,6 +314,8 @@ pub struct App {
     pub size: (u16, u16),
     /// The presenter's tools (classroom mode).
     pub class: Classroom,
+    /// The class over the network: the presenter's room or a student's link; `None` alone.
+    pub link: Option<class::Link>,
 }
 
 impl App {
@@ -336,6 +347,7 @@ impl App {
             quit: false,
             size: (80, 24),
             class: Classroom::default(),
+            link: None,
         }
     }
 

@@ -11,9 +11,22 @@ use crate::lesson::model::{CheckKind, InputField};
 use crate::lesson::outcome::ActionRun;
 use crate::render::lesson::computed;
 
-/// Applies `msg` to `app`; returns what the event loop must do.
+/// Applies `msg` to `app`; returns what the event loop must do. In a class, a presenter's
+/// move or reveal, however it came about, becomes an effect for the hub.
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
+    let before = super::class::position(app);
+    let was_revealed = matches!(app.mode, Mode::Present { revealed: true, .. });
+    let mut effects = apply(app, msg);
+    effects.extend(super::class::presenter_effects(app, before, was_revealed));
+    effects
+}
+
+fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
     match msg {
+        Msg::Class(m) => {
+            let follow = super::class::received(app, m);
+            followed(app, follow)
+        }
         Msg::Key(key) => key_pressed(app, key),
         Msg::Scroll(lines) => {
             let command = if lines < 0 {
@@ -303,8 +316,22 @@ fn command_given(app: &mut App, command: Command) -> Vec<Effect> {
             }
             effects
         }
-        Command::NextStep => go_to_step(app, 1),
-        Command::PrevStep => go_to_step(app, -1),
+        Command::NextStep => {
+            super::class::looked_around(app);
+            go_to_step(app, 1)
+        }
+        Command::PrevStep => {
+            super::class::looked_around(app);
+            go_to_step(app, -1)
+        }
+        Command::Follow => {
+            let follow = super::class::follow_again(app);
+            followed(app, follow)
+        }
+        Command::Roster => {
+            super::class::toggle_roster(app);
+            Vec::new()
+        }
         Command::NextCheck => {
             to_check(app, 1);
             Vec::new()
@@ -578,7 +605,7 @@ fn answering(app: &mut App) -> Option<&mut Answering> {
     view.answers.get_mut(view.step)?.get_mut(view.check)
 }
 
-fn go_to_step(app: &mut App, delta: isize) -> Vec<Effect> {
+pub(super) fn go_to_step(app: &mut App, delta: isize) -> Vec<Effect> {
     let Some((lesson, view)) = app.current() else {
         return Vec::new();
     };
@@ -766,6 +793,8 @@ fn submit(app: &mut App) -> Vec<Effect> {
         app.progress.lesson(&id).checks.insert(key);
         effects.push(Effect::Save);
     }
+    // In a class the first answer to each check also goes to the hub.
+    effects.extend(super::class::answered(app, &given));
     // A prediction made: now the bytes can settle it.
     effects.extend(run_if_needed(app));
     effects
@@ -859,4 +888,47 @@ fn clamp(app: &mut App) {
             view.cursor = view.cursor.min(last);
         }
     }
+}
+
+/// A student's screen following the presenter: to the lesson, step and check the hub said,
+/// then the sentence that goes with it.
+fn followed(app: &mut App, follow: super::class::Follow) -> Vec<Effect> {
+    let effects = follow.to.map(|at| go_to(app, &at)).unwrap_or_default();
+    if let Some(sentence) = follow.then {
+        app.status = Some(sentence);
+    }
+    effects
+}
+
+/// Opens the lesson, step and check at `at`.
+fn go_to(app: &mut App, at: &crate::class::Position) -> Vec<Effect> {
+    let Some(index) = app.lessons.iter().position(|l| l.id == at.lesson) else {
+        app.status = Some(format!(
+            "The presenter is on lesson '{}', which this wslab does not have.",
+            crate::class::names::neutralise(&at.lesson)
+        ));
+        return Vec::new();
+    };
+    let mut effects = Vec::new();
+    if app.lesson.as_ref().is_none_or(|v| v.index != index) {
+        effects.extend(app.open(index));
+    }
+    let steps = app.lessons[index].steps.len();
+    let step = (at.step as usize).min(steps.saturating_sub(1));
+    let current = app.lesson.as_ref().map_or(0, |v| v.step);
+    if step != current || app.lesson.as_ref().is_some_and(|v| v.ended) {
+        if let Some(view) = app.lesson.as_mut() {
+            view.ended = false;
+        }
+        let delta = isize::try_from(step).unwrap_or(0) - isize::try_from(current).unwrap_or(0);
+        effects.extend(go_to_step(app, delta));
+    }
+    let checks = app.step().map_or(0, |s| s.checks.len());
+    if let Some(view) = app.lesson.as_mut() {
+        view.check = (at.check as usize).min(checks.saturating_sub(1));
+        if checks > 0 {
+            view.focus = Focus::Check;
+        }
+    }
+    effects
 }

@@ -10,8 +10,10 @@ use crate::app::{App, Mode};
 use crate::cli::{ColorChoice, LearnArgs, PresentArgs, ThemeChoice};
 use crate::files::store::{self, Store};
 use crate::lesson::Severity;
+use crate::net::class::HubOptions;
 use crate::run::Settings;
 use crate::tui;
+use crate::tui::class::ClassSetup;
 use crate::ui::{Theme, ThemeName};
 
 /// The theme `--theme` and `--color` ask for; `NO_COLOR` wins, as it promises users.
@@ -40,9 +42,52 @@ pub fn run(
     let dir = present
         .and_then(|p| p.lessons.as_deref())
         .or(args.lessons.as_deref());
+    if let Some(url) = present.and_then(|p| p.notes_for.as_deref()) {
+        return super::notes::run(url, dir);
+    }
     let wanted = present.and_then(|p| p.lesson.as_deref());
     let step = present.and_then(|p| p.step);
-    open(args, present.is_some(), (wanted, step), dir, color)
+    let class = match present.filter(|p| p.class) {
+        Some(p) => Some(hub_setup(p)?),
+        None => None,
+    };
+    open_with(args, present.is_some(), (wanted, step), dir, color, class)
+}
+
+/// `present --class`: the hub's address, code and bounds, checked before the terminal.
+fn hub_setup(p: &PresentArgs) -> anyhow::Result<ClassSetup> {
+    let ip = p
+        .bind
+        .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST));
+    if !ip.is_loopback() {
+        eprintln!(
+            "warning: the class hub listens on {ip}, so anyone on that network can reach it; only the join code keeps them out"
+        );
+    }
+    let code = match &p.code {
+        Some(c) => crate::class::code::check_chosen(c).map_err(BadInput)?,
+        None => random_code()?,
+    };
+    let notes_key = random_code()? + &random_code()?;
+    let mut options = HubOptions::new(
+        std::net::SocketAddr::new(ip, p.port.unwrap_or(0)),
+        code,
+        notes_key,
+    );
+    options.max_students = usize::from(p.max_students);
+    Ok(ClassSetup::Hub {
+        options,
+        show_names: p.show_names,
+    })
+}
+
+/// A fresh join code from the system's randomness.
+fn random_code() -> anyhow::Result<String> {
+    let mut random = [0u8; 64];
+    getrandom::fill(&mut random)
+        .map_err(|e| anyhow::anyhow!("no randomness for the join code: {e}"))?;
+    crate::class::code::from_random(&random)
+        .ok_or_else(|| anyhow::anyhow!("64 random bytes gave no join code; try again"))
 }
 
 /// Whether the terminal UI can run here: both ends are a terminal.
@@ -58,9 +103,25 @@ pub fn has_terminal() -> bool {
 pub fn open(
     args: &LearnArgs,
     present: bool,
+    wanted: (Option<&str>, Option<u16>),
+    dir: Option<&std::path::Path>,
+    color: ColorChoice,
+) -> anyhow::Result<ExitCode> {
+    open_with(args, present, wanted, dir, color, None)
+}
+
+#[allow(clippy::too_many_lines)] // One check after another, in the order they are said.
+/// As [`open`], with the class channel `class` beside the screen.
+///
+/// # Errors
+/// As [`open`]; and when the hub cannot listen.
+pub fn open_with(
+    args: &LearnArgs,
+    present: bool,
     (wanted, step): (Option<&str>, Option<u16>),
     dir: Option<&std::path::Path>,
     color: ColorChoice,
+    class: Option<ClassSetup>,
 ) -> anyhow::Result<ExitCode> {
     let library = super::lessons::library(dir)?;
     if library.lessons.is_empty() {
@@ -161,7 +222,13 @@ pub fn open(
         }
     }
     let store = store.unwrap_or_else(|| Store::new(std::env::temp_dir().join("wslab")));
-    let caught = tui::run(app, &theme(args.theme, color), &store, Settings::default())?;
+    let caught = tui::run_class(
+        app,
+        &theme(args.theme, color),
+        &store,
+        Settings::default(),
+        class,
+    )?;
     Ok(ended(caught))
 }
 

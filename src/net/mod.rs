@@ -1,6 +1,7 @@
 //! The only code that owns sockets. Every stream it opens or accepts goes through a [`Tap`],
 //! so that the Transcript holds exactly what crossed the wire.
 
+pub mod class;
 pub mod client;
 pub mod http_client;
 pub mod idle;

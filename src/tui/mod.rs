@@ -3,6 +3,7 @@
 //! and the one event loop that selects over keys, network results and signals, feeds them to
 //! `app::update`, carries out the effects, and draws.
 
+pub mod class;
 pub mod inspect;
 pub mod proxy_view;
 
@@ -39,17 +40,45 @@ enum Input {
 /// # Errors
 /// When the terminal cannot be set up or drawn to.
 pub fn run(
+    app: App,
+    theme: &Theme,
+    store: &Store,
+    settings: Settings,
+) -> anyhow::Result<Option<Caught>> {
+    run_class(app, theme, store, settings, None)
+}
+
+/// Runs the app as [`run`] does, with the class channel `class` beside it: the presenter's
+/// hub (`present --class`) or a student's connection (`join`).
+///
+/// # Errors
+/// When the hub's address cannot be bound, or the terminal cannot be set up or drawn to.
+pub fn run_class(
     mut app: App,
     theme: &Theme,
     store: &Store,
     settings: Settings,
+    class: Option<class::ClassSetup>,
 ) -> anyhow::Result<Option<Caught>> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()?;
+    let io = match class {
+        Some(setup) => Some(
+            runtime
+                .block_on(class::start(setup, &mut app))
+                .context("the class hub could not listen")?,
+        ),
+        None => None,
+    };
     let mut terminal = enter();
-    let result = runtime.block_on(event_loop(&mut terminal, &mut app, theme, store, settings));
+    let result = runtime.block_on(async {
+        let mut io = io;
+        let result = event_loop(&mut terminal, &mut app, theme, store, settings, io.as_mut()).await;
+        class::finish(io).await;
+        result
+    });
     leave();
     if let Err(e) = store.save(&app.progress) {
         store.log(&format!("saving progress failed: {e}"));
@@ -77,14 +106,20 @@ pub(crate) fn leave() {
     ratatui::restore();
 }
 
+#[allow(clippy::too_many_lines)] // One loop: its arms read best together.
 async fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     app: &mut App,
     theme: &Theme,
     store: &Store,
     settings: Settings,
+    mut class: Option<&mut class::ClassIo>,
 ) -> anyhow::Result<Option<Caught>> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Input>();
+    if let Some(io) = class.as_deref_mut() {
+        let tx = tx.clone();
+        class::forward(io, move |msg| tx.send(Input::App(msg)).is_ok());
+    }
     spawn_sources(&tx, app);
     let mut runner: Option<(usize, Arc<Runner>)> = None;
     // The capture's change count when the app last got a snapshot of it.
@@ -106,6 +141,9 @@ async fn event_loop(
     };
     loop {
         for effect in std::mem::take(&mut pending) {
+            if class::carry_out(class.as_deref(), &effect) {
+                continue;
+            }
             match effect {
                 Effect::Quit => return Ok(None),
                 Effect::Save => {
@@ -143,6 +181,7 @@ async fn event_loop(
                         run_step(app, Arc::clone(r), lesson, step, input, tx.clone());
                     }
                 }
+                Effect::ClassMove(_) | Effect::ClassReveal(_) | Effect::ClassSend(_) => {}
             }
         }
         // One consistent view of the capture per frame drawn, copied only when it changed.

@@ -32,18 +32,28 @@ pub(super) fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         ""
     };
     frame.render_widget(
-        Paragraph::new(Line::from(vec![
-            Span::styled(format!(" {number}. {} ", lesson.title), theme.heading),
-            Span::styled(
-                format!(
-                    "· step {} of {}: {}{running}",
-                    view.step + 1,
-                    lesson.steps.len(),
-                    step.title
+        Paragraph::new(Line::from(
+            vec![
+                Span::styled(format!(" {number}. {} ", lesson.title), theme.heading),
+                Span::styled(
+                    format!(
+                        "· step {} of {}: {}{running}",
+                        view.step + 1,
+                        lesson.steps.len(),
+                        step.title
+                    ),
+                    theme.dim,
                 ),
-                theme.dim,
-            ),
-        ])),
+            ]
+            .into_iter()
+            .chain(
+                app.link
+                    .as_ref()
+                    .map(|l| super::class::student_spans(l, theme))
+                    .unwrap_or_default(),
+            )
+            .collect::<Vec<_>>(),
+        )),
         title,
     );
     let has_pane = !step.actions.is_empty();

@@ -2,6 +2,7 @@
 //! here, the inspector's in `inspect`, the proxy view's in `proxy_view`). No I/O and no
 //! sockets here (tests/architecture.rs checks it); the event loops in `tui/` call them.
 
+mod class;
 mod craft;
 mod end;
 pub mod flow;
@@ -32,6 +33,9 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         (Screen::Lesson, _) if ended && !blank => end::draw(frame, app, theme),
         (Screen::Lesson, Mode::Learn) => lesson::draw(frame, app, theme),
         (Screen::Lesson, Mode::Present { .. }) => present::draw(frame, app, theme),
+    }
+    if app.screen == Screen::Lesson && !blank {
+        class::draw_roster(frame, app, theme);
     }
     if app.help {
         help::draw(frame, app, theme);

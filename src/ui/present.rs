@@ -37,24 +37,25 @@ pub(super) fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     // The same areas clicks are resolved against (`app::layout`).
     let areas = layout::present_areas(app, area, notes);
     let (title, notes_area, footer) = (areas.title, areas.check, areas.keys);
-    frame.render_widget(
-        Paragraph::new(Line::from(vec![
-            Span::styled(format!(" {} ", step.title), theme.heading),
-            Span::styled(
-                format!("   {} / {}", view.step + 1, lesson.steps.len()),
-                theme.dim,
-            ),
-            Span::styled(
-                if step.checks.len() > 1 {
-                    format!(" · question {} of {}", view.check + 1, step.checks.len())
-                } else {
-                    String::new()
-                },
-                theme.dim,
-            ),
-        ])),
-        title,
-    );
+    let mut spans = vec![
+        Span::styled(format!(" {} ", step.title), theme.heading),
+        Span::styled(
+            format!("   {} / {}", view.step + 1, lesson.steps.len()),
+            theme.dim,
+        ),
+        Span::styled(
+            if step.checks.len() > 1 {
+                format!(" · question {} of {}", view.check + 1, step.checks.len())
+            } else {
+                String::new()
+            },
+            theme.dim,
+        ),
+    ];
+    if let Some(link) = &app.link {
+        spans.extend(super::class::room_spans(link, theme));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), title);
     // After the title, so that the title's paragraph does not paint over it.
     if app.class.clock {
         frame.render_widget(
@@ -65,7 +66,9 @@ pub(super) fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     let has_pane = !step.actions.is_empty();
     let (prose_area, pane_area) = (areas.prose, areas.pane);
     // Spare and large as a terminal allows: bold text, a margin, room between paragraphs.
-    let pieces: Vec<Piece> = question(app, theme, revealed)
+    let mut pieces: Vec<Piece> = question(app, theme, revealed);
+    class_lines(app, theme, revealed, &mut pieces);
+    let pieces: Vec<Piece> = pieces
         .into_iter()
         .map(|p| Piece {
             line: p.line.patch_style(Modifier::BOLD),
@@ -102,6 +105,56 @@ pub(super) fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         Paragraph::new(footer_line(app, theme, usize::from(footer.width))),
         footer,
     );
+}
+
+/// In a class: the line a student types, above the step, and on reveal the room's answers as
+/// a chart after the answer's feedback.
+fn class_lines(app: &App, theme: &Theme, revealed: bool, pieces: &mut Vec<Piece>) {
+    let Some((lesson, view)) = app.current() else {
+        return;
+    };
+    let Some(step) = lesson.steps.get(view.step) else {
+        return;
+    };
+    if let Some(link) = &app.link {
+        if revealed && let Some(check) = step.checks.get(view.check) {
+            let value = match view.live.get(view.step) {
+                Some(crate::app::Live::Done(runs)) => app
+                    .capture
+                    .as_deref()
+                    .and_then(|t| computed(step, check, runs, t))
+                    .and_then(Result::ok),
+                _ => None,
+            };
+            // After the answer and its feedback, which the reveal puts first.
+            let at = pieces
+                .iter()
+                .position(|p| p.line.spans.is_empty() && p.line.width() == 0)
+                .map_or(pieces.len(), |i| i);
+            // The bars are a chart: cut at the edge like a table, never wrapped.
+            let chart = super::class::chart(link, check, value.as_deref(), theme)
+                .into_iter()
+                .map(|line| Piece { line, pre: true });
+            pieces.splice(at..at, chart);
+        }
+        // The line a student types, on the projector, above the step.
+        if let Some(join) = super::class::join_line(link, theme) {
+            let blank = Piece {
+                line: Line::default(),
+                pre: false,
+            };
+            pieces.splice(
+                0..0,
+                [
+                    Piece {
+                        line: join,
+                        pre: false,
+                    },
+                    blank,
+                ],
+            );
+        }
+    }
 }
 
 /// The speaker notes, as Markdown, scrolled as J and K left them; the title says where.

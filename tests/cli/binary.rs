@@ -562,3 +562,47 @@ fn a_lesson_or_step_that_does_not_exist_is_said_even_without_a_terminal() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).starts_with("wslab: the lesson menu needs a terminal;"));
 }
+
+/// Exit 2 and one line on stderr holding `part`.
+fn assert_one_sentence(out: &Output, part: &str) {
+    let err = stderr(out);
+    assert_eq!(out.status.code(), Some(2), "stderr: {err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains(part), "{err}");
+    assert!(!err.contains("panicked"));
+}
+
+#[test]
+fn join_refuses_a_bad_url_or_name_in_one_sentence() {
+    assert_one_sentence(
+        &wslab(&["join", "http://127.0.0.1:1", "--code", "K7M2PQ"], None),
+        "ws://",
+    );
+    let long = "n".repeat(65);
+    assert_one_sentence(
+        &wslab(
+            &[
+                "join",
+                "ws://127.0.0.1:1",
+                "--code",
+                "K7M2PQ",
+                "--name",
+                &long,
+            ],
+            None,
+        ),
+        "--name is 65 bytes",
+    );
+    assert_one_sentence(
+        &wslab(&["join", "ws://127.0.0.1:1", "--code", " "], None),
+        "--code is empty",
+    );
+}
+
+#[test]
+fn present_class_refuses_a_code_that_could_be_misread() {
+    assert_one_sentence(
+        &wslab(&["present", "1", "--class", "--code", "ABCDE0"], None),
+        "'0' is not one",
+    );
+}

@@ -3,6 +3,7 @@
 //! captures made by hand (`fixture`), with one smoke test on real sockets (`smoke`).
 //! Snapshots live in `tests/ui/snapshots/`.
 
+mod class_room;
 mod classroom;
 mod first_hour;
 mod fixture;
