@@ -6,7 +6,7 @@ use tokio::sync::mpsc;
 
 use crate::app::class::{ClassMsg, Link};
 use crate::app::{App, Effect, Msg};
-use crate::class::FromStudent;
+use crate::class::{FromHub, FromStudent};
 use crate::net::Recorder;
 use crate::net::class::student::{self, StudentEvent};
 use crate::net::class::{Hub, HubOptions, StudentOptions};
@@ -95,8 +95,13 @@ pub(crate) async fn start(setup: ClassSetup, app: &mut App) -> std::io::Result<C
 }
 
 /// Turns what the class channel says into the app's messages, through `send` (false once
-/// the loop is gone).
-pub(crate) fn forward(io: &mut ClassIo, send: impl Fn(Msg) -> bool + Send + 'static) {
+/// the loop is gone). A student the hub refuses before ever letting them in (a wrong code,
+/// a full class) gets `Err` with the sentence instead: there is no class to keep a screen
+/// for, so the screen ends and the command exits 1 with it.
+pub(crate) fn forward(
+    io: &mut ClassIo,
+    send: impl Fn(Result<Msg, String>) -> bool + Send + 'static,
+) {
     match io {
         ClassIo::Hub(hub) => {
             let mut view = hub.view();
@@ -107,7 +112,7 @@ pub(crate) fn forward(io: &mut ClassIo, send: impl Fn(Msg) -> bool + Send + 'sta
                         tally: v.tally,
                         names: v.names,
                     });
-                    if !send(msg) || view.changed().await.is_err() {
+                    if !send(Ok(msg)) || view.changed().await.is_err() {
                         return;
                     }
                 }
@@ -118,7 +123,23 @@ pub(crate) fn forward(io: &mut ClassIo, send: impl Fn(Msg) -> bool + Send + 'sta
                 return;
             };
             tokio::spawn(async move {
+                let mut welcomed = false;
                 while let Some(e) = events.recv().await {
+                    if let StudentEvent::Hub(FromHub::Welcome { .. }) = &e {
+                        welcomed = true;
+                    }
+                    if let StudentEvent::Closed {
+                        code,
+                        reason,
+                        last: true,
+                    } = &e
+                        && !welcomed
+                        && (4000..=4999).contains(code)
+                    {
+                        let said = format!("the class hub did not let you in ({code}): {reason}");
+                        send(Err(said));
+                        return;
+                    }
                     let msg = match e {
                         StudentEvent::Connected => {
                             ClassMsg::Line("connected to the class".to_owned())
@@ -138,7 +159,7 @@ pub(crate) fn forward(io: &mut ClassIo, send: impl Fn(Msg) -> bool + Send + 'sta
                             f64::from(u32::try_from(in_ms).unwrap_or(u32::MAX)) / 1000.0
                         )),
                     };
-                    if !send(Msg::Class(msg)) {
+                    if !send(Ok(Msg::Class(msg))) {
                         return;
                     }
                 }

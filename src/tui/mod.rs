@@ -32,6 +32,8 @@ enum Input {
     Ready(usize, Arc<Runner>),
     /// The input thread gone, or a signal (SIGINT, SIGTERM, SIGHUP) caught.
     Stop(Option<Caught>),
+    /// The class hub refused to let this student in: the sentence.
+    Refused(String),
 }
 
 /// Runs the app in the terminal until it quits; progress is saved through `store`. Gives the
@@ -118,7 +120,9 @@ async fn event_loop(
     let (tx, mut rx) = mpsc::unbounded_channel::<Input>();
     if let Some(io) = class.as_deref_mut() {
         let tx = tx.clone();
-        class::forward(io, move |msg| tx.send(Input::App(msg)).is_ok());
+        class::forward(io, move |msg| {
+            tx.send(msg.map_or_else(Input::Refused, Input::App)).is_ok()
+        });
     }
     spawn_sources(&tx, app);
     let mut runner: Option<(usize, Arc<Runner>)> = None;
@@ -218,6 +222,10 @@ async fn event_loop(
             Input::Stop(caught) => {
                 app.quit = true;
                 return Ok(caught);
+            }
+            Input::Refused(said) => {
+                app.quit = true;
+                return Err(anyhow::anyhow!(said));
             }
         }
     }

@@ -2,6 +2,8 @@
 //! in a child process: the terminal is given back as it was, an open connection gets a close
 //! frame with 1001, what was captured is kept, and the exit status is 128+N. The same screens
 //! left with q exit 0, which also shows that the terminal check below sees raw mode at all.
+//! And a screen that cannot begin (a student the class hub refuses) ends the same clean way,
+//! with one sentence and exit 1.
 
 #![cfg(unix)]
 
@@ -127,5 +129,29 @@ fn a_proxy_screen_ended_by_sigint_saves_and_exits_130() {
     assert!(stderr.contains("stopped by SIGINT"), "{stderr}");
     assert!(stderr.contains("the capture is saved in"), "{stderr}");
     assert!(path.exists(), "nothing saved");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_student_with_a_wrong_code_gets_one_sentence_exit_1_and_the_terminal_back() {
+    use wslab::net::class::{Hub, HubOptions};
+    let rt = runtime();
+    let options = HubOptions::new(
+        "127.0.0.1:0".parse().expect("an address"),
+        "K7M2PQ".to_owned(),
+        "NOTESKEY".to_owned(),
+    );
+    let hub = rt.block_on(Hub::start(options)).expect("the hub starts");
+    let url = format!("ws://{}", hub.local_addr());
+    let dir = folder("join");
+    let args = ["join", url.as_str(), "--code", "WRONG9", "--name", "Bob"];
+    let mut screen = OnPty::spawn(wslab(&dir, &args), 100, 30);
+    let (code, stderr) = screen.wait();
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(screen.restored(), "the terminal was left raw");
+    assert!(stderr.contains("did not let you in (4001)"), "{stderr}");
+    assert!(stderr.contains("join code is wrong"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "one sentence: {stderr}");
+    drop(hub);
     let _ = std::fs::remove_dir_all(&dir);
 }
