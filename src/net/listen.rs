@@ -34,6 +34,11 @@ pub fn parse(text: &str) -> Result<SocketAddr, String> {
             "'{text}' is not an address to listen on; write an IPv6 address in brackets, such as [::1]:{port}"
         ));
     }
+    resolve(host, port)
+}
+
+/// `host` resolved, its first IPv4 address taken when it has one.
+fn resolve(host: &str, port: u16) -> Result<SocketAddr, String> {
     let found: Vec<SocketAddr> = (host, port)
         .to_socket_addrs()
         .map_err(|e| format!("the host '{host}' could not be resolved: {e}"))?
@@ -68,16 +73,7 @@ pub fn parse_host(text: &str) -> Result<IpAddr, String> {
     if text.is_empty() {
         return Err("give an address to bind, such as 127.0.0.1 or 0.0.0.0".to_owned());
     }
-    let found: Vec<SocketAddr> = (text, 0)
-        .to_socket_addrs()
-        .map_err(|e| format!("the host '{text}' could not be resolved: {e}"))?
-        .collect();
-    found
-        .iter()
-        .find(|a| a.is_ipv4())
-        .or(found.first())
-        .map(SocketAddr::ip)
-        .ok_or_else(|| format!("the host '{text}' resolved to no address"))
+    resolve(text, 0).map(|a| a.ip())
 }
 
 fn port(text: &str) -> Result<u16, String> {

@@ -118,14 +118,7 @@ fn class_lines(app: &App, theme: &Theme, revealed: bool, pieces: &mut Vec<Piece>
     };
     if let Some(link) = &app.link {
         if revealed && let Some(check) = step.checks.get(view.check) {
-            let value = match view.live.get(view.step) {
-                Some(crate::app::Live::Done(runs)) => app
-                    .capture
-                    .as_deref()
-                    .and_then(|t| computed(step, check, runs, t))
-                    .and_then(Result::ok),
-                _ => None,
-            };
+            let value = live_value(app, view, step, check);
             // After the answer and its feedback, which the reveal puts first.
             let at = pieces
                 .iter()
@@ -154,6 +147,23 @@ fn class_lines(app: &App, theme: &Theme, revealed: bool, pieces: &mut Vec<Piece>
                 ],
             );
         }
+    }
+}
+
+/// A computed check's value, read from the step's run once it is done.
+fn live_value(
+    app: &App,
+    view: &crate::app::LessonView,
+    step: &crate::lesson::Step,
+    check: &crate::lesson::Check,
+) -> Option<String> {
+    match view.live.get(view.step) {
+        Some(crate::app::Live::Done(runs)) => app
+            .capture
+            .as_deref()
+            .and_then(|t| computed(step, check, runs, t))
+            .and_then(Result::ok),
+        _ => None,
     }
 }
 
@@ -298,14 +308,7 @@ fn question<'a>(app: &'a App, theme: &Theme, revealed: bool) -> Vec<Piece<'a>> {
             )));
         }
         if revealed {
-            let value = match view.live.get(view.step) {
-                Some(crate::app::Live::Done(runs)) => app
-                    .capture
-                    .as_deref()
-                    .and_then(|t| computed(step, check, runs, t))
-                    .and_then(Result::ok),
-                _ => None,
-            };
+            let value = live_value(app, view, step, check);
             let answer = right_answer(check, value.as_deref()).map_or_else(
                 || "run the step first (r)".to_owned(),
                 |a| option_text(check, &a),
