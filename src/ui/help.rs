@@ -6,6 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::Theme;
+use crate::app::class::Role;
 use crate::app::keymap::{HELP_LESSON, HELP_PRESENT};
 use crate::app::{App, Mode, Screen};
 
@@ -22,7 +23,19 @@ pub(super) fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         (Screen::Lesson, Mode::Learn) => HELP_LESSON,
         (Screen::Lesson, Mode::Present { .. }) => HELP_PRESENT,
     };
-    overlay(frame, keys, theme);
+    // In a class, the one key the class adds to the screen, where it works.
+    let class = match app.link.as_ref().map(|l| &l.role) {
+        Some(Role::Student { .. }) if app.screen == Screen::Lesson => {
+            Some(("f", "follow the presenter again, after looking around"))
+        }
+        Some(Role::Presenter { .. }) if app.screen == Screen::Lesson => Some((
+            "R",
+            "the roster: who is connected (names with --show-names)",
+        )),
+        _ => None,
+    };
+    let keys: Vec<(&str, &str)> = keys.iter().copied().chain(class).collect();
+    overlay(frame, &keys, theme);
 }
 
 /// A centred box listing `keys`, each with what it does, over the screen.

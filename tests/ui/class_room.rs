@@ -199,3 +199,27 @@ fn a_presenter_and_two_students_follow_answer_and_see_the_chart() {
     assert!(end.contains("The class has ended (1001)"), "{end}");
     assert_eq!(position(&ada), position(&presenter));
 }
+
+/// `?` lists the key the class adds, on the screen where it works: `f` for a student, `R` for
+/// the presenter; and neither outside a class.
+#[test]
+fn the_help_names_the_class_keys_where_they_work() {
+    let help = |mut a: App| {
+        a.open(0);
+        update(&mut a, Msg::Key(Key::Char('?')));
+        screen::lessons(&a, (100, 40))
+    };
+    let mut student = app(Mode::Learn);
+    student.link = Some(Link::student());
+    let shown = help(student);
+    assert!(shown.contains("follow the presenter again"), "{shown}");
+    let mut presenter = app(PRESENT);
+    presenter.link = Some(Link::presenter("wslab join …".to_owned(), false));
+    let shown = help(presenter);
+    assert!(shown.contains("the roster"), "{shown}");
+    let shown = help(app(Mode::Learn));
+    assert!(
+        !shown.contains("follow the presenter") && !shown.contains("roster"),
+        "{shown}"
+    );
+}
