@@ -23,17 +23,14 @@ pub(super) fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
         (Screen::Lesson, Mode::Learn) => HELP_LESSON,
         (Screen::Lesson, Mode::Present { .. }) => HELP_PRESENT,
     };
-    // In a class, the one key the class adds to the screen, where it works.
-    let class = match app.link.as_ref().map(|l| &l.role) {
-        Some(Role::Student { .. }) if app.screen == Screen::Lesson => {
-            Some(("f", "follow the presenter again, after looking around"))
-        }
-        Some(Role::Presenter { .. }) if app.screen == Screen::Lesson => Some((
-            "R",
-            "the roster: who is connected (names with --show-names)",
-        )),
-        _ => None,
-    };
+    // A student's screen has the one key the class adds (the presenter's R is in
+    // HELP_PRESENT, said to work with --class).
+    let student = matches!(
+        app.link.as_ref().map(|l| &l.role),
+        Some(Role::Student { .. })
+    );
+    let class = (student && app.screen == Screen::Lesson)
+        .then_some(("f", "follow the presenter again, after looking around"));
     let keys: Vec<(&str, &str)> = keys.iter().copied().chain(class).collect();
     overlay(frame, &keys, theme);
 }
