@@ -72,26 +72,7 @@ pub fn run(args: &InspectArgs, learn: &LearnArgs, color: ColorChoice) -> anyhow:
     let caught = crate::tui::inspect::run(&target, &title, &options, &recorder, &theme)?;
     if let Some(caught) = caught {
         let closed = "an open connection was closed with 1001 (going away, RFC 6455 §7.4.1)";
-        kept_after(caught, &recorder, "inspect", closed);
+        super::kept_after(caught, &recorder, "inspect", closed);
     }
     Ok(crate::signals::exit(caught))
-}
-
-/// After a signal ended a screen: says so, and keeps what it captured in files here, as the
-/// screen's S key would have, since the user had no chance to press it (issue 23: an
-/// interrupted run keeps what it captured). An empty capture writes nothing. `closed` says
-/// what became of the open connections.
-pub(super) fn kept_after(
-    caught: crate::signals::Caught,
-    recorder: &Recorder,
-    name: &str,
-    closed: &str,
-) {
-    let connections = recorder.read(|t| t.connections().count());
-    if connections == 0 {
-        eprintln!("wslab: stopped by {}; nothing was captured", caught.name);
-        return;
-    }
-    let said = crate::files::save::save_here(recorder, name);
-    eprintln!("wslab: stopped by {}; {closed}. {said}", caught.name);
 }

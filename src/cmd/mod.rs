@@ -101,3 +101,22 @@ fn unspoken_extensions(headers: &[(String, String)]) -> Vec<String> {
         })
         .collect()
 }
+
+/// After a signal ended a screen: says so, and keeps what it captured in files here, as the
+/// screen's S key would have, since the user had no chance to press it (issue 23: an
+/// interrupted run keeps what it captured). An empty capture writes nothing. `closed` says
+/// what became of the open connections.
+pub(crate) fn kept_after(
+    caught: crate::signals::Caught,
+    recorder: &crate::net::Recorder,
+    name: &str,
+    closed: &str,
+) {
+    let connections = recorder.read(|t| t.connections().count());
+    if connections == 0 {
+        eprintln!("wslab: stopped by {}; nothing was captured", caught.name);
+        return;
+    }
+    let said = crate::files::save::save_here(recorder, name);
+    eprintln!("wslab: stopped by {}; {closed}. {said}", caught.name);
+}

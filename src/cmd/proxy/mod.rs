@@ -193,7 +193,7 @@ async fn view(
         (None, Some(caught)) => {
             // The relay has no frames of its own to send: it closes both sockets.
             let closed = "the relayed connections were cut at the TCP level";
-            super::inspect::kept_after(caught, &recorder, "proxy", closed);
+            super::kept_after(caught, &recorder, "proxy", closed);
         }
         (None, None) => {}
     }
