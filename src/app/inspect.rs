@@ -14,7 +14,7 @@ use crate::proto::send::{Kind, Send, SendError};
 use crate::render::reaction::closed_with;
 
 /// The panes of a live view of one connection, the inspector's and the proxy's, in tab order:
-/// the last is the TLS layer, which a wss:// connection has (for the proxy, each side's).
+/// the last is the TLS layer, which only a view with TLS on some side shows (see [`panes`]).
 pub const PANES: [Pane; 6] = [
     Pane::Frames,
     Pane::Fields,
@@ -24,8 +24,20 @@ pub const PANES: [Pane; 6] = [
     Pane::Tls,
 ];
 
-/// The inspector's panes: [`PANES`].
-pub const INSPECT_PANES: [Pane; 6] = PANES;
+/// The panes a live view offers: the `tls` pane only where TLS is on the wire, since on a
+/// plain ws:// connection it could only ever say that there are no records.
+pub fn panes(tls: bool) -> &'static [Pane] {
+    if tls {
+        &PANES
+    } else {
+        &PANES[..PANES.len() - 1]
+    }
+}
+
+/// Whether `url` is one TLS carries: a wss:// URL, read as the client reads it.
+fn is_tls_url(url: &str) -> bool {
+    crate::proto::url::parse(url).is_ok_and(|u| u.secure)
+}
 
 /// What the composer sends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -152,7 +164,7 @@ pub struct Inspector {
     pub link: Link,
     /// The connections made, oldest first; the last is shown.
     pub conns: Vec<ConnId>,
-    /// The pane shown, in [`INSPECT_PANES`].
+    /// The pane shown, in [`Inspector::panes`].
     pub pane: usize,
     /// Where the keys go.
     pub focus: Focus,
@@ -330,7 +342,7 @@ impl Inspector {
     }
 
     fn pane_step(&mut self, by: isize) {
-        let n = INSPECT_PANES.len().cast_signed();
+        let n = self.panes().len().cast_signed();
         self.pane = usize::try_from((self.pane.cast_signed() + by).rem_euclid(n)).unwrap_or(0);
         self.selected = 0;
         self.cursor = 0;
@@ -395,9 +407,15 @@ impl Inspector {
         self.conns.last().copied()
     }
 
+    /// The panes offered: the `tls` pane only for a wss:// URL.
+    pub fn panes(&self) -> &'static [Pane] {
+        panes(is_tls_url(&self.url))
+    }
+
     /// The pane shown.
     pub fn pane(&self) -> Pane {
-        INSPECT_PANES[self.pane % INSPECT_PANES.len()]
+        let panes = self.panes();
+        panes[self.pane % panes.len()]
     }
 }
 

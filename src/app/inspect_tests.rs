@@ -148,7 +148,7 @@ fn a_closed_connection_offers_to_reconnect() {
 
 #[test]
 fn panes_cycle_and_browsing_stops_following() {
-    let mut i = Inspector::new("ws://x/");
+    let mut i = Inspector::new("wss://x/");
     update(&mut i, Msg::Key(Key::Tab));
     assert_eq!(i.pane(), Pane::Frames);
     update(&mut i, Msg::Key(Key::Char(']')));
@@ -308,4 +308,17 @@ fn r_reconnects_from_the_composer_once_closed_as_the_title_offers() {
     );
     assert!(update(&mut i, Msg::Key(Key::Char('R'))).is_empty());
     assert_eq!(i.draft, "hiR");
+}
+
+#[test]
+fn the_tls_pane_is_offered_only_where_tls_is_on_the_wire() {
+    let plain = Inspector::new("ws://x/");
+    assert!(!plain.panes().contains(&Pane::Tls), "ws:// has no records");
+    assert_eq!(plain.panes().len(), 5);
+    let secure = Inspector::new(" WSS://x/");
+    assert_eq!(
+        secure.panes().last(),
+        Some(&Pane::Tls),
+        "the scheme is case-insensitive"
+    );
 }

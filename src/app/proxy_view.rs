@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 pub use super::filter::{DirFilter, FrameFilter, KindFilter};
-use super::inspect::PANES;
+use super::inspect::panes;
 use super::keymap::Key;
 pub use super::proxy_row::Row;
 use crate::capture::{ConnId, Snapshot, Transcript};
@@ -52,8 +52,10 @@ pub struct ProxyView {
     pub chosen: Option<ConnId>,
     /// Where the arrow keys go.
     pub focus: Focus,
-    /// The pane shown, in [`PANES`].
+    /// The pane shown, in [`ProxyView::panes`].
     pub pane: usize,
+    /// TLS is on some side (`--tls`, or a wss:// upstream), so the `tls` pane is offered.
+    pub tls: bool,
     /// The selected frame among those the filters show, when not following.
     pub frame: usize,
     /// The byte cursor in the selected frame.
@@ -89,6 +91,7 @@ impl ProxyView {
             chosen: None,
             focus: Focus::List,
             pane: 0,
+            tls: false,
             frame: 0,
             cursor: 0,
             follow: true,
@@ -102,6 +105,13 @@ impl ProxyView {
             help: false,
             capture: Arc::default(),
         }
+    }
+
+    /// The same view, with the `tls` pane offered when `tls` is true.
+    #[must_use]
+    pub fn with_tls(mut self, tls: bool) -> Self {
+        self.tls = tls;
+        self
     }
 
     /// Takes in the capture as it is now. While paused, the list stays as it was and only
@@ -224,9 +234,15 @@ impl ProxyView {
         self.paused.map(|at| self.live_frames.saturating_sub(at))
     }
 
+    /// The panes offered: the `tls` pane only with TLS on some side.
+    pub fn panes(&self) -> &'static [Pane] {
+        panes(self.tls)
+    }
+
     /// The pane shown.
     pub fn pane(&self) -> Pane {
-        PANES[self.pane % PANES.len()]
+        let panes = self.panes();
+        panes[self.pane % panes.len()]
     }
 
     /// Applies a key; returns what to do.
@@ -354,7 +370,7 @@ impl ProxyView {
     }
 
     fn pane_step(&mut self, by: isize) {
-        let n = PANES.len().cast_signed();
+        let n = self.panes().len().cast_signed();
         self.pane = usize::try_from((self.pane.cast_signed() + by).rem_euclid(n)).unwrap_or(0);
         self.cursor = 0;
     }

@@ -29,7 +29,7 @@ fn row(id: u64, target: &str, up: u64, down: u64) -> Row {
 }
 
 fn view(rows: Vec<Row>) -> ProxyView {
-    let mut w = ProxyView::new("proxy");
+    let mut w = ProxyView::new("proxy").with_tls(true);
     w.live_frames = rows.iter().map(Row::total).sum();
     w.rows = rows;
     w
@@ -268,4 +268,17 @@ fn the_byte_cursor_stops_at_the_selected_frame_s_last_byte() {
         w.refresh(Arc::new(Snapshot::of(&t)));
     }
     assert_eq!((w.frame, w.cursor), (0, 7));
+}
+
+#[test]
+fn without_tls_on_either_side_there_is_no_tls_pane() {
+    let mut w = ProxyView::new("proxy");
+    w.key(Key::Tab);
+    w.key(Key::Char('['));
+    assert_eq!(
+        w.pane(),
+        Pane::Timeline,
+        "back from the first pane to the last one offered"
+    );
+    assert!(!w.panes().contains(&Pane::Tls));
 }

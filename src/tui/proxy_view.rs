@@ -38,10 +38,11 @@ enum Input {
 pub async fn run(
     recorder: &Recorder,
     title: &str,
+    tls: bool,
     theme: &Theme,
 ) -> anyhow::Result<Option<Caught>> {
     let mut terminal = super::enter();
-    let result = event_loop(&mut terminal, recorder, title, theme).await;
+    let result = event_loop(&mut terminal, recorder, title, tls, theme).await;
     super::leave();
     result
 }
@@ -50,6 +51,7 @@ async fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     recorder: &Recorder,
     title: &str,
+    tls: bool,
     theme: &Theme,
 ) -> anyhow::Result<Option<Caught>> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Input>();
@@ -58,7 +60,7 @@ async fn event_loop(
     let mut updates = recorder.subscribe();
     let mut tick = tokio::time::interval(FRAME);
     tick.set_missed_tick_behavior(MissedTickBehavior::Delay);
-    let mut view = ProxyView::new(title);
+    let mut view = ProxyView::new(title).with_tls(tls);
     let mut listening = true;
     // The capture's change count when the view last got a snapshot of it.
     let mut seen = None;

@@ -8,7 +8,7 @@ use ratatui::widgets::Paragraph;
 
 use super::{Theme, help, panes};
 use crate::app::filter::FrameFilter;
-use crate::app::inspect::{Focus, INSPECT_PANES, Inspector, Link, SendKind};
+use crate::app::inspect::{Focus, Inspector, Link, SendKind};
 
 /// The keys, for the `?` overlay.
 pub const KEYS: &[(&str, &str)] = &[
@@ -114,7 +114,14 @@ const RAW_PLACEHOLDER: &str =
 /// The capture of the connection shown, in the pane chosen.
 fn draw_capture(frame: &mut Frame, body: Rect, inspector: &Inspector, theme: &Theme) {
     let focused = inspector.focus == Focus::Pane;
-    let inner = panes::tabbed(frame, body, INSPECT_PANES, inspector.pane, focused, theme);
+    let inner = panes::tabbed(
+        frame,
+        body,
+        inspector.panes().iter().copied(),
+        inspector.pane,
+        focused,
+        theme,
+    );
     // Following the tail: the widgets clamp the selection to the last frame.
     let selected = if inspector.follow {
         usize::MAX

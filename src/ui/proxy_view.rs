@@ -8,7 +8,6 @@ use ratatui::widgets::Paragraph;
 
 use super::widgets::{self, cut, printable, top_for};
 use super::{Theme, help, panes};
-use crate::app::inspect::PANES;
 use crate::app::proxy_view::{DirFilter, Focus, ProxyView, Row};
 use crate::capture::Direction;
 
@@ -181,7 +180,15 @@ fn row_line<'a>(
 fn draw_pane(frame: &mut Frame, area: Rect, view: &ProxyView, theme: &Theme) {
     let focused = view.focus == Focus::Pane;
     let note = pane_note(view).map(|n| Line::styled(format!(" {n} "), theme.bad));
-    let inner = panes::tabbed_noted(frame, area, PANES, view.pane, focused, theme, note);
+    let inner = panes::tabbed_noted(
+        frame,
+        area,
+        view.panes().iter().copied(),
+        view.pane,
+        focused,
+        theme,
+        note,
+    );
     let Some(row) = view.selected() else {
         widgets::say(frame, inner, theme.dim, "No connection selected.");
         return;

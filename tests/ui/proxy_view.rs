@@ -215,7 +215,7 @@ fn unpausing_a_quiet_capture_shows_what_came() {
 fn each_side_of_a_wss_proxy_shows_its_own_records() {
     let mut t = transcript();
     crate::fixture::wss_proxied(&mut t);
-    let mut w = ProxyView::new(&format!("proxy wss://{PROXY} → wss://{SERVER}/"));
+    let mut w = ProxyView::new(&format!("proxy wss://{PROXY} → wss://{SERVER}/")).with_tls(true);
     update(&mut w, Msg::Captured(now(&t)));
     // Tab to the pane, then round to the last one: tls.
     keys(&mut w, &[Key::Tab, Key::Char('[')]);

@@ -127,6 +127,7 @@ async fn view(
     theme: &Theme,
 ) -> anyhow::Result<ExitCode> {
     let (listen, upstream) = (config.listen, config.upstream.to_string());
+    let any_tls = tls.is_some() || config.upstream.secure;
     let max = config.max_connections;
     let recorder = config.recorder();
     let mut proxy = Proxy::start(config, recorder.clone()).await.map_err(|e| {
@@ -159,7 +160,7 @@ async fn view(
     if let Some(tls) = tls {
         tls.say(proxy.addr());
     }
-    let shown = crate::tui::proxy_view::run(&recorder, &title, theme).await;
+    let shown = crate::tui::proxy_view::run(&recorder, &title, any_tls, theme).await;
     let turned_away = proxy.turned_away_count();
     let addr = proxy.addr();
     proxy.shutdown().await;
