@@ -54,8 +54,9 @@ pub struct ProxyView {
     pub focus: Focus,
     /// The pane shown, in [`ProxyView::panes`].
     pub pane: usize,
-    /// TLS is on some side (`--tls`, or a wss:// upstream), so the `tls` pane is offered.
-    pub tls: bool,
+    /// The panes offered: the `tls` pane only with TLS on some side (`--tls`, or a wss://
+    /// upstream).
+    pub panes: &'static [Pane],
     /// The selected frame among those the filters show, when not following.
     pub frame: usize,
     /// The byte cursor in the selected frame.
@@ -91,7 +92,7 @@ impl ProxyView {
             chosen: None,
             focus: Focus::List,
             pane: 0,
-            tls: false,
+            panes: panes(false),
             frame: 0,
             cursor: 0,
             follow: true,
@@ -110,7 +111,7 @@ impl ProxyView {
     /// The same view, with the `tls` pane offered when `tls` is true.
     #[must_use]
     pub fn with_tls(mut self, tls: bool) -> Self {
-        self.tls = tls;
+        self.panes = panes(tls);
         self
     }
 
@@ -234,15 +235,9 @@ impl ProxyView {
         self.paused.map(|at| self.live_frames.saturating_sub(at))
     }
 
-    /// The panes offered: the `tls` pane only with TLS on some side.
-    pub fn panes(&self) -> &'static [Pane] {
-        panes(self.tls)
-    }
-
     /// The pane shown.
     pub fn pane(&self) -> Pane {
-        let panes = self.panes();
-        panes[self.pane % panes.len()]
+        self.panes[self.pane % self.panes.len()]
     }
 
     /// Applies a key; returns what to do.
@@ -370,7 +365,7 @@ impl ProxyView {
     }
 
     fn pane_step(&mut self, by: isize) {
-        let n = self.panes().len().cast_signed();
+        let n = self.panes.len().cast_signed();
         self.pane = usize::try_from((self.pane.cast_signed() + by).rem_euclid(n)).unwrap_or(0);
         self.cursor = 0;
     }

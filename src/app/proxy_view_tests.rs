@@ -280,5 +280,5 @@ fn without_tls_on_either_side_there_is_no_tls_pane() {
         Pane::Timeline,
         "back from the first pane to the last one offered"
     );
-    assert!(!w.panes().contains(&Pane::Tls));
+    assert!(!w.panes.contains(&Pane::Tls));
 }

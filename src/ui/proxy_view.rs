@@ -183,7 +183,7 @@ fn draw_pane(frame: &mut Frame, area: Rect, view: &ProxyView, theme: &Theme) {
     let inner = panes::tabbed_noted(
         frame,
         area,
-        view.panes().iter().copied(),
+        view.panes.iter().copied(),
         view.pane,
         focused,
         theme,
