@@ -636,7 +636,8 @@ fn read_buffer(text: &str) -> Result<usize, String> {
 #[derive(Debug, Args)]
 #[command(
     after_help = "The sends run in the order given; then wslab waits for the replies (up to \
-    --linger ms, 500 unless set, or until each message sent has had one; or for --expect N \
+    --linger ms, 500 unless set, or until each message sent has had one and the last ping its \
+    pong; or for --expect N \
     messages), closes the connection (with --close, or 1000 Normal Closure), and reads until \
     the server's close arrives, so that every reply is shown. A server that breaks a rule \
     meanwhile is answered with the close code RFC 6455 §7.4.1 gives it (1002, 1007, 1009).\n\n\
@@ -700,8 +701,8 @@ pub struct ConnectArgs {
     pub expect: usize,
     /// Without --expect: after the sends, wait up to this many milliseconds for the server's
     /// replies (or its reaction to a broken rule) before closing; the wait ends early once
-    /// each text or binary message sent has had a reply, as from an echo endpoint. 0 closes
-    /// right after the sends.
+    /// each text or binary message sent has had a reply, as from an echo endpoint, and the
+    /// last ping its pong. 0 closes right after the sends.
     #[arg(long, value_name = "MS", default_value_t = DEFAULT_LINGER_MS, conflicts_with = "expect",
         value_parser = clap::value_parser!(u64).range(0..=3_600_000))]
     pub linger: u64,

@@ -259,6 +259,46 @@ fn the_wait_for_replies_is_stated_and_ends_with_the_echo() {
 }
 
 #[test]
+fn the_wait_ends_with_the_pong_to_the_last_ping() {
+    let rt = runtime();
+    let lab = start(&rt);
+    // A lone ping: its pong ends the wait, which used to run its whole 500 ms.
+    let out = wslab(&[
+        "connect",
+        &lab.url("/echo"),
+        "--ping",
+        "are you there",
+        "--brief",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains(
+            "Waited up to 500 ms (--linger) for the pong to the ping: 1 pong back, the last after"
+        ),
+        "{stdout}"
+    );
+    // Data and pings together: the echo and the last ping's pong, both.
+    let out = wslab(&[
+        "connect",
+        &lab.url("/echo"),
+        "--send",
+        "a",
+        "--ping",
+        "1",
+        "--ping",
+        "2",
+        "--brief",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("for a reply to each of the 1 message sent and the pong to the last of the 2 pings: 1 came, 2 pongs back, the last after"),
+        "{stdout}"
+    );
+}
+
+#[test]
 fn a_server_that_says_nothing_is_waited_for_then_closed_cleanly() {
     let rt = runtime();
     // Reads until the client's close and answers it; sends nothing unasked.

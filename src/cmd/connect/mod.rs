@@ -6,7 +6,8 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use bytes::Bytes;
-use tokio_tungstenite::tungstenite::Message;
+
+mod wait;
 
 use super::BadInput;
 use crate::capture::selfcheck::{Delivered, Verdict};
@@ -231,7 +232,7 @@ pub async fn exchange(plan: &Plan, recorder: &Recorder, stop: &mut Stop) -> Outc
     };
     let mut waited = None;
     let (result, signal) = tokio::select! {
-        result = script(plan, &mut client, &mut waited) => (result, None),
+        result = wait::script(plan, &mut client, &mut waited) => (result, None),
         caught = stop.wait() => (Err(ClientError::Interrupted { signal: caught.name }), Some(caught)),
     };
     if signal.is_some() {
@@ -255,146 +256,6 @@ pub async fn exchange(plan: &Plan, recorder: &Recorder, stop: &mut Stop) -> Outc
 
 /// How long an interrupted run waits for the server's answer to its close.
 const GOODBYE_TIME: Duration = Duration::from_secs(2);
-
-/// The sends, the wait for the replies, and the closing handshake. `waited` says what the
-/// wait was for and what came, even when the server ends the run during it.
-async fn script(
-    plan: &Plan,
-    client: &mut WsClient,
-    waited: &mut Option<String>,
-) -> Result<(), ClientError> {
-    for send in &plan.sends {
-        client.send(send.clone()).await?;
-    }
-    let quiet = if plan.expect > 0 {
-        expect(plan, client, waited).await?
-    } else {
-        linger(plan, client, waited).await?;
-        None
-    };
-    client.close(plan.close.0, &plan.close.1).await?;
-    client.drain().await?;
-    quiet.map_or(Ok(()), Err)
-}
-
-/// `--expect N`: N data messages, each within the reply timeout. A quiet server is no fault:
-/// wslab ends the wait, and ends it with a close frame (§7.1.2), not a bare FIN; the error
-/// it gives back says what happened.
-async fn expect(
-    plan: &Plan,
-    client: &mut WsClient,
-    waited: &mut Option<String>,
-) -> Result<Option<ClientError>, ClientError> {
-    let secs = plan.options.reply_timeout.map_or(0.0, |t| t.as_secs_f64());
-    let say = |got: usize| {
-        format!(
-            "waited for {} (--expect), each up to {secs} s (--timeout): {got} came",
-            count(plan.expect, "data message")
-        )
-    };
-    let mut data = 0;
-    while data < plan.expect {
-        *waited = Some(say(data));
-        match client.recv().await {
-            Ok(Some(Message::Text(_) | Message::Binary(_))) => data += 1,
-            Ok(Some(_)) => {}
-            Ok(None) => break,
-            Err(ClientError::ReplyTimeout { secs }) => {
-                return Ok(Some(ClientError::Quiet {
-                    got: data,
-                    want: plan.expect,
-                    secs,
-                    code: plan.close.0,
-                }));
-            }
-            Err(error) => return Err(error),
-        }
-    }
-    *waited = Some(say(data));
-    Ok(None)
-}
-
-/// The default wait: up to `--linger` for what the server sends back, ended early once each
-/// text or binary message sent has had a reply (an echo's). Without it, the close would
-/// leave right behind the sends, and a server's reply, or its reaction to a broken rule,
-/// would cross the client's 1000 on the wire. A server that breaks a rule meanwhile is
-/// answered by `recv` with the close code §7.4.1 gives it.
-async fn linger(
-    plan: &Plan,
-    client: &mut WsClient,
-    waited: &mut Option<String>,
-) -> Result<(), ClientError> {
-    let ms = plan.linger.as_millis();
-    if plan.linger.is_zero() {
-        *waited =
-            Some("did not wait for replies (--linger 0): closed right after the sends".into());
-        return Ok(());
-    }
-    // Crafted bytes have no "reply" to count: their point is what the server does, so the
-    // whole wait is kept.
-    let raw = plan.sends.iter().any(|s| matches!(s, Outgoing::Raw(_)));
-    let replies = (!raw)
-        .then(|| plan.sends.iter().filter(|s| is_data(s)).count())
-        .filter(|&n| n > 0);
-    let say = |got: usize, why: &str| match replies {
-        Some(want) => format!(
-            "waited up to {ms} ms (--linger) for a reply to each of the {} sent: {got} came{why}",
-            count(want, "message")
-        ),
-        None => format!(
-            "waited {ms} ms (--linger) for {}: {} came{why}",
-            if raw {
-                "the server's reaction to the crafted bytes"
-            } else {
-                "anything the server sends unasked"
-            },
-            count(got, "data message")
-        ),
-    };
-    let started = tokio::time::Instant::now();
-    let deadline = started + plan.linger;
-    let mut got = 0;
-    while replies.is_none_or(|want| got < want) {
-        *waited = Some(say(got, ""));
-        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-        match client.recv_within(Some(left)).await {
-            // The wait is over, and that is no fault: the server owes no reply.
-            Err(ClientError::ReplyTimeout { .. }) => return Ok(()),
-            Ok(Some(Message::Text(_) | Message::Binary(_))) => got += 1,
-            Ok(Some(_)) => {}
-            // Its close came, and the library answered it: the server has said all it will.
-            Ok(None) => {
-                *waited = Some(say(got, ", before the server closed"));
-                return Ok(());
-            }
-            Err(error) => {
-                *waited = Some(say(got, ", and what the server did then ended the wait"));
-                return Err(error);
-            }
-        }
-    }
-    let after = crate::render::exchange::ms(started.elapsed().as_micros() as u64);
-    *waited = Some(say(
-        got,
-        &format!(", the last after {after}, so the wait ended there"),
-    ));
-    Ok(())
-}
-
-// A text or binary message, one frame or several: what an echo endpoint answers.
-fn is_data(send: &Outgoing) -> bool {
-    matches!(
-        send,
-        Outgoing::Text(_)
-            | Outgoing::Binary(_)
-            | Outgoing::Fragments { .. }
-            | Outgoing::FragmentsWithPing { .. }
-    )
-}
-
-fn count(n: usize, what: &str) -> String {
-    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
-}
 
 /// Runs the exchange and prints its transcript.
 ///
